@@ -1,0 +1,44 @@
+"""Identifiers: ontology namespaces and the IRI conventions for site and page nodes.
+
+Site-wide entities live under `<base>id/<kind>/<slug>` so the same ingredient in two articles
+is one node; page nodes are the page URL and fragments of it (`#breadcrumb`, `#faq-1` …).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from rdflib import Namespace
+
+MEDKG = Namespace("https://w3id.org/medkg#")
+ONTOLOGY_IRI = "https://w3id.org/medkg"
+SCHEMA = Namespace("http://schema.org/")  # the namespace the schema.org JSON-LD context expands to
+SCHEMA_HTTPS = "https://schema.org/"
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(name: str) -> str:
+    """ASCII slug of a name; names with no Latin letters or digits get a stable hash slug."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    slug = _NON_ALNUM.sub("-", ascii_name).strip("-")[:80].strip("-")
+    return slug or "x-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+
+
+class Minter:
+    """Mints the IRIs of one site."""
+
+    def __init__(self, base_iri: str) -> None:
+        self.base = base_iri
+
+    def entity(self, kind: str, slug: str) -> str:
+        return f"{self.base}id/{kind}/{slug}"
+
+    def page(self, slug: str, url: str | None = None) -> str:
+        return url or f"{self.base}articles/{slug}"
+
+    def graph(self, slug: str) -> str:
+        """Named graph holding one article's triples in kg.nq and in stores."""
+        return f"{self.base}graph/{slug}"

@@ -1,0 +1,44 @@
+"""The medkg ontology, parsed once per process, and the schema.org alignment it declares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from rdflib import RDFS, SKOS, Graph, URIRef
+
+from kg import resources
+from kg.iris import SCHEMA
+
+ONTOLOGY_FILE = "medkg.ttl"
+
+
+@cache
+def graph() -> Graph:
+    g = Graph(bind_namespaces="none")
+    g.parse(data=resources.text("ontology", ONTOLOGY_FILE), format="turtle")
+    return g
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """medkg term → schema.org terms, read from rdfs:subClassOf / rdfs:subPropertyOf / skos:exactMatch."""
+
+    classes: dict[URIRef, tuple[URIRef, ...]]
+    properties: dict[URIRef, tuple[URIRef, ...]]
+    individuals: dict[URIRef, URIRef]
+
+
+def _to_schema(g: Graph, predicate: URIRef) -> dict[URIRef, tuple[URIRef, ...]]:
+    out: dict[URIRef, list[URIRef]] = {}
+    for s, o in g.subject_objects(predicate):
+        if isinstance(s, URIRef) and isinstance(o, URIRef) and o.startswith(str(SCHEMA)):
+            out.setdefault(s, []).append(o)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+@cache
+def alignment() -> Alignment:
+    g = graph()
+    individuals = {k: v[0] for k, v in _to_schema(g, SKOS.exactMatch).items()}
+    return Alignment(_to_schema(g, RDFS.subClassOf), _to_schema(g, RDFS.subPropertyOf), individuals)

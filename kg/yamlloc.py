@@ -1,0 +1,115 @@
+"""YAML (and JSON) parsing that keeps the line and column of every value.
+
+PyYAML's composer gives each node a start mark; we walk the node tree once, building the
+Python value and a map from field path to (line, column). The C loader is used when present.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+Path_ = tuple[str | int, ...]
+KEY = "<key>"  # path suffix for the position of a mapping key rather than its value
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+
+
+class ParseError(ValueError):
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def _pos(node: yaml.Node) -> Position:
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+MAX_NODES = 200_000  # aliases can expand a small file enormously ("billion laughs")
+
+
+def _walk(node: yaml.Node, loader: Any, path: Path_, where: dict[Path_, Position]) -> Any:
+    where[path] = _pos(node)
+    if len(where) > MAX_NODES:
+        p = _pos(node)
+        raise ParseError(f"the document expands to more than {MAX_NODES} values", p.line, p.column)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node)
+            if not isinstance(key, str):
+                p = _pos(key_node)
+                raise ParseError(f"field names must be text, found {key!r}", p.line, p.column)
+            if key in out:
+                p = _pos(key_node)
+                raise ParseError(f"duplicate field '{key}'", p.line, p.column)
+            out[key] = _walk(value_node, loader, (*path, key), where)
+            where[(*path, key, KEY)] = _pos(key_node)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_walk(item, loader, (*path, i), where) for i, item in enumerate(node.value)]
+    if node.tag == _TIMESTAMP:
+        return node.value  # dates stay text, exactly as written, for the schema to check
+    return loader.construct_object(node, deep=True)
+
+
+def parse(text: str, *, json_syntax: bool = False) -> tuple[Any, dict[Path_, Position]]:
+    """Parse a document; returns (value, positions). Raises ParseError with line and column."""
+    if json_syntax:
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ParseError(f"invalid JSON: {e.msg}", e.lineno, e.colno) from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ParseError("the file is empty", 1, 1)
+        where: dict[Path_, Position] = {}
+        value = _walk(node, loader, (), where)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = e.problem or e.context or "malformed YAML"
+        raise ParseError(f"invalid YAML: {problem}", line, col) from None
+    except yaml.YAMLError as e:
+        raise ParseError(f"invalid YAML: {e}", 1, 1) from None
+    finally:
+        loader.dispose()
+    return value, where
+
+
+def nearest(where: dict[Path_, Position], path: Path_) -> Position:
+    """Position of a path, or of its closest ancestor that has one."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in where:
+            return where[path[:end]]
+    return Position(1, 1)
+
+
+def dotted(path: Path_) -> str:
+    """Field path as writers read it: treatment.adverse_effects[2].frequency."""
+    out = ""
+    for part in path:
+        if part == KEY:
+            continue
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
