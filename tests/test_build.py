@@ -67,7 +67,7 @@ def test_same_bytes_under_different_hash_seeds(tmp_path: Path) -> None:
     outputs = []
     for seed in ("1", "4242"):
         out = tmp_path / f"out-{seed}"
-        env = {**os.environ, "PYTHONHASHSEED": seed}
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
         subprocess.run([sys.executable, "-m", "kg", "build", "--data", str(REPO / "data"), "--out", str(out)],
                        check=True, env=env, capture_output=True, cwd=tmp_path)
         outputs.append(snapshot(out))
