@@ -1,57 +1,95 @@
-"""Writing an export folder all at once: a crash or an error never leaves it half-written."""
+"""Writing an export folder all at once: a crash or an error never leaves it half-written.
+
+A build writes into a sibling temp folder and swaps it in by rename on commit; readers see the old
+folder or the new one, never a mix. `kg build --check` streams the same bytes past a checker that
+compares them with the folder on disk instead.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.errors import OutputError
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _fail(out: Path, what: str, e: OSError) -> OutputError:
+    return OutputError(f"{out}: {what}: {e.strerror or e}")
 
 
-def replace_tree(out: Path, files: dict[str, bytes]) -> None:
-    """Make `out` hold exactly `files`: written to a sibling temp folder, then swapped in by rename.
+class TreeWriter:
+    """A new export folder, built next to `out` and swapped in on commit."""
 
-    Readers see either the old folder or the new one; a failure before the swap leaves the
-    old one untouched and removes the temp folder.
-    """
-    out = out.resolve()
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    except OSError as e:
-        raise OutputError(f"{out}: cannot create the export folder: {e.strerror or e}") from None
-    old = out.parent / f".{out.name}.old-{tmp.name.rsplit('-', 1)[-1]}"
-    try:
-        for name, data in sorted(files.items()):
-            target = tmp / name
+    def __init__(self, out: Path) -> None:
+        self.out = out.resolve()
+        self.count = 0
+        self._handles: list[BinaryIO] = []
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+        except OSError as e:
+            raise _fail(self.out, "cannot create the export folder", e) from None
+
+    def open(self, name: str) -> BinaryIO:
+        """A file to stream into (e.g. kg.nq, written article by article)."""
+        try:
+            handle = open(self.tmp / name, "wb")  # noqa: SIM115 - closed on commit or abort
+        except OSError as e:
+            self.abort()
+            raise _fail(self.out, "writing the exports failed, nothing was changed", e) from None
+        self._handles.append(handle)
+        self.count += 1
+        return handle
+
+    def add(self, name: str, data: bytes) -> None:
+        try:
+            target = self.tmp / name
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "wb") as fh:
                 fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.chmod(tmp, 0o755)
-        _fsync_dir(tmp)
-        if out.exists():
-            os.rename(out, old)
-        os.rename(tmp, out)
-        _fsync_dir(out.parent)
-    except OSError as e:
-        if old.exists() and not out.exists():
-            os.rename(old, out)
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise OutputError(f"{out}: writing the exports failed, nothing was changed: {e.strerror or e}") from None
-    shutil.rmtree(old, ignore_errors=True)
+        except OSError as e:
+            self.abort()
+            raise _fail(self.out, "writing the exports failed, nothing was changed", e) from None
+        self.count += 1
+
+    def commit(self) -> None:
+        old = self.out.parent / f".{self.out.name}.old-{self.tmp.name.rsplit('-', 1)[-1]}"
+        try:
+            for handle in self._handles:
+                handle.close()
+            os.chmod(self.tmp, 0o755)
+            if self.out.exists():
+                os.rename(self.out, old)
+            os.rename(self.tmp, self.out)
+            fd = os.open(self.out.parent, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as e:
+            if old.exists() and not self.out.exists():
+                os.rename(old, self.out)
+            self.abort()
+            raise _fail(self.out, "writing the exports failed, nothing was changed", e) from None
+        shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        for handle in self._handles:
+            handle.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def replace_tree(out: Path, files: dict[str, bytes]) -> None:
+    """Make `out` hold exactly `files`, atomically."""
+    writer = TreeWriter(out)
+    for name, data in sorted(files.items()):
+        writer.add(name, data)
+    writer.commit()
 
 
 @dataclass(frozen=True)
@@ -65,10 +103,64 @@ class TreeDiff:
         return not (self.changed or self.missing or self.extra)
 
 
+class _Digest:
+    """A write-only sink that keeps a SHA-256 of what was written."""
+
+    def __init__(self) -> None:
+        self.hash = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        return len(data)
+
+
+class TreeChecker:
+    """Compares streamed export bytes with the folder on disk, file by file, holding none of them."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.count = 0
+        self.changed: list[str] = []
+        self.missing: list[str] = []
+        self._seen: set[str] = set()
+        self._streams: dict[str, _Digest] = {}
+
+    def add(self, name: str, data: bytes) -> None:
+        self._seen.add(name)
+        self.count += 1
+        target = self.out / name
+        if not target.is_file():
+            self.missing.append(name)
+        elif target.stat().st_size != len(data) or target.read_bytes() != data:
+            self.changed.append(name)
+
+    def open(self, name: str) -> _Digest:
+        """A sink to stream a large file into; compared with the file on disk by diff()."""
+        self._seen.add(name)
+        self.count += 1
+        self._streams[name] = _Digest()
+        return self._streams[name]
+
+    def diff(self) -> TreeDiff:
+        for name, digest in self._streams.items():
+            target = self.out / name
+            if not target.is_file():
+                self.missing.append(name)
+                continue
+            on_disk = hashlib.sha256()
+            with open(target, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    on_disk.update(chunk)
+            if on_disk.digest() != digest.hash.digest():
+                self.changed.append(name)
+        present = {str(p.relative_to(self.out)) for p in self.out.rglob("*") if p.is_file()} \
+            if self.out.is_dir() else set()
+        return TreeDiff(tuple(sorted(self.changed)), tuple(sorted(self.missing)), tuple(sorted(present - self._seen)))
+
+
 def compare_tree(out: Path, files: dict[str, bytes]) -> TreeDiff:
     """How the folder on disk differs from what a build would write."""
-    on_disk = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()} if out.is_dir() else set()
-    changed = tuple(sorted(n for n in files if n in on_disk and (out / n).read_bytes() != files[n]))
-    missing = tuple(sorted(n for n in files if n not in on_disk))
-    extra = tuple(sorted(on_disk - set(files)))
-    return TreeDiff(changed, missing, extra)
+    checker = TreeChecker(out)
+    for name, data in files.items():
+        checker.add(name, data)
+    return checker.diff()

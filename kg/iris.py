@@ -10,11 +10,24 @@ import hashlib
 import re
 import unicodedata
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 
-MEDKG = Namespace("https://w3id.org/medkg#")
+
+class _Memo(Namespace):
+    """A Namespace whose terms are built once: rdflib builds and checks a new URIRef on every
+    attribute access, which the mapper does thousands of times per article."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = self.term(name)
+        self.__dict__[name] = term
+        return term
+
+
+MEDKG = _Memo("https://w3id.org/medkg#")
 ONTOLOGY_IRI = "https://w3id.org/medkg"
-SCHEMA = Namespace("http://schema.org/")  # the namespace the schema.org JSON-LD context expands to
+SCHEMA = _Memo("http://schema.org/")  # the namespace the schema.org JSON-LD context expands to
 SCHEMA_HTTPS = "https://schema.org/"
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")

@@ -55,7 +55,7 @@ class _Builder:
     def __init__(self, site: Site, article: Article) -> None:
         self.site, self.article = site, article
         self.mint = Minter(site.base_iri)
-        self.g = Graph(bind_namespaces="none")
+        self.g = Graph(store="SimpleMemory", bind_namespaces="none")
         page = URIRef(self.mint.page(article.slug, article.data.get("url")))
         self.out = ArticleGraph(article, page, self.g)
 

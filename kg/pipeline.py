@@ -1,23 +1,35 @@
-"""The flow, one way: facts → medkg graph → SHACL → schema.org view → SHACL → export bytes."""
+"""The flow, one way: facts → medkg graph → SHACL → schema.org view → SHACL → export bytes.
+
+Corpus builds stream: each article goes through the whole flow on its own (in worker processes
+with `jobs` > 1, from the cache when its inputs are unchanged), and its bytes go straight to the
+new export folder, so memory stays flat however large the corpus.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
-from kg import ontology
-from kg.facts import Article, Corpus, load_corpus
-from kg.fsio import TreeDiff, compare_tree, replace_tree
+import kg
+from kg import ontology, resources
+from kg.cache import Cache
+from kg.errors import InputError
+from kg.facts import Article, Corpus, Site, duplicate_slug, load_article, site_and_files
+from kg.fsio import TreeChecker, TreeDiff, TreeWriter
 from kg.iris import MEDKG, ONTOLOGY_IRI, SCHEMA, Minter
 from kg.mapping import ArticleGraph, build_graph
 from kg.projection import project
-from kg.report import Report, Severity
-from kg.serialize import Triple, Turtle, html_snippet, jsonld_bytes, nquads
+from kg.report import Finding, Report, Severity
+from kg.serialize import Triple, Turtle, html_snippet_text, jsonld_text, nquads
 from kg.validation import validate_article
+from kg.yamlloc import Position
 
 CORPUS_FILE = "kg.nq"
 
@@ -43,25 +55,27 @@ class Build:
     files: dict[str, bytes] = field(default_factory=dict)
 
 
-def compile_article(corpus: Corpus, article: Article) -> Compiled:
-    ag = build_graph(corpus.site, article)
-    return Compiled(article, ag, project(ag.graph), Minter(corpus.site.base_iri).graph(article.slug))
+def compile_article(site: Site | Corpus, article: Article) -> Compiled:
+    site = site.site if isinstance(site, Corpus) else site
+    ag = build_graph(site, article)
+    return Compiled(article, ag, project(ag.graph), Minter(site.base_iri).graph(article.slug))
 
 
-def check(corpus: Corpus) -> Build:
-    """Map and validate every article; no bytes yet."""
+def check(corpus: Corpus, engine: str = "native") -> Build:
+    """Map and validate every article of a loaded corpus, in memory; no bytes yet."""
     report = Report()
     compiled = []
     for article in corpus.articles:
-        c = compile_article(corpus, article)
-        report.extend(validate_article(c.medkg, c.schema))
+        c = compile_article(corpus.site, article)
+        report.extend(validate_article(c.medkg, c.schema, engine))
         report.triples += c.triples
         compiled.append(c)
     report.articles = len(compiled)
     return Build(report, compiled)
 
 
-def ontology_triples() -> list[Triple]:
+@cache
+def ontology_triples() -> tuple[Triple, ...]:
     """The ontology with its blank nodes (RDF lists) skolemised under stable, content-derived IRIs."""
     canonical = to_canonical_graph(ontology.graph())
     genid = f"{ONTOLOGY_IRI}/.well-known/genid/"
@@ -69,41 +83,177 @@ def ontology_triples() -> list[Triple]:
     def skolem(n: object) -> object:
         return URIRef(genid + str(n)) if isinstance(n, BNode) else n
 
-    return [(skolem(s), skolem(p), skolem(o)) for s, p, o in canonical]  # type: ignore[misc]
+    return tuple((skolem(s), skolem(p), skolem(o)) for s, p, o in canonical)  # type: ignore[misc]
 
 
+@cache
 def turtle_writer() -> Turtle:
     return Turtle({"medkg": str(MEDKG), "schema": str(SCHEMA), "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
                    "xsd": "http://www.w3.org/2001/XMLSchema#"})
 
 
-def render(compiled: Iterable[Compiled]) -> dict[str, bytes]:
-    """Every export file, by name relative to the export folder."""
-    turtle = turtle_writer()
-    files: dict[str, bytes] = {}
-    graphs: list[tuple[str, list[Triple]]] = [(ONTOLOGY_IRI, ontology_triples())]
-    for c in compiled:
-        slug = c.article.slug
-        files[f"{slug}.jsonld"] = jsonld_bytes(c.schema)
-        files[f"{slug}.html"] = html_snippet(c.schema)
-        files[f"{slug}.ttl"] = turtle.document([
+def render_article(c: Compiled) -> tuple[dict[str, bytes], bytes]:
+    """An article's export files, and its named graph as an N-Quads block for kg.nq."""
+    slug = c.article.slug
+    text = jsonld_text(c.schema)
+    files = {
+        f"{slug}.jsonld": (text + "\n").encode("utf-8"),
+        f"{slug}.html": html_snippet_text(text),
+        f"{slug}.ttl": turtle_writer().document([
             (f"medkg graph of the article {slug!r}", c.medkg.graph),
             ("schema.org view (the same facts as the JSON-LD export)", c.schema),
-        ])
-        graphs.append((c.graph_iri, [*c.medkg.graph, *c.schema]))
-    files[CORPUS_FILE] = nquads(graphs)
+        ]),
+    }
+    return files, nquads(c.graph_iri, [*c.medkg.graph, *c.schema])
+
+
+def render(compiled: Iterable[Compiled]) -> dict[str, bytes]:
+    """Every export file, by name relative to the export folder (kg.nq: the ontology, then one
+    named graph per article in file order)."""
+    files: dict[str, bytes] = {}
+    blocks = [nquads(ONTOLOGY_IRI, ontology_triples())]
+    for c in compiled:
+        article_files, block = render_article(c)
+        files.update(article_files)
+        blocks.append(block)
+    files[CORPUS_FILE] = b"".join(blocks)
     return files
 
 
-def build(data: Path, out: Path, *, write: bool = True) -> tuple[Build, TreeDiff | None]:
-    """Validate then export. With violations nothing is written; with write=False the exports on
-    disk are compared with a fresh build instead (the staleness check)."""
-    corpus = load_corpus(data)
-    result = check(corpus)
-    if result.report.fails(Severity.VIOLATION):
-        return result, None
-    result.files = render(result.compiled)
-    if not write:
-        return result, compare_tree(out, result.files)
-    replace_tree(out, result.files)
-    return result, None
+# --- streaming corpus builds -------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    """What one facts file contributes to a build; picklable, so it crosses processes and the cache."""
+
+    file: str
+    slug: str | None
+    findings: list[Finding]
+    problems: list[Finding]  # input errors (exit 2): unreadable, malformed, schema-invalid
+    slug_at: Position = field(default_factory=lambda: Position(1, 1))
+    triples: int = 0
+    files: dict[str, bytes] = field(default_factory=dict)
+    quads: bytes = b""
+
+
+def process(site: Site, path: Path, engine: str, exports: bool) -> Outcome:
+    """One article through the whole flow."""
+    loaded = load_article(path)
+    if isinstance(loaded, list):
+        return Outcome(loaded[0].file, None, [], loaded)
+    c = compile_article(site, loaded)
+    outcome = Outcome(loaded.source.file, loaded.slug, validate_article(c.medkg, c.schema, engine), [],
+                      loaded.source.position(("slug",)), c.triples)
+    if exports and not any(f.severity >= Severity.VIOLATION for f in outcome.findings):
+        outcome.files, outcome.quads = render_article(c)
+    return outcome
+
+
+@cache
+def fingerprint(engine: str, exports: bool) -> str:
+    """Everything besides the facts that decides an outcome: tool version, ontology, shapes, engine."""
+    h = hashlib.sha256(f"{kg.__version__}\0{engine}\0{exports}".encode())
+    for folder in ("ontology", "shapes"):
+        for p in resources.tree(folder):
+            h.update(str(p.relative_to(resources.root(folder))).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+_worker: dict[str, object] = {}
+
+
+def _init_worker(site: Site, engine: str, exports: bool) -> None:
+    _worker.update(site=site, engine=engine, exports=exports)
+
+
+def _work(path: Path) -> Outcome:
+    return process(_worker["site"], path, _worker["engine"], _worker["exports"])  # type: ignore[arg-type]
+
+
+def outcomes(site: Site, files: list[Path], *, engine: str = "native", exports: bool = True, jobs: int = 1,
+             cache_dir: Path | None = None) -> Iterator[Outcome]:
+    """Outcomes in file order: from the cache where inputs are unchanged, else computed (in `jobs`
+    worker processes when > 1). Parallel and serial runs give the same outcomes."""
+    store = Cache(cache_dir, fingerprint(engine, exports) + site.source.sha256) if cache_dir else None
+    keys = [store.key(p) for p in files] if store else [None] * len(files)
+    cached = [store.get(k) if store and k else None for k in keys]
+    todo = [p for p, hit in zip(files, cached, strict=True) if hit is None]
+    if jobs > 1 and len(todo) > 1:
+        pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (site, engine, exports))
+        computed: Iterator[Outcome] = pool.imap(_work, todo, chunksize=max(1, min(64, len(todo) // (jobs * 8))))
+    else:
+        pool = None
+        _init_worker(site, engine, exports)
+        computed = map(_work, todo)
+    try:
+        for key, hit in zip(keys, cached, strict=True):
+            outcome = hit if hit is not None else next(computed)
+            if store and key and hit is None:
+                store.put(key, outcome)
+            yield outcome
+    finally:
+        if pool is not None:
+            pool.terminate()
+
+
+def shard_of(path: Path, shards: int) -> int:
+    """Stable shard (0-based) of a facts file: by its name, so adding files never moves others."""
+    return int.from_bytes(hashlib.sha256(path.name.encode()).digest()[:8], "big") % shards
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    files: int = 0  # written, or compared with --check
+    diff: TreeDiff | None = None
+
+
+def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: str = "native",
+          shard: tuple[int, int] | None = None, cache_dir: Path | None = None,
+          progress: Callable[[int, int], None] | None = None) -> BuildResult:
+    """Validate then export a corpus, streaming. With violations or input errors nothing is written;
+    with write=False the exports on disk are compared with a fresh build instead.
+
+    shard=(k, n) builds only the files in shard k of n (1-based), for splitting a site across CI jobs.
+    """
+    site, files = site_and_files(data)
+    if shard is not None:
+        k, n = shard
+        files = [p for p in files if shard_of(p, n) == k - 1]
+    report, problems = Report(), []
+    seen: dict[str, str] = {}
+    target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
+    try:
+        nq = target.open(CORPUS_FILE)
+        nq.write(nquads(ONTOLOGY_IRI, ontology_triples()))
+        for done, o in enumerate(outcomes(site, files, engine=engine, jobs=jobs, cache_dir=cache_dir), 1):
+            if progress:
+                progress(done, len(files))
+            if o.slug is not None and o.slug in seen:
+                problems.append(duplicate_slug(o.file, o.slug_at, o.slug, seen[o.slug]))
+                continue
+            if o.slug is not None:
+                seen[o.slug] = o.file
+            problems += o.problems
+            report.extend(o.findings)
+            report.triples += o.triples
+            report.articles += o.slug is not None
+            if problems or report.fails(Severity.VIOLATION):
+                continue  # keep checking the rest; nothing will be written
+            for name, content in o.files.items():
+                target.add(name, content)
+            nq.write(o.quads)
+        if problems:
+            raise InputError(f"{len(problems)} problem(s) in the facts files", problems)
+        if isinstance(target, TreeChecker):
+            diff = None if report.fails(Severity.VIOLATION) else target.diff()
+            return BuildResult(report, files=target.count, diff=diff)
+        if report.fails(Severity.VIOLATION):
+            target.abort()
+            return BuildResult(report)
+        target.commit()
+        return BuildResult(report, files=target.count)
+    except BaseException:
+        if isinstance(target, TreeWriter):
+            target.abort()
+        raise

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import cache
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from kg import ontology, resources
 from kg.iris import SCHEMA
+from kg.serialize import nt_term
 
 # schema.org's JSON-LD context types dates as schema:Date / schema:DateTime, so the published
 # graph does too: that is what the JSON-LD export expands to.
@@ -25,12 +25,33 @@ _DATATYPES = {XSD.date: SCHEMA.Date, XSD.dateTime: SCHEMA.DateTime}
 
 
 @cache
-def _queries() -> tuple[tuple[Query, ...], tuple[Query, ...]]:
+def _queries() -> tuple[tuple[str, ...], tuple[str, ...]]:
     constructs, joins = [], []
     for p in resources.listing("ontology", "projection", ".rq"):
-        q = prepareQuery(p.read_text(encoding="utf-8"))
-        (joins if p.name.endswith(".join.rq") else constructs).append(q)
+        (joins if p.name.endswith(".join.rq") else constructs).append(p.read_text(encoding="utf-8"))
     return tuple(constructs), tuple(joins)
+
+
+_XSD_STRING = str(XSD.string)
+
+
+def _term(t: ox.NamedNode | ox.Literal) -> Node:
+    """An Oxigraph term as rdflib's (the projection's queries never produce blank nodes)."""
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if not isinstance(t, ox.Literal):
+        raise ValueError(f"projection queries must not produce blank nodes: {t}")
+    if t.language:
+        return Literal(t.value, lang=t.language)
+    return Literal(t.value, datatype=None if t.datatype.value == _XSD_STRING else URIRef(t.datatype.value))
+
+
+def _store(medkg: Graph) -> ox.Store:
+    """The medkg graph in an in-memory Oxigraph store: SPARQL there costs ~0.1 ms a query, rdflib's ~1 ms."""
+    store = ox.Store()
+    text = "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in medkg)
+    store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
 
 
 def _value(o: Node, individuals: dict[URIRef, URIRef]) -> Node:
@@ -44,7 +65,7 @@ def _value(o: Node, individuals: dict[URIRef, URIRef]) -> Node:
 def project(medkg: Graph) -> Graph:
     """The schema.org view of one article's medkg graph (namespace http://schema.org/)."""
     align = ontology.alignment()
-    out = Graph(bind_namespaces="none")
+    out = Graph(store="SimpleMemory", bind_namespaces="none")
     published: set[Node] = set()
     for node, cls in medkg.subject_objects(RDF.type):
         for target in align.classes.get(cls, ()):  # type: ignore[call-overload]
@@ -57,14 +78,15 @@ def project(medkg: Graph) -> Graph:
         for target in targets:
             out.add((s, target, _value(o, align.individuals)))
     constructs, joins = _queries()
+    store = _store(medkg)
     for q in constructs:
-        for triple in medkg.query(q):
-            out.add(triple)  # type: ignore[arg-type]
+        for t in store.query(q):  # type: ignore[union-attr]
+            out.add((_term(t.subject), _term(t.predicate), _term(t.object)))
     for q in joins:
         parts: dict[tuple[Node, Node], list[tuple[int, str]]] = defaultdict(list)
-        for row in medkg.query(q):
-            subject, prop, order, text = row  # type: ignore[misc]
-            parts[(subject, prop)].append((int(order), str(text)))
+        for row in store.query(q):  # type: ignore[union-attr]
+            subject, prop, order, text = (row[i] for i in range(4))
+            parts[(_term(subject), _term(prop))].append((int(order.value), text.value))
         for (subject, prop), texts in parts.items():
             out.add((subject, prop, Literal(" ".join(t for _, t in sorted(texts)))))
     return out

@@ -56,7 +56,8 @@ class Report:
         return sorted(set(self.findings))
 
     def count(self, severity: Severity) -> int:
-        return Counter(f.severity for f in self.findings)[severity]
+        """Distinct findings of a severity (a site.yaml problem repeats for every article)."""
+        return Counter(f.severity for f in set(self.findings))[severity]
 
     def fails(self, threshold: Severity = Severity.VIOLATION) -> bool:
         return any(f.severity >= threshold for f in self.findings)

@@ -14,7 +14,7 @@ from typing import Any
 
 
 @cache
-def _root(folder: str) -> Path:
+def root(folder: str) -> Path:
     bundled = Path(str(resources.files("kg"))) / "_bundled" / folder
     if bundled.is_dir():
         return bundled
@@ -26,7 +26,7 @@ def _root(folder: str) -> Path:
 
 def path(folder: str, name: str) -> Path:
     """Path of a bundled file, e.g. path("shapes", "medkg.ttl")."""
-    p = _root(folder) / name
+    p = root(folder) / name
     if not p.is_file():
         raise FileNotFoundError(f"medkg data file '{folder}/{name}' is missing from this installation")
     return p
@@ -43,4 +43,9 @@ def json_file(folder: str, name: str) -> Any:
 
 def listing(folder: str, sub: str, suffix: str) -> list[Path]:
     """Sorted files with a suffix under a bundled folder (e.g. the projection queries)."""
-    return sorted((_root(folder) / sub).glob(f"*{suffix}"))
+    return sorted((root(folder) / sub).glob(f"*{suffix}"))
+
+
+def tree(folder: str) -> list[Path]:
+    """Every file of a bundled folder, sorted (for fingerprints of the bundled data)."""
+    return sorted(p for p in root(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)

@@ -97,22 +97,34 @@ def jsonld(graph: Graph) -> dict[str, Any]:
     return {"@context": CONTEXT_URL, "@graph": out}
 
 
+def jsonld_text(graph: Graph) -> str:
+    return json.dumps(jsonld(graph), indent=2, sort_keys=True, ensure_ascii=False)
+
+
 def jsonld_bytes(graph: Graph) -> bytes:
-    return (json.dumps(jsonld(graph), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    return (jsonld_text(graph) + "\n").encode("utf-8")
 
 
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
 
 
-def script_json(document: dict[str, Any]) -> str:
-    """JSON that is inert inside <script>: no string can close the element or open a comment."""
-    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+def script_safe(text: str) -> str:
+    """JSON text made inert inside <script>: no string can close the element or open a comment.
+    The characters replaced only occur inside JSON strings, where their escapes mean the same."""
     return _SCRIPT_UNSAFE.sub(lambda m: _SCRIPT_ESCAPES[m.group()], text)
 
 
+def script_json(document: dict[str, Any]) -> str:
+    return script_safe(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+def html_snippet_text(json_text: str) -> bytes:
+    return f'<script type="application/ld+json">\n{script_safe(json_text)}\n</script>\n'.encode()
+
+
 def html_snippet(graph: Graph) -> bytes:
-    return f'<script type="application/ld+json">\n{script_json(jsonld(graph))}\n</script>\n'.encode()
+    return html_snippet_text(jsonld_text(graph))
 
 
 # --- N-Triples terms, Turtle and N-Quads -------------------------------------------------------
@@ -136,9 +148,9 @@ def nt_term(term: Node) -> str:
     return _string(str(term))
 
 
-def nquads(graphs: Iterable[tuple[str, Iterable[Triple]]]) -> bytes:
-    """N-Quads, one named graph per (graph IRI, triples), lines sorted."""
-    lines = {f"{nt_term(s)} {nt_term(p)} {nt_term(o)} <{g}> .\n" for g, triples in graphs for s, p, o in triples}
+def nquads(graph: str, triples: Iterable[Triple]) -> bytes:
+    """One named graph as N-Quads, lines sorted."""
+    lines = {f"{nt_term(s)} {nt_term(p)} {nt_term(o)} <{graph}> .\n" for s, p, o in triples}
     return "".join(sorted(lines)).encode("utf-8")
 
 
@@ -150,15 +162,24 @@ class Turtle:
 
     def __init__(self, prefixes: dict[str, str]) -> None:
         self.prefixes = dict(sorted(prefixes.items()))
+        self._iris: dict[str, str] = {}
+
+    def _iri(self, iri: URIRef) -> str:
+        if iri == RDF.type:
+            return "a"
+        for prefix, ns in self.prefixes.items():
+            if iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns):]):
+                return f"{prefix}:{iri[len(ns):]}"
+        return f"<{iri}>"
 
     def term(self, term: Node) -> str:
         if isinstance(term, URIRef):
-            if term == RDF.type:
-                return "a"
-            for prefix, ns in self.prefixes.items():
-                if str(term).startswith(ns) and _LOCAL.fullmatch(str(term)[len(ns):]):
-                    return f"{prefix}:{str(term)[len(ns):]}"
-            return f"<{term}>"
+            text = self._iris.get(term)
+            if text is None:
+                text = self._iri(term)
+                if len(self._iris) < 100_000:  # bounded: page IRIs are many, vocabulary IRIs few
+                    self._iris[term] = text
+            return text
         assert isinstance(term, Literal)
         if term.datatype in (XSD.integer, XSD.boolean) and re.fullmatch(r"-?(0|[1-9][0-9]*)|true|false", str(term)):
             return str(term)

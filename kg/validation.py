@@ -17,6 +17,7 @@ from kg import ontology, resources
 from kg.iris import MEDKG
 from kg.mapping import ArticleGraph
 from kg.report import Finding, Severity
+from kg.shacl import Engine, Result, Unsupported
 from kg.yamlloc import dotted
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -52,36 +53,64 @@ def _messages(results: Graph, result: Node) -> list[str]:
     return own + [m for m in nested if m not in own]
 
 
-def _rule(results: Graph, shapes_graph: Graph, result: Node) -> str:
-    shape = results.value(result, SH.sourceShape)
+def _rule(shapes_graph: Graph, shape: Node, path: Node | None) -> str:
     if isinstance(shape, URIRef):
         return _short(shape)
     parent = next((p for p in shapes_graph.subjects(SH.property, shape) if isinstance(p, URIRef)), None)
-    path = results.value(result, SH.resultPath)
-    return f"{_short(parent)}/{_short(path)}" if parent else _short(results.value(result, SH.sourceConstraintComponent))
+    return f"{_short(parent)}/{_short(path)}" if parent else f"{_short(path)}"
 
 
-def run(data: Graph, family: str, locate: Locator) -> list[Finding]:
+def copy(graph: Graph) -> Graph:
+    out = Graph(bind_namespaces="none")
+    out.addN((s, p, o, out) for s, p, o in graph)
+    return out
+
+
+def _pyshacl(data: Graph, family: str) -> list[Result]:
+    """Results of the reference engine, pySHACL, in the shape of the compiled engine's."""
+    if not data.store.context_aware:  # pySHACL needs rdflib's context-aware store
+        data = copy(data)
+    _, results, _ = shacl_validate(data, shacl_graph=shapes(family), inference="none", allow_infos=True,
+                                   allow_warnings=True, inplace=True, advanced=True)
+    out = []
+    for r in results.subjects(RDF.type, SH.ValidationResult):
+        if results.value(r, SH.focusNode) is None or any(results.subjects(SH.detail, r)):
+            continue  # nested results are reported through their parent
+        out.append(Result(results.value(r, SH.focusNode), results.value(r, SH.resultPath),  # type: ignore[arg-type]
+                          results.value(r, SH.value), results.value(r, SH.sourceShape),  # type: ignore[arg-type]
+                          results.value(r, SH.resultSeverity) or SH.Violation,  # type: ignore[arg-type]
+                          tuple(_messages(results, r))))
+    return out
+
+
+@cache
+def compiled(family: str) -> Engine | None:
+    """The compiled engine for a shape family, or None where its shapes need pySHACL."""
+    try:
+        return Engine(shapes(family))
+    except Unsupported:
+        return None
+
+
+def results(data: Graph, family: str, engine: str = "native") -> list[Result]:
+    native = compiled(family) if engine == "native" else None
+    return native.validate(data) if native is not None else _pyshacl(data, family)
+
+
+def run(data: Graph, family: str, locate: Locator, engine: str = "native") -> list[Finding]:
     """Validate `data` against one shape family; Findings located by `locate`."""
     shapes_graph = shapes(family)
-    _, results, _ = shacl_validate(data, shacl_graph=shapes_graph, inference="none", allow_infos=True,
-                                   allow_warnings=True, inplace=True, advanced=True)
-    findings = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        if results.value(result, SH.focusNode) is None or any(results.subjects(SH.detail, result)):
-            continue  # nested results are reported through their parent
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        value = results.value(result, SH.value)
-        message = " — ".join(_messages(results, result)) or "does not conform"
+    findings = set()
+    for r in results(data, family, engine):
+        message = " — ".join(r.messages) or "does not conform"
+        value = r.value
         shown = str(value) if isinstance(value, Literal) else str(data.value(value, RDFS.label) or "")
         if shown:
             shown = shown if len(shown) <= 60 else shown[:57] + "..."
             message += f" (found {shown!r})"
-        file, line, column, field = locate(focus, path)
-        severity = _SEVERITY.get(results.value(result, SH.resultSeverity), Severity.VIOLATION)  # type: ignore[call-overload]
-        findings.append(Finding(file, line, column, severity, message, field, str(focus),
-                                _rule(results, shapes_graph, result), family))
+        file, line, column, field = locate(r.focus, r.path)
+        findings.add(Finding(file, line, column, _SEVERITY.get(r.severity, Severity.VIOLATION), message,  # type: ignore[call-overload]
+                             field, str(r.focus), _rule(shapes_graph, r.shape, r.path), family))
     return sorted(findings)
 
 
@@ -115,6 +144,9 @@ def locator(ag: ArticleGraph) -> Locator:
     return locate
 
 
-def validate_article(ag: ArticleGraph, schema_view: Graph) -> list[Finding]:
+ENGINES = ("native", "pyshacl")
+
+
+def validate_article(ag: ArticleGraph, schema_view: Graph, engine: str = "native") -> list[Finding]:
     locate = locator(ag)
-    return run(ag.graph, "medkg", locate) + run(schema_view, "schemaorg", locate)
+    return run(ag.graph, "medkg", locate, engine) + run(schema_view, "schemaorg", locate, engine)

@@ -293,15 +293,14 @@ def fixtures(family: str) -> dict[str, Graph]:
 
 
 @cache
-def results(family: str) -> dict[str, dict[str, set[URIRef]]]:
-    """Fixture key → shape local name → severities of its results.
+def union(family: str) -> tuple[Graph, dict[Node, str]]:
+    """All fixtures of a family in one graph, each in its own IRI space (ex:x becomes ex:<key>/x;
+    blank nodes are distinct per fixture anyway), with the fixture key owning each blank node.
 
-    pySHACL costs about 10 ms a call, whatever the graph size; so all fixtures of a family are
-    validated in one call, as kg.validation does, each in its own IRI space (ex:x becomes
-    ex:<key>/x; blank nodes are distinct per fixture anyway), and the results are split back by focus node.
+    pySHACL costs about 10 ms a call, whatever the graph size, so fixtures are validated together.
     """
-    union, owner, graphs = Graph(bind_namespaces="none"), {}, fixtures(family)
-    for key, g in graphs.items():
+    graph, owner = Graph(bind_namespaces="none"), {}
+    for key, g in fixtures(family).items():
 
         def own(n: Node, key: str = key) -> Node:
             if isinstance(n, URIRef) and n.startswith(EX):
@@ -311,10 +310,17 @@ def results(family: str) -> dict[str, dict[str, set[URIRef]]]:
             return n
 
         for s, p, o in g:
-            union.add((own(s), p, own(o)))
-    _, report, _ = pyshacl.validate(union, shacl_graph=shapes(family), inference="none", advanced=True,
+            graph.add((own(s), p, own(o)))
+    return graph, owner
+
+
+@cache
+def results(family: str) -> dict[str, dict[str, set[URIRef]]]:
+    """Fixture key → shape local name → severities of its results (one pySHACL call per family)."""
+    graph, owner = union(family)
+    _, report, _ = pyshacl.validate(graph, shacl_graph=shapes(family), inference="none", advanced=True,
                                     allow_warnings=True, allow_infos=True, inplace=True)
-    found: dict[str, dict[str, set[URIRef]]] = {key: {} for key in graphs}
+    found: dict[str, dict[str, set[URIRef]]] = {key: {} for key in fixtures(family)}
     ns = SHAPES_NS[family]
     for r in report.subjects(RDF.type, SH.ValidationResult):
         shape, severity, focus = (report.value(r, p) for p in (SH.sourceShape, SH.resultSeverity, SH.focusNode))
