@@ -18,7 +18,11 @@ import yaml
 CONDITIONS = [f"Condition {i}" for i in range(400)]
 INGREDIENTS = [f"Ingredient {i}" for i in range(150)]
 AREAS = ["Face", "Neck", "Abdomen", "Flanks", "Thighs", "Buttocks", "Scalp", "Arms", "Back", "Chest", "Hands"]
-WORDS = ["treatment", "session", "skin", "area", "patient", "result", "recovery", "effect", "practitioner", "injection", "care", "week", "day", "solution", "layer", "tissue", "comfort", "swelling", "cream", "needle", "review", "health", "advice", "risk", "benefit"]
+WORDS = [
+    "treatment", "session", "skin", "area", "patient", "result", "recovery", "effect", "practitioner",
+    "injection", "care", "week", "day", "solution", "layer", "tissue", "comfort", "swelling", "cream",
+    "needle", "review", "health", "advice", "risk", "benefit",
+]
 
 
 def _text(rng: random.Random, low: int, high: int) -> str:
