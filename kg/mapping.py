@@ -7,12 +7,14 @@ validation results can point a writer at the exact line to fix.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.facts import Article, Site, Source
+from kg.graphs import Triple, to_graph
 from kg.iris import MEDKG as M
 from kg.iris import Minter, slugify
 from kg.yamlloc import Path_
@@ -46,16 +48,21 @@ class ArticleGraph:
 
     article: Article
     page: URIRef
-    graph: Graph
+    triples: set[Triple]
     origins: dict[Node, tuple[Source, Path_]] = field(default_factory=dict)
     field_origins: dict[tuple[Node, Node], tuple[Source, Path_]] = field(default_factory=dict)
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The triples as an rdflib Graph, built on first use."""
+        return to_graph(self.triples)
 
 
 class _Builder:
     def __init__(self, site: Site, article: Article) -> None:
         self.site, self.article = site, article
         self.mint = Minter(site.base_iri)
-        self.g = Graph(store="SimpleMemory", bind_namespaces="none")
+        self.g: set[Triple] = set()
         page = URIRef(self.mint.page(article.slug, article.data.get("url")))
         self.out = ArticleGraph(article, page, self.g)
 

@@ -11,7 +11,7 @@ import hashlib
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
@@ -23,11 +23,12 @@ from kg.cache import Cache
 from kg.errors import InputError
 from kg.facts import Article, Corpus, Site, duplicate_slug, load_article, site_and_files
 from kg.fsio import TreeChecker, TreeDiff, TreeWriter
+from kg.graphs import Triple, to_graph
 from kg.iris import MEDKG, ONTOLOGY_IRI, SCHEMA, Minter
 from kg.mapping import ArticleGraph, build_graph
 from kg.projection import project
 from kg.report import Finding, Report, Severity
-from kg.serialize import Triple, Turtle, html_snippet_text, jsonld_text, nquads
+from kg.serialize import Turtle, html_snippet_text, jsonld_text, nquads
 from kg.validation import validate_article
 from kg.yamlloc import Position
 
@@ -40,12 +41,17 @@ class Compiled:
 
     article: Article
     medkg: ArticleGraph
-    schema: Graph
+    schema_triples: set[Triple]
     graph_iri: str
+
+    @cached_property
+    def schema(self) -> Graph:
+        """The schema.org view as an rdflib Graph, built on first use."""
+        return to_graph(self.schema_triples)
 
     @property
     def triples(self) -> int:
-        return len(self.medkg.graph) + len(self.schema)
+        return len(self.medkg.triples) + len(self.schema_triples)
 
 
 @dataclass
@@ -58,7 +64,7 @@ class Build:
 def compile_article(site: Site | Corpus, article: Article) -> Compiled:
     site = site.site if isinstance(site, Corpus) else site
     ag = build_graph(site, article)
-    return Compiled(article, ag, project(ag.graph), Minter(site.base_iri).graph(article.slug))
+    return Compiled(article, ag, project(ag.triples), Minter(site.base_iri).graph(article.slug))
 
 
 def check(corpus: Corpus, engine: str = "native") -> Build:
@@ -67,7 +73,7 @@ def check(corpus: Corpus, engine: str = "native") -> Build:
     compiled = []
     for article in corpus.articles:
         c = compile_article(corpus.site, article)
-        report.extend(validate_article(c.medkg, c.schema, engine))
+        report.extend(validate_article(c.medkg, c.schema_triples, engine))
         report.triples += c.triples
         compiled.append(c)
     report.articles = len(compiled)
@@ -95,16 +101,16 @@ def turtle_writer() -> Turtle:
 def render_article(c: Compiled) -> tuple[dict[str, bytes], bytes]:
     """An article's export files, and its named graph as an N-Quads block for kg.nq."""
     slug = c.article.slug
-    text = jsonld_text(c.schema)
+    text = jsonld_text(c.schema_triples)
     files = {
         f"{slug}.jsonld": (text + "\n").encode("utf-8"),
         f"{slug}.html": html_snippet_text(text),
         f"{slug}.ttl": turtle_writer().document([
-            (f"medkg graph of the article {slug!r}", c.medkg.graph),
-            ("schema.org view (the same facts as the JSON-LD export)", c.schema),
+            (f"medkg graph of the article {slug!r}", c.medkg.triples),
+            ("schema.org view (the same facts as the JSON-LD export)", c.schema_triples),
         ]),
     }
-    return files, nquads(c.graph_iri, [*c.medkg.graph, *c.schema])
+    return files, nquads(c.graph_iri, c.medkg.triples | c.schema_triples)
 
 
 def render(compiled: Iterable[Compiled]) -> dict[str, bytes]:
@@ -142,7 +148,7 @@ def process(site: Site, path: Path, engine: str, exports: bool) -> Outcome:
     if isinstance(loaded, list):
         return Outcome(loaded[0].file, None, [], loaded)
     c = compile_article(site, loaded)
-    outcome = Outcome(loaded.source.file, loaded.slug, validate_article(c.medkg, c.schema, engine), [],
+    outcome = Outcome(loaded.source.file, loaded.slug, validate_article(c.medkg, c.schema_triples, engine), [],
                       loaded.source.position(("slug",)), c.triples)
     if exports and not any(f.severity >= Severity.VIOLATION for f in outcome.findings):
         outcome.files, outcome.quads = render_article(c)
@@ -151,11 +157,13 @@ def process(site: Site, path: Path, engine: str, exports: bool) -> Outcome:
 
 @cache
 def fingerprint(engine: str, exports: bool) -> str:
-    """Everything besides the facts that decides an outcome: tool version, ontology, shapes, engine."""
+    """Everything besides the facts that decides an outcome: the tool's code and version, ontology,
+    shapes, engine. Hashing the code too means a development checkout never reuses stale results."""
     h = hashlib.sha256(f"{kg.__version__}\0{engine}\0{exports}".encode())
-    for folder in ("ontology", "shapes"):
-        for p in resources.tree(folder):
-            h.update(str(p.relative_to(resources.root(folder))).encode() + b"\0" + p.read_bytes())
+    code = sorted(Path(kg.__file__).parent.glob("*.py"))
+    for root, paths in [(code[0].parent, code), *((resources.root(f), resources.tree(f)) for f in ("ontology", "shapes"))]:
+        for p in paths:
+            h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
 
 

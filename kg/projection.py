@@ -9,13 +9,15 @@ queries add triples; `*.join.rq` SELECTs join ordered texts into one value.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Iterable
 from functools import cache
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.term import Node
 
 from kg import ontology, resources
+from kg.graphs import Triple
 from kg.iris import SCHEMA
 from kg.serialize import nt_term
 
@@ -46,7 +48,7 @@ def _term(t: ox.NamedNode | ox.Literal) -> Node:
     return Literal(t.value, datatype=None if t.datatype.value == _XSD_STRING else URIRef(t.datatype.value))
 
 
-def _store(medkg: Graph) -> ox.Store:
+def _store(medkg: Iterable[Triple]) -> ox.Store:
     """The medkg graph in an in-memory Oxigraph store: SPARQL there costs ~0.1 ms a query, rdflib's ~1 ms."""
     store = ox.Store()
     text = "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in medkg)
@@ -62,19 +64,20 @@ def _value(o: Node, individuals: dict[URIRef, URIRef]) -> Node:
     return o
 
 
-def project(medkg: Graph) -> Graph:
+def project(medkg: Collection[Triple]) -> set[Triple]:
     """The schema.org view of one article's medkg graph (namespace http://schema.org/)."""
     align = ontology.alignment()
-    out = Graph(store="SimpleMemory", bind_namespaces="none")
+    out: set[Triple] = set()
     published: set[Node] = set()
-    for node, cls in medkg.subject_objects(RDF.type):
+    rdf_type, label, name = RDF.type, RDFS.label, SCHEMA.name
+    for node, _, cls in (t for t in medkg if t[1] == rdf_type):
         for target in align.classes.get(cls, ()):  # type: ignore[call-overload]
-            out.add((node, RDF.type, target))
+            out.add((node, rdf_type, target))
             published.add(node)
     for s, p, o in medkg:
         if s not in published:
             continue
-        targets = (SCHEMA.name,) if p == RDFS.label else align.properties.get(p, ())  # type: ignore[call-overload]
+        targets = (name,) if p == label else align.properties.get(p, ())  # type: ignore[call-overload]
         for target in targets:
             out.add((s, target, _value(o, align.individuals)))
     constructs, joins = _queries()

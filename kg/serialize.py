@@ -13,16 +13,17 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import RDF, XSD, Literal, URIRef
 from rdflib.term import Node
 
 from kg import resources
+from kg.graphs import Triple
 from kg.iris import SCHEMA
 
 CONTEXT_URL = "https://schema.org"
+_XSD_STRING, _XSD_INTEGER, _XSD_BOOLEAN, _RDF_TYPE = XSD.string, XSD.integer, XSD.boolean, RDF.type
 CONTEXT_FILE = "schemaorg/schemaorgcontext.jsonld"
 
-Triple = tuple[Node, Node, Node]
 
 
 @cache
@@ -59,12 +60,12 @@ def _json_value(o: Node, coercion: str | None) -> Any:
         return {"@value": str(o)}  # a literal where the context expects an IRI must not be coerced
     datatype = str(o.datatype) if o.datatype else None
     if coercion and coercion != "@id":
-        return str(o) if datatype == coercion else {"@value": str(o), "@type": datatype or str(XSD.string)}
-    if datatype in (None, str(XSD.string)):
+        return str(o) if datatype == coercion else {"@value": str(o), "@type": datatype or str(_XSD_STRING)}
+    if datatype is None or datatype == str(_XSD_STRING):
         return str(o)
-    if datatype == str(XSD.integer) and re.fullmatch(r"-?(0|[1-9][0-9]*)", str(o)):
+    if datatype == str(_XSD_INTEGER) and re.fullmatch(r"-?(0|[1-9][0-9]*)", str(o)):
         return int(str(o))
-    if datatype == str(XSD.boolean) and str(o) in ("true", "false"):
+    if datatype == str(_XSD_BOOLEAN) and str(o) in ("true", "false"):
         return str(o) == "true"
     return {"@value": str(o), "@type": datatype}
 
@@ -75,14 +76,14 @@ def _sort_key(value: Any) -> tuple[int, str]:
     return (1, json.dumps(value, sort_keys=True, ensure_ascii=False))
 
 
-def jsonld(graph: Graph) -> dict[str, Any]:
+def jsonld(graph: Iterable[Triple]) -> dict[str, Any]:
     """A schema.org graph as compact JSON-LD with `"@context": "https://schema.org"`."""
     terms = _terms()
     vocab = str(SCHEMA)
     nodes: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for s, p, o in graph:
         assert isinstance(s, URIRef), f"blank nodes are not exported: {s!r}"
-        if p == RDF.type:
+        if p == _RDF_TYPE:
             nodes[str(s)]["@type"].append(str(o)[len(vocab):] if str(o).startswith(vocab) else str(o))
             continue
         term, coercion = terms.get(str(p), (str(p), None))
@@ -97,11 +98,11 @@ def jsonld(graph: Graph) -> dict[str, Any]:
     return {"@context": CONTEXT_URL, "@graph": out}
 
 
-def jsonld_text(graph: Graph) -> str:
+def jsonld_text(graph: Iterable[Triple]) -> str:
     return json.dumps(jsonld(graph), indent=2, sort_keys=True, ensure_ascii=False)
 
 
-def jsonld_bytes(graph: Graph) -> bytes:
+def jsonld_bytes(graph: Iterable[Triple]) -> bytes:
     return (jsonld_text(graph) + "\n").encode("utf-8")
 
 
@@ -123,7 +124,7 @@ def html_snippet_text(json_text: str) -> bytes:
     return f'<script type="application/ld+json">\n{script_safe(json_text)}\n</script>\n'.encode()
 
 
-def html_snippet(graph: Graph) -> bytes:
+def html_snippet(graph: Iterable[Triple]) -> bytes:
     return html_snippet_text(jsonld_text(graph))
 
 
@@ -143,7 +144,7 @@ def nt_term(term: Node) -> str:
     assert isinstance(term, Literal), f"blank nodes are not exported: {term!r}"
     if term.language:
         return f"{_string(str(term))}@{term.language}"
-    if term.datatype and term.datatype != XSD.string:
+    if term.datatype and term.datatype != _XSD_STRING:
         return f"{_string(str(term))}^^<{term.datatype}>"
     return _string(str(term))
 
@@ -165,7 +166,7 @@ class Turtle:
         self._iris: dict[str, str] = {}
 
     def _iri(self, iri: URIRef) -> str:
-        if iri == RDF.type:
+        if iri == _RDF_TYPE:
             return "a"
         for prefix, ns in self.prefixes.items():
             if iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns):]):
@@ -181,9 +182,9 @@ class Turtle:
                     self._iris[term] = text
             return text
         assert isinstance(term, Literal)
-        if term.datatype in (XSD.integer, XSD.boolean) and re.fullmatch(r"-?(0|[1-9][0-9]*)|true|false", str(term)):
+        if term.datatype in (_XSD_INTEGER, _XSD_BOOLEAN) and re.fullmatch(r"-?(0|[1-9][0-9]*)|true|false", str(term)):
             return str(term)
-        if term.datatype and term.datatype != XSD.string and not term.language:
+        if term.datatype and term.datatype != _XSD_STRING and not term.language:
             return f"{_string(str(term))}^^{self.term(term.datatype)}"
         return nt_term(term)
 
@@ -194,7 +195,7 @@ class Turtle:
         chunks = []
         for s in sorted(by_subject, key=str):
             props = by_subject[s]
-            order = sorted(props, key=lambda p: (p != RDF.type, self.term(p)))
+            order = sorted(props, key=lambda p: (p != _RDF_TYPE, self.term(p)))
             lines = []
             for p in order:
                 values = [self.term(o) for o in sorted(set(props[p]), key=lambda o: (isinstance(o, Literal), str(o)))]

@@ -24,6 +24,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+_TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf  # rdflib's RDF.x builds a term on every access
 Triple = tuple[Node, Node, Node]
 
 
@@ -47,9 +48,14 @@ class Data:
     def __init__(self, triples: Iterable[Triple]) -> None:
         self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
         self.into: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        self.by_predicate: dict[Node, dict[Node, None]] = defaultdict(dict)
         for s, p, o in set(triples):
             self.out[s][p].append(o)
             self.into[o][p].append(s)
+            self.by_predicate[p][s] = None
+
+    def pred_subjects(self, p: Node) -> Iterable[Node]:
+        return self.by_predicate.get(p, {}).keys()
 
     def objects(self, s: Node, p: Node) -> list[Node]:
         by_p = self.out.get(s)
@@ -62,23 +68,23 @@ class Data:
     def superclasses(self, cls: Node) -> set[Node]:
         seen, todo = {cls}, [cls]
         while todo:
-            for sup in self.objects(todo.pop(), RDFS.subClassOf):
+            for sup in self.objects(todo.pop(), _SUBCLASS):
                 if sup not in seen:
                     seen.add(sup)
                     todo.append(sup)
         return seen
 
     def is_instance(self, node: Node, cls: Node) -> bool:
-        return any(cls in self.superclasses(t) for t in self.objects(node, RDF.type))
+        return any(cls in self.superclasses(t) for t in self.objects(node, _TYPE))
 
     def instances(self, cls: Node) -> set[Node]:
         classes, todo = {cls}, [cls]
         while todo:
-            for sub in self.subjects(RDFS.subClassOf, todo.pop()):
+            for sub in self.subjects(_SUBCLASS, todo.pop()):
                 if sub not in classes:
                     classes.add(sub)
                     todo.append(sub)
-        return {s for c in classes for s in self.subjects(RDF.type, c)}
+        return {s for c in classes for s in self.subjects(_TYPE, c)}
 
 
 # --- paths ----------------------------------------------------------------------------------------
@@ -204,7 +210,14 @@ class Engine:
         bad = {p for p in self.UNSUPPORTED if any(shapes.triples((None, p, None)))}
         if bad:
             raise Unsupported(f"shapes use {', '.join(sorted(map(str, bad)))}")
-        self.targeted = [self.shape(n) for n in self._targeted_nodes()]
+        self.targeted = [(self.shape(n), self._target_spec(n)) for n in self._targeted_nodes()]
+
+    def _target_spec(self, n: Node) -> tuple[list[Node], list[Node], list[Node], list[Node]]:
+        """Nodes, classes (with implicit class targets), subjectsOf and objectsOf predicates of a shape."""
+        g = self.g
+        classes = list(g.objects(n, SH.targetClass)) + ([n] if (n, RDF.type, RDFS.Class) in g else [])
+        return (list(g.objects(n, SH.targetNode)), classes, list(g.objects(n, SH.targetSubjectsOf)),
+                list(g.objects(n, SH.targetObjectsOf)))
 
     def _targeted_nodes(self) -> list[Node]:
         nodes = {s for p in (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf)
@@ -213,17 +226,16 @@ class Engine:
         nodes |= {s for s in shapes if (s, RDF.type, RDFS.Class) in self.g}  # implicit class targets
         return sorted(nodes, key=str)
 
-    def targets(self, shape: Shape, data: Data) -> set[Node]:
-        g, n = self.g, shape.node
-        focus: set[Node] = set(g.objects(n, SH.targetNode))
-        for cls in g.objects(n, SH.targetClass):
+    @staticmethod
+    def targets(spec: tuple[list[Node], list[Node], list[Node], list[Node]], data: Data) -> set[Node]:
+        nodes, classes, subjects_of, objects_of = spec
+        focus: set[Node] = set(nodes)
+        for cls in classes:
             focus |= data.instances(cls)
-        if (n, RDF.type, RDFS.Class) in g:
-            focus |= data.instances(n)
-        for p in g.objects(n, SH.targetSubjectsOf):
-            focus |= {s for s, by_p in data.out.items() if by_p.get(p)}
-        for p in g.objects(n, SH.targetObjectsOf):
-            focus |= {o for s, by_p in data.out.items() for o in by_p.get(p, ())}
+        for p in subjects_of:
+            focus |= {s for s in data.pred_subjects(p)}
+        for p in objects_of:
+            focus |= {o for s in data.pred_subjects(p) for o in data.objects(s, p)}
         return focus
 
     def shape(self, node: Node) -> Shape:
@@ -345,5 +357,5 @@ class Engine:
 
     def validate(self, triples: Iterable[Triple]) -> list[Result]:
         data = Data(triples)
-        return [r for shape in self.targeted for focus in sorted(self.targets(shape, data), key=str)
+        return [r for shape, spec in self.targeted for focus in sorted(self.targets(spec, data), key=str)
                 for r in self._validate(shape, data, focus)]

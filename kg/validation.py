@@ -6,7 +6,7 @@ file and line that produced its focus node, with nested reasons flattened into t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from functools import cache
 
 from pyshacl import validate as shacl_validate
@@ -14,6 +14,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg import ontology, resources
+from kg.graphs import Triple, to_graph
 from kg.iris import MEDKG
 from kg.mapping import ArticleGraph
 from kg.report import Finding, Severity
@@ -60,16 +61,9 @@ def _rule(shapes_graph: Graph, shape: Node, path: Node | None) -> str:
     return f"{_short(parent)}/{_short(path)}" if parent else f"{_short(path)}"
 
 
-def copy(graph: Graph) -> Graph:
-    out = Graph(bind_namespaces="none")
-    out.addN((s, p, o, out) for s, p, o in graph)
-    return out
-
-
-def _pyshacl(data: Graph, family: str) -> list[Result]:
+def _pyshacl(triples: Iterable[Triple], family: str) -> list[Result]:
     """Results of the reference engine, pySHACL, in the shape of the compiled engine's."""
-    if not data.store.context_aware:  # pySHACL needs rdflib's context-aware store
-        data = copy(data)
+    data = triples if isinstance(triples, Graph) and triples.store.context_aware else to_graph(triples)
     _, results, _ = shacl_validate(data, shacl_graph=shapes(family), inference="none", allow_infos=True,
                                    allow_warnings=True, inplace=True, advanced=True)
     out = []
@@ -92,19 +86,22 @@ def compiled(family: str) -> Engine | None:
         return None
 
 
-def results(data: Graph, family: str, engine: str = "native") -> list[Result]:
+def results(data: Iterable[Triple], family: str, engine: str = "native") -> list[Result]:
     native = compiled(family) if engine == "native" else None
     return native.validate(data) if native is not None else _pyshacl(data, family)
 
 
-def run(data: Graph, family: str, locate: Locator, engine: str = "native") -> list[Finding]:
+def run(data: Collection[Triple], family: str, locate: Locator, engine: str = "native") -> list[Finding]:
     """Validate `data` against one shape family; Findings located by `locate`."""
     shapes_graph = shapes(family)
     findings = set()
-    for r in results(data, family, engine):
+    found = results(data, family, engine)
+    label = RDFS.label
+    labels = {s: str(o) for s, p, o in data if p == label} if found else {}
+    for r in found:
         message = " — ".join(r.messages) or "does not conform"
         value = r.value
-        shown = str(value) if isinstance(value, Literal) else str(data.value(value, RDFS.label) or "")
+        shown = str(value) if isinstance(value, Literal) else labels.get(value, "")  # type: ignore[arg-type]
         if shown:
             shown = shown if len(shown) <= 60 else shown[:57] + "..."
             message += f" (found {shown!r})"
@@ -147,6 +144,6 @@ def locator(ag: ArticleGraph) -> Locator:
 ENGINES = ("native", "pyshacl")
 
 
-def validate_article(ag: ArticleGraph, schema_view: Graph, engine: str = "native") -> list[Finding]:
+def validate_article(ag: ArticleGraph, schema_view: Collection[Triple], engine: str = "native") -> list[Finding]:
     locate = locator(ag)
-    return run(ag.graph, "medkg", locate, engine) + run(schema_view, "schemaorg", locate, engine)
+    return run(ag.triples, "medkg", locate, engine) + run(schema_view, "schemaorg", locate, engine)
