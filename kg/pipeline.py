@@ -160,8 +160,10 @@ def fingerprint(engine: str, exports: bool) -> str:
     """Everything besides the facts that decides an outcome: the tool's code and version, ontology,
     shapes, engine. Hashing the code too means a development checkout never reuses stale results."""
     h = hashlib.sha256(f"{kg.__version__}\0{engine}\0{exports}".encode())
-    code = sorted(Path(kg.__file__).parent.glob("*.py"))
-    for root, paths in [(code[0].parent, code), *((resources.root(f), resources.tree(f)) for f in ("ontology", "shapes"))]:
+    package = Path(kg.__file__).parent
+    sources = [(package, sorted(package.glob("*.py")))]
+    sources += [(resources.root(f), resources.tree(f)) for f in ("ontology", "shapes")]
+    for root, paths in sources:
         for p in paths:
             h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
