@@ -20,7 +20,7 @@ from kg import __version__, render
 from kg.dataset import NamedGraph
 from kg.errors import InputError, KgError, NetworkError, OutputError
 from kg.facts import load_corpus
-from kg.gsp import SERVERS, GraphStore, Target, auth_from_env, publish_bulk
+from kg.gsp import SERVERS, GraphStore, Target, auth_from_env, check_endpoint, publish_bulk
 from kg.gsp import diff as gsp_diff
 from kg.gsp import publish as gsp_publish
 from kg.gsp import session as gsp_session
@@ -188,7 +188,7 @@ def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout:
     with _exit_codes():
         text = read_query(sparql)
         if endpoint:
-            Target(endpoint)  # checks the URL: http(s), no credentials in it
+            check_endpoint(endpoint)
             http = gsp_session(retries=3, auth=auth_from_env())
             results = query_endpoint(endpoint, text, http, timeout=timeout)
         else:
@@ -223,19 +223,22 @@ def publish(endpoint: str, server: str, dataset: str | None, gsp_path: str | Non
         if dry_run and bulk:
             raise InputError("--dry-run and --bulk cannot be combined")
         client = GraphStore(target, auth=auth_from_env(digest=target.kind.digest), timeout=timeout, retries=retries)
-        graphs, _ = _validated_graphs(data, timestamp)
+        graphs, base = _validated_graphs(data, timestamp)
         if dry_run:
-            changes = gsp_diff(client, graphs)
+            changes = gsp_diff(client, graphs, owned_prefix=f"{base}graph/")
             click.echo("  graph" + " " * 50 + "  held   +add  -remove")
             for c in changes:
                 click.echo(f"  {c.iri:<55} {c.held:>6} {c.add:>6} {c.remove:>8}")
             click.echo(f"dry run: {sum(c.add for c in changes)} triples to add, "
                        f"{sum(c.remove for c in changes)} to remove, in "
-                       f"{sum(1 for c in changes if c.add or c.remove)} of {len(changes)} graphs; nothing was written")
+                       f"{sum(1 for c in changes if c.add or c.remove)} of {len(changes)} graphs"
+                       "; nothing was written")
             return
         if bulk:
             summary = publish_bulk(client, graphs)
         else:
-            summary = gsp_publish(client, graphs, progress=lambda g: _err(_graph_line(g.iri, len(g))))
-    _err(f"{len(summary.published)} graphs, {sum(summary.published.values())} triples published to "
+            summary = gsp_publish(client, graphs, owned_prefix=f"{base}graph/", progress=lambda iri, n: _err(
+                f"  dropped <{iri}> (no longer in the build)" if n is None else _graph_line(iri, n)))
+    dropped = f", {len(summary.dropped)} stale graphs dropped" if summary.dropped else ""
+    _err(f"{len(summary.published)} graphs, {sum(summary.published.values())} triples published{dropped} to "
          f"{target.bulk_url if bulk else target.gsp_url} in {time.perf_counter() - started:.2f} s")

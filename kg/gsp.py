@@ -21,6 +21,7 @@ from urllib3.util.retry import Retry
 
 from kg.dataset import NamedGraph
 from kg.errors import InputError, NetworkError
+from kg.serialize import nquads
 
 ENV_USER, ENV_PASSWORD, ENV_TOKEN = "KG_STORE_USER", "KG_STORE_PASSWORD", "KG_STORE_TOKEN"
 NQUADS = "application/n-quads"
@@ -47,6 +48,16 @@ SERVERS: dict[str, Server] = {
 }
 
 
+def check_endpoint(url: str) -> None:
+    """An http(s) URL without credentials (they belong in the environment, never on a command line)."""
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        raise InputError(f"--endpoint must not contain credentials; set {ENV_USER}/{ENV_PASSWORD} or "
+                         f"{ENV_TOKEN} in the environment instead")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"--endpoint must be an http:// or https:// URL, got {url!r}")
+
+
 @dataclass(frozen=True)
 class Target:
     """A server: its root URL, its kind, and (Fuseki, GraphDB) the dataset or repository name."""
@@ -57,12 +68,7 @@ class Target:
     gsp_path: str | None = None
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.endpoint)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise InputError(f"--endpoint must be an http:// or https:// URL, got {self.endpoint!r}")
-        if parts.username or parts.password:
-            raise InputError(f"--endpoint must not contain credentials; set {ENV_USER}/{ENV_PASSWORD} or "
-                             f"{ENV_TOKEN} in the environment instead")
+        check_endpoint(self.endpoint)
         if self.server not in SERVERS:
             raise InputError(f"unknown --server {self.server!r}; one of: {', '.join(SERVERS)}")
         if self.server == "generic" and not self.gsp_path:
@@ -130,8 +136,17 @@ def session(*, retries: int = 5, backoff: float = 0.5, auth: AuthBase | None = N
     s.mount("http://", adapter)
     s.mount("https://", adapter)
     s.auth = auth
-    s.trust_env = False  # no ~/.netrc credentials or proxy settings sneaking in
+    s.trust_env = False  # no ~/.netrc credentials sneaking in (this also ignores proxy variables)
+    s.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("SSL_CERT_FILE") or True
     return s
+
+
+def _secrets(auth: AuthBase | None) -> list[str]:
+    if isinstance(auth, BearerAuth):
+        return [auth._token]
+    if isinstance(auth, HTTPBasicAuth | HTTPDigestAuth):
+        return [auth.password] if auth.password else []
+    return []
 
 
 _REASONS = (("Connection refused", "connection refused"), ("timed out", "timed out"),
@@ -178,13 +193,15 @@ class GraphStore:
             response = self.http.request(method, url, timeout=self.timeout, **kwargs)  # type: ignore[arg-type]
         except requests.RequestException as e:
             raise NetworkError(f"{what}: cannot reach {self.target.endpoint}: {failure_reason(e)}") from None
-        if response.status_code == 404 and method == "GET":
+        if response.status_code == 404 and method in ("GET", "DELETE"):
             return response
         if response.status_code in (401, 403):
             raise NetworkError(f"{what}: {self.target.endpoint} refused the credentials (HTTP "
                                f"{response.status_code}); check {ENV_USER}/{ENV_PASSWORD} or {ENV_TOKEN}")
         if response.status_code >= 400:
             detail = " ".join(response.text.split())[:200]
+            for secret in _secrets(self.http.auth):  # type: ignore[arg-type]
+                detail = detail.replace(secret, "***")
             raise NetworkError(f"{what}: {self.target.endpoint} answered HTTP {response.status_code}"
                                + (f": {detail}" if detail else ""))
         return response
@@ -201,6 +218,10 @@ class GraphStore:
         """Replace the server's copy of one graph (idempotent)."""
         self._request("PUT", self.target.gsp_url, f"publishing <{graph.iri}>", params={"graph": graph.iri},
                       data=graph.ntriples(), headers={"Content-Type": self.target.kind.content_type})
+
+    def delete(self, iri: str) -> None:
+        """Drop a graph the build no longer has (already gone is fine)."""
+        self._request("DELETE", self.target.gsp_url, f"dropping <{iri}>", params={"graph": iri})
 
     def post_quads(self, graphs: list[NamedGraph], body: bytes) -> None:
         """Add every graph in one N-Quads request (for first loads into an empty store)."""
@@ -234,38 +255,76 @@ class PublishError(NetworkError):
 
 @dataclass
 class PublishSummary:
+    """Graph IRI → triples published, and the stale graphs deleted."""
+
     published: dict[str, int] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
 
 
-def diff(store: GraphStore, graphs: Iterable[NamedGraph]) -> list[GraphChange]:
-    """Per graph, the triples a publish would add and remove (GET each graph first; nothing is written)."""
+VOID_SUBSET = ox.NamedNode("http://rdfs.org/ns/void#subset")
+
+
+def stale_graphs(store: GraphStore, graphs: list[NamedGraph], owned_prefix: str) -> list[str]:
+    """Article graphs this site published before (listed in the server's copy of the description)
+    that the build no longer has. Only graphs under `owned_prefix` that medkg itself described are
+    candidates, so nothing another tool wrote is ever touched."""
+    description = next((g for g in graphs if g.kind == "description"), None)
+    if description is None:
+        return []
+    listed = {t.object.value for t in store.get(description.iri)
+              if t.predicate == VOID_SUBSET and isinstance(t.object, ox.NamedNode)}
+    wanted = {g.iri for g in graphs}
+    return sorted(iri for iri in listed if iri.startswith(owned_prefix) and iri not in wanted)
+
+
+def diff(store: GraphStore, graphs: Iterable[NamedGraph], *, owned_prefix: str | None = None) -> list[GraphChange]:
+    """Per graph, the triples a publish would add and remove (GET each graph first; nothing is written),
+    stale graphs under `owned_prefix` included."""
+    graphs = list(graphs)
+    drop = stale_graphs(store, graphs, owned_prefix) if owned_prefix else []
     changes = []
     for g in graphs:
         held, wanted = store.get(g.iri), triples_of(g)
         changes.append(GraphChange(g.iri, len(held), len(wanted - held), len(held - wanted)))
+    for iri in drop:
+        held = store.get(iri)
+        changes.append(GraphChange(iri, len(held), 0, len(held)))
     return changes
 
 
-def publish(store: GraphStore, graphs: Iterable[NamedGraph], *,
-            progress: Callable[[NamedGraph], None] | None = None) -> PublishSummary:
-    """PUT every graph in order; on failure raise PublishError naming what was and was not published."""
+def publish(store: GraphStore, graphs: Iterable[NamedGraph], *, owned_prefix: str | None = None,
+            progress: Callable[[str, int | None], None] | None = None) -> PublishSummary:
+    """PUT every graph and DELETE stale graphs under `owned_prefix`, the description last (it records
+    a complete publish); on failure raise PublishError naming what was and was not done."""
     graphs = list(graphs)
+    try:
+        drop = stale_graphs(store, graphs, owned_prefix) if owned_prefix else []
+    except NetworkError as e:
+        raise PublishError(str(e), [], [g.iri for g in graphs]) from None
+    steps: list[tuple[str, NamedGraph | None]] = [(g.iri, g) for g in graphs if g.kind != "description"]
+    steps += [(iri, None) for iri in drop]
+    steps += [(g.iri, g) for g in graphs if g.kind == "description"]
     summary = PublishSummary()
-    for i, g in enumerate(graphs):
+    for i, (iri, g) in enumerate(steps):
         try:
-            store.put(g)
+            if g is None:
+                store.delete(iri)
+            else:
+                store.put(g)
         except NetworkError as e:
-            raise PublishError(str(e), list(summary.published), [x.iri for x in graphs[i:]]) from None
-        summary.published[g.iri] = len(g)
+            done = [*summary.published, *summary.dropped]
+            raise PublishError(str(e), done, [x for x, _ in steps[i:]]) from None
+        if g is None:
+            summary.dropped.append(iri)
+        else:
+            summary.published[iri] = len(g)
         if progress is not None:
-            progress(g)
+            progress(iri, None if g is None else len(g))
     return summary
 
 
 def publish_bulk(store: GraphStore, graphs: Iterable[NamedGraph]) -> PublishSummary:
     """One N-Quads POST with every graph: fast for a first load; it adds, it does not replace."""
     graphs = list(graphs)
-    lines = sorted({line[:-2] + f" <{g.iri}> .\n" for g in graphs
-                    for line in g.ntriples().decode("utf-8").splitlines(keepends=True)})
-    store.post_quads(graphs, "".join(lines).encode("utf-8"))
+    store.post_quads(graphs, nquads([(g.iri, g.triples) for g in graphs]))
     return PublishSummary({g.iri: len(g) for g in graphs})

@@ -17,7 +17,7 @@ from oxserver import OxigraphServer
 from kg.dataset import NamedGraph
 from kg.facts import load_corpus
 from kg.gsp import GraphStore, PublishError, Target, publish, triples_of
-from kg.pipeline import check, named_graphs
+from kg.pipeline import compile_article, named_graphs
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,7 @@ def two_articles(data: Path) -> Path:
 
 def graphs_of(data: Path) -> list[NamedGraph]:
     corpus = load_corpus(data)
-    return named_graphs(check(corpus).compiled, corpus.site)
+    return named_graphs([compile_article(corpus, a) for a in corpus.articles], corpus.site)
 
 
 def held(server: OxigraphServer, graphs: list[NamedGraph]) -> dict[str, set[object]]:
@@ -60,8 +60,9 @@ def test_publish_twice_leaves_the_store_identical(kg: Callable[..., Result], dat
     assert first.exit_code == 0, first.stderr
     assert f"5 graphs, 2298 triples published to {oxigraph.url}/store" in first.stderr
     after_first = oxigraph.dataset()
-    expected = {g.iri: triples_of(g) for g in graphs_of(data)}
-    assert held(oxigraph, graphs_of(data)) == expected
+    graphs = graphs_of(data)
+    expected = {g.iri: triples_of(g) for g in graphs}
+    assert held(oxigraph, graphs) == expected
     assert after_first.count("\n") == sum(len(t) for t in expected.values())
 
     again = kg("publish", "--endpoint", oxigraph.url, "--data", data)
@@ -72,7 +73,8 @@ def test_publish_twice_leaves_the_store_identical(kg: Callable[..., Result], dat
 def test_changing_one_article_changes_only_its_graph_and_the_description(
         kg: Callable[..., Result], two_articles: Path, oxigraph: OxigraphServer) -> None:
     assert kg("publish", "--endpoint", oxigraph.url, "--data", two_articles).exit_code == 0
-    before = held(oxigraph, graphs_of(two_articles))
+    graphs = graphs_of(two_articles)
+    before = held(oxigraph, graphs)
     snapshot = oxigraph.dataset()
 
     changed = two_articles / "articles/mesotherapy-clinic.yaml"
@@ -84,7 +86,7 @@ def test_changing_one_article_changes_only_its_graph_and_the_description(
     assert oxigraph.dataset() == snapshot  # the dry run wrote nothing
 
     assert kg("publish", "--endpoint", oxigraph.url, "--data", two_articles).exit_code == 0
-    after = held(oxigraph, graphs_of(two_articles))
+    after = held(oxigraph, graphs_of(two_articles))  # the changed build: same graph names
     differs = sorted(iri for iri in after if after[iri] != before[iri])
     assert differs == ["https://getlabtest.com/graph/mesotherapy-clinic", "https://getlabtest.com/graph/void"]
     for iri in differs:  # the dry run's numbers are the real change
@@ -92,6 +94,22 @@ def test_changing_one_article_changes_only_its_graph_and_the_description(
         row = next(line.split() for line in dry.stdout.splitlines() if line.split()[:1] == [iri])
         assert row[1:] == [str(len(before[iri])), str(added), str(removed)]
     assert "dry run: 2 triples to add, 2 to remove, in 2 of 6 graphs; nothing was written" in dry.stdout
+
+
+def test_an_article_removed_from_the_facts_is_dropped_from_the_server(
+        kg: Callable[..., Result], two_articles: Path, oxigraph: OxigraphServer) -> None:
+    assert kg("publish", "--endpoint", oxigraph.url, "--data", two_articles).exit_code == 0
+    (two_articles / "articles/mesotherapy-clinic.yaml").unlink()
+    clinic = "https://getlabtest.com/graph/mesotherapy-clinic"
+    dry = kg("publish", "--endpoint", oxigraph.url, "--data", two_articles, "--dry-run")
+    assert f"  {clinic:<55}    527      0      527" in dry.stdout
+    result = kg("publish", "--endpoint", oxigraph.url, "--data", two_articles)
+    assert result.exit_code == 0, result.stderr
+    assert f"  dropped <{clinic}> (no longer in the build)" in result.stderr
+    assert "5 graphs, 2298 triples published, 1 stale graphs dropped to " in result.stderr
+    graphs = graphs_of(two_articles)
+    assert oxigraph.dataset().count("\n") == sum(len(g) for g in graphs)
+    assert held(oxigraph, graphs) == {g.iri: triples_of(g) for g in graphs}
 
 
 def test_query_back_over_sparql(kg: Callable[..., Result], two_articles: Path, oxigraph: OxigraphServer) -> None:
@@ -111,7 +129,7 @@ def test_server_killed_mid_publish_exits_3_and_a_rerun_completes(
     graphs = graphs_of(two_articles)
     store = GraphStore(Target(server.url), retries=1, backoff=0.01, timeout=5)
     with pytest.raises(PublishError) as failure:
-        publish(store, graphs, progress=lambda g: server.kill())
+        publish(store, graphs, progress=lambda iri, n: server.kill())
     store.close()
     assert failure.value.published == [graphs[0].iri]
     assert failure.value.pending == [g.iri for g in graphs[1:]]
@@ -146,7 +164,8 @@ def test_bulk_first_load_equals_graph_by_graph(kg: Callable[..., Result], data: 
     result = kg("publish", "--endpoint", oxigraph.url, "--data", data, "--bulk")
     assert result.exit_code == 0, result.stderr
     assert f"5 graphs, 2298 triples published to {oxigraph.url}/store" in result.stderr
-    assert held(oxigraph, graphs_of(data)) == {g.iri: triples_of(g) for g in graphs_of(data)}
+    graphs = graphs_of(data)
+    assert held(oxigraph, graphs) == {g.iri: triples_of(g) for g in graphs}
 
 
 # --- a recording HTTP server for what Oxigraph cannot show: headers, scripted failures -----------
@@ -170,9 +189,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.rfile.read(length)
         self.server.requests.append((self.command, self.path, dict(self.headers)))
         status = self.server.statuses.pop(0) if len(self.server.statuses) > 1 else self.server.statuses[0]
+        body = f"bad request from {self.headers.get('Authorization')}".encode() if status == 400 else b""
         self.send_response(status)
-        self.send_header("Content-Length", "0")
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self.wfile.write(body)
 
     do_GET = do_PUT = do_POST = _answer
 
@@ -214,7 +235,7 @@ def test_basic_credentials_are_sent_and_never_echoed(kg: Callable[..., Result], 
     result = kg("publish", "--endpoint", server.url, "--data", data)
     assert result.exit_code == 0, result.stderr
     expected = "Basic " + base64.b64encode(f"loader:{PASSWORD}".encode()).decode()
-    assert len(server.requests) == 5
+    assert [m for m, _, _ in server.requests] == ["GET"] + ["PUT"] * 5  # the description, then each graph
     assert all(headers["Authorization"] == expected for _, _, headers in server.requests)
     assert PASSWORD not in result.stdout + result.stderr
 
@@ -235,6 +256,17 @@ def test_bearer_token_is_sent_and_a_refusal_does_not_echo_it(kg: Callable[..., R
     with pytest.raises(Exception) as failure:
         store.put(graphs_of(data)[0])
     assert PASSWORD not in str(failure.value) + repr(failure.value)
+
+
+def test_a_server_echoing_the_token_back_does_not_get_it_printed(kg: Callable[..., Result], data: Path,
+                                                                  recorder: Callable[[list[int]], Recorder],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    server = recorder([400])
+    monkeypatch.setenv("KG_STORE_TOKEN", TOKEN)
+    result = kg("publish", "--endpoint", server.url, "--data", data)
+    assert result.exit_code == 3
+    assert f"{server.url} answered HTTP 400: bad request from Bearer ***" in result.stderr
+    assert TOKEN not in result.stdout + result.stderr
 
 
 def test_credentials_in_the_url_are_refused_without_echoing_them(kg: Callable[..., Result], data: Path) -> None:

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from kg.dataset import DCTERMS, SPDX, VOID, NamedGraph
 from kg.errors import OutputError
 from kg.facts import load_corpus
-from kg.pipeline import check, named_graphs
+from kg.pipeline import compile_article, named_graphs
 from kg.store import graph_size, load, open_store
 
 QUERIES = REPO / "queries"
@@ -25,7 +25,7 @@ ARTICLE = "https://getlabtest.com/graph/mesotherapy"
 
 def graphs_of(data: Path, **kwargs: datetime) -> list[NamedGraph]:
     corpus = load_corpus(data)
-    return named_graphs(check(corpus).compiled, corpus.site, **kwargs)
+    return named_graphs([compile_article(corpus, a) for a in corpus.articles], corpus.site, **kwargs)
 
 
 def test_load_puts_every_graph_in_the_store(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
@@ -58,8 +58,9 @@ def test_reload_replaces_an_article_and_drops_one_that_is_gone(data: Path, tmp_p
         f'SELECT ?l WHERE {{ GRAPH <{ARTICLE}> {{ ?c a <https://w3id.org/medkg#Condition> ; '
         '<http://www.w3.org/2000/01/rdf-schema#label> ?l } }')}  # type: ignore[union-attr]
     assert "Oedema" in labels and "Swelling" not in labels
-    assert {n.value for n in store.named_graphs()} == {g.iri for g in graphs_of(data)}
-    assert len(store) == sum(len(g) for g in graphs_of(data))
+    graphs = graphs_of(data)
+    assert {n.value for n in store.named_graphs()} == {g.iri for g in graphs}
+    assert len(store) == sum(len(g) for g in graphs)
 
 
 def test_a_failed_replacement_leaves_the_old_graph(data: Path, tmp_path: Path) -> None:
@@ -84,10 +85,14 @@ def test_violations_exit_1_and_load_nothing(kg: Callable[..., Result], data: Pat
     assert not (tmp_path / "store").exists()
 
 
-@pytest.fixture
-def loaded(kg: Callable[..., Result], data: Path, tmp_path: Path) -> Path:
-    assert kg("load", "--data", data, "--store", tmp_path / "store").exit_code == 0
-    return tmp_path / "store"
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample in a store, shared by the read-only query tests."""
+    path = tmp_path_factory.mktemp("loaded") / "store"
+    store = open_store(path)
+    load(store, graphs_of(REPO / "data"))
+    del store  # closes the store and releases its lock
+    return path
 
 
 def test_example_queries_print_aligned_tables(kg: Callable[..., Result], loaded: Path) -> None:
