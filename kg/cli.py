@@ -11,17 +11,28 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from kg import __version__, render
+from kg.dataset import NamedGraph
 from kg.errors import InputError, KgError, NetworkError, OutputError
 from kg.facts import load_corpus
+from kg.gsp import SERVERS, GraphStore, Target, auth_from_env, check_endpoint, publish_bulk
+from kg.gsp import diff as gsp_diff
+from kg.gsp import publish as gsp_publish
+from kg.gsp import session as gsp_session
 from kg.pipeline import build as run_build
 from kg.pipeline import check as run_check
+from kg.pipeline import named_graphs
+from kg.query import FORMATS as QUERY_FORMATS
+from kg.query import query_endpoint, query_store, read_query
 from kg.report import Report, Severity
+from kg.store import DEFAULT_STORE, open_store
+from kg.store import load as load_store
 from kg.validation import ENGINES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_IO = 0, 1, 2, 3
@@ -164,3 +175,117 @@ def validate(paths: tuple[Path, ...], data: Path, fmt: str, fail_on: str, engine
     _emit_report(report, fmt)
     if report.fails(Severity.parse(fail_on)):
         sys.exit(EXIT_FINDINGS)
+
+
+# --- [stores] commands ---
+
+_store_option = click.option("--store", "store_dir", type=click.Path(path_type=Path), default=DEFAULT_STORE,
+                             show_default=True, help="Folder of the embedded (pyoxigraph) store.")
+_timestamp_option = click.option("--timestamp", is_flag=True,
+                                 help="Record the current time (dcterms:modified) in the dataset description.")
+
+
+def _validated_graphs(data: Path, timestamp: bool) -> tuple[list[NamedGraph], str]:
+    """The build's named graphs; violations print the report and exit 1 before anything is stored."""
+    corpus = load_corpus(data)
+    result = run_check(corpus)
+    if result.report.fails(Severity.VIOLATION):
+        _emit_report(result.report, "text", to_stderr=True)
+        _err(f"{result.report.count(Severity.VIOLATION)} violations; nothing was loaded or published")
+        sys.exit(EXIT_FINDINGS)
+    _err(render.summary(result.report))
+    when = datetime.now(UTC).replace(microsecond=0) if timestamp else None
+    return named_graphs(result.compiled, corpus.site, timestamp=when), corpus.site.base_iri
+
+
+def _graph_line(iri: str, triples: int) -> str:
+    return f"  {triples:>7} triples  <{iri}>"
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@_data_option
+@_store_option
+@_timestamp_option
+def load(data: Path, store_dir: Path, timestamp: bool) -> None:
+    """Validate, then load the build into the embedded store: one named graph per article, the
+    ontology, the shapes and the dataset description; each graph replaced in one transaction."""
+    started = time.perf_counter()
+    with _exit_codes():
+        graphs, base = _validated_graphs(data, timestamp)
+        store = open_store(store_dir)
+        summary = load_store(store, graphs, owned_prefix=f"{base}graph/",
+                             progress=lambda g: _err(_graph_line(g.iri, len(g))))
+    for iri in summary.dropped:
+        _err(f"  dropped <{iri}> (no longer in the build)")
+    _err(f"{len(summary.loaded)} graphs, {sum(summary.loaded.values())} triples loaded into {store_dir}/ "
+         f"in {time.perf_counter() - started:.2f} s")
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("sparql", metavar="QUERY|@FILE.rq")
+@_store_option
+@click.option("--endpoint", help="SPARQL query endpoint URL (e.g. http://localhost:7878/query) instead of --store.")
+@click.option("--format", "fmt", type=click.Choice(sorted(QUERY_FORMATS)), default="table", show_default=True,
+              help="table: aligned text (CONSTRUCT: N-Triples); csv and json: SPARQL 1.1 results formats.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the endpoint.")
+def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout: float) -> None:
+    """Run a SPARQL query (text, or @file.rq) on the embedded store or a SPARQL endpoint.
+
+    On the embedded store a query without GRAPH sees the union of all named graphs."""
+    with _exit_codes():
+        text = read_query(sparql)
+        if endpoint:
+            check_endpoint(endpoint)
+            http = gsp_session(retries=3, auth=auth_from_env())
+            results = query_endpoint(endpoint, text, http, timeout=timeout)
+        else:
+            results = query_store(open_store(store_dir, read_only=True), text)
+    click.echo(QUERY_FORMATS[fmt](results), nl=False)
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.option("--endpoint", required=True, help="Root URL of the server, e.g. http://localhost:7878.")
+@click.option("--server", type=click.Choice(list(SERVERS)), default="oxigraph", show_default=True,
+              help="Graph Store path convention: oxigraph /store, fuseki /{dataset}/data, graphdb "
+                   "/repositories/{dataset}/rdf-graphs/service, virtuoso /sparql-graph-crud-auth.")
+@click.option("--dataset", help="Fuseki dataset or GraphDB repository name ({dataset} in the path).")
+@click.option("--gsp-path", help="Graph Store endpoint path, overriding --server's convention.")
+@click.option("--dry-run", is_flag=True, help="Write nothing: per graph, the triples a publish would add and remove.")
+@click.option("--bulk", is_flag=True, help="One N-Quads POST with every graph (first loads: it adds, never removes).")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for each answer.")
+@click.option("--retries", type=click.IntRange(0, 20), default=5, show_default=True,
+              help="Retries (with backoff) on connection errors and 5xx answers.")
+@_data_option
+@_timestamp_option
+def publish(endpoint: str, server: str, dataset: str | None, gsp_path: str | None, dry_run: bool, bulk: bool,
+            timeout: float, retries: int, data: Path, timestamp: bool) -> None:
+    """Validate, then PUT each named graph to a SPARQL 1.1 Graph Store Protocol endpoint.
+
+    Credentials come only from the environment: KG_STORE_TOKEN (Bearer) or KG_STORE_USER and
+    KG_STORE_PASSWORD (Basic; Digest for virtuoso). A failure part-way exits 3 naming the graphs
+    published and not published; re-running completes the job (PUT replaces each graph)."""
+    started = time.perf_counter()
+    with _exit_codes():
+        target = Target(endpoint, server, dataset, gsp_path)
+        if dry_run and bulk:
+            raise InputError("--dry-run and --bulk cannot be combined")
+        client = GraphStore(target, auth=auth_from_env(digest=target.kind.digest), timeout=timeout, retries=retries)
+        graphs, base = _validated_graphs(data, timestamp)
+        if dry_run:
+            changes = gsp_diff(client, graphs, owned_prefix=f"{base}graph/")
+            click.echo("  graph" + " " * 50 + "  held   +add  -remove")
+            for c in changes:
+                click.echo(f"  {c.iri:<55} {c.held:>6} {c.add:>6} {c.remove:>8}")
+            click.echo(f"dry run: {sum(c.add for c in changes)} triples to add, "
+                       f"{sum(c.remove for c in changes)} to remove, in "
+                       f"{sum(1 for c in changes if c.add or c.remove)} of {len(changes)} graphs"
+                       "; nothing was written")
+            return
+        if bulk:
+            summary = publish_bulk(client, graphs)
+        else:
+            summary = gsp_publish(client, graphs, owned_prefix=f"{base}graph/", progress=lambda iri, n: _err(
+                f"  dropped <{iri}> (no longer in the build)" if n is None else _graph_line(iri, n)))
+    dropped = f", {len(summary.dropped)} stale graphs dropped" if summary.dropped else ""
+    _err(f"{len(summary.published)} graphs, {sum(summary.published.values())} triples published{dropped} to "
+         f"{target.bulk_url if bulk else target.gsp_url} in {time.perf_counter() - started:.2f} s")

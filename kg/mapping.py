@@ -122,8 +122,7 @@ class _Builder:
     def publisher(self) -> URIRef:
         src = self.site.source
         pub = self.site.publisher
-        org = self.node(self.mint.entity("organization", pub.get("id") or slugify(pub["name"])),
-                        M.Organization, ("publisher",), src)
+        org = self.node(publisher_iri(self.site), M.Organization, ("publisher",), src)
         self.lit(org, RDFS.label, pub["name"], ("publisher", "name"), src)
         if pub.get("url"):
             self.g.add((org, M.url, URIRef(pub["url"])))
@@ -283,6 +282,12 @@ class _Builder:
             for j, point in enumerate(comp["points"]):
                 self.lit(n, M.point, point, (*path, "points", j))
         return tr
+
+
+def publisher_iri(site: Site) -> URIRef:
+    """The site's publisher, one node shared by every article."""
+    pub = site.publisher
+    return URIRef(Minter(site.base_iri).entity("organization", pub.get("id") or slugify(pub["name"])))
 
 
 def build_graph(site: Site, article: Article) -> ArticleGraph:

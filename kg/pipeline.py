@@ -11,21 +11,23 @@ import hashlib
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache, cached_property
 from pathlib import Path
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import OWL, BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 import kg
-from kg import ontology, resources
+from kg import ontology, resources, validation
 from kg.cache import Cache
+from kg.dataset import PREFIXES, VOID_FILE, GraphSummary, NamedGraph, describe, void_graph_iri
 from kg.errors import InputError
-from kg.facts import Article, Corpus, Site, duplicate_slug, load_article, site_and_files
+from kg.facts import Article, Corpus, Site, Source, duplicate_slug, load_article, site_and_files
 from kg.fsio import TreeChecker, TreeDiff, TreeWriter
 from kg.graphs import Triple, to_graph
 from kg.iris import MEDKG, ONTOLOGY_IRI, SCHEMA, Minter
-from kg.mapping import ArticleGraph, build_graph
+from kg.mapping import ArticleGraph, build_graph, publisher_iri
 from kg.projection import project
 from kg.report import Finding, Report, Severity
 from kg.serialize import Turtle, html_snippet_text, jsonld_text, nquads
@@ -33,6 +35,7 @@ from kg.validation import validate_article
 from kg.yamlloc import Position
 
 CORPUS_FILE = "kg.nq"
+SHAPES_GRAPHS = {"medkg": f"{ONTOLOGY_IRI}/shapes", "schemaorg": f"{ONTOLOGY_IRI}/shapes/schemaorg"}
 
 
 @dataclass
@@ -51,7 +54,8 @@ class Compiled:
 
     @property
     def triples(self) -> int:
-        return len(self.medkg.triples) + len(self.schema_triples)
+        """Distinct triples of the article's named graph (the medkg graph and its schema.org view)."""
+        return len(self.medkg.triples | self.schema_triples)
 
 
 @dataclass
@@ -83,13 +87,50 @@ def check(corpus: Corpus, engine: str = "native") -> Build:
 @cache
 def ontology_triples() -> tuple[Triple, ...]:
     """The ontology with its blank nodes (RDF lists) skolemised under stable, content-derived IRIs."""
-    canonical = to_canonical_graph(ontology.graph())
-    genid = f"{ONTOLOGY_IRI}/.well-known/genid/"
+    return tuple(skolemised(ontology.graph(), ONTOLOGY_IRI))
+
+
+def skolemised(graph: Graph, iri: str) -> list[Triple]:
+    """A bundled graph with its blank nodes replaced by stable IRIs derived from its content."""
+    canonical = to_canonical_graph(graph)
+    genid = f"{iri}/.well-known/genid/"
 
     def skolem(n: object) -> object:
         return URIRef(genid + str(n)) if isinstance(n, BNode) else n
 
-    return tuple((skolem(s), skolem(p), skolem(o)) for s, p, o in canonical)  # type: ignore[misc]
+    return [(skolem(s), skolem(p), skolem(o)) for s, p, o in canonical]  # type: ignore[misc]
+
+
+@cache
+def bundled_graphs() -> tuple[NamedGraph, ...]:
+    """The ontology and the shapes, as a store receives them."""
+    graphs = [NamedGraph(ONTOLOGY_IRI, ontology_triples(), "ontology")]
+    graphs += [NamedGraph(iri, tuple(skolemised(validation.shapes(family), iri)), "shapes")
+               for family, iri in sorted(SHAPES_GRAPHS.items())]
+    return tuple(graphs)
+
+
+def description(site: Site, graphs: list[GraphSummary], sources: dict[str, Source], *,
+                timestamp: datetime | None = None) -> NamedGraph:
+    """The VoID/DCAT description of a build's graphs, itself a named graph."""
+    version = ontology.graph().value(URIRef(ONTOLOGY_IRI), OWL.versionInfo)
+    triples = describe(site.base_iri, graphs, {**sources, "": site.source}, ontology_version=str(version),
+                       publisher=publisher_iri(site), timestamp=timestamp)
+    return NamedGraph(void_graph_iri(site.base_iri), tuple(triples), "description")
+
+
+def named_graphs(compiled: Iterable[Compiled], site: Site, *, timestamp: datetime | None = None) -> list[NamedGraph]:
+    """What a store receives: the ontology, the shapes, one graph per article, then their description."""
+    compiled = list(compiled)
+    graphs = [*bundled_graphs()]
+    graphs += [NamedGraph(c.graph_iri, tuple(c.medkg.triples | c.schema_triples), "article") for c in compiled]
+    sources = {c.graph_iri: c.article.source for c in compiled}
+    summaries = [GraphSummary(g.iri, len(g), g.kind) for g in graphs]
+    return [*graphs, description(site, summaries, sources, timestamp=timestamp)]
+
+
+def void_file(void: NamedGraph) -> bytes:
+    return Turtle(PREFIXES).document([(f"VoID/DCAT description of the build, graph <{void.iri}>", void.triples)])
 
 
 @cache
@@ -113,9 +154,10 @@ def render_article(c: Compiled) -> tuple[dict[str, bytes], bytes]:
     return files, nquads(c.graph_iri, c.medkg.triples | c.schema_triples)
 
 
-def render(compiled: Iterable[Compiled]) -> dict[str, bytes]:
+def render(compiled: Iterable[Compiled], site: Site) -> dict[str, bytes]:
     """Every export file, by name relative to the export folder (kg.nq: the ontology, then one
-    named graph per article in file order)."""
+    named graph per article in file order; void.ttl: the description of the build)."""
+    compiled = list(compiled)
     files: dict[str, bytes] = {}
     blocks = [nquads(ONTOLOGY_IRI, ontology_triples())]
     for c in compiled:
@@ -123,6 +165,7 @@ def render(compiled: Iterable[Compiled]) -> dict[str, bytes]:
         files.update(article_files)
         blocks.append(block)
     files[CORPUS_FILE] = b"".join(blocks)
+    files[VOID_FILE] = void_file(named_graphs(compiled, site)[-1])
     return files
 
 
@@ -137,7 +180,9 @@ class Outcome:
     findings: list[Finding]
     problems: list[Finding]  # input errors (exit 2): unreadable, malformed, schema-invalid
     slug_at: Position = field(default_factory=lambda: Position(1, 1))
-    triples: int = 0
+    sha256: str = ""
+    graph_iri: str = ""
+    triples: int = 0  # distinct triples of the article's named graph
     files: dict[str, bytes] = field(default_factory=dict)
     quads: bytes = b""
 
@@ -149,7 +194,7 @@ def process(site: Site, path: Path, engine: str, exports: bool) -> Outcome:
         return Outcome(loaded[0].file, None, [], loaded)
     c = compile_article(site, loaded)
     outcome = Outcome(loaded.source.file, loaded.slug, validate_article(c.medkg, c.schema_triples, engine), [],
-                      loaded.source.position(("slug",)), c.triples)
+                      loaded.source.position(("slug",)), loaded.source.sha256, c.graph_iri, c.triples)
     if exports and not any(f.severity >= Severity.VIOLATION for f in outcome.findings):
         outcome.files, outcome.quads = render_article(c)
     return outcome
@@ -232,6 +277,8 @@ def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: s
         files = [p for p in files if shard_of(p, n) == k - 1]
     report, problems = Report(), []
     seen: dict[str, str] = {}
+    summaries = [GraphSummary(g.iri, len(g), g.kind) for g in bundled_graphs()]
+    sources: dict[str, Source] = {}
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
     try:
         nq = target.open(CORPUS_FILE)
@@ -253,8 +300,12 @@ def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: s
             for name, content in o.files.items():
                 target.add(name, content)
             nq.write(o.quads)
+            summaries.append(GraphSummary(o.graph_iri, o.triples, "article"))
+            sources[o.graph_iri] = Source(o.file, None, {}, o.sha256)
         if problems:
             raise InputError(f"{len(problems)} problem(s) in the facts files", problems)
+        if not report.fails(Severity.VIOLATION):
+            target.add(VOID_FILE, void_file(description(site, summaries, sources)))
         if isinstance(target, TreeChecker):
             diff = None if report.fails(Severity.VIOLATION) else target.diff()
             return BuildResult(report, files=target.count, diff=diff)

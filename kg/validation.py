@@ -28,11 +28,22 @@ _SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.
 Locator = Callable[[Node, Node | None], tuple[str, int, int, str]]
 
 
-@cache
-def shapes(family: str) -> Graph:
+def _parse(family: str) -> Graph:
     g = Graph(bind_namespaces="none")
     g.parse(data=resources.text("shapes", SHAPE_FILES[family]), format="turtle")
     return g
+
+
+@cache
+def shapes(family: str) -> Graph:
+    """A shape family, parsed once per process; treat it as read-only."""
+    return _parse(family)
+
+
+@cache
+def _pyshacl_shapes(family: str) -> Graph:
+    """pySHACL's own copy: it adds triples to the shapes graph it is given."""
+    return _parse(family)
 
 
 def _short(node: Node | None) -> str:
@@ -64,7 +75,7 @@ def _rule(shapes_graph: Graph, shape: Node, path: Node | None) -> str:
 def _pyshacl(triples: Iterable[Triple], family: str) -> list[Result]:
     """Results of the reference engine, pySHACL, in the shape of the compiled engine's."""
     data = triples if isinstance(triples, Graph) and triples.store.context_aware else to_graph(triples)
-    _, results, _ = shacl_validate(data, shacl_graph=shapes(family), inference="none", allow_infos=True,
+    _, results, _ = shacl_validate(data, shacl_graph=_pyshacl_shapes(family), inference="none", allow_infos=True,
                                    allow_warnings=True, inplace=True, advanced=True)
     out = []
     for r in results.subjects(RDF.type, SH.ValidationResult):

@@ -17,7 +17,7 @@ import kg.fsio
 from kg.errors import OutputError
 from kg.pipeline import build
 
-EXPORTS = {"kg.nq", "mesotherapy.html", "mesotherapy.jsonld", "mesotherapy.ttl"}
+EXPORTS = {"kg.nq", "mesotherapy.html", "mesotherapy.jsonld", "mesotherapy.ttl", "void.ttl"}
 
 
 def test_build_writes_every_export_and_a_summary(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
@@ -25,13 +25,13 @@ def test_build_writes_every_export_and_a_summary(kg: Callable[..., Result], data
     assert result.exit_code == 0, result.stderr
     assert set(snapshot(tmp_path / "exports")) == EXPORTS
     assert "1 article, " in result.stderr and " triples, 0 violations, " in result.stderr
-    assert f"4 files written to {tmp_path / 'exports'}/" in result.stderr
+    assert f"5 files written to {tmp_path / 'exports'}/" in result.stderr
 
 
 def test_committed_exports_are_current(kg: Callable[..., Result]) -> None:
     result = kg("build", "--data", REPO / "data", "--out", REPO / "exports", "--check")
     assert result.exit_code == 0, result.stderr
-    assert "is up to date (4 files)" in result.stderr
+    assert "is up to date (5 files)" in result.stderr
 
 
 def test_check_reports_stale_files_and_writes_nothing(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:

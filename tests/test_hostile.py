@@ -83,7 +83,7 @@ def test_hostile_text_builds_and_stays_inert(tmp_path: Path, texts: list[str]) -
     corpus = load_corpus(_write_corpus(tmp_path, list(texts)))
     result = check(corpus)
     assert result.report.count(Severity.VIOLATION) == 0
-    files = render(result.compiled)
+    files = render(result.compiled, corpus.site)
     compiled = result.compiled[0]
 
     document = json.loads(files["mesotherapy.jsonld"])
