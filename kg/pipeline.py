@@ -275,7 +275,7 @@ def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: s
     if shard is not None:
         k, n = shard
         files = [p for p in files if shard_of(p, n) == k - 1]
-    report, problems = Report(), []
+    report, problems, failed = Report(), [], False
     seen: dict[str, str] = {}
     summaries = [GraphSummary(g.iri, len(g), g.kind) for g in bundled_graphs()]
     sources: dict[str, Source] = {}
@@ -293,9 +293,10 @@ def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: s
                 seen[o.slug] = o.file
             problems += o.problems
             report.extend(o.findings)
+            failed = failed or any(f.severity >= Severity.VIOLATION for f in o.findings)
             report.triples += o.triples
             report.articles += o.slug is not None
-            if problems or report.fails(Severity.VIOLATION):
+            if problems or failed:
                 continue  # keep checking the rest; nothing will be written
             for name, content in o.files.items():
                 target.add(name, content)
@@ -304,12 +305,12 @@ def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: s
             sources[o.graph_iri] = Source(o.file, None, {}, o.sha256)
         if problems:
             raise InputError(f"{len(problems)} problem(s) in the facts files", problems)
-        if not report.fails(Severity.VIOLATION):
+        if not failed:
             target.add(VOID_FILE, void_file(description(site, summaries, sources)))
         if isinstance(target, TreeChecker):
-            diff = None if report.fails(Severity.VIOLATION) else target.diff()
+            diff = None if failed else target.diff()
             return BuildResult(report, files=target.count, diff=diff)
-        if report.fails(Severity.VIOLATION):
+        if failed:
             target.abort()
             return BuildResult(report)
         target.commit()

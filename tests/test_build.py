@@ -90,6 +90,8 @@ def test_failure_mid_write_leaves_exports_untouched(data: Path, tmp_path: Path,
         return open(path, mode, *args, **kwargs)
 
     monkeypatch.setattr(kg.fsio, "open", failing_open, raising=False)
+    article = data / "articles/mesotherapy.yaml"  # changed facts, so files are written, not carried over
+    article.write_text(article.read_text(encoding="utf-8").replace("Mesotherapy", "Meso therapy"), encoding="utf-8")
     with pytest.raises(OutputError, match="No space left on device"):
         build(data, out)
     assert snapshot(out) == before
@@ -111,3 +113,19 @@ def test_missing_data_folder_exits_2(kg: Callable[..., Result], tmp_path: Path) 
 
 def test_unknown_option_is_a_usage_error(kg: Callable[..., Result]) -> None:
     assert kg("build", "--frobnicate").exit_code == 2
+
+
+def test_unchanged_files_are_carried_over_by_hard_link(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    build(data, out)
+    before = {p.name: p.stat().st_ino for p in out.iterdir()}
+    article = data / "articles/mesotherapy.yaml"
+    article.write_text(article.read_text(encoding="utf-8").replace("Mesotherapy", "Meso therapy"), encoding="utf-8")
+    build(data, out)
+    after = {p.name: p.stat().st_ino for p in out.iterdir()}
+    assert set(after) == set(before)
+    assert all(after[n] != before[n] for n in after)  # every file changed, none reused
+    build(data, out)
+    again = {p.name: p.stat().st_ino for p in out.iterdir()}
+    del again["kg.nq"], after["kg.nq"]  # streamed, so always written
+    assert again == after  # nothing changed: every other file reused
