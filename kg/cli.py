@@ -28,6 +28,7 @@ from kg.gsp import session as gsp_session
 from kg.pipeline import build as run_build
 from kg.pipeline import check as run_check
 from kg.pipeline import named_graphs
+from kg.pipeline import validate as run_validate
 from kg.query import FORMATS as QUERY_FORMATS
 from kg.query import query_endpoint, query_store, read_query
 from kg.report import Report, Severity
@@ -94,6 +95,8 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
     return int(k), int(n)
 
 
+_jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+                            help="Worker processes (0: one per CPU). Output is the same for any number.")
 _engine_option = click.option("--engine", type=click.Choice(ENGINES), default="native", show_default=True,
                               help="SHACL engine: the compiled one, or pySHACL (the reference; slower).")
 
@@ -124,8 +127,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
               help="Export folder; replaced as a whole, never left half-written.")
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit 1 if the exports on disk differ from a fresh build.")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Worker processes (0: one per CPU). Output is the same bytes for any number.")
+@_jobs_option
 @click.option("--shard", callback=_shard, metavar="K/N",
               help="Build only shard K of N (a stable split by file name), e.g. one CI job each.")
 @click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path(".kg/cache"),
@@ -163,15 +165,16 @@ def build(data: Path, out: Path, check_only: bool, jobs: int, shard: tuple[int, 
 @_format_option
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Lowest severity that makes the command exit 1.")
+@_jobs_option
 @_engine_option
-def validate(paths: tuple[Path, ...], data: Path, fmt: str, fail_on: str, engine: str) -> None:
+def validate(paths: tuple[Path, ...], data: Path, fmt: str, fail_on: str, jobs: int, engine: str) -> None:
     """Check facts files (default: every article in --data) against the schema and the shapes."""
-    with _exit_codes(fmt):
+    with _exit_codes(fmt), _progress(fmt == "text") as progress:
         for p in paths:
             if not p.exists():
                 raise InputError(f"{p}: no such file")
-        corpus = load_corpus(data, only=sorted(paths) if paths else None)
-        report = run_check(corpus, engine).report
+        report = run_validate(data, sorted(paths) if paths else None, jobs=jobs or os.cpu_count() or 1,
+                              engine=engine, progress=progress)
     _emit_report(report, fmt)
     if report.fails(Severity.parse(fail_on)):
         sys.exit(EXIT_FINDINGS)

@@ -263,6 +263,47 @@ class BuildResult:
     diff: TreeDiff | None = None
 
 
+@dataclass
+class _Tally:
+    """Outcomes gathered in file order: the report, input problems, and whether to keep writing."""
+
+    report: Report = field(default_factory=Report)
+    problems: list[Finding] = field(default_factory=list)
+    failed: bool = False
+    seen: dict[str, str] = field(default_factory=dict)
+
+    def accept(self, o: Outcome) -> bool:
+        """Count one outcome; True while its files may still be written (no problem, no violation)."""
+        if o.slug is not None and o.slug in self.seen:
+            self.problems.append(duplicate_slug(o.file, o.slug_at, o.slug, self.seen[o.slug]))
+            return False
+        if o.slug is not None:
+            self.seen[o.slug] = o.file
+            self.report.articles += 1
+        self.problems += o.problems
+        self.report.extend(o.findings)
+        self.report.triples += o.triples
+        self.failed = self.failed or any(f.severity >= Severity.VIOLATION for f in o.findings)
+        return not (self.problems or self.failed)
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            raise InputError(f"{len(self.problems)} problem(s) in the facts files", self.problems)
+
+
+def validate(data: Path, only: list[Path] | None = None, *, jobs: int = 1, engine: str = "native",
+             cache_dir: Path | None = None, progress: Callable[[int, int], None] | None = None) -> Report:
+    """Check a corpus (or just `only`) against the schema and every shape family, streaming."""
+    site, files = site_and_files(data, only)
+    tally = _Tally()
+    for done, o in enumerate(outcomes(site, files, engine=engine, exports=False, jobs=jobs, cache_dir=cache_dir), 1):
+        if progress:
+            progress(done, len(files))
+        tally.accept(o)
+    tally.raise_problems()
+    return tally.report
+
+
 def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: str = "native",
           shard: tuple[int, int] | None = None, cache_dir: Path | None = None,
           progress: Callable[[int, int], None] | None = None) -> BuildResult:
@@ -275,8 +316,7 @@ def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: s
     if shard is not None:
         k, n = shard
         files = [p for p in files if shard_of(p, n) == k - 1]
-    report, problems, failed = Report(), [], False
-    seen: dict[str, str] = {}
+    tally = _Tally()
     summaries = [GraphSummary(g.iri, len(g), g.kind) for g in bundled_graphs()]
     sources: dict[str, Source] = {}
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
@@ -286,30 +326,19 @@ def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: s
         for done, o in enumerate(outcomes(site, files, engine=engine, jobs=jobs, cache_dir=cache_dir), 1):
             if progress:
                 progress(done, len(files))
-            if o.slug is not None and o.slug in seen:
-                problems.append(duplicate_slug(o.file, o.slug_at, o.slug, seen[o.slug]))
-                continue
-            if o.slug is not None:
-                seen[o.slug] = o.file
-            problems += o.problems
-            report.extend(o.findings)
-            failed = failed or any(f.severity >= Severity.VIOLATION for f in o.findings)
-            report.triples += o.triples
-            report.articles += o.slug is not None
-            if problems or failed:
+            if not tally.accept(o):
                 continue  # keep checking the rest; nothing will be written
             for name, content in o.files.items():
                 target.add(name, content)
             nq.write(o.quads)
             summaries.append(GraphSummary(o.graph_iri, o.triples, "article"))
             sources[o.graph_iri] = Source(o.file, None, {}, o.sha256)
-        if problems:
-            raise InputError(f"{len(problems)} problem(s) in the facts files", problems)
+        tally.raise_problems()
+        report, failed = tally.report, tally.failed
         if not failed:
             target.add(VOID_FILE, void_file(description(site, summaries, sources)))
         if isinstance(target, TreeChecker):
-            diff = None if failed else target.diff()
-            return BuildResult(report, files=target.count, diff=diff)
+            return BuildResult(report, files=target.count, diff=None if failed else target.diff())
         if failed:
             target.abort()
             return BuildResult(report)
