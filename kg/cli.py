@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from kg import __version__, render
+from kg import __version__, profiles, render
 from kg.errors import InputError, KgError, NetworkError, OutputError
 from kg.facts import load_corpus
 from kg.pipeline import build as run_build
@@ -61,6 +61,9 @@ def _exit_codes(fmt: str = "text") -> Iterator[None]:
 
 _data_option = click.option("--data", "data", type=click.Path(path_type=Path), default=Path("data"),
                              show_default=True, help="Folder with site.yaml and articles/.")
+_profile_option = click.option(
+    "--profile", type=click.Choice([*profiles.available(), profiles.NONE]), default=profiles.default(),
+    show_default=True, help="Google structured-data profile (dated rules); 'none' turns it off.")
 _format_option: Callable[[Any], Any] = click.option(
     "--format", "fmt", type=click.Choice(sorted(render.RENDERERS)), default="text", show_default=True,
     help="Report format (text goes to stderr, the others to stdout).")
@@ -78,11 +81,12 @@ def main() -> None:
               help="Export folder; replaced as a whole, never left half-written.")
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit 1 if the exports on disk differ from a fresh build.")
-def build(data: Path, out: Path, check_only: bool) -> None:
+@_profile_option
+def build(data: Path, out: Path, check_only: bool, profile: str) -> None:
     """Validate the facts, then write JSON-LD, HTML snippets, Turtle and kg.nq."""
     started = time.perf_counter()
     with _exit_codes():
-        result, diff = run_build(data, out, write=not check_only)
+        result, diff = run_build(data, out, write=not check_only, profile=profile)
     report = result.report
     _emit_report(report, "text", to_stderr=True)
     if report.fails(Severity.VIOLATION):
@@ -106,14 +110,15 @@ def build(data: Path, out: Path, check_only: bool) -> None:
 @_format_option
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Lowest severity that makes the command exit 1.")
-def validate(paths: tuple[Path, ...], data: Path, fmt: str, fail_on: str) -> None:
+@_profile_option
+def validate(paths: tuple[Path, ...], data: Path, fmt: str, fail_on: str, profile: str) -> None:
     """Check facts files (default: every article in --data) against the schema and the shapes."""
     with _exit_codes(fmt):
         for p in paths:
             if not p.exists():
                 raise InputError(f"{p}: no such file")
         corpus = load_corpus(data, only=sorted(paths) if paths else None)
-        report = run_check(corpus).report
+        report = run_check(corpus, profile).report
     _emit_report(report, fmt)
     if report.fails(Severity.parse(fail_on)):
         sys.exit(EXIT_FINDINGS)

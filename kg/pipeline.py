@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
-from kg import ontology
+from kg import idlint, ontology, profiles
 from kg.facts import Article, Corpus, load_corpus
 from kg.fsio import TreeDiff, compare_tree, replace_tree
 from kg.iris import MEDKG, ONTOLOGY_IRI, SCHEMA, Minter
@@ -48,15 +48,19 @@ def compile_article(corpus: Corpus, article: Article) -> Compiled:
     return Compiled(article, ag, project(ag.graph), Minter(corpus.site.base_iri).graph(article.slug))
 
 
-def check(corpus: Corpus) -> Build:
-    """Map and validate every article; no bytes yet."""
+def check(corpus: Corpus, profile: str | None = None) -> Build:
+    """Map and validate every article, then lint the @ids across them; no bytes yet.
+
+    `profile` names the Google profile (None: the newest bundled one; "none": no profile)."""
+    google = profiles.resolve(profile)
     report = Report()
     compiled = []
     for article in corpus.articles:
         c = compile_article(corpus, article)
-        report.extend(validate_article(c.medkg, c.schema))
+        report.extend(validate_article(c.medkg, c.schema, google))
         report.triples += c.triples
         compiled.append(c)
+    report.extend(idlint.lint([(c.schema, c.medkg) for c in compiled], corpus.site.base_iri))
     report.articles = len(compiled)
     return Build(report, compiled)
 
@@ -95,11 +99,11 @@ def render(compiled: Iterable[Compiled]) -> dict[str, bytes]:
     return files
 
 
-def build(data: Path, out: Path, *, write: bool = True) -> tuple[Build, TreeDiff | None]:
+def build(data: Path, out: Path, *, write: bool = True, profile: str | None = None) -> tuple[Build, TreeDiff | None]:
     """Validate then export. With violations nothing is written; with write=False the exports on
     disk are compared with a fresh build instead (the staleness check)."""
     corpus = load_corpus(data)
-    result = check(corpus)
+    result = check(corpus, profile)
     if result.report.fails(Severity.VIOLATION):
         return result, None
     result.files = render(result.compiled)

@@ -6,6 +6,7 @@ file and line that produced its focus node, with nested reasons flattened into t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 
@@ -13,7 +14,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from kg import ontology, resources
+from kg import conformance, ontology, profiles, resources
 from kg.iris import MEDKG
 from kg.mapping import ArticleGraph
 from kg.report import Finding, Severity
@@ -28,8 +29,10 @@ Locator = Callable[[Node, Node | None], tuple[str, int, int, str]]
 
 @cache
 def shapes(family: str) -> Graph:
+    """Shapes of a family ("medkg", "schemaorg") or of a Google profile ("google-2026-11")."""
+    name = SHAPE_FILES[family] if family in SHAPE_FILES else profiles.shapes_file(family)
     g = Graph(bind_namespaces="none")
-    g.parse(data=resources.text("shapes", SHAPE_FILES[family]), format="turtle")
+    g.parse(data=resources.text("shapes", name), format="turtle")
     return g
 
 
@@ -42,7 +45,8 @@ def _short(node: Node | None) -> str:
                        ("https://w3id.org/medkg/shapes/schemaorg#", "sosh:")):
         if text.startswith(ns):
             return prefix + text[len(ns):]
-    return text
+    google = re.fullmatch(r"https://w3id\.org/medkg/shapes/google/([0-9-]+)#(.+)", text)
+    return f"google-{google[1]}:{google[2]}" if google else text
 
 
 def _messages(results: Graph, result: Node) -> list[str]:
@@ -61,8 +65,8 @@ def _rule(results: Graph, shapes_graph: Graph, result: Node) -> str:
     return f"{_short(parent)}/{_short(path)}" if parent else _short(results.value(result, SH.sourceConstraintComponent))
 
 
-def run(data: Graph, family: str, locate: Locator) -> list[Finding]:
-    """Validate `data` against one shape family; Findings located by `locate`."""
+def run(data: Graph, family: str, locate: Locator, *, label: str | None = None) -> list[Finding]:
+    """Validate `data` against one shape family or profile; Findings located by `locate`, of family `label`."""
     shapes_graph = shapes(family)
     _, results, _ = shacl_validate(data, shacl_graph=shapes_graph, inference="none", allow_infos=True,
                                    allow_warnings=True, inplace=True, advanced=True)
@@ -81,7 +85,7 @@ def run(data: Graph, family: str, locate: Locator) -> list[Finding]:
         file, line, column, field = locate(focus, path)
         severity = _SEVERITY.get(results.value(result, SH.resultSeverity), Severity.VIOLATION)  # type: ignore[call-overload]
         findings.append(Finding(file, line, column, severity, message, field, str(focus),
-                                _rule(results, shapes_graph, result), family))
+                                _rule(results, shapes_graph, result), label or family))
     return sorted(findings)
 
 
@@ -115,6 +119,16 @@ def locator(ag: ArticleGraph) -> Locator:
     return locate
 
 
-def validate_article(ag: ArticleGraph, schema_view: Graph) -> list[Finding]:
+def published(schema_view: Graph, locate: Locator, profile: str | None) -> list[Finding]:
+    """Checks of a published schema.org graph: schema.org vocabulary conformance and the Google profile."""
+    findings = conformance.check(schema_view, locate)
+    if profile is not None:
+        findings += run(conformance.normalise(schema_view), profile, locate, label="google")
+    return findings
+
+
+def validate_article(ag: ArticleGraph, schema_view: Graph, profile: str | None = None) -> list[Finding]:
+    """Every per-article check: medical shapes, schema.org shapes, vocabulary conformance, Google profile."""
     locate = locator(ag)
-    return run(ag.graph, "medkg", locate) + run(schema_view, "schemaorg", locate)
+    return run(ag.graph, "medkg", locate) + run(schema_view, "schemaorg", locate) + published(schema_view, locate,
+                                                                                                profile)
