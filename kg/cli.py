@@ -122,3 +122,34 @@ def validate(paths: tuple[Path, ...], data: Path, fmt: str, fail_on: str, profil
     _emit_report(report, fmt)
     if report.fails(Severity.parse(fail_on)):
         sys.exit(EXIT_FINDINGS)
+
+
+# --- [seo] commands ---
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("source")
+@click.option("--against", type=click.Path(path_type=Path, dir_okay=False),
+              help="An export (exports/<slug>.jsonld) to compare the page with: report the drift.")
+@_format_option
+@_profile_option
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Lowest severity that makes the command exit 1.")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
+              help="Seconds to connect, between bytes, and for the whole page.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True,
+              help="Largest page read; a larger one is abandoned (exit 3).")
+@click.option("--max-redirects", type=click.IntRange(min=0), default=5, show_default=True)
+def audit(source: str, against: Path | None, fmt: str, profile: str, fail_on: str, timeout: float, max_bytes: int,
+          max_redirects: int) -> None:
+    """Check the structured data of a live page (URL) or a local .html/.jsonld file: JSON-LD syntax,
+    schema.org conformance, the Google profile and, with --against, drift from an export."""
+    from kg.audit import audit as run_audit
+    from kg.fetch import Limits
+
+    with _exit_codes(fmt):
+        report = run_audit(source, against=against, profile=profiles.resolve(profile),
+                           limits=Limits(timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects))
+    _emit_report(report, fmt)
+    if report.fails(Severity.parse(fail_on)):
+        sys.exit(EXIT_FINDINGS)

@@ -29,10 +29,14 @@ def _loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
                            code="loading remote context failed")
 
 
-def to_graph(document: Any) -> Graph:
-    """The RDF graph a JSON-LD document denotes (its default graph and named graphs merged)."""
+def to_graph(document: Any, base: str | None = None) -> Graph:
+    """The RDF graph a JSON-LD document denotes (its default graph and named graphs merged); relative
+    IRIs resolve against `base` (the page URL when auditing)."""
+    options: dict[str, Any] = {"format": "application/n-quads", "documentLoader": _loader}
+    if base is not None:
+        options["base"] = base
     try:
-        nquads = pyld.to_rdf(document, {"format": "application/n-quads", "documentLoader": _loader})
+        nquads = pyld.to_rdf(document, options)
     except pyld.JsonLdError as e:
         raise InputError(f"JSON-LD cannot be expanded: {e}") from None
     dataset = Dataset(default_union=True)
