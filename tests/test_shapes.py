@@ -282,6 +282,7 @@ GOOGLE_CASES = [
          passing=both(drop("author", "schema:url"), add("author", "schema:sameAs", "ex:writer-profile"))),
     Case("BreadcrumbList-twoItems", VIOL, remove("page-breadcrumb", "schema:itemListElement", "ex:crumb-2")),
     Case("BreadcrumbList-items", VIOL, add("page-breadcrumb", "schema:itemListElement", '"Extra"')),
+    Case("BreadcrumbItem", VIOL, replace("crumb-1", "rdf:type", "schema:Thing")),
     Case("BreadcrumbItem-position", VIOL, drop("crumb-1", "schema:position")),
     Case("BreadcrumbItem-position", VIOL, replace("crumb-2", "schema:position", '"2"')),
     Case("BreadcrumbItem-name", VIOL, drop("crumb-1", "schema:name"),
