@@ -104,6 +104,11 @@ def read_document(name: str, page: Page) -> Document:
                      for p in block.problems]
         if block.value is None:
             continue
+        if not isinstance(block.value, dict | list):
+            findings.append(_finding(name, block.line, block.column, Severity.VIOLATION, "jsonld",
+                                     f"JSON-LD block {block.index} is a JSON {type(block.value).__name__}, not an "
+                                     "object or an array: nothing in it can be read.", _field(block)))
+            continue
         try:
             g = jsonld.to_graph(block.value, base=page.url)
         except InputError as e:

@@ -130,6 +130,15 @@ def _literal_kinds(o: Literal) -> tuple[set[str], bool]:
     return {"Text"}, False
 
 
+def _what(kinds: set[str]) -> str:
+    """A literal's kind in words: 'a number', 'a date-time' …"""
+    for kind, words in (("Boolean", "a boolean"), ("DateTime", "a date-time"), ("Date", "a date"), ("Time", "a time"),
+                        ("Integer", "an integer"), ("Number", "a number"), ("URL", "a URL")):
+        if kind in kinds:
+            return words
+    return "text"
+
+
 def _short(names: set[str] | list[str] | frozenset[str]) -> str:
     return ", ".join(sorted(names)) or "nothing"
 
@@ -247,7 +256,7 @@ class _Checker:
                 return
             if "invalid date" not in kinds and ("Text" in ranges or ranges & _TEXT_VALUED):
                 return  # a number or date where schema.org also takes text
-            what = "not a valid date or time" if "invalid date" in kinds else f"a {_short(kinds)} value"
+            what = "not a valid date or time" if "invalid date" in kinds else _what(kinds)
             self.add(Severity.VIOLATION, s, p, "range",
                      f"The value {shown!r} of schema:{prop} is {what}, but {expected}. Write a value of that kind.")
             return

@@ -126,6 +126,11 @@ def parse(block: Block) -> None:
         return
     except json.JSONDecodeError as e:
         error = e
+    except RecursionError:
+        block.problems.append(Problem(block.line, block.column, Severity.VIOLATION, "too-deep",
+                                      f"JSON-LD block {block.index} is nested too deeply to read; nothing in this "
+                                      "block can be read."))
+        return
     if _ENTITY.search(text):
         try:
             block.value = json.loads(html.unescape(text), object_pairs_hook=_no_duplicates(block))

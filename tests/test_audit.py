@@ -12,10 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from conftest import REPO
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kg import conformance
+from kg.audit import read_document
 from kg.extract import html_blocks, parse
+from kg.fetch import Page
 from kg.serialize import script_json
 
 EXPORT = REPO / "exports/mesotherapy.jsonld"
@@ -225,3 +228,28 @@ def test_extraction_never_crashes_on_arbitrary_script_text(text: str) -> None:
     for block in html_blocks(f'<script type="application/ld+json">{text}</script><p>after</p>'):
         parse(block)
         assert block.value is not None or block.problems
+
+
+_KEYS = st.sampled_from(["@context", "@id", "@type", "@graph", "@value", "@language", "@list", "@reverse", "@vocab",
+                         "name", "url", "author", "datePublished", "itemListElement", "position", "image", "width",
+                         "indication", "https://schema.org/name", "schema:about"])
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.sampled_from(
+    ["https://schema.org", "http://schema.org/", "MedicalTherapy", "Person", "_:b0", "#frag", "", "2026-01-05",
+     "https://schema.org/Patient", "not a lang!", "ht tp://x y"]) | st.text(max_size=8)
+
+
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4),
+                       max_leaves=15)
+_CONTEXTS = st.sampled_from(["https://schema.org", "http://schema.org/", {"@vocab": "https://schema.org/"}])
+JSONLD = _VALUES | st.builds(lambda context, body: {**body, "@context": context}, _CONTEXTS,
+                             st.dictionaries(_KEYS, _VALUES, max_size=5))
+
+
+@settings(max_examples=60, deadline=None)
+@given(JSONLD)
+def test_any_json_ld_is_audited_without_a_traceback(value: object) -> None:
+    """Real JSON-LD written by others: whatever the shape, findings come back, never an exception."""
+    page = Page("https://example.org/page.html", f'<script type="application/ld+json">{script_json(value)}</script>',
+                "text/html")
+    document = read_document("page.html", page)
+    conformance.check(document.graph, document.locator())
