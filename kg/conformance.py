@@ -39,6 +39,9 @@ _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?" + _ZONE)
 _INTEGER = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:\S+")
+_BOOLEAN = re.compile(r"true|false|True|False|https?://schema\.org/(True|False)")
+_LEXICAL = {"Date": _DATE, "DateTime": _DATETIME, "Time": _TIME, "Integer": _INTEGER, "Number": _NUMBER,
+            "Float": _NUMBER, "URL": _URL, "Boolean": _BOOLEAN}
 _NUMERIC_XSD = {XSD.integer: "Integer", XSD.int: "Integer", XSD.long: "Integer", XSD.decimal: "Number",
                 XSD.double: "Number", XSD.float: "Number"}
 
@@ -107,9 +110,7 @@ def _local(term: Node) -> str | None:
 
 def _fits(text: str, datatype: str) -> bool:
     """Whether a lexical form is a valid value of a schema.org datatype."""
-    checks = {"Date": _DATE, "DateTime": _DATETIME, "Time": _TIME, "Integer": _INTEGER, "Number": _NUMBER,
-              "Float": _NUMBER, "URL": _URL, "Boolean": re.compile(r"true|false|True|False|https?://schema\.org/(True|False)")}
-    pattern = checks.get(datatype)
+    pattern = _LEXICAL.get(datatype)
     return True if pattern is None else bool(pattern.fullmatch(text.strip()))
 
 
