@@ -139,7 +139,8 @@ def validate(paths: tuple[Path, ...], data: Path, fmt: str, fail_on: str, profil
               help="Seconds to connect, between bytes, and for the whole page.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True,
               help="Largest page read; a larger one is abandoned (exit 3).")
-@click.option("--max-redirects", type=click.IntRange(min=0), default=5, show_default=True)
+@click.option("--max-redirects", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Most redirects followed; more is a failure (exit 3).")
 def audit(source: str, against: Path | None, fmt: str, profile: str, fail_on: str, timeout: float, max_bytes: int,
           max_redirects: int) -> None:
     """Check the structured data of a live page (URL) or a local .html/.jsonld file: JSON-LD syntax,
