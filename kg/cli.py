@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from kg import __version__, render
+from kg import __version__, profiles, render
 from kg.dataset import NamedGraph
 from kg.errors import InputError, KgError, NetworkError, OutputError
 from kg.facts import load_corpus
@@ -75,6 +75,9 @@ def _exit_codes(fmt: str = "text") -> Iterator[None]:
 
 _data_option = click.option("--data", "data", type=click.Path(path_type=Path), default=Path("data"),
                              show_default=True, help="Folder with site.yaml and articles/.")
+_profile_option = click.option(
+    "--profile", type=click.Choice([*profiles.available(), profiles.NONE]), default=profiles.default(),
+    show_default=True, help="Google structured-data profile (dated rules); 'none' turns it off.")
 _format_option: Callable[[Any], Any] = click.option(
     "--format", "fmt", type=click.Choice(sorted(render.RENDERERS)), default="text", show_default=True,
     help="Report format (text goes to stderr, the others to stdout).")
@@ -134,13 +137,15 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
               show_default=True, help="Cache of per-article results for fast rebuilds.")
 @click.option("--no-cache", is_flag=True, help="Recompute every article.")
 @_engine_option
+@_profile_option
 def build(data: Path, out: Path, check_only: bool, jobs: int, shard: tuple[int, int] | None, cache_dir: Path,
-          no_cache: bool, engine: str) -> None:
+          no_cache: bool, engine: str, profile: str | None) -> None:
     """Validate the facts, then write JSON-LD, HTML snippets, Turtle and kg.nq."""
     started = time.perf_counter()
     with _exit_codes(), _progress(True) as progress:
         result = run_build(data, out, write=not check_only, jobs=jobs or os.cpu_count() or 1, engine=engine,
-                           shard=shard, cache_dir=None if no_cache else cache_dir, progress=progress)
+                           profile=profile, shard=shard, cache_dir=None if no_cache else cache_dir,
+                           progress=progress)
     report = result.report
     _emit_report(report, "text", to_stderr=True)
     if report.fails(Severity.VIOLATION):
@@ -167,14 +172,48 @@ def build(data: Path, out: Path, check_only: bool, jobs: int, shard: tuple[int, 
               show_default=True, help="Lowest severity that makes the command exit 1.")
 @_jobs_option
 @_engine_option
-def validate(paths: tuple[Path, ...], data: Path, fmt: str, fail_on: str, jobs: int, engine: str) -> None:
+@_profile_option
+def validate(paths: tuple[Path, ...], data: Path, fmt: str, fail_on: str, jobs: int, engine: str,
+             profile: str | None) -> None:
     """Check facts files (default: every article in --data) against the schema and the shapes."""
     with _exit_codes(fmt), _progress(fmt == "text") as progress:
         for p in paths:
             if not p.exists():
                 raise InputError(f"{p}: no such file")
         report = run_validate(data, sorted(paths) if paths else None, jobs=jobs or os.cpu_count() or 1,
-                              engine=engine, progress=progress)
+                              engine=engine, profile=profile, progress=progress)
+    _emit_report(report, fmt)
+    if report.fails(Severity.parse(fail_on)):
+        sys.exit(EXIT_FINDINGS)
+
+
+# --- [seo] commands ---
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("source")
+@click.option("--against", type=click.Path(path_type=Path, dir_okay=False),
+              help="An export (exports/<slug>.jsonld) to compare the page with: report the drift.")
+@_format_option
+@_profile_option
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Lowest severity that makes the command exit 1.")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
+              help="Seconds to connect, between bytes, and for the whole page.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True,
+              help="Largest page read; a larger one is abandoned (exit 3).")
+@click.option("--max-redirects", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Most redirects followed; more is a failure (exit 3).")
+def audit(source: str, against: Path | None, fmt: str, profile: str, fail_on: str, timeout: float, max_bytes: int,
+          max_redirects: int) -> None:
+    """Check the structured data of a live page (URL) or a local .html/.jsonld file: JSON-LD syntax,
+    schema.org conformance, the Google profile and, with --against, drift from an export."""
+    from kg.audit import audit as run_audit
+    from kg.fetch import Limits
+
+    with _exit_codes(fmt):
+        report = run_audit(source, against=against, profile=profiles.resolve(profile),
+                           limits=Limits(timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects))
     _emit_report(report, fmt)
     if report.fails(Severity.parse(fail_on)):
         sys.exit(EXIT_FINDINGS)

@@ -10,6 +10,7 @@ from typing import Any
 
 from pyld import jsonld as pyld
 from rdflib import Dataset, Graph
+from rdflib.exceptions import ParserError
 
 from kg.errors import InputError
 from kg.serialize import schema_context
@@ -29,14 +30,38 @@ def _loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
                            code="loading remote context failed")
 
 
-def to_graph(document: Any) -> Graph:
-    """The RDF graph a JSON-LD document denotes (its default graph and named graphs merged)."""
+def _innermost(error: BaseException) -> str:
+    """PyLD wraps the real reason in layers of generic errors; the innermost message names it."""
+    while (inner := error.__cause__ or getattr(error, "cause", None)) is not None:
+        error = inner
+    return str(error.args[0]) if error.args else str(error)
+
+
+def _first_bad(nquads: str) -> str:
+    for line in nquads.splitlines():
+        try:
+            Dataset().parse(data=line, format="nquads")
+        except ParserError:
+            return line if len(line) <= 200 else line[:197] + "..."
+    return "(none found line by line)"
+
+
+def to_graph(document: Any, base: str | None = None) -> Graph:
+    """The RDF graph a JSON-LD document denotes (its default graph and named graphs merged); relative
+    IRIs resolve against `base` (the page URL when auditing)."""
+    options: dict[str, Any] = {"format": "application/n-quads", "documentLoader": _loader}
+    if base is not None:
+        options["base"] = base
     try:
-        nquads = pyld.to_rdf(document, {"format": "application/n-quads", "documentLoader": _loader})
+        nquads = pyld.to_rdf(document, options)
     except pyld.JsonLdError as e:
-        raise InputError(f"JSON-LD cannot be expanded: {e}") from None
+        raise InputError(f"JSON-LD cannot be expanded: {_innermost(e)}") from None
     dataset = Dataset(default_union=True)
-    dataset.parse(data=nquads, format="nquads")
+    try:
+        dataset.parse(data=nquads, format="nquads")
+    except ParserError:
+        raise InputError(f"JSON-LD expands to statements that are not valid RDF, e.g. {_first_bad(nquads)}; "
+                         "check the IRIs and language tags (no spaces or other forbidden characters)") from None
     g = Graph(bind_namespaces="none")
     for triple in dataset.triples((None, None, None)):
         g.add(triple)

@@ -19,7 +19,7 @@ from rdflib import OWL, BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 import kg
-from kg import ontology, resources, validation
+from kg import idlint, ontology, profiles, resources, validation
 from kg.cache import Cache
 from kg.dataset import PREFIXES, VOID_FILE, GraphSummary, NamedGraph, describe, void_graph_iri
 from kg.errors import InputError
@@ -71,15 +71,19 @@ def compile_article(site: Site | Corpus, article: Article) -> Compiled:
     return Compiled(article, ag, project(ag.triples), Minter(site.base_iri).graph(article.slug))
 
 
-def check(corpus: Corpus, engine: str = "native") -> Build:
-    """Map and validate every article of a loaded corpus, in memory; no bytes yet."""
+def check(corpus: Corpus, engine: str = "native", profile: str | None = None) -> Build:
+    """Map and validate every article of a loaded corpus in memory, then lint the @ids across them;
+    no bytes yet. `profile` names the Google profile (None: the newest bundled; "none": no profile)."""
+    google = profiles.resolve(profile)
     report = Report()
     compiled = []
     for article in corpus.articles:
         c = compile_article(corpus.site, article)
-        report.extend(validate_article(c.medkg, c.schema_triples, engine))
+        report.extend(validate_article(c.medkg, c.schema_triples, google, engine))
         report.triples += c.triples
         compiled.append(c)
+    base = corpus.site.base_iri
+    report.extend(idlint.lint([idlint.summarise(c.schema_triples, c.medkg, base) for c in compiled], base))
     report.articles = len(compiled)
     return Build(report, compiled)
 
@@ -103,10 +107,11 @@ def skolemised(graph: Graph, iri: str) -> list[Triple]:
 
 @cache
 def bundled_graphs() -> tuple[NamedGraph, ...]:
-    """The ontology and the shapes, as a store receives them."""
+    """The ontology, the shapes and every bundled Google profile, as a store receives them."""
     graphs = [NamedGraph(ONTOLOGY_IRI, ontology_triples(), "ontology")]
+    families = {**SHAPES_GRAPHS, **{p: f"{ONTOLOGY_IRI}/shapes/{p}" for p in profiles.available()}}
     graphs += [NamedGraph(iri, tuple(skolemised(validation.shapes(family), iri)), "shapes")
-               for family, iri in sorted(SHAPES_GRAPHS.items())]
+               for family, iri in sorted(families.items())]
     return tuple(graphs)
 
 
@@ -183,28 +188,31 @@ class Outcome:
     sha256: str = ""
     graph_iri: str = ""
     triples: int = 0  # distinct triples of the article's named graph
+    ids: idlint.Summary | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     quads: bytes = b""
 
 
-def process(site: Site, path: Path, engine: str, exports: bool) -> Outcome:
-    """One article through the whole flow."""
+def process(site: Site, path: Path, engine: str, profile: str | None, exports: bool) -> Outcome:
+    """One article through the whole flow (profile: a resolved Google profile name, or None)."""
     loaded = load_article(path)
     if isinstance(loaded, list):
         return Outcome(loaded[0].file, None, [], loaded)
     c = compile_article(site, loaded)
-    outcome = Outcome(loaded.source.file, loaded.slug, validate_article(c.medkg, c.schema_triples, engine), [],
-                      loaded.source.position(("slug",)), loaded.source.sha256, c.graph_iri, c.triples)
+    findings = validate_article(c.medkg, c.schema_triples, profile, engine)
+    outcome = Outcome(loaded.source.file, loaded.slug, findings, [], loaded.source.position(("slug",)),
+                      loaded.source.sha256, c.graph_iri, c.triples,
+                      idlint.summarise(c.schema_triples, c.medkg, site.base_iri))
     if exports and not any(f.severity >= Severity.VIOLATION for f in outcome.findings):
         outcome.files, outcome.quads = render_article(c)
     return outcome
 
 
 @cache
-def fingerprint(engine: str, exports: bool) -> str:
+def fingerprint(engine: str, profile: str | None, exports: bool) -> str:
     """Everything besides the facts that decides an outcome: the tool's code and version, ontology,
-    shapes, engine. Hashing the code too means a development checkout never reuses stale results."""
-    h = hashlib.sha256(f"{kg.__version__}\0{engine}\0{exports}".encode())
+    shapes, engine, profile. Hashing the code too means a development checkout never reuses stale results."""
+    h = hashlib.sha256(f"{kg.__version__}\0{engine}\0{profile}\0{exports}".encode())
     package = Path(kg.__file__).parent
     sources = [(package, sorted(package.glob("*.py")))]
     sources += [(resources.root(f), resources.tree(f)) for f in ("ontology", "shapes")]
@@ -217,28 +225,29 @@ def fingerprint(engine: str, exports: bool) -> str:
 _worker: dict[str, object] = {}
 
 
-def _init_worker(site: Site, engine: str, exports: bool) -> None:
-    _worker.update(site=site, engine=engine, exports=exports)
+def _init_worker(site: Site, engine: str, profile: str | None, exports: bool) -> None:
+    _worker.update(site=site, engine=engine, profile=profile, exports=exports)
 
 
 def _work(path: Path) -> Outcome:
-    return process(_worker["site"], path, _worker["engine"], _worker["exports"])  # type: ignore[arg-type]
+    w = _worker
+    return process(w["site"], path, w["engine"], w["profile"], w["exports"])  # type: ignore[arg-type]
 
 
-def outcomes(site: Site, files: list[Path], *, engine: str = "native", exports: bool = True, jobs: int = 1,
-             cache_dir: Path | None = None) -> Iterator[Outcome]:
+def outcomes(site: Site, files: list[Path], *, engine: str = "native", profile: str | None = None,
+             exports: bool = True, jobs: int = 1, cache_dir: Path | None = None) -> Iterator[Outcome]:
     """Outcomes in file order: from the cache where inputs are unchanged, else computed (in `jobs`
     worker processes when > 1). Parallel and serial runs give the same outcomes."""
-    store = Cache(cache_dir, fingerprint(engine, exports) + site.source.sha256) if cache_dir else None
+    store = Cache(cache_dir, fingerprint(engine, profile, exports) + site.source.sha256) if cache_dir else None
     keys = [store.key(p) for p in files] if store else [None] * len(files)
     cached = [store.get(k) if store and k else None for k in keys]
     todo = [p for p, hit in zip(files, cached, strict=True) if hit is None]
     if jobs > 1 and len(todo) > 1:
-        pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (site, engine, exports))
+        pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (site, engine, profile, exports))
         computed: Iterator[Outcome] = pool.imap(_work, todo, chunksize=max(1, min(64, len(todo) // (jobs * 8))))
     else:
         pool = None
-        _init_worker(site, engine, exports)
+        _init_worker(site, engine, profile, exports)
         computed = map(_work, todo)
     try:
         for key, hit in zip(keys, cached, strict=True):
@@ -271,6 +280,7 @@ class _Tally:
     problems: list[Finding] = field(default_factory=list)
     failed: bool = False
     seen: dict[str, str] = field(default_factory=dict)
+    ids: list[idlint.Summary] = field(default_factory=list)
 
     def accept(self, o: Outcome) -> bool:
         """Count one outcome; True while its files may still be written (no problem, no violation)."""
@@ -283,29 +293,38 @@ class _Tally:
         self.problems += o.problems
         self.report.extend(o.findings)
         self.report.triples += o.triples
+        if o.ids is not None:
+            self.ids.append(o.ids)
         self.failed = self.failed or any(f.severity >= Severity.VIOLATION for f in o.findings)
         return not (self.problems or self.failed)
 
-    def raise_problems(self) -> None:
+    def finish(self, base_iri: str) -> None:
+        """Input problems raise; otherwise the site-wide @id lint joins the report."""
         if self.problems:
             raise InputError(f"{len(self.problems)} problem(s) in the facts files", self.problems)
+        found = idlint.lint(self.ids, base_iri)
+        self.report.extend(found)
+        self.failed = self.failed or any(f.severity >= Severity.VIOLATION for f in found)
 
 
 def validate(data: Path, only: list[Path] | None = None, *, jobs: int = 1, engine: str = "native",
-             cache_dir: Path | None = None, progress: Callable[[int, int], None] | None = None) -> Report:
-    """Check a corpus (or just `only`) against the schema and every shape family, streaming."""
+             profile: str | None = None, cache_dir: Path | None = None,
+             progress: Callable[[int, int], None] | None = None) -> Report:
+    """Check a corpus (or just `only`) against the schema, every shape family and the @id lint, streaming."""
     site, files = site_and_files(data, only)
     tally = _Tally()
-    for done, o in enumerate(outcomes(site, files, engine=engine, exports=False, jobs=jobs, cache_dir=cache_dir), 1):
+    stream = outcomes(site, files, engine=engine, profile=profiles.resolve(profile), exports=False, jobs=jobs,
+                      cache_dir=cache_dir)
+    for done, o in enumerate(stream, 1):
         if progress:
             progress(done, len(files))
         tally.accept(o)
-    tally.raise_problems()
+    tally.finish(site.base_iri)
     return tally.report
 
 
 def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: str = "native",
-          shard: tuple[int, int] | None = None, cache_dir: Path | None = None,
+          profile: str | None = None, shard: tuple[int, int] | None = None, cache_dir: Path | None = None,
           progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Validate then export a corpus, streaming. With violations or input errors nothing is written;
     with write=False the exports on disk are compared with a fresh build instead.
@@ -323,7 +342,9 @@ def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: s
     try:
         nq = target.open(CORPUS_FILE)
         nq.write(nquads(ONTOLOGY_IRI, ontology_triples()))
-        for done, o in enumerate(outcomes(site, files, engine=engine, jobs=jobs, cache_dir=cache_dir), 1):
+        stream = outcomes(site, files, engine=engine, profile=profiles.resolve(profile), jobs=jobs,
+                          cache_dir=cache_dir)
+        for done, o in enumerate(stream, 1):
             if progress:
                 progress(done, len(files))
             if not tally.accept(o):
@@ -333,7 +354,7 @@ def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: s
             nq.write(o.quads)
             summaries.append(GraphSummary(o.graph_iri, o.triples, "article"))
             sources[o.graph_iri] = Source(o.file, None, {}, o.sha256)
-        tally.raise_problems()
+        tally.finish(site.base_iri)
         report, failed = tally.report, tally.failed
         if not failed:
             target.add(VOID_FILE, void_file(description(site, summaries, sources)))

@@ -6,6 +6,7 @@ file and line that produced its focus node, with nested reasons flattened into t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable
 from functools import cache
 
@@ -13,7 +14,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from kg import ontology, resources
+from kg import conformance, ontology, profiles, resources
 from kg.graphs import Triple, to_graph
 from kg.iris import MEDKG
 from kg.mapping import ArticleGraph
@@ -29,8 +30,9 @@ Locator = Callable[[Node, Node | None], tuple[str, int, int, str]]
 
 
 def _parse(family: str) -> Graph:
+    name = SHAPE_FILES[family] if family in SHAPE_FILES else profiles.shapes_file(family)
     g = Graph(bind_namespaces="none")
-    g.parse(data=resources.text("shapes", SHAPE_FILES[family]), format="turtle")
+    g.parse(data=resources.text("shapes", name), format="turtle")
     return g
 
 
@@ -55,7 +57,8 @@ def _short(node: Node | None) -> str:
                        ("https://w3id.org/medkg/shapes/schemaorg#", "sosh:")):
         if text.startswith(ns):
             return prefix + text[len(ns):]
-    return text
+    google = re.fullmatch(r"https://w3id\.org/medkg/shapes/google/([0-9-]+)#(.+)", text)
+    return f"google-{google[1]}:{google[2]}" if google else text
 
 
 def _messages(results: Graph, result: Node) -> list[str]:
@@ -102,13 +105,15 @@ def results(data: Iterable[Triple], family: str, engine: str = "native") -> list
     return native.validate(data) if native is not None else _pyshacl(data, family)
 
 
-def run(data: Collection[Triple], family: str, locate: Locator, engine: str = "native") -> list[Finding]:
-    """Validate `data` against one shape family; Findings located by `locate`."""
+def run(data: Collection[Triple], family: str, locate: Locator, engine: str = "native", *,
+        label: str | None = None) -> list[Finding]:
+    """Validate `data` against one shape family or profile ("medkg", "schemaorg", "google-2026-11");
+    Findings located by `locate`, of family `label`."""
     shapes_graph = shapes(family)
     findings = set()
     found = results(data, family, engine)
-    label = RDFS.label
-    labels = {s: str(o) for s, p, o in data if p == label} if found else {}
+    rdfs_label = RDFS.label
+    labels = {s: str(o) for s, p, o in data if p == rdfs_label} if found else {}
     for r in found:
         message = " — ".join(r.messages) or "does not conform"
         value = r.value
@@ -118,7 +123,7 @@ def run(data: Collection[Triple], family: str, locate: Locator, engine: str = "n
             message += f" (found {shown!r})"
         file, line, column, field = locate(r.focus, r.path)
         findings.add(Finding(file, line, column, _SEVERITY.get(r.severity, Severity.VIOLATION), message,  # type: ignore[call-overload]
-                             field, str(r.focus), _rule(shapes_graph, r.shape, r.path), family))
+                             field, str(r.focus), _rule(shapes_graph, r.shape, r.path), label or family))
     return sorted(findings)
 
 
@@ -155,6 +160,18 @@ def locator(ag: ArticleGraph) -> Locator:
 ENGINES = ("native", "pyshacl")
 
 
-def validate_article(ag: ArticleGraph, schema_view: Collection[Triple], engine: str = "native") -> list[Finding]:
+def published(schema_view: Collection[Triple], locate: Locator, profile: str | None,
+              engine: str = "native") -> list[Finding]:
+    """Checks of a published schema.org graph: schema.org vocabulary conformance and the Google profile."""
+    findings = conformance.check(schema_view, locate)
+    if profile is not None:
+        findings += run(conformance.normalise(schema_view), profile, locate, engine, label="google")
+    return findings
+
+
+def validate_article(ag: ArticleGraph, schema_view: Collection[Triple], profile: str | None = None,
+                     engine: str = "native") -> list[Finding]:
+    """Every per-article check: medical shapes, schema.org shapes, vocabulary conformance, Google profile."""
     locate = locator(ag)
-    return run(ag.triples, "medkg", locate, engine) + run(schema_view, "schemaorg", locate, engine)
+    return (run(ag.triples, "medkg", locate, engine) + run(schema_view, "schemaorg", locate, engine)
+            + published(schema_view, locate, profile, engine))

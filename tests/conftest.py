@@ -10,7 +10,8 @@ from click.testing import CliRunner, Result
 from kg.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+# ../shared next to the checkout; a git worktree may sit deeper, so the nearest ancestor that has one
+SHARED = next((a / "shared" for a in REPO.parents if (a / "shared").is_dir()), REPO.parent / "shared")
 
 
 @pytest.fixture

@@ -57,9 +57,9 @@ def test_cache_recomputes_only_changed_articles(corpus: Path, tmp_path: Path,
     calls: list[Path] = []
     real = kg.pipeline.process
 
-    def counting(site: object, path: Path, engine: str, exports: bool) -> object:
+    def counting(site: object, path: Path, *args: object) -> object:
         calls.append(path)
-        return real(site, path, engine, exports)  # type: ignore[arg-type]
+        return real(site, path, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(kg.pipeline, "process", counting)
     build(data, tmp_path / "first", cache_dir=cache)
@@ -78,8 +78,9 @@ def test_cache_recomputes_only_changed_articles(corpus: Path, tmp_path: Path,
 
 
 def test_cache_key_covers_engine_and_bundled_data() -> None:
-    assert fingerprint("native", True) != fingerprint("pyshacl", True)
-    assert fingerprint("native", True) != fingerprint("native", False)
+    assert fingerprint("native", None, True) != fingerprint("pyshacl", None, True)
+    assert fingerprint("native", None, True) != fingerprint("native", None, False)
+    assert fingerprint("native", None, True) != fingerprint("native", "google-2026-11", True)
 
 
 def test_parallel_build_with_violations_writes_nothing(tmp_path: Path, kg: Callable[..., Result]) -> None:

@@ -24,7 +24,9 @@ def test_wheel_builds_the_sample_from_its_bundled_data(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for bundled in ("kg/_bundled/ontology/medkg.ttl", "kg/_bundled/shapes/facts.schema.json",
                     "kg/_bundled/shapes/medkg.ttl", "kg/_bundled/ontology/schemaorg/schemaorgcontext.jsonld",
-                    "kg/_bundled/ontology/schemaorg/LICENSE.md"):
+                    "kg/_bundled/ontology/schemaorg/LICENSE.md", "kg/_bundled/ontology/schemaorg/vocab-30.0.json",
+                    "kg/_bundled/ontology/schemaorg/retired.json", "kg/_bundled/shapes/google/2026-11.ttl",
+                    "kg/_bundled/ontology/projection/image-size.rq"):
         assert bundled in names
 
     # A fresh venv that sees this environment's dependencies but not this checkout.
@@ -49,3 +51,7 @@ def test_wheel_builds_the_sample_from_its_bundled_data(tmp_path: Path) -> None:
                          cwd=work, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert snapshot(work / "out") == snapshot(REPO / "exports")
+    audit = subprocess.run([str(python), "-m", "kg", "audit", str(work / "out" / "mesotherapy.html")], cwd=work,
+                           env=env, capture_output=True, text=True)
+    assert audit.returncode == 0, audit.stderr  # the bundled vocabulary and Google profile are found
+    assert "[google-2026-11:" in audit.stdout and "0 violations" in audit.stdout
