@@ -17,11 +17,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import cached_property
 
+import pyoxigraph as ox
 from pyshacl.rdfutil.compare import compare_literal
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
+
+from kg.serialize import nt_term
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf  # rdflib's RDF.x builds a term on every access
@@ -57,6 +61,28 @@ class Data:
     def pred_subjects(self, p: Node) -> Iterable[Node]:
         return self.by_predicate.get(p, {}).keys()
 
+    @cached_property
+    def store(self) -> ox.Store:
+        """The graph in an in-memory Oxigraph store, for SHACL-SPARQL (built on first use)."""
+        store = ox.Store()
+        if any(isinstance(s, BNode) or isinstance(o, BNode) for s, by_p in self.out.items()
+               for objs in by_p.values() for o in objs):
+            # term by term: a parser would relabel blank nodes, and results must name the same nodes
+            store.extend(ox.Quad(_ox(s), _ox(p), _ox(o)) for s, by_p in self.out.items()  # type: ignore[arg-type]
+                         for p, objs in by_p.items() for o in objs)
+        else:
+            text = "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, by_p in self.out.items()
+                           for p, objs in by_p.items() for o in objs)
+            store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        return store
+
+    def select(self, query: str, this: Node | None = None) -> list[dict[str, Node]]:
+        """Rows of a SPARQL SELECT, $this pre-bound when given (SEP-0007 substitution, as SHACL asks)."""
+        subs = {ox.Variable("this"): _ox(this)} if this is not None else None
+        rows = self.store.query(query, substitutions=subs)
+        names = [v.value for v in rows.variables]  # type: ignore[union-attr]
+        return [{n: _rdflib(row[n]) for n in names if row[n] is not None} for row in rows]  # type: ignore[union-attr]
+
     def objects(self, s: Node, p: Node) -> list[Node]:
         by_p = self.out.get(s)
         return by_p.get(p, []) if by_p else []
@@ -85,6 +111,31 @@ class Data:
                     classes.add(sub)
                     todo.append(sub)
         return {s for c in classes for s in self.subjects(_TYPE, c)}
+
+
+def _ox(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(t, URIRef):
+        return ox.NamedNode(str(t))
+    if isinstance(t, BNode):
+        return ox.BlankNode(str(t))
+    assert isinstance(t, Literal)
+    if t.language:
+        return ox.Literal(str(t), language=t.language)
+    return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)) if t.datatype else None)
+
+
+_XSD_STRING = str(XSD.string)
+
+
+def _rdflib(t: object) -> Node:
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    assert isinstance(t, ox.Literal), t
+    if t.language:
+        return Literal(t.value, lang=t.language)
+    return Literal(t.value, datatype=None if t.datatype.value == _XSD_STRING else URIRef(t.datatype.value))
 
 
 # --- paths ----------------------------------------------------------------------------------------
@@ -134,6 +185,8 @@ def _compile_path(g: Graph, node: Node) -> Path:
 
 # --- constraint components ------------------------------------------------------------------------
 
+TargetSpec = tuple[list[Node], list[Node], list[Node], list[Node], list[str]]
+Failure = tuple[Node | None, Node | None]
 Check = Callable[["Shape", Data, Node, list[Node]], Iterator[tuple[Node | None, Node | None]]]
 """Yields (value, path override) for each failure; value None for count-style failures."""
 
@@ -200,9 +253,9 @@ class Engine:
         SH.uniqueLang, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH["not"], SH["and"], SH["or"],
         SH.xone, SH.node, SH.property, SH["in"], SH.hasValue, SH.closed, SH.ignoredProperties, SH.path,
         SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf, SH.severity, SH.message,
-        SH.deactivated, SH.name, SH.description, SH.order, SH.group, SH.defaultValue,
+        SH.deactivated, SH.name, SH.description, SH.order, SH.group, SH.defaultValue, SH.sparql, SH.target,
     })
-    UNSUPPORTED = frozenset({SH.sparql, SH.qualifiedValueShape, SH.target, SH.rule, SH.expression})
+    UNSUPPORTED = frozenset({SH.qualifiedValueShape, SH.rule, SH.expression, SH.prefixes, SH.declare})
 
     def __init__(self, shapes: Graph) -> None:
         self.g = shapes
@@ -212,23 +265,30 @@ class Engine:
             raise Unsupported(f"shapes use {', '.join(sorted(map(str, bad)))}")
         self.targeted = [(self.shape(n), self._target_spec(n)) for n in self._targeted_nodes()]
 
-    def _target_spec(self, n: Node) -> tuple[list[Node], list[Node], list[Node], list[Node]]:
-        """Nodes, classes (with implicit class targets), subjectsOf and objectsOf predicates of a shape."""
+    def _target_spec(self, n: Node) -> TargetSpec:
+        """Nodes, classes (with implicit class targets), subjectsOf and objectsOf predicates, and
+        SPARQL-based target queries of a shape."""
         g = self.g
         classes = list(g.objects(n, SH.targetClass)) + ([n] if (n, RDF.type, RDFS.Class) in g else [])
+        queries = []
+        for target in g.objects(n, SH.target):
+            select = g.value(target, SH.select)
+            if (target, RDF.type, SH.SPARQLTarget) not in g or select is None:
+                raise Unsupported(f"shape {n} has a target that is not a SPARQL-based target")
+            queries.append(str(select))
         return (list(g.objects(n, SH.targetNode)), classes, list(g.objects(n, SH.targetSubjectsOf)),
-                list(g.objects(n, SH.targetObjectsOf)))
+                list(g.objects(n, SH.targetObjectsOf)), queries)
 
     def _targeted_nodes(self) -> list[Node]:
-        nodes = {s for p in (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf)
+        nodes = {s for p in (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf, SH.target)
                  for s in self.g.subjects(p, None)}
         shapes = set(self.g.subjects(RDF.type, SH.NodeShape)) | set(self.g.subjects(RDF.type, SH.PropertyShape))
         nodes |= {s for s in shapes if (s, RDF.type, RDFS.Class) in self.g}  # implicit class targets
         return sorted(nodes, key=str)
 
     @staticmethod
-    def targets(spec: tuple[list[Node], list[Node], list[Node], list[Node]], data: Data) -> set[Node]:
-        nodes, classes, subjects_of, objects_of = spec
+    def targets(spec: TargetSpec, data: Data) -> set[Node]:
+        nodes, classes, subjects_of, objects_of, queries = spec
         focus: set[Node] = set(nodes)
         for cls in classes:
             focus |= data.instances(cls)
@@ -236,6 +296,8 @@ class Engine:
             focus |= {s for s in data.pred_subjects(p)}
         for p in objects_of:
             focus |= {o for s in data.pred_subjects(p) for o in data.objects(s, p)}
+        for query in queries:
+            focus |= {row["this"] for row in data.select(query) if "this" in row}
         return focus
 
     def shape(self, node: Node) -> Shape:
@@ -327,6 +389,8 @@ class Engine:
         for members in g.objects(n, SH.xone):
             listed = self._list(members)
             checks.append(each(lambda d, v, m=listed: sum(self.conforms(self.shape(x), d, v) for x in m) == 1))
+        for constraint in g.objects(n, SH.sparql):
+            checks.append(self._sparql(n, constraint))
         if g.value(n, SH.closed) == Literal(True):
             allowed = {self.g.value(p, SH.path) for p in g.objects(n, SH.property)}
             for ignored in g.objects(n, SH.ignoredProperties):
@@ -337,6 +401,31 @@ class Engine:
                 return ((o, p) for v in vs for p, objs in d.out.get(v, {}).items() if p not in a for o in objs)
             checks.append(closed)
         return checks
+
+    def _sparql(self, n: Node, constraint: Node) -> Check:
+        """A SPARQL-based constraint: one result per solution, as pySHACL reports them (focus $this,
+        path ?path or the shape's, value ?value or, on node shapes, the focus node)."""
+        g = self.g
+        select = g.value(constraint, SH.select)
+        if select is None or any(g.objects(constraint, SH.message)) or g.value(constraint, SH.deactivated):
+            raise Unsupported(f"SPARQL constraint of {n}: only sh:select without its own messages is supported")
+        if any("{?" in str(m) or "{$" in str(m) for m in g.objects(n, SH.message)):
+            raise Unsupported(f"shape {n}: message templates are not supported")
+        query = str(select)
+        if "$PATH" in query:
+            path = g.value(n, SH.path)
+            if not isinstance(path, URIRef):
+                raise Unsupported(f"shape {n}: $PATH needs a predicate path")
+            query = query.replace("$PATH", f"<{path}>")
+
+        def check(shape: Shape, data: Data, focus: Node, values: list[Node]) -> Iterator[Failure]:
+            seen: set[Failure] = set()
+            for row in data.select(query, focus):
+                found = (None, None) if "failure" in row else (row.get("value"), row.get("path"))
+                if found not in seen:
+                    seen.add(found)
+                    yield found
+        return check
 
     def conforms(self, shape: Shape, data: Data, node: Node) -> bool:
         return next(self._validate(shape, data, node), None) is None

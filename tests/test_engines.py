@@ -3,24 +3,32 @@ and a generated corpus with deliberate violations."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import REPO
+from rdflib import BNode
 from test_shapes import CASES, union
 
 from benchmarks.corpus import write as write_corpus
 from kg.facts import load_corpus
 from kg.pipeline import compile_article
-from kg.shacl import Engine, Unsupported
+from kg.shacl import Engine, Result, Unsupported
 from kg.validation import compiled, results, shapes, validate_article
+
+
+def _comparable(found: list[Result]) -> set[Result]:
+    """Results with blank-node paths made comparable: each engine parses the shapes on its own, so the
+    blank nodes of a complex path (sh:alternativePath …) have different labels."""
+    return {replace(r, path=BNode("path")) if isinstance(r.path, BNode) else r for r in found}
 
 
 @pytest.mark.parametrize("family", sorted(CASES))
 def test_same_results_on_every_shape_fixture(family: str) -> None:
     graph, _ = union(family)
     assert compiled(family) is not None, "the bundled shapes compile"
-    native, reference = set(results(graph, family, "native")), set(results(graph, family, "pyshacl"))
+    native, reference = _comparable(results(graph, family, "native")), _comparable(results(graph, family, "pyshacl"))
     assert native == reference
     assert len(native) >= len(CASES[family])  # the fixtures really fail
 
@@ -41,6 +49,6 @@ def test_same_findings_on_articles(data: str, tmp_path: Path) -> None:
 def test_unsupported_features_are_refused() -> None:
     g = shapes("medkg")
     extended = g + g  # a copy
-    extended.update("PREFIX sh: <http://www.w3.org/ns/shacl#> INSERT DATA { <urn:s> sh:sparql <urn:q> }")
-    with pytest.raises(Unsupported, match="sparql"):
+    extended.update("PREFIX sh: <http://www.w3.org/ns/shacl#> INSERT DATA { <urn:s> sh:qualifiedValueShape <urn:q> }")
+    with pytest.raises(Unsupported, match="qualifiedValueShape"):
         Engine(extended)
