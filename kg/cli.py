@@ -18,16 +18,16 @@ from typing import Any
 import click
 
 from kg import __version__, profiles, render
-from kg.dataset import NamedGraph
+from kg.dataset import VOID_FILE, NamedGraph
 from kg.errors import InputError, KgError, NetworkError, OutputError
 from kg.facts import load_corpus
-from kg.gsp import SERVERS, GraphStore, Target, auth_from_env, check_endpoint, publish_bulk
+from kg.gsp import SERVERS, GraphStore, Target, auth_from_env, check_endpoint, publish_bulk, publish_exports
 from kg.gsp import diff as gsp_diff
 from kg.gsp import publish as gsp_publish
 from kg.gsp import session as gsp_session
+from kg.pipeline import CORPUS_FILE, bundled_graphs, named_graphs, void_from
 from kg.pipeline import build as run_build
 from kg.pipeline import check as run_check
-from kg.pipeline import named_graphs
 from kg.pipeline import validate as run_validate
 from kg.query import FORMATS as QUERY_FORMATS
 from kg.query import query_endpoint, query_store, read_query
@@ -297,10 +297,12 @@ def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout:
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for each answer.")
 @click.option("--retries", type=click.IntRange(0, 20), default=5, show_default=True,
               help="Retries (with backoff) on connection errors and 5xx answers.")
+@click.option("--exports", "exports_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="With --bulk: publish this build folder's kg.nq and void.ttl as written, without rebuilding.")
 @_data_option
 @_timestamp_option
 def publish(endpoint: str, server: str, dataset: str | None, gsp_path: str | None, dry_run: bool, bulk: bool,
-            timeout: float, retries: int, data: Path, timestamp: bool) -> None:
+            timeout: float, retries: int, exports_dir: Path | None, data: Path, timestamp: bool) -> None:
     """Validate, then PUT each named graph to a SPARQL 1.1 Graph Store Protocol endpoint.
 
     Credentials come only from the environment: KG_STORE_TOKEN (Bearer) or KG_STORE_USER and
@@ -312,6 +314,16 @@ def publish(endpoint: str, server: str, dataset: str | None, gsp_path: str | Non
         if dry_run and bulk:
             raise InputError("--dry-run and --bulk cannot be combined")
         client = GraphStore(target, auth=auth_from_env(digest=target.kind.digest), timeout=timeout, retries=retries)
+        if exports_dir is not None:
+            if not bulk or timestamp or dry_run:
+                raise InputError("--exports publishes a build as written: use it with --bulk, without --dry-run "
+                                 "or --timestamp")
+            quads, summary = publish_exports(client, exports_dir / CORPUS_FILE, [
+                *[g for g in bundled_graphs() if g.kind == "shapes"], void_from(exports_dir / VOID_FILE)])
+            _err(f"{quads} quads ({exports_dir / CORPUS_FILE}) and {len(summary.published)} graphs "
+                 f"({sum(summary.published.values())} triples) published to {target.bulk_url} "
+                 f"in {time.perf_counter() - started:.2f} s")
+            return
         graphs, base = _validated_graphs(data, timestamp)
         if dry_run:
             changes = gsp_diff(client, graphs, owned_prefix=f"{base}graph/")

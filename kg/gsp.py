@@ -8,9 +8,11 @@ from the environment only and never appear in a message: the URL may not carry t
 
 from __future__ import annotations
 
+import mmap
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
@@ -223,13 +225,15 @@ class GraphStore:
         """Drop a graph the build no longer has (already gone is fine)."""
         self._request("DELETE", self.target.gsp_url, f"dropping <{iri}>", params={"graph": iri})
 
-    def post_quads(self, graphs: list[NamedGraph], body: bytes) -> None:
+    def post_quads(self, graphs: list[NamedGraph], body: bytes | mmap.mmap) -> None:
         """Add every graph in one N-Quads request (for first loads into an empty store)."""
+        self.post_nquads(body, f"bulk load of {len(graphs)} graphs")
+
+    def post_nquads(self, body: bytes | mmap.mmap, what: str) -> None:
         url = self.target.bulk_url
         if url is None:
             raise InputError(f"--bulk is not available for --server {self.target.server}; publish without --bulk")
-        self._request("POST", url, f"bulk load of {len(graphs)} graphs", data=body,
-                      headers={"Content-Type": NQUADS})
+        self._request("POST", url, what, data=body, headers={"Content-Type": NQUADS})
 
 
 @dataclass(frozen=True)
@@ -321,6 +325,23 @@ def publish(store: GraphStore, graphs: Iterable[NamedGraph], *, owned_prefix: st
         if progress is not None:
             progress(iri, None if g is None else len(g))
     return summary
+
+
+def publish_exports(store: GraphStore, corpus: Path, others: Iterable[NamedGraph]) -> tuple[int, PublishSummary]:
+    """Bulk-load a build's kg.nq as written (memory-mapped, never read whole into memory), then PUT
+    the graphs kg.nq does not hold (shapes, description): a CI job publishes the artefact it built.
+    Returns the number of quads posted and the graphs PUT."""
+    try:
+        with open(corpus, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as body:
+            store.post_nquads(body, f"bulk load of {corpus}")
+            quads = sum(body[i:i + (1 << 24)].count(b"\n") for i in range(0, len(body), 1 << 24))
+    except OSError as e:
+        raise InputError(f"{corpus}: cannot read the build's N-Quads: {e.strerror or e}") from None
+    summary = PublishSummary()
+    for g in others:
+        store.put(g)
+        summary.published[g.iri] = len(g)
+    return quads, summary
 
 
 def publish_bulk(store: GraphStore, graphs: Iterable[NamedGraph]) -> PublishSummary:

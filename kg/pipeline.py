@@ -21,7 +21,7 @@ from rdflib.compare import to_canonical_graph
 import kg
 from kg import idlint, ontology, profiles, resources, validation
 from kg.cache import Cache
-from kg.dataset import PREFIXES, VOID_FILE, GraphSummary, NamedGraph, describe, void_graph_iri
+from kg.dataset import PREFIXES, VOID, VOID_FILE, GraphSummary, NamedGraph, describe, void_graph_iri
 from kg.errors import InputError
 from kg.facts import Article, Corpus, Site, Source, duplicate_slug, load_article, site_and_files
 from kg.fsio import TreeChecker, TreeDiff, TreeWriter
@@ -35,6 +35,7 @@ from kg.validation import validate_article
 from kg.yamlloc import Position
 
 CORPUS_FILE = "kg.nq"
+VOID_SUBSET = VOID.subset
 SHAPES_GRAPHS = {"medkg": f"{ONTOLOGY_IRI}/shapes", "schemaorg": f"{ONTOLOGY_IRI}/shapes/schemaorg"}
 
 
@@ -132,6 +133,18 @@ def named_graphs(compiled: Iterable[Compiled], site: Site, *, timestamp: datetim
     sources = {c.graph_iri: c.article.source for c in compiled}
     summaries = [GraphSummary(g.iri, len(g), g.kind) for g in graphs]
     return [*graphs, description(site, summaries, sources, timestamp=timestamp)]
+
+
+def void_from(path: Path) -> NamedGraph:
+    """The description graph of a build, read back from its void.ttl (the dataset is `<base>dataset`)."""
+    try:
+        g = Graph(bind_namespaces="none").parse(path, format="turtle")
+    except (OSError, SyntaxError) as e:
+        raise InputError(f"{path}: cannot read the build's description: {e}") from None
+    dataset = next((s for s in g.subjects(VOID_SUBSET, None) if str(s).endswith("dataset")), None)
+    if dataset is None:
+        raise InputError(f"{path}: not a medkg build description (no <…dataset> with void:subset)")
+    return NamedGraph(void_graph_iri(str(dataset)[: -len("dataset")]), tuple(g), "description")
 
 
 def void_file(void: NamedGraph) -> bytes:

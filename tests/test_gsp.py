@@ -168,6 +168,23 @@ def test_bulk_first_load_equals_graph_by_graph(kg: Callable[..., Result], data: 
     assert held(oxigraph, graphs) == {g.iri: triples_of(g) for g in graphs}
 
 
+def test_bulk_publish_of_a_built_exports_folder_equals_graph_by_graph(
+        kg: Callable[..., Result], data: Path, oxigraph: OxigraphServer, tmp_path: Path) -> None:
+    assert kg("build", "--data", data, "--out", tmp_path / "exports", "--no-cache").exit_code == 0
+    result = kg("publish", "--endpoint", oxigraph.url, "--bulk", "--exports", tmp_path / "exports")
+    assert result.exit_code == 0, result.stderr
+    assert f"1322 quads ({tmp_path / 'exports' / 'kg.nq'}) and 4 graphs (1117 triples) published to " in result.stderr
+    graphs = graphs_of(data)
+    assert held(oxigraph, graphs) == {g.iri: triples_of(g) for g in graphs}
+
+
+def test_exports_publish_needs_bulk_and_a_build(kg: Callable[..., Result], tmp_path: Path) -> None:
+    assert kg("publish", "--endpoint", "http://127.0.0.1:9", "--exports", tmp_path).exit_code == 2
+    result = kg("publish", "--endpoint", "http://127.0.0.1:9", "--bulk", "--exports", tmp_path)
+    assert result.exit_code == 2
+    assert "cannot read the build's" in result.stderr
+
+
 # --- a recording HTTP server for what Oxigraph cannot show: headers, scripted failures -----------
 
 class Recorder(ThreadingHTTPServer):
