@@ -10,6 +10,7 @@ then runs over the summaries, so a large site never needs every graph in memory 
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -75,10 +76,15 @@ def summarise(schema: Collection[Triple], ag: ArticleGraph, base_iri: str) -> Su
                 relative.add((str(s), str(term)))
         if isinstance(o, URIRef) and p != rdf_type and p not in links and str(o).startswith(base_iri):
             references.add((str(s), str(o)))
-    described = {s: (frozenset(n), frozenset(types.get(s, ()))) for s, n in names.items()}
-    where = {s: locate(URIRef(s), None) for s in described}
-    return Summary(ag.article.source.file, str(ag.page), described, tuple(sorted(references)),
-                   tuple(sorted(relative)), where)
+    # Only what other articles can collide with: fragments of the page and references resolved within
+    # the article need no site-wide index, which keeps a large build small.
+    page = str(ag.page)
+    local = {s for s in names if s.startswith(page + "#")}
+    described = {sys.intern(s): (frozenset(map(sys.intern, n)), frozenset(map(sys.intern, types.get(s, ()))))
+                 for s, n in names.items() if s not in local}
+    references = {(s, o) for s, o in references if o not in names}
+    where = {s: locate(URIRef(s), None) for s in {*described, *(s for s, _ in references), *(s for s, _ in relative)}}
+    return Summary(ag.article.source.file, page, described, tuple(sorted(references)), tuple(sorted(relative)), where)
 
 
 def _related(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -115,7 +121,7 @@ class _Lint:
                          "embed the JSON-LD resolve it differently. Check `base_iri` in data/site.yaml and the "
                          "`url:` fields.")
             for s, o in a.references:
-                if o not in self.described and o not in self.pages:
+                if o not in self.described and o.split("#", 1)[0] not in self.pages:
                     self.add(i, Severity.VIOLATION, s, "dangling",
                              f"{o} is referenced under the site's base IRI but described in no article of the "
                              "build and is not one of its pages: describe it, or link an existing node.")

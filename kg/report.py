@@ -50,7 +50,12 @@ class Report:
     triples: int = 0
 
     def extend(self, findings: list[Finding]) -> None:
-        self.findings.extend(findings)
+        """Add findings, once each: a site.yaml problem found again for every article is one finding."""
+        seen = self.__dict__.setdefault("_seen", set(self.findings))
+        for f in findings:
+            if f not in seen:
+                seen.add(f)
+                self.findings.append(f)
 
     def sorted(self) -> list[Finding]:
         return sorted(set(self.findings))
