@@ -213,6 +213,15 @@ def article_files(folder: Path) -> list[Path]:
 
 def load_corpus(data: Path, only: list[Path] | None = None) -> Corpus:
     """Load data/site.yaml and data/articles/* (or just `only`); all findings or a Corpus."""
+    corpus, findings = load_valid(data, only)
+    if findings:
+        raise InputError(f"{len(findings)} problem(s) in the facts files", findings)
+    return corpus
+
+
+def load_valid(data: Path, only: list[Path] | None = None) -> tuple[Corpus, list[Finding]]:
+    """The articles that load cleanly, and the findings of those that do not (so one broken file
+    does not hide what the shapes say about the others). A bad site.yaml still raises."""
     if not data.is_dir():
         raise InputError(f"{display(data)}: no such data folder")
     site = load_site(data / "site.yaml")
@@ -243,6 +252,4 @@ def load_corpus(data: Path, only: list[Path] | None = None) -> Corpus:
         findings += problems
         if not problems:
             articles.append(Article(source))
-    if findings:
-        raise InputError(f"{len(findings)} problem(s) in the facts files", findings)
-    return Corpus(site, tuple(articles))
+    return Corpus(site, tuple(articles)), findings

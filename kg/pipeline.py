@@ -9,13 +9,13 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
-from kg import ontology
+from kg import ontology, picture
 from kg.facts import Article, Corpus, load_corpus
 from kg.fsio import TreeDiff, compare_tree, replace_tree
 from kg.iris import MEDKG, ONTOLOGY_IRI, SCHEMA, Minter
 from kg.mapping import ArticleGraph, build_graph
 from kg.projection import project
-from kg.report import Report, Severity
+from kg.report import Page, Report, Severity
 from kg.serialize import Triple, Turtle, html_snippet, jsonld_bytes, nquads
 from kg.validation import validate_article
 
@@ -56,6 +56,7 @@ def check(corpus: Corpus) -> Build:
         c = compile_article(corpus, article)
         report.extend(validate_article(c.medkg, c.schema))
         report.triples += c.triples
+        report.pages.append(Page(article.slug, article.source.file, str(c.medkg.page)))
         compiled.append(c)
     report.articles = len(compiled)
     return Build(report, compiled)
@@ -95,15 +96,30 @@ def render(compiled: Iterable[Compiled]) -> dict[str, bytes]:
     return files
 
 
-def build(data: Path, out: Path, *, write: bool = True) -> tuple[Build, TreeDiff | None]:
-    """Validate then export. With violations nothing is written; with write=False the exports on
-    disk are compared with a fresh build instead (the staleness check)."""
+def build(data: Path, out: Path, *, write: bool = True,
+          fail_on: Severity = Severity.VIOLATION) -> tuple[Build, TreeDiff | None]:
+    """Validate then export. With findings at or above `fail_on` nothing is written; with
+    write=False the exports on disk are compared with a fresh build instead (the staleness check)."""
     corpus = load_corpus(data)
     result = check(corpus)
-    if result.report.fails(Severity.VIOLATION):
+    result.report.threshold = fail_on
+    if result.report.fails():
         return result, None
     result.files = render(result.compiled)
     if not write:
         return result, compare_tree(out, result.files)
     replace_tree(out, result.files)
     return result, None
+
+
+def illustrate(result: Build) -> None:
+    """Give each page of the report its picture and JSON-LD (for the html report): SVG where
+    Graphviz is installed, else the Mermaid source."""
+    svg = picture.has_graphviz()
+    pages = []
+    for c in result.compiled:
+        pic = picture.build(c.medkg.graph, c.medkg.page)
+        drawing = picture.svg(picture.dot(pic)) if svg else picture.mermaid(pic)
+        pages.append(Page(c.article.slug, c.article.source.file, str(c.medkg.page), drawing,
+                          "svg" if svg else "mermaid", jsonld_bytes(c.schema).decode("utf-8")))
+    result.report.pages = pages

@@ -11,6 +11,7 @@ from functools import cache
 
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg import ontology, resources
@@ -45,10 +46,38 @@ def _short(node: Node | None) -> str:
     return text
 
 
-def _messages(results: Graph, result: Node) -> list[str]:
-    """The result's own message, then those of nested results (sh:detail), flattened."""
+def _describe(shapes_graph: Graph, shape: Node) -> str:
+    """One branch of an sh:or / sh:xone in words: 'a schema:Person', 'a schema:Date value' …"""
+    for p, template in ((SH["class"], "a {}"), (SH.datatype, "a {} value"), (SH.hasValue, "{}")):
+        value = shapes_graph.value(shape, p)
+        if value is not None:
+            return template.format(_short(value))
+    kind = shapes_graph.value(shape, SH.nodeKind)
+    if kind is not None:
+        return {SH.Literal: "text", SH.IRI: "a named node"}.get(kind, _short(kind))  # type: ignore[call-overload]
+    message = shapes_graph.value(shape, SH.message)
+    return str(message) if message is not None else _short(shape)
+
+
+def _alternatives(results: Graph, shapes_graph: Graph, result: Node) -> list[str]:
+    """pySHACL gives sh:or and sh:xone failures no sh:detail, so the branches are read from the shape."""
+    component = results.value(result, SH.sourceConstraintComponent)
+    parameter = {SH.OrConstraintComponent: SH["or"], SH.XoneConstraintComponent: SH.xone}.get(component)  # type: ignore[call-overload]
+    shape = results.value(result, SH.sourceShape)
+    head = shapes_graph.value(shape, parameter) if parameter is not None and shape is not None else None
+    if head is None:
+        return []
+    branches = [_describe(shapes_graph, b) for b in Collection(shapes_graph, head)]
+    return [("expected one of: " if parameter == SH["or"] else "expected exactly one of: ") + ", ".join(branches)]
+
+
+def _messages(results: Graph, shapes_graph: Graph, result: Node) -> list[str]:
+    """The result's own message, then the reasons nested under it, flattened: sh:detail results
+    (pySHACL writes them for sh:node) and the branches of sh:or / sh:xone."""
     own = sorted(str(m) for m in results.objects(result, SH.resultMessage))
-    nested = [m for d in sorted(results.objects(result, SH.detail), key=str) for m in _messages(results, d)]
+    nested = [m for d in sorted(results.objects(result, SH.detail), key=str)
+              for m in _messages(results, shapes_graph, d)]
+    nested += _alternatives(results, shapes_graph, result)
     return own + [m for m in nested if m not in own]
 
 
@@ -63,7 +92,10 @@ def _rule(results: Graph, shapes_graph: Graph, result: Node) -> str:
 
 def run(data: Graph, family: str, locate: Locator) -> list[Finding]:
     """Validate `data` against one shape family; Findings located by `locate`."""
-    shapes_graph = shapes(family)
+    return run_shapes(data, shapes(family), family, locate)
+
+
+def run_shapes(data: Graph, shapes_graph: Graph, family: str, locate: Locator) -> list[Finding]:
     _, results, _ = shacl_validate(data, shacl_graph=shapes_graph, inference="none", allow_infos=True,
                                    allow_warnings=True, inplace=True, advanced=True)
     findings = []
@@ -73,7 +105,7 @@ def run(data: Graph, family: str, locate: Locator) -> list[Finding]:
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
-        message = " — ".join(_messages(results, result)) or "does not conform"
+        message = " — ".join(_messages(results, shapes_graph, result)) or "does not conform"
         shown = str(value) if isinstance(value, Literal) else str(data.value(value, RDFS.label) or "")
         if shown:
             shown = shown if len(shown) <= 60 else shown[:57] + "..."
