@@ -81,7 +81,7 @@ def articles_from_nquads(data: bytes, name: str) -> dict[str, Graph]:
     ds = _parse(data, "nquads", name)
     assert isinstance(ds, Dataset)
     out: dict[str, Graph] = {}
-    for ctx in ds.contexts():
+    for ctx in ds.graphs():
         iri = str(ctx.identifier)
         if iri == ONTOLOGY_IRI or not isinstance(ctx.identifier, URIRef) or not len(ctx):
             continue

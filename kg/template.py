@@ -27,6 +27,9 @@ def write_new(path: Path, text: str) -> None:
     """Create `path` with `text`; an existing file is never overwritten."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"{display(path.parent)}: cannot create the folder: {e.strerror or e}") from None
+    try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
         raise InputError(f"{display(path)}: already exists; medkg never overwrites a facts file") from None
