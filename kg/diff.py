@@ -266,8 +266,8 @@ def _graph_of(name: str, data: bytes) -> Graph:
     """Any export file as one graph (N-Quads merged); InputError when it is not readable."""
     if name.endswith(".nq"):
         merged = Graph(bind_namespaces="none")
-        for triple in _parse(data, "nquads", name).triples((None, None, None)):  # type: ignore[arg-type]
-            merged.add(triple)
+        for s, p, o, _ in _parse(data, "nquads", name).quads((None, None, None, None)):  # type: ignore[union-attr]
+            merged.add((s, p, o))
         return merged
     if name.endswith(".ttl"):
         return _parse(data, "turtle", name)  # type: ignore[return-value]
