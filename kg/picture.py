@@ -95,7 +95,7 @@ def build(g: Graph, page: URIRef) -> Picture:
     return Picture(tuple(boxes.values()), tuple(arrows))
 
 
-_MERMAID_UNSAFE = re.compile(r'[#"<>&`\r\n\\]')
+_MERMAID_UNSAFE = re.compile('[#"<>&`\\\\\x00-\x1f\x7f-\x9f\u2028\u2029]')  # markup, quotes, line breaks
 
 
 def mermaid_text(text: str) -> str:
