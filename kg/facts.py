@@ -258,6 +258,15 @@ def site_and_files(data: Path, only: list[Path] | None = None) -> tuple[Site, li
 
 def load_corpus(data: Path, only: list[Path] | None = None) -> Corpus:
     """Load data/site.yaml and data/articles/* (or just `only`); all findings or a Corpus."""
+    corpus, findings = load_valid(data, only)
+    if findings:
+        raise InputError(f"{len(findings)} problem(s) in the facts files", findings)
+    return corpus
+
+
+def load_valid(data: Path, only: list[Path] | None = None) -> tuple[Corpus, list[Finding]]:
+    """The articles that load cleanly, and the findings of those that do not (so one broken file
+    does not hide what the shapes say about the others). A bad site.yaml still raises."""
     site, files = site_and_files(data, only)
     findings: list[Finding] = []
     articles: list[Article] = []
@@ -272,6 +281,4 @@ def load_corpus(data: Path, only: list[Path] | None = None) -> Corpus:
         else:
             seen[loaded.slug] = loaded.source.file
             articles.append(loaded)
-    if findings:
-        raise InputError(f"{len(findings)} problem(s) in the facts files", findings)
-    return Corpus(site, tuple(articles))
+    return Corpus(site, tuple(articles)), findings

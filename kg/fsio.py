@@ -11,7 +11,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -115,6 +115,7 @@ class TreeDiff:
     changed: tuple[str, ...]
     missing: tuple[str, ...]
     extra: tuple[str, ...]
+    fresh: dict[str, bytes] = field(default_factory=dict, compare=False)  # new bytes of some changed files
 
     @property
     def clean(self) -> bool:
@@ -133,13 +134,17 @@ class _Digest:
 
 
 class TreeChecker:
-    """Compares streamed export bytes with the folder on disk, file by file, holding none of them."""
+    """Compares streamed export bytes with the folder on disk, file by file, holding none of them
+    (but the new bytes of the first few changed files, for a readable summary of what changed)."""
+
+    KEEP = 20
 
     def __init__(self, out: Path) -> None:
         self.out = out
         self.count = 0
         self.changed: list[str] = []
         self.missing: list[str] = []
+        self.fresh: dict[str, bytes] = {}
         self._seen: set[str] = set()
         self._streams: dict[str, _Digest] = {}
 
@@ -151,6 +156,8 @@ class TreeChecker:
             self.missing.append(name)
         elif target.stat().st_size != len(data) or target.read_bytes() != data:
             self.changed.append(name)
+            if len(self.fresh) < self.KEEP:
+                self.fresh[name] = data
 
     def open(self, name: str) -> _Digest:
         """A sink to stream a large file into; compared with the file on disk by diff()."""
@@ -173,7 +180,8 @@ class TreeChecker:
                 self.changed.append(name)
         present = {str(p.relative_to(self.out)) for p in self.out.rglob("*") if p.is_file()} \
             if self.out.is_dir() else set()
-        return TreeDiff(tuple(sorted(self.changed)), tuple(sorted(self.missing)), tuple(sorted(present - self._seen)))
+        return TreeDiff(tuple(sorted(self.changed)), tuple(sorted(self.missing)), tuple(sorted(present - self._seen)),
+                        self.fresh)
 
 
 def compare_tree(out: Path, files: dict[str, bytes]) -> TreeDiff:

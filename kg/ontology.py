@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from rdflib import RDFS, SKOS, Graph, URIRef
+from rdflib import OWL, RDFS, SKOS, Graph, URIRef
 
 from kg import resources
 from kg.iris import SCHEMA
@@ -42,3 +42,20 @@ def alignment() -> Alignment:
     g = graph()
     individuals = {k: v[0] for k, v in _to_schema(g, SKOS.exactMatch).items()}
     return Alignment(_to_schema(g, RDFS.subClassOf), _to_schema(g, RDFS.subPropertyOf), individuals)
+
+
+@cache
+def label(term: URIRef) -> str:
+    """The ontology's rdfs:label of a term ("has adverse effect", "common"), else its local name."""
+    value = graph().value(term, RDFS.label)
+    if value is not None:
+        return str(value)
+    text = str(term)
+    return text[max(text.rfind("#"), text.rfind("/")) + 1:]
+
+
+@cache
+def shortcuts() -> frozenset[URIRef]:
+    """Properties the ontology declares as property chains (indicatedFor = hasIndication/condition):
+    they repeat facts the qualified nodes already state, so pictures and diffs skip them."""
+    return frozenset(p for p in graph().subjects(OWL.propertyChainAxiom, None) if isinstance(p, URIRef))

@@ -19,17 +19,17 @@ from rdflib import OWL, BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 import kg
-from kg import idlint, ontology, profiles, resources, validation
+from kg import idlint, ontology, picture, profiles, resources, validation
 from kg.cache import Cache
 from kg.dataset import PREFIXES, VOID, VOID_FILE, GraphSummary, NamedGraph, describe, void_graph_iri
 from kg.errors import InputError
-from kg.facts import Article, Corpus, Site, Source, duplicate_slug, load_article, site_and_files
+from kg.facts import Article, Corpus, Site, Source, duplicate_slug, load_article, load_valid, site_and_files
 from kg.fsio import TreeChecker, TreeDiff, TreeWriter
 from kg.graphs import Triple, to_graph
 from kg.iris import MEDKG, ONTOLOGY_IRI, SCHEMA, Minter
 from kg.mapping import ArticleGraph, build_graph, publisher_iri
 from kg.projection import project
-from kg.report import Finding, Report, Severity
+from kg.report import Finding, Page, Report, Severity
 from kg.serialize import Turtle, html_snippet_text, jsonld_text, nquads
 from kg.validation import validate_article
 from kg.yamlloc import Position
@@ -82,6 +82,7 @@ def check(corpus: Corpus, engine: str = "native", profile: str | None = None) ->
         c = compile_article(corpus.site, article)
         report.extend(validate_article(c.medkg, c.schema_triples, google, engine))
         report.triples += c.triples
+        report.pages.append(Page(article.slug, article.source.file, str(c.medkg.page)))
         compiled.append(c)
     base = corpus.site.base_iri
     report.extend(idlint.lint([idlint.summarise(c.schema_triples, c.medkg, base) for c in compiled], base))
@@ -202,6 +203,7 @@ class Outcome:
     graph_iri: str = ""
     triples: int = 0  # distinct triples of the article's named graph
     ids: idlint.Summary | None = None
+    page: str = ""
     files: dict[str, bytes] = field(default_factory=dict)
     quads: bytes = b""
 
@@ -215,7 +217,7 @@ def process(site: Site, path: Path, engine: str, profile: str | None, exports: b
     findings = validate_article(c.medkg, c.schema_triples, profile, engine)
     outcome = Outcome(loaded.source.file, loaded.slug, findings, [], loaded.source.position(("slug",)),
                       loaded.source.sha256, c.graph_iri, c.triples,
-                      idlint.summarise(c.schema_triples, c.medkg, site.base_iri))
+                      idlint.summarise(c.schema_triples, c.medkg, site.base_iri), str(c.medkg.page))
     if exports and not any(f.severity >= Severity.VIOLATION for f in outcome.findings):
         outcome.files, outcome.quads = render_article(c)
     return outcome
@@ -289,6 +291,7 @@ class BuildResult:
 class _Tally:
     """Outcomes gathered in file order: the report, input problems, and whether to keep writing."""
 
+    threshold: Severity = Severity.VIOLATION  # findings at or above it stop the writing
     report: Report = field(default_factory=Report)
     problems: list[Finding] = field(default_factory=list)
     failed: bool = False
@@ -303,27 +306,33 @@ class _Tally:
         if o.slug is not None:
             self.seen[o.slug] = o.file
             self.report.articles += 1
+            self.report.pages.append(Page(o.slug, o.file, o.page))
         self.problems += o.problems
         self.report.extend(o.findings)
         self.report.triples += o.triples
         if o.ids is not None:
             self.ids.append(o.ids)
-        self.failed = self.failed or any(f.severity >= Severity.VIOLATION for f in o.findings)
+        self.failed = self.failed or any(f.severity >= self.threshold for f in o.findings)
         return not (self.problems or self.failed)
 
     def finish(self, base_iri: str) -> None:
-        """Input problems raise; otherwise the site-wide @id lint joins the report."""
-        if self.problems:
-            raise InputError(f"{len(self.problems)} problem(s) in the facts files", self.problems)
+        """The site-wide @id lint joins the report."""
         found = idlint.lint(self.ids, base_iri)
         self.report.extend(found)
-        self.failed = self.failed or any(f.severity >= Severity.VIOLATION for f in found)
+        self.report.threshold = self.threshold
+        self.failed = self.failed or any(f.severity >= self.threshold for f in found)
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            raise InputError(f"{len(self.problems)} problem(s) in the facts files", self.problems)
 
 
 def validate(data: Path, only: list[Path] | None = None, *, jobs: int = 1, engine: str = "native",
              profile: str | None = None, cache_dir: Path | None = None,
-             progress: Callable[[int, int], None] | None = None) -> Report:
-    """Check a corpus (or just `only`) against the schema, every shape family and the @id lint, streaming."""
+             progress: Callable[[int, int], None] | None = None) -> tuple[Report, list[Finding]]:
+    """Check a corpus (or just `only`) against the schema, every shape family and the @id lint,
+    streaming. Returns the report and the input problems (files that could not be checked): a
+    broken file does not hide what the shapes say about the others."""
     site, files = site_and_files(data, only)
     tally = _Tally()
     stream = outcomes(site, files, engine=engine, profile=profiles.resolve(profile), exports=False, jobs=jobs,
@@ -333,14 +342,14 @@ def validate(data: Path, only: list[Path] | None = None, *, jobs: int = 1, engin
             progress(done, len(files))
         tally.accept(o)
     tally.finish(site.base_iri)
-    return tally.report
+    return tally.report, tally.problems
 
 
 def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: str = "native",
-          profile: str | None = None, shard: tuple[int, int] | None = None, cache_dir: Path | None = None,
-          progress: Callable[[int, int], None] | None = None) -> BuildResult:
-    """Validate then export a corpus, streaming. With violations or input errors nothing is written;
-    with write=False the exports on disk are compared with a fresh build instead.
+          profile: str | None = None, fail_on: Severity = Severity.VIOLATION, shard: tuple[int, int] | None = None,
+          cache_dir: Path | None = None, progress: Callable[[int, int], None] | None = None) -> BuildResult:
+    """Validate then export a corpus, streaming. With input errors or findings at or above `fail_on`
+    nothing is written; with write=False the exports on disk are compared with a fresh build instead.
 
     shard=(k, n) builds only the files in shard k of n (1-based), for splitting a site across CI jobs.
     """
@@ -348,7 +357,7 @@ def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: s
     if shard is not None:
         k, n = shard
         files = [p for p in files if shard_of(p, n) == k - 1]
-    tally = _Tally()
+    tally = _Tally(threshold=fail_on)
     summaries = [GraphSummary(g.iri, len(g), g.kind) for g in bundled_graphs()]
     sources: dict[str, Source] = {}
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
@@ -367,6 +376,7 @@ def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: s
             nq.write(o.quads)
             summaries.append(GraphSummary(o.graph_iri, o.triples, "article"))
             sources[o.graph_iri] = Source(o.file, None, {}, o.sha256)
+        tally.raise_problems()
         tally.finish(site.base_iri)
         report, failed = tally.report, tally.failed
         if not failed:
@@ -382,3 +392,18 @@ def build(data: Path, out: Path, *, write: bool = True, jobs: int = 1, engine: s
         if isinstance(target, TreeWriter):
             target.abort()
         raise
+
+
+def illustrate(report: Report, data: Path, engine: str = "native") -> None:
+    """Give each page of a report its picture and JSON-LD (for the html report): SVG where Graphviz
+    is installed, else the Mermaid source. Compiles the articles again, so only reports for people pay."""
+    corpus, _ = load_valid(data)
+    svg = picture.has_graphviz()
+    pages = []
+    for article in corpus.articles:
+        c = compile_article(corpus.site, article)
+        pic = picture.build(c.medkg.graph, c.medkg.page)
+        drawing = picture.svg(picture.dot(pic)) if svg else picture.mermaid(pic)
+        pages.append(Page(article.slug, article.source.file, str(c.medkg.page), drawing,
+                          "svg" if svg else "mermaid", jsonld_text(c.schema_triples) + "\n"))
+    report.pages = pages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from itertools import groupby
 
 from kg.report import Finding, Report, Severity
@@ -47,6 +48,9 @@ def as_json(report: Report) -> str:
             "warnings": report.count(Severity.WARNING),
             "infos": report.count(Severity.INFO),
         },
+        "fail_on": report.threshold.label,
+        "failed": report.fails(),
+        "pages": [{"slug": p.slug, "file": p.file, "node": p.node} for p in sorted(report.pages)],
         "findings": [
             {"severity": f.severity.label, "file": f.file, "line": f.line, "column": f.column, "field": f.field,
              "message": f.message, "node": f.node, "rule": f.rule, "family": f.family}
@@ -56,4 +60,11 @@ def as_json(report: Report) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-RENDERERS = {"text": text, "json": as_json}
+def _formats() -> dict[str, Callable[[Report], str]]:
+    from kg.renderers import github, html, junit, sarif  # they build on summary() above
+
+    return {"text": text, "json": as_json, "junit": junit.render, "sarif": sarif.render, "github": github.render,
+            "html": html.render}
+
+
+RENDERERS: dict[str, Callable[[Report], str]] = _formats()

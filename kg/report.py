@@ -5,6 +5,7 @@ Renderers are pure functions of a Report; nothing here prints.
 
 from __future__ import annotations
 
+import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -43,11 +44,30 @@ class Finding:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+FAMILIES = ("facts", "medkg", "schemaorg")  # rule families every report knows, even when they found nothing
+
+
+@dataclass(frozen=True, order=True)
+class Page:
+    """One checked article, for reports that show more than findings (junit lists clean articles,
+    html shows the picture and the JSON-LD)."""
+
+    slug: str
+    file: str
+    node: str
+    picture: str = ""  # inline SVG, or Mermaid source when Graphviz is not installed
+    picture_format: str = ""  # "svg" | "mermaid"
+    jsonld: str = ""
+
+
 @dataclass
 class Report:
     findings: list[Finding] = field(default_factory=list)
     articles: int = 0
     triples: int = 0
+    pages: list[Page] = field(default_factory=list)
+    threshold: Severity = Severity.VIOLATION  # --fail-on: findings at or above it fail the run
+    source_prefix: str = ""  # the working directory relative to the repository root ("" or "sub/dir/")
 
     def extend(self, findings: list[Finding]) -> None:
         """Add findings, once each: a site.yaml problem found again for every article is one finding."""
@@ -64,5 +84,10 @@ class Report:
         """Distinct findings of a severity (a site.yaml problem repeats for every article)."""
         return Counter(f.severity for f in set(self.findings))[severity]
 
-    def fails(self, threshold: Severity = Severity.VIOLATION) -> bool:
-        return any(f.severity >= threshold for f in self.findings)
+    def fails(self, threshold: Severity | None = None) -> bool:
+        limit = self.threshold if threshold is None else threshold
+        return any(f.severity >= limit for f in self.findings)
+
+    def repo_path(self, file: str) -> str:
+        """A finding's file as a forward-slash path from the repository root (SARIF, annotations)."""
+        return posixpath.normpath(self.source_prefix + file.replace("\\", "/"))

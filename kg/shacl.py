@@ -44,6 +44,7 @@ class Result:
     shape: Node
     severity: Node
     messages: tuple[str, ...]
+    component: Node | None = None  # set for sh:or / sh:xone, whose branches explain the failure
 
 
 class Data:
@@ -384,11 +385,15 @@ class Engine:
         for param, rule in ((SH["and"], all), (SH["or"], any)):
             for members in g.objects(n, param):
                 listed = self._list(members)
-                checks.append(each(lambda d, v, m=listed, rule=rule:
-                                   rule(self.conforms(self.shape(x), d, v) for x in m)))
+                check = each(lambda d, v, m=listed, rule=rule: rule(self.conforms(self.shape(x), d, v) for x in m))
+                if param == SH["or"]:
+                    check.component = SH.OrConstraintComponent  # type: ignore[attr-defined]
+                checks.append(check)
         for members in g.objects(n, SH.xone):
             listed = self._list(members)
-            checks.append(each(lambda d, v, m=listed: sum(self.conforms(self.shape(x), d, v) for x in m) == 1))
+            check = each(lambda d, v, m=listed: sum(self.conforms(self.shape(x), d, v) for x in m) == 1)
+            check.component = SH.XoneConstraintComponent  # type: ignore[attr-defined]
+            checks.append(check)
         for constraint in g.objects(n, SH.sparql):
             checks.append(self._sparql(n, constraint))
         if g.value(n, SH.closed) == Literal(True):
@@ -435,11 +440,12 @@ class Engine:
             return
         values = shape.path(data, focus) if shape.path is not None else [focus]
         for check in shape.checks:
+            component = getattr(check, "component", None)
             for value, path_override in check(shape, data, focus, values):
                 if shape.path is None and value is None:
                     value = focus
                 yield Result(focus, path_override if path_override is not None else shape.path_node, value,
-                             shape.node, shape.severity, shape.messages)
+                             shape.node, shape.severity, shape.messages, component)
         for prop in shape.properties:
             for v in values:
                 yield from self._validate(prop, data, v)

@@ -12,6 +12,7 @@ from functools import cache
 
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection as RDFList
 from rdflib.term import Node
 
 from kg import conformance, ontology, profiles, resources
@@ -61,8 +62,32 @@ def _short(node: Node | None) -> str:
     return f"google-{google[1]}:{google[2]}" if google else text
 
 
+def _describe(shapes_graph: Graph, shape: Node) -> str:
+    """One branch of an sh:or / sh:xone in words: 'a schema:Person', 'a schema:Date value' …"""
+    for p, template in ((SH["class"], "a {}"), (SH.datatype, "a {} value"), (SH.hasValue, "{}")):
+        value = shapes_graph.value(shape, p)
+        if value is not None:
+            return template.format(_short(value))
+    kind = shapes_graph.value(shape, SH.nodeKind)
+    if kind is not None:
+        return {SH.Literal: "text", SH.IRI: "a named node"}.get(kind, _short(kind))  # type: ignore[call-overload]
+    message = shapes_graph.value(shape, SH.message)
+    return str(message) if message is not None else _short(shape)
+
+
+def _alternatives(shapes_graph: Graph, shape: Node | None, component: Node | None) -> list[str]:
+    """sh:or and sh:xone failures carry no nested results, so their branches are read from the shape."""
+    parameter = {SH.OrConstraintComponent: SH["or"], SH.XoneConstraintComponent: SH.xone}.get(component)  # type: ignore[call-overload]
+    head = shapes_graph.value(shape, parameter) if parameter is not None and shape is not None else None
+    if head is None:
+        return []
+    branches = [_describe(shapes_graph, b) for b in RDFList(shapes_graph, head)]
+    return [("expected one of: " if parameter == SH["or"] else "expected exactly one of: ") + ", ".join(branches)]
+
+
 def _messages(results: Graph, result: Node) -> list[str]:
-    """The result's own message, then those of nested results (sh:detail), flattened."""
+    """The result's own message, then those of the results nested under it (sh:detail, which
+    pySHACL writes for sh:node), flattened."""
     own = sorted(str(m) for m in results.objects(result, SH.resultMessage))
     nested = [m for d in sorted(results.objects(result, SH.detail), key=str) for m in _messages(results, d)]
     return own + [m for m in nested if m not in own]
@@ -75,20 +100,28 @@ def _rule(shapes_graph: Graph, shape: Node, path: Node | None) -> str:
     return f"{_short(parent)}/{_short(path)}" if parent else f"{_short(path)}"
 
 
-def _pyshacl(triples: Iterable[Triple], family: str) -> list[Result]:
+def _pyshacl_run(data: Graph, shapes_graph: Graph) -> list[Result]:
     """Results of the reference engine, pySHACL, in the shape of the compiled engine's."""
-    data = triples if isinstance(triples, Graph) and triples.store.context_aware else to_graph(triples)
-    _, results, _ = shacl_validate(data, shacl_graph=_pyshacl_shapes(family), inference="none", allow_infos=True,
+    _, results, _ = shacl_validate(data, shacl_graph=shapes_graph, inference="none", allow_infos=True,
                                    allow_warnings=True, inplace=True, advanced=True)
     out = []
     for r in results.subjects(RDF.type, SH.ValidationResult):
         if results.value(r, SH.focusNode) is None or any(results.subjects(SH.detail, r)):
             continue  # nested results are reported through their parent
+        component = results.value(r, SH.sourceConstraintComponent)
         out.append(Result(results.value(r, SH.focusNode), results.value(r, SH.resultPath),  # type: ignore[arg-type]
                           results.value(r, SH.value), results.value(r, SH.sourceShape),  # type: ignore[arg-type]
                           results.value(r, SH.resultSeverity) or SH.Violation,  # type: ignore[arg-type]
-                          tuple(_messages(results, r))))
+                          tuple(_messages(results, r)), component if component in _ALTERNATIVES else None))
     return out
+
+
+_ALTERNATIVES = frozenset({SH.OrConstraintComponent, SH.XoneConstraintComponent})
+
+
+def _pyshacl(triples: Iterable[Triple], family: str) -> list[Result]:
+    data = triples if isinstance(triples, Graph) and triples.store.context_aware else to_graph(triples)
+    return _pyshacl_run(data, _pyshacl_shapes(family))
 
 
 @cache
@@ -109,13 +142,23 @@ def run(data: Collection[Triple], family: str, locate: Locator, engine: str = "n
         label: str | None = None) -> list[Finding]:
     """Validate `data` against one shape family or profile ("medkg", "schemaorg", "google-2026-11");
     Findings located by `locate`, of family `label`."""
-    shapes_graph = shapes(family)
+    return _findings(data, results(data, family, engine), shapes(family), label or family, locate)
+
+
+def run_shapes(data: Graph, shapes_graph: Graph, family: str, locate: Locator) -> list[Finding]:
+    """Validate against any shapes graph with pySHACL (for shapes that are not bundled)."""
+    return _findings(data, _pyshacl_run(data, shapes_graph), shapes_graph, family, locate)
+
+
+def _findings(data: Collection[Triple], found: list[Result], shapes_graph: Graph, family: str,
+              locate: Locator) -> list[Finding]:
     findings = set()
-    found = results(data, family, engine)
     rdfs_label = RDFS.label
     labels = {s: str(o) for s, p, o in data if p == rdfs_label} if found else {}
     for r in found:
-        message = " — ".join(r.messages) or "does not conform"
+        reasons = list(r.messages)
+        reasons += [m for m in _alternatives(shapes_graph, r.shape, r.component) if m not in reasons]
+        message = " — ".join(reasons) or "does not conform"
         value = r.value
         shown = str(value) if isinstance(value, Literal) else labels.get(value, "")  # type: ignore[arg-type]
         if shown:
@@ -123,7 +166,7 @@ def run(data: Collection[Triple], family: str, locate: Locator, engine: str = "n
             message += f" (found {shown!r})"
         file, line, column, field = locate(r.focus, r.path)
         findings.add(Finding(file, line, column, _SEVERITY.get(r.severity, Severity.VIOLATION), message,  # type: ignore[call-overload]
-                             field, str(r.focus), _rule(shapes_graph, r.shape, r.path), label or family))
+                             field, str(r.focus), _rule(shapes_graph, r.shape, r.path), family))
     return sorted(findings)
 
 
