@@ -6,6 +6,7 @@ Exit codes: 0 clean; 1 validation failed (findings at or above --fail-on; for bu
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -117,3 +118,32 @@ def validate(paths: tuple[Path, ...], data: Path, fmt: str, fail_on: str) -> Non
     _emit_report(report, fmt)
     if report.fails(Severity.parse(fail_on)):
         sys.exit(EXIT_FINDINGS)
+
+
+# --- [extract] commands ---
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Write the draft to this file (never overwritten) instead of stdout.")
+@click.option("--slug", default=None, help="The article's slug (default: derived from the treatment name).")
+def extract(article: Path, out: Path | None, slug: str | None) -> None:
+    """Draft a facts file from an article (HTML, Markdown or plain text), every fact with its quote.
+
+    The draft is marked `draft: true`; kg build refuses it until a person has reviewed it and
+    deleted that line."""
+    from kg.extract import extract as run_extract
+    from kg.extract import render_yaml
+    from kg.fsio import write_new
+
+    with _exit_codes():
+        if slug is not None and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+            raise InputError(f"--slug {slug!r}: use lowercase letters and digits joined by single hyphens")
+        draft = run_extract(article, slug)
+        text = render_yaml(draft)
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            write_new(out, text.encode("utf-8"))
+            _err(f"draft written to {out}: {len(draft.quotes())} facts to review, then delete 'draft: true'")

@@ -8,7 +8,7 @@ from functools import cache
 from rdflib import RDFS, SKOS, Graph, URIRef
 
 from kg import resources
-from kg.iris import SCHEMA
+from kg.iris import MEDKG, SCHEMA
 
 ONTOLOGY_FILE = "medkg.ttl"
 
@@ -42,3 +42,24 @@ def alignment() -> Alignment:
     g = graph()
     individuals = {k: v[0] for k, v in _to_schema(g, SKOS.exactMatch).items()}
     return Alignment(_to_schema(g, RDFS.subClassOf), _to_schema(g, RDFS.subPropertyOf), individuals)
+
+
+@dataclass(frozen=True)
+class CodingSystem:
+    """A terminology as the ontology declares it: the class of its codes and its published name."""
+
+    key: str
+    cls: URIRef
+    name: str
+
+
+@cache
+def coding_systems() -> dict[str, CodingSystem]:
+    """Facts-file `system` key → terminology, read from the subclasses of medkg:MedicalCode."""
+    g = graph()
+    out = {}
+    for cls in g.subjects(RDFS.subClassOf, MEDKG.MedicalCode):
+        key, name = g.value(cls, SKOS.notation), g.value(cls, MEDKG.codingSystemName)
+        if isinstance(cls, URIRef) and key is not None and name is not None:
+            out[str(key)] = CodingSystem(str(key), cls, str(name))
+    return dict(sorted(out.items()))

@@ -44,3 +44,11 @@ def json_file(folder: str, name: str) -> Any:
 def listing(folder: str, sub: str, suffix: str) -> list[Path]:
     """Sorted files with a suffix under a bundled folder (e.g. the projection queries)."""
     return sorted((_root(folder) / sub).glob(f"*{suffix}"))
+
+
+def package_text(*parts: str) -> str:
+    """Text of a data file that lives inside the kg package itself, e.g. ("extract", "lexicon.yaml")."""
+    p = resources.files("kg").joinpath(*parts)
+    if not p.is_file():
+        raise FileNotFoundError(f"medkg data file 'kg/{'/'.join(parts)}' is missing from this installation")
+    return p.read_text(encoding="utf-8")

@@ -24,7 +24,7 @@ def test_wheel_builds_the_sample_from_its_bundled_data(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for bundled in ("kg/_bundled/ontology/medkg.ttl", "kg/_bundled/shapes/facts.schema.json",
                     "kg/_bundled/shapes/medkg.ttl", "kg/_bundled/ontology/schemaorg/schemaorgcontext.jsonld",
-                    "kg/_bundled/ontology/schemaorg/LICENSE.md"):
+                    "kg/_bundled/ontology/schemaorg/LICENSE.md", "kg/extract/lexicon.yaml"):
         assert bundled in names
 
     # A fresh venv that sees this environment's dependencies but not this checkout.
