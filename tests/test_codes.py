@@ -41,6 +41,10 @@ def _error(data: Path, needle: str) -> str:
 
 def test_verhoeff_check_digits() -> None:
     assert [verhoeff_digit(d) for d in ("236", "12345", "142857")] == ["3", "1", "0"]
+    # Real SNOMED CT ids: the owl:equivalentClass links of schema.org's MedicalProcedure,
+    # TherapeuticProcedure, SurgicalProcedure and Drug (shared/reference/schemaorg-health.md).
+    for sctid in ("50731006", "277132007", "387713003", "410942007"):
+        assert verhoeff_digit(sctid[:-1]) == sctid[-1]
 
 
 def test_wrong_snomed_check_digit(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:

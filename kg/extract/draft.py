@@ -64,7 +64,7 @@ def treatment_name(title: str) -> str:
     return _TITLE_NOISE.sub("", head).strip() or head
 
 
-def _treatment(doc: Document, found: list[Unit], name: str) -> dict[str, Any]:
+def _treatment(found: list[Unit], name: str) -> dict[str, Any]:
     t: dict[str, Any] = {"name": name}
     opening = re.compile(rf"^(?:{re.escape(name)})\w*\s+(?:is|are)\s+(?:a|an|the)?\b", re.IGNORECASE)
     intro = next((u for u in found if u.block.kind == "paragraph" and opening.match(u.text)), None)
@@ -105,7 +105,7 @@ def extract(path: Path, slug: str | None = None) -> Draft:
         raise InputError(f"{path}: no title found: the article needs a first heading (a title line, `# Title` or <h1>)")
     name = treatment_name(doc.title)
     found = units(doc)
-    treatment = _treatment(doc, found, name)
+    treatment = _treatment(found, name)
     parts: list[tuple[str, Any]] = [
         ("indications", medical.indications(found)),
         ("ingredients", medical.ingredients(found)),
