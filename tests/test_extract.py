@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -131,3 +132,32 @@ def test_sentences_and_items_are_exact_slices(parts: list[str]) -> None:
     text = " ".join(parts)
     assert all(s in text for s in sentences(text))
     assert all(i in text for i in split_items(text))
+
+
+_LINES = st.sampled_from([
+    "Side Effects", "Aftercare", "Frequently Asked Questions", "Who Should Avoid It", "Treatment Areas",
+    "During the Procedure", "Does it hurt?", "  • Face and neck (for wrinkles)", "- Avoid sun for 2 days",
+    "Common side effects include redness, swelling and itching.", "Rarely, serious infection can occur.",
+    "It is not suitable for people with diabetes or pregnant women.", "The session takes 20-30 minutes.",
+    "Ingredients include retinol for renewal and vitamin C.", "Share:", "tag one", "Recommended", "icon",
+    "1. Home", "A plain sentence about nothing.", "Peeling fades within 3-5 days.",
+])
+
+
+@given(st.lists(_LINES, min_size=1, max_size=25), st.sampled_from(["a.txt", "a.md", "a.html"]))
+def test_any_article_gives_a_schema_valid_draft_with_verbatim_quotes(lines: list[str], name: str) -> None:
+    title = "Laser Resurfacing: A Guide"
+    if name.endswith(".md"):
+        text = "\n\n".join([f"# {title}", *(f"## {x}" if len(x.split()) < 4 else x for x in lines)])
+    elif name.endswith(".html"):
+        text = "".join([f"<h1>{title}</h1>", *(f"<h2>{x}</h2>" if len(x.split()) < 4 else f"<p>{x}</p>"
+                                               for x in lines)])
+    else:
+        text = "\n\n".join([title, *lines])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(text, encoding="utf-8")
+        draft = extract(path)
+    data = yaml.safe_load(render_yaml(draft))
+    assert check(Source(name, data, {}, ""), "article") == []
+    assert all(q in draft.document.text for q in draft.quotes())
