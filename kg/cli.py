@@ -22,6 +22,7 @@ from kg.dataset import VOID_FILE, NamedGraph
 from kg.diff import stale_summary
 from kg.errors import InputError, KgError, NetworkError, OutputError
 from kg.facts import load_corpus, load_valid
+from kg.fsio import write_new
 from kg.gsp import SERVERS, GraphStore, Target, auth_from_env, check_endpoint, publish_bulk, publish_exports
 from kg.gsp import diff as gsp_diff
 from kg.gsp import publish as gsp_publish
@@ -420,7 +421,7 @@ def init(slug: str, data: Path, out: Path | None) -> None:
             click.echo(text, nl=False)
             return
         target = out or data / "articles" / f"{slug}.yaml"
-        template.write_new(target, text)
+        write_new(target, text.encode("utf-8"))
     _err(f"wrote {target}: fill it in from the source article, then delete the line 'draft: true'")
 
 
@@ -447,3 +448,31 @@ def show(slug: str, data: Path, fmt: str) -> None:
         if fmt == "svg":
             out = picture.svg(out)
     click.echo(out, nl=False)
+
+
+# --- [extract] commands ---
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Write the draft to this file (never overwritten) instead of stdout.")
+@click.option("--slug", default=None, help="The article's slug (default: derived from the treatment name).")
+def extract(article: Path, out: Path | None, slug: str | None) -> None:
+    """Draft a facts file from an article (HTML, Markdown or plain text), every fact with its quote.
+
+    The draft is marked `draft: true`; kg build refuses it until a person has reviewed it and
+    deleted that line."""
+    from kg.extract import extract as run_extract
+    from kg.extract import render_yaml
+
+    with _exit_codes():
+        if slug is not None and not template.SLUG.fullmatch(slug):
+            raise InputError(f"--slug {slug!r}: use lowercase letters and digits joined by single hyphens")
+        draft = run_extract(article, slug)
+        text = render_yaml(draft)
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            write_new(out, text.encode("utf-8"))
+            _err(f"draft written to {out}: {len(draft.quotes())} facts to review, then delete 'draft: true'")

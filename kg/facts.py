@@ -17,9 +17,10 @@ from typing import Any
 
 import fastjsonschema
 from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 
-from kg import resources, yamlloc
+from kg import codes, resources, yamlloc
 from kg.errors import InputError
 from kg.report import Finding, Severity
 from kg.yamlloc import Path_, Position
@@ -135,6 +136,8 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
     """A plain sentence for one JSON Schema error, and the path it belongs to."""
     path: Path_ = tuple(error.absolute_path)
     kind, expected, value = error.validator, error.validator_value, error.instance
+    if kind == "anyOf" and error.context:  # e.g. a step that is neither text nor {text, source}
+        return _explain(best_match(error.context))
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         extra = sorted(k for k in value if k not in allowed)[0]
@@ -159,7 +162,9 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
             return path, _PATTERN_HINTS[expected]
         described = error.schema.get("description", "the expected format")
         shown = value if len(value) <= 80 else value[:77] + "..."
-        return path, f"{shown!r} is not {described}"
+        entity = codes.wikidata_entity(value) if "codes" in path else None
+        advice = f"; write {entity}" if entity else ""
+        return path, f"{shown!r} is not {described}{advice}"
     if kind == "minItems":
         return path, f"must list at least {expected} item{'s' if expected != 1 else ''}"
     if kind == "maxItems":
@@ -208,6 +213,8 @@ def check(source: Source, definition: str) -> list[Finding]:
     if not findings:
         for path in _durations(source.data):
             findings.append(source.finding(path, "min is larger than max", rule="schema:range"))
+        for path, message in codes.problems(source.data):
+            findings.append(source.finding(path, message, rule="schema:check-digit"))
     return sorted(findings, key=lambda f: (f.line, f.column, f.message))
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from kg.errors import OutputError
+from kg.errors import InputError, OutputError
 
 
 def _fail(out: Path, what: str, e: OSError) -> OutputError:
@@ -190,3 +190,27 @@ def compare_tree(out: Path, files: dict[str, bytes]) -> TreeDiff:
     for name, data in files.items():
         checker.add(name, data)
     return checker.diff()
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Create `path` with `data` all at once; an existing file is never replaced (a draft must not
+    overwrite reviewed facts). Written to a temp file, then hard-linked into place."""
+    if path.exists():
+        raise InputError(f"{path}: already exists; choose another --out or delete the file first")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as e:
+        raise OutputError(f"{path}: cannot create: {e.strerror or e}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.link(tmp, path)
+    except FileExistsError:
+        raise InputError(f"{path}: already exists; choose another --out or delete the file first") from None
+    except OSError as e:
+        raise OutputError(f"{path}: cannot create: {e.strerror or e}") from None
+    finally:
+        os.unlink(tmp)

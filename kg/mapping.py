@@ -6,6 +6,7 @@ validation results can point a writer at the exact line to fix.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg import ontology
+from kg.codes import WIKIDATA_ENTITY
 from kg.facts import Article, Site, Source
 from kg.graphs import Triple, to_graph
 from kg.iris import MEDKG as M
@@ -108,6 +111,21 @@ class _Builder:
         self.g.add((n, RDFS.label, Literal(name)))
         return n
 
+    def codes(self, entity: URIRef, item: dict[str, Any], path: Path_) -> None:
+        """Code nodes named after their entity (`<entity>#code-mesh-D000001`); Wikidata also as sameAs."""
+        systems = ontology.coding_systems()
+        for i, c in enumerate(item.get("codes", [])):
+            system = systems[c["system"]]
+            value = c["code"].removeprefix(WIKIDATA_ENTITY) if c["system"] == "wikidata" else c["code"]
+            fragment = re.sub(r"[^A-Za-z0-9._-]", "-", value)
+            n = self.node(f"{entity}#code-{c['system']}-{fragment}", M.MedicalCode, (*path, i))
+            self.g.add((n, RDF.type, system.cls))
+            self.link(entity, M.code, n, (*path, i))
+            self.lit(n, M.codeValue, value, (*path, i, "code"))
+            self.lit(n, M.codingSystem, system.name, (*path, i, "system"))
+            if c["system"] == "wikidata":
+                self.link(entity, M.sameAs, URIRef(c["code"]), (*path, i, "code"))
+
     def texts(self, s: URIRef, p: URIRef, cls: URIRef, items: list[Any] | None, path: Path_, tag: str) -> None:
         """Ordered text items (steps, aftercare …) as nodes with a position."""
         for i, item in enumerate(items or []):
@@ -149,7 +167,7 @@ class _Builder:
         self.lit(page, M.description, pd.get("description"), (*P, "description"))
         self.lit(page, M.inLanguage, self.site.language, ("language",), self.site.source)
         for i, kw in enumerate(pd.get("keywords", [])):
-            self.lit(page, M.keyword, kw, (*P, "keywords", i))
+            self.lit(page, M.keyword, kw["name"] if isinstance(kw, dict) else kw, (*P, "keywords", i))
         self.link(page, M.publisher, self.publisher(), ())
         self.link(page, M.about, treatment, ("treatment",))
         for key, prop in (("date_published", M.datePublished), ("date_modified", M.dateModified),
@@ -201,6 +219,7 @@ class _Builder:
         t, T = self.article.data["treatment"], ("treatment",)
         tr = self.node(self.mint.entity("treatment", t.get("id") or slugify(t["name"])), M.Treatment, T)
         self.lit(tr, RDFS.label, t["name"], (*T, "name"))
+        self.codes(tr, t, (*T, "codes"))
         for i, alt in enumerate(t.get("alternate_names", [])):
             self.lit(tr, M.alternateName, alt, (*T, "alternate_names", i))
         for key, prop in (("description", M.description), ("category", M.category),
@@ -216,6 +235,7 @@ class _Builder:
         for i, ind in enumerate(t.get("indications", [])):
             path = (*T, "indications", i)
             cond = self.shared("condition", M.Condition, ind, "condition", (*path, "condition"))
+            self.codes(cond, ind, (*path, "codes"))
             n = self.node(f"{tr}/indication/{ind.get('id') or slugify(ind['condition'])}", M.Indication, path)
             self.link(tr, M.hasIndication, n, path)
             self.link(tr, M.indicatedFor, cond, path)
@@ -227,6 +247,7 @@ class _Builder:
         for i, ing in enumerate(t.get("ingredients", [])):
             path = (*T, "ingredients", i)
             sub = self.shared("ingredient", M.Ingredient, ing, "name", (*path, "name"))
+            self.codes(sub, ing, (*path, "codes"))
             n = self.node(f"{tr}/ingredient/{ing.get('id') or slugify(ing['name'])}", M.IngredientUse, path)
             self.link(tr, M.hasIngredientUse, n, path)
             self.link(tr, M.usesIngredient, sub, path)
@@ -235,6 +256,7 @@ class _Builder:
         for i, ae in enumerate(t.get("adverse_effects", [])):
             path = (*T, "adverse_effects", i)
             cond = self.shared("condition", M.Condition, ae, "name", (*path, "name"))
+            self.codes(cond, ae, (*path, "codes"))
             n = self.node(f"{tr}/adverse-effect/{ae.get('id') or slugify(ae['name'])}", M.AdverseEffect, path)
             self.link(tr, M.hasAdverseEffect, n, path)
             self.link(n, M.condition, cond, (*path, "name"))
@@ -244,6 +266,7 @@ class _Builder:
         for i, ci in enumerate(t.get("contraindications", [])):
             path = (*T, "contraindications", i)
             cond = self.shared("condition", M.Condition, ci, "condition", (*path, "condition"))
+            self.codes(cond, ci, (*path, "codes"))
             n = self.node(f"{tr}/contraindication/{ci.get('id') or slugify(ci['condition'])}",
                           M.Contraindication, path)
             self.link(tr, M.hasContraindication, n, path)
@@ -280,7 +303,7 @@ class _Builder:
             self.link(tr, M.comparison, n, path)
             self.link(n, M.comparedWith, other, (*path, "treatment"))
             for j, point in enumerate(comp["points"]):
-                self.lit(n, M.point, point, (*path, "points", j))
+                self.lit(n, M.point, point["text"] if isinstance(point, dict) else point, (*path, "points", j))
         return tr
 
 

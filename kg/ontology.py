@@ -8,7 +8,7 @@ from functools import cache
 from rdflib import OWL, RDFS, SKOS, Graph, URIRef
 
 from kg import resources
-from kg.iris import SCHEMA
+from kg.iris import MEDKG, SCHEMA
 
 ONTOLOGY_FILE = "medkg.ttl"
 
@@ -59,3 +59,24 @@ def shortcuts() -> frozenset[URIRef]:
     """Properties the ontology declares as property chains (indicatedFor = hasIndication/condition):
     they repeat facts the qualified nodes already state, so pictures and diffs skip them."""
     return frozenset(p for p in graph().subjects(OWL.propertyChainAxiom, None) if isinstance(p, URIRef))
+
+
+@dataclass(frozen=True)
+class CodingSystem:
+    """A terminology as the ontology declares it: the class of its codes and its published name."""
+
+    key: str
+    cls: URIRef
+    name: str
+
+
+@cache
+def coding_systems() -> dict[str, CodingSystem]:
+    """Facts-file `system` key → terminology, read from the subclasses of medkg:MedicalCode."""
+    g = graph()
+    out = {}
+    for cls in g.subjects(RDFS.subClassOf, MEDKG.MedicalCode):
+        key, name = g.value(cls, SKOS.notation), g.value(cls, MEDKG.codingSystemName)
+        if isinstance(cls, URIRef) and key is not None and name is not None:
+            out[str(key)] = CodingSystem(str(key), cls, str(name))
+    return dict(sorted(out.items()))

@@ -49,3 +49,11 @@ def listing(folder: str, sub: str, suffix: str) -> list[Path]:
 def tree(folder: str) -> list[Path]:
     """Every file of a bundled folder, sorted (for fingerprints of the bundled data)."""
     return sorted(p for p in root(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def package_text(*parts: str) -> str:
+    """Text of a data file that lives inside the kg package itself, e.g. ("extract", "lexicon.yaml")."""
+    p = resources.files("kg").joinpath(*parts)
+    if not p.is_file():
+        raise FileNotFoundError(f"medkg data file 'kg/{'/'.join(parts)}' is missing from this installation")
+    return p.read_text(encoding="utf-8")

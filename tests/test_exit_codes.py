@@ -90,6 +90,11 @@ MATRIX: dict[str, Case] = {
                                 3, "cannot reach http://127.0.0.1:9"),
     "publish violation": Case(("publish", "--endpoint", "http://127.0.0.1:9", "--data", "{data}"), 1,
                               "nothing was loaded or published", VIOLATION),
+    "extract seed-like text": Case(("extract", "{tmp}/article.txt"), 0, "draft: true", lambda tmp: (
+        tmp / "article.txt").write_text("Peels\n\nA chemical peel is a cosmetic treatment.\n", encoding="utf-8")),
+    "extract missing file": Case(("extract", "{tmp}/nope.html"), 2, "nope.html"),
+    "extract existing out": Case(("extract", "{tmp}/article.txt", "--out", "{data}/site.yaml"), 2, "already exists",
+                                 lambda tmp: (tmp / "article.txt").write_text("Peels\n", encoding="utf-8")),
     "publish usage": Case(("publish", "--endpoint", "http://127.0.0.1:9", "--dry-run", "--bulk"), 2,
                           "cannot be combined"),
 }

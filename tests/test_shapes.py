@@ -171,6 +171,19 @@ MEDKG_CASES = [
     Case("AftercareInstruction", VIOL, blank("aftercare-1")),
     Case("AftercareInstruction-text", VIOL, replace("aftercare-1", "medkg:text", '""')),
     Case("AftercareInstruction-position", VIOL, drop("aftercare-1", "medkg:position")),
+    Case("MedicalCode", VIOL, blank("code-mesh")),
+    Case("MedicalCode-codingSystem", VIOL, drop("code-umls", "medkg:codingSystem")),
+    Case("MeSHCode-codeValue", VIOL, replace("code-mesh", "medkg:codeValue", '"D12345"'),
+         passing=replace("code-mesh", "medkg:codeValue", '"D000069451"')),
+    Case("SNOMEDCTCode-codeValue", VIOL, replace("code-snomed", "medkg:codeValue", '"0123456"')),
+    Case("ICD10Code-codeValue", VIOL, replace("code-icd10", "medkg:codeValue", '"L9.5"'),
+         passing=replace("code-icd10", "medkg:codeValue", '"L90"')),
+    Case("ICD10CMCode-codeValue", VIOL, replace("code-icd10cm", "medkg:codeValue", '"l70.0"')),
+    Case("UMLSCode-codeValue", VIOL, drop("code-umls", "medkg:codeValue")),
+    Case("RxNormCode-codeValue", VIOL, replace("code-rxnorm", "medkg:codeValue", '"RX1"')),
+    Case("ChEBICode-codeValue", VIOL, replace("code-chebi", "medkg:codeValue", '"1"')),
+    Case("WikidataCode-codeValue", VIOL, replace("code-wikidata", "medkg:codeValue", '"https://www.wikidata.org/wiki/Q7"')),
+    Case("SameAs", VIOL, lambda g: g.set((EX["mesotherapy"], MEDKG.sameAs, URIRef("https://www.wikidata.org/wiki/Q7")))),
 ]
 
 SCHEMAORG_CASES = [

@@ -31,10 +31,10 @@ def graphs_of(data: Path, **kwargs: datetime) -> list[NamedGraph]:
 def test_load_puts_every_graph_in_the_store(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
     result = kg("load", "--data", data, "--store", tmp_path / "store")
     assert result.exit_code == 0, result.stderr
-    assert f"6 graphs, 2439 triples loaded into {tmp_path / 'store'}/" in result.stderr
+    assert f"6 graphs, 2624 triples loaded into {tmp_path / 'store'}/" in result.stderr
     store = open_store(tmp_path / "store", read_only=True)
     expected = {g.iri: len(g) for g in graphs_of(data)}
-    assert expected == {"https://w3id.org/medkg": 795, "https://w3id.org/medkg/shapes": 386,
+    assert expected == {"https://w3id.org/medkg": 895, "https://w3id.org/medkg/shapes": 471,
                         "https://w3id.org/medkg/shapes/schemaorg": 481,
                         "https://w3id.org/medkg/shapes/google-2026-11": 207, ARTICLE: 527,
                         "https://getlabtest.com/graph/void": 43}
@@ -165,7 +165,7 @@ def test_description_counts_every_graph_and_hashes_every_source(data: Path) -> N
     assert graphs[-1].iri == "https://getlabtest.com/graph/void"
     for g in graphs[:-1]:
         assert void.value(URIRef(g.iri), VOID.triples) == Literal(len(g))
-    assert void.value(URIRef("https://getlabtest.com/dataset"), VOID.triples) == Literal(2396)
+    assert void.value(URIRef("https://getlabtest.com/dataset"), VOID.triples) == Literal(2581)
     assert str(void.value(URIRef("https://w3id.org/medkg"), URIRef("http://www.w3.org/2002/07/owl#versionInfo"))) \
         == "0.1.0"
     for name, file in (("articles/mesotherapy.yaml", data / "articles/mesotherapy.yaml"),

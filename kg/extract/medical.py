@@ -1,0 +1,179 @@
+"""Indications, ingredients, adverse effects and contraindications, found with the lexicon's cues."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kg.extract import lexicon
+from kg.extract.text import capitalise, cut_at_enders, is_vague, split_items, strip_prefixes
+from kg.extract.units import Unit
+
+Fact = dict[str, Any]
+_MAX_NAME_WORDS = 6
+
+
+def _name(item: str, *, cut: bool = True) -> str | None:
+    item = item.strip(" .;:")
+    item = cut_at_enders(item) if cut else item
+    if is_vague(re.sub(r"^(?:and|or)\s+", "", item)):
+        return None
+    item = strip_prefixes(item)
+    if not item or is_vague(item) or len(item.split()) > _MAX_NAME_WORDS or not re.search(r"[A-Za-z]", item):
+        return None
+    return capitalise(item)
+
+
+def condition_for(text: str) -> str | None:
+    """The lexicon's name for the concern a phrase names ("anti-aging" → "Skin ageing")."""
+    best: tuple[int, str] | None = None
+    for name, synonyms in lexicon.data()["conditions"].items():
+        m = lexicon.find(synonyms, text)
+        if m and (best is None or m.end() - m.start() > best[0]):
+            best = (m.end() - m.start(), name)
+    return best[1] if best else None
+
+
+def _areas(text: str) -> list[str]:
+    pattern = lexicon.phrase_re(tuple(lexicon.data()["body_areas"]))
+    return list(dict.fromkeys(capitalise(m[0].lower()) for m in pattern.finditer(text)))
+
+
+def _after(text: str, openers: list[str], start: int, gap: int = 6) -> int | None:
+    """Where a list begins: after the first opener that follows `start` within `gap` words."""
+    m = lexicon.phrase_re(tuple(openers)).search(text, start)
+    if m is None or len(text[start:m.start()].split()) > gap:
+        return None
+    return m.end()
+
+
+def _list_after(text: str, cues: list[str], openers: list[str], *,
+                immediate: tuple[str, ...] = ()) -> tuple[str, int] | None:
+    """The phrase list a cue introduces in a sentence, and the offset where it starts."""
+    cue = lexicon.find(cues, text)
+    if cue is None:
+        return None
+    begin = cue.end() if cue[0].lower().endswith(immediate) else _after(text, openers, cue.end())
+    if begin is None:
+        return None
+    rest = text[begin:].strip()
+    return (rest, begin) if rest else None
+
+
+def indications(units: list[Unit]) -> list[Fact]:
+    """List items of an indications section: body areas, purpose, condition."""
+    out: dict[str, Fact] = {}
+    for u in units:
+        if u.block.kind != "item" or u.kind != "indications":
+            continue
+        m = re.search(r"\(\s*(?:for|to treat|to)\s+([^)]+)\)|\s(?:for|to treat)\s+(.+)$", u.text)
+        purpose = (m[1] or m[2]).strip(" .") if m else None
+        head = u.text[:m.start()] if m else u.text
+        areas = _areas(head)
+        condition = condition_for(purpose or "") or condition_for(u.text)
+        if condition is None:
+            condition = capitalise(purpose) if purpose else (None if areas else _name(head))
+        if condition is None:
+            continue
+        fact: Fact = {"condition": condition}
+        if purpose:
+            fact["purpose"] = purpose
+        if areas:
+            fact["body_areas"] = areas
+        fact["source"] = u.source()
+        out.setdefault(condition.lower(), fact)
+    return list(out.values())
+
+
+def ingredients(units: list[Unit]) -> list[Fact]:
+    out: dict[str, Fact] = {}
+    for u in units:
+        found = _list_after(u.text, lexicon.cue("ingredients"), lexicon.cue("ingredient_list_openers"),
+                            immediate=(" of", "containing", "contains", "with", "such as"))
+        if found is None:
+            continue
+        for item in split_items(found[0], on_or=False):
+            name_part, _, purpose = item.partition(" for ")
+            name = _name(name_part)
+            if name is None or lexicon.has(lexicon.data()["body_areas"], name):
+                continue
+            fact = out.setdefault(name.lower(), {"name": name, "source": u.source()})
+            if purpose and "purpose" not in fact:
+                fact["purpose"] = purpose.strip(" .")
+                fact["source"] = u.source()
+    return [{k: v for k, v in sorted(f.items(), key=lambda kv: ("name", "purpose", "source").index(kv[0]))}
+            for f in out.values()]
+
+
+def _level(kind: str, text: str, order: tuple[str, ...]) -> str | None:
+    for value in order:
+        if lexicon.has(lexicon.cue(kind, value), text):
+            return value
+    return None
+
+
+def adverse_effects(units: list[Unit]) -> list[Fact]:
+    """Effects listed after a cue ("side effects include", "risks … can include") or as items of a
+    risks section; frequency, seriousness and temporariness from the words around them."""
+    out: dict[str, Fact] = {}
+    for u in units:
+        if u.block.kind == "item" and u.kind == "risks":
+            head = re.split(r"\s[-\u2013\u2014]\s|[:(,.]", u.text, maxsplit=1)[0]
+            candidates, prefix = [head], u.text
+        else:
+            in_section = lexicon.cue("adverse_effects_in_section") if u.kind == "risks" else []
+            cues = lexicon.cue("adverse_effects") + in_section
+            found = _list_after(u.text, cues, lexicon.cue("list_openers"),
+                                immediate=("experience", "cause", *lexicon.cue("adverse_effects_in_section")))
+            if found is None or (u.kind in ("aftercare", "preparation") and "side effect" not in u.text.lower()):
+                continue
+            candidates, prefix = split_items(found[0]), u.text[:found[1]]
+        frequency = _level("frequency", prefix, ("rare", "uncommon", "common")) or \
+            _level("frequency", u.text, ("rare", "uncommon", "common"))
+        seriousness = _level("seriousness", prefix, ("serious", "minor")) or \
+            _level("seriousness", u.text, ("serious", "minor"))
+        temporary = lexicon.has(lexicon.cue("temporary"), u.text)
+        for item in candidates:
+            where = re.search(r"\s(?:at|around|on|near|over)\s+(?:the\s+)?(?:injection|treatment|treated|needle)\b.*$",
+                              item)
+            core = item[:where.start()] if where else item
+            core = re.sub(r"^(?:temporary|short-lived|transient)\s+", "", core.strip(), flags=re.IGNORECASE)
+            name = _name(core)
+            if name is None or name.lower() in out:
+                continue
+            fact: Fact = {"name": name, "frequency": frequency or "unknown", "seriousness": seriousness or "unknown"}
+            if temporary and seriousness != "serious":
+                fact["temporary"] = True
+            if where:
+                fact["location"] = where[0].strip()
+            fact["source"] = u.source()
+            out[name.lower()] = fact
+    return list(out.values())
+
+
+def _state(item: str) -> str | None:
+    for name, words in lexicon.data()["states"].items():
+        if lexicon.has(words, item):
+            return str(name)
+    return None
+
+
+def contraindications(units: list[Unit]) -> list[Fact]:
+    out: dict[str, Fact] = {}
+    for u in units:
+        if u.kind in ("aftercare", "preparation", "procedure"):
+            continue
+        if u.block.kind == "item" and u.kind == "contraindications":
+            items = [re.split(r"[:(]|\s[-\u2013\u2014]\s", u.text, maxsplit=1)[0]]
+        else:
+            cue = lexicon.find(lexicon.cue("contraindications"), u.text)
+            if cue is None:
+                continue
+            items = split_items(u.text[cue.end():])
+        for item in items:
+            who = re.sub(r"\s+(?:women|people|patients|individuals|mothers)$", "", item)
+            name = _state(item) or _name(who, cut=False)
+            if name is None or name.lower() in out:
+                continue
+            out[name.lower()] = {"condition": name, "source": u.source()}
+    return list(out.values())

@@ -1,0 +1,128 @@
+"""Procedure, recovery, aftercare, candidates, comparisons and the FAQ."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kg.extract import lexicon
+from kg.extract.blocks import Document
+from kg.extract.text import as_sentence, durations
+from kg.extract.units import Unit
+
+Fact = dict[str, Any]
+
+
+def _steps(u: Unit) -> list[Fact]:
+    """One sentence → its steps: "clean the area and may apply a cream" is two."""
+    splitters = [s.split("|") for s in lexicon.cue("step_splitters")]
+    pattern = re.compile("|".join(f"({re.escape(drop)}){re.escape(keep)}" for drop, keep in splitters), re.IGNORECASE)
+    parts, start = [], 0
+    for m in pattern.finditer(u.text):
+        dropped = next(g for g in m.groups() if g is not None)
+        parts.append(u.text[start:m.start()])
+        start = m.start() + len(dropped)
+    parts.append(u.text[start:])
+    quotes = [p.strip(" ,;.") for p in parts]
+    return [{"text": as_sentence(q), "source": u.source(q)} for q in quotes if len(q.split()) >= 3]
+
+
+def procedure(units: list[Unit]) -> Fact:
+    out: Fact = {}
+    for u in units:
+        if u.kind not in ("preparation", "procedure") or u.within("faq"):
+            continue
+        found = durations(u.text)
+        if found and lexicon.has(lexicon.cue("procedure_duration"), u.text) and "duration" not in out \
+                and u.kind == "procedure":
+            out["duration"] = {**found[0].fact(), "source": u.source()}
+            continue
+        key = "preparation" if u.kind == "preparation" else "steps"
+        out.setdefault(key, []).extend(_steps(u))
+    return {k: out[k] for k in ("preparation", "steps", "duration") if out.get(k)}
+
+
+def recovery(units: list[Unit]) -> Fact:
+    out: Fact = {}
+    for u in units:
+        if u.block.kind != "paragraph":
+            continue
+        if "summary" not in out and u.kind == "aftercare" and lexicon.has(lexicon.cue("recovery_summary"), u.text):
+            out["summary"] = u.text
+            out["summary_unit"] = u
+        found = durations(u.text)
+        if found and "side_effects_resolve" not in out and lexicon.has(lexicon.cue("side_effects_resolve"), u.text) \
+                and "side effect" in u.text.lower():
+            out["side_effects_resolve"] = {**found[0].fact(), "source": u.source()}
+    unit = out.pop("summary_unit", None)
+    if unit is not None:
+        out["source"] = unit.source()
+        if lexicon.has(lexicon.cue("resume_activities"), unit.text):
+            out["resume_activities"] = unit.text
+    return {k: out[k] for k in ("summary", "side_effects_resolve", "resume_activities", "source") if k in out}
+
+
+def aftercare(units: list[Unit]) -> list[Fact]:
+    out = []
+    for u in units:
+        if u.block.kind != "item" or u.kind != "aftercare" or u.within("faq"):
+            continue
+        fact: Fact = {"text": as_sentence(u.text)}
+        found = durations(u.text)
+        if found:
+            fact["duration"] = found[0].fact()
+        fact["source"] = u.source()
+        out.append(fact)
+    return out
+
+
+def candidates(units: list[Unit]) -> Fact:
+    for u in units:
+        if lexicon.has(lexicon.cue("candidates"), u.text) and "not" not in u.text.lower().split():
+            return {"suitable": u.text, "source": u.source()}
+    return {}
+
+
+_OTHER = re.compile(r"([A-Za-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)(?=[\s,.?!;:]|$)")
+
+
+def comparisons(units: list[Unit], doc: Document, name: str) -> list[Fact]:
+    """Another treatment named after a comparison cue in a heading; the points are the sentences under it."""
+    found: dict[str, Fact] = {}
+    for i, block in enumerate(doc.blocks):
+        if block.kind != "heading":
+            continue
+        cue = lexicon.find(lexicon.cue("comparison"), block.text)
+        if cue is None:
+            continue
+        m = _OTHER.match(block.text, cue.end() + 1)
+        if m is None:
+            continue
+        other = m[1].strip()
+        if other.lower() == name.lower() or other.lower() in found:
+            continue
+        points = [{"text": u.text, "source": u.source()} for u in units
+                  if u.index > i and u.block.section and u.block.section[-1] == block.text]
+        if points:
+            found[other.lower()] = {"treatment": other[:1].upper() + other[1:],
+                                    "points": points, "source": {"section": block.text, "quote": block.text}}
+    return list(found.values())
+
+
+def faq(doc: Document) -> list[Fact]:
+    """Question headings inside an FAQ section, each with the text below it as the answer."""
+    out = []
+    for i, block in enumerate(doc.blocks):
+        if block.kind != "heading" or not block.text.endswith("?"):
+            continue
+        if not any("faq" in lexicon.section_kinds(h) for h in block.section):
+            continue
+        answer = []
+        for nxt in doc.blocks[i + 1:]:
+            if nxt.kind == "heading":
+                break
+            answer.append(nxt.text)
+        if answer:
+            out.append({"question": block.text, "answer": " ".join(answer),
+                        "source": {"section": block.section[-1], "quote": block.text}})
+    return out
