@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kg.yamlloc import Path_
-
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 _WIKIDATA_ELSEWHERE = re.compile(r"^https?://(?:www\.|m\.)?wikidata\.org/(?:wiki|entity)/(?:Item:)?(Q[1-9][0-9]*)"
                                  r"(?:[#?].*)?$|^(Q[1-9][0-9]*)$")
@@ -44,20 +42,14 @@ def wikidata_entity(value: str) -> str | None:
     return None if iri == value else iri
 
 
-def problems(data: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
-    """(path, message) for every SNOMED CT id in a schema-valid facts value whose check digit is wrong."""
-    out: list[tuple[Path_, str]] = []
-    if isinstance(data, dict):
-        if data.get("system") == "snomed-ct" and isinstance(data.get("code"), str):
-            code = data["code"]
-            expected = verhoeff_digit(code[:-1])
-            if code[-1] != expected:
-                out.append(((*path, "code"), f"{code!r} is not a valid SNOMED CT concept id: its last digit is the "
-                            f"Verhoeff check digit, which for {code[:-1]} is {expected}, not {code[-1]} "
-                            "(look for a typo in the id)"))
-        for k, v in data.items():
-            out += problems(v, (*path, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            out += problems(v, (*path, i))
-    return out
+def check_digit_problem(node: dict[str, Any]) -> str | None:
+    """What is wrong with a {system: snomed-ct, code} mapping whose Verhoeff check digit does not
+    match (JSON Schema checks the format, not the arithmetic); None when it matches or is not one."""
+    code = node.get("code")
+    if node.get("system") != "snomed-ct" or not isinstance(code, str):
+        return None
+    expected = verhoeff_digit(code[:-1])
+    if code[-1] == expected:
+        return None
+    return (f"{code!r} is not a valid SNOMED CT concept id: its last digit is the Verhoeff check digit, which for "
+            f"{code[:-1]} is {expected}, not {code[-1]} (look for a typo in the id)")

@@ -176,18 +176,21 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
     return path, error.message
 
 
-def _durations(data: Any, path: Path_ = ()) -> list[Path_]:
-    """Paths of {min, max, unit} ranges whose min exceeds max (a rule JSON Schema cannot state)."""
-    out: list[Path_] = []
+def _semantic(data: Any, path: Path_ = ()) -> list[tuple[Path_, str, str]]:
+    """(path, message, rule) for rules JSON Schema cannot state, on every mapping of a schema-valid
+    value: a {min, max, unit} range with min above max; a SNOMED CT id with a wrong check digit."""
+    out: list[tuple[Path_, str, str]] = []
     if isinstance(data, dict):
         if {"min", "max", "unit"} <= data.keys() and all(isinstance(data[k], int) for k in ("min", "max")) \
                 and data["min"] > data["max"]:
-            out.append((*path, "min"))
+            out.append(((*path, "min"), "min is larger than max", "schema:range"))
+        if (problem := codes.check_digit_problem(data)) is not None:
+            out.append(((*path, "code"), problem, "schema:check-digit"))
         for k, v in data.items():
-            out += _durations(v, (*path, k))
+            out += _semantic(v, (*path, k))
     elif isinstance(data, list):
         for i, v in enumerate(data):
-            out += _durations(v, (*path, i))
+            out += _semantic(v, (*path, i))
     return out
 
 
@@ -211,10 +214,8 @@ def check(source: Source, definition: str) -> list[Finding]:
             path, message = _explain(error)
             findings.append(source.finding(path, message, rule=f"schema:{error.validator}"))
     if not findings:
-        for path in _durations(source.data):
-            findings.append(source.finding(path, "min is larger than max", rule="schema:range"))
-        for path, message in codes.problems(source.data):
-            findings.append(source.finding(path, message, rule="schema:check-digit"))
+        for path, message, rule in _semantic(source.data):
+            findings.append(source.finding(path, message, rule=rule))
     return sorted(findings, key=lambda f: (f.line, f.column, f.message))
 
 
