@@ -71,7 +71,9 @@ class Report:
 
     def extend(self, findings: list[Finding]) -> None:
         """Add findings, once each: a site.yaml problem found again for every article is one finding."""
-        seen = self.__dict__.setdefault("_seen", set(self.findings))
+        seen = self.__dict__.get("_seen")
+        if seen is None:
+            seen = self.__dict__["_seen"] = set(self.findings)
         for f in findings:
             if f not in seen:
                 seen.add(f)
