@@ -148,7 +148,7 @@ class _Lint:
                                  f"{s} is named {_list(names)} here but {_list(other_names)} in "
                                  f"{self.articles[j].file}: one @id is one entity; spell its name the same in "
                                  "every article (or give different entities different `id:`s).")
-                    if types and other_types and not _related(types, other_types):
+                    if types and other_types and types != other_types and not _related(types, other_types):
                         self.add(i, Severity.VIOLATION, s, "conflicting-type",
                                  f"{s} is a {_list(types)} here but a {_list(other_types)} in "
                                  f"{self.articles[j].file}: one @id cannot be two unrelated kinds of thing; give "
