@@ -102,14 +102,6 @@ class TreeWriter:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def replace_tree(out: Path, files: dict[str, bytes]) -> None:
-    """Make `out` hold exactly `files`, atomically."""
-    writer = TreeWriter(out)
-    for name, data in sorted(files.items()):
-        writer.add(name, data)
-    writer.commit()
-
-
 @dataclass(frozen=True)
 class TreeDiff:
     changed: tuple[str, ...]
@@ -182,14 +174,6 @@ class TreeChecker:
             if self.out.is_dir() else set()
         return TreeDiff(tuple(sorted(self.changed)), tuple(sorted(self.missing)), tuple(sorted(present - self._seen)),
                         self.fresh)
-
-
-def compare_tree(out: Path, files: dict[str, bytes]) -> TreeDiff:
-    """How the folder on disk differs from what a build would write."""
-    checker = TreeChecker(out)
-    for name, data in files.items():
-        checker.add(name, data)
-    return checker.diff()
 
 
 def write_new(path: Path, data: bytes) -> None:

@@ -124,10 +124,6 @@ def html_snippet_text(json_text: str) -> bytes:
     return f'<script type="application/ld+json">\n{script_safe(json_text)}\n</script>\n'.encode()
 
 
-def html_snippet(graph: Iterable[Triple]) -> bytes:
-    return html_snippet_text(jsonld_text(graph))
-
-
 # --- N-Triples terms, Turtle and N-Quads -------------------------------------------------------
 
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
