@@ -76,13 +76,13 @@ class Vocabulary:
     def is_datatype(self, name: str) -> bool:
         return bool(self.ancestors(name) & _DATATYPE_ROOTS)
 
-    def suggest(self, name: str, pool: dict[str, Any]) -> str | None:
+    def did_you_mean(self, name: str, pool: dict[str, Any]) -> str:
+        """' Did you mean schema:X?' for the closest term of the pool, or nothing when none is close."""
         folded = {n.lower(): n for n in pool}
-        if name.lower() in folded:
-            return folded[name.lower()]
         # 0.8: close enough for typos, while 'indication' must not suggest its opposite 'contraindication' (0.77)
-        close = difflib.get_close_matches(name, list(pool), n=1, cutoff=0.8)
-        return close[0] if close else None
+        close = [folded[name.lower()]] if name.lower() in folded else \
+            difflib.get_close_matches(name, list(pool), n=1, cutoff=0.8)
+        return f" Did you mean schema:{close[0]}?" if close else ""
 
 
 @cache
@@ -195,8 +195,7 @@ class _Checker:
         if name in self.v.types:
             self.status(s, RDF.type, "type", name, self.v.types[name])
             return
-        hint = self.v.suggest(name, self.v.types)
-        did = f" Did you mean schema:{hint}?" if hint else ""
+        did = self.v.did_you_mean(name, self.v.types)
         self.add(Severity.VIOLATION, s, RDF.type, "unknown-type",
                  f"schema:{name} is not a type in schema.org {self.v.release}.{did} Use a type from "
                  "https://schema.org/docs/full.html.")
@@ -209,8 +208,7 @@ class _Checker:
                      f"schema:{prop} was removed from schema.org in release {retired['removedIn']} and is not a "
                      f"property in schema.org {self.v.release} (consumers ignore it).{instead}")
             return
-        hint = self.v.suggest(prop, self.v.properties)
-        did = f" Did you mean schema:{hint}?" if hint else ""
+        did = self.v.did_you_mean(prop, self.v.properties)
         self.add(Severity.VIOLATION, s, p, "unknown-property",
                  f"schema:{prop} is not a property in schema.org {self.v.release} (consumers ignore it).{did} "
                  "Remove it or use a current property.")
@@ -293,8 +291,7 @@ class _Checker:
                      f"The value of schema:{prop} is the schema.org type schema:{name} given {given} as if it were "
                      f"a value; {expected}: {advice}")
             return
-        hint = self.v.suggest(name, self.v.members)
-        did = f" Did you mean schema:{hint}?" if hint else ""
+        did = self.v.did_you_mean(name, self.v.members)
         self.add(Severity.VIOLATION, s, p, "unknown-member",
                  f"schema:{name} is not a term of schema.org {self.v.release}.{did} {expected[0].upper()}"
                  f"{expected[1:]}.")
