@@ -23,9 +23,9 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from oxserver import OxigraphServer  # noqa: E402
 
-from kg.facts import load_corpus  # noqa: E402
-from kg.gsp import GraphStore, Target, publish, publish_bulk  # noqa: E402
-from kg.pipeline import check, named_graphs  # noqa: E402
+from kg.flow.pipeline import check, named_graphs  # noqa: E402
+from kg.load.facts import load_corpus  # noqa: E402
+from kg.stores.gsp import GraphStore, Target, publish, publish_bulk  # noqa: E402
 
 
 def main() -> None:

@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kg import conformance, idlint
-from kg.facts import load_corpus
-from kg.pipeline import compile_article
-from kg.validation import locator, run
+from kg.check import conformance, idlint
+from kg.check.families import locator, run
+from kg.flow.pipeline import compile_article
+from kg.load.facts import load_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 

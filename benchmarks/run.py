@@ -29,10 +29,10 @@ import yaml
 from rdflib import Dataset, Graph, URIRef
 
 from benchmarks.corpus import write as write_corpus
-from kg import resources
-from kg.facts import Article, Source, _validator, site_and_files
-from kg.mapping import build_graph
-from kg.validation import shapes
+from kg.check.families import shapes
+from kg.core import resources
+from kg.graph.mapping import build_graph
+from kg.load.facts import Article, Source, _validator, site_and_files
 
 REPO = Path(__file__).resolve().parent.parent
 

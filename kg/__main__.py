@@ -1,5 +1,5 @@
 """`python -m kg` runs the CLI."""
 
-from kg.cli import main
+from kg.cli.main import main
 
 main()

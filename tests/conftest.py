@@ -7,18 +7,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from kg.cli import main
+from kg.cli.main import main
 
-REPO = Path(__file__).resolve().parent.parent
-# ../shared next to the checkout; a git worktree may sit deeper, so the nearest ancestor that has one
-SHARED = next((a / "shared" for a in REPO.parents if (a / "shared").is_dir()), REPO.parent / "shared")
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+CASES = TESTS / "cases"  # fixtures as data: a site of its own, corpus articles, shape fixtures, extract inputs
+DATA = TESTS / "data"  # third-party files tests read (schema.org 30.0, SARIF schema, the seed article), with sources
 
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    """A writable copy of the bundled data/ folder."""
+    """A writable copy of the tests' own site (tests/cases/site), so tests never depend on data/."""
     target = tmp_path / "data"
-    shutil.copytree(REPO / "data", target)
+    shutil.copytree(CASES / "site", target)
     return target
 
 

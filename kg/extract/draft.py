@@ -9,11 +9,11 @@ from typing import Any
 
 import yaml
 
-from kg.errors import InputError
+from kg.core.errors import InputError
 from kg.extract import lexicon, medical, process, read_html, read_markdown, read_text
 from kg.extract.blocks import Document
 from kg.extract.units import Unit, units
-from kg.iris import slugify
+from kg.graph.iris import slugify
 
 READERS = {"html": read_html.read, "markdown": read_markdown.read, "text": read_text.read}
 _SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdown", ".markdown": "markdown"}

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from kg import resources
+from kg.core import resources
 
 
 @cache

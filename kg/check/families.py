@@ -1,0 +1,222 @@
+"""SHACL validation of the medkg graph and the published schema.org graph, with pySHACL.
+
+Shapes are parsed once per process. Each SHACL result becomes a Finding located at the facts
+file and line that produced its focus node, with nested reasons flattened into the message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable
+from functools import cache
+
+from pyshacl import validate as shacl_validate
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection as RDFList
+from rdflib.term import Node
+
+from kg.check import conformance
+from kg.check.shacl import Engine, Result, Unsupported
+from kg.core import profiles, resources
+from kg.core.findings import Finding, Severity
+from kg.graph import ontology
+from kg.graph.iris import MEDKG
+from kg.graph.mapping import ArticleGraph
+from kg.graph.terms import Triple, to_graph
+from kg.load.yamlloc import dotted
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SHAPE_FILES = {"medkg": "medkg.ttl", "schemaorg": "schemaorg.ttl"}
+_SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
+
+Locator = Callable[[Node, Node | None], tuple[str, int, int, str]]
+
+
+def _parse(family: str) -> Graph:
+    name = SHAPE_FILES[family] if family in SHAPE_FILES else profiles.shapes_file(family)
+    g = Graph(bind_namespaces="none")
+    g.parse(data=resources.text("shapes", name), format="turtle")
+    return g
+
+
+@cache
+def shapes(family: str) -> Graph:
+    """A shape family, parsed once per process; treat it as read-only."""
+    return _parse(family)
+
+
+@cache
+def _pyshacl_shapes(family: str) -> Graph:
+    """pySHACL's own copy: it adds triples to the shapes graph it is given."""
+    return _parse(family)
+
+
+def _short(node: Node | None) -> str:
+    if node is None:
+        return ""
+    text = str(node)
+    for ns, prefix in ((str(MEDKG), "medkg:"), ("http://schema.org/", "schema:"),
+                       ("https://w3id.org/medkg/shapes#", "medkgsh:"),
+                       ("https://w3id.org/medkg/shapes/schemaorg#", "sosh:")):
+        if text.startswith(ns):
+            return prefix + text[len(ns):]
+    google = re.fullmatch(r"https://w3id\.org/medkg/shapes/google/([0-9-]+)#(.+)", text)
+    return f"google-{google[1]}:{google[2]}" if google else text
+
+
+def _describe(shapes_graph: Graph, shape: Node) -> str:
+    """One branch of an sh:or / sh:xone in words: 'a schema:Person', 'a schema:Date value' …"""
+    for p, template in ((SH["class"], "a {}"), (SH.datatype, "a {} value"), (SH.hasValue, "{}")):
+        value = shapes_graph.value(shape, p)
+        if value is not None:
+            return template.format(_short(value))
+    kind = shapes_graph.value(shape, SH.nodeKind)
+    if kind is not None:
+        return {SH.Literal: "text", SH.IRI: "a named node"}.get(kind, _short(kind))  # type: ignore[call-overload]
+    message = shapes_graph.value(shape, SH.message)
+    return str(message) if message is not None else _short(shape)
+
+
+def _alternatives(shapes_graph: Graph, shape: Node | None, component: Node | None) -> list[str]:
+    """sh:or and sh:xone failures carry no nested results, so their branches are read from the shape."""
+    parameter = {SH.OrConstraintComponent: SH["or"], SH.XoneConstraintComponent: SH.xone}.get(component)  # type: ignore[call-overload]
+    head = shapes_graph.value(shape, parameter) if parameter is not None and shape is not None else None
+    if head is None:
+        return []
+    branches = [_describe(shapes_graph, b) for b in RDFList(shapes_graph, head)]
+    return [("expected one of: " if parameter == SH["or"] else "expected exactly one of: ") + ", ".join(branches)]
+
+
+def _messages(results: Graph, result: Node) -> list[str]:
+    """The result's own message, then those of the results nested under it (sh:detail, which
+    pySHACL writes for sh:node), flattened."""
+    own = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+    nested = [m for d in sorted(results.objects(result, SH.detail), key=str) for m in _messages(results, d)]
+    return own + [m for m in nested if m not in own]
+
+
+def _rule(shapes_graph: Graph, shape: Node, path: Node | None) -> str:
+    if isinstance(shape, URIRef):
+        return _short(shape)
+    parent = next((p for p in shapes_graph.subjects(SH.property, shape) if isinstance(p, URIRef)), None)
+    return f"{_short(parent)}/{_short(path)}" if parent else f"{_short(path)}"
+
+
+def _pyshacl_run(data: Graph, shapes_graph: Graph) -> list[Result]:
+    """Results of the reference engine, pySHACL, in the shape of the compiled engine's."""
+    _, results, _ = shacl_validate(data, shacl_graph=shapes_graph, inference="none", allow_infos=True,
+                                   allow_warnings=True, inplace=True, advanced=True)
+    out = []
+    for r in results.subjects(RDF.type, SH.ValidationResult):
+        if results.value(r, SH.focusNode) is None or any(results.subjects(SH.detail, r)):
+            continue  # nested results are reported through their parent
+        component = results.value(r, SH.sourceConstraintComponent)
+        out.append(Result(results.value(r, SH.focusNode), results.value(r, SH.resultPath),  # type: ignore[arg-type]
+                          results.value(r, SH.value), results.value(r, SH.sourceShape),  # type: ignore[arg-type]
+                          results.value(r, SH.resultSeverity) or SH.Violation,  # type: ignore[arg-type]
+                          tuple(_messages(results, r)), component if component in _ALTERNATIVES else None))
+    return out
+
+
+_ALTERNATIVES = frozenset({SH.OrConstraintComponent, SH.XoneConstraintComponent})
+
+
+def _pyshacl(triples: Iterable[Triple], family: str) -> list[Result]:
+    data = triples if isinstance(triples, Graph) and triples.store.context_aware else to_graph(triples)
+    return _pyshacl_run(data, _pyshacl_shapes(family))
+
+
+@cache
+def compiled(family: str) -> Engine | None:
+    """The compiled engine for a shape family, or None where its shapes need pySHACL."""
+    try:
+        return Engine(shapes(family))
+    except Unsupported:
+        return None
+
+
+def results(data: Iterable[Triple], family: str, engine: str = "native") -> list[Result]:
+    native = compiled(family) if engine == "native" else None
+    return native.validate(data) if native is not None else _pyshacl(data, family)
+
+
+def run(data: Collection[Triple], family: str, locate: Locator, engine: str = "native", *,
+        label: str | None = None) -> list[Finding]:
+    """Validate `data` against one shape family or profile ("medkg", "schemaorg", "google-2026-11");
+    Findings located by `locate`, of family `label`."""
+    return _findings(data, results(data, family, engine), shapes(family), label or family, locate)
+
+
+def run_shapes(data: Graph, shapes_graph: Graph, family: str, locate: Locator) -> list[Finding]:
+    """Validate against any shapes graph with pySHACL (for shapes that are not bundled)."""
+    return _findings(data, _pyshacl_run(data, shapes_graph), shapes_graph, family, locate)
+
+
+def _findings(data: Collection[Triple], found: list[Result], shapes_graph: Graph, family: str,
+              locate: Locator) -> list[Finding]:
+    findings = set()
+    rdfs_label = RDFS.label
+    labels = {s: str(o) for s, p, o in data if p == rdfs_label} if found else {}
+    for r in found:
+        reasons = list(r.messages)
+        reasons += [m for m in _alternatives(shapes_graph, r.shape, r.component) if m not in reasons]
+        message = " — ".join(reasons) or "does not conform"
+        value = r.value
+        shown = str(value) if isinstance(value, Literal) else labels.get(value, "")  # type: ignore[arg-type]
+        if shown:
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            message += f" (found {shown!r})"
+        file, line, column, field = locate(r.focus, r.path)
+        findings.add(Finding(file, line, column, _SEVERITY.get(r.severity, Severity.VIOLATION), message,  # type: ignore[call-overload]
+                             field, str(r.focus), _rule(shapes_graph, r.shape, r.path), family))
+    return sorted(findings)
+
+
+def locator(ag: ArticleGraph) -> Locator:
+    """Finds the facts position behind a node of the medkg graph or of its schema.org view."""
+    reverse: dict[Node, list[Node]] = {}
+    for medkg_p, schema_ps in ontology.alignment().properties.items():
+        for sp in schema_ps:
+            reverse.setdefault(sp, []).append(medkg_p)
+    by_length = sorted(ag.origins, key=lambda n: len(str(n)), reverse=True)
+
+    def locate(focus: Node, path: Node | None) -> tuple[str, int, int, str]:
+        for p in [path, *reverse.get(path, [])] if path is not None else []:
+            if (focus, p) in ag.field_origins:
+                source, fpath = ag.field_origins[(focus, p)]
+                break
+        else:
+            if focus in ag.origins:
+                source, fpath = ag.origins[focus]
+            else:  # a node only the projection made: where its parts were written (#faq → faq), else its owner
+                child = next((n for n in sorted(ag.origins, key=str) if str(n).startswith(f"{focus}-")), None)
+                if child is not None:
+                    source, fpath = ag.origins[child]
+                    fpath = fpath[:-1] if fpath and isinstance(fpath[-1], int) else fpath
+                else:
+                    owner = next((n for n in by_length if str(focus).startswith(str(n))), ag.page)
+                    source, fpath = ag.origins[owner]
+        pos = source.position(fpath)
+        return source.file, pos.line, pos.column, dotted(fpath)
+
+    return locate
+
+
+ENGINES = ("native", "pyshacl")
+
+
+def published(schema_view: Collection[Triple], locate: Locator, profile: str | None,
+              engine: str = "native") -> list[Finding]:
+    """Checks of a published schema.org graph: schema.org vocabulary conformance and the Google profile."""
+    findings = conformance.check(schema_view, locate)
+    if profile is not None:
+        findings += run(conformance.normalise(schema_view), profile, locate, engine, label="google")
+    return findings
+
+
+def validate_article(ag: ArticleGraph, schema_view: Collection[Triple], profile: str | None = None,
+                     engine: str = "native") -> list[Finding]:
+    """Every per-article check: medical shapes, schema.org shapes, vocabulary conformance, Google profile."""
+    locate = locator(ag)
+    return (run(ag.triples, "medkg", locate, engine) + run(schema_view, "schemaorg", locate, engine)
+            + published(schema_view, locate, profile, engine))

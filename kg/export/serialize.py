@@ -1,0 +1,186 @@
+"""Serializers: schema.org JSON-LD, its HTML <script> snippet, Turtle and N-Quads.
+
+All output is deterministic: nodes, properties and values are sorted, there are no blank nodes
+and no timestamps, so the same graph always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from rdflib import RDF, XSD, Literal, URIRef
+from rdflib.term import Node
+
+from kg.core import resources
+from kg.graph.iris import SCHEMA
+from kg.graph.terms import Triple, nt_string, nt_term
+
+CONTEXT_URL = "https://schema.org"
+_XSD_STRING, _XSD_INTEGER, _XSD_BOOLEAN, _RDF_TYPE = XSD.string, XSD.integer, XSD.boolean, RDF.type
+CONTEXT_FILE = "schemaorg/schemaorgcontext.jsonld"
+
+
+
+@cache
+def schema_context() -> dict[str, Any]:
+    """The bundled schema.org context (release 30.0); never fetched."""
+    return resources.json_file("ontology", CONTEXT_FILE)  # type: ignore[no-any-return]
+
+
+@cache
+def _terms() -> dict[str, tuple[str, str | None]]:
+    """schema.org property IRI → (context term, type coercion as an absolute IRI or '@id')."""
+    ctx = schema_context()["@context"]
+    vocab = ctx["@vocab"]
+    out: dict[str, tuple[str, str | None]] = {}
+    for term, definition in ctx.items():
+        if term.startswith("@") or not isinstance(definition, dict) or "@id" not in definition:
+            continue
+        iri = definition["@id"].replace("schema:", vocab, 1)
+        coercion = definition.get("@type")
+        if coercion and coercion != "@id":
+            coercion = coercion if ":" in coercion else vocab + coercion
+        if iri.startswith(vocab) and iri[len(vocab):] == term:
+            out[iri] = (term, coercion)
+    return out
+
+
+def _json_value(o: Node, coercion: str | None) -> Any:
+    if isinstance(o, URIRef):
+        return str(o) if coercion == "@id" else {"@id": str(o)}
+    assert isinstance(o, Literal), f"blank nodes are not exported: {o!r}"
+    if o.language:
+        return {"@value": str(o), "@language": o.language}
+    if coercion == "@id":
+        return {"@value": str(o)}  # a literal where the context expects an IRI must not be coerced
+    datatype = str(o.datatype) if o.datatype else None
+    if coercion and coercion != "@id":
+        return str(o) if datatype == coercion else {"@value": str(o), "@type": datatype or str(_XSD_STRING)}
+    if datatype is None or datatype == str(_XSD_STRING):
+        return str(o)
+    if datatype == str(_XSD_INTEGER) and re.fullmatch(r"-?(0|[1-9][0-9]*)", str(o)):
+        return int(str(o))
+    if datatype == str(_XSD_BOOLEAN) and str(o) in ("true", "false"):
+        return str(o) == "true"
+    return {"@value": str(o), "@type": datatype}
+
+
+def _sort_key(value: Any) -> tuple[int, str]:
+    if isinstance(value, str):
+        return (0, value)
+    return (1, json.dumps(value, sort_keys=True, ensure_ascii=False))
+
+
+def jsonld(graph: Iterable[Triple]) -> dict[str, Any]:
+    """A schema.org graph as compact JSON-LD with `"@context": "https://schema.org"`."""
+    terms = _terms()
+    vocab = str(SCHEMA)
+    nodes: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in graph:
+        assert isinstance(s, URIRef), f"blank nodes are not exported: {s!r}"
+        if p == _RDF_TYPE:
+            nodes[str(s)]["@type"].append(str(o)[len(vocab):] if str(o).startswith(vocab) else str(o))
+            continue
+        term, coercion = terms.get(str(p), (str(p), None))
+        nodes[str(s)][term].append(_json_value(o, coercion))
+    out = []
+    for iri in sorted(nodes):
+        node: dict[str, Any] = {"@id": iri}
+        for key, values in nodes[iri].items():
+            values = sorted(values, key=_sort_key)
+            node[key] = values[0] if len(values) == 1 else values
+        out.append(node)
+    return {"@context": CONTEXT_URL, "@graph": out}
+
+
+def jsonld_text(graph: Iterable[Triple]) -> str:
+    return json.dumps(jsonld(graph), indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def jsonld_bytes(graph: Iterable[Triple]) -> bytes:
+    return (jsonld_text(graph) + "\n").encode("utf-8")
+
+
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
+
+
+def script_safe(text: str) -> str:
+    """JSON text made inert inside <script>: no string can close the element or open a comment.
+    The characters replaced only occur inside JSON strings, where their escapes mean the same."""
+    return _SCRIPT_UNSAFE.sub(lambda m: _SCRIPT_ESCAPES[m.group()], text)
+
+
+def script_json(document: dict[str, Any]) -> str:
+    return script_safe(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+def html_snippet_text(json_text: str) -> bytes:
+    return f'<script type="application/ld+json">\n{script_safe(json_text)}\n</script>\n'.encode()
+
+
+# --- N-Triples terms, Turtle and N-Quads -------------------------------------------------------
+
+def nquads(graph: str, triples: Iterable[Triple]) -> bytes:
+    """One named graph as N-Quads, lines sorted."""
+    lines = {f"{nt_term(s)} {nt_term(p)} {nt_term(o)} <{graph}> .\n" for s, p, o in triples}
+    return "".join(sorted(lines)).encode("utf-8")
+
+
+_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+class Turtle:
+    """A small deterministic Turtle writer: prefixed names where safe, subjects and values sorted."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = dict(sorted(prefixes.items()))
+        self._iris: dict[str, str] = {}
+
+    def _iri(self, iri: URIRef) -> str:
+        if iri == _RDF_TYPE:
+            return "a"
+        for prefix, ns in self.prefixes.items():
+            if iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns):]):
+                return f"{prefix}:{iri[len(ns):]}"
+        return f"<{iri}>"
+
+    def term(self, term: Node) -> str:
+        if isinstance(term, URIRef):
+            text = self._iris.get(term)
+            if text is None:
+                text = self._iri(term)
+                if len(self._iris) < 100_000:  # bounded: page IRIs are many, vocabulary IRIs few
+                    self._iris[term] = text
+            return text
+        assert isinstance(term, Literal)
+        if term.datatype in (_XSD_INTEGER, _XSD_BOOLEAN) and re.fullmatch(r"-?(0|[1-9][0-9]*)|true|false", str(term)):
+            return str(term)
+        if term.datatype and term.datatype != _XSD_STRING and not term.language:
+            return f"{nt_string(str(term))}^^{self.term(term.datatype)}"
+        return nt_term(term)
+
+    def block(self, triples: Iterable[Triple]) -> str:
+        by_subject: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        for s, p, o in triples:
+            by_subject[s][p].append(o)
+        chunks = []
+        for s in sorted(by_subject, key=str):
+            props = by_subject[s]
+            order = sorted(props, key=lambda p: (p != _RDF_TYPE, self.term(p)))
+            lines = []
+            for p in order:
+                values = [self.term(o) for o in sorted(set(props[p]), key=lambda o: (isinstance(o, Literal), str(o)))]
+                lines.append(f"    {self.term(p)} " + ",\n        ".join(values))
+            chunks.append(f"{self.term(s)}\n" + " ;\n".join(lines) + " .\n")
+        return "\n".join(chunks)
+
+    def document(self, sections: list[tuple[str, Iterable[Triple]]]) -> bytes:
+        head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items())
+        body = "".join(f"\n# {title}\n\n{self.block(triples)}" for title, triples in sections)
+        return (head + body).encode("utf-8")

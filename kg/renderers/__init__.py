@@ -1,1 +1,0 @@
-"""Report formats beyond text and JSON, one module each; kg.render.RENDERERS is the registry."""

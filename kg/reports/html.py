@@ -1,0 +1,70 @@
+"""One self-contained HTML page for people who will not read a CI log.
+
+Per article: its findings with file:line, the picture of its graph (inline SVG, or the Mermaid
+source where Graphviz is missing) and its JSON-LD. No scripts, fonts, images or style sheets
+are loaded from anywhere: everything is inline and every text is escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from kg.core.findings import Finding, Page, Report
+from kg.reports.render import summary
+
+_STYLE = """
+body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b}
+h1{font-size:1.5rem}h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2.5rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;vertical-align:top;
+padding:.3rem .5rem;border-bottom:1px solid #e4e4e4}code,pre{font:13px/1.4 ui-monospace,monospace}
+pre{background:#f6f6f6;padding:.75rem;overflow:auto;max-height:30rem}
+.violation{color:#b00020;font-weight:600}.warning{color:#8a5a00;font-weight:600}.info{color:#00607a}
+.clean{color:#1b6e20}.picture svg{max-width:100%;height:auto}.note{color:#555;font-style:italic}
+"""
+_PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
+
+
+def _findings(findings: list[Finding]) -> str:
+    if not findings:
+        return '<p class="clean">No findings.</p>\n'
+    rows = "".join(
+        f'<tr class="finding"><td class="{f.severity.label}">{f.severity.label}</td>'
+        f"<td><code>{escape(f.where)}</code></td><td><code>{escape(f.field)}</code></td>"
+        f"<td>{escape(f.message)}</td><td><code>{escape(f.rule)}</code></td></tr>\n"
+        for f in findings)
+    return ("<table><thead><tr><th>severity</th><th>where</th><th>field</th><th>what to do</th><th>rule</th>"
+            f"</tr></thead><tbody>\n{rows}</tbody></table>\n")
+
+
+def _picture(page: Page) -> str:
+    if page.picture_format == "svg":
+        return f'<div class="picture">{_PROLOGUE.sub("", page.picture, count=1)}</div>\n'
+    if page.picture_format == "mermaid":
+        return ('<p class="note">Graphviz is not installed, so this is the Mermaid source of the picture '
+                "(it renders in pull-request comments and Mermaid viewers).</p>\n"
+                f'<pre class="mermaid-source">{escape(page.picture)}</pre>\n')
+    return ""
+
+
+def render(report: Report) -> str:
+    ordered = report.sorted()
+    sections = []
+    shown: set[str] = set()
+    for page in sorted(report.pages, key=lambda p: p.slug):
+        shown.add(page.file)
+        own = [f for f in ordered if f.file == page.file]
+        sections.append(
+            f'<section class="article" id="{escape(page.slug)}"><h2>{escape(page.slug)}</h2>\n'
+            f"<p><code>{escape(page.file)}</code> → <code>{escape(page.node)}</code></p>\n"
+            f"<h3>Findings</h3>\n{_findings(own)}"
+            + (f"<h3>Graph</h3>\n{_picture(page)}" if page.picture else "")
+            + (f"<h3>JSON-LD</h3>\n<pre class=\"jsonld\">{escape(page.jsonld)}</pre>\n" if page.jsonld else "")
+            + "</section>\n")
+    for file in sorted({f.file for f in ordered} - shown):
+        sections.append(f'<section class="file"><h2>{escape(file)}</h2>\n'
+                        f"{_findings([f for f in ordered if f.file == file])}</section>\n")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+            "<title>medkg report</title>\n"
+            f"<style>{_STYLE}</style></head>\n<body>\n<h1>medkg report</h1>\n"
+            f'<p class="summary">{escape(summary(report))}</p>\n' + "".join(sections) + "</body></html>\n")

@@ -1,0 +1,51 @@
+"""JUnit XML for CI test-report views: a test suite per facts file, a test case per rule family.
+
+A case fails when it has findings at or above the report's threshold (--fail-on); findings
+below it are listed in the case's system-out, so nothing is hidden.
+"""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+from kg.core.findings import FAMILIES, Finding, Report
+
+
+def _text(findings: list[Finding]) -> str:
+    return "\n".join(f"{f.where}: {f.severity.label}: {f.field + ': ' if f.field else ''}{f.message}"
+                     f"{'  [' + f.rule + ']' if f.rule else ''}" for f in findings)
+
+
+def render(report: Report) -> str:
+    files = {p.file: p.slug for p in report.pages}
+    for f in report.findings:
+        files.setdefault(f.file, "")
+    families = list(FAMILIES) + sorted({f.family for f in report.findings} - set(FAMILIES))
+    root = ET.Element("testsuites", name="medkg")
+    total = failed = 0
+    for file in sorted(files):
+        suite = ET.SubElement(root, "testsuite", name=files[file] or file)
+        suite_failed = 0
+        for family in families:
+            found = [f for f in report.sorted() if f.file == file and f.family == family]
+            case = ET.SubElement(suite, "testcase", classname=file, name=family)
+            failing = [f for f in found if f.severity >= report.threshold]
+            if failing:
+                suite_failed += 1
+                failure = ET.SubElement(case, "failure", type=f"medkg.{family}",
+                                        message=f"{len(failing)} finding(s) at or above "
+                                                f"{report.threshold.label}")
+                failure.text = _text(failing)
+            passing = [f for f in found if f.severity < report.threshold]
+            if passing:
+                ET.SubElement(case, "system-out").text = _text(passing)
+        suite.set("tests", str(len(families)))
+        suite.set("failures", str(suite_failed))
+        suite.set("errors", "0")
+        total += len(families)
+        failed += suite_failed
+    root.set("tests", str(total))
+    root.set("failures", str(failed))
+    root.set("errors", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,74 @@
+"""SARIF 2.1.0 for code-scanning UIs: each finding at its facts file, line and column.
+
+Rules are the shapes and schema keywords that produced findings (ruleId = the rule's short
+name); levels map violation/warning/info to error/warning/note. Paths are relative to the
+repository root (uriBaseId %SRCROOT%), so GitHub shows results inline in pull requests.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kg import __version__
+from kg.core.findings import Finding, Report, Severity
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+LEVELS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def rule_id(f: Finding) -> str:
+    return f.rule or f.family or "medkg"
+
+
+def _rules(findings: list[Finding]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """One rule per id, described by its first finding's message (rules carry no other text)."""
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    for f in sorted(findings, key=lambda f: (rule_id(f), -f.severity, f)):
+        rid = rule_id(f)
+        if rid in index:
+            continue
+        index[rid] = len(rules)
+        rules.append({
+            "id": rid,
+            "shortDescription": {"text": f.message},
+            "defaultConfiguration": {"level": LEVELS[f.severity]},
+            "properties": {"family": f.family},
+        })
+    return rules, index
+
+
+def _result(report: Report, f: Finding, index: dict[str, int]) -> dict[str, Any]:
+    location: dict[str, Any] = {
+        "physicalLocation": {
+            "artifactLocation": {"uri": report.repo_path(f.file), "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
+        },
+    }
+    if f.field:
+        location["logicalLocations"] = [{"fullyQualifiedName": f.field, "kind": "member"}]
+    result: dict[str, Any] = {
+        "ruleId": rule_id(f),
+        "ruleIndex": index[rule_id(f)],
+        "level": LEVELS[f.severity],
+        "message": {"text": f"{f.field}: {f.message}" if f.field else f.message},
+        "locations": [location],
+        "properties": {"family": f.family, "field": f.field, "node": f.node},
+    }
+    return result
+
+
+def render(report: Report) -> str:
+    findings = report.sorted()
+    rules, index = _rules(findings)
+    doc = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "medkg", "version": __version__, "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": [_result(report, f, index) for f in findings],
+        }],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

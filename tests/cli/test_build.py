@@ -1,0 +1,131 @@
+"""kg build: the exports on disk, staleness check, determinism, atomic writes, exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from conftest import REPO, snapshot
+
+import kg.core.fsio
+from kg.core.errors import OutputError
+from kg.flow.pipeline import build
+
+EXPORTS = {"kg.nq", "mesotherapy.html", "mesotherapy.jsonld", "mesotherapy.ttl", "void.ttl"}
+
+
+def test_build_writes_every_export_and_a_summary(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
+    result = kg("build", "--data", data, "--out", tmp_path / "exports")
+    assert result.exit_code == 0, result.stderr
+    assert set(snapshot(tmp_path / "exports")) == EXPORTS
+    assert "1 article, " in result.stderr and " triples, 0 violations, " in result.stderr
+    assert f"5 files written to {tmp_path / 'exports'}/" in result.stderr
+
+
+def test_committed_exports_are_current(kg: Callable[..., Result]) -> None:
+    result = kg("build", "--data", REPO / "data", "--out", REPO / "exports", "--check")
+    assert result.exit_code == 0, result.stderr
+    assert "is up to date (5 files)" in result.stderr
+
+
+def test_check_reports_stale_files_and_writes_nothing(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    kg("build", "--data", data, "--out", out)
+    (out / "mesotherapy.ttl").write_text("stale", encoding="utf-8")
+    (out / "old.jsonld").write_text("{}", encoding="utf-8")
+    (out / "kg.nq").unlink()
+    before = snapshot(out)
+    result = kg("build", "--data", data, "--out", out, "--check")
+    assert result.exit_code == 1
+    assert f"changed: {out / 'mesotherapy.ttl'}" in result.stderr
+    assert f"missing: {out / 'kg.nq'}" in result.stderr
+    assert f"not built: {out / 'old.jsonld'}" in result.stderr
+    assert snapshot(out) == before
+
+
+def test_violations_write_nothing_and_exit_1(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    kg("build", "--data", data, "--out", out)
+    before = snapshot(out)
+    article = data / "articles/mesotherapy.yaml"
+    text = article.read_text(encoding="utf-8")
+    start, end = text.index("  adverse_effects:\n"), text.index("  # The article adds")
+    article.write_text(text[:start] + text[end:], encoding="utf-8")
+    result = kg("build", "--data", data, "--out", out)
+    assert result.exit_code == 1, result.stderr
+    assert "violation" in result.stderr and "nothing was written" in result.stderr
+    assert snapshot(out) == before
+
+
+def test_same_bytes_under_different_hash_seeds(tmp_path: Path) -> None:
+    outputs = []
+    for seed in ("1", "4242"):
+        out = tmp_path / f"out-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
+        subprocess.run([sys.executable, "-m", "kg", "build", "--data", str(REPO / "data"), "--out", str(out)],
+                       check=True, env=env, capture_output=True, cwd=tmp_path)
+        outputs.append(snapshot(out))
+    assert outputs[0] == outputs[1]
+    assert outputs[0] == snapshot(REPO / "exports")
+
+
+def test_failure_mid_write_leaves_exports_untouched(data: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "exports"
+    build(data, out)
+    (out / "keep.txt").write_text("from the previous build", encoding="utf-8")
+    before = snapshot(out)
+    calls = []
+
+    def failing_open(path: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(kg.core.fsio, "open", failing_open, raising=False)
+    article = data / "articles/mesotherapy.yaml"  # changed facts, so files are written, not carried over
+    article.write_text(article.read_text(encoding="utf-8").replace("Mesotherapy", "Meso therapy"), encoding="utf-8")
+    with pytest.raises(OutputError, match="No space left on device"):
+        build(data, out)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "exports"]
+
+
+def test_unwritable_output_exits_3(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    result = kg("build", "--data", data, "--out", tmp_path / "file" / "exports")
+    assert result.exit_code == 3
+    assert "error: " in result.stderr and "cannot create the export folder" in result.stderr
+
+
+def test_missing_data_folder_exits_2(kg: Callable[..., Result], tmp_path: Path) -> None:
+    result = kg("build", "--data", tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert "nowhere: no such data folder" in result.stderr
+
+
+def test_unknown_option_is_a_usage_error(kg: Callable[..., Result]) -> None:
+    assert kg("build", "--frobnicate").exit_code == 2
+
+
+def test_unchanged_files_are_carried_over_by_hard_link(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    build(data, out)
+    before = {p.name: p.stat().st_ino for p in out.iterdir()}
+    article = data / "articles/mesotherapy.yaml"
+    article.write_text(article.read_text(encoding="utf-8").replace("Mesotherapy", "Meso therapy"), encoding="utf-8")
+    build(data, out)
+    after = {p.name: p.stat().st_ino for p in out.iterdir()}
+    assert set(after) == set(before)
+    assert all(after[n] != before[n] for n in after)  # every file changed, none reused
+    build(data, out)
+    again = {p.name: p.stat().st_ino for p in out.iterdir()}
+    del again["kg.nq"], after["kg.nq"]  # streamed, so always written
+    assert again == after  # nothing changed: every other file reused

@@ -1,0 +1,140 @@
+"""The exit-code contract, command by command: 0 clean; 1 findings at or above --fail-on (or stale
+exports); 2 bad input or usage; 3 I/O failure. One row per case; add rows for new commands."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from conftest import REPO, snapshot
+
+
+@dataclass(frozen=True)
+class Case:
+    args: tuple[str, ...]  # {data}, {out}, {tmp} are replaced by paths of the test project
+    code: int
+    says: str = ""  # expected in stdout or stderr
+    setup: Callable[[Path], None] | None = None
+
+
+def _edit(old: str, new: str) -> Callable[[Path], None]:
+    def apply(tmp: Path) -> None:
+        path = tmp / "data/articles/mesotherapy.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return apply
+
+
+def _file_at(name: str) -> Callable[[Path], None]:
+    def apply(tmp: Path) -> None:
+        (tmp / name).write_text("a file, not a folder", encoding="utf-8")
+    return apply
+
+
+NO_ADVERSE_EFFECTS = _edit("  adverse_effects:\n", "  adverse_effects_:\n")
+ENUM_ERROR = _edit("frequency: common", "frequency: often")
+VIOLATION = _edit("    - condition: Pregnancy\n", "    - condition: Pregnancy\n    - condition: Cellulite\n")
+CORRUPT_NQ = _file_at("bad.nq")
+
+MATRIX: dict[str, Case] = {
+    "build clean": Case(("build", "--data", "{data}", "--out", "{out}"), 0, "files written"),
+    "build violation": Case(("build", "--data", "{data}", "--out", "{out}"), 1, "nothing was written", VIOLATION),
+    "build --fail-on warning": Case(("build", "--data", "{data}", "--out", "{out}", "--fail-on", "warning"), 1,
+                                    "13 warnings at or above warning; nothing was written"),
+    "build --check stale": Case(("build", "--data", "{data}", "--out", "{tmp}/exports-old", "--check"), 1,
+                                "is stale"),
+    "build bad facts": Case(("build", "--data", "{data}", "--out", "{out}"), 2, "'often' is not one of", ENUM_ERROR),
+    "build usage": Case(("build", "--frobnicate"), 2, "No such option"),
+    "build unwritable": Case(("build", "--data", "{data}", "--out", "{tmp}/file/exports"), 3,
+                             "cannot create the export folder", _file_at("file")),
+    "validate clean": Case(("validate", "--data", "{data}"), 0, "0 violations"),
+    "validate --fail-on warning": Case(("validate", "--data", "{data}", "--fail-on", "warning"), 1, "13 warnings"),
+    "validate --fail-on info": Case(("validate", "--data", "{data}", "--fail-on", "info", "--format", "json"), 1,
+                                    '"fail_on": "info"'),
+    "validate violation": Case(("validate", "--data", "{data}", "--format", "sarif"), 1, '"level": "error"',
+                               VIOLATION),
+    "validate bad facts": Case(("validate", "--data", "{data}", "--format", "github"), 2,
+                               "::error file=", ENUM_ERROR),
+    "validate missing path": Case(("validate", "--data", "{data}", "{tmp}/nope.yaml"), 2, "no such file"),
+    "validate usage": Case(("validate", "--format", "pdf"), 2, "Invalid value for '--format'"),
+    "diff same": Case(("diff", "{tmp}/exports-old", "{tmp}/exports-old"), 0, "no changes"),
+    "diff unknown side": Case(("diff", "{tmp}/exports-old", "no-such-rev"), 2,
+                              "no-such-rev: no such folder, file or git revision"),
+    "diff corrupt": Case(("diff", "{tmp}/exports-old/kg.nq", "{tmp}/bad.nq"), 2, "not readable as N-Quads",
+                         CORRUPT_NQ),
+    "init new": Case(("init", "new-article", "--data", "{data}"), 0, "delete the line 'draft: true'"),
+    "init existing": Case(("init", "mesotherapy", "--data", "{data}"), 2, "already exists"),
+    "init bad slug": Case(("init", "New Article", "--data", "{data}"), 2, "is not a valid slug"),
+    "init unwritable": Case(("init", "x", "--out", "{tmp}/file/x.yaml"), 3, "cannot create", _file_at("file")),
+    "show mermaid": Case(("show", "mesotherapy", "--data", "{data}"), 0, "flowchart LR"),
+    "show unknown": Case(("show", "nope", "--data", "{data}"), 2, "no article with slug 'nope'"),
+    "show broken facts": Case(("show", "mesotherapy", "--data", "{data}"), 2, "'often' is not one of", ENUM_ERROR),
+    "audit export": Case(("audit", "{tmp}/exports-old/mesotherapy.jsonld"), 0, "0 violations"),
+    "audit --fail-on warning": Case(("audit", "{tmp}/exports-old/mesotherapy.html", "--fail-on", "warning"), 1,
+                                    "warning"),
+    "audit missing file": Case(("audit", "{tmp}/nope.html"), 2, "no such file"),
+    "audit unreachable": Case(("audit", "http://127.0.0.1:9/page.html", "--timeout", "1"), 3, "cannot connect"),
+    "load clean": Case(("load", "--data", "{data}", "--store", "{tmp}/store"), 0, "triples loaded into"),
+    "load violation": Case(("load", "--data", "{data}", "--store", "{tmp}/store"), 1, "nothing was loaded",
+                           VIOLATION),
+    "load bad facts": Case(("load", "--data", "{data}", "--store", "{tmp}/store"), 2, "'often' is not one of",
+                           ENUM_ERROR),
+    "query no store": Case(("query", "ASK {{}}", "--store", "{tmp}/nostore"), 2, "no store here"),
+    "query usage": Case(("query", "ASK {{}}", "--format", "pdf"), 2, "Invalid value for '--format'"),
+    "publish unreachable": Case(("publish", "--endpoint", "http://127.0.0.1:9", "--data", "{data}", "--retries", "0"),
+                                3, "cannot reach http://127.0.0.1:9"),
+    "publish violation": Case(("publish", "--endpoint", "http://127.0.0.1:9", "--data", "{data}"), 1,
+                              "nothing was loaded or published", VIOLATION),
+    "extract seed-like text": Case(("extract", "{tmp}/article.txt"), 0, "draft: true", lambda tmp: (
+        tmp / "article.txt").write_text("Peels\n\nA chemical peel is a cosmetic treatment.\n", encoding="utf-8")),
+    "extract missing file": Case(("extract", "{tmp}/nope.html"), 2, "nope.html"),
+    "extract existing out": Case(("extract", "{tmp}/article.txt", "--out", "{data}/site.yaml"), 2, "already exists",
+                                 lambda tmp: (tmp / "article.txt").write_text("Peels\n", encoding="utf-8")),
+    "publish usage": Case(("publish", "--endpoint", "http://127.0.0.1:9", "--dry-run", "--bulk"), 2,
+                          "cannot be combined"),
+}
+
+
+@pytest.fixture(scope="module")
+def old_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("old") / "exports"
+    shutil.copytree(REPO / "exports", out)
+    (out / "mesotherapy.ttl").write_text((out / "mesotherapy.ttl").read_text(encoding="utf-8") + "\n",
+                                         encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("name", MATRIX)
+def test_exit_code(name: str, kg: Callable[..., Result], data: Path, tmp_path: Path, old_exports: Path) -> None:
+    case = MATRIX[name]
+    shutil.copytree(old_exports, tmp_path / "exports-old")
+    if case.setup:
+        case.setup(tmp_path)
+    out = tmp_path / "exports"
+    args = [a.format(data=data, out=out, tmp=tmp_path) for a in case.args]
+    before = snapshot(out)
+    result = kg(*args)
+    assert result.exit_code == case.code, result.output
+    assert case.says in result.stdout + result.stderr
+    if case.code and args[0] == "build":
+        assert snapshot(out) == before  # a failed build writes nothing
+
+
+def test_every_command_has_rows() -> None:
+    from kg.cli.main import main
+
+    assert {c.args[0] for c in MATRIX.values()} == set(main.commands)  # type: ignore[attr-defined]
+
+
+def test_svg_without_graphviz_exits_2(kg: Callable[..., Result], data: Path, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))  # a real PATH where no `dot` is installed
+    result = kg("show", "mesotherapy", "--data", data, "--format", "svg")
+    assert result.exit_code == 2
+    assert result.stderr == "error: Graphviz is not installed; use --format mermaid or install graphviz\n"

@@ -1,0 +1,109 @@
+"""Corpus builds at scale: parallel = serial bytes, shards partition the corpus, the cache is exact."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from conftest import snapshot
+
+import kg.flow.pipeline
+from benchmarks.corpus import write as write_corpus
+from kg.flow.pipeline import build, fingerprint
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("corpus"), 24, seed=5, violation_rate=0.0)
+
+
+def test_parallel_output_is_byte_identical_to_serial(corpus: Path, tmp_path: Path) -> None:
+    serial = build(corpus, tmp_path / "serial", jobs=1)
+    parallel = build(corpus, tmp_path / "parallel", jobs=2)
+    assert serial.report.findings == parallel.report.findings
+    assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
+    assert serial.files == 3 * 24 + 2  # + kg.nq and void.ttl
+
+
+def _quads(folder: Path) -> set[bytes]:
+    return set((folder / "kg.nq").read_bytes().splitlines())
+
+
+def test_shards_together_hold_exactly_the_single_build(corpus: Path, tmp_path: Path) -> None:
+    build(corpus, tmp_path / "whole")
+    files: dict[str, bytes] = {}
+    quads: set[bytes] = set()
+    for k in (1, 2, 3):
+        result = build(corpus, tmp_path / f"shard-{k}", shard=(k, 3))
+        shard_files = snapshot(tmp_path / f"shard-{k}")
+        quads |= _quads(tmp_path / f"shard-{k}")
+        del shard_files["kg.nq"], shard_files["void.ttl"]  # corpus-wide files, checked below
+        assert not set(shard_files) & set(files), "an article in two shards"
+        files.update(shard_files)
+        assert result.report.articles == len(shard_files) // 3
+    whole = snapshot(tmp_path / "whole")
+    del whole["kg.nq"], whole["void.ttl"]
+    assert files == whole
+    assert quads == _quads(tmp_path / "whole")
+
+
+def test_cache_recomputes_only_changed_articles(corpus: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    shutil.copytree(corpus, data)
+    calls: list[Path] = []
+    real = kg.flow.pipeline.process
+
+    def counting(site: object, path: Path, *args: object) -> object:
+        calls.append(path)
+        return real(site, path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kg.flow.pipeline, "process", counting)
+    build(data, tmp_path / "first", cache_dir=cache)
+    assert len(calls) == 24
+    calls.clear()
+    build(data, tmp_path / "second", cache_dir=cache)
+    assert calls == []
+    assert snapshot(tmp_path / "first") == snapshot(tmp_path / "second")
+
+    changed = sorted((data / "articles").iterdir())[3]
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Treatment", "Therapy", 1), encoding="utf-8")
+    build(data, tmp_path / "third", cache_dir=cache)
+    assert calls == [changed]
+    build(data, tmp_path / "fresh")
+    assert snapshot(tmp_path / "third") == snapshot(tmp_path / "fresh")
+
+
+def test_cache_key_covers_engine_and_bundled_data() -> None:
+    assert fingerprint("native", None, True) != fingerprint("pyshacl", None, True)
+    assert fingerprint("native", None, True) != fingerprint("native", None, False)
+    assert fingerprint("native", None, True) != fingerprint("native", "google-2026-11", True)
+
+
+def test_parallel_build_with_violations_writes_nothing(tmp_path: Path, kg: Callable[..., Result]) -> None:
+    data = write_corpus(tmp_path, 12, seed=3, violation_rate=0.5)
+    result = kg("build", "--data", data, "--out", tmp_path / "out", "--jobs", "2", "--no-cache")
+    assert result.exit_code == 1
+    assert "nothing was written" in result.stderr
+    assert snapshot(tmp_path / "out") == {}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+
+
+def test_parallel_build_reports_every_bad_file(tmp_path: Path, kg: Callable[..., Result]) -> None:
+    data = write_corpus(tmp_path, 6, seed=3, violation_rate=0.0)
+    (data / "articles/a-broken.yaml").write_text("slug: [", encoding="utf-8")
+    (data / "articles/b-empty.yaml").write_text("", encoding="utf-8")
+    result = kg("build", "--data", data, "--out", tmp_path / "out", "-j", "2", "--no-cache")
+    assert result.exit_code == 2
+    assert "a-broken.yaml:2:1: violation: invalid YAML" in result.stderr
+    assert "b-empty.yaml:1:1: violation: the file is empty" in result.stderr
+
+
+@pytest.mark.parametrize("shard", ["0/2", "3/2", "x", "1/0"])
+def test_bad_shard_is_a_usage_error(shard: str, kg: Callable[..., Result]) -> None:
+    result = kg("build", "--shard", shard)
+    assert result.exit_code == 2
+    assert "K/N" in result.stderr

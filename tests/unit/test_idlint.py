@@ -1,0 +1,102 @@
+"""Site-wide @id lint on a two-article corpus: the sample plus a small test-fixture article."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+from click.testing import Result
+from conftest import REPO
+from rdflib import RDF, Graph, URIRef
+
+from kg.check import idlint
+from kg.core.findings import Finding, Severity
+from kg.flow.pipeline import Build, check
+from kg.graph.iris import SCHEMA
+from kg.load.facts import load_corpus
+
+FIXTURE = REPO / "tests/cases/corpus/liposuction.yaml"
+BASE = "https://getlabtest.com/"
+
+
+def corpus(root: Path, edit: Callable[[dict], None] | None = None) -> Path:
+    """data/ with the sample article and the fixture article (optionally edited)."""
+    data = root / "data"
+    (data / "articles").mkdir(parents=True)
+    shutil.copy(REPO / "data/site.yaml", data / "site.yaml")
+    shutil.copy(REPO / "data/articles/mesotherapy.yaml", data / "articles/mesotherapy.yaml")
+    second = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
+    if edit is not None:
+        edit(second)
+    (data / "articles/liposuction.yaml").write_text(yaml.safe_dump(second, sort_keys=False), encoding="utf-8")
+    return data
+
+
+def lint_of(result: Build) -> list[Finding]:
+    return [f for f in result.report.sorted() if f.family == "idlint"]
+
+
+def test_two_articles_share_one_id_per_entity(tmp_path: Path) -> None:
+    result = check(load_corpus(corpus(tmp_path)))
+    assert lint_of(result) == []
+    a, b = (c.schema for c in result.compiled)
+    shared = {s for s in a.subjects() if isinstance(s, URIRef)} & {s for s in b.subjects() if isinstance(s, URIRef)}
+    assert {str(s)[len(BASE):] for s in shared} == {
+        "id/organization/getlabtest", "id/treatment/mesotherapy", "id/treatment/liposuction",
+        "id/condition/bruising", "id/condition/infection", "id/condition/localised-fat-deposits"}
+
+
+def test_same_id_with_another_name_is_a_violation(tmp_path: Path) -> None:
+    def rename(d: dict) -> None:
+        d["treatment"]["adverse_effects"][0]["name"] = "bruising"
+
+    f, = lint_of(check(load_corpus(corpus(tmp_path, rename))))
+    assert (f.severity, f.rule) == (Severity.VIOLATION, "idlint:conflicting-name")
+    assert f.node == BASE + "id/condition/bruising"
+    assert f.file.endswith("articles/mesotherapy.yaml") and f.field == "treatment.adverse_effects[1].name"
+    assert f.message.startswith(f"{BASE}id/condition/bruising is named 'Bruising' here but 'bruising' in ")
+
+
+def test_one_entity_under_two_ids_is_a_warning(tmp_path: Path) -> None:
+    def other_id(d: dict) -> None:
+        d["treatment"]["adverse_effects"][0]["id"] = "bruise"
+
+    f, = lint_of(check(load_corpus(corpus(tmp_path, other_id))))
+    assert (f.severity, f.rule) == (Severity.WARNING, "idlint:duplicate-entity")
+    assert f.message.startswith(f"Bruising has two @ids: {BASE}id/condition/bruising here and "
+                                f"{BASE}id/condition/bruise in ")
+
+
+def test_conflicting_types_dangling_and_relative_ids(tmp_path: Path) -> None:
+    result = check(load_corpus(corpus(tmp_path)))
+    (lipo, lipo_ag), (meso, meso_ag) = ((c.schema, c.medkg) for c in result.compiled)  # articles in file order
+    meso = Graph(bind_namespaces="none") + meso
+    infection = URIRef(BASE + "id/condition/infection")
+    meso.remove((infection, RDF.type, None))
+    meso.add((infection, RDF.type, SCHEMA.Drug))
+    page = meso_ag.page
+    meso.add((page, SCHEMA.mentions, URIRef(BASE + "id/condition/ghost")))
+    meso.add((page, SCHEMA.relatedLink, URIRef(BASE + "articles/not-in-this-build")))  # a URL, not a reference
+    meso.add((page, SCHEMA.about, URIRef("articles/relative")))
+    summaries = [idlint.summarise(lipo, lipo_ag, BASE), idlint.summarise(meso, meso_ag, BASE)]
+    found = {f.rule: f for f in idlint.lint(summaries, BASE)}
+    assert sorted(found) == ["idlint:conflicting-type", "idlint:dangling", "idlint:relative"]
+    assert all(f.severity is Severity.VIOLATION and f.file.endswith("mesotherapy.yaml") for f in found.values())
+    assert found["idlint:conflicting-type"].message.startswith(
+        f"{infection} is a 'Drug' here but a 'MedicalSignOrSymptom' in ")
+    assert found["idlint:conflicting-type"].field == "treatment.adverse_effects[3].name"
+    assert found["idlint:dangling"].message.startswith(f"{BASE}id/condition/ghost is referenced under the site's")
+    assert found["idlint:relative"].message.startswith("@id 'articles/relative' is empty or relative")
+
+
+def test_cli_runs_the_lint_on_the_corpus(tmp_path: Path, kg: Callable[..., Result]) -> None:
+    def rename(d: dict) -> None:
+        d["treatment"]["contraindications"][0]["condition"] = "pregnancy"  # a new slug: no conflict
+        d["treatment"]["adverse_effects"][1]["name"] = "INFECTION"
+
+    data = corpus(tmp_path, rename)
+    result = kg("validate", "--data", data, "--format", "json")
+    assert result.exit_code == 1
+    assert '"rule": "idlint:conflicting-name"' in result.stdout

@@ -1,0 +1,63 @@
+"""The fast schema gate (fastjsonschema) and jsonschema agree on which facts are valid."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import yaml
+from conftest import REPO
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.load.facts import _gate, _validator
+
+SAMPLE = yaml.safe_load((REPO / "data/articles/mesotherapy.yaml").read_text(encoding="utf-8"))
+VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.text(max_size=12),
+                   st.sampled_from(["", " ", "common", "often", "https://x.org/a b", "https://x.org/", "2026-05-07",
+                                    "2026-05-07T10:00:00", "x" * 5001, "Bad Slug", "a--b"]),
+                   st.lists(st.text(max_size=5), max_size=2), st.dictionaries(st.text(max_size=6), st.integers(),
+                                                                              max_size=2))
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [path]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _paths(v, (*path, i))
+    return out
+
+
+PATHS = _paths(SAMPLE)[1:]
+
+
+def _set(doc: Any, path: tuple[Any, ...], value: Any) -> None:
+    for part in path[:-1]:
+        doc = doc[part]
+    doc[path[-1]] = value
+
+
+def _fast_valid(doc: Any) -> bool:
+    try:
+        _gate("article")(doc)
+    except Exception:
+        return False
+    return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(edits=st.lists(st.tuples(st.sampled_from(PATHS), VALUES), min_size=1, max_size=3),
+       extra=st.sampled_from([None, "page", "treatment", ""]))
+def test_gate_agrees_with_jsonschema(edits: list[tuple[tuple[Any, ...], Any]], extra: str | None) -> None:
+    doc = copy.deepcopy(SAMPLE)
+    for path, value in edits:
+        try:
+            _set(doc, path, value)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier edit replaced a parent
+    if extra is not None and isinstance(doc.get(extra, doc), dict):
+        doc.get(extra, doc)["unknown_field"] = 1
+    assert _fast_valid(doc) == _validator("article").is_valid(doc)
