@@ -121,7 +121,8 @@ def script_safe(text: str) -> str:
     return _SCRIPT_UNSAFE.sub(lambda m: _SCRIPT_ESCAPES[m.group()], text)
 
 
-def script_json(document: dict[str, Any]) -> str:
+def script_json(document: object) -> str:
+    """Any JSON value (a JSON-LD document in practice) as the text of a <script> element."""
     return script_safe(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
 
 
