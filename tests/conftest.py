@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 from click.testing import CliRunner, Result
@@ -39,3 +41,23 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     if not folder.exists():
         return {}
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class JsonFinding(TypedDict):
+    """One finding as `--format json` writes it (docs/report.schema.json)."""
+
+    severity: str
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+    node: str
+    rule: str
+    family: str
+
+
+def json_findings(stdout: str) -> list[JsonFinding]:
+    """The findings of a `--format json` report."""
+    found: list[JsonFinding] = json.loads(stdout)["findings"]
+    return found

@@ -46,7 +46,8 @@ class OxigraphServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"oxigraph exited: {self.process.stderr.read().decode()}")  # type: ignore[union-attr]
+                stderr = self.process.stderr.read().decode() if self.process.stderr else ""
+                raise RuntimeError(f"oxigraph exited: {stderr}")
             try:
                 if requests.get(f"{self.url}/query", params={"query": "ASK {}"}, timeout=1).ok:
                     return self

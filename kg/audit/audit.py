@@ -203,7 +203,7 @@ def audit(source: str, *, against: Path | None = None, profile: str | None = Non
     page = read_document(source, _read_source(source, limits or Limits()))
     report = Report(articles=1, triples=len(page.graph))
     report.extend(page.findings)
-    report.extend(published(page.graph, page.locator(), profile))
+    report.extend(published(set(page.graph), page.locator(), profile))
     if against is not None:
         try:
             text = against.read_text(encoding="utf-8")

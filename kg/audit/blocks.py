@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -89,7 +90,8 @@ def _blank(text: str) -> str:
     return re.sub(r"[^\n]", " ", text)
 
 
-def _no_duplicates(block: Block) -> Any:
+def _no_duplicates(block: Block) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """A json.loads object_pairs_hook that records keys repeated in one object as problems of the block."""
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
@@ -57,7 +57,7 @@ def _absolute(term: URIRef) -> bool:
     return bool(parts.scheme) and bool(parts.netloc or parts.path) and not any(c.isspace() for c in str(term))
 
 
-def summarise(schema: Collection[Triple], ag: ArticleGraph, base_iri: str) -> Summary:
+def summarise(schema: Iterable[Triple], ag: ArticleGraph, base_iri: str) -> Summary:
     locate = locator(ag)
     links, rdf_type, name, prefix = _links(), RDF.type, SCHEMA.name, str(SCHEMA)
     names: dict[str, set[str]] = defaultdict(set)

@@ -9,6 +9,7 @@ site-wide nodes (conditions, ingredients, people) are values of the node that li
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 from collections.abc import Iterable
@@ -37,7 +38,7 @@ class Change:
     old: str | None = None  # as shown: texts quoted, ontology values (common, rare …) bare
     new: str | None = None
 
-    @property
+    @builtins.property  # the field `property` shadows the builtin in this class body
     def sentence(self) -> str:
         if not self.property:
             details = self.new if self.kind == "added" else self.old
@@ -69,19 +70,28 @@ def medkg_part(g: Iterable[tuple[Node, Node, Node]]) -> Graph:
     return out
 
 
-def _parse(data: bytes, fmt: str, name: str) -> Graph | Dataset:
-    g: Graph | Dataset = Dataset() if fmt == "nquads" else Graph(bind_namespaces="none")
+def _parse_into(g: Graph, data: bytes, fmt: str, name: str) -> None:
     try:
         g.parse(data=data.decode("utf-8"), format=fmt)
     except Exception as e:  # rdflib raises many unrelated types for bad syntax
         raise InputError(f"{name}: not readable as {'N-Quads' if fmt == 'nquads' else 'Turtle'}: {e}") from None
+
+
+def _turtle(data: bytes, name: str) -> Graph:
+    g = Graph(bind_namespaces="none")
+    _parse_into(g, data, "turtle", name)
     return g
+
+
+def _nquads(data: bytes, name: str) -> Dataset:
+    ds = Dataset()
+    _parse_into(ds, data, "nquads", name)
+    return ds
 
 
 def articles_from_nquads(data: bytes, name: str) -> dict[str, Graph]:
     """One medkg graph per named graph of kg.nq (the ontology's graph is skipped)."""
-    ds = _parse(data, "nquads", name)
-    assert isinstance(ds, Dataset)
+    ds = _nquads(data, name)
     out: dict[str, Graph] = {}
     for ctx in ds.graphs():
         iri = str(ctx.identifier)
@@ -98,7 +108,7 @@ def articles_from_files(files: dict[str, bytes], origin: str) -> dict[str, Graph
     turtles = {n: b for n, b in files.items() if n.endswith(".ttl") and "/" not in n}
     if not turtles:
         raise InputError(f"{origin}: no {CORPUS_FILE} and no .ttl exports to compare")
-    return {n[:-4]: medkg_part(_parse(b, "turtle", f"{origin}/{n}")) for n, b in sorted(turtles.items())}
+    return {n[:-4]: medkg_part(_turtle(b, f"{origin}/{n}")) for n, b in sorted(turtles.items())}
 
 
 def load_side(spec: str, exports: str = "exports") -> dict[str, Graph]:
@@ -112,7 +122,7 @@ def load_side(spec: str, exports: str = "exports") -> dict[str, Graph]:
         if path.suffix == ".nq":
             return articles_from_nquads(data, spec)
         if path.suffix == ".ttl":
-            return {path.stem: medkg_part(_parse(data, "turtle", spec))}
+            return {path.stem: medkg_part(_turtle(data, spec))}
         raise InputError(f"{spec}: compare export folders, .nq or .ttl files, or git revisions")
     if git.is_revision(spec):
         return articles_from_files(git.files(spec, exports), f"{spec}:{exports}")
@@ -133,8 +143,8 @@ def _values(g: Graph, node: Node) -> dict[URIRef, set[str]]:
     """A node's facts by property, as text; links to nodes it owns are left to those nodes."""
     out: dict[URIRef, set[str]] = {}
     for p, o in g.predicate_objects(node):
-        if p == RDF.type or p in ontology.shortcuts() or _owned(o, node):
-            continue
+        if not isinstance(p, URIRef) or p == RDF.type or p in ontology.shortcuts() or _owned(o, node):
+            continue  # (RDF predicates are IRIs: the isinstance only tells the type checker)
         out.setdefault(p, set()).add(_shown(g, o))
     return out
 
@@ -268,11 +278,11 @@ def _graph_of(name: str, data: bytes) -> Graph:
     """Any export file as one graph (N-Quads merged); InputError when it is not readable."""
     if name.endswith(".nq"):
         merged = Graph(bind_namespaces="none")
-        for s, p, o, _ in _parse(data, "nquads", name).quads((None, None, None, None)):  # type: ignore[union-attr]
+        for s, p, o, _ in _nquads(data, name).quads((None, None, None, None)):
             merged.add((s, p, o))
         return merged
     if name.endswith(".ttl"):
-        return _parse(data, "turtle", name)  # type: ignore[return-value]
+        return _turtle(data, name)
     from kg.export import jsonld  # PyLD is needed only here
 
     body = data

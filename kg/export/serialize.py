@@ -29,7 +29,8 @@ CONTEXT_FILE = "schemaorg/schemaorgcontext.jsonld"
 @cache
 def schema_context() -> dict[str, Any]:
     """The bundled schema.org context (release 30.0); never fetched."""
-    return resources.json_file("ontology", CONTEXT_FILE)  # type: ignore[no-any-return]
+    context: dict[str, Any] = resources.json_file("ontology", CONTEXT_FILE)
+    return context
 
 
 @cache
@@ -50,7 +51,11 @@ def _terms() -> dict[str, tuple[str, str | None]]:
     return out
 
 
-def _json_value(o: Node, coercion: str | None) -> Any:
+JsonValue = str | int | bool | dict[str, str]
+"""One value of a JSON-LD property: a compacted IRI or literal, or a value object."""
+
+
+def _json_value(o: Node, coercion: str | None) -> JsonValue:
     if isinstance(o, URIRef):
         return str(o) if coercion == "@id" else {"@id": str(o)}
     assert isinstance(o, Literal), f"blank nodes are not exported: {o!r}"
@@ -70,7 +75,7 @@ def _json_value(o: Node, coercion: str | None) -> Any:
     return {"@value": str(o), "@type": datatype}
 
 
-def _sort_key(value: Any) -> tuple[int, str]:
+def _sort_key(value: JsonValue) -> tuple[int, str]:
     if isinstance(value, str):
         return (0, value)
     return (1, json.dumps(value, sort_keys=True, ensure_ascii=False))
@@ -116,7 +121,8 @@ def script_safe(text: str) -> str:
     return _SCRIPT_UNSAFE.sub(lambda m: _SCRIPT_ESCAPES[m.group()], text)
 
 
-def script_json(document: dict[str, Any]) -> str:
+def script_json(document: object) -> str:
+    """Any JSON value (a JSON-LD document in practice) as the text of a <script> element."""
     return script_safe(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
 
 

@@ -13,7 +13,8 @@ from kg.core import resources
 
 @cache
 def data() -> dict[str, Any]:
-    return yaml.safe_load(resources.package_text("extract", "lexicon.yaml"))  # type: ignore[no-any-return]
+    lexicon: dict[str, Any] = yaml.safe_load(resources.package_text("extract", "lexicon.yaml"))
+    return lexicon
 
 
 @cache

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from rdflib import OWL, RDFS, SKOS, Graph, URIRef
+from rdflib.term import Node
 
 from kg.core import resources
 from kg.graph.iris import MEDKG, SCHEMA
@@ -24,13 +25,14 @@ def graph() -> Graph:
 class Alignment:
     """medkg term → schema.org terms, read from rdfs:subClassOf / rdfs:subPropertyOf / skos:exactMatch."""
 
-    classes: dict[URIRef, tuple[URIRef, ...]]
-    properties: dict[URIRef, tuple[URIRef, ...]]
+    # keyed by Node (the keys are IRIs) so that any term of a graph can be looked up
+    classes: dict[Node, tuple[URIRef, ...]]
+    properties: dict[Node, tuple[URIRef, ...]]
     individuals: dict[URIRef, URIRef]
 
 
-def _to_schema(g: Graph, predicate: URIRef) -> dict[URIRef, tuple[URIRef, ...]]:
-    out: dict[URIRef, list[URIRef]] = {}
+def _to_schema(g: Graph, predicate: URIRef) -> dict[Node, tuple[URIRef, ...]]:
+    out: dict[Node, list[URIRef]] = {}
     for s, o in g.subject_objects(predicate):
         if isinstance(s, URIRef) and isinstance(o, URIRef) and o.startswith(str(SCHEMA)):
             out.setdefault(s, []).append(o)
@@ -40,7 +42,7 @@ def _to_schema(g: Graph, predicate: URIRef) -> dict[URIRef, tuple[URIRef, ...]]:
 @cache
 def alignment() -> Alignment:
     g = graph()
-    individuals = {k: v[0] for k, v in _to_schema(g, SKOS.exactMatch).items()}
+    individuals = {k: v[0] for k, v in _to_schema(g, SKOS.exactMatch).items() if isinstance(k, URIRef)}
     return Alignment(_to_schema(g, RDFS.subClassOf), _to_schema(g, RDFS.subPropertyOf), individuals)
 
 

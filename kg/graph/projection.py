@@ -28,7 +28,8 @@ _DATATYPES = {XSD.date: SCHEMA.Date, XSD.dateTime: SCHEMA.DateTime}
 
 @cache
 def _queries() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    constructs, joins = [], []
+    constructs: list[str] = []
+    joins: list[str] = []
     for p in resources.listing("ontology", "projection", ".rq"):
         (joins if p.name.endswith(".join.rq") else constructs).append(p.read_text(encoding="utf-8"))
     return tuple(constructs), tuple(joins)
@@ -71,23 +72,27 @@ def project(medkg: Collection[Triple]) -> set[Triple]:
     published: set[Node] = set()
     rdf_type, label, name = RDF.type, RDFS.label, SCHEMA.name
     for node, _, cls in (t for t in medkg if t[1] == rdf_type):
-        for target in align.classes.get(cls, ()):  # type: ignore[call-overload]
+        for target in align.classes.get(cls, ()):
             out.add((node, rdf_type, target))
             published.add(node)
     for s, p, o in medkg:
         if s not in published:
             continue
-        targets = (name,) if p == label else align.properties.get(p, ())  # type: ignore[call-overload]
+        targets = (name,) if p == label else align.properties.get(p, ())
         for target in targets:
             out.add((s, target, _value(o, align.individuals)))
     constructs, joins = _queries()
     store = _store(medkg)
     for q in constructs:
-        for t in store.query(q):  # type: ignore[union-attr]
+        triples = store.query(q)
+        assert isinstance(triples, ox.QueryTriples), "the projection's *.rq queries are CONSTRUCT queries"
+        for t in triples:
             out.add((_term(t.subject), _term(t.predicate), _term(t.object)))
     for q in joins:
         parts: dict[tuple[Node, Node], list[tuple[int, str]]] = defaultdict(list)
-        for row in store.query(q):  # type: ignore[union-attr]
+        rows = store.query(q)
+        assert isinstance(rows, ox.QuerySolutions), "the projection's *.join.rq queries are SELECT queries"
+        for row in rows:
             subject, prop, order, text = (row[i] for i in range(4))
             parts[(_term(subject), _term(prop))].append((int(order.value), text.value))
         for (subject, prop), texts in parts.items():

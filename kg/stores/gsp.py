@@ -143,11 +143,14 @@ def session(*, retries: int = 5, backoff: float = 0.5, auth: AuthBase | None = N
     return s
 
 
-def _secrets(auth: AuthBase | None) -> list[str]:
+def _secrets(auth: object) -> list[str]:
+    """What must not appear in an error message: the token or password of a session's auth."""
     if isinstance(auth, BearerAuth):
         return [auth._token]
     if isinstance(auth, HTTPBasicAuth | HTTPDigestAuth):
-        return [auth.password] if auth.password else []
+        password = auth.password
+        text = password.decode("utf-8", "replace") if isinstance(password, bytes) else password
+        return [text] if text else []
     return []
 
 
@@ -190,9 +193,10 @@ class GraphStore:
     def close(self) -> None:
         self.http.close()
 
-    def _request(self, method: str, url: str, what: str, **kwargs: object) -> requests.Response:
+    def _request(self, method: str, url: str, what: str, *, params: dict[str, str] | None = None,
+                 data: bytes | mmap.mmap | None = None, headers: dict[str, str] | None = None) -> requests.Response:
         try:
-            response = self.http.request(method, url, timeout=self.timeout, **kwargs)  # type: ignore[arg-type]
+            response = self.http.request(method, url, timeout=self.timeout, params=params, data=data, headers=headers)
         except requests.RequestException as e:
             raise NetworkError(f"{what}: cannot reach {self.target.endpoint}: {failure_reason(e)}") from None
         if response.status_code == 404 and method in ("GET", "DELETE"):
@@ -202,7 +206,7 @@ class GraphStore:
                                f"{response.status_code}); check {ENV_USER}/{ENV_PASSWORD} or {ENV_TOKEN}")
         if response.status_code >= 400:
             detail = " ".join(response.text.split())[:200]
-            for secret in _secrets(self.http.auth):  # type: ignore[arg-type]
+            for secret in _secrets(self.http.auth):
                 detail = detail.replace(secret, "***")
             raise NetworkError(f"{what}: {self.target.endpoint} answered HTTP {response.status_code}"
                                + (f": {detail}" if detail else ""))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from conftest import REPO
+from conftest import REPO, JsonFinding, json_findings
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -108,8 +108,8 @@ def server() -> Iterator[str]:
         httpd.server_close()
 
 
-def findings(result: Result) -> list[dict[str, object]]:
-    return json.loads(result.stdout)["findings"]  # type: ignore[no-any-return]
+def findings(result: Result) -> list[JsonFinding]:
+    return json_findings(result.stdout)
 
 
 def test_sample_page_audits_clean_and_without_drift(server: str, kg: Callable[..., Result]) -> None:

@@ -18,7 +18,7 @@ class Case:
     args: tuple[str, ...]  # {data}, {out}, {tmp} are replaced by paths of the test project
     code: int
     says: str = ""  # expected in stdout or stderr
-    setup: Callable[[Path], None] | None = None
+    setup: Callable[[Path], object] | None = None
 
 
 def _edit(old: str, new: str) -> Callable[[Path], None]:
@@ -128,7 +128,7 @@ def test_exit_code(name: str, kg: Callable[..., Result], data: Path, tmp_path: P
 def test_every_command_has_rows() -> None:
     from kg.cli.main import main
 
-    assert {c.args[0] for c in MATRIX.values()} == set(main.commands)  # type: ignore[attr-defined]
+    assert {c.args[0] for c in MATRIX.values()} == set(main.commands)
 
 
 def test_svg_without_graphviz_exits_2(kg: Callable[..., Result], data: Path, tmp_path: Path,

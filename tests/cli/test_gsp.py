@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 from click.testing import Result
@@ -47,7 +48,7 @@ def graphs_of(data: Path) -> list[NamedGraph]:
     return named_graphs([compile_article(corpus, a) for a in corpus.articles], corpus.site)
 
 
-def held(server: OxigraphServer, graphs: list[NamedGraph]) -> dict[str, set[object]]:
+def held(server: OxigraphServer, graphs: list[NamedGraph]) -> dict[str, set[ox.Triple]]:
     store = GraphStore(Target(server.url))
     try:
         return {g.iri: store.get(g.iri) for g in graphs}

@@ -12,7 +12,8 @@ from conftest import snapshot
 
 import kg.flow.pipeline
 from benchmarks.corpus import write as write_corpus
-from kg.flow.pipeline import build, fingerprint
+from kg.flow.pipeline import Outcome, build, fingerprint
+from kg.load.facts import Site
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +58,9 @@ def test_cache_recomputes_only_changed_articles(corpus: Path, tmp_path: Path,
     calls: list[Path] = []
     real = kg.flow.pipeline.process
 
-    def counting(site: object, path: Path, *args: object) -> object:
+    def counting(site: Site, path: Path, engine: str, profile: str | None, exports: bool) -> Outcome:
         calls.append(path)
-        return real(site, path, *args)  # type: ignore[arg-type]
+        return real(site, path, engine, profile, exports)
 
     monkeypatch.setattr(kg.flow.pipeline, "process", counting)
     build(data, tmp_path / "first", cache_dir=cache)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import Result
 from conftest import REPO
@@ -55,9 +56,10 @@ def test_reload_replaces_an_article_and_drops_one_that_is_gone(data: Path, tmp_p
     summary = load(store, graphs_of(data), owned_prefix="https://getlabtest.com/graph/")
     assert summary.dropped == ["https://getlabtest.com/graph/extra"]
 
-    labels = {s.value for (s,) in store.query(
-        f'SELECT ?l WHERE {{ GRAPH <{ARTICLE}> {{ ?c a <https://w3id.org/medkg#Condition> ; '
-        '<http://www.w3.org/2000/01/rdf-schema#label> ?l } }')}  # type: ignore[union-attr]
+    rows = store.query(f'SELECT ?l WHERE {{ GRAPH <{ARTICLE}> {{ ?c a <https://w3id.org/medkg#Condition> ; '
+                       '<http://www.w3.org/2000/01/rdf-schema#label> ?l } }')
+    assert isinstance(rows, ox.QuerySolutions)
+    labels = {s.value for (s,) in rows}
     assert "Oedema" in labels and "Swelling" not in labels
     graphs = graphs_of(data)
     assert {n.value for n in store.named_graphs()} == {g.iri for g in graphs}

@@ -27,7 +27,7 @@ def test_wheel_builds_the_sample_from_its_bundled_data(tmp_path: Path) -> None:
                     "kg/_bundled/ontology/schemaorg/LICENSE.md", "kg/_bundled/ontology/schemaorg/vocab-30.0.json",
                     "kg/_bundled/ontology/schemaorg/retired.json", "kg/_bundled/shapes/google/2026-11.ttl",
                     "kg/_bundled/ontology/projection/image-size.rq", "kg/_bundled/templates/article.yaml",
-                    "kg/extract/lexicon.yaml"):
+                    "kg/extract/lexicon.yaml", "kg/py.typed"):  # py.typed: type checkers read kg's annotations
         assert bundled in names
 
     # A fresh venv that sees this environment's dependencies but not this checkout.

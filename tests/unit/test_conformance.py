@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def nowhere(node: object, path: object) -> tuple[str, int, int, str]:
     return ("fixture", 1, 1, "")
 
 
-def findings(doc: dict[str, object]) -> list[Finding]:
+def findings(doc: Mapping[str, object]) -> list[Finding]:
     return conformance.check(jsonld.to_graph({"@context": "https://schema.org", **doc}), nowhere)
 
 
@@ -127,9 +128,7 @@ def test_https_namespace_is_accepted_and_normalised() -> None:
 
 def test_findings_point_at_the_facts_line(compiled: Compiled) -> None:
     """A bad term in the published graph is reported at the facts entry that produced its node."""
-    schema = Graph(bind_namespaces="none")
-    for triple in compiled.schema:
-        schema.add(triple)
+    schema = set(compiled.schema_triples)
     treatment = URIRef("https://getlabtest.com/id/treatment/mesotherapy")
     schema.add((treatment, URIRef("http://schema.org/indication"), URIRef("https://getlabtest.com/id/condition/x")))
     f = only([f for f in published(schema, locator(compiled.medkg), None) if f.family == "schemaorg-vocab"])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 from rdflib import BNode
-from test_shapes import CASES, union
+from shape_cases import CASES, union
 
 from benchmarks.corpus import write as write_corpus
 from kg.check.families import compiled, results, shapes, validate_article

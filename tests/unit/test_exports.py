@@ -9,6 +9,7 @@ import pytest
 from conftest import DATA, REPO
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
+from rdflib.term import Node
 
 from kg.export import jsonld
 from kg.flow.pipeline import Compiled, check
@@ -80,7 +81,7 @@ def _vocab() -> Graph:
     return Graph().parse(VOCAB, format="turtle")
 
 
-def _https(iri: URIRef) -> URIRef:
+def _https(iri: Node) -> URIRef:
     return URIRef(str(iri).replace(str(SCHEMA), SCHEMA_HTTPS, 1))
 
 
@@ -107,12 +108,12 @@ def test_only_current_schemaorg_terms_within_their_domains(compiled: Compiled) -
         allowed = set(vocab.objects(prop, domain))
         reach = set().union(*(_superclasses(vocab, t) for t in types[s]))
         if not reach & allowed:
-            problems.append(f"{p} is used on {sorted(types[s])}, outside its domain {sorted(allowed)}")
+            problems.append(f"{p} is used on {sorted(types[s])}, outside its domain {sorted(allowed, key=str)}")
         ranges = set(vocab.objects(prop, rng))
         if isinstance(o, URIRef) and o in types and so + "URL" not in ranges:
             reach = set().union(*(_superclasses(vocab, t) for t in types[o]))
             if not reach & ranges:
-                problems.append(f"{p} points at {sorted(types[o])}, outside its range {sorted(ranges)}")
+                problems.append(f"{p} points at {sorted(types[o])}, outside its range {sorted(ranges, key=str)}")
         elif isinstance(o, URIRef) and str(o).startswith(str(SCHEMA)):
             member_of = set(vocab.objects(_https(o), RDF.type))
             if not member_of & ranges:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import Result
+from conftest import JsonFinding, json_findings
 from rdflib import Graph, URIRef
 
 from kg.check.families import run_shapes
@@ -23,9 +23,9 @@ def _edit(path: Path, old: str, new: str) -> int:
     return text[: text.index(old)].count("\n") + 1 + new[: len(new) - len(new.lstrip("\n"))].count("\n")
 
 
-def _findings(kg: Callable[..., Result], data: Path) -> tuple[int, list[dict[str, object]]]:
+def _findings(kg: Callable[..., Result], data: Path) -> tuple[int, list[JsonFinding]]:
     result = kg("validate", "--data", data, "--format", "json")
-    return result.exit_code, json.loads(result.stdout)["findings"]
+    return result.exit_code, json_findings(result.stdout)
 
 
 def test_one_error_of_each_family_gives_one_finding_each_at_its_line(kg: Callable[..., Result],
@@ -43,7 +43,7 @@ def test_one_error_of_each_family_gives_one_finding_each_at_its_line(kg: Callabl
 
     code, findings = _findings(kg, data)
     assert code == 2  # a schema-invalid facts file is bad input, reported with everything else
-    def key(f: dict[str, object]) -> tuple[object, ...]:  # lines below an edit move, so they are not compared
+    def key(f: JsonFinding) -> tuple[str, ...]:  # lines below an edit move, so they are not compared
         return f["family"], f["rule"], f["node"], f["field"], f["message"]
 
     new = [f for f in findings if key(f) not in set(map(key, baseline))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 from click.testing import Result
@@ -21,7 +22,7 @@ FIXTURE = REPO / "tests/cases/corpus/liposuction.yaml"
 BASE = "https://getlabtest.com/"
 
 
-def corpus(root: Path, edit: Callable[[dict], None] | None = None) -> Path:
+def corpus(root: Path, edit: Callable[[dict[str, Any]], None] | None = None) -> Path:
     """data/ with the sample article and the fixture article (optionally edited)."""
     data = root / "data"
     (data / "articles").mkdir(parents=True)
@@ -49,7 +50,7 @@ def test_two_articles_share_one_id_per_entity(tmp_path: Path) -> None:
 
 
 def test_same_id_with_another_name_is_a_violation(tmp_path: Path) -> None:
-    def rename(d: dict) -> None:
+    def rename(d: dict[str, Any]) -> None:
         d["treatment"]["adverse_effects"][0]["name"] = "bruising"
 
     f, = lint_of(check(load_corpus(corpus(tmp_path, rename))))
@@ -60,7 +61,7 @@ def test_same_id_with_another_name_is_a_violation(tmp_path: Path) -> None:
 
 
 def test_one_entity_under_two_ids_is_a_warning(tmp_path: Path) -> None:
-    def other_id(d: dict) -> None:
+    def other_id(d: dict[str, Any]) -> None:
         d["treatment"]["adverse_effects"][0]["id"] = "bruise"
 
     f, = lint_of(check(load_corpus(corpus(tmp_path, other_id))))
@@ -92,7 +93,7 @@ def test_conflicting_types_dangling_and_relative_ids(tmp_path: Path) -> None:
 
 
 def test_cli_runs_the_lint_on_the_corpus(tmp_path: Path, kg: Callable[..., Result]) -> None:
-    def rename(d: dict) -> None:
+    def rename(d: dict[str, Any]) -> None:
         d["treatment"]["contraindications"][0]["condition"] = "pregnancy"  # a new slug: no conflict
         d["treatment"]["adverse_effects"][1]["name"] = "INFECTION"
 

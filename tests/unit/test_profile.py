@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 from click.testing import Result
@@ -18,7 +19,7 @@ from kg.graph.iris import SCHEMA
 from kg.load.facts import load_corpus
 
 
-def _edit(data: Path, name: str, edit: Callable[[dict], None]) -> None:
+def _edit(data: Path, name: str, edit: Callable[[dict[str, Any]], None]) -> None:
     path = data / name
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     edit(doc)
@@ -26,10 +27,10 @@ def _edit(data: Path, name: str, edit: Callable[[dict], None]) -> None:
 
 
 def _sizes(data: Path, image: tuple[int, int], logo: tuple[int, int]) -> None:
-    def page(d: dict) -> None:
+    def page(d: dict[str, Any]) -> None:
         d["page"]["image"].update(url="https://getlabtest.com/img/meso.jpg", width=image[0], height=image[1])
 
-    def site(d: dict) -> None:
+    def site(d: dict[str, Any]) -> None:
         d["publisher"]["logo"] = {"url": "https://getlabtest.com/logo.png", "width": logo[0], "height": logo[1]}
 
     _edit(data, "articles/mesotherapy.yaml", page)

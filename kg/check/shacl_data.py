@@ -1,0 +1,199 @@
+"""The data side of the compiled SHACL engine (kg.check.shacl): a data graph indexed for SHACL, with
+an Oxigraph copy for SHACL-SPARQL, and property paths compiled into functions over that index."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from functools import cached_property
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+from kg.graph.terms import nt_term
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+_TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf  # rdflib's RDF.x builds a term on every access
+Triple = tuple[Node, Node, Node]
+
+
+class Unsupported(ValueError):
+    """The shapes use a SHACL feature this engine does not implement."""
+
+
+class Data:
+    """A data graph indexed for SHACL: forward and backward adjacency, types with subclasses."""
+
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        self.into: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        self.by_predicate: dict[Node, dict[Node, None]] = defaultdict(dict)
+        for s, p, o in set(triples):
+            self.out[s][p].append(o)
+            self.into[o][p].append(s)
+            self.by_predicate[p][s] = None
+
+    def pred_subjects(self, p: Node) -> Iterable[Node]:
+        return self.by_predicate.get(p, {}).keys()
+
+    def _triples(self) -> Iterable[Triple]:
+        return ((s, p, o) for s, by_p in self.out.items() for p, objs in by_p.items() for o in objs)
+
+    @cached_property
+    def store(self) -> ox.Store:
+        """The graph in an in-memory Oxigraph store, for SHACL-SPARQL (built on first use)."""
+        store = ox.Store()
+        if any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in self._triples()):
+            # term by term: a parser would relabel blank nodes, and results must name the same nodes
+            store.extend(_ox_quad(s, p, o) for s, p, o in self._triples())
+        else:
+            text = "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in self._triples())
+            store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        return store
+
+    def select(self, query: str, this: Node | None = None) -> list[dict[str, Node]]:
+        """Rows of a SPARQL SELECT, $this pre-bound when given (SEP-0007 substitution, as SHACL asks)."""
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = (
+            {ox.Variable("this"): _ox(this)} if this is not None else None)
+        rows = self.store.query(query, substitutions=subs)
+        if not isinstance(rows, ox.QuerySolutions):
+            raise Unsupported("a SHACL-SPARQL query must be a SELECT")
+        names = [v.value for v in rows.variables]
+        return [{n: _rdflib(row[n]) for n in names if row[n] is not None} for row in rows]
+
+    def objects(self, s: Node, p: Node) -> list[Node]:
+        by_p = self.out.get(s)
+        return by_p.get(p, []) if by_p else []
+
+    def subjects(self, p: Node, o: Node) -> list[Node]:
+        by_p = self.into.get(o)
+        return by_p.get(p, []) if by_p else []
+
+    def superclasses(self, cls: Node) -> set[Node]:
+        seen, todo = {cls}, [cls]
+        while todo:
+            for sup in self.objects(todo.pop(), _SUBCLASS):
+                if sup not in seen:
+                    seen.add(sup)
+                    todo.append(sup)
+        return seen
+
+    def is_instance(self, node: Node, cls: Node) -> bool:
+        return any(cls in self.superclasses(t) for t in self.objects(node, _TYPE))
+
+    def instances(self, cls: Node) -> set[Node]:
+        classes, todo = {cls}, [cls]
+        while todo:
+            for sub in self.subjects(_SUBCLASS, todo.pop()):
+                if sub not in classes:
+                    classes.add(sub)
+                    todo.append(sub)
+        return {s for c in classes for s in self.subjects(_TYPE, c)}
+
+
+# --- rdflib ↔ Oxigraph terms ----------------------------------------------------------------------
+
+def _ox(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(t, URIRef):
+        return ox.NamedNode(str(t))
+    if isinstance(t, BNode):
+        return ox.BlankNode(str(t))
+    assert isinstance(t, Literal)
+    if t.language:
+        return ox.Literal(str(t), language=t.language)
+    return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)) if t.datatype else None)
+
+
+def _ox_quad(s: Node, p: Node, o: Node) -> ox.Quad:
+    subject, predicate = _ox(s), _ox(p)
+    assert not isinstance(subject, ox.Literal) and isinstance(predicate, ox.NamedNode), (s, p)
+    return ox.Quad(subject, predicate, _ox(o))
+
+
+_XSD_STRING = str(XSD.string)
+
+
+def _rdflib(t: object) -> Node:
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    assert isinstance(t, ox.Literal), t
+    if t.language:
+        return Literal(t.value, lang=t.language)
+    return Literal(t.value, datatype=None if t.datatype.value == _XSD_STRING else URIRef(t.datatype.value))
+
+
+# --- property paths -------------------------------------------------------------------------------
+
+Path = Callable[[Data, Node], list[Node]]
+"""The value nodes a path reaches from a focus node, in first-reached order, without repeats."""
+
+
+def compile_path(g: Graph, node: Node) -> Path:
+    """A SHACL property path (predicate, sequence, inverse, alternative, zero/one-or-more, zero-or-one)."""
+    if isinstance(node, URIRef):
+        return _predicate_path(node)
+    if (node, RDF.first, None) in g:
+        return _sequence_path([compile_path(g, n) for n in Collection(g, node)])
+    if (inverse := g.value(node, SH.inversePath)) is not None:
+        if not isinstance(inverse, URIRef):
+            raise Unsupported("only predicates can be inverted in sh:inversePath")
+        return _inverse_path(inverse)
+    if (alternatives := g.value(node, SH.alternativePath)) is not None:
+        return _alternative_path([compile_path(g, n) for n in Collection(g, alternatives)])
+    if (inner := g.value(node, SH.zeroOrMorePath)) is not None:
+        return _closure_path(compile_path(g, inner), include_start=True)
+    if (inner := g.value(node, SH.oneOrMorePath)) is not None:
+        return _closure_path(compile_path(g, inner), include_start=False)
+    if (inner := g.value(node, SH.zeroOrOnePath)) is not None:
+        return _optional_path(compile_path(g, inner))
+    raise Unsupported(f"unsupported property path {node!r}")
+
+
+def _predicate_path(p: URIRef) -> Path:
+    def path(data: Data, focus: Node) -> list[Node]:
+        return data.objects(focus, p)
+    return path
+
+
+def _inverse_path(p: URIRef) -> Path:
+    def path(data: Data, focus: Node) -> list[Node]:
+        return data.subjects(p, focus)
+    return path
+
+
+def _sequence_path(steps: list[Path]) -> Path:
+    def path(data: Data, focus: Node) -> list[Node]:
+        current = [focus]
+        for step in steps:
+            current = list(dict.fromkeys(v for n in current for v in step(data, n)))
+        return current
+    return path
+
+
+def _alternative_path(options: list[Path]) -> Path:
+    def path(data: Data, focus: Node) -> list[Node]:
+        return list(dict.fromkeys(v for step in options for v in step(data, focus)))
+    return path
+
+
+def _optional_path(step: Path) -> Path:
+    def path(data: Data, focus: Node) -> list[Node]:
+        return list(dict.fromkeys([focus, *step(data, focus)]))
+    return path
+
+
+def _closure_path(step: Path, include_start: bool) -> Path:
+    def path(data: Data, focus: Node) -> list[Node]:
+        seen: dict[Node, None] = dict.fromkeys([focus]) if include_start else {}
+        todo = [focus]
+        while todo:
+            for n in step(data, todo.pop()):
+                if n not in seen:
+                    seen[n] = None
+                    todo.append(n)
+        return list(seen)
+    return path
