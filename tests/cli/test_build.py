@@ -15,6 +15,7 @@ from conftest import REPO, snapshot
 
 import kg.core.fsio
 from kg.core.errors import OutputError
+from kg.core.fsio import MARKER
 from kg.flow.pipeline import build
 
 EXPORTS = {"kg.nq", "mesotherapy.html", "mesotherapy.jsonld", "mesotherapy.ttl", "void.ttl"}
@@ -23,7 +24,7 @@ EXPORTS = {"kg.nq", "mesotherapy.html", "mesotherapy.jsonld", "mesotherapy.ttl",
 def test_build_writes_every_export_and_a_summary(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
     result = kg("build", "--data", data, "--out", tmp_path / "exports")
     assert result.exit_code == 0, result.stderr
-    assert set(snapshot(tmp_path / "exports")) == EXPORTS
+    assert set(snapshot(tmp_path / "exports")) == EXPORTS | {MARKER}
     assert "1 article, " in result.stderr and " triples, 0 violations, " in result.stderr
     assert f"5 files written to {tmp_path / 'exports'}/" in result.stderr
 
@@ -127,5 +128,5 @@ def test_unchanged_files_are_carried_over_by_hard_link(data: Path, tmp_path: Pat
     assert all(after[n] != before[n] for n in after)  # every file changed, none reused
     build(data, out)
     again = {p.name: p.stat().st_ino for p in out.iterdir()}
-    del again["kg.nq"], after["kg.nq"]  # streamed, so always written
+    del again["kg.nq"], after["kg.nq"], again[MARKER], after[MARKER]  # streamed or marked, so always written
     assert again == after  # nothing changed: every other file reused
