@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import PurePosixPath
+from pathlib import PurePath
 
 from rdflib import RDF, XSD, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from kg.graph.iris import MEDKG, ONTOLOGY_IRI, SCHEMA
+from kg.graph.iris import MEDKG, ONTOLOGY_IRI, SCHEMA, iri_path, text_of
 from kg.graph.terms import Triple, nt_term
 from kg.load.facts import Source
 
@@ -64,9 +64,16 @@ def void_graph_iri(base_iri: str) -> str:
 
 
 def source_name(source: Source, *, site: bool) -> str:
-    """A facts file named relative to the data folder, the same wherever the folder lives."""
-    name = PurePosixPath(source.file.replace("\\", "/")).name
+    """A facts file named relative to the data folder, the same wherever the folder lives (as text:
+    bytes of the name that are not UTF-8 become U+FFFD)."""
+    name = text_of(PurePath(source.file).name)  # native rules: on POSIX a backslash is part of the name
     return name if site else f"articles/{name}"
+
+
+def source_iri(base_iri: str, name: str) -> str:
+    """The IRI of a facts file in the description: its name percent-encoded (RFC 3987), so any file
+    name gives a valid IRI and none can break out of it (`x> a <urn:evil> . <y.yaml` stays one IRI)."""
+    return f"{base_iri}dataset/source/{iri_path(name)}"
 
 
 def describe(base_iri: str, graphs: list[GraphSummary], sources: dict[str, Source], *,
@@ -94,7 +101,7 @@ def describe(base_iri: str, graphs: list[GraphSummary], sources: dict[str, Sourc
 
     def source_node(source: Source, *, site: bool) -> URIRef:
         name = source_name(source, site=site)
-        node = URIRef(f"{base_iri}dataset/source/{name}")
+        node = URIRef(source_iri(base_iri, name))
         checksum = URIRef(f"{node}#sha256")
         out.extend([
             (node, RDF.type, DCTERMS.BibliographicResource),
