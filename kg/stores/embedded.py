@@ -7,6 +7,7 @@ Graphs this site published earlier under `<base>graph/` that the build no longer
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,8 +77,37 @@ def graph_size(store: ox.Store, iri: str) -> int:
     return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
 
 
+# What may hide the word SERVICE without being the keyword: IRIs, strings, comments, prefixed names, variables.
+_TOKENS = re.compile("|".join([
+    r'<[^<>"{}|^`\\\x00-\x20]*>',  # IRI
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''", r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
+    r"'(?:[^'\\\n\r]|\\.)*'", r'"(?:[^"\\\n\r]|\\.)*"',  # strings
+    r"#[^\n\r]*",  # comment
+    r"[?$]?[\w:.\-]+",  # word, prefixed name or variable
+    r"\S",
+]), re.DOTALL)
+
+
+def service_calls(sparql: str) -> list[str]:
+    """The SERVICE clauses of a query (each with the endpoint after it, for the message), found by its
+    tokens, so the word in an IRI, a string, a comment, a prefixed name or a variable does not count."""
+    tokens = [m.group() for m in _TOKENS.finditer(sparql)]
+    found = []
+    for i, token in enumerate(tokens):
+        if token.upper() == "SERVICE":
+            rest = [t for t in tokens[i + 1:i + 3] if t.upper() != "SILENT"][:1]
+            found.append(" ".join([token, *rest]))
+    return found
+
+
 def query(store: ox.Store, sparql: str) -> QueryResult:
-    """Run a SPARQL query over the store; with no GRAPH clause it sees the union of all graphs."""
+    """Run a SPARQL query over the store; with no GRAPH clause it sees the union of all graphs.
+    The query runs without network access: a SERVICE clause (a call to another endpoint) is refused
+    before anything runs, so a shared .rq file cannot make medkg call out."""
+    if calls := service_calls(sparql):
+        raise InputError(f"the query calls another endpoint ({calls[0][:120]}); queries on the local store run "
+                         "without network access, so SERVICE is refused: remove it, or run the query on an "
+                         "endpoint with --endpoint")
     try:
         return store.query(sparql, use_default_graph_as_union=True)
     except SyntaxError as e:

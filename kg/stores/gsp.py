@@ -13,21 +13,23 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
 import requests
-from requests.adapters import HTTPAdapter
-from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
-from urllib3.util.retry import Retry
+from requests.auth import AuthBase
 
 from kg.core.errors import InputError, NetworkError
+from kg.core.http import RETRY_STATUS, DeadlineExceeded, Guard, GuardedSession, same_origin
+from kg.core.http import session as guarded_session
 from kg.export.dataset import NamedGraph
 from kg.export.serialize import nquads
+from kg.stores.secrets import ENV_PASSWORD, ENV_TOKEN, ENV_USER, BearerAuth, Credentials, Redactor
 
-ENV_USER, ENV_PASSWORD, ENV_TOKEN = "KG_STORE_USER", "KG_STORE_PASSWORD", "KG_STORE_TOKEN"
+__all__ = ["ENV_PASSWORD", "ENV_TOKEN", "ENV_USER", "RETRY_STATUS", "BearerAuth", "GraphStore", "Target"]
+
 NQUADS = "application/n-quads"
-RETRY_STATUS = (500, 502, 503, 504)
+MAX_REDIRECTS = 5
 
 
 @dataclass(frozen=True)
@@ -99,59 +101,21 @@ class Target:
         return self.url(self.kind.bulk) if self.kind.bulk is not None else None
 
 
-class BearerAuth(AuthBase):
-    """`Authorization: Bearer <token>`; repr never shows the token."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        r.headers["Authorization"] = f"Bearer {self._token}"
-        return r
-
-    def __repr__(self) -> str:
-        return "BearerAuth(***)"
-
-
 def auth_from_env(environ: Mapping[str, str] | None = None, *, digest: bool = False) -> AuthBase | None:
-    """Credentials from KG_STORE_TOKEN (Bearer) or KG_STORE_USER + KG_STORE_PASSWORD (Basic/Digest)."""
-    env = os.environ if environ is None else environ
-    user, password, token = env.get(ENV_USER), env.get(ENV_PASSWORD), env.get(ENV_TOKEN)
-    if token and (user or password):
-        raise InputError(f"set either {ENV_TOKEN} or {ENV_USER}/{ENV_PASSWORD}, not both")
-    if token:
-        return BearerAuth(token)
-    if user or password:
-        if not (user and password):
-            raise InputError(f"{ENV_USER} and {ENV_PASSWORD} must be set together")
-        return HTTPDigestAuth(user, password) if digest else HTTPBasicAuth(user, password)
-    return None
+    """Credentials from KG_STORE_TOKEN (Bearer) or KG_STORE_USER + KG_STORE_PASSWORD (Basic/Digest),
+    checked before use (InputError, exit 2, naming the variable and never its value)."""
+    credentials = Credentials.from_env(os.environ if environ is None else environ, digest=digest)
+    return None if credentials is None else credentials.auth(digest=digest)
 
 
-def session(*, retries: int = 5, backoff: float = 0.5, auth: AuthBase | None = None) -> requests.Session:
-    """A session that retries connection errors and 5xx answers with exponential backoff."""
-    retry = Retry(total=retries, connect=retries, read=retries, status=retries, other=0,
-                  status_forcelist=RETRY_STATUS, backoff_factor=backoff, raise_on_status=False,
-                  allowed_methods=frozenset({"GET", "HEAD", "PUT", "POST", "DELETE"}))
-    s = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
-    s.mount("http://", adapter)
-    s.mount("https://", adapter)
+def session(*, retries: int = 5, backoff: float = 0.5, auth: AuthBase | None = None) -> GuardedSession:
+    """A session that retries connection errors and 5xx answers with exponential backoff, each request
+    within its deadline (kg.core.http), following no redirect by itself."""
+    s = guarded_session(Guard(), retries=retries, backoff=backoff)
     s.auth = auth
     s.trust_env = False  # no ~/.netrc credentials sneaking in (this also ignores proxy variables)
     s.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("SSL_CERT_FILE") or True
     return s
-
-
-def _secrets(auth: object) -> list[str]:
-    """What must not appear in an error message: the token or password of a session's auth."""
-    if isinstance(auth, BearerAuth):
-        return [auth._token]
-    if isinstance(auth, HTTPBasicAuth | HTTPDigestAuth):
-        password = auth.password
-        text = password.decode("utf-8", "replace") if isinstance(password, bytes) else password
-        return [text] if text else []
-    return []
 
 
 _REASONS = (("Connection refused", "connection refused"), ("timed out", "timed out"),
@@ -167,13 +131,51 @@ def failure_reason(e: requests.RequestException) -> str:
     return next((reason for needle, reason in _REASONS if needle in text), "connection failed")
 
 
-def _parse_rdf(body: bytes, content_type: str) -> set[ox.Triple]:
+def send(http: GuardedSession, method: str, url: str, what: str, *, timeout: float, redact: Redactor,
+         shown: str | None = None, **kwargs: object) -> requests.Response:
+    """One request, answer read whole, within `timeout` seconds all told (retries, backoff and
+    redirects included). Redirects are followed only within the same origin (scheme, host, port),
+    and only where the method survives them (307/308; any for GET); a redirect elsewhere is refused,
+    so data and credentials never go to a server nobody named. `response.url` is where it went.
+    Messages name the server as `shown` (default: `url`)."""
+    guard = http.guard
+    name = shown or url
+    seconds = max(timeout, 0.001)
+    current = url
+    try:
+        with guard.deadline(seconds):
+            for _ in range(MAX_REDIRECTS + 1):
+                response = http.request(method, current, timeout=(min(seconds, 10.0), seconds), allow_redirects=False,
+                                        **kwargs)  # type: ignore[arg-type]
+                guard.check()  # a body cut short by the deadline is not an answer
+                location = response.headers.get("Location") if response.is_redirect else None
+                if location is None:
+                    return response
+                target = urljoin(current, location)
+                if not same_origin(url, target):
+                    raise NetworkError(f"{what}: {name} redirected to {redact(target, 200)}, another server; medkg "
+                                       "sends data and credentials only where it was told to: if that server is "
+                                       "right, give it as the endpoint")
+                if method != "GET" and response.status_code not in (307, 308):
+                    raise NetworkError(f"{what}: {name} answered HTTP {response.status_code} (a redirect that would "
+                                       f"turn {method} into GET) to {redact(target, 200)}; give that URL instead")
+                current = target
+            raise NetworkError(f"{what}: {name}: more than {MAX_REDIRECTS} redirects")
+    except DeadlineExceeded:
+        pass
+    except requests.RequestException as e:
+        if not guard.expired:
+            raise NetworkError(f"{what}: cannot reach {name}: {failure_reason(e)}") from None
+    raise NetworkError(f"{what}: {name}: no complete answer within {seconds:g} s (--timeout)")
+
+
+def _parse_rdf(body: bytes, content_type: str, redact: Redactor) -> set[ox.Triple]:
     fmt = ox.RdfFormat.from_media_type(content_type) if content_type else None
     try:
         return {q.triple for q in ox.parse(body, fmt or ox.RdfFormat.N_TRIPLES)}
     except (SyntaxError, ValueError) as e:
-        raise NetworkError(f"the server answered with RDF medkg cannot read ({content_type or 'no type'}): {e}") \
-            from None
+        raise NetworkError(f"the server answered with RDF medkg cannot read ({redact(content_type, 80) or 'no type'})"
+                           f": {redact(str(e), 300)}") from None
 
 
 def triples_of(graph: NamedGraph) -> set[ox.Triple]:
@@ -187,27 +189,27 @@ class GraphStore:
     def __init__(self, target: Target, *, auth: AuthBase | None = None, timeout: float = 30.0,
                  retries: int = 5, backoff: float = 0.5) -> None:
         self.target = target
-        self.timeout = (min(timeout, 10.0), timeout)  # connect, read
+        self.timeout = timeout  # seconds for each request, whole: retries and the answer included
         self.http = session(retries=retries, backoff=backoff, auth=auth)
+        self.redact = Redactor.of(auth)
+        self.destinations: set[str] = set()  # where data was sent (after same-origin redirects)
 
     def close(self) -> None:
         self.http.close()
 
     def _request(self, method: str, url: str, what: str, *, params: dict[str, str] | None = None,
                  data: bytes | mmap.mmap | None = None, headers: dict[str, str] | None = None) -> requests.Response:
-        try:
-            response = self.http.request(method, url, timeout=self.timeout, params=params, data=data, headers=headers)
-        except requests.RequestException as e:
-            raise NetworkError(f"{what}: cannot reach {self.target.endpoint}: {failure_reason(e)}") from None
+        response = send(self.http, method, url, what, timeout=self.timeout, redact=self.redact,
+                        shown=self.target.endpoint, params=params, data=data, headers=headers)
+        if method != "GET":
+            self.destinations.add(response.url.split("?", 1)[0])
         if response.status_code == 404 and method in ("GET", "DELETE"):
             return response
         if response.status_code in (401, 403):
             raise NetworkError(f"{what}: {self.target.endpoint} refused the credentials (HTTP "
                                f"{response.status_code}); check {ENV_USER}/{ENV_PASSWORD} or {ENV_TOKEN}")
         if response.status_code >= 400:
-            detail = " ".join(response.text.split())[:200]
-            for secret in _secrets(self.http.auth):
-                detail = detail.replace(secret, "***")
+            detail = self.redact(response.text, 200)  # redacted whole, then cut: no secret straddles the cut
             raise NetworkError(f"{what}: {self.target.endpoint} answered HTTP {response.status_code}"
                                + (f": {detail}" if detail else ""))
         return response
@@ -218,7 +220,7 @@ class GraphStore:
                           headers={"Accept": "application/n-triples, text/turtle;q=0.9"})
         if r.status_code == 404:
             return set()
-        return _parse_rdf(r.content, r.headers.get("Content-Type", "").split(";")[0].strip())
+        return _parse_rdf(r.content, r.headers.get("Content-Type", "").split(";")[0].strip(), self.redact)
 
     def put(self, graph: NamedGraph) -> None:
         """Replace the server's copy of one graph (idempotent)."""

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-import requests
 
 from kg.core.errors import InputError, NetworkError
+from kg.core.http import GuardedSession
 from kg.stores import embedded as embedded
-from kg.stores.gsp import failure_reason
+from kg.stores.gsp import send
+from kg.stores.secrets import Redactor
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -60,14 +61,16 @@ def query_store(store: ox.Store, sparql: str) -> Results:
     return _results(embedded.query(store, sparql))
 
 
-def query_endpoint(url: str, sparql: str, http: requests.Session, *, timeout: float = 30.0) -> Results:
-    """SPARQL 1.1 Protocol: POST the query form-encoded, read JSON results or N-Triples/Turtle."""
-    try:
-        r = http.post(url, data={"query": sparql}, headers={"Accept": ACCEPT}, timeout=(min(timeout, 10.0), timeout))
-    except requests.RequestException as e:
-        raise NetworkError(f"cannot reach {url}: {failure_reason(e)}") from None
+def query_endpoint(url: str, sparql: str, http: GuardedSession, *, timeout: float = 30.0) -> Results:
+    """SPARQL 1.1 Protocol: POST the query form-encoded, read JSON results or N-Triples/Turtle; the
+    whole exchange within `timeout` seconds. Whatever the server says is redacted before it is shown."""
+    redact = Redactor.of(http.auth)
+    r = send(http, "POST", url, "querying", timeout=timeout, redact=redact, data={"query": sparql},
+             headers={"Accept": ACCEPT})
     if r.status_code == 400:
-        raise InputError(f"{url} rejected the query: {' '.join(r.text.split())[:300]}")
+        raise InputError(f"{url} rejected the query: {redact(r.text, 300)}")
+    if r.status_code in (401, 403):
+        raise NetworkError(f"{url} refused the credentials (HTTP {r.status_code})")
     if r.status_code >= 400:
         raise NetworkError(f"{url} answered HTTP {r.status_code}")
     media = r.headers.get("Content-Type", "").split(";")[0].strip()
@@ -79,8 +82,8 @@ def query_endpoint(url: str, sparql: str, http: requests.Session, *, timeout: fl
         if rdf_format is not None:
             return _results([q.triple for q in ox.parse(r.content, rdf_format)])
     except (SyntaxError, ValueError) as e:
-        raise NetworkError(f"{url} answered with results medkg cannot read: {e}") from None
-    raise NetworkError(f"{url} answered with an unexpected content type {media or '(none)'!r}")
+        raise NetworkError(f"{url} answered with results medkg cannot read: {redact(str(e), 300)}") from None
+    raise NetworkError(f"{url} answered with an unexpected content type {redact(media, 80) or '(none)'!r}")
 
 
 # --- renderings ---------------------------------------------------------------------------------
