@@ -241,13 +241,16 @@ def validate(paths: tuple[Path, ...], data: Path, fmt: str, fail_on: str, jobs: 
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Lowest severity that makes the command exit 1.")
 @click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
-              help="Seconds to connect, between bytes, and for the whole page.")
+              help="Seconds for the whole page: connecting, redirects, retries and every byte.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True,
               help="Largest page read; a larger one is abandoned (exit 3).")
 @click.option("--max-redirects", type=click.IntRange(min=0), default=5, show_default=True,
               help="Most redirects followed; more is a failure (exit 3).")
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch from loopback, private and link-local addresses (refused by default, redirects "
+                   "included: a page must not make medkg reach into your network).")
 def audit(source: str, against: Path | None, fmt: str, profile: str, fail_on: str, timeout: float, max_bytes: int,
-          max_redirects: int) -> None:
+          max_redirects: int, allow_private: bool) -> None:
     """Check the structured data of a live page (URL) or a local .html/.jsonld file: JSON-LD syntax,
     schema.org conformance, the Google profile and, with --against, drift from an export."""
     from kg.audit.audit import audit as run_audit
@@ -255,7 +258,8 @@ def audit(source: str, against: Path | None, fmt: str, profile: str, fail_on: st
 
     with _exit_codes(fmt):
         report = run_audit(source, against=against, profile=profiles.resolve(profile),
-                           limits=Limits(timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects))
+                           limits=Limits(timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects,
+                                         allow_private=allow_private))
     _emit_report(report, fmt)
     if report.fails(Severity.parse(fail_on)):
         sys.exit(EXIT_FINDINGS)

@@ -44,6 +44,8 @@ class Guard:
     def __init__(self, peer_check: PeerCheck | None = None) -> None:
         self.peer_check = peer_check
         self.expired = False
+        self.connected = False  # some connection of this deadline reached its server
+        self.refused = False  # some connection attempt failed (refused, unreachable, unknown host)
         self._ends: float | None = None
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -54,6 +56,7 @@ class Guard:
         was blocked on them fails; `expired` tells the caller why. Not reentrant."""
         with self._lock:
             self.expired, self._ends, self._sockets = False, time.monotonic() + seconds, []
+            self.connected = self.refused = False
         timer = threading.Timer(seconds, self._expire)
         timer.daemon = True
         timer.start()
@@ -109,7 +112,12 @@ class _GuardedConnection:
         left = self.guard.remaining()
         if left is not None and (not isinstance(self.timeout, int | float) or self.timeout > left):
             self.timeout = max(left, 0.001)
-        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        try:
+            sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        except Exception:
+            self.guard.refused = True
+            raise
+        self.guard.connected = True
         self.guard.watch(sock)
         if self.guard.peer_check is not None and self.proxy is None:  # through a proxy: vetted by name before
             try:
@@ -160,9 +168,20 @@ class _Adapter(HTTPAdapter):
 
 
 class GuardedSession(requests.Session):
-    """A requests session whose connections answer to `guard` (deadlines, peer checks)."""
+    """A requests session whose connections answer to `guard` (deadlines, peer checks). It follows
+    no redirect: callers see each 3xx and decide (same origin only, an address check …)."""
 
     guard: Guard
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+        kwargs["allow_redirects"] = False
+        return super().request(*args, **kwargs)
+
+
+def never_connected(guard: Guard) -> bool:
+    """Whether a failed request never reached its server (refused, unreachable, unknown host):
+    retrying that until the deadline does not make it a timeout."""
+    return guard.refused and not guard.connected
 
 
 def session(guard: Guard | None = None, *, retries: int = 0, backoff: float = 0.5,
@@ -180,7 +199,6 @@ def session(guard: Guard | None = None, *, retries: int = 0, backoff: float = 0.
     adapter = _Adapter(guard, max_retries=retry)
     s.mount("http://", adapter)
     s.mount("https://", adapter)
-    s.max_redirects = 0
     s.trust_env = trust_env
     return s
 

@@ -20,7 +20,7 @@ import requests
 from requests.auth import AuthBase
 
 from kg.core.errors import InputError, NetworkError
-from kg.core.http import RETRY_STATUS, DeadlineExceeded, Guard, GuardedSession, same_origin
+from kg.core.http import RETRY_STATUS, DeadlineExceeded, Guard, GuardedSession, never_connected, same_origin
 from kg.core.http import session as guarded_session
 from kg.export.dataset import NamedGraph
 from kg.export.serialize import nquads
@@ -145,8 +145,7 @@ def send(http: GuardedSession, method: str, url: str, what: str, *, timeout: flo
     try:
         with guard.deadline(seconds):
             for _ in range(MAX_REDIRECTS + 1):
-                response = http.request(method, current, timeout=(min(seconds, 10.0), seconds), allow_redirects=False,
-                                        **kwargs)  # type: ignore[arg-type]
+                response = http.request(method, current, timeout=(min(seconds, 10.0), seconds), **kwargs)
                 guard.check()  # a body cut short by the deadline is not an answer
                 location = response.headers.get("Location") if response.is_redirect else None
                 if location is None:
@@ -166,6 +165,9 @@ def send(http: GuardedSession, method: str, url: str, what: str, *, timeout: flo
     except requests.RequestException as e:
         if not guard.expired:
             raise NetworkError(f"{what}: cannot reach {name}: {failure_reason(e)}") from None
+    if never_connected(guard):
+        raise NetworkError(f"{what}: cannot reach {name}: connection refused or unreachable (retried for "
+                           f"{seconds:g} s)")
     raise NetworkError(f"{what}: {name}: no complete answer within {seconds:g} s (--timeout)")
 
 

@@ -113,7 +113,7 @@ def findings(result: Result) -> list[JsonFinding]:
 
 
 def test_sample_page_audits_clean_and_without_drift(server: str, kg: Callable[..., Result]) -> None:
-    result = kg("audit", f"{server}/sample.html", "--against", EXPORT, "--format", "json")
+    result = kg("audit", "--allow-private", f"{server}/sample.html", "--against", EXPORT, "--format", "json")
     assert result.exit_code == 0, result.output
     found = findings(result)
     assert not [f for f in found if f["severity"] == "violation" or f["family"] in ("drift", "schemaorg-vocab")]
@@ -123,7 +123,7 @@ def test_sample_page_audits_clean_and_without_drift(server: str, kg: Callable[..
 
 
 def test_broken_json_is_located_in_the_page(server: str, kg: Callable[..., Result]) -> None:
-    result = kg("audit", f"{server}/broken.html", "--format", "json", "--profile", "none")
+    result = kg("audit", "--allow-private", f"{server}/broken.html", "--format", "json", "--profile", "none")
     assert result.exit_code == 1
     syntax, = [f for f in findings(result) if f["rule"] == "audit:json-syntax"]
     assert (syntax["line"], syntax["column"], syntax["field"]) == (5, 15, "jsonld[2]")
@@ -133,13 +133,13 @@ def test_broken_json_is_located_in_the_page(server: str, kg: Callable[..., Resul
 
 
 def test_html_encoded_json_is_decoded_and_audited(server: str, kg: Callable[..., Result]) -> None:
-    result = kg("audit", f"{server}/entities.html", "--format", "json", "--profile", "none")
+    result = kg("audit", "--allow-private", f"{server}/entities.html", "--format", "json", "--profile", "none")
     assert result.exit_code == 1
     assert [f["rule"] for f in findings(result)] == ["audit:html-encoded", "schemaorg:unknown-property"]
 
 
 def test_several_blocks_merge_into_one_graph(server: str, kg: Callable[..., Result]) -> None:
-    result = kg("audit", f"{server}/several.html", "--format", "json", "--profile", "none")
+    result = kg("audit", "--allow-private", f"{server}/several.html", "--format", "json", "--profile", "none")
     found = {f["rule"]: f for f in findings(result)}
     assert sorted(found) == ["audit:wrapper", "schemaorg:range"]
     assert found["audit:wrapper"]["field"] == "jsonld[2]"
@@ -149,7 +149,7 @@ def test_several_blocks_merge_into_one_graph(server: str, kg: Callable[..., Resu
 
 
 def test_graph_nested_and_array_forms(server: str, kg: Callable[..., Result]) -> None:
-    result = kg("audit", f"{server}/nested.html", "--format", "json")
+    result = kg("audit", "--allow-private", f"{server}/nested.html", "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["summary"]["triples"] == 22
     rules = {f["rule"] for f in findings(result)}
@@ -158,7 +158,7 @@ def test_graph_nested_and_array_forms(server: str, kg: Callable[..., Result]) ->
 
 
 def test_microdata_only_page_says_no_jsonld(server: str, kg: Callable[..., Result]) -> None:
-    result = kg("audit", f"{server}/microdata.html", "--format", "json")
+    result = kg("audit", "--allow-private", f"{server}/microdata.html", "--format", "json")
     assert result.exit_code == 0
     f, = findings(result)
     assert (f["rule"], f["severity"]) == ("audit:no-jsonld", "warning")
@@ -176,7 +176,7 @@ def test_microdata_only_page_says_no_jsonld(server: str, kg: Callable[..., Resul
 def test_fetch_failures(server: str, kg: Callable[..., Result], path: str, options: tuple[str, ...], code: int,
                         message: str) -> None:
     started = time.monotonic()
-    result = kg("audit", f"{server}{path}", *options)
+    result = kg("audit", "--allow-private", f"{server}{path}", *options)
     assert result.exit_code == code and result.stdout == ""
     assert result.stderr.startswith(f"error: {server}{path}: ") and message in result.stderr
     assert time.monotonic() - started < 2.0
