@@ -31,13 +31,16 @@ class LoadSummary:
 
 
 def open_store(path: Path, *, read_only: bool = False) -> ox.Store:
-    """Open (or, for writing, create) the store; a locked or unreadable folder is an OutputError."""
+    """Open (or, for writing, create, parent folders included) the store; a locked or unreadable
+    folder is an OutputError."""
     if read_only and not path.is_dir():
         raise InputError(f"{path}: no store here; run 'kg load' first or pass --store")
     try:
+        if not read_only:
+            path.mkdir(parents=True, exist_ok=True)
         return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except OSError as e:
-        raise OutputError(f"{path}: cannot open the store: {e}") from None
+        raise OutputError(f"{path}: cannot open the store: {e.strerror or e}") from None
 
 
 def replace_graph_update(graph: NamedGraph) -> str:

@@ -118,13 +118,16 @@ class Credentials:
 
 def _forms(secret: str) -> set[str]:
     """The ways a server may echo a secret back: as sent, escaped for URLs, JSON, HTML, Base64,
-    with its spaces collapsed (as messages collapse them), and Base64 without padding."""
+    with its spaces collapsed (as messages collapse them), Base64 without padding, and its UTF-8
+    bytes misread as Latin-1 or Windows-1252."""
     forms = {secret, " ".join(secret.split()), secret.rstrip("=")}
     forms |= {quote(secret, safe=""), quote(secret), quote_plus(secret)}
     for ensure_ascii in (True, False):
         escaped = json.dumps(secret, ensure_ascii=ensure_ascii)[1:-1]
         forms |= {escaped, escaped.replace("/", "\\/")}
     forms |= {html.escape(secret), html.escape(secret, quote=False), base64.b64encode(secret.encode()).decode()}
+    for charset in ("latin-1", "cp1252"):  # UTF-8 read as another charset (a body without one is Latin-1 to HTTP)
+        forms.add(secret.encode("utf-8").decode(charset, "replace"))
     return {f for f in forms if f}
 
 
