@@ -238,17 +238,14 @@ def validate(paths: tuple[Path, ...], data: Path, fmt: str, fail_on: str, jobs: 
               help="An export (exports/<slug>.jsonld) to compare the page with: report the drift.")
 @_format_option
 @_profile_option
-@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
-              show_default=True, help="Lowest severity that makes the command exit 1.")
+@_fail_on_option
 @click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
               help="Seconds for the whole page: connecting, redirects, retries and every byte.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True,
               help="Largest page read; a larger one is abandoned (exit 3).")
 @click.option("--max-redirects", type=click.IntRange(min=0), default=5, show_default=True,
               help="Most redirects followed; more is a failure (exit 3).")
-@click.option("--allow-private", is_flag=True,
-              help="Also fetch from loopback, private and link-local addresses (refused by default, redirects "
-                   "included: a page must not make medkg reach into your network).")
+@click.option("--allow-private", is_flag=True, help="Also fetch loopback, private and link-local addresses.")
 def audit(source: str, against: Path | None, fmt: str, profile: str, fail_on: str, timeout: float, max_bytes: int,
           max_redirects: int, allow_private: bool) -> None:
     """Check the structured data of a live page (URL) or a local .html/.jsonld file: JSON-LD syntax,
@@ -258,8 +255,7 @@ def audit(source: str, against: Path | None, fmt: str, profile: str, fail_on: st
 
     with _exit_codes(fmt):
         report = run_audit(source, against=against, profile=profiles.resolve(profile),
-                           limits=Limits(timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects,
-                                         allow_private=allow_private))
+                           limits=Limits(timeout, max_bytes, max_redirects, allow_private=allow_private))
     _emit_report(report, fmt)
     if report.fails(Severity.parse(fail_on)):
         sys.exit(EXIT_FINDINGS)

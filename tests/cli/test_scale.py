@@ -12,6 +12,7 @@ from conftest import snapshot
 
 import kg.flow.pipeline
 from benchmarks.corpus import write as write_corpus
+from kg.core.fsio import MARKER
 from kg.flow.pipeline import Outcome, build, fingerprint
 from kg.load.facts import Site
 
@@ -41,12 +42,12 @@ def test_shards_together_hold_exactly_the_single_build(corpus: Path, tmp_path: P
         result = build(corpus, tmp_path / f"shard-{k}", shard=(k, 3))
         shard_files = snapshot(tmp_path / f"shard-{k}")
         quads |= _quads(tmp_path / f"shard-{k}")
-        del shard_files["kg.nq"], shard_files["void.ttl"]  # corpus-wide files, checked below
+        del shard_files["kg.nq"], shard_files["void.ttl"], shard_files[MARKER]  # corpus-wide files, checked below
         assert not set(shard_files) & set(files), "an article in two shards"
         files.update(shard_files)
         assert result.report.articles == len(shard_files) // 3
     whole = snapshot(tmp_path / "whole")
-    del whole["kg.nq"], whole["void.ttl"]
+    del whole["kg.nq"], whole["void.ttl"], whole[MARKER]
     assert files == whole
     assert quads == _quads(tmp_path / "whole")
 
