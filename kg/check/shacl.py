@@ -6,7 +6,7 @@ milliseconds per article, mostly in rdflib graph lookups. It covers SHACL Core's
 components and property paths and reports results the way pySHACL does (one result per failing
 value node, the source shape, its severity and sh:message); a differential test holds the two to
 identical findings. Shapes using anything else (SHACL-SPARQL, qualified value shapes) raise
-Unsupported, and callers use pySHACL for that shapes graph.
+Unsupported, naming the shape: run those shapes with pySHACL.
 """
 
 from __future__ import annotations
@@ -25,15 +25,18 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from kg.graph.terms import nt_term
+from kg.graph.terms import Triple, from_ox, ntriples, to_ox
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf  # rdflib's RDF.x builds a term on every access
-Triple = tuple[Node, Node, Node]
 
 
 class Unsupported(ValueError):
-    """The shapes use a SHACL feature this engine does not implement."""
+    """The shapes use a SHACL feature this engine does not implement; `shape` names the first such shape."""
+
+    def __init__(self, message: str, shape: Node | None = None) -> None:
+        super().__init__(message)
+        self.shape = shape
 
 
 @dataclass(frozen=True)
@@ -69,20 +72,19 @@ class Data:
         if any(isinstance(s, BNode) or isinstance(o, BNode) for s, by_p in self.out.items()
                for objs in by_p.values() for o in objs):
             # term by term: a parser would relabel blank nodes, and results must name the same nodes
-            store.extend(ox.Quad(_ox(s), _ox(p), _ox(o)) for s, by_p in self.out.items()  # type: ignore[arg-type]
+            store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, by_p in self.out.items()  # type: ignore[arg-type]
                          for p, objs in by_p.items() for o in objs)
         else:
-            text = "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, by_p in self.out.items()
-                           for p, objs in by_p.items() for o in objs)
+            text = ntriples((s, p, o) for s, by_p in self.out.items() for p, objs in by_p.items() for o in objs)
             store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
         return store
 
     def select(self, query: str, this: Node | None = None) -> list[dict[str, Node]]:
         """Rows of a SPARQL SELECT, $this pre-bound when given (SEP-0007 substitution, as SHACL asks)."""
-        subs = {ox.Variable("this"): _ox(this)} if this is not None else None
+        subs = {ox.Variable("this"): to_ox(this)} if this is not None else None
         rows = self.store.query(query, substitutions=subs)
         names = [v.value for v in rows.variables]  # type: ignore[union-attr]
-        return [{n: _rdflib(row[n]) for n in names if row[n] is not None} for row in rows]  # type: ignore[union-attr]
+        return [{n: from_ox(row[n]) for n in names if row[n] is not None} for row in rows]  # type: ignore[union-attr]
 
     def objects(self, s: Node, p: Node) -> list[Node]:
         by_p = self.out.get(s)
@@ -112,31 +114,6 @@ class Data:
                     classes.add(sub)
                     todo.append(sub)
         return {s for c in classes for s in self.subjects(_TYPE, c)}
-
-
-def _ox(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(t, URIRef):
-        return ox.NamedNode(str(t))
-    if isinstance(t, BNode):
-        return ox.BlankNode(str(t))
-    assert isinstance(t, Literal)
-    if t.language:
-        return ox.Literal(str(t), language=t.language)
-    return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)) if t.datatype else None)
-
-
-_XSD_STRING = str(XSD.string)
-
-
-def _rdflib(t: object) -> Node:
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return BNode(t.value)
-    assert isinstance(t, ox.Literal), t
-    if t.language:
-        return Literal(t.value, lang=t.language)
-    return Literal(t.value, datatype=None if t.datatype.value == _XSD_STRING else URIRef(t.datatype.value))
 
 
 # --- paths ----------------------------------------------------------------------------------------
@@ -263,7 +240,8 @@ class Engine:
         self._shapes: dict[Node, Shape] = {}
         bad = {p for p in self.UNSUPPORTED if any(shapes.triples((None, p, None)))}
         if bad:
-            raise Unsupported(f"shapes use {', '.join(sorted(map(str, bad)))}")
+            users = sorted((s for p in bad for s in shapes.subjects(p, None)), key=str)
+            raise Unsupported(f"shapes use {', '.join(sorted(map(str, bad)))}", users[0] if users else None)
         self.targeted = [(self.shape(n), self._target_spec(n)) for n in self._targeted_nodes()]
 
     def _target_spec(self, n: Node) -> TargetSpec:
@@ -275,7 +253,7 @@ class Engine:
         for target in g.objects(n, SH.target):
             select = g.value(target, SH.select)
             if (target, RDF.type, SH.SPARQLTarget) not in g or select is None:
-                raise Unsupported(f"shape {n} has a target that is not a SPARQL-based target")
+                raise Unsupported(f"shape {n} has a target that is not a SPARQL-based target", n)
             queries.append(str(select))
         return (list(g.objects(n, SH.targetNode)), classes, list(g.objects(n, SH.targetSubjectsOf)),
                 list(g.objects(n, SH.targetObjectsOf)), queries)
@@ -307,10 +285,14 @@ class Engine:
         g = self.g
         for p in g.predicates(node, None):
             if str(p).startswith(str(SH)) and p not in self.SUPPORTED_PARAMETERS and p != RDF.type:
-                raise Unsupported(f"shape {node} uses {p}")
+                raise Unsupported(f"shape {node} uses {p}", node)
         path_node = g.value(node, SH.path)
         messages = tuple(sorted(str(m) for m in g.objects(node, SH.message)))
-        shape = Shape(node, _compile_path(g, path_node) if path_node is not None else None, path_node,
+        try:
+            path = _compile_path(g, path_node) if path_node is not None else None
+        except Unsupported as e:
+            raise Unsupported(str(e), node) from None
+        shape = Shape(node, path, path_node,
                       g.value(node, SH.severity) or SH.Violation, messages,
                       deactivated=g.value(node, SH.deactivated) == Literal(True))
         self._shapes[node] = shape  # registered before compiling children: shapes may be recursive
@@ -413,14 +395,14 @@ class Engine:
         g = self.g
         select = g.value(constraint, SH.select)
         if select is None or any(g.objects(constraint, SH.message)) or g.value(constraint, SH.deactivated):
-            raise Unsupported(f"SPARQL constraint of {n}: only sh:select without its own messages is supported")
+            raise Unsupported(f"SPARQL constraint of {n}: only sh:select without its own messages is supported", n)
         if any("{?" in str(m) or "{$" in str(m) for m in g.objects(n, SH.message)):
-            raise Unsupported(f"shape {n}: message templates are not supported")
+            raise Unsupported(f"shape {n}: message templates are not supported", n)
         query = str(select)
         if "$PATH" in query:
             path = g.value(n, SH.path)
             if not isinstance(path, URIRef):
-                raise Unsupported(f"shape {n}: $PATH needs a predicate path")
+                raise Unsupported(f"shape {n}: $PATH needs a predicate path", n)
             query = query.replace("$PATH", f"<{path}>")
 
         def check(shape: Shape, data: Data, focus: Node, values: list[Node]) -> Iterator[Failure]:
