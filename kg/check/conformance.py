@@ -117,7 +117,7 @@ def _literal_kinds(o: Literal) -> tuple[set[str], bool]:
     """The schema.org datatypes a literal can stand for, and whether it is typed (not plain text)."""
     text = str(o)
     if o.datatype in _NUMERIC_XSD:
-        kind = _NUMERIC_XSD[o.datatype]  # type: ignore[index]
+        kind = _NUMERIC_XSD[o.datatype]
         return ({"Integer", "Number"} if kind == "Integer" or _INTEGER.fullmatch(text) else {"Number", "Float"}), True
     if o.datatype == XSD.boolean:
         return {"Boolean"}, True

@@ -14,6 +14,7 @@ from kg.reports.context import RenderContext
 
 
 @click.command(epilog=EXIT_CODES_HELP)
+@command(report="fmt")
 @click.argument("source")
 @click.option("--against", type=click.Path(path_type=Path, dir_okay=False),
               help="An export (exports/<slug>.jsonld) to compare the page with: report the drift.")
@@ -27,7 +28,6 @@ from kg.reports.context import RenderContext
               help="Largest page read; a larger one is abandoned (exit 3).")
 @click.option("--max-redirects", type=click.IntRange(min=0), default=5, show_default=True,
               help="Most redirects followed; more is a failure (exit 3).")
-@command(report="fmt")
 def audit(source: str, against: Path | None, fmt: str, profile: str, fail_on: str, timeout: float, max_bytes: int,
           max_redirects: int) -> Verdict:
     """Check the structured data of a live page (URL) or a local .html/.jsonld file: JSON-LD syntax,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -48,15 +49,21 @@ store_option = click.option("--store", "store_dir", type=click.Path(path_type=Pa
 timestamp_option = click.option("--timestamp", is_flag=True,
                                 help="Record the current time (dcterms:modified) in the dataset description.")
 
-# The options of the per-article flow, the same on every command that runs it.
-run_options = _stack(fail_on_option, jobs_option, engine_option, profile_option)
-
-
 def run_options_of(*, fail_on: str = "violation", jobs: int = 1, engine: str = Engine.NATIVE.value,
-                   profile: str | None = None, cache_dir: Path | None = None) -> RunOptions:
+                   profile: str | None = None) -> RunOptions:
     """The RunOptions the flags ask for: --jobs 0 is one per CPU, --profile none no profile."""
     return RunOptions(engine=Engine(engine), profile=profiles.named(profile or profiles.newest().name),
-                      fail_on=Severity.parse(fail_on), jobs=jobs or os.cpu_count() or 1, cache_dir=cache_dir)
+                      fail_on=Severity.parse(fail_on), jobs=jobs or os.cpu_count() or 1)
+
+
+def run_options(command: F) -> F:
+    """The options of the per-article flow, the same on every command that runs it: --fail-on, --jobs,
+    --engine and --profile, handed to the command as one `options: RunOptions`."""
+    @functools.wraps(command)
+    def with_options(*args: Any, fail_on: str, jobs: int, engine: str, profile: str, **kwargs: Any) -> Any:
+        return command(*args, options=run_options_of(fail_on=fail_on, jobs=jobs, engine=engine, profile=profile),
+                       **kwargs)
+    return _stack(fail_on_option, jobs_option, engine_option, profile_option)(cast(F, with_options))
 
 
 def shard_option(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kg.cli.exits import EXIT_CODES_HELP, Verdict, command
-from kg.cli.options import data_option, run_options, run_options_of, store_option, timestamp_option
+from kg.cli.options import data_option, run_options, store_option, timestamp_option
 from kg.cli.output import emit, err
 from kg.core.findings import Severity
 from kg.core.options import RunOptions
@@ -44,17 +44,15 @@ def _graph_line(iri: str, triples: int) -> str:
 
 
 @click.command(epilog=EXIT_CODES_HELP)
+@command()
 @data_option
 @store_option
 @timestamp_option
 @run_options
-@command()
-def load(data: Path, store_dir: Path, timestamp: bool, fail_on: str, jobs: int, engine: str,
-         profile: str) -> Verdict | None:
+def load(data: Path, store_dir: Path, timestamp: bool, options: RunOptions) -> Verdict | None:
     """Validate, then load the build into the embedded store: one named graph per article, the
     ontology, the shapes and the dataset description; each graph replaced in one transaction."""
     started = time.perf_counter()
-    options = run_options_of(fail_on=fail_on, jobs=jobs, engine=engine, profile=profile)
     ds = _checked(data, options, timestamp)
     if not ds.graphs:
         return Verdict(ds.result, options.fail_on)
@@ -68,13 +66,13 @@ def load(data: Path, store_dir: Path, timestamp: bool, fail_on: str, jobs: int, 
 
 
 @click.command(epilog=EXIT_CODES_HELP)
+@command()
 @click.argument("sparql", metavar="QUERY|@FILE.rq")
 @store_option
 @click.option("--endpoint", help="SPARQL query endpoint URL (e.g. http://localhost:7878/query) instead of --store.")
 @click.option("--format", "fmt", type=click.Choice(sorted(QUERY_FORMATS)), default="table", show_default=True,
               help="table: aligned text (CONSTRUCT: N-Triples); csv and json: SPARQL 1.1 results formats.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the endpoint.")
-@command()
 def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout: float) -> None:
     """Run a SPARQL query (text, or @file.rq) on the embedded store or a SPARQL endpoint.
 
@@ -89,6 +87,7 @@ def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout:
 
 
 @click.command(epilog=EXIT_CODES_HELP)
+@command()
 @click.option("--endpoint", required=True, help="Root URL of the server, e.g. http://localhost:7878.")
 @click.option("--server", type=click.Choice(list(SERVERS)), default="oxigraph", show_default=True,
               help="Graph Store path convention: oxigraph /store, fuseki /{dataset}/data, graphdb "
@@ -105,10 +104,9 @@ def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout:
 @data_option
 @timestamp_option
 @run_options
-@command()
 def publish(endpoint: str, server: str, dataset_name: str | None, gsp_path: str | None, dry_run: bool, bulk: bool,
-            timeout: float, retries: int, exports_dir: Path | None, data: Path, timestamp: bool, fail_on: str,
-            jobs: int, engine: str, profile: str) -> Verdict | None:
+            timeout: float, retries: int, exports_dir: Path | None, data: Path, timestamp: bool,
+            options: RunOptions) -> Verdict | None:
     """Validate, then PUT each named graph to a SPARQL 1.1 Graph Store Protocol endpoint.
 
     Credentials come only from the environment: KG_STORE_TOKEN (Bearer) or KG_STORE_USER and
@@ -124,7 +122,6 @@ def publish(endpoint: str, server: str, dataset_name: str | None, gsp_path: str 
             f"({sum(done.summary.published.values())} triples) published to {done.url} "
             f"in {time.perf_counter() - started:.2f} s")
         return None
-    options = run_options_of(fail_on=fail_on, jobs=jobs, engine=engine, profile=profile)
     ds = _checked(data, options, timestamp)
     if not ds.graphs:
         return Verdict(ds.result, options.fail_on)

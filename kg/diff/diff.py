@@ -269,11 +269,11 @@ def _graph_of(name: str, data: bytes) -> Graph:
     """Any export file as one graph (N-Quads merged); InputError when it is not readable."""
     if name.endswith(".nq"):
         merged = Graph(bind_namespaces="none")
-        for s, p, o, _ in _parse(data, "nquads", name).quads((None, None, None, None)):  # type: ignore[union-attr]
+        for s, p, o, _ in _parse(data, "nquads", name).quads((None, None, None, None)):
             merged.add((s, p, o))
         return merged
     if name.endswith(".ttl"):
-        return _parse(data, "turtle", name)  # type: ignore[return-value]
+        return _parse(data, "turtle", name)
     from kg.export import jsonld  # PyLD is needed only here
 
     body = data
