@@ -65,11 +65,12 @@ def outcomes(site: Site, files: list[Path], options: RunOptions, wants: Wants, *
              progress: Progress | None = None) -> Iterator[Outcome]:
     """Outcomes in file order: from the cache where inputs are unchanged, else computed (in
     `options.jobs` worker processes when > 1). Parallel and serial runs give the same outcomes."""
-    families.prepare(options)  # a shape the engine cannot run fails here, before any article
     store = Cache(options.cache_dir, fingerprint(options, wants) + site.source.sha256) if options.cache_dir else None
     keys = [store.key(p) for p in files] if store else [None] * len(files)
     cached = [store.get(k) if store and k else None for k in keys]
     todo = [p for p, hit in zip(files, cached, strict=True) if hit is None]
+    if todo:
+        families.prepare(options)  # a shape the engine cannot run fails here, before any article
     job, jobs = _Job(site, options, wants), options.jobs
     pool = None
     if jobs > 1 and len(todo) > 1:
