@@ -1,7 +1,7 @@
 """One exception tree for the library; the CLI maps each class to an exit code in one place.
 
 `str(err)` is the message in the library's own words. A message that points at a setting the
-caller chose (the endpoint, the output path …) is made with `Error.about(template, **values)`:
+caller chose (the endpoint, the output path …) is made with `KgError.about(template, **values)`:
 the template writes each setting as `{setting}`, which `str(err)` words with SETTINGS and a front
 end words its own way with `err.worded(names)` (the CLI: with its flags).
 """
@@ -22,7 +22,7 @@ SETTINGS: dict[str, str] = {
     "gsp_path": "the Graph Store path",
     "bulk": "a bulk load",
     "dry_run": "a dry run",
-    "exports": "publishing a build folder as written",
+    "exports": "a build folder",
     "timestamp": "a timestamp",
     "store": "the store folder",
     "out": "output path",
