@@ -57,13 +57,14 @@ def _decode(body: bytes, header_charset: str | None) -> str:
 def _read(response: requests.Response, url: str, limits: Limits, started: float) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
-        raise NetworkError(f"{url}: the page is {int(declared):,} bytes, over the {limits.max_bytes:,}-byte cap "
-                           "(raise it with --max-bytes)")
+        raise NetworkError.about("{url}: the page is {size:,} bytes, over the {cap:,}-byte cap (raise it with "
+                                 "{max_bytes})", url=url, size=int(declared), cap=limits.max_bytes)
     body = bytearray()
     for chunk in response.iter_content(chunk_size=4096):
         body += chunk
         if len(body) > limits.max_bytes:
-            raise NetworkError(f"{url}: the page is over the {limits.max_bytes:,}-byte cap (raise it with --max-bytes)")
+            raise NetworkError.about("{url}: the page is over the {cap:,}-byte cap (raise it with {max_bytes})",
+                                     url=url, cap=limits.max_bytes)
         if time.monotonic() - started > limits.timeout:
             raise NetworkError(f"{url}: the page did not arrive within {limits.timeout:g} s")
     return bytes(body)

@@ -32,7 +32,7 @@ class LoadSummary:
 def open_store(path: Path, *, read_only: bool = False) -> ox.Store:
     """Open (or, for writing, create) the store; a locked or unreadable folder is an OutputError."""
     if read_only and not path.is_dir():
-        raise InputError(f"{path}: no store here; run 'kg load' first or pass --store")
+        raise InputError.about("{path}: no store here; {load} first or pass {store}", path=path)
     try:
         return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except OSError as e:
@@ -70,10 +70,6 @@ def load(store: ox.Store, graphs: Iterable[NamedGraph], *, owned_prefix: str | N
     except OSError as e:
         raise OutputError(f"writing to the store failed: {e}") from None
     return summary
-
-
-def graph_size(store: ox.Store, iri: str) -> int:
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
 
 
 def query(store: ox.Store, sparql: str) -> QueryResult:

@@ -54,10 +54,10 @@ def check_endpoint(url: str) -> None:
     """An http(s) URL without credentials (they belong in the environment, never on a command line)."""
     parts = urlsplit(url)
     if parts.username or parts.password:
-        raise InputError(f"--endpoint must not contain credentials; set {ENV_USER}/{ENV_PASSWORD} or "
-                         f"{ENV_TOKEN} in the environment instead")
+        raise InputError.about("{endpoint} must not contain credentials; set {user}/{password} or {token} in the "
+                               "environment instead", user=ENV_USER, password=ENV_PASSWORD, token=ENV_TOKEN)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"--endpoint must be an http:// or https:// URL, got {url!r}")
+        raise InputError.about("{endpoint} must be an http:// or https:// URL, got {url!r}", url=url)
 
 
 @dataclass(frozen=True)
@@ -72,11 +72,13 @@ class Target:
     def __post_init__(self) -> None:
         check_endpoint(self.endpoint)
         if self.server not in SERVERS:
-            raise InputError(f"unknown --server {self.server!r}; one of: {', '.join(SERVERS)}")
+            raise InputError.about("unknown {server} {kind!r}; one of: {kinds}", kind=self.server,
+                                   kinds=", ".join(SERVERS))
         if self.server == "generic" and not self.gsp_path:
-            raise InputError("--server generic needs --gsp-path (the Graph Store endpoint path, e.g. /store)")
+            raise InputError.about("{server} generic needs {gsp_path} (the Graph Store endpoint path, e.g. /store)")
         if "{dataset}" in self.path_template and not self.dataset:
-            raise InputError(f"--server {self.server} needs --dataset (the dataset or repository name)")
+            raise InputError.about("{server} {kind} needs {dataset} (the dataset or repository name)",
+                                   kind=self.server)
 
     @property
     def kind(self) -> Server:
@@ -236,7 +238,8 @@ class GraphStore:
     def post_nquads(self, body: bytes | mmap.mmap, what: str) -> None:
         url = self.target.bulk_url
         if url is None:
-            raise InputError(f"--bulk is not available for --server {self.target.server}; publish without --bulk")
+            raise InputError.about("{bulk} is not available for {server} {kind}; publish without {bulk}",
+                                   kind=self.target.server)
         self._request("POST", url, what, data=body, headers={"Content-Type": NQUADS})
 
 

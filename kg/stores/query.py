@@ -18,11 +18,11 @@ import pyoxigraph as ox
 import requests
 
 from kg.core.errors import InputError, NetworkError
+from kg.graph.terms import XSD_STRING
 from kg.stores import embedded as embedded
 from kg.stores.gsp import failure_reason
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 
 

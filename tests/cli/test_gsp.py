@@ -16,9 +16,9 @@ from click.testing import Result
 from conftest import REPO
 from oxserver import OxigraphServer
 
+from kg.core.options import RunOptions
 from kg.export.dataset import NamedGraph
-from kg.flow.pipeline import compile_article, named_graphs
-from kg.load.facts import load_corpus
+from kg.flow.dataset import dataset
 from kg.stores.gsp import GraphStore, PublishError, Target, publish, triples_of
 
 pytestmark = pytest.mark.slow
@@ -44,8 +44,7 @@ def two_articles(data: Path) -> Path:
 
 
 def graphs_of(data: Path) -> list[NamedGraph]:
-    corpus = load_corpus(data)
-    return named_graphs([compile_article(corpus, a) for a in corpus.articles], corpus.site)
+    return dataset(data, RunOptions()).graphs
 
 
 def held(server: OxigraphServer, graphs: list[NamedGraph]) -> dict[str, set[ox.Triple]]:

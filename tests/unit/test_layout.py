@@ -16,8 +16,6 @@ ALLOWED: dict[tuple[str, str], int] = {
     #
     # Not yet split, each owned by another branch of the [arch] reorganisation, which splits it there;
     # the ceiling is today's size, so they cannot grow meanwhile.
-    ("kg/cli/main.py", ""): 482,
-    ("kg/flow/pipeline.py", ""): 413,
     ("kg/graph/mapping.py", "_Builder.treatment"): 90,
 }
 
