@@ -188,6 +188,10 @@ def class_code(c: Class) -> list[str]:
     for f in c.fields:
         annotation, default = _annotation(f)
         lines += [*_comment(f.description, "    "), f"    {f.name}: {annotation}{default}"]
+    nested = [json.dumps(f.name) for f in c.fields if f.kind.cls]
+    if nested:
+        lines += ["", *_wrapped(nested, "    NESTED: ClassVar[tuple[str, ...]] = (", ",)" if len(nested) == 1 else ")",
+                                "        ")]
     data_type = "Any" if c.bare else "Mapping[str, Any]"
     lines += ["", "    @classmethod", f"    def from_data(cls, data: {data_type}, at: At = NOWHERE) -> {c.name}:",
               '        """The object of a schema-valid value written at `at`."""']
@@ -227,7 +231,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass{field_import}
-from typing import Any, Literal, get_args
+from typing import Any, ClassVar, Literal, get_args
 
 from kg.load.located import NOWHERE, At, Located, Source, many, one, scalars
 '''

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from kg.core.findings import Finding, Severity
 from kg.load import yamlloc
@@ -74,18 +74,20 @@ class Located:
     """Base of every model class: where the object was written (not part of its value)."""
 
     at: At = field(default=NOWHERE, compare=False, repr=False)
+    NESTED: ClassVar[tuple[str, ...]] = ()  # the fields that hold model objects (set by the generator)
 
     def walk(self) -> Iterator[Located]:
         """This object and every model object inside it, depth first in field order."""
-        yield self
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, Located):
-                yield from value.walk()
-            elif isinstance(value, tuple) and f.name != "at":
-                for item in value:
-                    if isinstance(item, Located):
-                        yield from item.walk()
+        todo: list[Located] = [self]
+        while todo:
+            node = todo.pop()
+            yield node
+            for name in reversed(node.NESTED):
+                value = getattr(node, name)
+                if isinstance(value, tuple):
+                    todo += reversed(value)
+                elif value is not None:
+                    todo.append(value)
 
     def to_data(self) -> dict[str, Any]:
         """The plain value (as YAML or JSON would hold it), fields in schema order, absent ones left out."""
@@ -122,7 +124,8 @@ def many(make: Callable[[Any, At], T], data: Mapping[str, Any], key: str, at: At
     values = data.get(key)
     if not values:
         return ()
-    return tuple(make(v, At(at.source, (*at.path, key, i))) for i, v in enumerate(values))
+    source, path = at.source, (*at.path, key)
+    return tuple([make(v, At(source, (*path, i))) for i, v in enumerate(values)])
 
 
 def scalars(data: Mapping[str, Any], key: str) -> tuple[Any, ...]:

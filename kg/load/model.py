@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, ClassVar, Literal, get_args
 
 from kg.load.located import NOWHERE, At, Located, Source, many, one, scalars
 
@@ -87,6 +87,8 @@ class Publisher(Located):
     #: its logo
     logo: Logo | None = None
 
+    NESTED: ClassVar[tuple[str, ...]] = ("logo",)
+
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Publisher:
         """The object of a schema-valid value written at `at`."""
@@ -119,6 +121,8 @@ class Site(Located):
     language: str
     #: The organisation that publishes the site.
     publisher: Publisher
+
+    NESTED: ClassVar[tuple[str, ...]] = ("publisher",)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Site:
@@ -191,6 +195,8 @@ class Keyword(Located):
     name: str
     source: Provenance | None = None
 
+    NESTED: ClassVar[tuple[str, ...]] = ("source",)
+
     @classmethod
     def from_data(cls, data: Any, at: At = NOWHERE) -> Keyword:
         """The object of a schema-valid value written at `at`."""
@@ -262,6 +268,8 @@ class BreadcrumbItem(Located):
     #: where it links to
     url: str | None = None
     source: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("source",)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> BreadcrumbItem:
@@ -379,6 +387,10 @@ class Page(Located):
     reviewed_by: tuple[Person, ...] = ()
     source: Provenance | None = None
 
+    NESTED: ClassVar[tuple[str, ...]] = (
+        "keywords", "image", "breadcrumb", "related_articles", "authors", "reviewed_by", "source"
+)
+
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Page:
         """The object of a schema-valid value written at `at`."""
@@ -454,6 +466,8 @@ class Indication(Located):
     codes: tuple[Code, ...] = ()
     source: Provenance | None = None
 
+    NESTED: ClassVar[tuple[str, ...]] = ("codes", "source")
+
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Indication:
         """The object of a schema-valid value written at `at`."""
@@ -490,6 +504,8 @@ class Ingredient(Located):
     purpose: str | None = None
     codes: tuple[Code, ...] = ()
     source: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("codes", "source")
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Ingredient:
@@ -533,6 +549,8 @@ class AdverseEffect(Located):
     codes: tuple[Code, ...] = ()
     source: Provenance | None = None
 
+    NESTED: ClassVar[tuple[str, ...]] = ("codes", "source")
+
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> AdverseEffect:
         """The object of a schema-valid value written at `at`."""
@@ -572,6 +590,8 @@ class Contraindication(Located):
     codes: tuple[Code, ...] = ()
     source: Provenance | None = None
 
+    NESTED: ClassVar[tuple[str, ...]] = ("codes", "source")
+
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Contraindication:
         """The object of a schema-valid value written at `at`."""
@@ -604,6 +624,8 @@ class SourcedText(Located):
     #: the text
     text: str
     source: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("source",)
 
     @classmethod
     def from_data(cls, data: Any, at: At = NOWHERE) -> SourcedText:
@@ -646,6 +668,8 @@ class Duration(Located):
     note: str | None = None
     source: Provenance | None = None
 
+    NESTED: ClassVar[tuple[str, ...]] = ("source",)
+
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Duration:
         """The object of a schema-valid value written at `at`."""
@@ -682,6 +706,8 @@ class Procedure(Located):
     #: one session or several
     sessions: Sessions | None = None
 
+    NESTED: ClassVar[tuple[str, ...]] = ("preparation", "steps", "duration")
+
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Procedure:
         """The object of a schema-valid value written at `at`."""
@@ -716,6 +742,8 @@ class Recovery(Located):
     resume_activities: str | None = None
     source: Provenance | None = None
 
+    NESTED: ClassVar[tuple[str, ...]] = ("side_effects_resolve", "source")
+
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Recovery:
         """The object of a schema-valid value written at `at`."""
@@ -748,6 +776,8 @@ class AftercareItem(Located):
     duration: Duration | None = None
     source: Provenance | None = None
 
+    NESTED: ClassVar[tuple[str, ...]] = ("duration", "source")
+
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> AftercareItem:
         """The object of a schema-valid value written at `at`."""
@@ -778,6 +808,8 @@ class Candidates(Located):
     #: how suitability is decided
     assessment: str | None = None
     source: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("source",)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Candidates:
@@ -811,6 +843,8 @@ class Comparison(Located):
     #: how they differ
     points: tuple[SourcedText, ...]
     source: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("points", "source")
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Comparison:
@@ -892,6 +926,11 @@ class Treatment(Located):
     source: Provenance | None = None
     codes: tuple[Code, ...] = ()
 
+    NESTED: ClassVar[tuple[str, ...]] = (
+        "indications", "ingredients", "adverse_effects", "contraindications", "procedure", "recovery", "aftercare",
+        "candidates", "comparisons", "source", "codes"
+)
+
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Treatment:
         """The object of a schema-valid value written at `at`."""
@@ -945,6 +984,8 @@ class FaqItem(Located):
     answer: str
     source: Provenance | None = None
 
+    NESTED: ClassVar[tuple[str, ...]] = ("source",)
+
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> FaqItem:
         """The object of a schema-valid value written at `at`."""
@@ -982,6 +1023,8 @@ class Article(Located):
     treatment: Treatment
     #: questions as shown on the page, answers summarised
     faq: tuple[FaqItem, ...] = ()
+
+    NESTED: ClassVar[tuple[str, ...]] = ("page", "treatment", "faq")
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Article:
