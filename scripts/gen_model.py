@@ -122,6 +122,7 @@ class Reader:
             bare = s["required"][0]
         cls = Class(name, where, desc, bare=bare,
                     document=where if where in DOCUMENTS else None)
+        self.classes[name] = cls  # parents before their parts
         required = set(s.get("required", []))
         for prop, sub in s["properties"].items():
             taken = prop in RESERVED or (cls.document and prop == "source")  # a document's `source` is its file
@@ -130,8 +131,16 @@ class Reader:
             about = sub.get("description", "")  # (a field holding a class: the class's docstring says more)
             kind = self.kind(sub, prop, f"{where}.{prop}", about)
             cls.fields.append(Field(prop, kind, prop in required, about))
-        self.classes[name] = cls  # after its fields: leaves come first
         return name
+
+    def ordered(self) -> list[Class]:
+        """Shared definitions in $defs order, then each document with the objects inside it, parents
+        first: adding a field to the schema does not move the classes already there."""
+        defs = list(self.defs)
+        shared = sorted((c for c in self.classes.values() if c.where in defs and c.where not in DOCUMENTS),
+                        key=lambda c: defs.index(c.where))
+        return shared + [c for d in DOCUMENTS for c in self.classes.values()
+                         if c.where == d or c.where.startswith(f"{d}.")]
 
 
 def read(schema: Schema) -> Reader:
@@ -239,7 +248,8 @@ from kg.load.located import NOWHERE, At, Located, Source, many, one, scalars
 
 def model_code(schema: Schema) -> str:
     reader = read(schema)
-    classes = list(reader.classes.values())
+    classes = reader.ordered()
+    assert len(classes) == len(reader.classes)
     field_import = ", field" if any(c.bare for c in classes) else ""
     lines = [HEADER.format(command=COMMAND, field_import=field_import).rstrip("\n")]
     lines += [""]

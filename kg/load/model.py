@@ -36,71 +36,207 @@ UNIT_VALUES: tuple[Unit, ...] = get_args(Unit)
 SESSIONS_VALUES: tuple[Sessions, ...] = get_args(Sessions)
 
 
-LogoField = Literal["url", "width", "height"]
+DurationField = Literal["min", "max", "unit", "note", "source"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Logo(Located):
-    """Its logo.
+class Duration(Located):
+    """A duration or range of durations: {min, max, unit}.
 
-    Schema: #/$defs/site, field publisher.logo
+    Schema: #/$defs/duration
     """
 
-    #: the image file
-    url: str
+    #: the shortest stated duration (a single value: the same as max)
+    min: int
+    #: the longest stated duration
+    max: int
+    #: the unit of min and max
+    unit: Unit
+    #: the article's own words, where a number loses them
+    note: str | None = None
+    source: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("source",)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Duration:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            min=data["min"],
+            max=data["max"],
+            unit=data["unit"],
+            note=data.get("note"),
+            source=one(Provenance.from_data, data, "source", at),
+        )
+
+    def of(self, key: DurationField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
+ImageField = Literal["caption", "url", "width", "height"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Image(Located):
+    """.
+
+    Schema: #/$defs/image
+    """
+
+    #: what the image shows
+    caption: str
+    #: the image file, if given
+    url: str | None = None
     #: in pixels
     width: int | None = None
     #: in pixels
     height: int | None = None
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Logo:
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Image:
         """The object of a schema-valid value written at `at`."""
         return cls(
             at=at,
-            url=data["url"],
+            caption=data["caption"],
+            url=data.get("url"),
             width=data.get("width"),
             height=data.get("height"),
         )
 
-    def of(self, key: LogoField, *index: int) -> At:
+    def of(self, key: ImageField, *index: int) -> At:
         """Where one of the fields (or an item of it) is written."""
         return self.at.child(key, *index)
 
 
-PublisherField = Literal["id", "name", "url", "logo"]
+PersonField = Literal["id", "name", "url"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Publisher(Located):
-    """The organisation that publishes the site.
+class Person(Located):
+    """.
 
-    Schema: #/$defs/site, field publisher
+    Schema: #/$defs/person
     """
 
-    #: only when the name alone would not identify it
+    #: only when the name alone would not identify the person
     id: str | None = None
-    #: its name
+    #: the person's name, as on the page
     name: str
-    #: its home page
+    #: their profile page
     url: str | None = None
-    #: its logo
-    logo: Logo | None = None
-
-    NESTED: ClassVar[tuple[str, ...]] = ("logo",)
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Publisher:
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Person:
         """The object of a schema-valid value written at `at`."""
         return cls(
             at=at,
             id=data.get("id"),
             name=data["name"],
             url=data.get("url"),
-            logo=one(Logo.from_data, data, "logo", at),
         )
 
-    def of(self, key: PublisherField, *index: int) -> At:
+    def of(self, key: PersonField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
+ProvenanceField = Literal["section", "quote"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Provenance(Located):
+    """Where a drafted fact comes from: the article section and the exact words that state it. kg extract writes it for
+    the reviewer; medkg does not publish it.
+
+    Schema: #/$defs/source
+    """
+
+    #: the heading the fact is under
+    section: str
+    #: the exact words of the article
+    quote: str
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Provenance:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            section=data["section"],
+            quote=data["quote"],
+        )
+
+    def of(self, key: ProvenanceField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
+SourcedTextField = Literal["text", "source"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourcedText(Located):
+    """A text, or a text with the source it was drafted from.
+
+    Schema: #/$defs/sourced_text
+    """
+
+    #: whether it was written as a bare text (`of` and `to_data` follow it)
+    bare: bool = field(default=False, compare=False, repr=False)
+    #: the text
+    text: str
+    source: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("source",)
+
+    @classmethod
+    def from_data(cls, data: Any, at: At = NOWHERE) -> SourcedText:
+        """The object of a schema-valid value written at `at`."""
+        if isinstance(data, str):
+            return cls(at=at, bare=True, text=data)
+        return cls(
+            at=at,
+            text=data["text"],
+            source=one(Provenance.from_data, data, "source", at),
+        )
+
+    def of(self, key: SourcedTextField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        if self.bare and key == "text":
+            return self.at
+        return self.at.child(key, *index)
+
+    def plain(self) -> Any:
+        return self.text if self.bare else self.to_data()
+
+
+CodeField = Literal["system", "code"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Code(Located):
+    """An entity's code in a medical terminology. Each system's format is checked here; SNOMED CT check digits are
+    verified by the loader (kg/codes.py).
+
+    Schema: #/$defs/code
+    """
+
+    #: the terminology
+    system: CodeSystem
+    #: the code, exactly as the terminology writes it
+    code: str
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Code:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            system=data["system"],
+            code=data["code"],
+        )
+
+    def of(self, key: CodeField, *index: int) -> At:
         """Where one of the fields (or an item of it) is written."""
         return self.at.child(key, *index)
 
@@ -149,205 +285,126 @@ class Site(Located):
         return self.at.source
 
 
-ProvenanceField = Literal["section", "quote"]
+PublisherField = Literal["id", "name", "url", "logo"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Provenance(Located):
-    """Where a drafted fact comes from: the article section and the exact words that state it. kg extract writes it for
-    the reviewer; medkg does not publish it.
+class Publisher(Located):
+    """The organisation that publishes the site.
 
-    Schema: #/$defs/source
+    Schema: #/$defs/site, field publisher
     """
 
-    #: the heading the fact is under
-    section: str
-    #: the exact words of the article
-    quote: str
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Provenance:
-        """The object of a schema-valid value written at `at`."""
-        return cls(
-            at=at,
-            section=data["section"],
-            quote=data["quote"],
-        )
-
-    def of(self, key: ProvenanceField, *index: int) -> At:
-        """Where one of the fields (or an item of it) is written."""
-        return self.at.child(key, *index)
-
-
-KeywordField = Literal["name", "source"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Keyword(Located):
-    """The page's tags, as listed on the page.
-
-    Schema: #/$defs/article, field page.keywords[]
-    """
-
-    #: whether it was written as a bare name (`of` and `to_data` follow it)
-    bare: bool = field(default=False, compare=False, repr=False)
-    #: the tag, as written on the page
-    name: str
-    source: Provenance | None = None
-
-    NESTED: ClassVar[tuple[str, ...]] = ("source",)
-
-    @classmethod
-    def from_data(cls, data: Any, at: At = NOWHERE) -> Keyword:
-        """The object of a schema-valid value written at `at`."""
-        if isinstance(data, str):
-            return cls(at=at, bare=True, name=data)
-        return cls(
-            at=at,
-            name=data["name"],
-            source=one(Provenance.from_data, data, "source", at),
-        )
-
-    def of(self, key: KeywordField, *index: int) -> At:
-        """Where one of the fields (or an item of it) is written."""
-        if self.bare and key == "name":
-            return self.at
-        return self.at.child(key, *index)
-
-    def plain(self) -> Any:
-        return self.name if self.bare else self.to_data()
-
-
-ImageField = Literal["caption", "url", "width", "height"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Image(Located):
-    """.
-
-    Schema: #/$defs/image
-    """
-
-    #: what the image shows
-    caption: str
-    #: the image file, if given
-    url: str | None = None
-    #: in pixels
-    width: int | None = None
-    #: in pixels
-    height: int | None = None
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Image:
-        """The object of a schema-valid value written at `at`."""
-        return cls(
-            at=at,
-            caption=data["caption"],
-            url=data.get("url"),
-            width=data.get("width"),
-            height=data.get("height"),
-        )
-
-    def of(self, key: ImageField, *index: int) -> At:
-        """Where one of the fields (or an item of it) is written."""
-        return self.at.child(key, *index)
-
-
-BreadcrumbItemField = Literal["name", "url", "source"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BreadcrumbItem(Located):
-    """The trail shown above the title; the article itself is added last.
-
-    Schema: #/$defs/article, field page.breadcrumb[]
-    """
-
-    #: the link text
-    name: str
-    #: where it links to
-    url: str | None = None
-    source: Provenance | None = None
-
-    NESTED: ClassVar[tuple[str, ...]] = ("source",)
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> BreadcrumbItem:
-        """The object of a schema-valid value written at `at`."""
-        return cls(
-            at=at,
-            name=data["name"],
-            url=data.get("url"),
-            source=one(Provenance.from_data, data, "source", at),
-        )
-
-    def of(self, key: BreadcrumbItemField, *index: int) -> At:
-        """Where one of the fields (or an item of it) is written."""
-        return self.at.child(key, *index)
-
-
-RelatedArticleField = Literal["headline", "description", "url"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RelatedArticle(Located):
-    """Teasers of other articles shown on the page.
-
-    Schema: #/$defs/article, field page.related_articles[]
-    """
-
-    #: the other article's title
-    headline: str
-    #: its teaser text
-    description: str | None = None
-    #: its address
-    url: str | None = None
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> RelatedArticle:
-        """The object of a schema-valid value written at `at`."""
-        return cls(
-            at=at,
-            headline=data["headline"],
-            description=data.get("description"),
-            url=data.get("url"),
-        )
-
-    def of(self, key: RelatedArticleField, *index: int) -> At:
-        """Where one of the fields (or an item of it) is written."""
-        return self.at.child(key, *index)
-
-
-PersonField = Literal["id", "name", "url"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Person(Located):
-    """.
-
-    Schema: #/$defs/person
-    """
-
-    #: only when the name alone would not identify the person
+    #: only when the name alone would not identify it
     id: str | None = None
-    #: the person's name, as on the page
+    #: its name
     name: str
-    #: their profile page
+    #: its home page
     url: str | None = None
+    #: its logo
+    logo: Logo | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("logo",)
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Person:
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Publisher:
         """The object of a schema-valid value written at `at`."""
         return cls(
             at=at,
             id=data.get("id"),
             name=data["name"],
             url=data.get("url"),
+            logo=one(Logo.from_data, data, "logo", at),
         )
 
-    def of(self, key: PersonField, *index: int) -> At:
+    def of(self, key: PublisherField, *index: int) -> At:
         """Where one of the fields (or an item of it) is written."""
         return self.at.child(key, *index)
+
+
+LogoField = Literal["url", "width", "height"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Logo(Located):
+    """Its logo.
+
+    Schema: #/$defs/site, field publisher.logo
+    """
+
+    #: the image file
+    url: str
+    #: in pixels
+    width: int | None = None
+    #: in pixels
+    height: int | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Logo:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            url=data["url"],
+            width=data.get("width"),
+            height=data.get("height"),
+        )
+
+    def of(self, key: LogoField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
+ArticleField = Literal["slug", "draft", "url", "page", "treatment", "faq"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article(Located):
+    """Data/articles/<slug>.yaml: the facts of one article.
+
+    Schema: #/$defs/article
+    """
+
+    #: the article's identifier: its file name and the end of its page URL
+    slug: str
+    #: true while a person has not yet reviewed the facts; kg build refuses drafts.
+    draft: bool | None = None
+    #: Canonical page URL; derived from the site base IRI and the slug when absent.
+    url: str | None = None
+    #: the web page: what readers and search engines see around the facts
+    page: Page
+    #: the treatment the article is about
+    treatment: Treatment
+    #: questions as shown on the page, answers summarised
+    faq: tuple[FaqItem, ...] = ()
+
+    NESTED: ClassVar[tuple[str, ...]] = ("page", "treatment", "faq")
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Article:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            slug=data["slug"],
+            draft=data.get("draft"),
+            url=data.get("url"),
+            page=Page.from_data(data["page"], at.child("page")),
+            treatment=Treatment.from_data(data["treatment"], at.child("treatment")),
+            faq=many(FaqItem.from_data, data, "faq", at),
+        )
+
+    def of(self, key: ArticleField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+    @classmethod
+    def from_source(cls, source: Source) -> Article:
+        """The article of a schema-valid facts file."""
+        return cls.from_data(source.data, At(source, ()))
+
+    @property
+    def source(self) -> Source:
+        """The facts file it was read from."""
+        return self.at.source
 
 
 PageField = Literal[
@@ -415,32 +472,212 @@ class Page(Located):
         return self.at.child(key, *index)
 
 
-CodeField = Literal["system", "code"]
+KeywordField = Literal["name", "source"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Code(Located):
-    """An entity's code in a medical terminology. Each system's format is checked here; SNOMED CT check digits are
-    verified by the loader (kg/codes.py).
+class Keyword(Located):
+    """The page's tags, as listed on the page.
 
-    Schema: #/$defs/code
+    Schema: #/$defs/article, field page.keywords[]
     """
 
-    #: the terminology
-    system: CodeSystem
-    #: the code, exactly as the terminology writes it
-    code: str
+    #: whether it was written as a bare name (`of` and `to_data` follow it)
+    bare: bool = field(default=False, compare=False, repr=False)
+    #: the tag, as written on the page
+    name: str
+    source: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("source",)
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Code:
+    def from_data(cls, data: Any, at: At = NOWHERE) -> Keyword:
+        """The object of a schema-valid value written at `at`."""
+        if isinstance(data, str):
+            return cls(at=at, bare=True, name=data)
+        return cls(
+            at=at,
+            name=data["name"],
+            source=one(Provenance.from_data, data, "source", at),
+        )
+
+    def of(self, key: KeywordField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        if self.bare and key == "name":
+            return self.at
+        return self.at.child(key, *index)
+
+    def plain(self) -> Any:
+        return self.name if self.bare else self.to_data()
+
+
+BreadcrumbItemField = Literal["name", "url", "source"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BreadcrumbItem(Located):
+    """The trail shown above the title; the article itself is added last.
+
+    Schema: #/$defs/article, field page.breadcrumb[]
+    """
+
+    #: the link text
+    name: str
+    #: where it links to
+    url: str | None = None
+    source: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("source",)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> BreadcrumbItem:
         """The object of a schema-valid value written at `at`."""
         return cls(
             at=at,
-            system=data["system"],
-            code=data["code"],
+            name=data["name"],
+            url=data.get("url"),
+            source=one(Provenance.from_data, data, "source", at),
         )
 
-    def of(self, key: CodeField, *index: int) -> At:
+    def of(self, key: BreadcrumbItemField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
+RelatedArticleField = Literal["headline", "description", "url"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RelatedArticle(Located):
+    """Teasers of other articles shown on the page.
+
+    Schema: #/$defs/article, field page.related_articles[]
+    """
+
+    #: the other article's title
+    headline: str
+    #: its teaser text
+    description: str | None = None
+    #: its address
+    url: str | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> RelatedArticle:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            headline=data["headline"],
+            description=data.get("description"),
+            url=data.get("url"),
+        )
+
+    def of(self, key: RelatedArticleField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
+TreatmentField = Literal[
+    "id", "name", "alternate_names", "description", "category", "invasiveness", "procedure_type", "delivery",
+    "target_tissue", "personalised", "personalisation", "claimed_mechanisms", "claimed_outcomes", "indications",
+    "ingredients", "adverse_effects", "risk_mitigation", "contraindications", "procedure", "recovery", "aftercare",
+    "candidates", "comparisons", "source", "codes"
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Treatment(Located):
+    """The treatment the article is about.
+
+    Schema: #/$defs/article, field treatment
+    """
+
+    #: only when the name alone would not identify the treatment
+    id: str | None = None
+    #: the treatment's name
+    name: str
+    #: other names the article uses
+    alternate_names: tuple[str, ...] = ()
+    #: what the treatment is and how it works
+    description: str | None = None
+    #: as the article presents it
+    category: Category | None = None
+    #: how invasive the procedure is
+    invasiveness: Invasiveness | None = None
+    #: percutaneous: through the skin
+    procedure_type: ProcedureType | None = None
+    #: how it is given
+    delivery: str | None = None
+    #: the tissue it acts on
+    target_tissue: str | None = None
+    #: whether it is tailored to each patient
+    personalised: bool | None = None
+    #: how it is tailored to each patient
+    personalisation: str | None = None
+    #: how the article says it works
+    claimed_mechanisms: tuple[str, ...] = ()
+    #: what the article says it achieves
+    claimed_outcomes: tuple[str, ...] = ()
+    #: what it is used for (at least one)
+    indications: tuple[Indication, ...] = ()
+    #: substances used, if the article names them
+    ingredients: tuple[Ingredient, ...] = ()
+    #: side effects and risks (at least one), each with how common and how serious
+    adverse_effects: tuple[AdverseEffect, ...] = ()
+    #: what the article says lowers the risks
+    risk_mitigation: str | None = None
+    #: who should not have it (at least one)
+    contraindications: tuple[Contraindication, ...] = ()
+    #: how the treatment is given
+    procedure: Procedure | None = None
+    #: what happens after the treatment
+    recovery: Recovery | None = None
+    #: what to do (or avoid) afterwards
+    aftercare: tuple[AftercareItem, ...] = ()
+    #: who the treatment suits
+    candidates: Candidates | None = None
+    #: other treatments the article compares it with
+    comparisons: tuple[Comparison, ...] = ()
+    source: Provenance | None = None
+    codes: tuple[Code, ...] = ()
+
+    NESTED: ClassVar[tuple[str, ...]] = (
+        "indications", "ingredients", "adverse_effects", "contraindications", "procedure", "recovery", "aftercare",
+        "candidates", "comparisons", "source", "codes"
+)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Treatment:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            id=data.get("id"),
+            name=data["name"],
+            alternate_names=scalars(data, "alternate_names"),
+            description=data.get("description"),
+            category=data.get("category"),
+            invasiveness=data.get("invasiveness"),
+            procedure_type=data.get("procedure_type"),
+            delivery=data.get("delivery"),
+            target_tissue=data.get("target_tissue"),
+            personalised=data.get("personalised"),
+            personalisation=data.get("personalisation"),
+            claimed_mechanisms=scalars(data, "claimed_mechanisms"),
+            claimed_outcomes=scalars(data, "claimed_outcomes"),
+            indications=many(Indication.from_data, data, "indications", at),
+            ingredients=many(Ingredient.from_data, data, "ingredients", at),
+            adverse_effects=many(AdverseEffect.from_data, data, "adverse_effects", at),
+            risk_mitigation=data.get("risk_mitigation"),
+            contraindications=many(Contraindication.from_data, data, "contraindications", at),
+            procedure=one(Procedure.from_data, data, "procedure", at),
+            recovery=one(Recovery.from_data, data, "recovery", at),
+            aftercare=many(AftercareItem.from_data, data, "aftercare", at),
+            candidates=one(Candidates.from_data, data, "candidates", at),
+            comparisons=many(Comparison.from_data, data, "comparisons", at),
+            source=one(Provenance.from_data, data, "source", at),
+            codes=many(Code.from_data, data, "codes", at),
+        )
+
+    def of(self, key: TreatmentField, *index: int) -> At:
         """Where one of the fields (or an item of it) is written."""
         return self.at.child(key, *index)
 
@@ -605,84 +842,6 @@ class Contraindication(Located):
         )
 
     def of(self, key: ContraindicationField, *index: int) -> At:
-        """Where one of the fields (or an item of it) is written."""
-        return self.at.child(key, *index)
-
-
-SourcedTextField = Literal["text", "source"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SourcedText(Located):
-    """A text, or a text with the source it was drafted from.
-
-    Schema: #/$defs/sourced_text
-    """
-
-    #: whether it was written as a bare text (`of` and `to_data` follow it)
-    bare: bool = field(default=False, compare=False, repr=False)
-    #: the text
-    text: str
-    source: Provenance | None = None
-
-    NESTED: ClassVar[tuple[str, ...]] = ("source",)
-
-    @classmethod
-    def from_data(cls, data: Any, at: At = NOWHERE) -> SourcedText:
-        """The object of a schema-valid value written at `at`."""
-        if isinstance(data, str):
-            return cls(at=at, bare=True, text=data)
-        return cls(
-            at=at,
-            text=data["text"],
-            source=one(Provenance.from_data, data, "source", at),
-        )
-
-    def of(self, key: SourcedTextField, *index: int) -> At:
-        """Where one of the fields (or an item of it) is written."""
-        if self.bare and key == "text":
-            return self.at
-        return self.at.child(key, *index)
-
-    def plain(self) -> Any:
-        return self.text if self.bare else self.to_data()
-
-
-DurationField = Literal["min", "max", "unit", "note", "source"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Duration(Located):
-    """A duration or range of durations: {min, max, unit}.
-
-    Schema: #/$defs/duration
-    """
-
-    #: the shortest stated duration (a single value: the same as max)
-    min: int
-    #: the longest stated duration
-    max: int
-    #: the unit of min and max
-    unit: Unit
-    #: the article's own words, where a number loses them
-    note: str | None = None
-    source: Provenance | None = None
-
-    NESTED: ClassVar[tuple[str, ...]] = ("source",)
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Duration:
-        """The object of a schema-valid value written at `at`."""
-        return cls(
-            at=at,
-            min=data["min"],
-            max=data["max"],
-            unit=data["unit"],
-            note=data.get("note"),
-            source=one(Provenance.from_data, data, "source", at),
-        )
-
-    def of(self, key: DurationField, *index: int) -> At:
         """Where one of the fields (or an item of it) is written."""
         return self.at.child(key, *index)
 
@@ -862,112 +1021,6 @@ class Comparison(Located):
         return self.at.child(key, *index)
 
 
-TreatmentField = Literal[
-    "id", "name", "alternate_names", "description", "category", "invasiveness", "procedure_type", "delivery",
-    "target_tissue", "personalised", "personalisation", "claimed_mechanisms", "claimed_outcomes", "indications",
-    "ingredients", "adverse_effects", "risk_mitigation", "contraindications", "procedure", "recovery", "aftercare",
-    "candidates", "comparisons", "source", "codes"
-]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Treatment(Located):
-    """The treatment the article is about.
-
-    Schema: #/$defs/article, field treatment
-    """
-
-    #: only when the name alone would not identify the treatment
-    id: str | None = None
-    #: the treatment's name
-    name: str
-    #: other names the article uses
-    alternate_names: tuple[str, ...] = ()
-    #: what the treatment is and how it works
-    description: str | None = None
-    #: as the article presents it
-    category: Category | None = None
-    #: how invasive the procedure is
-    invasiveness: Invasiveness | None = None
-    #: percutaneous: through the skin
-    procedure_type: ProcedureType | None = None
-    #: how it is given
-    delivery: str | None = None
-    #: the tissue it acts on
-    target_tissue: str | None = None
-    #: whether it is tailored to each patient
-    personalised: bool | None = None
-    #: how it is tailored to each patient
-    personalisation: str | None = None
-    #: how the article says it works
-    claimed_mechanisms: tuple[str, ...] = ()
-    #: what the article says it achieves
-    claimed_outcomes: tuple[str, ...] = ()
-    #: what it is used for (at least one)
-    indications: tuple[Indication, ...] = ()
-    #: substances used, if the article names them
-    ingredients: tuple[Ingredient, ...] = ()
-    #: side effects and risks (at least one), each with how common and how serious
-    adverse_effects: tuple[AdverseEffect, ...] = ()
-    #: what the article says lowers the risks
-    risk_mitigation: str | None = None
-    #: who should not have it (at least one)
-    contraindications: tuple[Contraindication, ...] = ()
-    #: how the treatment is given
-    procedure: Procedure | None = None
-    #: what happens after the treatment
-    recovery: Recovery | None = None
-    #: what to do (or avoid) afterwards
-    aftercare: tuple[AftercareItem, ...] = ()
-    #: who the treatment suits
-    candidates: Candidates | None = None
-    #: other treatments the article compares it with
-    comparisons: tuple[Comparison, ...] = ()
-    source: Provenance | None = None
-    codes: tuple[Code, ...] = ()
-
-    NESTED: ClassVar[tuple[str, ...]] = (
-        "indications", "ingredients", "adverse_effects", "contraindications", "procedure", "recovery", "aftercare",
-        "candidates", "comparisons", "source", "codes"
-)
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Treatment:
-        """The object of a schema-valid value written at `at`."""
-        return cls(
-            at=at,
-            id=data.get("id"),
-            name=data["name"],
-            alternate_names=scalars(data, "alternate_names"),
-            description=data.get("description"),
-            category=data.get("category"),
-            invasiveness=data.get("invasiveness"),
-            procedure_type=data.get("procedure_type"),
-            delivery=data.get("delivery"),
-            target_tissue=data.get("target_tissue"),
-            personalised=data.get("personalised"),
-            personalisation=data.get("personalisation"),
-            claimed_mechanisms=scalars(data, "claimed_mechanisms"),
-            claimed_outcomes=scalars(data, "claimed_outcomes"),
-            indications=many(Indication.from_data, data, "indications", at),
-            ingredients=many(Ingredient.from_data, data, "ingredients", at),
-            adverse_effects=many(AdverseEffect.from_data, data, "adverse_effects", at),
-            risk_mitigation=data.get("risk_mitigation"),
-            contraindications=many(Contraindication.from_data, data, "contraindications", at),
-            procedure=one(Procedure.from_data, data, "procedure", at),
-            recovery=one(Recovery.from_data, data, "recovery", at),
-            aftercare=many(AftercareItem.from_data, data, "aftercare", at),
-            candidates=one(Candidates.from_data, data, "candidates", at),
-            comparisons=many(Comparison.from_data, data, "comparisons", at),
-            source=one(Provenance.from_data, data, "source", at),
-            codes=many(Code.from_data, data, "codes", at),
-        )
-
-    def of(self, key: TreatmentField, *index: int) -> At:
-        """Where one of the fields (or an item of it) is written."""
-        return self.at.child(key, *index)
-
-
 FaqItemField = Literal["question", "answer", "source"]
 
 
@@ -999,56 +1052,3 @@ class FaqItem(Located):
     def of(self, key: FaqItemField, *index: int) -> At:
         """Where one of the fields (or an item of it) is written."""
         return self.at.child(key, *index)
-
-
-ArticleField = Literal["slug", "draft", "url", "page", "treatment", "faq"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Article(Located):
-    """Data/articles/<slug>.yaml: the facts of one article.
-
-    Schema: #/$defs/article
-    """
-
-    #: the article's identifier: its file name and the end of its page URL
-    slug: str
-    #: true while a person has not yet reviewed the facts; kg build refuses drafts.
-    draft: bool | None = None
-    #: Canonical page URL; derived from the site base IRI and the slug when absent.
-    url: str | None = None
-    #: the web page: what readers and search engines see around the facts
-    page: Page
-    #: the treatment the article is about
-    treatment: Treatment
-    #: questions as shown on the page, answers summarised
-    faq: tuple[FaqItem, ...] = ()
-
-    NESTED: ClassVar[tuple[str, ...]] = ("page", "treatment", "faq")
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Article:
-        """The object of a schema-valid value written at `at`."""
-        return cls(
-            at=at,
-            slug=data["slug"],
-            draft=data.get("draft"),
-            url=data.get("url"),
-            page=Page.from_data(data["page"], at.child("page")),
-            treatment=Treatment.from_data(data["treatment"], at.child("treatment")),
-            faq=many(FaqItem.from_data, data, "faq", at),
-        )
-
-    def of(self, key: ArticleField, *index: int) -> At:
-        """Where one of the fields (or an item of it) is written."""
-        return self.at.child(key, *index)
-
-    @classmethod
-    def from_source(cls, source: Source) -> Article:
-        """The article of a schema-valid facts file."""
-        return cls.from_data(source.data, At(source, ()))
-
-    @property
-    def source(self) -> Source:
-        """The facts file it was read from."""
-        return self.at.source
