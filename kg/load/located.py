@@ -65,8 +65,8 @@ class At(NamedTuple):
         return self.source.finding(self.path, message, rule=rule, severity=severity, family=family)
 
 
-NOWHERE = At(Source("<memory>", None, {}, ""), ())
-RESERVED = frozenset({"at", "bare", "of", "from_data", "to_data", "walk", "source_file"})  # not usable as field names
+NOWHERE = At(Source("<memory>", None, {}, ""), ())  # where objects built in code (not read from a file) sit
+_META = ("at", "bare")  # fields about how a value was written, not part of it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,7 +93,7 @@ class Located:
         """The plain value (as YAML or JSON would hold it), fields in schema order, absent ones left out."""
         out: dict[str, Any] = {}
         for f in fields(self):
-            if f.name in RESERVED:
+            if f.name in _META:
                 continue
             value = getattr(self, f.name)
             if value is not None and value != ():
@@ -106,6 +106,7 @@ class Located:
 
 
 def plain(value: Any) -> Any:
+    """A model value as YAML or JSON would hold it (tuples become lists)."""
     if isinstance(value, Located):
         return value.plain()
     if isinstance(value, tuple):
