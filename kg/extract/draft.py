@@ -1,4 +1,7 @@
-"""Assemble the draft facts file: read the article, run every rule, write YAML with a review header."""
+"""Assemble the draft facts file: read the article, run every rule, write YAML with a review header.
+
+The draft is built from the facts model's classes (kg/load/model.py): its fields are the schema's, in schema order.
+"""
 
 from __future__ import annotations
 
