@@ -95,11 +95,15 @@ def _describe(value: Any) -> str:
 def _explain(error: ValidationError) -> tuple[Path_, str]:
     """A plain sentence for one JSON Schema error, and the path it belongs to."""
     path: Path_ = tuple(error.absolute_path)
-    kind, expected, value = error.validator, error.validator_value, error.instance
+    # the stubs type these as "unset" too; a reported error always has them
+    kind: Any = error.validator
+    expected: Any = error.validator_value
+    value: Any = error.instance
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
     if kind == "anyOf" and error.context:  # e.g. a step that is neither text nor {text, source}
         return _explain(best_match(error.context))
     if kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
+        allowed = sorted(schema.get("properties", {}))
         extra = sorted(k for k in value if k not in allowed)[0]
         hint = difflib.get_close_matches(extra, allowed, n=1)
         advice = f"did you mean '{hint[0]}'?" if hint else f"allowed fields: {', '.join(allowed)}"
@@ -120,7 +124,7 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
     if kind == "pattern":
         if expected in _PATTERN_HINTS:
             return path, _PATTERN_HINTS[expected]
-        described = error.schema.get("description", "the expected format")
+        described = schema.get("description", "the expected format")
         shown = value if len(value) <= 80 else value[:77] + "..."
         entity = codes.wikidata_entity(value) if "codes" in path else None
         advice = f"; write {entity}" if entity else ""

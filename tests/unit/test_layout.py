@@ -12,11 +12,9 @@ from scripts.size_report import MAX_FUNCTION_LINES, MAX_MODULE_LINES, Oversize, 
 
 # (path, function or "" for the module) → the most lines it may have.
 ALLOWED: dict[tuple[str, str], int] = {
-    # Generated files would go here (none yet: data the project generates is YAML, JSON and Turtle).
-    #
-    # Not yet split, each owned by another branch of the [arch] reorganisation, which splits it there;
-    # the ceiling is today's size, so they cannot grow meanwhile.
-    ("kg/graph/mapping.py", "_Builder.treatment"): 90,
+    # Generated from shapes/facts.schema.json by scripts/gen_model.py (one frozen dataclass per schema
+    # object, never edited by hand); it grows with the facts format, so its ceiling is generous.
+    ("kg/load/model.py", ""): 2000,
 }
 
 
