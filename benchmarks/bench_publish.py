@@ -25,7 +25,8 @@ from oxserver import OxigraphServer  # noqa: E402
 
 from kg.core.options import RunOptions  # noqa: E402
 from kg.flow.dataset import dataset  # noqa: E402
-from kg.stores.gsp import GraphStore, Target, publish, publish_bulk  # noqa: E402
+from kg.stores.gsp import GraphStore, Target, publish_bulk  # noqa: E402
+from kg.stores.sync import publish  # noqa: E402
 
 
 def main() -> None:

@@ -43,6 +43,11 @@ def _graph_line(iri: str, triples: int) -> str:
     return f"  {triples:>7} triples  <{iri}>"
 
 
+def _progress(iri: str, triples: int | None) -> None:
+    """One line per graph stored (its triples) or dropped (None), as load and publish go."""
+    err(f"  dropped <{iri}> (no longer in the build)" if triples is None else _graph_line(iri, triples))
+
+
 @click.command(epilog=EXIT_CODES_HELP)
 @command()
 @data_option
@@ -57,10 +62,8 @@ def load(data: Path, store_dir: Path, timestamp: bool, options: RunOptions) -> V
     if not ds.graphs:
         return Verdict(ds.result, options.fail_on)
     loaded = embedded.load(embedded.open_store(store_dir), ds.graphs, owned_prefix=ds.owned_prefix,
-                           progress=lambda g: err(_graph_line(g.iri, len(g))))
-    for iri in loaded.dropped:
-        err(f"  dropped <{iri}> (no longer in the build)")
-    err(f"{len(loaded.loaded)} graphs, {sum(loaded.loaded.values())} triples loaded into {store_dir}/ "
+                           progress=_progress)
+    err(f"{len(loaded.published)} graphs, {sum(loaded.published.values())} triples loaded into {store_dir}/ "
         f"in {time.perf_counter() - started:.2f} s")
     return None
 
@@ -125,8 +128,7 @@ def publish(endpoint: str, server: str, dataset_name: str | None, gsp_path: str 
     ds = _checked(data, options, timestamp)
     if not ds.graphs:
         return Verdict(ds.result, options.fail_on)
-    done = publishing.publish(client, mode, ds, progress=lambda iri, n: err(
-        f"  dropped <{iri}> (no longer in the build)" if n is None else _graph_line(iri, n)))
+    done = publishing.publish(client, mode, ds, progress=_progress)
     if mode is publishing.Mode.DRY_RUN:
         click.echo("\n".join(publishing.dry_run_table(done.changes)))
         return None

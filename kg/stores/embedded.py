@@ -2,31 +2,24 @@
 
 Each named graph is replaced by one SPARQL UPDATE (`DROP SILENT GRAPH …; INSERT DATA …`), which
 Oxigraph applies as one transaction: a query sees either the old article or the new one, never half.
-Graphs this site published earlier under `<base>graph/` that the build no longer has are dropped.
+Graphs this site loaded earlier under `<base>graph/` that the build no longer has are dropped, by the
+same rules as a Graph Store publish (kg.stores.sync).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.core.errors import InputError, OutputError
 from kg.export.dataset import NamedGraph
+from kg.stores.sync import PublishSummary, publish
 
 DEFAULT_STORE = Path(".kg/store")
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-
-
-@dataclass
-class LoadSummary:
-    """What a load changed: graph IRI → triples now held, and the stale graphs it dropped."""
-
-    loaded: dict[str, int] = field(default_factory=dict)
-    dropped: list[str] = field(default_factory=list)
 
 
 def open_store(path: Path, *, read_only: bool = False) -> ox.Store:
@@ -45,27 +38,36 @@ def replace_graph_update(graph: NamedGraph) -> str:
     return f"DROP SILENT GRAPH <{graph.iri}> ;\nINSERT DATA {{ GRAPH <{graph.iri}> {{\n{body}}} }}"
 
 
+class EmbeddedStore:
+    """The on-disk pyoxigraph store as a kg.stores.sync.Store: each graph replaced in one transaction."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def held(self, iri: str) -> set[ox.Triple]:
+        return {q.triple for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))}
+
+    def replace(self, graph: NamedGraph) -> None:
+        try:
+            self.store.update(replace_graph_update(graph))
+        except SyntaxError as e:
+            raise OutputError(f"<{graph.iri}> could not be stored; the store keeps its previous copy: {e}") from None
+        except OSError as e:
+            raise OutputError(f"writing <{graph.iri}> to the store failed: {e}") from None
+
+    def drop(self, iri: str) -> None:
+        try:
+            self.store.remove_graph(ox.NamedNode(iri))
+        except OSError as e:
+            raise OutputError(f"dropping <{iri}> from the store failed: {e}") from None
+
+
 def load(store: ox.Store, graphs: Iterable[NamedGraph], *, owned_prefix: str | None = None,
-         progress: Callable[[NamedGraph], None] | None = None) -> LoadSummary:
-    """Replace every graph of the build, one transaction each; drop stale graphs under `owned_prefix`."""
-    summary = LoadSummary()
-    graphs = list(graphs)
+         progress: Callable[[str, int | None], None] | None = None) -> PublishSummary:
+    """Replace every graph of the build and drop stale graphs under `owned_prefix`, by the same rules
+    as a Graph Store publish (kg.stores.sync.publish), then flush the store to disk."""
+    summary = publish(EmbeddedStore(store), graphs, owned_prefix=owned_prefix, progress=progress)
     try:
-        for g in graphs:
-            try:
-                store.update(replace_graph_update(g))
-            except SyntaxError as e:
-                raise OutputError(f"<{g.iri}> could not be stored; the store keeps its previous copy: {e}") from None
-            summary.loaded[g.iri] = len(g)
-            if progress is not None:
-                progress(g)
-        if owned_prefix is not None:
-            wanted = {g.iri for g in graphs}
-            for name in sorted(store.named_graphs(), key=str):
-                if isinstance(name, ox.NamedNode) and name.value.startswith(owned_prefix) \
-                        and name.value not in wanted:
-                    store.remove_graph(name)
-                    summary.dropped.append(name.value)
         store.flush()
     except OSError as e:
         raise OutputError(f"writing to the store failed: {e}") from None

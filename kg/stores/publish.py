@@ -17,8 +17,9 @@ from kg.core.errors import InputError
 from kg.export.dataset import CORPUS_FILE, VOID_FILE
 from kg.flow.bundled import shape_graphs
 from kg.flow.dataset import Dataset, void_from
-from kg.stores import gsp
-from kg.stores.gsp import GraphChange, GraphStore, PublishSummary
+from kg.stores import gsp, sync
+from kg.stores.gsp import GraphStore
+from kg.stores.sync import GraphChange, PublishSummary
 
 
 class Mode(StrEnum):
@@ -57,12 +58,12 @@ def publish(client: GraphStore, mode: Mode, data: Dataset, *,
     """Publish a checked dataset (graphs, bulk) or say what that would change (dry run)."""
     target = client.target
     if mode is Mode.DRY_RUN:
-        changes = gsp.diff(client, data.graphs, owned_prefix=data.owned_prefix)
+        changes = sync.diff(client, data.graphs, owned_prefix=data.owned_prefix)
         return Published(mode, target.gsp_url, changes=changes)
     if mode is Mode.BULK:
         return Published(mode, target.bulk_url, gsp.publish_bulk(client, data.graphs))
     if mode is Mode.GRAPHS:
-        summary = gsp.publish(client, data.graphs, owned_prefix=data.owned_prefix, progress=progress)
+        summary = sync.publish(client, data.graphs, owned_prefix=data.owned_prefix, progress=progress)
         return Published(mode, target.gsp_url, summary)
     raise ValueError(f"{mode} publishes a build folder: use publish_folder")
 
