@@ -23,13 +23,14 @@ from rdflib.term import Node
 from kg.audit.blocks import Block, html_blocks, parse
 from kg.audit.fetch import Limits, Page, fetch
 from kg.check.conformance import normalise
-from kg.check.families import Locator, published
+from kg.check.families import published
 from kg.core.errors import InputError
 from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
 from kg.core.result import Result
 from kg.export import jsonld
 from kg.graph.iris import SCHEMA
+from kg.graph.locate import Locator
 from kg.graph.terms import to_graph
 
 FAMILY = "audit"

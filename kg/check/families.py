@@ -7,7 +7,7 @@ file and line that produced its focus node, with nested reasons flattened into t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from functools import cache
 
 from pyshacl import validate as shacl_validate
@@ -24,17 +24,13 @@ from kg.core.errors import UnsupportedShapesError
 from kg.core.findings import Finding, Severity
 from kg.core.options import Engine, RunOptions
 from kg.core.profiles import Profile
-from kg.graph import ontology
 from kg.graph.iris import MEDKG
+from kg.graph.locate import Locator, locator
 from kg.graph.mapping import ArticleGraph
 from kg.graph.terms import Triple, to_graph
-from kg.load.yamlloc import dotted
 
 SHAPE_FILES = {"medkg": "medkg.ttl", "schemaorg": "schemaorg.ttl"}
 _SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
-
-Locator = Callable[[Node, Node | None], tuple[str, int, int, str]]
-
 
 def _parse(family: str) -> Graph:
     name = SHAPE_FILES[family] if family in SHAPE_FILES else Profile(family).shapes_file
@@ -195,34 +191,6 @@ def findings(data: Iterable[Triple], found: list[Result], shapes_graph: Graph, f
     return sorted(out)
 
 
-def locator(ag: ArticleGraph) -> Locator:
-    """Finds the facts position behind a node of the medkg graph or of its schema.org view."""
-    reverse: dict[Node, list[Node]] = {}
-    for medkg_p, schema_ps in ontology.alignment().properties.items():
-        for sp in schema_ps:
-            reverse.setdefault(sp, []).append(medkg_p)
-    by_length = sorted(ag.origins, key=lambda n: len(str(n)), reverse=True)
-
-    def locate(focus: Node, path: Node | None) -> tuple[str, int, int, str]:
-        for p in [path, *reverse.get(path, [])] if path is not None else []:
-            if (focus, p) in ag.field_origins:
-                source, fpath = ag.field_origins[(focus, p)]
-                break
-        else:
-            if focus in ag.origins:
-                source, fpath = ag.origins[focus]
-            else:  # a node only the projection made: where its parts were written (#faq → faq), else its owner
-                child = next((n for n in sorted(ag.origins, key=str) if str(n).startswith(f"{focus}-")), None)
-                if child is not None:
-                    source, fpath = ag.origins[child]
-                    fpath = fpath[:-1] if fpath and isinstance(fpath[-1], int) else fpath
-                else:
-                    owner = next((n for n in by_length if str(focus).startswith(str(n))), ag.page)
-                    source, fpath = ag.origins[owner]
-        pos = source.position(fpath)
-        return source.file, pos.line, pos.column, dotted(fpath)
-
-    return locate
 
 
 def published(schema_view: Iterable[Triple], locate: Locator, options: RunOptions) -> list[Finding]:

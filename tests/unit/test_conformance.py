@@ -14,11 +14,12 @@ from conftest import DATA, REPO
 from rdflib import Graph, URIRef
 
 from kg.check import conformance
-from kg.check.families import locator, published
+from kg.check.families import published
 from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
 from kg.export import jsonld
 from kg.flow.article import Compiled, compile_article
+from kg.graph.locate import locator
 from kg.load.facts import load_corpus
 
 VOCAB_TTL = DATA / "schemaorg" / "schemaorg-current-https.ttl"

@@ -62,3 +62,14 @@ if True:
 """, encoding="utf-8")
     found = {(o.name, o.lines) for o in oversized(source, tmp_path)}
     assert found == {("Engine.long_method", 62), ("outer", 62), ("outer.inner", 61), ("guarded", 61)}
+
+
+def test_no_import_cycles() -> None:
+    """The layers contract keeps packages apart; inside a package, modules must not import each other in a circle
+    either (TYPE_CHECKING imports included: a cycle there is a type in the wrong module)."""
+    import grimp
+
+    graph = grimp.build_graph("kg")
+    cycles = sorted({tuple(sorted((m, n))) for m in graph.modules for n in graph.find_modules_directly_imported_by(m)
+                     if graph.chain_exists(importer=n, imported=m)})
+    assert cycles == []

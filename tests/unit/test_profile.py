@@ -11,13 +11,13 @@ from click.testing import Result
 from rdflib import Literal, URIRef
 
 from kg.check import conformance
-from kg.check.families import locator
 from kg.core import profiles
 from kg.core.findings import Severity
 from kg.core.options import RunOptions
 from kg.flow.article import compile_article
 from kg.flow.build import validate
 from kg.graph.iris import SCHEMA
+from kg.graph.locate import locator
 from kg.load.facts import load_corpus
 
 
