@@ -23,9 +23,10 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from oxserver import OxigraphServer  # noqa: E402
 
-from kg.flow.pipeline import check, named_graphs  # noqa: E402
-from kg.load.facts import load_corpus  # noqa: E402
-from kg.stores.gsp import GraphStore, Target, publish, publish_bulk  # noqa: E402
+from kg.core.options import RunOptions  # noqa: E402
+from kg.flow.dataset import dataset  # noqa: E402
+from kg.stores.gsp import GraphStore, Target, publish_bulk  # noqa: E402
+from kg.stores.sync import publish  # noqa: E402
 
 
 def main() -> None:
@@ -35,8 +36,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    corpus = load_corpus(args.data)
-    graphs = named_graphs(check(corpus).compiled, corpus.site)
+    graphs = dataset(args.data, RunOptions()).graphs
     build_s = time.perf_counter() - started
 
     samples: dict[str, list[float]] = {"publish (empty store)": [], "re-publish (same graphs)": [],

@@ -10,10 +10,36 @@ from __future__ import annotations
 
 import argparse
 import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from kg.load.model import (
+    CATEGORY_VALUES,
+    FREQUENCY_VALUES,
+    INVASIVENESS_VALUES,
+    SERIOUSNESS_VALUES,
+    AdverseEffect,
+    AftercareItem,
+    Article,
+    BreadcrumbItem,
+    Comparison,
+    Contraindication,
+    Duration,
+    FaqItem,
+    Image,
+    Indication,
+    Ingredient,
+    Keyword,
+    Page,
+    Procedure,
+    Recovery,
+    RelatedArticle,
+    SourcedText,
+    Treatment,
+)
 
 CONDITIONS = [f"Condition {i}" for i in range(400)]
 INGREDIENTS = [f"Ingredient {i}" for i in range(150)]
@@ -23,6 +49,8 @@ WORDS = [
     "injection", "care", "week", "day", "solution", "layer", "tissue", "comfort", "swelling", "cream",
     "needle", "review", "health", "advice", "risk", "benefit",
 ]
+FREQUENCIES = tuple(f for f in FREQUENCY_VALUES if f != "unknown")  # the synthetic articles always state one
+SERIOUSNESS = tuple(s for s in SERIOUSNESS_VALUES if s != "unknown")
 
 
 def _text(rng: random.Random, low: int, high: int) -> str:
@@ -30,55 +58,65 @@ def _text(rng: random.Random, low: int, high: int) -> str:
     return " ".join(words).capitalize() + "."
 
 
+def _texts(rng: random.Random, n: int, low: int, high: int) -> tuple[SourcedText, ...]:
+    return tuple(SourcedText(text=_text(rng, low, high), bare=True) for _ in range(n))
+
+
 def _spread(rng: random.Random, centre: int) -> int:
     return max(1, round(rng.gauss(centre, centre / 3)))
 
 
+def _page(i: int, rng: random.Random) -> Page:
+    return Page(
+        headline=f"Treatment {i}: " + _text(rng, 5, 10),
+        description=_text(rng, 15, 30),
+        keywords=tuple(Keyword(name=k, bare=True)
+                       for k in sorted({rng.choice(WORDS) + " " + rng.choice(WORDS) for _ in range(_spread(rng, 12))})),
+        image=Image(caption=_text(rng, 8, 16)),
+        breadcrumb=tuple(BreadcrumbItem(name=name) for name in ("Home", "News", "Health")),
+        related_articles=tuple(RelatedArticle(headline=_text(rng, 6, 12)) for _ in range(_spread(rng, 3))),
+    )
+
+
+def _treatment(i: int, rng: random.Random, indications: list[str], adverse: list[str], contra: list[str]) -> Treatment:
+    return Treatment(
+        name=f"Treatment {i}",
+        description=_text(rng, 20, 40),
+        category=rng.choice(CATEGORY_VALUES),
+        invasiveness=rng.choice(INVASIVENESS_VALUES),
+        claimed_mechanisms=tuple(_text(rng, 4, 8) for _ in range(_spread(rng, 4))),
+        indications=tuple(Indication(condition=c, purpose=_text(rng, 2, 5),
+                                     body_areas=tuple(rng.sample(AREAS, _spread(rng, 2)))) for c in indications),
+        ingredients=tuple(Ingredient(name=n, purpose=_text(rng, 2, 4))
+                          for n in rng.sample(INGREDIENTS, _spread(rng, 6))),
+        adverse_effects=tuple(AdverseEffect(name=c, frequency=rng.choice(FREQUENCIES),
+                                            seriousness=rng.choice(SERIOUSNESS)) for c in adverse),
+        contraindications=tuple(Contraindication(condition=c) for c in contra),
+        procedure=Procedure(preparation=_texts(rng, 2, 6, 14), steps=_texts(rng, _spread(rng, 3), 6, 14),
+                            duration=Duration(min=30, max=60, unit="minute"), sessions="multiple"),
+        recovery=Recovery(summary=_text(rng, 5, 10), side_effects_resolve=Duration(min=24, max=48, unit="hour")),
+        aftercare=tuple(AftercareItem(text=_text(rng, 5, 10)) for _ in range(_spread(rng, 5))),
+        comparisons=(Comparison(treatment=f"Treatment {rng.randrange(10_000)}", points=_texts(rng, 3, 6, 12)),),
+    )
+
+
 def article(i: int, rng: random.Random, violation_rate: float = 0.03) -> dict[str, Any]:
+    """One synthetic article, as the facts file holds it (built with the facts model's classes)."""
     conditions = rng.sample(CONDITIONS, 24)
     indications, adverse, contra = conditions[:_spread(rng, 4)], conditions[8:8 + _spread(rng, 6)], \
         conditions[16:16 + _spread(rng, 6)]
-    a: dict[str, Any] = {
-        "slug": f"treatment-{i:06d}",
-        "page": {
-            "headline": f"Treatment {i}: " + _text(rng, 5, 10),
-            "description": _text(rng, 15, 30),
-            "keywords": sorted({rng.choice(WORDS) + " " + rng.choice(WORDS) for _ in range(_spread(rng, 12))}),
-            "image": {"caption": _text(rng, 8, 16)},
-            "breadcrumb": [{"name": "Home"}, {"name": "News"}, {"name": "Health"}],
-            "related_articles": [{"headline": _text(rng, 6, 12)} for _ in range(_spread(rng, 3))],
-        },
-        "treatment": {
-            "name": f"Treatment {i}",
-            "description": _text(rng, 20, 40),
-            "category": rng.choice(["cosmetic", "medical"]),
-            "invasiveness": rng.choice(["non-invasive", "minimally-invasive", "invasive"]),
-            "claimed_mechanisms": [_text(rng, 4, 8) for _ in range(_spread(rng, 4))],
-            "indications": [{"condition": c, "purpose": _text(rng, 2, 5),
-                             "body_areas": rng.sample(AREAS, _spread(rng, 2))} for c in indications],
-            "ingredients": [{"name": n, "purpose": _text(rng, 2, 4)}
-                            for n in rng.sample(INGREDIENTS, _spread(rng, 6))],
-            "adverse_effects": [{"name": c, "frequency": rng.choice(["common", "uncommon", "rare"]),
-                                 "seriousness": rng.choice(["minor", "serious"])} for c in adverse],
-            "contraindications": [{"condition": c} for c in contra],
-            "procedure": {"preparation": [_text(rng, 6, 14) for _ in range(2)],
-                          "steps": [_text(rng, 6, 14) for _ in range(_spread(rng, 3))],
-                          "duration": {"min": 30, "max": 60, "unit": "minute"}, "sessions": "multiple"},
-            "recovery": {"summary": _text(rng, 5, 10),
-                         "side_effects_resolve": {"min": 24, "max": 48, "unit": "hour"}},
-            "aftercare": [{"text": _text(rng, 5, 10)} for _ in range(_spread(rng, 5))],
-            "comparisons": [{"treatment": f"Treatment {rng.randrange(10_000)}",
-                             "points": [_text(rng, 6, 12) for _ in range(3)]}],
-        },
-        "faq": [{"question": _text(rng, 8, 16).rstrip(".") + "?", "answer": _text(rng, 20, 45)}
-                for _ in range(_spread(rng, 5))],
-    }
+    page = _page(i, rng)  # (the order of the calls is the order of the random draws)
+    a = Article(slug=f"treatment-{i:06d}", page=page, treatment=_treatment(i, rng, indications, adverse, contra),
+                faq=tuple(FaqItem(question=_text(rng, 8, 16).rstrip(".") + "?", answer=_text(rng, 20, 45))
+                          for _ in range(_spread(rng, 5))))
     if rng.random() < violation_rate:
-        if rng.random() < 0.5:
-            del a["treatment"]["adverse_effects"][0]["frequency"]
-        else:
-            a["treatment"]["contraindications"].append({"condition": indications[0]})
-    return a
+        t = a.treatment
+        if rng.random() < 0.5:  # an adverse effect without frequency
+            t = replace(t, adverse_effects=(replace(t.adverse_effects[0], frequency=None), *t.adverse_effects[1:]))
+        else:  # a condition both indicated and contraindicated
+            t = replace(t, contraindications=(*t.contraindications, Contraindication(condition=indications[0])))
+        a = replace(a, treatment=t)
+    return a.to_data()
 
 
 def write(folder: Path, n: int, seed: int = 7, violation_rate: float = 0.03) -> Path:

@@ -87,7 +87,7 @@ def naive_rate(data: Path, sample: int) -> float:
         text = path.read_text(encoding="utf-8")
         data_dict = yaml.load(text, Loader=yaml.SafeLoader)  # the pure-Python loader
         _validator("article").validate(data_dict)
-        article = Article(Source(str(path), data_dict, {}, ""))
+        article = Article.from_source(Source(str(path), data_dict, {}, ""))
         medkg = Graph()
         for triple in build_graph(site, article).graph:
             medkg.add(triple)

@@ -23,11 +23,14 @@ from rdflib.term import Node
 from kg.audit.blocks import Block, html_blocks, parse
 from kg.audit.fetch import Limits, Page, fetch
 from kg.check.conformance import normalise
-from kg.check.families import Locator, published
+from kg.check.families import published
 from kg.core.errors import InputError
-from kg.core.findings import Finding, Report, Severity
+from kg.core.findings import Finding, Severity
+from kg.core.options import RunOptions
+from kg.core.result import Result
 from kg.export import jsonld
 from kg.graph.iris import SCHEMA
+from kg.graph.locate import Locator
 from kg.graph.terms import to_graph
 
 FAMILY = "audit"
@@ -197,13 +200,12 @@ def drift(page: Document, export: Document) -> list[Finding]:
     return findings
 
 
-def audit(source: str, *, against: Path | None = None, profile: str | None = None,
-          limits: Limits | None = None) -> Report:
+def audit(source: str, options: RunOptions, *, against: Path | None = None, limits: Limits | None = None) -> Result:
     """Audit one page: block syntax, schema.org conformance, the Google profile, and drift from an export."""
     page = read_document(source, _read_source(source, limits or Limits()))
-    report = Report(articles=1, triples=len(page.graph))
+    report = Result(articles=1, triples=len(page.graph))
     report.extend(page.findings)
-    report.extend(published(set(page.graph), page.locator(), profile))
+    report.extend(published(page.graph, page.locator(), options))
     if against is not None:
         try:
             text = against.read_text(encoding="utf-8")

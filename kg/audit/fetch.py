@@ -121,13 +121,14 @@ def _vet_name(url: str, check: PeerCheck) -> None:
 def _read(response: requests.Response, url: str, limits: Limits) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
-        raise NetworkError(f"{url}: the page is {int(declared):,} bytes, over the {limits.max_bytes:,}-byte cap "
-                           "(raise it with --max-bytes)")
+        raise NetworkError.about("{url}: the page is {size:,} bytes, over the {cap:,}-byte cap (raise it with "
+                                 "{max_bytes})", url=url, size=int(declared), cap=limits.max_bytes)
     body = bytearray()
     for chunk in response.iter_content(chunk_size=65536):
         body += chunk
         if len(body) > limits.max_bytes:
-            raise NetworkError(f"{url}: the page is over the {limits.max_bytes:,}-byte cap (raise it with --max-bytes)")
+            raise NetworkError.about("{url}: the page is over the {cap:,}-byte cap (raise it with {max_bytes})",
+                                     url=url, cap=limits.max_bytes)
     return bytes(body)
 
 
@@ -163,10 +164,11 @@ def fetch(url: str, limits: Limits | None = None) -> Page:
             raise NetworkError(f"{url}: more than {limits.max_redirects} redirects")
     except _Refused as e:
         if current == url:
-            raise InputError(f"{url}: {e.where()}; kg audit fetches public pages only: pass --allow-private to "
-                             "audit a page on this machine or a private network") from None
-        raise NetworkError(f"{url}: redirected to {current[:200]}, at {e.where()}; not followed (pass --allow-private "
-                           "to follow it)") from None
+            raise InputError.about("{url}: {where}; kg audit fetches public pages only: pass {allow_private} to "
+                                   "audit a page on this machine or a private network", url=url,
+                                   where=e.where()) from None
+        raise NetworkError.about("{url}: redirected to {target}, at {where}; not followed (pass {allow_private} to "
+                                 "follow it)", url=url, target=current[:200], where=e.where()) from None
     except DeadlineExceeded:
         pass
     except requests.RequestException as e:
@@ -176,7 +178,8 @@ def fetch(url: str, limits: Limits | None = None) -> Page:
             raise NetworkError(f"{url}: {type(e).__name__}: {e}") from None
     if never_connected(guard):
         raise NetworkError(f"{url}: cannot connect (retried for {limits.timeout:g} s)")
-    raise NetworkError(f"{url}: no answer within {limits.timeout:g} s (the whole page, redirects included)")
+    raise NetworkError.about("{url}: no answer within {seconds:g} s (the whole page, redirects included; raise "
+                             "{timeout} if it is just slow)", url=url, seconds=limits.timeout)
 
 
 def _page(response: requests.Response, url: str, limits: Limits) -> Page:

@@ -24,7 +24,7 @@ from kg.graph.iris import SCHEMA, SCHEMA_HTTPS
 from kg.graph.terms import Triple
 
 if TYPE_CHECKING:
-    from kg.check.families import Locator
+    from kg.graph.locate import Locator
 
 FAMILY = "schemaorg-vocab"
 VOCAB_FILE = "schemaorg/vocab-30.0.json"

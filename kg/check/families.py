@@ -7,33 +7,33 @@ file and line that produced its focus node, with nested reasons flattened into t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from functools import cache
 
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection as RDFList
 from rdflib.term import Node
 
 from kg.check import conformance
-from kg.check.shacl import Engine, Result, Unsupported
-from kg.core import profiles, resources
+from kg.check.shacl import Engine as CompiledEngine
+from kg.check.shacl import Result, Unsupported
+from kg.check.shacl_data import SH
+from kg.core import resources
+from kg.core.errors import UnsupportedShapesError
 from kg.core.findings import Finding, Severity
-from kg.graph import ontology
+from kg.core.options import Engine, RunOptions
+from kg.core.profiles import Profile
 from kg.graph.iris import MEDKG
+from kg.graph.locate import Locator, locator
 from kg.graph.mapping import ArticleGraph
 from kg.graph.terms import Triple, to_graph
-from kg.load.yamlloc import dotted
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPE_FILES = {"medkg": "medkg.ttl", "schemaorg": "schemaorg.ttl"}
 _SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 
-Locator = Callable[[Node, Node | None], tuple[str, int, int, str]]
-
-
 def _parse(family: str) -> Graph:
-    name = SHAPE_FILES[family] if family in SHAPE_FILES else profiles.shapes_file(family)
+    name = SHAPE_FILES[family] if family in SHAPE_FILES else Profile(family).shapes_file
     g = Graph(bind_namespaces="none")
     g.parse(data=resources.text("shapes", name), format="turtle")
     return g
@@ -72,14 +72,16 @@ def _describe(shapes_graph: Graph, shape: Node) -> str:
             return template.format(_short(value))
     kind = shapes_graph.value(shape, SH.nodeKind)
     if kind is not None:
-        return {SH.Literal: "text", SH.IRI: "a named node"}.get(kind, _short(kind))  # type: ignore[call-overload]
+        kinds: dict[Node, str] = {SH.Literal: "text", SH.IRI: "a named node"}
+        return kinds.get(kind, _short(kind))
     message = shapes_graph.value(shape, SH.message)
     return str(message) if message is not None else _short(shape)
 
 
 def _alternatives(shapes_graph: Graph, shape: Node | None, component: Node | None) -> list[str]:
     """sh:or and sh:xone failures carry no nested results, so their branches are read from the shape."""
-    parameter = {SH.OrConstraintComponent: SH["or"], SH.XoneConstraintComponent: SH.xone}.get(component)  # type: ignore[call-overload]
+    parameters: dict[Node | None, Node] = {SH.OrConstraintComponent: SH["or"], SH.XoneConstraintComponent: SH.xone}
+    parameter = parameters.get(component)
     head = shapes_graph.value(shape, parameter) if parameter is not None and shape is not None else None
     if head is None:
         return []
@@ -102,7 +104,7 @@ def _rule(shapes_graph: Graph, shape: Node, path: Node | None) -> str:
     return f"{_short(parent)}/{_short(path)}" if parent else f"{_short(path)}"
 
 
-def _pyshacl_run(data: Graph, shapes_graph: Graph) -> list[Result]:
+def pyshacl_results(data: Graph, shapes_graph: Graph) -> list[Result]:
     """Results of the reference engine, pySHACL, in the shape of the compiled engine's."""
     _, results, _ = shacl_validate(data, shacl_graph=shapes_graph, inference="none", allow_infos=True,
                                    allow_warnings=True, inplace=True, advanced=True)
@@ -111,9 +113,9 @@ def _pyshacl_run(data: Graph, shapes_graph: Graph) -> list[Result]:
         if results.value(r, SH.focusNode) is None or any(results.subjects(SH.detail, r)):
             continue  # nested results are reported through their parent
         component = results.value(r, SH.sourceConstraintComponent)
-        out.append(Result(results.value(r, SH.focusNode), results.value(r, SH.resultPath),  # type: ignore[arg-type]
-                          results.value(r, SH.value), results.value(r, SH.sourceShape),  # type: ignore[arg-type]
-                          results.value(r, SH.resultSeverity) or SH.Violation,  # type: ignore[arg-type]
+        out.append(Result(results.value(r, SH.focusNode), results.value(r, SH.resultPath),
+                          results.value(r, SH.value), results.value(r, SH.sourceShape),
+                          results.value(r, SH.resultSeverity) or SH.Violation,
                           tuple(_messages(results, r)), component if component in _ALTERNATIVES else None))
     return out
 
@@ -123,38 +125,55 @@ _ALTERNATIVES = frozenset({SH.OrConstraintComponent, SH.XoneConstraintComponent}
 
 def _pyshacl(triples: Iterable[Triple], family: str) -> list[Result]:
     data = triples if isinstance(triples, Graph) and triples.store.context_aware else to_graph(triples)
-    return _pyshacl_run(data, _pyshacl_shapes(family))
+    return pyshacl_results(data, _pyshacl_shapes(family))
 
 
 @cache
-def compiled(family: str) -> Engine | None:
-    """The compiled engine for a shape family, or None where its shapes need pySHACL."""
+def _compile(family: str) -> CompiledEngine:
+    return CompiledEngine(shapes(family))
+
+
+def compiled(family: str) -> CompiledEngine:
+    """The compiled engine for a shape family; UnsupportedShapesError, naming the shape, where one of
+    its shapes needs what only pySHACL runs (never a silent fallback: pySHACL is ten times slower)."""
     try:
-        return Engine(shapes(family))
-    except Unsupported:
-        return None
+        return _compile(family)
+    except Unsupported as e:
+        shape = _short(e.shape) if e.shape is not None else "(a property path)"
+        raise UnsupportedShapesError.about(
+            "the {family} shape {shape} cannot run on the native engine ({reason}); choose {engine} pyshacl",
+            family=family, shape=shape, reason=str(e)) from None
 
 
-def results(data: Iterable[Triple], family: str, engine: str = "native") -> list[Result]:
-    native = compiled(family) if engine == "native" else None
-    return native.validate(data) if native is not None else _pyshacl(data, family)
+def families(options: RunOptions) -> list[str]:
+    """The shape families a run validates against: medkg, schemaorg and its Google profile, if any."""
+    return ["medkg", "schemaorg", *([options.profile.name] if options.profile else [])]
 
 
-def run(data: Collection[Triple], family: str, locate: Locator, engine: str = "native", *,
+def prepare(options: RunOptions) -> None:
+    """Compile what the run needs before any article (so a shape the engine cannot run fails at once)."""
+    if options.engine is Engine.NATIVE:
+        for family in families(options):
+            compiled(family)
+
+
+def results(data: Iterable[Triple], family: str, engine: Engine = Engine.NATIVE) -> list[Result]:
+    if engine is Engine.NATIVE:
+        return compiled(family).validate(data)
+    return _pyshacl(data, family)
+
+
+def run(data: Collection[Triple], family: str, locate: Locator, engine: Engine = Engine.NATIVE, *,
         label: str | None = None) -> list[Finding]:
     """Validate `data` against one shape family or profile ("medkg", "schemaorg", "google-2026-11");
     Findings located by `locate`, of family `label`."""
-    return _findings(data, results(data, family, engine), shapes(family), label or family, locate)
+    return findings(data, results(data, family, engine), shapes(family), label or family, locate)
 
 
-def run_shapes(data: Graph, shapes_graph: Graph, family: str, locate: Locator) -> list[Finding]:
-    """Validate against any shapes graph with pySHACL (for shapes that are not bundled)."""
-    return _findings(data, _pyshacl_run(data, shapes_graph), shapes_graph, family, locate)
-
-
-def _findings(data: Collection[Triple], found: list[Result], shapes_graph: Graph, family: str,
-              locate: Locator) -> list[Finding]:
-    findings = set()
+def findings(data: Iterable[Triple], found: list[Result], shapes_graph: Graph, family: str,
+             locate: Locator) -> list[Finding]:
+    """SHACL results as Findings: nested reasons and sh:or / sh:xone branches in words, located by `locate`."""
+    out = set()
     rdfs_label = RDFS.label
     labels = {s: str(o) for s, p, o in data if p == rdfs_label} if found else {}
     for r in found:
@@ -167,56 +186,24 @@ def _findings(data: Collection[Triple], found: list[Result], shapes_graph: Graph
             shown = shown if len(shown) <= 60 else shown[:57] + "..."
             message += f" (found {shown!r})"
         file, line, column, field = locate(r.focus, r.path)
-        findings.add(Finding(file, line, column, _SEVERITY.get(r.severity, Severity.VIOLATION), message,  # type: ignore[call-overload]
-                             field, str(r.focus), _rule(shapes_graph, r.shape, r.path), family))
-    return sorted(findings)
+        out.add(Finding(file, line, column, _SEVERITY.get(r.severity, Severity.VIOLATION), message,  # type: ignore[call-overload]
+                        field, str(r.focus), _rule(shapes_graph, r.shape, r.path), family))
+    return sorted(out)
 
 
-def locator(ag: ArticleGraph) -> Locator:
-    """Finds the facts position behind a node of the medkg graph or of its schema.org view."""
-    reverse: dict[Node, list[Node]] = {}
-    for medkg_p, schema_ps in ontology.alignment().properties.items():
-        for sp in schema_ps:
-            reverse.setdefault(sp, []).append(medkg_p)
-    by_length = sorted(ag.origins, key=lambda n: len(str(n)), reverse=True)
-
-    def locate(focus: Node, path: Node | None) -> tuple[str, int, int, str]:
-        for p in [path, *reverse.get(path, [])] if path is not None else []:
-            if (focus, p) in ag.field_origins:
-                source, fpath = ag.field_origins[(focus, p)]
-                break
-        else:
-            if focus in ag.origins:
-                source, fpath = ag.origins[focus]
-            else:  # a node only the projection made: where its parts were written (#faq → faq), else its owner
-                child = next((n for n in sorted(ag.origins, key=str) if str(n).startswith(f"{focus}-")), None)
-                if child is not None:
-                    source, fpath = ag.origins[child]
-                    fpath = fpath[:-1] if fpath and isinstance(fpath[-1], int) else fpath
-                else:
-                    owner = next((n for n in by_length if str(focus).startswith(str(n))), ag.page)
-                    source, fpath = ag.origins[owner]
-        pos = source.position(fpath)
-        return source.file, pos.line, pos.column, dotted(fpath)
-
-    return locate
 
 
-ENGINES = ("native", "pyshacl")
-
-
-def published(schema_view: Collection[Triple], locate: Locator, profile: str | None,
-              engine: str = "native") -> list[Finding]:
+def published(schema_view: Iterable[Triple], locate: Locator, options: RunOptions) -> list[Finding]:
     """Checks of a published schema.org graph: schema.org vocabulary conformance and the Google profile."""
-    findings = conformance.check(schema_view, locate)
-    if profile is not None:
-        findings += run(conformance.normalise(schema_view), profile, locate, engine, label="google")
-    return findings
+    found = conformance.check(schema_view, locate)
+    if options.profile is not None:
+        found += run(conformance.normalise(schema_view), options.profile.name, locate, options.engine,
+                     label="google")
+    return found
 
 
-def validate_article(ag: ArticleGraph, schema_view: Collection[Triple], profile: str | None = None,
-                     engine: str = "native") -> list[Finding]:
+def validate_article(ag: ArticleGraph, schema_view: Collection[Triple], options: RunOptions) -> list[Finding]:
     """Every per-article check: medical shapes, schema.org shapes, vocabulary conformance, Google profile."""
     locate = locator(ag)
-    return (run(ag.triples, "medkg", locate, engine) + run(schema_view, "schemaorg", locate, engine)
-            + published(schema_view, locate, profile, engine))
+    return (run(ag.triples, "medkg", locate, options.engine) + run(schema_view, "schemaorg", locate, options.engine)
+            + published(schema_view, locate, options))

@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 from rdflib import RDF, URIRef
 
 from kg.check.conformance import vocabulary
-from kg.check.families import locator
 from kg.core.findings import Finding, Severity
 from kg.graph.iris import SCHEMA
+from kg.graph.locate import locator
 from kg.graph.mapping import ArticleGraph
 from kg.graph.terms import Triple
 

@@ -6,7 +6,7 @@ milliseconds per article, mostly in rdflib graph lookups. It covers SHACL Core's
 components and property paths and reports results the way pySHACL does (one result per failing
 value node, the source shape, its severity and sh:message); a differential test holds the two to
 identical findings. Shapes using anything else (SHACL-SPARQL, qualified value shapes) raise
-Unsupported, and callers use pySHACL for that shapes graph.
+Unsupported, naming the shape: run those shapes with pySHACL.
 
 kg.check.shacl_data holds the indexed data graph and compiled property paths, kg.check.shacl_components
 the constraint components; this module compiles shapes and runs them.
@@ -21,7 +21,8 @@ from rdflib import RDF, RDFS, Graph, Literal
 from rdflib.term import Node
 
 from kg.check.shacl_components import Check, compile_checks
-from kg.check.shacl_data import SH, Data, Path, Triple, Unsupported, compile_path
+from kg.check.shacl_data import SH, Data, Path, Unsupported, compile_path
+from kg.graph.terms import Triple
 
 __all__ = ["Engine", "Result", "Unsupported"]
 
@@ -69,7 +70,8 @@ class Engine:
         self._shapes: dict[Node, Shape] = {}
         bad = {p for p in self.UNSUPPORTED if any(shapes.triples((None, p, None)))}
         if bad:
-            raise Unsupported(f"shapes use {', '.join(sorted(map(str, bad)))}")
+            users = sorted((s for p in bad for s in shapes.subjects(p, None)), key=str)
+            raise Unsupported(f"shapes use {', '.join(sorted(map(str, bad)))}", users[0] if users else None)
         self.targeted = [(self.shape(n), self._target_spec(n)) for n in self._targeted_nodes()]
 
     def _target_spec(self, n: Node) -> TargetSpec:
@@ -81,7 +83,7 @@ class Engine:
         for target in g.objects(n, SH.target):
             select = g.value(target, SH.select)
             if (target, RDF.type, SH.SPARQLTarget) not in g or select is None:
-                raise Unsupported(f"shape {n} has a target that is not a SPARQL-based target")
+                raise Unsupported(f"shape {n} has a target that is not a SPARQL-based target", n)
             queries.append(str(select))
         return (list(g.objects(n, SH.targetNode)), classes, list(g.objects(n, SH.targetSubjectsOf)),
                 list(g.objects(n, SH.targetObjectsOf)), queries)
@@ -113,10 +115,14 @@ class Engine:
         g = self.g
         for p in g.predicates(node, None):
             if str(p).startswith(str(SH)) and p not in self.SUPPORTED_PARAMETERS and p != RDF.type:
-                raise Unsupported(f"shape {node} uses {p}")
+                raise Unsupported(f"shape {node} uses {p}", node)
         path_node = g.value(node, SH.path)
         messages = tuple(sorted(str(m) for m in g.objects(node, SH.message)))
-        shape = Shape(node, compile_path(g, path_node) if path_node is not None else None, path_node,
+        try:
+            path = compile_path(g, path_node) if path_node is not None else None
+        except Unsupported as e:
+            raise Unsupported(str(e), node) from None
+        shape = Shape(node, path, path_node,
                       g.value(node, SH.severity) or SH.Violation, messages,
                       deactivated=g.value(node, SH.deactivated) == Literal(True))
         self._shapes[node] = shape  # registered before compiling children: shapes may be recursive

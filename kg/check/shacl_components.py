@@ -245,14 +245,14 @@ def _sparql(shapes: Shapes, n: Node, constraint: Node) -> Check:
     g = shapes.g
     select = g.value(constraint, SH.select)
     if select is None or any(g.objects(constraint, SH.message)) or g.value(constraint, SH.deactivated):
-        raise Unsupported(f"SPARQL constraint of {n}: only sh:select without its own messages is supported")
+        raise Unsupported(f"SPARQL constraint of {n}: only sh:select without its own messages is supported", n)
     if any("{?" in str(m) or "{$" in str(m) for m in g.objects(n, SH.message)):
-        raise Unsupported(f"shape {n}: message templates are not supported")
+        raise Unsupported(f"shape {n}: message templates are not supported", n)
     query = str(select)
     if "$PATH" in query:
         path = g.value(n, SH.path)
         if not isinstance(path, URIRef):
-            raise Unsupported(f"shape {n}: $PATH needs a predicate path")
+            raise Unsupported(f"shape {n}: $PATH needs a predicate path", n)
         query = query.replace("$PATH", f"<{path}>")
 
     def failures(data: Data, focus: Node, values: list[Node]) -> Iterator[Failure]:

@@ -8,19 +8,22 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from kg.graph.terms import nt_term
+from kg.graph.terms import Triple, from_ox, ntriples, to_ox
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf  # rdflib's RDF.x builds a term on every access
-Triple = tuple[Node, Node, Node]
 
 
 class Unsupported(ValueError):
-    """The shapes use a SHACL feature this engine does not implement."""
+    """The shapes use a SHACL feature this engine does not implement; `shape` names the first such shape."""
+
+    def __init__(self, message: str, shape: Node | None = None) -> None:
+        super().__init__(message)
+        self.shape = shape
 
 
 class Data:
@@ -49,19 +52,19 @@ class Data:
             # term by term: a parser would relabel blank nodes, and results must name the same nodes
             store.extend(_ox_quad(s, p, o) for s, p, o in self._triples())
         else:
-            text = "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in self._triples())
+            text = ntriples(self._triples())
             store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
         return store
 
     def select(self, query: str, this: Node | None = None) -> list[dict[str, Node]]:
         """Rows of a SPARQL SELECT, $this pre-bound when given (SEP-0007 substitution, as SHACL asks)."""
         subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = (
-            {ox.Variable("this"): _ox(this)} if this is not None else None)
+            {ox.Variable("this"): to_ox(this)} if this is not None else None)
         rows = self.store.query(query, substitutions=subs)
         if not isinstance(rows, ox.QuerySolutions):
             raise Unsupported("a SHACL-SPARQL query must be a SELECT")
         names = [v.value for v in rows.variables]
-        return [{n: _rdflib(row[n]) for n in names if row[n] is not None} for row in rows]
+        return [{n: from_ox(row[n]) for n in names if row[n] is not None} for row in rows]
 
     def objects(self, s: Node, p: Node) -> list[Node]:
         by_p = self.out.get(s)
@@ -93,37 +96,10 @@ class Data:
         return {s for c in classes for s in self.subjects(_TYPE, c)}
 
 
-# --- rdflib ↔ Oxigraph terms ----------------------------------------------------------------------
-
-def _ox(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(t, URIRef):
-        return ox.NamedNode(str(t))
-    if isinstance(t, BNode):
-        return ox.BlankNode(str(t))
-    assert isinstance(t, Literal)
-    if t.language:
-        return ox.Literal(str(t), language=t.language)
-    return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)) if t.datatype else None)
-
-
 def _ox_quad(s: Node, p: Node, o: Node) -> ox.Quad:
-    subject, predicate = _ox(s), _ox(p)
+    subject, predicate = to_ox(s), to_ox(p)
     assert not isinstance(subject, ox.Literal) and isinstance(predicate, ox.NamedNode), (s, p)
-    return ox.Quad(subject, predicate, _ox(o))
-
-
-_XSD_STRING = str(XSD.string)
-
-
-def _rdflib(t: object) -> Node:
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return BNode(t.value)
-    assert isinstance(t, ox.Literal), t
-    if t.language:
-        return Literal(t.value, lang=t.language)
-    return Literal(t.value, datatype=None if t.datatype.value == _XSD_STRING else URIRef(t.datatype.value))
+    return ox.Quad(subject, predicate, to_ox(o))
 
 
 # --- property paths -------------------------------------------------------------------------------

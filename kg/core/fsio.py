@@ -258,11 +258,14 @@ class TreeChecker:
                         self.fresh)
 
 
+_EXISTS = "{path}: already exists; choose another {out} or delete the file first"
+
+
 def write_new(path: Path, data: bytes) -> None:
     """Create `path` with `data` all at once; an existing file is never replaced (a draft must not
     overwrite reviewed facts). Written to a temp file, then hard-linked into place."""
     if path.exists():
-        raise InputError(f"{path}: already exists; choose another --out or delete the file first")
+        raise InputError.about(_EXISTS, path=path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -276,7 +279,7 @@ def write_new(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.link(tmp, path)
     except FileExistsError:
-        raise InputError(f"{path}: already exists; choose another --out or delete the file first") from None
+        raise InputError.about(_EXISTS, path=path) from None
     except OSError as e:
         raise OutputError(f"{path}: cannot create: {e.strerror or e}") from None
     finally:

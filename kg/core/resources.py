@@ -12,6 +12,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from kg.core.errors import BundledDataError
+
 
 @cache
 def root(folder: str) -> Path:
@@ -21,14 +23,14 @@ def root(folder: str) -> Path:
     source = Path(__file__).resolve().parents[2] / folder
     if source.is_dir():
         return source
-    raise FileNotFoundError(f"medkg data folder '{folder}' is missing from this installation")
+    raise BundledDataError(f"medkg data folder '{folder}' is missing from this installation")
 
 
 def path(folder: str, name: str) -> Path:
     """Path of a bundled file, e.g. path("shapes", "medkg.ttl")."""
     p = root(folder) / name
     if not p.is_file():
-        raise FileNotFoundError(f"medkg data file '{folder}/{name}' is missing from this installation")
+        raise BundledDataError(f"medkg data file '{folder}/{name}' is missing from this installation")
     return p
 
 
@@ -55,5 +57,5 @@ def package_text(*parts: str) -> str:
     """Text of a data file that lives inside the kg package itself, e.g. ("extract", "lexicon.yaml")."""
     p = resources.files("kg").joinpath(*parts)
     if not p.is_file():
-        raise FileNotFoundError(f"medkg data file 'kg/{'/'.join(parts)}' is missing from this installation")
+        raise BundledDataError(f"medkg data file 'kg/{'/'.join(parts)}' is missing from this installation")
     return p.read_text(encoding="utf-8")

@@ -49,17 +49,14 @@ def claim(out: Path) -> Path:
     except OSError:  # pragma: no cover - the working directory was deleted
         cwd = None
     if real.parent == real:
-        raise InputError(f"{out}: is the root of the file system; kg build replaces its output folder as a "
-                         "whole: choose a new or empty folder for --out")
+        raise _refused("{path}: is the root of the file system", out)
     if cwd is not None and (real == cwd or real in cwd.parents):
-        raise InputError(f"{out}: is the working directory or one of its parents; kg build replaces its output "
-                         "folder as a whole: choose a new or empty folder for --out")
+        raise _refused("{path}: is the working directory or one of its parents", out)
     try:
         if not os.path.lexists(real):
             return real
         if not real.is_dir():
-            raise InputError(f"{out}: is a file, not an export folder; kg build never replaces it: choose a new "
-                             "or empty folder for --out")
+            raise _refused("{path}: is a file, not an export folder", out)
         if (real / MARKER).is_file():
             return real
         entries = sorted(p.name for p in real.iterdir())
@@ -71,9 +68,13 @@ def claim(out: Path) -> Path:
     hint = (f"; if it is an export folder from an earlier medkg, add the marker: touch {real / MARKER}"
             if "kg.nq" in entries else "")
     shown = ", ".join(entries[:5]) + (", …" if len(entries) > 5 else "")
-    raise InputError(f"{out}{via}: not an export folder medkg wrote (no {MARKER} file) and not empty ({shown}); "
-                     f"kg build replaces its output folder as a whole, so it leaves this one alone: choose a new "
-                     f"or empty folder for --out{hint}")
+    raise _refused("{path}{via}: not an export folder medkg wrote (no {marker} file) and not empty ({shown})", out,
+                   via=via, marker=MARKER, shown=shown, hint=hint)
+
+
+def _refused(what: str, out: Path, **values: object) -> InputError:
+    return InputError.about(what + "; kg build replaces its output folder as a whole, so it leaves this one alone: "
+                            "choose a new or empty folder for {out}{hint}", **{"hint": "", **values, "path": out})
 
 
 def try_lock(fd: int) -> bool:

@@ -20,13 +20,14 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.core.errors import InputError
+from kg.core.fsio import TreeDiff
 from kg.diff import git
+from kg.export import picture
+from kg.export.dataset import CORPUS_FILE
 from kg.graph import naming, ontology
 from kg.graph.iris import MEDKG as M
 from kg.graph.iris import ONTOLOGY_IRI
-from kg.reports import picture
 
-CORPUS_FILE = "kg.nq"
 DIFF_FORMAT_VERSION = "1"
 
 
@@ -318,4 +319,15 @@ def stale_summary(name: str, old: bytes, new: bytes) -> list[str]:
         lines.append(f"{len(came)} triples to add, {len(gone)} to remove, about {shown}")
     elif old != new:
         lines.append("same triples, different bytes (layout or order)")
+    return lines
+
+
+def stale_lines(out: Path, tree: TreeDiff) -> list[str]:
+    """How an export folder differs from a fresh build, file by file, with what changed in each."""
+    lines: list[str] = []
+    for label, names in (("changed", tree.changed), ("missing", tree.missing), ("not built", tree.extra)):
+        for name in names:
+            lines.append(f"  {label}: {out / name}")
+            if label == "changed" and name in tree.fresh:
+                lines += [f"      {line}" for line in stale_summary(name, (out / name).read_bytes(), tree.fresh[name])]
     return lines

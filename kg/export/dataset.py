@@ -16,7 +16,7 @@ from rdflib import RDF, XSD, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg.graph.iris import MEDKG, ONTOLOGY_IRI, SCHEMA, iri_path, text_of
-from kg.graph.terms import Triple, nt_term
+from kg.graph.terms import Triple, nt_line
 from kg.load.facts import Source
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -25,6 +25,7 @@ DCTERMS = Namespace("http://purl.org/dc/terms/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 OWL = Namespace("http://www.w3.org/2002/07/owl#")
 VOID_FILE = "void.ttl"
+CORPUS_FILE = "kg.nq"  # the ontology and one named graph per article, as N-Quads
 PREFIXES = {"dcat": str(DCAT), "dcterms": str(DCTERMS), "owl": str(OWL), "spdx": str(SPDX), "void": str(VOID),
             "xsd": str(XSD)}
 
@@ -39,7 +40,7 @@ class NamedGraph:
 
     def ntriples(self) -> bytes:
         """Sorted N-Triples: the body of a Graph Store Protocol PUT, equal bytes for equal graphs."""
-        lines = {f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in self.triples}
+        lines = {nt_line(t) for t in self.triples}
         return "".join(sorted(lines)).encode("utf-8")
 
     def __len__(self) -> int:

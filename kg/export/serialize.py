@@ -18,10 +18,10 @@ from rdflib.term import Node
 
 from kg.core import resources
 from kg.graph.iris import SCHEMA
-from kg.graph.terms import Triple, nt_string, nt_term
+from kg.graph.terms import XSD_STRING, Triple, nt_line, nt_string, nt_term
 
 CONTEXT_URL = "https://schema.org"
-_XSD_STRING, _XSD_INTEGER, _XSD_BOOLEAN, _RDF_TYPE = XSD.string, XSD.integer, XSD.boolean, RDF.type
+_XSD_INTEGER, _XSD_BOOLEAN, _RDF_TYPE = XSD.integer, XSD.boolean, RDF.type
 CONTEXT_FILE = "schemaorg/schemaorgcontext.jsonld"
 
 
@@ -65,8 +65,8 @@ def _json_value(o: Node, coercion: str | None) -> JsonValue:
         return {"@value": str(o)}  # a literal where the context expects an IRI must not be coerced
     datatype = str(o.datatype) if o.datatype else None
     if coercion and coercion != "@id":
-        return str(o) if datatype == coercion else {"@value": str(o), "@type": datatype or str(_XSD_STRING)}
-    if datatype is None or datatype == str(_XSD_STRING):
+        return str(o) if datatype == coercion else {"@value": str(o), "@type": datatype or XSD_STRING}
+    if datatype is None or datatype == XSD_STRING:
         return str(o)
     if datatype == str(_XSD_INTEGER) and re.fullmatch(r"-?(0|[1-9][0-9]*)", str(o)):
         return int(str(o))
@@ -107,10 +107,6 @@ def jsonld_text(graph: Iterable[Triple]) -> str:
     return json.dumps(jsonld(graph), indent=2, sort_keys=True, ensure_ascii=False)
 
 
-def jsonld_bytes(graph: Iterable[Triple]) -> bytes:
-    return (jsonld_text(graph) + "\n").encode("utf-8")
-
-
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
 
@@ -121,11 +117,6 @@ def script_safe(text: str) -> str:
     return _SCRIPT_UNSAFE.sub(lambda m: _SCRIPT_ESCAPES[m.group()], text)
 
 
-def script_json(document: object) -> str:
-    """Any JSON value (a JSON-LD document in practice) as the text of a <script> element."""
-    return script_safe(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
-
-
 def html_snippet_text(json_text: str) -> bytes:
     return f'<script type="application/ld+json">\n{script_safe(json_text)}\n</script>\n'.encode()
 
@@ -134,7 +125,7 @@ def html_snippet_text(json_text: str) -> bytes:
 
 def nquads(graph: str, triples: Iterable[Triple]) -> bytes:
     """One named graph as N-Quads, lines sorted."""
-    lines = {f"{nt_term(s)} {nt_term(p)} {nt_term(o)} <{graph}> .\n" for s, p, o in triples}
+    lines = {nt_line(t, graph) for t in triples}
     return "".join(sorted(lines)).encode("utf-8")
 
 
@@ -167,7 +158,7 @@ class Turtle:
         assert isinstance(term, Literal)
         if term.datatype in (_XSD_INTEGER, _XSD_BOOLEAN) and re.fullmatch(r"-?(0|[1-9][0-9]*)|true|false", str(term)):
             return str(term)
-        if term.datatype and term.datatype != _XSD_STRING and not term.language:
+        if term.datatype and str(term.datatype) != XSD_STRING and not term.language:
             return f"{nt_string(str(term))}^^{self.term(term.datatype)}"
         return nt_term(term)
 

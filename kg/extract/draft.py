@@ -1,25 +1,49 @@
-"""Assemble the draft facts file: read the article, run every rule, write YAML with a review header."""
+"""Assemble the draft facts file: read the article, run every rule, write YAML with a review header.
+
+The draft is built from the facts model's classes (kg/load/model.py): its fields are the schema's, in schema order.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from kg.core.errors import InputError
 from kg.extract import lexicon, medical, process, read_html, read_markdown, read_text
 from kg.extract.blocks import Document
+from kg.extract.medical import provenance
 from kg.extract.units import Unit, units
 from kg.graph.iris import slugify
+from kg.load.located import NOWHERE, At
+from kg.load.model import (
+    CATEGORY_VALUES,
+    INVASIVENESS_VALUES,
+    AftercareItem,
+    Article,
+    BreadcrumbItem,
+    Candidates,
+    Comparison,
+    FaqItem,
+    Keyword,
+    Page,
+    Procedure,
+    Provenance,
+    Recovery,
+    Treatment,
+)
 
 READERS = {"html": read_html.read, "markdown": read_markdown.read, "text": read_text.read}
 _SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdown", ".markdown": "markdown"}
 _TITLE_QUESTION = re.compile(r"^(?:what|how)\s+(?:is|are|does|do)\s+(.+?)\??$", re.IGNORECASE)
 _TITLE_NOISE = re.compile(r"(?:\s+(?:treatment|treatments|procedure|procedures|explained|guide|overview))+$",
                           re.IGNORECASE)
+E = TypeVar("E", bound=str)
+T = TypeVar("T")
 
 
 @dataclass
@@ -64,31 +88,36 @@ def treatment_name(title: str) -> str:
     return _TITLE_NOISE.sub("", head).strip() or head
 
 
-def _treatment(found: list[Unit], name: str) -> dict[str, Any]:
-    t: dict[str, Any] = {"name": name}
+def _cued(key: str, values: tuple[E, ...], text: str) -> E | None:
+    """The first value, in the lexicon's order, whose cue words the text contains."""
+    allowed = {v: v for v in values}
+    for value, cues in lexicon.cue(key).items():
+        if value in allowed and lexicon.has(cues, text):
+            return allowed[value]
+    return None
+
+
+def _treatment(found: list[Unit], name: str) -> Treatment:
+    """The treatment's name, and what its opening sentence ("X is a …") says."""
     opening = re.compile(rf"^(?:{re.escape(name)})\w*\s+(?:is|are)\s+(?:a|an|the)?\b", re.IGNORECASE)
     intro = next((u for u in found if u.block.kind == "paragraph" and opening.match(u.text)), None)
-    if intro is not None:
-        t["description"] = intro.text
-        for key in ("category", "invasiveness"):
-            for value, cues in lexicon.cue(key).items():
-                if lexicon.has(cues, intro.text):
-                    t[key] = value
-                    break
-        t["source"] = intro.source()
-    return t
+    if intro is None:
+        return Treatment(name=name)
+    return Treatment(name=name, description=intro.text, category=_cued("category", CATEGORY_VALUES, intro.text),
+                     invasiveness=_cued("invasiveness", INVASIVENESS_VALUES, intro.text), source=provenance(intro))
 
 
-def _page(doc: Document) -> dict[str, Any]:
-    page: dict[str, Any] = {"headline": doc.title}
-    if doc.description:
-        page["description"] = doc.description
-    if doc.keywords:
-        page["keywords"] = [{"name": k, "source": {"section": "(tags)", "quote": k}} for k in doc.keywords]
-    if doc.breadcrumb:
-        page["breadcrumb"] = [{"name": c, "source": {"section": "(breadcrumb)", "quote": c}} for c in doc.breadcrumb]
-    page["source"] = {"section": "(title)", "quote": doc.title}
-    return page
+def _page(doc: Document) -> Page:
+    return Page(headline=doc.title, description=doc.description or None,
+                keywords=tuple(Keyword(name=k, source=Provenance(section="(tags)", quote=k)) for k in doc.keywords),
+                breadcrumb=tuple(BreadcrumbItem(name=c, source=Provenance(section="(breadcrumb)", quote=c))
+                                 for c in doc.breadcrumb),
+                source=Provenance(section="(title)", quote=doc.title))
+
+
+def _one(make: Callable[[Any, At], T], value: Mapping[str, Any]) -> T | None:
+    """A drafted part (procedure, recovery …) as a model object; None when nothing was found."""
+    return make(value, NOWHERE) if value else None
 
 
 def extract(path: Path, slug: str | None = None) -> Draft:
@@ -105,28 +134,21 @@ def extract(path: Path, slug: str | None = None) -> Draft:
         raise InputError(f"{path}: no title found: the article needs a first heading (a title line, `# Title` or <h1>)")
     name = treatment_name(doc.title)
     found = units(doc)
-    treatment = _treatment(found, name)
-    parts: list[tuple[str, Any]] = [
-        ("indications", medical.indications(found)),
-        ("ingredients", medical.ingredients(found)),
-        ("adverse_effects", medical.adverse_effects(found)),
-        ("contraindications", medical.contraindications(found)),
-        ("procedure", process.procedure(found)),
-        ("recovery", process.recovery(found)),
-        ("aftercare", process.aftercare(found)),
-        ("candidates", process.candidates(found)),
-        ("comparisons", process.comparisons(found, doc, name)),
-    ]
-    for key, value in parts:
-        if value:
-            treatment[key] = value
-    if "source" in treatment:
-        treatment["source"] = treatment.pop("source")
-    data: dict[str, Any] = {"slug": slug or slugify(name), "draft": True, "page": _page(doc), "treatment": treatment}
-    qa = process.faq(doc)
-    if qa:
-        data["faq"] = qa
-    return Draft(data, str(path), fmt, doc)
+    treatment = replace(
+        _treatment(found, name),
+        indications=tuple(medical.indications(found)),
+        ingredients=tuple(medical.ingredients(found)),
+        adverse_effects=tuple(medical.adverse_effects(found)),
+        contraindications=tuple(medical.contraindications(found)),
+        procedure=_one(Procedure.from_data, process.procedure(found)),
+        recovery=_one(Recovery.from_data, process.recovery(found)),
+        aftercare=tuple(AftercareItem.from_data(item) for item in process.aftercare(found)),
+        candidates=_one(Candidates.from_data, process.candidates(found)),
+        comparisons=tuple(Comparison.from_data(item) for item in process.comparisons(found, doc, name)),
+    )
+    article = Article(slug=slug or slugify(name), draft=True, page=_page(doc), treatment=treatment,
+                      faq=tuple(FaqItem.from_data(item) for item in process.faq(doc)))
+    return Draft(article.to_data(), str(path), fmt, doc)
 
 
 _HEADER = """\

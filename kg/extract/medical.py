@@ -1,16 +1,28 @@
-"""Indications, ingredients, adverse effects and contraindications, found with the lexicon's cues."""
+"""Indications, ingredients, adverse effects and contraindications, found with the lexicon's cues.
+
+Each is drafted as an object of the facts model (kg/load/model.py), so its fields are the schema's.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import replace
+from typing import TypeVar
 
 from kg.extract import lexicon
 from kg.extract.text import capitalise, cut_at_enders, is_vague, split_items, strip_prefixes
 from kg.extract.units import Unit
+from kg.load.model import AdverseEffect, Contraindication, Frequency, Indication, Ingredient, Provenance, Seriousness
 
-Fact = dict[str, Any]
+E = TypeVar("E", bound=str)
 _MAX_NAME_WORDS = 6
+_FREQUENCIES: tuple[Frequency, ...] = ("rare", "uncommon", "common")  # the order cues are tried in
+_SERIOUSNESS: tuple[Seriousness, ...] = ("serious", "minor")
+
+
+def provenance(u: Unit, quote: str | None = None) -> Provenance:
+    """Where a drafted fact comes from: the unit's section and its words."""
+    return Provenance.from_data(u.source(quote))
 
 
 def _name(item: str, *, cut: bool = True) -> str | None:
@@ -60,9 +72,9 @@ def _list_after(text: str, cues: list[str], openers: list[str], *,
     return (rest, begin) if rest else None
 
 
-def indications(units: list[Unit]) -> list[Fact]:
+def indications(units: list[Unit]) -> list[Indication]:
     """List items of an indications section: body areas, purpose, condition."""
-    out: dict[str, Fact] = {}
+    out: dict[str, Indication] = {}
     for u in units:
         if u.block.kind != "item" or u.kind != "indications":
             continue
@@ -75,18 +87,13 @@ def indications(units: list[Unit]) -> list[Fact]:
             condition = capitalise(purpose) if purpose else (None if areas else _name(head))
         if condition is None:
             continue
-        fact: Fact = {"condition": condition}
-        if purpose:
-            fact["purpose"] = purpose
-        if areas:
-            fact["body_areas"] = areas
-        fact["source"] = u.source()
+        fact = Indication(condition=condition, purpose=purpose or None, body_areas=tuple(areas), source=provenance(u))
         out.setdefault(condition.lower(), fact)
     return list(out.values())
 
 
-def ingredients(units: list[Unit]) -> list[Fact]:
-    out: dict[str, Fact] = {}
+def ingredients(units: list[Unit]) -> list[Ingredient]:
+    out: dict[str, Ingredient] = {}
     for u in units:
         found = _list_after(u.text, lexicon.cue("ingredients"), lexicon.cue("ingredient_list_openers"),
                             immediate=(" of", "containing", "contains", "with", "such as"))
@@ -97,25 +104,23 @@ def ingredients(units: list[Unit]) -> list[Fact]:
             name = _name(name_part)
             if name is None or lexicon.has(lexicon.data()["body_areas"], name):
                 continue
-            fact = out.setdefault(name.lower(), {"name": name, "source": u.source()})
-            if purpose and "purpose" not in fact:
-                fact["purpose"] = purpose.strip(" .")
-                fact["source"] = u.source()
-    return [{k: v for k, v in sorted(f.items(), key=lambda kv: ("name", "purpose", "source").index(kv[0]))}
-            for f in out.values()]
+            fact = out.setdefault(name.lower(), Ingredient(name=name, source=provenance(u)))
+            if purpose and fact.purpose is None:
+                out[name.lower()] = replace(fact, purpose=purpose.strip(" ."), source=provenance(u))
+    return list(out.values())
 
 
-def _level(kind: str, text: str, order: tuple[str, ...]) -> str | None:
+def _level(kind: str, text: str, order: tuple[E, ...]) -> E | None:
     for value in order:
         if lexicon.has(lexicon.cue(kind, value), text):
             return value
     return None
 
 
-def adverse_effects(units: list[Unit]) -> list[Fact]:
+def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
     """Effects listed after a cue ("side effects include", "risks … can include") or as items of a
     risks section; frequency, seriousness and temporariness from the words around them."""
-    out: dict[str, Fact] = {}
+    out: dict[str, AdverseEffect] = {}
     for u in units:
         if u.block.kind == "item" and u.kind == "risks":
             head = re.split(r"\s[-\u2013\u2014]\s|[:(,.]", u.text, maxsplit=1)[0]
@@ -128,10 +133,8 @@ def adverse_effects(units: list[Unit]) -> list[Fact]:
             if found is None or (u.kind in ("aftercare", "preparation") and "side effect" not in u.text.lower()):
                 continue
             candidates, prefix = split_items(found[0]), u.text[:found[1]]
-        frequency = _level("frequency", prefix, ("rare", "uncommon", "common")) or \
-            _level("frequency", u.text, ("rare", "uncommon", "common"))
-        seriousness = _level("seriousness", prefix, ("serious", "minor")) or \
-            _level("seriousness", u.text, ("serious", "minor"))
+        frequency = _level("frequency", prefix, _FREQUENCIES) or _level("frequency", u.text, _FREQUENCIES)
+        seriousness = _level("seriousness", prefix, _SERIOUSNESS) or _level("seriousness", u.text, _SERIOUSNESS)
         temporary = lexicon.has(lexicon.cue("temporary"), u.text)
         for item in candidates:
             where = re.search(r"\s(?:at|around|on|near|over)\s+(?:the\s+)?(?:injection|treatment|treated|needle)\b.*$",
@@ -141,13 +144,10 @@ def adverse_effects(units: list[Unit]) -> list[Fact]:
             name = _name(core)
             if name is None or name.lower() in out:
                 continue
-            fact: Fact = {"name": name, "frequency": frequency or "unknown", "seriousness": seriousness or "unknown"}
-            if temporary and seriousness != "serious":
-                fact["temporary"] = True
-            if where:
-                fact["location"] = where[0].strip()
-            fact["source"] = u.source()
-            out[name.lower()] = fact
+            out[name.lower()] = AdverseEffect(
+                name=name, frequency=frequency or "unknown", seriousness=seriousness or "unknown",
+                temporary=True if temporary and seriousness != "serious" else None,
+                location=where[0].strip() if where else None, source=provenance(u))
     return list(out.values())
 
 
@@ -158,8 +158,8 @@ def _state(item: str) -> str | None:
     return None
 
 
-def contraindications(units: list[Unit]) -> list[Fact]:
-    out: dict[str, Fact] = {}
+def contraindications(units: list[Unit]) -> list[Contraindication]:
+    out: dict[str, Contraindication] = {}
     for u in units:
         if u.kind in ("aftercare", "preparation", "procedure"):
             continue
@@ -175,5 +175,5 @@ def contraindications(units: list[Unit]) -> list[Fact]:
             name = _state(item) or _name(who, cut=False)
             if name is None or name.lower() in out:
                 continue
-            out[name.lower()] = {"condition": name, "source": u.source()}
+            out[name.lower()] = Contraindication(condition=name, source=provenance(u))
     return list(out.values())

@@ -1,15 +1,17 @@
 """Facts → medkg graph (terms of ontology/medkg.ttl), remembering which facts produced each node.
 
-Every node the mapper creates is recorded with the facts file and field path it came from, so
+The mapper reads the typed model (kg/load/model.py). Every node it creates, and every property it
+sets, is recorded with the place in the facts file it came from (an `At`: file and field path), so
 validation results can point a writer at the exact line to fix.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TypeVar
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -19,23 +21,41 @@ from kg.graph.iris import MEDKG as M
 from kg.graph.iris import Minter, slugify
 from kg.graph.terms import Triple, to_graph
 from kg.load.codes import WIKIDATA_ENTITY
-from kg.load.facts import Article, Site, Source
-from kg.load.yamlloc import Path_
+from kg.load.located import At
+from kg.load.model import (
+    AftercareItem,
+    Article,
+    Category,
+    Code,
+    Duration,
+    Frequency,
+    Invasiveness,
+    Page,
+    Person,
+    ProcedureType,
+    Seriousness,
+    Sessions,
+    Site,
+    SourcedText,
+    Treatment,
+    Unit,
+)
 
-_UNIT = {"minute": ("T", "M", 1), "hour": ("T", "H", 1), "day": ("", "D", 1), "week": ("", "D", 7),
-         "month": ("", "M", 1)}
-_ENUMS = {
-    "frequency": {"common": M.Common, "uncommon": M.Uncommon, "rare": M.Rare, "unknown": M.FrequencyUnknown},
-    "seriousness": {"minor": M.Minor, "serious": M.Serious, "unknown": M.SeriousnessUnknown},
-    "invasiveness": {"non-invasive": M.NonInvasive, "minimally-invasive": M.MinimallyInvasive,
-                     "invasive": M.Invasive},
-    "procedure_type": {"percutaneous": M.PercutaneousProcedure, "noninvasive": M.NoninvasiveProcedure},
-    "category": {"cosmetic": M.Cosmetic, "medical": M.Medical},
-    "sessions": {"single": M.SingleSession, "multiple": M.MultipleSessions},
-}
+E = TypeVar("E", bound=str)
+_UNIT: dict[Unit, tuple[str, str, int]] = {"minute": ("T", "M", 1), "hour": ("T", "H", 1), "day": ("", "D", 1),
+                                           "week": ("", "D", 7), "month": ("", "M", 1)}
+_FREQUENCY: dict[Frequency, URIRef] = {"common": M.Common, "uncommon": M.Uncommon, "rare": M.Rare,
+                                       "unknown": M.FrequencyUnknown}
+_SERIOUSNESS: dict[Seriousness, URIRef] = {"minor": M.Minor, "serious": M.Serious, "unknown": M.SeriousnessUnknown}
+_INVASIVENESS: dict[Invasiveness, URIRef] = {"non-invasive": M.NonInvasive, "minimally-invasive": M.MinimallyInvasive,
+                                             "invasive": M.Invasive}
+_PROCEDURE_TYPE: dict[ProcedureType, URIRef] = {"percutaneous": M.PercutaneousProcedure,
+                                                "noninvasive": M.NoninvasiveProcedure}
+_CATEGORY: dict[Category, URIRef] = {"cosmetic": M.Cosmetic, "medical": M.Medical}
+_SESSIONS: dict[Sessions, URIRef] = {"single": M.SingleSession, "multiple": M.MultipleSessions}
 
 
-def duration(value: int, unit: str) -> Literal:
+def duration(value: int, unit: Unit) -> Literal:
     """xsd:duration lexical form (weeks become days: XSD has no week designator)."""
     time, designator, factor = _UNIT[unit]
     return Literal(f"P{time}{value * factor}{designator}", datatype=XSD.duration)
@@ -47,13 +67,13 @@ def date(value: str) -> Literal:
 
 @dataclass
 class ArticleGraph:
-    """One article's medkg graph and the facts position behind each node."""
+    """One article's medkg graph and the facts position behind each node and property."""
 
     article: Article
     page: URIRef
     triples: set[Triple]
-    origins: dict[Node, tuple[Source, Path_]] = field(default_factory=dict)
-    field_origins: dict[tuple[Node, Node], tuple[Source, Path_]] = field(default_factory=dict)
+    origins: dict[Node, At] = field(default_factory=dict)
+    field_origins: dict[tuple[Node, Node], At] = field(default_factory=dict)
 
     @cached_property
     def graph(self) -> Graph:
@@ -66,251 +86,252 @@ class _Builder:
         self.site, self.article = site, article
         self.mint = Minter(site.base_iri)
         self.g: set[Triple] = set()
-        page = URIRef(self.mint.page(article.slug, article.data.get("url")))
-        self.out = ArticleGraph(article, page, self.g)
+        self.out = ArticleGraph(article, URIRef(self.mint.page(article.slug, article.url)), self.g)
 
-    def node(self, iri: str, cls: URIRef, path: Path_, source: Source | None = None) -> URIRef:
+    def node(self, iri: str, cls: URIRef, at: At) -> URIRef:
         n = URIRef(iri)
         self.g.add((n, RDF.type, cls))
-        self.out.origins.setdefault(n, (source or self.article.source, path))
+        self.out.origins.setdefault(n, at)
         return n
 
-    def lit(self, s: URIRef, p: URIRef, value: Any, path: Path_, source: Source | None = None) -> None:
-        """Add a literal or enum value for a fact, if the fact is present."""
+    def mark(self, s: URIRef, p: URIRef, at: At) -> None:
+        self.out.field_origins.setdefault((s, p), at)
+
+    def lit(self, s: URIRef, p: URIRef, value: str | int | bool | None, at: At) -> None:
+        """A literal for a fact, if the fact is stated."""
         if value is None:
             return
-        key = path[-1]
-        if isinstance(key, str) and key in _ENUMS:
-            obj: Node = _ENUMS[key][value]
-        elif isinstance(value, bool):
-            obj = Literal(value)
-        elif isinstance(value, int):
-            obj = Literal(value, datatype=XSD.integer)
-        else:
-            obj = Literal(value)
-        self.g.add((s, p, obj))
-        self.out.field_origins.setdefault((s, p), (source or self.article.source, path))
+        self.g.add((s, p, Literal(value, datatype=XSD.integer) if type(value) is int else Literal(value)))
+        self.mark(s, p, at)
 
-    def link(self, s: URIRef, p: URIRef, o: URIRef, path: Path_) -> None:
+    def enum(self, s: URIRef, p: URIRef, value: E | None, at: At, terms: Mapping[E, URIRef]) -> None:
+        """The ontology individual for a controlled value, if the fact is stated."""
+        if value is not None:
+            self.g.add((s, p, terms[value]))
+            self.mark(s, p, at)
+
+    def link(self, s: URIRef, p: URIRef, o: URIRef, at: At) -> None:
         self.g.add((s, p, o))
-        self.out.field_origins.setdefault((s, p), (self.article.source, path))
+        self.mark(s, p, at)
 
-    def durations(self, s: URIRef, d: dict[str, Any] | None, path: Path_, note: URIRef) -> None:
-        if not d:
+    def position(self, n: URIRef, index: int) -> None:
+        self.g.add((n, M.position, Literal(index + 1, datatype=XSD.integer)))
+
+    def durations(self, s: URIRef, d: Duration | None, low: URIRef, high: URIRef, note: URIRef) -> None:
+        if d is None:
             return
-        self.g.add((s, M.minDuration, duration(d["min"], d["unit"])))
-        self.g.add((s, M.maxDuration, duration(d["max"], d["unit"])))
-        self.out.field_origins.setdefault((s, M.minDuration), (self.article.source, path))
-        self.lit(s, note, d.get("note"), (*path, "note"))
+        self.g.add((s, low, duration(d.min, d.unit)))
+        self.g.add((s, high, duration(d.max, d.unit)))
+        self.mark(s, low, d.at)
+        self.lit(s, note, d.note, d.of("note"))
 
-    def shared(self, kind: str, cls: URIRef, item: dict[str, Any], name_key: str, path: Path_) -> URIRef:
+    def shared(self, kind: str, cls: URIRef, name: str, slug: str | None, at: At) -> URIRef:
         """A site-wide entity (condition, ingredient …), one node across all articles."""
-        name = item[name_key] if isinstance(item, dict) else item
-        slug = item.get("id") if isinstance(item, dict) and item.get("id") else slugify(name)
-        n = self.node(self.mint.entity(kind, slug), cls, path)
+        n = self.node(self.mint.entity(kind, slug or slugify(name)), cls, at)
         self.g.add((n, RDFS.label, Literal(name)))
         return n
 
-    def codes(self, entity: URIRef, item: dict[str, Any], path: Path_) -> None:
+    def codes(self, entity: URIRef, codes: tuple[Code, ...]) -> None:
         """Code nodes named after their entity (`<entity>#code-mesh-D000001`); Wikidata also as sameAs."""
         systems = ontology.coding_systems()
-        for i, c in enumerate(item.get("codes", [])):
-            system = systems[c["system"]]
-            value = c["code"].removeprefix(WIKIDATA_ENTITY) if c["system"] == "wikidata" else c["code"]
+        for c in codes:
+            system = systems[c.system]
+            value = c.code.removeprefix(WIKIDATA_ENTITY) if c.system == "wikidata" else c.code
             fragment = re.sub(r"[^A-Za-z0-9._-]", "-", value)
-            n = self.node(f"{entity}#code-{c['system']}-{fragment}", M.MedicalCode, (*path, i))
+            n = self.node(f"{entity}#code-{c.system}-{fragment}", M.MedicalCode, c.at)
             self.g.add((n, RDF.type, system.cls))
-            self.link(entity, M.code, n, (*path, i))
-            self.lit(n, M.codeValue, value, (*path, i, "code"))
-            self.lit(n, M.codingSystem, system.name, (*path, i, "system"))
-            if c["system"] == "wikidata":
-                self.link(entity, M.sameAs, URIRef(c["code"]), (*path, i, "code"))
+            self.link(entity, M.code, n, c.at)
+            self.lit(n, M.codeValue, value, c.of("code"))
+            self.lit(n, M.codingSystem, system.name, c.of("system"))
+            if c.system == "wikidata":
+                self.link(entity, M.sameAs, URIRef(c.code), c.of("code"))
 
-    def texts(self, s: URIRef, p: URIRef, cls: URIRef, items: list[Any] | None, path: Path_, tag: str) -> None:
+    def texts(self, s: URIRef, p: URIRef, cls: URIRef, items: Sequence[SourcedText | AftercareItem], tag: str) -> None:
         """Ordered text items (steps, aftercare …) as nodes with a position."""
-        for i, item in enumerate(items or []):
-            text = item["text"] if isinstance(item, dict) else item
-            n = self.node(f"{s}/{tag}/{i + 1}", cls, (*path, i))
-            self.link(s, p, n, (*path, i))
-            self.g.add((n, M.position, Literal(i + 1, datatype=XSD.integer)))
-            self.lit(n, M.text, text, (*path, i, "text") if isinstance(item, dict) else (*path, i))
-            if isinstance(item, dict):
-                self.durations(n, item.get("duration"), (*path, i, "duration"), M.durationNote)
+        for i, item in enumerate(items):
+            n = self.node(f"{s}/{tag}/{i + 1}", cls, item.at)
+            self.link(s, p, n, item.at)
+            self.position(n, i)
+            self.lit(n, M.text, item.text, item.of("text"))
+            if isinstance(item, AftercareItem):
+                self.durations(n, item.duration, M.minDuration, M.maxDuration, M.durationNote)
 
     def publisher(self) -> URIRef:
-        src = self.site.source
         pub = self.site.publisher
-        org = self.node(publisher_iri(self.site), M.Organization, ("publisher",), src)
-        self.lit(org, RDFS.label, pub["name"], ("publisher", "name"), src)
-        if pub.get("url"):
-            self.g.add((org, M.url, URIRef(pub["url"])))
-        if pub.get("logo"):
-            logo = self.node(f"{org}#logo", M.Image, ("publisher", "logo"), src)
+        org = self.node(publisher_iri(self.site), M.Organization, pub.at)
+        self.lit(org, RDFS.label, pub.name, pub.of("name"))
+        if pub.url:
+            self.g.add((org, M.url, URIRef(pub.url)))
+        if pub.logo:
+            logo = self.node(f"{org}#logo", M.Image, pub.logo.at)
             self.g.add((org, M.logo, logo))
-            self.g.add((logo, M.contentUrl, URIRef(pub["logo"]["url"])))
-            self.lit(logo, M.width, pub["logo"].get("width"), ("publisher", "logo", "width"), src)
-            self.lit(logo, M.height, pub["logo"].get("height"), ("publisher", "logo", "height"), src)
+            self.g.add((logo, M.contentUrl, URIRef(pub.logo.url)))
+            self.lit(logo, M.width, pub.logo.width, pub.logo.of("width"))
+            self.lit(logo, M.height, pub.logo.height, pub.logo.of("height"))
         return org
 
-    def person(self, item: dict[str, Any], path: Path_) -> URIRef:
-        n = self.shared("person", M.Person, item, "name", path)
-        if item.get("url"):
-            self.g.add((n, M.url, URIRef(item["url"])))
+    def person(self, person: Person) -> URIRef:
+        n = self.shared("person", M.Person, person.name, person.id, person.at)
+        if person.url:
+            self.g.add((n, M.url, URIRef(person.url)))
         return n
 
     def page(self, treatment: URIRef) -> None:
-        d = self.article.data
-        page, P = self.out.page, ("page",)
-        pd = d["page"]
-        self.node(str(page), M.Article, P)
-        self.lit(page, M.headline, pd["headline"], (*P, "headline"))
-        self.lit(page, M.description, pd.get("description"), (*P, "description"))
-        self.lit(page, M.inLanguage, self.site.language, ("language",), self.site.source)
-        for i, kw in enumerate(pd.get("keywords", [])):
-            self.lit(page, M.keyword, kw["name"] if isinstance(kw, dict) else kw, (*P, "keywords", i))
-        self.link(page, M.publisher, self.publisher(), ())
-        self.link(page, M.about, treatment, ("treatment",))
-        for key, prop in (("date_published", M.datePublished), ("date_modified", M.dateModified),
-                          ("last_reviewed", M.lastReviewed)):
-            if key in pd:
-                self.g.add((page, prop, date(pd[key])))
-                self.out.field_origins[(page, prop)] = (self.article.source, (*P, key))
-        for key, prop in (("authors", M.author), ("reviewed_by", M.reviewedBy)):
-            for i, person in enumerate(pd.get(key, [])):
-                self.link(page, prop, self.person(person, (*P, key, i)), (*P, key, i))
-        if "image" in pd:
-            img = self.node(f"{page}#primaryimage", M.Image, (*P, "image"))
-            self.link(page, M.image, img, (*P, "image"))
-            self.lit(img, M.caption, pd["image"]["caption"], (*P, "image", "caption"))
-            if pd["image"].get("url"):
-                self.g.add((img, M.contentUrl, URIRef(pd["image"]["url"])))
-            self.lit(img, M.width, pd["image"].get("width"), (*P, "image", "width"))
-            self.lit(img, M.height, pd["image"].get("height"), (*P, "image", "height"))
-        trail = list(pd.get("breadcrumb", []))
+        pd, page = self.article.page, self.out.page
+        self.node(str(page), M.Article, pd.at)
+        self.lit(page, M.headline, pd.headline, pd.of("headline"))
+        self.lit(page, M.description, pd.description, pd.of("description"))
+        self.lit(page, M.inLanguage, self.site.language, self.site.of("language"))
+        for kw in pd.keywords:
+            self.lit(page, M.keyword, kw.name, kw.at)
+        self.link(page, M.publisher, self.publisher(), self.article.at)
+        self.link(page, M.about, treatment, self.article.of("treatment"))
+        for value, prop, at in ((pd.date_published, M.datePublished, pd.of("date_published")),
+                                (pd.date_modified, M.dateModified, pd.of("date_modified")),
+                                (pd.last_reviewed, M.lastReviewed, pd.of("last_reviewed"))):
+            if value is not None:
+                self.g.add((page, prop, date(value)))
+                self.mark(page, prop, at)
+        for people, prop in ((pd.authors, M.author), (pd.reviewed_by, M.reviewedBy)):
+            for person in people:
+                self.link(page, prop, self.person(person), person.at)
+        if pd.image is not None:
+            img = self.node(f"{page}#primaryimage", M.Image, pd.image.at)
+            self.link(page, M.image, img, pd.image.at)
+            self.lit(img, M.caption, pd.image.caption, pd.image.of("caption"))
+            if pd.image.url:
+                self.g.add((img, M.contentUrl, URIRef(pd.image.url)))
+            self.lit(img, M.width, pd.image.width, pd.image.of("width"))
+            self.lit(img, M.height, pd.image.height, pd.image.of("height"))
+        self.breadcrumb(pd)
+        self.related(pd)
+        for i, qa in enumerate(self.article.faq):
+            n = self.node(f"{page}#faq-{i + 1}", M.FAQItem, qa.at)
+            self.link(page, M.faqItem, n, qa.at)
+            self.position(n, i)
+            self.lit(n, M.question, qa.question, qa.of("question"))
+            self.lit(n, M.answer, qa.answer, qa.of("answer"))
+
+    def breadcrumb(self, pd: Page) -> None:
+        """The trail of the page, ending with the page itself (named by its headline)."""
+        page = self.out.page
+        trail = [(c.name, c.url, c.at, c.of("name")) for c in pd.breadcrumb]
         if trail:
-            trail.append({"name": pd["headline"], "url": str(page)})
-        for i, crumb in enumerate(trail):
-            path = (*P, "breadcrumb", i) if i < len(trail) - 1 else (*P, "headline")
-            n = self.node(f"{page}#breadcrumb-{i + 1}", M.BreadcrumbItem, path)
-            self.link(page, M.breadcrumbItem, n, path)
-            self.g.add((n, M.position, Literal(i + 1, datatype=XSD.integer)))
-            self.lit(n, RDFS.label, crumb["name"], (*path, "name") if i < len(trail) - 1 else path)
-            if crumb.get("url"):
-                self.g.add((n, M.target, URIRef(crumb["url"])))
-                self.out.field_origins[(n, M.target)] = (self.article.source, (*path, "url"))
-        for i, rel in enumerate(pd.get("related_articles", [])):
-            path = (*P, "related_articles", i)
-            n = self.node(f"{page}#related-{i + 1}", M.RelatedArticle, path)
-            self.link(page, M.relatedArticle, n, path)
-            self.g.add((n, M.position, Literal(i + 1, datatype=XSD.integer)))
-            self.lit(n, M.headline, rel["headline"], (*path, "headline"))
-            self.lit(n, M.description, rel.get("description"), (*path, "description"))
-            if rel.get("url"):
-                self.g.add((n, M.url, URIRef(rel["url"])))
-        for i, qa in enumerate(d.get("faq", [])):
-            path = ("faq", i)
-            n = self.node(f"{page}#faq-{i + 1}", M.FAQItem, path)
-            self.link(page, M.faqItem, n, path)
-            self.g.add((n, M.position, Literal(i + 1, datatype=XSD.integer)))
-            self.lit(n, M.question, qa["question"], (*path, "question"))
-            self.lit(n, M.answer, qa["answer"], (*path, "answer"))
+            trail.append((pd.headline, str(page), pd.of("headline"), pd.of("headline")))
+        for i, (name, url, at, name_at) in enumerate(trail):
+            n = self.node(f"{page}#breadcrumb-{i + 1}", M.BreadcrumbItem, at)
+            self.link(page, M.breadcrumbItem, n, at)
+            self.position(n, i)
+            self.lit(n, RDFS.label, name, name_at)
+            if url:
+                self.g.add((n, M.target, URIRef(url)))
+                self.mark(n, M.target, at.child("url"))
+
+    def related(self, pd: Page) -> None:
+        page = self.out.page
+        for i, rel in enumerate(pd.related_articles):
+            n = self.node(f"{page}#related-{i + 1}", M.RelatedArticle, rel.at)
+            self.link(page, M.relatedArticle, n, rel.at)
+            self.position(n, i)
+            self.lit(n, M.headline, rel.headline, rel.of("headline"))
+            self.lit(n, M.description, rel.description, rel.of("description"))
+            if rel.url:
+                self.g.add((n, M.url, URIRef(rel.url)))
 
     def treatment(self) -> URIRef:
-        t, T = self.article.data["treatment"], ("treatment",)
-        tr = self.node(self.mint.entity("treatment", t.get("id") or slugify(t["name"])), M.Treatment, T)
-        self.lit(tr, RDFS.label, t["name"], (*T, "name"))
-        self.codes(tr, t, (*T, "codes"))
-        for i, alt in enumerate(t.get("alternate_names", [])):
-            self.lit(tr, M.alternateName, alt, (*T, "alternate_names", i))
-        for key, prop in (("description", M.description), ("category", M.category),
-                          ("invasiveness", M.invasiveness), ("procedure_type", M.procedureType),
-                          ("delivery", M.delivery), ("target_tissue", M.targetTissue),
-                          ("personalised", M.personalised), ("personalisation", M.personalisation),
-                          ("risk_mitigation", M.riskMitigation)):
-            self.lit(tr, prop, t.get(key), (*T, key))
-        for key, prop in (("claimed_mechanisms", M.claimedMechanism), ("claimed_outcomes", M.claimedOutcome)):
-            for i, text in enumerate(t.get(key, [])):
-                self.lit(tr, prop, text, (*T, key, i))
-
-        for i, ind in enumerate(t.get("indications", [])):
-            path = (*T, "indications", i)
-            cond = self.shared("condition", M.Condition, ind, "condition", (*path, "condition"))
-            self.codes(cond, ind, (*path, "codes"))
-            n = self.node(f"{tr}/indication/{ind.get('id') or slugify(ind['condition'])}", M.Indication, path)
-            self.link(tr, M.hasIndication, n, path)
-            self.link(tr, M.indicatedFor, cond, path)
-            self.link(n, M.condition, cond, (*path, "condition"))
-            self.lit(n, M.purpose, ind.get("purpose"), (*path, "purpose"))
-            for j, area in enumerate(ind.get("body_areas", [])):
-                a = self.shared("body-area", M.BodyArea, {"name": area}, "name", (*path, "body_areas", j))
-                self.link(n, M.bodyArea, a, (*path, "body_areas", j))
-        for i, ing in enumerate(t.get("ingredients", [])):
-            path = (*T, "ingredients", i)
-            sub = self.shared("ingredient", M.Ingredient, ing, "name", (*path, "name"))
-            self.codes(sub, ing, (*path, "codes"))
-            n = self.node(f"{tr}/ingredient/{ing.get('id') or slugify(ing['name'])}", M.IngredientUse, path)
-            self.link(tr, M.hasIngredientUse, n, path)
-            self.link(tr, M.usesIngredient, sub, path)
-            self.link(n, M.ingredient, sub, (*path, "name"))
-            self.lit(n, M.purpose, ing.get("purpose"), (*path, "purpose"))
-        for i, ae in enumerate(t.get("adverse_effects", [])):
-            path = (*T, "adverse_effects", i)
-            cond = self.shared("condition", M.Condition, ae, "name", (*path, "name"))
-            self.codes(cond, ae, (*path, "codes"))
-            n = self.node(f"{tr}/adverse-effect/{ae.get('id') or slugify(ae['name'])}", M.AdverseEffect, path)
-            self.link(tr, M.hasAdverseEffect, n, path)
-            self.link(n, M.condition, cond, (*path, "name"))
-            for key, prop in (("frequency", M.frequency), ("seriousness", M.seriousness),
-                              ("temporary", M.temporary), ("location", M.siteNote)):
-                self.lit(n, prop, ae.get(key), (*path, key))
-        for i, ci in enumerate(t.get("contraindications", [])):
-            path = (*T, "contraindications", i)
-            cond = self.shared("condition", M.Condition, ci, "condition", (*path, "condition"))
-            self.codes(cond, ci, (*path, "codes"))
-            n = self.node(f"{tr}/contraindication/{ci.get('id') or slugify(ci['condition'])}",
-                          M.Contraindication, path)
-            self.link(tr, M.hasContraindication, n, path)
-            self.link(tr, M.contraindicatedFor, cond, path)
-            self.link(n, M.condition, cond, (*path, "condition"))
-            self.lit(n, M.note, ci.get("note"), (*path, "note"))
-
-        proc = t.get("procedure", {})
-        P = (*T, "procedure")
-        self.texts(tr, M.preparationStep, M.ProcedureStep, proc.get("preparation"), (*P, "preparation"),
-                   "preparation")
-        self.texts(tr, M.procedureStep, M.ProcedureStep, proc.get("steps"), (*P, "steps"), "step")
-        self.durations(tr, proc.get("duration"), (*P, "duration"), M.durationNote)
-        self.lit(tr, M.sessions, proc.get("sessions"), (*P, "sessions"))
-        rec = t.get("recovery", {})
-        R = (*T, "recovery")
-        self.lit(tr, M.recoverySummary, rec.get("summary"), (*R, "summary"))
-        if rec.get("side_effects_resolve"):
-            d = rec["side_effects_resolve"]
-            path = (*R, "side_effects_resolve")
-            self.g.add((tr, M.sideEffectsResolveMin, duration(d["min"], d["unit"])))
-            self.g.add((tr, M.sideEffectsResolveMax, duration(d["max"], d["unit"])))
-            self.out.field_origins[(tr, M.sideEffectsResolveMin)] = (self.article.source, path)
-            self.lit(tr, M.sideEffectsResolveNote, d.get("note"), (*path, "note"))
-        self.lit(tr, M.resumeActivities, rec.get("resume_activities"), (*R, "resume_activities"))
-        self.texts(tr, M.aftercare, M.AftercareInstruction, t.get("aftercare"), (*T, "aftercare"), "aftercare")
-        cand = t.get("candidates", {})
-        self.lit(tr, M.suitableCandidates, cand.get("suitable"), (*T, "candidates", "suitable"))
-        self.lit(tr, M.candidateAssessment, cand.get("assessment"), (*T, "candidates", "assessment"))
-        for i, comp in enumerate(t.get("comparisons", [])):
-            path = (*T, "comparisons", i)
-            other = self.shared("treatment", M.Treatment, comp, "treatment", (*path, "treatment"))
-            n = self.node(f"{tr}/comparison/{comp.get('id') or slugify(comp['treatment'])}", M.Comparison, path)
-            self.link(tr, M.comparison, n, path)
-            self.link(n, M.comparedWith, other, (*path, "treatment"))
-            for j, point in enumerate(comp["points"]):
-                self.lit(n, M.point, point["text"] if isinstance(point, dict) else point, (*path, "points", j))
+        t = self.article.treatment
+        tr = self.node(self.mint.entity("treatment", t.id or slugify(t.name)), M.Treatment, t.at)
+        self.lit(tr, RDFS.label, t.name, t.of("name"))
+        self.codes(tr, t.codes)
+        for i, alt in enumerate(t.alternate_names):
+            self.lit(tr, M.alternateName, alt, t.of("alternate_names", i))
+        self.lit(tr, M.description, t.description, t.of("description"))
+        self.enum(tr, M.category, t.category, t.of("category"), _CATEGORY)
+        self.enum(tr, M.invasiveness, t.invasiveness, t.of("invasiveness"), _INVASIVENESS)
+        self.enum(tr, M.procedureType, t.procedure_type, t.of("procedure_type"), _PROCEDURE_TYPE)
+        self.lit(tr, M.delivery, t.delivery, t.of("delivery"))
+        self.lit(tr, M.targetTissue, t.target_tissue, t.of("target_tissue"))
+        self.lit(tr, M.personalised, t.personalised, t.of("personalised"))
+        self.lit(tr, M.personalisation, t.personalisation, t.of("personalisation"))
+        self.lit(tr, M.riskMitigation, t.risk_mitigation, t.of("risk_mitigation"))
+        for i, text in enumerate(t.claimed_mechanisms):
+            self.lit(tr, M.claimedMechanism, text, t.of("claimed_mechanisms", i))
+        for i, text in enumerate(t.claimed_outcomes):
+            self.lit(tr, M.claimedOutcome, text, t.of("claimed_outcomes", i))
+        self.medical(tr, t)
+        self.process(tr, t)
+        for comp in t.comparisons:
+            other = self.shared("treatment", M.Treatment, comp.treatment, comp.id, comp.of("treatment"))
+            n = self.node(f"{tr}/comparison/{comp.id or slugify(comp.treatment)}", M.Comparison, comp.at)
+            self.link(tr, M.comparison, n, comp.at)
+            self.link(n, M.comparedWith, other, comp.of("treatment"))
+            for point in comp.points:
+                self.lit(n, M.point, point.text, point.at)
         return tr
+
+    def medical(self, tr: URIRef, t: Treatment) -> None:
+        """Indications, ingredients, adverse effects, contraindications: each a node of its own,
+        linked to the site-wide condition or substance it names."""
+        for ind in t.indications:
+            cond = self.shared("condition", M.Condition, ind.condition, ind.id, ind.of("condition"))
+            self.codes(cond, ind.codes)
+            n = self.node(f"{tr}/indication/{ind.id or slugify(ind.condition)}", M.Indication, ind.at)
+            self.link(tr, M.hasIndication, n, ind.at)
+            self.link(tr, M.indicatedFor, cond, ind.at)
+            self.link(n, M.condition, cond, ind.of("condition"))
+            self.lit(n, M.purpose, ind.purpose, ind.of("purpose"))
+            for j, area in enumerate(ind.body_areas):
+                a = self.shared("body-area", M.BodyArea, area, None, ind.of("body_areas", j))
+                self.link(n, M.bodyArea, a, ind.of("body_areas", j))
+        for ing in t.ingredients:
+            sub = self.shared("ingredient", M.Ingredient, ing.name, ing.id, ing.of("name"))
+            self.codes(sub, ing.codes)
+            n = self.node(f"{tr}/ingredient/{ing.id or slugify(ing.name)}", M.IngredientUse, ing.at)
+            self.link(tr, M.hasIngredientUse, n, ing.at)
+            self.link(tr, M.usesIngredient, sub, ing.at)
+            self.link(n, M.ingredient, sub, ing.of("name"))
+            self.lit(n, M.purpose, ing.purpose, ing.of("purpose"))
+        for ae in t.adverse_effects:
+            cond = self.shared("condition", M.Condition, ae.name, ae.id, ae.of("name"))
+            self.codes(cond, ae.codes)
+            n = self.node(f"{tr}/adverse-effect/{ae.id or slugify(ae.name)}", M.AdverseEffect, ae.at)
+            self.link(tr, M.hasAdverseEffect, n, ae.at)
+            self.link(n, M.condition, cond, ae.of("name"))
+            self.enum(n, M.frequency, ae.frequency, ae.of("frequency"), _FREQUENCY)
+            self.enum(n, M.seriousness, ae.seriousness, ae.of("seriousness"), _SERIOUSNESS)
+            self.lit(n, M.temporary, ae.temporary, ae.of("temporary"))
+            self.lit(n, M.siteNote, ae.location, ae.of("location"))
+        for ci in t.contraindications:
+            cond = self.shared("condition", M.Condition, ci.condition, ci.id, ci.of("condition"))
+            self.codes(cond, ci.codes)
+            n = self.node(f"{tr}/contraindication/{ci.id or slugify(ci.condition)}", M.Contraindication, ci.at)
+            self.link(tr, M.hasContraindication, n, ci.at)
+            self.link(tr, M.contraindicatedFor, cond, ci.at)
+            self.link(n, M.condition, cond, ci.of("condition"))
+            self.lit(n, M.note, ci.note, ci.of("note"))
+
+    def process(self, tr: URIRef, t: Treatment) -> None:
+        """Procedure, recovery, aftercare and candidates: properties and ordered items of the treatment."""
+        if (proc := t.procedure) is not None:
+            self.texts(tr, M.preparationStep, M.ProcedureStep, proc.preparation, "preparation")
+            self.texts(tr, M.procedureStep, M.ProcedureStep, proc.steps, "step")
+            self.durations(tr, proc.duration, M.minDuration, M.maxDuration, M.durationNote)
+            self.enum(tr, M.sessions, proc.sessions, proc.of("sessions"), _SESSIONS)
+        if (rec := t.recovery) is not None:
+            self.lit(tr, M.recoverySummary, rec.summary, rec.of("summary"))
+            self.durations(tr, rec.side_effects_resolve, M.sideEffectsResolveMin, M.sideEffectsResolveMax,
+                           M.sideEffectsResolveNote)
+            self.lit(tr, M.resumeActivities, rec.resume_activities, rec.of("resume_activities"))
+        self.texts(tr, M.aftercare, M.AftercareInstruction, t.aftercare, "aftercare")
+        if (cand := t.candidates) is not None:
+            self.lit(tr, M.suitableCandidates, cand.suitable, cand.of("suitable"))
+            self.lit(tr, M.candidateAssessment, cand.assessment, cand.of("assessment"))
 
 
 def publisher_iri(site: Site) -> URIRef:
     """The site's publisher, one node shared by every article."""
     pub = site.publisher
-    return URIRef(Minter(site.base_iri).entity("organization", pub.get("id") or slugify(pub["name"])))
+    return URIRef(Minter(site.base_iri).entity("organization", pub.id or slugify(pub.name)))
 
 
 def build_graph(site: Site, article: Article) -> ArticleGraph:

@@ -19,7 +19,7 @@ from rdflib.term import Node
 from kg.core import resources
 from kg.graph import ontology
 from kg.graph.iris import SCHEMA
-from kg.graph.terms import Triple, nt_term
+from kg.graph.terms import Triple, from_ox, ntriples
 
 # schema.org's JSON-LD context types dates as schema:Date / schema:DateTime, so the published
 # graph does too: that is what the JSON-LD export expands to.
@@ -35,24 +35,10 @@ def _queries() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(constructs), tuple(joins)
 
 
-_XSD_STRING = str(XSD.string)
-
-
-def _term(t: ox.NamedNode | ox.Literal) -> Node:
-    """An Oxigraph term as rdflib's (the projection's queries never produce blank nodes)."""
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if not isinstance(t, ox.Literal):
-        raise ValueError(f"projection queries must not produce blank nodes: {t}")
-    if t.language:
-        return Literal(t.value, lang=t.language)
-    return Literal(t.value, datatype=None if t.datatype.value == _XSD_STRING else URIRef(t.datatype.value))
-
-
 def _store(medkg: Iterable[Triple]) -> ox.Store:
     """The medkg graph in an in-memory Oxigraph store: SPARQL there costs ~0.1 ms a query, rdflib's ~1 ms."""
     store = ox.Store()
-    text = "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in medkg)
+    text = ntriples(medkg)
     store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     return store
 
@@ -87,14 +73,14 @@ def project(medkg: Collection[Triple]) -> set[Triple]:
         triples = store.query(q)
         assert isinstance(triples, ox.QueryTriples), "the projection's *.rq queries are CONSTRUCT queries"
         for t in triples:
-            out.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+            out.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
     for q in joins:
         parts: dict[tuple[Node, Node], list[tuple[int, str]]] = defaultdict(list)
         rows = store.query(q)
         assert isinstance(rows, ox.QuerySolutions), "the projection's *.join.rq queries are SELECT queries"
         for row in rows:
             subject, prop, order, text = (row[i] for i in range(4))
-            parts[(_term(subject), _term(prop))].append((int(order.value), text.value))
+            parts[(from_ox(subject), from_ox(prop))].append((int(order.value), text.value))
         for (subject, prop), texts in parts.items():
             out.add((subject, prop, Literal(" ".join(t for _, t in sorted(texts)))))
     return out

@@ -1,16 +1,21 @@
 """Graphs in the hot path are plain sets of rdflib-term triples: building and scanning a set costs a
-fraction of an rdflib Graph's indexed store. A Graph is made on demand for code that wants one."""
+fraction of an rdflib Graph's indexed store. A Graph is made on demand for code that wants one.
+
+This module is the one home of the term helpers: N-Triples lines and conversions between rdflib's
+and Oxigraph's terms.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
-from rdflib import XSD, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
-_XSD_STRING = str(XSD.string)
+XSD_STRING = str(XSD.string)
 
 
 def to_graph(triples: Iterable[Triple]) -> Graph:
@@ -36,6 +41,42 @@ def nt_term(term: Node) -> str:
     assert isinstance(term, Literal), f"blank nodes are not exported: {term!r}"
     if term.language:
         return f"{nt_string(str(term))}@{term.language}"
-    if term.datatype and term.datatype != _XSD_STRING:
+    if term.datatype:  # an explicit xsd:string stays explicit, as the source wrote it
         return f"{nt_string(str(term))}^^<{term.datatype}>"
     return nt_string(str(term))
+
+
+def nt_line(triple: Triple, graph: str | None = None) -> str:
+    """One N-Triples line, or an N-Quads line in `graph`."""
+    s, p, o = triple
+    return f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{f' <{graph}>' if graph is not None else ''} .\n"
+
+
+def ntriples(triples: Iterable[Triple]) -> str:
+    """Triples as N-Triples text, in the order given."""
+    return "".join(nt_line(t) for t in triples)
+
+
+# --- rdflib ↔ Oxigraph terms ----------------------------------------------------------------------
+
+def to_ox(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(t, URIRef):
+        return ox.NamedNode(str(t))
+    if isinstance(t, BNode):
+        return ox.BlankNode(str(t))
+    assert isinstance(t, Literal)
+    if t.language:
+        return ox.Literal(str(t), language=t.language)
+    return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)) if t.datatype else None)
+
+
+def from_ox(t: object) -> Node:
+    """An Oxigraph term as rdflib's; a plain string literal has no datatype, as rdflib parses it."""
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    assert isinstance(t, ox.Literal), t
+    if t.language:
+        return Literal(t.value, lang=t.language)
+    return Literal(t.value, datatype=None if t.datatype.value == XSD_STRING else URIRef(t.datatype.value))

@@ -8,7 +8,6 @@ Wikidata page URL written where the entity IRI belongs, so the message can say w
 from __future__ import annotations
 
 import re
-from typing import Any
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 _WIKIDATA_ELSEWHERE = re.compile(r"^https?://(?:www\.|m\.)?wikidata\.org/(?:wiki|entity)/(?:Item:)?(Q[1-9][0-9]*)"
@@ -42,11 +41,10 @@ def wikidata_entity(value: str) -> str | None:
     return None if iri == value else iri
 
 
-def check_digit_problem(node: dict[str, Any]) -> str | None:
-    """What is wrong with a {system: snomed-ct, code} mapping whose Verhoeff check digit does not
-    match (JSON Schema checks the format, not the arithmetic); None when it matches or is not one."""
-    code = node.get("code")
-    if node.get("system") != "snomed-ct" or not isinstance(code, str):
+def check_digit_problem(system: str, code: str) -> str | None:
+    """What is wrong with a SNOMED CT code whose Verhoeff check digit does not match (JSON Schema
+    checks the format, not the arithmetic); None when it matches or is another system's code."""
+    if system != "snomed-ct":
         return None
     expected = verhoeff_digit(code[:-1])
     if code[-1] == expected:

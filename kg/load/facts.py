@@ -1,7 +1,8 @@
 """Load facts files (site + articles), check them against the JSON Schema, keep every position.
 
-All problems in a corpus are gathered before raising, so one run names every mistake, each
-with file:line:column, the field path and a plain sentence.
+A file that passes the schema becomes a typed model object (kg/load/model.py, generated from the
+schema) once, here; everything downstream reads that. All problems in a corpus are gathered before
+raising, so one run names every mistake, each with file:line:column, the field path and a plain sentence.
 """
 
 from __future__ import annotations
@@ -16,15 +17,21 @@ from pathlib import Path
 from typing import Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator, ValidationError
-from jsonschema.exceptions import best_match
+from jsonschema import Draft202012Validator, ValidationError  # type: ignore[import-untyped, unused-ignore]
+from jsonschema.exceptions import best_match  # type: ignore[import-untyped, unused-ignore]
 from referencing import Registry, Resource
 
 from kg.core import resources
 from kg.core.errors import InputError
 from kg.core.findings import Finding, Severity
 from kg.load import codes, yamlloc
+from kg.load.located import At, Located, Source
+from kg.load.model import Article, Code, Duration, Site
 from kg.load.yamlloc import Path_, Position
+
+__all__ = ["FACT_SUFFIXES", "SCHEMA_NAME", "Article", "At", "Corpus", "Site", "Source", "article_files", "check",
+           "display", "duplicate_slug", "load_article", "load_corpus", "load_site", "load_valid", "read",
+           "site_and_files"]  # Article, Site (kg.load.model), At, Source (kg.load.located) are re-exported
 
 SCHEMA_NAME = "facts.schema.json"
 FACT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -33,54 +40,6 @@ _PATTERN_HINTS = {
     "/$": "must end with '/'",
     "^[a-z0-9]+(-[a-z0-9]+)*$": "must be lowercase letters and digits joined by single hyphens, like 'hyaluronic-acid'",
 }
-
-
-@dataclass(frozen=True)
-class Source:
-    """One parsed facts file: its value, the position of every field, and a content hash."""
-
-    file: str
-    data: Any
-    where: dict[Path_, Position]
-    sha256: str
-
-    def position(self, path: Path_) -> Position:
-        return yamlloc.nearest(self.where, path)
-
-    def finding(self, path: Path_, message: str, *, rule: str, severity: Severity = Severity.VIOLATION,
-                family: str = "facts") -> Finding:
-        p = self.position(path)
-        return Finding(self.file, p.line, p.column, severity, message, yamlloc.dotted(path), "", rule, family)
-
-
-@dataclass(frozen=True)
-class Site:
-    source: Source
-
-    @property
-    def base_iri(self) -> str:
-        return str(self.source.data["base_iri"])
-
-    @property
-    def language(self) -> str:
-        return str(self.source.data["language"])
-
-    @property
-    def publisher(self) -> dict[str, Any]:
-        return dict(self.source.data["publisher"])
-
-
-@dataclass(frozen=True)
-class Article:
-    source: Source
-
-    @property
-    def slug(self) -> str:
-        return str(self.source.data["slug"])
-
-    @property
-    def data(self) -> dict[str, Any]:
-        return dict(self.source.data)
 
 
 @dataclass(frozen=True)
@@ -136,11 +95,15 @@ def _describe(value: Any) -> str:
 def _explain(error: ValidationError) -> tuple[Path_, str]:
     """A plain sentence for one JSON Schema error, and the path it belongs to."""
     path: Path_ = tuple(error.absolute_path)
-    kind, expected, value = error.validator, error.validator_value, error.instance
+    # the stubs type these as "unset" too; a reported error always has them
+    kind: Any = error.validator
+    expected: Any = error.validator_value
+    value: Any = error.instance
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
     if kind == "anyOf" and error.context:  # e.g. a step that is neither text nor {text, source}
         return _explain(best_match(error.context))
     if kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
+        allowed = sorted(schema.get("properties", {}))
         extra = sorted(k for k in value if k not in allowed)[0]
         hint = difflib.get_close_matches(extra, allowed, n=1)
         advice = f"did you mean '{hint[0]}'?" if hint else f"allowed fields: {', '.join(allowed)}"
@@ -161,7 +124,7 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
     if kind == "pattern":
         if expected in _PATTERN_HINTS:
             return path, _PATTERN_HINTS[expected]
-        described = error.schema.get("description", "the expected format")
+        described = schema.get("description", "the expected format")
         shown = value if len(value) <= 80 else value[:77] + "..."
         entity = codes.wikidata_entity(value) if "codes" in path else None
         advice = f"; write {entity}" if entity else ""
@@ -177,22 +140,20 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
     return path, error.message
 
 
-def _semantic(data: Any, path: Path_ = ()) -> list[tuple[Path_, str, str]]:
-    """(path, message, rule) for rules JSON Schema cannot state, on every mapping of a schema-valid
-    value: a {min, max, unit} range with min above max; a SNOMED CT id with a wrong check digit."""
-    out: list[tuple[Path_, str, str]] = []
-    if isinstance(data, dict):
-        if {"min", "max", "unit"} <= data.keys() and all(isinstance(data[k], int) for k in ("min", "max")) \
-                and data["min"] > data["max"]:
-            out.append(((*path, "min"), "min is larger than max", "schema:range"))
-        if (problem := codes.check_digit_problem(data)) is not None:
-            out.append(((*path, "code"), problem, "schema:check-digit"))
-        for k, v in data.items():
-            out += _semantic(v, (*path, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            out += _semantic(v, (*path, i))
-    return out
+def _semantic(document: Located) -> list[Finding]:
+    """What JSON Schema cannot state, checked on the model of a schema-valid file: a duration range
+    with min above max; a SNOMED CT id with a wrong check digit."""
+    out: list[Finding] = []
+    for node in document.walk():
+        if isinstance(node, Duration) and node.min > node.max:
+            out.append(node.of("min").finding("min is larger than max", rule="schema:range"))
+        elif isinstance(node, Code) and (problem := codes.check_digit_problem(node.system, node.code)) is not None:
+            out.append(node.of("code").finding(problem, rule="schema:check-digit"))
+    return _in_file_order(out)
+
+
+def _in_file_order(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.line, f.column, f.message))
 
 
 @cache
@@ -202,22 +163,26 @@ def _gate(definition: str) -> Callable[[Any], Any]:
     schema = dict(resources.json_file("shapes", SCHEMA_NAME))
     schema.pop("$schema")  # fastjsonschema knows drafts 4-7; the keywords this schema uses mean the same there
     schema["$ref"] = f"#/$defs/{definition}"
-    return fastjsonschema.compile(schema)  # type: ignore[no-any-return]
+    return fastjsonschema.compile(schema)
+
+
+def _schema(source: Source, definition: str) -> list[Finding]:
+    """JSON Schema findings for a parsed file ('site' or 'article'), in file order."""
+    try:
+        _gate(definition)(source.data)
+    except fastjsonschema.JsonSchemaException:
+        return _in_file_order([source.finding(path, message, rule=f"schema:{error.validator}")
+                               for error in _validator(definition).iter_errors(source.data)
+                               for path, message in [_explain(error)]])
+    return []
 
 
 def check(source: Source, definition: str) -> list[Finding]:
     """Schema findings for a parsed file ('site' or 'article'), in file order."""
-    findings = []
-    try:
-        _gate(definition)(source.data)
-    except fastjsonschema.JsonSchemaException:
-        for error in _validator(definition).iter_errors(source.data):
-            path, message = _explain(error)
-            findings.append(source.finding(path, message, rule=f"schema:{error.validator}"))
-    if not findings:
-        for path, message, rule in _semantic(source.data):
-            findings.append(source.finding(path, message, rule=rule))
-    return sorted(findings, key=lambda f: (f.line, f.column, f.message))
+    findings = _schema(source, definition)
+    if findings:
+        return findings
+    return _semantic(Site.from_source(source) if definition == "site" else Article.from_source(source))
 
 
 def load_site(path: Path) -> Site:
@@ -225,10 +190,13 @@ def load_site(path: Path) -> Site:
         raise InputError(f"{display(path)}: missing: every data folder needs a site.yaml "
                          "(publisher, base_iri, language)")
     source = read(path)
-    findings = check(source, "site")
-    if findings:
-        raise InputError(findings[0].message, findings)
-    return Site(source)
+    findings = _schema(source, "site")
+    if not findings:
+        site = Site.from_source(source)
+        findings = _semantic(site)
+        if not findings:
+            return site
+    raise InputError(findings[0].message, findings)
 
 
 def article_files(folder: Path) -> list[Path]:
@@ -241,11 +209,15 @@ def load_article(file: Path) -> Article | list[Finding]:
         source = read(file)
     except InputError as e:
         return e.findings or [Finding(display(file), 1, 1, Severity.VIOLATION, str(e), rule="read", family="facts")]
-    problems = check(source, "article")
-    if not problems and source.data.get("draft"):
-        problems.append(source.finding(("draft",), "this facts file is a draft: review every fact, then delete the "
-                                       "line 'draft: true'", rule="draft"))
-    return problems or Article(source)
+    problems = _schema(source, "article")
+    if problems:
+        return problems
+    article = Article.from_source(source)
+    problems = _semantic(article)
+    if not problems and article.draft:
+        problems.append(article.of("draft").finding("this facts file is a draft: review every fact, then delete the "
+                                                    "line 'draft: true'", rule="draft"))
+    return problems or article
 
 
 def duplicate_slug(file: str, at: Position, slug: str, first_file: str) -> Finding:
@@ -285,7 +257,7 @@ def load_valid(data: Path, only: list[Path] | None = None) -> tuple[Corpus, list
         if isinstance(loaded, list):
             findings += loaded
         elif loaded.slug in seen:
-            findings.append(duplicate_slug(loaded.source.file, loaded.source.position(("slug",)), loaded.slug,
+            findings.append(duplicate_slug(loaded.source.file, loaded.of("slug").position, loaded.slug,
                                            seen[loaded.slug]))
         else:
             seen[loaded.slug] = loaded.source.file

@@ -3,7 +3,9 @@ line per finding, so each shows as an annotation on the facts line in the pull r
 
 from __future__ import annotations
 
-from kg.core.findings import Finding, Report, Severity
+from kg.core.findings import Finding, Severity
+from kg.core.result import Result
+from kg.reports.context import RenderContext
 
 COMMANDS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -18,13 +20,13 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(report: Report, f: Finding) -> str:
+def annotation(ctx: RenderContext, f: Finding) -> str:
     title = f"medkg {f.rule or f.family}" + (f": {f.field}" if f.field else "")
-    props = {"file": report.repo_path(f.file), "line": str(max(f.line, 1)), "col": str(max(f.column, 1)),
+    props = {"file": ctx.repo_path(f.file), "line": str(max(f.line, 1)), "col": str(max(f.column, 1)),
              "title": title}
     head = ",".join(f"{k}={escape_property(v)}" for k, v in props.items())
     return f"::{COMMANDS[f.severity]} {head}::{escape_data(f.message)}"
 
 
-def render(report: Report) -> str:
-    return "".join(annotation(report, f) + "\n" for f in report.sorted())
+def render(result: Result, ctx: RenderContext) -> str:
+    return "".join(annotation(ctx, f) + "\n" for f in result.sorted())

@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from html import escape
 
-from kg.core.findings import Finding, Page, Report
-from kg.reports.render import summary
+from kg.core.findings import Finding
+from kg.core.result import Page, Result
+from kg.export import picture
+from kg.reports.context import RenderContext
+from kg.reports.text import summary
 
 _STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b}
@@ -37,34 +40,36 @@ def _findings(findings: list[Finding]) -> str:
             f"</tr></thead><tbody>\n{rows}</tbody></table>\n")
 
 
-def _picture(page: Page) -> str:
-    if page.picture_format == "svg":
-        return f'<div class="picture">{_PROLOGUE.sub("", page.picture, count=1)}</div>\n'
-    if page.picture_format == "mermaid":
-        return ('<p class="note">Graphviz is not installed, so this is the Mermaid source of the picture '
-                "(it renders in pull-request comments and Mermaid viewers).</p>\n"
-                f'<pre class="mermaid-source">{escape(page.picture)}</pre>\n')
-    return ""
+def _picture(pic: picture.Picture) -> str:
+    """Inline SVG where Graphviz is installed, else the Mermaid source."""
+    if picture.has_graphviz():
+        return f'<div class="picture">{_PROLOGUE.sub("", picture.svg(picture.dot(pic)), count=1)}</div>\n'
+    return ('<p class="note">Graphviz is not installed, so this is the Mermaid source of the picture '
+            "(it renders in pull-request comments and Mermaid viewers).</p>\n"
+            f'<pre class="mermaid-source">{escape(picture.mermaid(pic))}</pre>\n')
 
 
-def render(report: Report) -> str:
-    ordered = report.sorted()
-    sections = []
-    shown: set[str] = set()
-    for page in sorted(report.pages, key=lambda p: p.slug):
-        shown.add(page.file)
-        own = [f for f in ordered if f.file == page.file]
-        sections.append(
-            f'<section class="article" id="{escape(page.slug)}"><h2>{escape(page.slug)}</h2>\n'
+def _article(page: Page, own: list[Finding], ctx: RenderContext) -> str:
+    shown = ctx.illustrations.get(page.slug)
+    return (f'<section class="article" id="{escape(page.slug)}"><h2>{escape(page.slug)}</h2>\n'
             f"<p><code>{escape(page.file)}</code> → <code>{escape(page.node)}</code></p>\n"
             f"<h3>Findings</h3>\n{_findings(own)}"
-            + (f"<h3>Graph</h3>\n{_picture(page)}" if page.picture else "")
-            + (f"<h3>JSON-LD</h3>\n<pre class=\"jsonld\">{escape(page.jsonld)}</pre>\n" if page.jsonld else "")
+            + (f"<h3>Graph</h3>\n{_picture(shown.picture)}" if shown else "")
+            + (f"<h3>JSON-LD</h3>\n<pre class=\"jsonld\">{escape(shown.jsonld)}</pre>\n" if shown else "")
             + "</section>\n")
+
+
+def render(result: Result, ctx: RenderContext) -> str:
+    ordered = result.sorted()
+    sections = []
+    shown: set[str] = set()
+    for page in sorted(result.pages, key=lambda p: p.slug):
+        shown.add(page.file)
+        sections.append(_article(page, [f for f in ordered if f.file == page.file], ctx))
     for file in sorted({f.file for f in ordered} - shown):
         sections.append(f'<section class="file"><h2>{escape(file)}</h2>\n'
                         f"{_findings([f for f in ordered if f.file == file])}</section>\n")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
             "<title>medkg report</title>\n"
             f"<style>{_STYLE}</style></head>\n<body>\n<h1>medkg report</h1>\n"
-            f'<p class="summary">{escape(summary(report))}</p>\n' + "".join(sections) + "</body></html>\n")
+            f'<p class="summary">{escape(summary(result))}</p>\n' + "".join(sections) + "</body></html>\n")

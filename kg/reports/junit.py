@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from kg.core.findings import FAMILIES, Finding, Report
+from kg.core.findings import FAMILIES, Finding
+from kg.core.result import Result
+from kg.reports.context import RenderContext
 
 
 def _text(findings: list[Finding]) -> str:
@@ -16,27 +18,28 @@ def _text(findings: list[Finding]) -> str:
                      f"{'  [' + f.rule + ']' if f.rule else ''}" for f in findings)
 
 
-def render(report: Report) -> str:
-    files = {p.file: p.slug for p in report.pages}
-    for f in report.findings:
+def render(result: Result, ctx: RenderContext) -> str:
+    files = {p.file: p.slug for p in result.pages}
+    for f in result.findings:
         files.setdefault(f.file, "")
-    families = list(FAMILIES) + sorted({f.family for f in report.findings} - set(FAMILIES))
+    families = list(FAMILIES) + sorted({f.family for f in result.findings} - set(FAMILIES))
+    threshold = ctx.threshold
     root = ET.Element("testsuites", name="medkg")
     total = failed = 0
     for file in sorted(files):
         suite = ET.SubElement(root, "testsuite", name=files[file] or file)
         suite_failed = 0
         for family in families:
-            found = [f for f in report.sorted() if f.file == file and f.family == family]
+            found = [f for f in result.sorted() if f.file == file and f.family == family]
             case = ET.SubElement(suite, "testcase", classname=file, name=family)
-            failing = [f for f in found if f.severity >= report.threshold]
+            failing = [f for f in found if f.severity >= threshold]
             if failing:
                 suite_failed += 1
                 failure = ET.SubElement(case, "failure", type=f"medkg.{family}",
                                         message=f"{len(failing)} finding(s) at or above "
-                                                f"{report.threshold.label}")
+                                                f"{threshold.label}")
                 failure.text = _text(failing)
-            passing = [f for f in found if f.severity < report.threshold]
+            passing = [f for f in found if f.severity < threshold]
             if passing:
                 ET.SubElement(case, "system-out").text = _text(passing)
         suite.set("tests", str(len(families)))

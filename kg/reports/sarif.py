@@ -11,7 +11,9 @@ import json
 from typing import Any
 
 from kg import __version__
-from kg.core.findings import Finding, Report, Severity
+from kg.core.findings import Finding, Severity
+from kg.core.result import Result
+from kg.reports.context import RenderContext
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -39,10 +41,10 @@ def _rules(findings: list[Finding]) -> tuple[list[dict[str, Any]], dict[str, int
     return rules, index
 
 
-def _result(report: Report, f: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(ctx: RenderContext, f: Finding, index: dict[str, int]) -> dict[str, Any]:
     location: dict[str, Any] = {
         "physicalLocation": {
-            "artifactLocation": {"uri": report.repo_path(f.file), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": {"uri": ctx.repo_path(f.file), "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
         },
     }
@@ -59,8 +61,8 @@ def _result(report: Report, f: Finding, index: dict[str, int]) -> dict[str, Any]
     return result
 
 
-def render(report: Report) -> str:
-    findings = report.sorted()
+def render(result: Result, ctx: RenderContext) -> str:
+    findings = result.sorted()
     rules, index = _rules(findings)
     doc = {
         "$schema": SARIF_SCHEMA,
@@ -68,7 +70,7 @@ def render(report: Report) -> str:
         "runs": [{
             "tool": {"driver": {"name": "medkg", "version": __version__, "rules": rules}},
             "columnKind": "unicodeCodePoints",
-            "results": [_result(report, f, index) for f in findings],
+            "results": [_result(ctx, f, index) for f in findings],
         }],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -2,39 +2,32 @@
 
 Each named graph is replaced by one SPARQL UPDATE (`DROP SILENT GRAPH …; INSERT DATA …`), which
 Oxigraph applies as one transaction: a query sees either the old article or the new one, never half.
-Graphs this site published earlier under `<base>graph/` that the build no longer has are dropped.
+Graphs this site loaded earlier under `<base>graph/` that the build no longer has are dropped, by the
+same rules as a Graph Store publish (kg.stores.sync).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.core.errors import InputError, OutputError
 from kg.export.dataset import NamedGraph
+from kg.stores.sync import PublishSummary, publish
 
 DEFAULT_STORE = Path(".kg/store")
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
-@dataclass
-class LoadSummary:
-    """What a load changed: graph IRI → triples now held, and the stale graphs it dropped."""
-
-    loaded: dict[str, int] = field(default_factory=dict)
-    dropped: list[str] = field(default_factory=list)
-
-
 def open_store(path: Path, *, read_only: bool = False) -> ox.Store:
     """Open (or, for writing, create, parent folders included) the store; a locked or unreadable
     folder is an OutputError."""
     if read_only and not path.is_dir():
-        raise InputError(f"{path}: no store here; run 'kg load' first or pass --store")
+        raise InputError.about("{path}: no store here; {load} first or pass {store}", path=path)
     try:
         if not read_only:
             path.mkdir(parents=True, exist_ok=True)
@@ -49,35 +42,40 @@ def replace_graph_update(graph: NamedGraph) -> str:
     return f"DROP SILENT GRAPH <{graph.iri}> ;\nINSERT DATA {{ GRAPH <{graph.iri}> {{\n{body}}} }}"
 
 
+class EmbeddedStore:
+    """The on-disk pyoxigraph store as a kg.stores.sync.Store: each graph replaced in one transaction."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def held(self, iri: str) -> set[ox.Triple]:
+        return {q.triple for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))}
+
+    def replace(self, graph: NamedGraph) -> None:
+        try:
+            self.store.update(replace_graph_update(graph))
+        except SyntaxError as e:
+            raise OutputError(f"<{graph.iri}> could not be stored; the store keeps its previous copy: {e}") from None
+        except OSError as e:
+            raise OutputError(f"writing <{graph.iri}> to the store failed: {e}") from None
+
+    def drop(self, iri: str) -> None:
+        try:
+            self.store.remove_graph(ox.NamedNode(iri))
+        except OSError as e:
+            raise OutputError(f"dropping <{iri}> from the store failed: {e}") from None
+
+
 def load(store: ox.Store, graphs: Iterable[NamedGraph], *, owned_prefix: str | None = None,
-         progress: Callable[[NamedGraph], None] | None = None) -> LoadSummary:
-    """Replace every graph of the build, one transaction each; drop stale graphs under `owned_prefix`."""
-    summary = LoadSummary()
-    graphs = list(graphs)
+         progress: Callable[[str, int | None], None] | None = None) -> PublishSummary:
+    """Replace every graph of the build and drop stale graphs under `owned_prefix`, by the same rules
+    as a Graph Store publish (kg.stores.sync.publish), then flush the store to disk."""
+    summary = publish(EmbeddedStore(store), graphs, owned_prefix=owned_prefix, progress=progress)
     try:
-        for g in graphs:
-            try:
-                store.update(replace_graph_update(g))
-            except SyntaxError as e:
-                raise OutputError(f"<{g.iri}> could not be stored; the store keeps its previous copy: {e}") from None
-            summary.loaded[g.iri] = len(g)
-            if progress is not None:
-                progress(g)
-        if owned_prefix is not None:
-            wanted = {g.iri for g in graphs}
-            for name in sorted(store.named_graphs(), key=str):
-                if isinstance(name, ox.NamedNode) and name.value.startswith(owned_prefix) \
-                        and name.value not in wanted:
-                    store.remove_graph(name)
-                    summary.dropped.append(name.value)
         store.flush()
     except OSError as e:
         raise OutputError(f"writing to the store failed: {e}") from None
     return summary
-
-
-def graph_size(store: ox.Store, iri: str) -> int:
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
 
 
 # What may hide the word SERVICE without being the keyword: IRIs, strings, comments, prefixed names, variables.
@@ -108,9 +106,9 @@ def query(store: ox.Store, sparql: str) -> QueryResult:
     The query runs without network access: a SERVICE clause (a call to another endpoint) is refused
     before anything runs, so a shared .rq file cannot make medkg call out."""
     if calls := service_calls(sparql):
-        raise InputError(f"the query calls another endpoint ({calls[0][:120]}); queries on the local store run "
-                         "without network access, so SERVICE is refused: remove it, or run the query on an "
-                         "endpoint with --endpoint")
+        raise InputError.about("the query calls another endpoint ({call}); queries on the local store run without "
+                               "network access, so SERVICE is refused: remove it, or run the query where it belongs "
+                               "with {endpoint}", call=calls[0][:120])
     try:
         return store.query(sparql, use_default_graph_as_union=True)
     except SyntaxError as e:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import mmap
 import os
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -25,6 +25,7 @@ from kg.core.http import session as guarded_session
 from kg.export.dataset import NamedGraph
 from kg.export.serialize import nquads
 from kg.stores.secrets import ENV_PASSWORD, ENV_TOKEN, ENV_USER, BearerAuth, Credentials, Redactor
+from kg.stores.sync import PublishSummary
 
 __all__ = ["ENV_PASSWORD", "ENV_TOKEN", "ENV_USER", "RETRY_STATUS", "BearerAuth", "GraphStore", "Target"]
 
@@ -56,10 +57,10 @@ def check_endpoint(url: str) -> None:
     """An http(s) URL without credentials (they belong in the environment, never on a command line)."""
     parts = urlsplit(url)
     if parts.username or parts.password:
-        raise InputError(f"--endpoint must not contain credentials; set {ENV_USER}/{ENV_PASSWORD} or "
-                         f"{ENV_TOKEN} in the environment instead")
+        raise InputError.about("{endpoint} must not contain credentials; set {user}/{password} or {token} in the "
+                               "environment instead", user=ENV_USER, password=ENV_PASSWORD, token=ENV_TOKEN)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"--endpoint must be an http:// or https:// URL, got {url!r}")
+        raise InputError.about("{endpoint} must be an http:// or https:// URL, got {url!r}", url=url)
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,13 @@ class Target:
     def __post_init__(self) -> None:
         check_endpoint(self.endpoint)
         if self.server not in SERVERS:
-            raise InputError(f"unknown --server {self.server!r}; one of: {', '.join(SERVERS)}")
+            raise InputError.about("unknown {server} {kind!r}; one of: {kinds}", kind=self.server,
+                                   kinds=", ".join(SERVERS))
         if self.server == "generic" and not self.gsp_path:
-            raise InputError("--server generic needs --gsp-path (the Graph Store endpoint path, e.g. /store)")
+            raise InputError.about("{server} generic needs {gsp_path} (the Graph Store endpoint path, e.g. /store)")
         if "{dataset}" in self.path_template and not self.dataset:
-            raise InputError(f"--server {self.server} needs --dataset (the dataset or repository name)")
+            raise InputError.about("{server} {kind} needs {dataset} (the dataset or repository name)",
+                                   kind=self.server)
 
     @property
     def kind(self) -> Server:
@@ -152,9 +155,10 @@ def send(http: GuardedSession, method: str, url: str, what: str, *, timeout: flo
                     return response
                 target = urljoin(current, location)
                 if not same_origin(url, target):
-                    raise NetworkError(f"{what}: {name} redirected to {redact(target, 200)}, another server; medkg "
-                                       "sends data and credentials only where it was told to: if that server is "
-                                       "right, give it as the endpoint")
+                    raise NetworkError.about("{what}: {name} redirected to {target}, another server; medkg sends "
+                                             "data and credentials only where it was told to: if that server is "
+                                             "right, give it as {endpoint}", what=what, name=name,
+                                             target=redact(target, 200))
                 if method != "GET" and response.status_code not in (307, 308):
                     raise NetworkError(f"{what}: {name} answered HTTP {response.status_code} (a redirect that would "
                                        f"turn {method} into GET) to {redact(target, 200)}; give that URL instead")
@@ -168,7 +172,8 @@ def send(http: GuardedSession, method: str, url: str, what: str, *, timeout: flo
     if never_connected(guard):
         raise NetworkError(f"{what}: cannot reach {name}: connection refused or unreachable (retried for "
                            f"{seconds:g} s)")
-    raise NetworkError(f"{what}: {name}: no complete answer within {seconds:g} s (--timeout)")
+    raise NetworkError.about("{what}: {name}: no complete answer within {seconds:g} s (raise {timeout} if the "
+                             "server is just slow)", what=what, name=name, seconds=seconds)
 
 
 def _parse_rdf(body: bytes, content_type: str, redact: Redactor) -> set[ox.Triple]:
@@ -180,13 +185,8 @@ def _parse_rdf(body: bytes, content_type: str, redact: Redactor) -> set[ox.Tripl
                            f": {redact(str(e), 300)}") from None
 
 
-def triples_of(graph: NamedGraph) -> set[ox.Triple]:
-    """A graph as pyoxigraph triples: compared by value with what a server returns."""
-    return {q.triple for q in ox.parse(graph.ntriples(), ox.RdfFormat.N_TRIPLES)}
-
-
 class GraphStore:
-    """A Graph Store Protocol endpoint: GET, PUT and bulk POST of named graphs."""
+    """A Graph Store Protocol endpoint (a kg.stores.sync.Store): GET, PUT, DELETE and bulk POST of named graphs."""
 
     def __init__(self, target: Target, *, auth: AuthBase | None = None, timeout: float = 30.0,
                  retries: int = 5, backoff: float = 0.5) -> None:
@@ -216,7 +216,7 @@ class GraphStore:
                                + (f": {detail}" if detail else ""))
         return response
 
-    def get(self, iri: str) -> set[ox.Triple]:
+    def held(self, iri: str) -> set[ox.Triple]:
         """The triples the server holds in a graph (none when it does not know the graph)."""
         r = self._request("GET", self.target.gsp_url, f"reading <{iri}>", params={"graph": iri},
                           headers={"Accept": "application/n-triples, text/turtle;q=0.9"})
@@ -224,13 +224,13 @@ class GraphStore:
             return set()
         return _parse_rdf(r.content, r.headers.get("Content-Type", "").split(";")[0].strip(), self.redact)
 
-    def put(self, graph: NamedGraph) -> None:
-        """Replace the server's copy of one graph (idempotent)."""
+    def replace(self, graph: NamedGraph) -> None:
+        """Replace the server's copy of one graph with a PUT (idempotent)."""
         self._request("PUT", self.target.gsp_url, f"publishing <{graph.iri}>", params={"graph": graph.iri},
                       data=graph.ntriples(), headers={"Content-Type": self.target.kind.content_type})
 
-    def delete(self, iri: str) -> None:
-        """Drop a graph the build no longer has (already gone is fine)."""
+    def drop(self, iri: str) -> None:
+        """Drop a graph the build no longer has with a DELETE (already gone is fine)."""
         self._request("DELETE", self.target.gsp_url, f"dropping <{iri}>", params={"graph": iri})
 
     def post_quads(self, graphs: list[NamedGraph], body: bytes | mmap.mmap) -> None:
@@ -240,99 +240,9 @@ class GraphStore:
     def post_nquads(self, body: bytes | mmap.mmap, what: str) -> None:
         url = self.target.bulk_url
         if url is None:
-            raise InputError(f"--bulk is not available for --server {self.target.server}; publish without --bulk")
+            raise InputError.about("{bulk} is not available for {server} {kind}; publish without {bulk}",
+                                   kind=self.target.server)
         self._request("POST", url, what, data=body, headers={"Content-Type": NQUADS})
-
-
-@dataclass(frozen=True)
-class GraphChange:
-    """How one graph on the server differs from the build."""
-
-    iri: str
-    held: int
-    add: int
-    remove: int
-
-
-class PublishError(NetworkError):
-    """Publishing stopped part-way; says which graphs made it and which did not."""
-
-    def __init__(self, reason: str, published: list[str], pending: list[str]) -> None:
-        self.published, self.pending = published, pending
-        lines = [reason, f"published ({len(published)}): " + (", ".join(published) or "none"),
-                 f"not published ({len(pending)}): " + ", ".join(pending),
-                 "re-run the same command to complete: each graph is replaced whole, so nothing is duplicated"]
-        super().__init__("\n".join(lines))
-
-
-@dataclass
-class PublishSummary:
-    """Graph IRI → triples published, and the stale graphs deleted."""
-
-    published: dict[str, int] = field(default_factory=dict)
-    dropped: list[str] = field(default_factory=list)
-
-
-VOID_SUBSET = ox.NamedNode("http://rdfs.org/ns/void#subset")
-
-
-def stale_graphs(store: GraphStore, graphs: list[NamedGraph], owned_prefix: str) -> list[str]:
-    """Article graphs this site published before (listed in the server's copy of the description)
-    that the build no longer has. Only graphs under `owned_prefix` that medkg itself described are
-    candidates, so nothing another tool wrote is ever touched."""
-    description = next((g for g in graphs if g.kind == "description"), None)
-    if description is None:
-        return []
-    listed = {t.object.value for t in store.get(description.iri)
-              if t.predicate == VOID_SUBSET and isinstance(t.object, ox.NamedNode)}
-    wanted = {g.iri for g in graphs}
-    return sorted(iri for iri in listed if iri.startswith(owned_prefix) and iri not in wanted)
-
-
-def diff(store: GraphStore, graphs: Iterable[NamedGraph], *, owned_prefix: str | None = None) -> list[GraphChange]:
-    """Per graph, the triples a publish would add and remove (GET each graph first; nothing is written),
-    stale graphs under `owned_prefix` included."""
-    graphs = list(graphs)
-    drop = stale_graphs(store, graphs, owned_prefix) if owned_prefix else []
-    changes = []
-    for g in graphs:
-        held, wanted = store.get(g.iri), triples_of(g)
-        changes.append(GraphChange(g.iri, len(held), len(wanted - held), len(held - wanted)))
-    for iri in drop:
-        held = store.get(iri)
-        changes.append(GraphChange(iri, len(held), 0, len(held)))
-    return changes
-
-
-def publish(store: GraphStore, graphs: Iterable[NamedGraph], *, owned_prefix: str | None = None,
-            progress: Callable[[str, int | None], None] | None = None) -> PublishSummary:
-    """PUT every graph and DELETE stale graphs under `owned_prefix`, the description last (it records
-    a complete publish); on failure raise PublishError naming what was and was not done."""
-    graphs = list(graphs)
-    try:
-        drop = stale_graphs(store, graphs, owned_prefix) if owned_prefix else []
-    except NetworkError as e:
-        raise PublishError(str(e), [], [g.iri for g in graphs]) from None
-    steps: list[tuple[str, NamedGraph | None]] = [(g.iri, g) for g in graphs if g.kind != "description"]
-    steps += [(iri, None) for iri in drop]
-    steps += [(g.iri, g) for g in graphs if g.kind == "description"]
-    summary = PublishSummary()
-    for i, (iri, g) in enumerate(steps):
-        try:
-            if g is None:
-                store.delete(iri)
-            else:
-                store.put(g)
-        except NetworkError as e:
-            done = [*summary.published, *summary.dropped]
-            raise PublishError(str(e), done, [x for x, _ in steps[i:]]) from None
-        if g is None:
-            summary.dropped.append(iri)
-        else:
-            summary.published[iri] = len(g)
-        if progress is not None:
-            progress(iri, None if g is None else len(g))
-    return summary
 
 
 def publish_exports(store: GraphStore, corpus: Path, others: Iterable[NamedGraph]) -> tuple[int, PublishSummary]:
@@ -347,7 +257,7 @@ def publish_exports(store: GraphStore, corpus: Path, others: Iterable[NamedGraph
         raise InputError(f"{corpus}: cannot read the build's N-Quads: {e.strerror or e}") from None
     summary = PublishSummary()
     for g in others:
-        store.put(g)
+        store.replace(g)
         summary.published[g.iri] = len(g)
     return quads, summary
 

@@ -18,12 +18,12 @@ import pyoxigraph as ox
 
 from kg.core.errors import InputError, NetworkError
 from kg.core.http import GuardedSession
+from kg.graph.terms import XSD_STRING
 from kg.stores import embedded as embedded
 from kg.stores.gsp import send
 from kg.stores.secrets import Redactor
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 
 

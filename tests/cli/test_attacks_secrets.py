@@ -158,7 +158,7 @@ def test_a_same_origin_redirect_is_followed_and_recorded(data: Path) -> None:
         store = GraphStore(Target(server.url), retries=0)
         from kg.export.dataset import NamedGraph
 
-        store.put(NamedGraph("https://example.org/graph/x", (), "article"))
+        store.replace(NamedGraph("https://example.org/graph/x", (), "article"))
         store.close()
     assert [(s.method, s.path.split("?")[0]) for s in server.seen] == [("PUT", "/store"), ("PUT", "/moved/store")]
     assert store.destinations == {f"{server.url}/moved/store"}

@@ -19,7 +19,13 @@ from kg.audit.audit import read_document
 from kg.audit.blocks import html_blocks, parse
 from kg.audit.fetch import Page
 from kg.check import conformance
-from kg.export.serialize import script_json
+from kg.export.serialize import script_safe
+
+
+def script_json(document: object) -> str:
+    """JSON-LD text as a page embeds it: inert inside <script>."""
+    return script_safe(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+
 
 EXPORT = REPO / "exports/mesotherapy.jsonld"
 SNIPPET = (REPO / "exports/mesotherapy.html").read_text(encoding="utf-8")

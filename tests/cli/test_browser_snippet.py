@@ -22,9 +22,9 @@ from rdflib.compare import isomorphic
 from test_hostile import PIECES, _write_corpus
 
 from kg.core.findings import Severity
+from kg.core.options import RunOptions
 from kg.export import jsonld
-from kg.flow.pipeline import check, render
-from kg.load.facts import load_corpus
+from kg.flow.build import build
 
 READER = """<script>
   const found = [...document.querySelectorAll('script[type="application/ld+json"]')];
@@ -51,10 +51,10 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict[st
     """(snippet, JSON-LD document) of the sample's committed exports and of a hostile build."""
     sample = ((REPO / "exports/mesotherapy.html").read_text(encoding="utf-8"),
               json.loads((REPO / "exports/mesotherapy.jsonld").read_text(encoding="utf-8")))
-    corpus = load_corpus(_write_corpus(tmp_path_factory.mktemp("hostile"), HOSTILE))
-    result = check(corpus)
-    assert result.report.count(Severity.VIOLATION) == 0
-    files = render(result.compiled, corpus.site)
+    root = tmp_path_factory.mktemp("hostile")
+    done = build(_write_corpus(root, HOSTILE), root / "exports", RunOptions())  # the flow `kg build` runs
+    assert done.result.count(Severity.VIOLATION) == 0
+    files = {p.name: p.read_bytes() for p in (root / "exports").iterdir()}
     hostile = (files["mesotherapy.html"].decode("utf-8"), json.loads(files["mesotherapy.jsonld"]))
     assert "</script>" in json.dumps(hostile[1], ensure_ascii=False)  # the hostile text really is there
     return [sample, hostile]

@@ -16,7 +16,8 @@ from conftest import REPO, snapshot
 import kg.core.fsio
 from kg.core.errors import OutputError
 from kg.core.fsio import MARKER
-from kg.flow.pipeline import build
+from kg.core.options import RunOptions
+from kg.flow.build import build
 
 EXPORTS = {"kg.nq", "mesotherapy.html", "mesotherapy.jsonld", "mesotherapy.ttl", "void.ttl"}
 
@@ -79,7 +80,7 @@ def test_same_bytes_under_different_hash_seeds(tmp_path: Path) -> None:
 def test_failure_mid_write_leaves_exports_untouched(data: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "exports"
-    build(data, out)
+    build(data, out, RunOptions())
     (out / "keep.txt").write_text("from the previous build", encoding="utf-8")
     before = snapshot(out)
     calls = []
@@ -94,7 +95,7 @@ def test_failure_mid_write_leaves_exports_untouched(data: Path, tmp_path: Path,
     article = data / "articles/mesotherapy.yaml"  # changed facts, so files are written, not carried over
     article.write_text(article.read_text(encoding="utf-8").replace("Mesotherapy", "Meso therapy"), encoding="utf-8")
     with pytest.raises(OutputError, match="No space left on device"):
-        build(data, out)
+        build(data, out, RunOptions())
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "exports"]
 
@@ -118,15 +119,15 @@ def test_unknown_option_is_a_usage_error(kg: Callable[..., Result]) -> None:
 
 def test_unchanged_files_are_carried_over_by_hard_link(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "exports"
-    build(data, out)
+    build(data, out, RunOptions())
     before = {p.name: p.stat().st_ino for p in out.iterdir()}
     article = data / "articles/mesotherapy.yaml"
     article.write_text(article.read_text(encoding="utf-8").replace("Mesotherapy", "Meso therapy"), encoding="utf-8")
-    build(data, out)
+    build(data, out, RunOptions())
     after = {p.name: p.stat().st_ino for p in out.iterdir()}
     assert set(after) == set(before)
     assert all(after[n] != before[n] for n in after)  # every file changed, none reused
-    build(data, out)
+    build(data, out, RunOptions())
     again = {p.name: p.stat().st_ino for p in out.iterdir()}
     del again["kg.nq"], after["kg.nq"], again[MARKER], after[MARKER]  # streamed or marked, so always written
     assert again == after  # nothing changed: every other file reused

@@ -139,3 +139,59 @@ def test_svg_without_graphviz_exits_2(kg: Callable[..., Result], data: Path, tmp
     result = kg("show", "mesotherapy", "--data", data, "--format", "svg")
     assert result.exit_code == 2
     assert result.stderr == "error: Graphviz is not installed; use --format mermaid or install graphviz\n"
+
+
+def test_one_decision_from_a_result_or_an_error() -> None:
+    from kg.cli.exits import Verdict, exit_code
+    from kg.core.errors import BundledDataError, InputError, NetworkError, OutputError, UnsupportedShapesError
+    from kg.core.findings import Finding, Severity
+    from kg.core.result import Result
+
+    warning = Finding("f.yaml", 1, 1, Severity.WARNING, "w")
+    assert exit_code(None) == exit_code(Verdict(Result([warning]))) == 0
+    assert exit_code(Verdict(Result([warning]), Severity.WARNING)) == 1
+    assert exit_code(Verdict(Result(), stale=True)) == 1
+    assert exit_code(Verdict(Result(problems=[warning]))) == 2
+    assert [exit_code(e("x")) for e in (InputError, UnsupportedShapesError, OutputError, NetworkError,
+                                        BundledDataError)] == [2, 2, 3, 3, 3]
+
+
+def test_library_errors_name_settings_and_the_cli_names_flags(kg: Callable[..., Result], data: Path) -> None:
+    from kg.cli.exits import FLAGS
+    from kg.core.errors import InputError
+    from kg.stores.gsp import Target
+
+    with pytest.raises(InputError) as e:
+        Target("http://h:3030/", "fuseki")
+    assert str(e.value) == "server kind fuseki needs the dataset name (the dataset or repository name)"
+    assert e.value.worded(FLAGS) == "--server fuseki needs --dataset (the dataset or repository name)"
+    result = kg("publish", "--endpoint", "http://h:3030/", "--server", "fuseki", "--data", data)
+    assert result.stderr == "error: --server fuseki needs --dataset (the dataset or repository name)\n"
+
+
+def test_missing_bundled_data_is_a_medkg_error_exit_3() -> None:
+    from kg.cli.exits import exit_code
+    from kg.core import resources
+    from kg.core.errors import BundledDataError
+
+    with pytest.raises(BundledDataError, match=r"'shapes/nope\.ttl' is missing from this installation") as e:
+        resources.path("shapes", "nope.ttl")
+    assert exit_code(e.value) == 3
+
+
+def test_load_and_publish_gate_like_build(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
+    """The same per-article flow with the same options: what build refuses, load refuses too."""
+    built = kg("build", "--data", data, "--out", tmp_path / "out", "--fail-on", "warning")
+    loaded = kg("load", "--data", data, "--store", tmp_path / "store", "--fail-on", "warning")
+    assert built.exit_code == loaded.exit_code == 1
+    assert "13 warnings at or above warning; nothing was loaded or published" in loaded.stderr
+    assert not (tmp_path / "store").exists()
+    quiet = kg("load", "--data", data, "--store", tmp_path / "store", "--profile", "none", "--engine", "pyshacl")
+    assert quiet.exit_code == 0, quiet.stderr
+    assert "1 article, 527 triples, 0 violations, 4 warnings, 0 infos" in quiet.stderr  # no Google profile
+
+
+def test_html_report_pictures_come_from_the_same_run(kg: Callable[..., Result], data: Path) -> None:
+    page = kg("validate", "--data", data, "--format", "html").stdout
+    assert page.count('<section class="article"') == 1 and '<pre class="jsonld">{\n  &quot;@context' in page
+    assert ("<svg" in page) if shutil.which("dot") else ("flowchart LR" in page)

@@ -16,10 +16,11 @@ from click.testing import Result
 from conftest import REPO
 from oxserver import OxigraphServer
 
+from kg.core.options import RunOptions
 from kg.export.dataset import NamedGraph
-from kg.flow.pipeline import compile_article, named_graphs
-from kg.load.facts import load_corpus
-from kg.stores.gsp import GraphStore, PublishError, Target, publish, triples_of
+from kg.flow.dataset import dataset
+from kg.stores.gsp import GraphStore, Target
+from kg.stores.sync import PublishError, publish, triples_of
 
 pytestmark = pytest.mark.slow
 
@@ -44,14 +45,13 @@ def two_articles(data: Path) -> Path:
 
 
 def graphs_of(data: Path) -> list[NamedGraph]:
-    corpus = load_corpus(data)
-    return named_graphs([compile_article(corpus, a) for a in corpus.articles], corpus.site)
+    return dataset(data, RunOptions()).graphs
 
 
 def held(server: OxigraphServer, graphs: list[NamedGraph]) -> dict[str, set[ox.Triple]]:
     store = GraphStore(Target(server.url))
     try:
-        return {g.iri: store.get(g.iri) for g in graphs}
+        return {g.iri: store.held(g.iri) for g in graphs}
     finally:
         store.close()
 
@@ -240,7 +240,7 @@ def test_retries_503_with_backoff_then_succeeds(recorder: Callable[[list[int]], 
     server = recorder([503, 503, 204])
     store = GraphStore(Target(server.url), retries=3, backoff=0.01)
     graph = next(g for g in graphs_of(data) if g.kind == "article")
-    store.put(graph)
+    store.replace(graph)
     assert [(m, p) for m, p, _ in server.requests] == [
         ("PUT", "/store?graph=https%3A%2F%2Fgetlabtest.com%2Fgraph%2Fmesotherapy", )] * 3
 
@@ -273,7 +273,7 @@ def test_bearer_token_is_sent_and_a_refusal_does_not_echo_it(kg: Callable[..., R
 
     store = GraphStore(Target(server.url), auth=requests.auth.HTTPBasicAuth("u", PASSWORD))
     with pytest.raises(Exception) as failure:
-        store.put(graphs_of(data)[0])
+        store.replace(graphs_of(data)[0])
     assert PASSWORD not in str(failure.value) + repr(failure.value)
 
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from kg.core import resources
 from kg.core.errors import InputError
+from kg.export import picture
 from kg.load.facts import check, load_corpus, read
-from kg.reports import picture
 
 
 def _keys(schema: dict[str, Any], node: dict[str, Any], root: dict[str, Any]) -> set[str]:

@@ -10,11 +10,14 @@ import pytest
 from click.testing import Result
 from conftest import snapshot
 
-import kg.flow.pipeline
+import kg.flow.corpus
 from benchmarks.corpus import write as write_corpus
 from kg.core.fsio import MARKER
-from kg.flow.pipeline import Outcome, build, fingerprint
-from kg.load.facts import Site
+from kg.core.options import Engine, RunOptions
+from kg.core.profiles import Profile
+from kg.flow.article import Wants, process
+from kg.flow.build import build
+from kg.flow.corpus import fingerprint
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +26,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_parallel_output_is_byte_identical_to_serial(corpus: Path, tmp_path: Path) -> None:
-    serial = build(corpus, tmp_path / "serial", jobs=1)
-    parallel = build(corpus, tmp_path / "parallel", jobs=2)
-    assert serial.report.findings == parallel.report.findings
+    serial = build(corpus, tmp_path / "serial", RunOptions(jobs=1))
+    parallel = build(corpus, tmp_path / "parallel", RunOptions(jobs=2))
+    assert serial.result.findings == parallel.result.findings
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
     assert serial.files == 3 * 24 + 2  # + kg.nq and void.ttl
 
@@ -35,17 +38,17 @@ def _quads(folder: Path) -> set[bytes]:
 
 
 def test_shards_together_hold_exactly_the_single_build(corpus: Path, tmp_path: Path) -> None:
-    build(corpus, tmp_path / "whole")
+    build(corpus, tmp_path / "whole", RunOptions())
     files: dict[str, bytes] = {}
     quads: set[bytes] = set()
     for k in (1, 2, 3):
-        result = build(corpus, tmp_path / f"shard-{k}", shard=(k, 3))
+        result = build(corpus, tmp_path / f"shard-{k}", RunOptions(), shard=(k, 3))
         shard_files = snapshot(tmp_path / f"shard-{k}")
         quads |= _quads(tmp_path / f"shard-{k}")
         del shard_files["kg.nq"], shard_files["void.ttl"], shard_files[MARKER]  # corpus-wide files, checked below
         assert not set(shard_files) & set(files), "an article in two shards"
         files.update(shard_files)
-        assert result.report.articles == len(shard_files) // 3
+        assert result.result.articles == len(shard_files) // 3
     whole = snapshot(tmp_path / "whole")
     del whole["kg.nq"], whole["void.ttl"], whole[MARKER]
     assert files == whole
@@ -57,32 +60,35 @@ def test_cache_recomputes_only_changed_articles(corpus: Path, tmp_path: Path,
     data, cache = tmp_path / "data", tmp_path / "cache"
     shutil.copytree(corpus, data)
     calls: list[Path] = []
-    real = kg.flow.pipeline.process
+    real = process
 
-    def counting(site: Site, path: Path, engine: str, profile: str | None, exports: bool) -> Outcome:
+    def counting(site: object, path: Path, *args: object) -> object:
         calls.append(path)
-        return real(site, path, engine, profile, exports)
+        return real(site, path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(kg.flow.pipeline, "process", counting)
-    build(data, tmp_path / "first", cache_dir=cache)
+    monkeypatch.setattr(kg.flow.corpus, "process", counting)
+    cached = RunOptions(cache_dir=cache)
+    build(data, tmp_path / "first", cached)
     assert len(calls) == 24
     calls.clear()
-    build(data, tmp_path / "second", cache_dir=cache)
+    build(data, tmp_path / "second", cached)
     assert calls == []
     assert snapshot(tmp_path / "first") == snapshot(tmp_path / "second")
 
     changed = sorted((data / "articles").iterdir())[3]
     changed.write_text(changed.read_text(encoding="utf-8").replace("Treatment", "Therapy", 1), encoding="utf-8")
-    build(data, tmp_path / "third", cache_dir=cache)
+    build(data, tmp_path / "third", cached)
     assert calls == [changed]
-    build(data, tmp_path / "fresh")
+    build(data, tmp_path / "fresh", RunOptions())
     assert snapshot(tmp_path / "third") == snapshot(tmp_path / "fresh")
 
 
 def test_cache_key_covers_engine_and_bundled_data() -> None:
-    assert fingerprint("native", None, True) != fingerprint("pyshacl", None, True)
-    assert fingerprint("native", None, True) != fingerprint("native", None, False)
-    assert fingerprint("native", None, True) != fingerprint("native", "google-2026-11", True)
+    native, exports = RunOptions(profile=None), Wants(exports=True)
+    assert fingerprint(native, exports) != fingerprint(RunOptions(engine=Engine.PYSHACL, profile=None), exports)
+    assert fingerprint(native, exports) != fingerprint(native, Wants())
+    assert fingerprint(native, exports) != fingerprint(RunOptions(profile=Profile("google-2026-11")), exports)
+    assert fingerprint(native, exports) == fingerprint(RunOptions(profile=None, jobs=4, cache_dir=Path("x")), exports)
 
 
 def test_parallel_build_with_violations_writes_nothing(tmp_path: Path, kg: Callable[..., Result]) -> None:

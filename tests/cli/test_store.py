@@ -15,18 +15,21 @@ from conftest import REPO
 from rdflib import Graph, Literal, URIRef
 
 from kg.core.errors import OutputError
+from kg.core.options import RunOptions
 from kg.export.dataset import DCTERMS, SPDX, VOID, NamedGraph
-from kg.flow.pipeline import compile_article, named_graphs
-from kg.load.facts import load_corpus
-from kg.stores.embedded import graph_size, load, open_store
+from kg.flow.dataset import dataset
+from kg.stores.embedded import load, open_store
 
 QUERIES = REPO / "queries"
 ARTICLE = "https://getlabtest.com/graph/mesotherapy"
 
 
-def graphs_of(data: Path, **kwargs: datetime) -> list[NamedGraph]:
-    corpus = load_corpus(data)
-    return named_graphs([compile_article(corpus, a) for a in corpus.articles], corpus.site, **kwargs)
+def graphs_of(data: Path, timestamp: datetime | None = None) -> list[NamedGraph]:
+    return dataset(data, RunOptions(), timestamp=timestamp).graphs
+
+
+def graph_size(store: ox.Store, iri: str) -> int:
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
 
 
 def test_load_puts_every_graph_in_the_store(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:

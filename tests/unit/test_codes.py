@@ -10,9 +10,11 @@ from rdflib import RDF, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.core.errors import InputError
+from kg.core.findings import Severity
+from kg.core.options import RunOptions
 from kg.export import jsonld
-from kg.export.serialize import jsonld_bytes
-from kg.flow.pipeline import check
+from kg.flow.article import compile_article
+from kg.flow.build import build
 from kg.graph.iris import SCHEMA
 from kg.load.codes import verhoeff_digit
 from kg.load.facts import load_corpus
@@ -80,10 +82,11 @@ def test_codes_round_trip_into_the_jsonld(data: Path) -> None:
     _with_codes(data, "      codes: [{system: mesh, code: D000001}]\n", anchor="    - condition: Cellulite\n")
     _with_codes(data, "      codes: [{system: umls, code: C0000001}]\n", anchor="    - condition: Pregnancy\n")
     _with_codes(data, "      codes: [{system: chebi, code: 'CHEBI:1'}]\n", anchor="    - name: Hyaluronic acid\n")
-    compiled = check(load_corpus(data))
-    assert not compiled.report.fails()
-    schema = compiled.compiled[0].schema
-    expanded = jsonld.to_graph(json.loads(jsonld_bytes(schema)))
+    done = build(data, data.parent / "exports", RunOptions())
+    assert not done.result.failed(Severity.VIOLATION)
+    corpus = load_corpus(data)
+    schema = compile_article(corpus.site, corpus.articles[0]).schema
+    expanded = jsonld.to_graph(json.loads((data.parent / "exports/mesotherapy.jsonld").read_bytes()))
     assert isomorphic(expanded, schema)
     base = "https://getlabtest.com/id/"
     expected = {

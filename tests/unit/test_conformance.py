@@ -14,10 +14,12 @@ from conftest import DATA, REPO
 from rdflib import Graph, URIRef
 
 from kg.check import conformance
-from kg.check.families import locator, published
+from kg.check.families import published
 from kg.core.findings import Finding, Severity
+from kg.core.options import RunOptions
 from kg.export import jsonld
-from kg.flow.pipeline import Compiled, check
+from kg.flow.article import Compiled, compile_article
+from kg.graph.locate import locator
 from kg.load.facts import load_corpus
 
 VOCAB_TTL = DATA / "schemaorg" / "schemaorg-current-https.ttl"
@@ -40,7 +42,8 @@ def only(found: list[Finding]) -> Finding:
 
 @pytest.fixture(scope="module")
 def compiled() -> Compiled:
-    return check(load_corpus(REPO / "data")).compiled[0]
+    corpus = load_corpus(REPO / "data")
+    return compile_article(corpus.site, corpus.articles[0])
 
 
 def test_sample_conforms_without_any_finding(compiled: Compiled) -> None:
@@ -131,7 +134,8 @@ def test_findings_point_at_the_facts_line(compiled: Compiled) -> None:
     schema = set(compiled.schema_triples)
     treatment = URIRef("https://getlabtest.com/id/treatment/mesotherapy")
     schema.add((treatment, URIRef("http://schema.org/indication"), URIRef("https://getlabtest.com/id/condition/x")))
-    f = only([f for f in published(schema, locator(compiled.medkg), None) if f.family == "schemaorg-vocab"])
+    found = published(schema, locator(compiled.medkg), RunOptions(profile=None))
+    f = only([f for f in found if f.family == "schemaorg-vocab"])
     text = (REPO / "data/articles/mesotherapy.yaml").read_text(encoding="utf-8").splitlines()
     assert (f.file, f.field) == ("data/articles/mesotherapy.yaml", "treatment")
     assert text[f.line - 2] == "treatment:" and text[f.line - 1] == "  name: Mesotherapy"  # the entry's first line

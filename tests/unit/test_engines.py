@@ -12,9 +12,15 @@ from rdflib import BNode
 from shape_cases import CASES, union
 
 from benchmarks.corpus import write as write_corpus
+from kg.check import families
 from kg.check.families import compiled, results, shapes, validate_article
 from kg.check.shacl import Engine, Result, Unsupported
-from kg.flow.pipeline import compile_article
+from kg.cli.exits import EXIT_INPUT, exit_code
+from kg.core.errors import UnsupportedShapesError
+from kg.core.options import Engine as EngineName
+from kg.core.options import RunOptions
+from kg.flow.article import compile_article
+from kg.flow.build import validate
 from kg.load.facts import load_corpus
 
 
@@ -27,8 +33,9 @@ def _comparable(found: list[Result]) -> set[Result]:
 @pytest.mark.parametrize("family", sorted(CASES))
 def test_same_results_on_every_shape_fixture(family: str) -> None:
     graph, _ = union(family)
-    assert compiled(family) is not None, "the bundled shapes compile"
-    native, reference = _comparable(results(graph, family, "native")), _comparable(results(graph, family, "pyshacl"))
+    assert isinstance(compiled(family), Engine), "the bundled shapes compile"
+    native = _comparable(results(graph, family, EngineName.NATIVE))
+    reference = _comparable(results(graph, family, EngineName.PYSHACL))
     assert native == reference
     assert len(native) >= len(CASES[family])  # the fixtures really fail
 
@@ -38,10 +45,11 @@ def test_same_findings_on_articles(data: str, tmp_path: Path) -> None:
     folder = REPO / "data" if data == "sample" else write_corpus(tmp_path, 40, seed=11, violation_rate=0.25)
     corpus = load_corpus(folder)
     violations = 0
+    native_run, reference_run = RunOptions(profile=None), RunOptions(engine=EngineName.PYSHACL, profile=None)
     for article in corpus.articles:
-        c = compile_article(corpus, article)
-        native = validate_article(c.medkg, c.schema_triples, engine="native")
-        assert native == validate_article(c.medkg, c.schema_triples, engine="pyshacl"), article.slug
+        c = compile_article(corpus.site, article)
+        native = validate_article(c.medkg, c.schema_triples, native_run)
+        assert native == validate_article(c.medkg, c.schema_triples, reference_run), article.slug
         violations += sum(f.severity.label == "violation" for f in native)
     assert data == "sample" or violations > 0
 
@@ -52,3 +60,22 @@ def test_unsupported_features_are_refused() -> None:
     extended.update("PREFIX sh: <http://www.w3.org/ns/shacl#> INSERT DATA { <urn:s> sh:qualifiedValueShape <urn:q> }")
     with pytest.raises(Unsupported, match="qualifiedValueShape"):
         Engine(extended)
+
+
+def test_a_shape_the_native_engine_cannot_run_is_an_error_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never a silent fallback to pySHACL (ten times slower): the run stops and names the shape."""
+    extended = shapes("medkg") + shapes("medkg")
+    extended.update("PREFIX sh: <http://www.w3.org/ns/shacl#> INSERT DATA { "
+                    "<https://w3id.org/medkg/shapes#Odd> a sh:NodeShape ; sh:qualifiedValueShape <urn:q> }")
+    monkeypatch.setattr(families, "shapes", lambda family: extended if family == "medkg" else shapes(family))
+    families._compile.cache_clear()
+    try:
+        with pytest.raises(UnsupportedShapesError) as e:
+            validate(REPO / "data", RunOptions())
+        assert "the medkg shape medkgsh:Odd cannot run on the native engine" in str(e.value)
+        assert str(e.value).endswith("choose the engine pyshacl")
+        assert e.value.worded({"engine": "--engine"}).endswith("choose --engine pyshacl")
+        assert exit_code(e.value) == EXIT_INPUT
+        assert validate(REPO / "data", RunOptions(engine=EngineName.PYSHACL)).result.articles == 1
+    finally:
+        families._compile.cache_clear()

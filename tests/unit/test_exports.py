@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 from rdflib.term import Node
 
 from kg.export import jsonld
-from kg.flow.pipeline import Compiled, check
+from kg.flow.article import Compiled, compile_article
 from kg.graph.iris import SCHEMA
 from kg.load.facts import load_corpus
 
@@ -22,7 +22,8 @@ VOCAB = DATA / "schemaorg" / "schemaorg-current-https.ttl"
 
 @pytest.fixture(scope="module")
 def compiled() -> Compiled:
-    return check(load_corpus(REPO / "data")).compiled[0]
+    corpus = load_corpus(REPO / "data")
+    return compile_article(corpus.site, corpus.articles[0])
 
 
 def _schema_part(g: Graph) -> Graph:

@@ -9,7 +9,8 @@ from click.testing import Result
 from conftest import JsonFinding, json_findings
 from rdflib import Graph, URIRef
 
-from kg.check.families import run_shapes
+from kg.check.families import findings as findings_of
+from kg.check.families import pyshacl_results
 from kg.core.findings import Severity
 
 ARTICLE = "data/articles/mesotherapy.yaml"
@@ -80,7 +81,8 @@ def test_nested_reasons_of_sh_node_and_sh_or_are_flattened_into_the_message() ->
     """pySHACL nests sh:node failures under sh:detail and gives sh:or none: both end up in words."""
     shapes = Graph().parse(data=SHAPES, format="turtle")
     data = Graph().parse(data=DATA, format="turtle")
-    findings = run_shapes(data, shapes, "test", lambda focus, path: ("f.yaml", 3, 5, "page"))
+    findings = findings_of(data, pyshacl_results(data, shapes), shapes, "test",
+                           lambda focus, path: ("f.yaml", 3, 5, "page"))
     assert [(f.severity, f.rule, f.message) for f in findings] == [
         (Severity.VIOLATION, "http://ex/Page-author",
          "Each author needs a name: add `name:` to the `page.authors` entry. — A person has no name: write it in "

@@ -14,7 +14,9 @@ from rdflib import RDF, Graph, URIRef
 
 from kg.check import idlint
 from kg.core.findings import Finding, Severity
-from kg.flow.pipeline import Build, check
+from kg.core.options import RunOptions
+from kg.flow.article import Compiled, compile_article
+from kg.flow.build import validate
 from kg.graph.iris import SCHEMA
 from kg.load.facts import load_corpus
 
@@ -35,14 +37,19 @@ def corpus(root: Path, edit: Callable[[dict[str, Any]], None] | None = None) -> 
     return data
 
 
-def lint_of(result: Build) -> list[Finding]:
-    return [f for f in result.report.sorted() if f.family == "idlint"]
+def lint_of(data: Path) -> list[Finding]:
+    return [f for f in validate(data, RunOptions()).result.sorted() if f.family == "idlint"]
+
+
+def compiled(data: Path) -> list[Compiled]:
+    corpus = load_corpus(data)
+    return [compile_article(corpus.site, a) for a in corpus.articles]
 
 
 def test_two_articles_share_one_id_per_entity(tmp_path: Path) -> None:
-    result = check(load_corpus(corpus(tmp_path)))
-    assert lint_of(result) == []
-    a, b = (c.schema for c in result.compiled)
+    data = corpus(tmp_path)
+    assert lint_of(data) == []
+    a, b = (c.schema for c in compiled(data))
     shared = {s for s in a.subjects() if isinstance(s, URIRef)} & {s for s in b.subjects() if isinstance(s, URIRef)}
     assert {str(s)[len(BASE):] for s in shared} == {
         "id/organization/getlabtest", "id/treatment/mesotherapy", "id/treatment/liposuction",
@@ -53,7 +60,7 @@ def test_same_id_with_another_name_is_a_violation(tmp_path: Path) -> None:
     def rename(d: dict[str, Any]) -> None:
         d["treatment"]["adverse_effects"][0]["name"] = "bruising"
 
-    f, = lint_of(check(load_corpus(corpus(tmp_path, rename))))
+    f, = lint_of(corpus(tmp_path, rename))
     assert (f.severity, f.rule) == (Severity.VIOLATION, "idlint:conflicting-name")
     assert f.node == BASE + "id/condition/bruising"
     assert f.file.endswith("articles/mesotherapy.yaml") and f.field == "treatment.adverse_effects[1].name"
@@ -64,15 +71,15 @@ def test_one_entity_under_two_ids_is_a_warning(tmp_path: Path) -> None:
     def other_id(d: dict[str, Any]) -> None:
         d["treatment"]["adverse_effects"][0]["id"] = "bruise"
 
-    f, = lint_of(check(load_corpus(corpus(tmp_path, other_id))))
+    f, = lint_of(corpus(tmp_path, other_id))
     assert (f.severity, f.rule) == (Severity.WARNING, "idlint:duplicate-entity")
     assert f.message.startswith(f"Bruising has two @ids: {BASE}id/condition/bruising here and "
                                 f"{BASE}id/condition/bruise in ")
 
 
 def test_conflicting_types_dangling_and_relative_ids(tmp_path: Path) -> None:
-    result = check(load_corpus(corpus(tmp_path)))
-    (lipo, lipo_ag), (meso, meso_ag) = ((c.schema, c.medkg) for c in result.compiled)  # articles in file order
+    articles = compiled(corpus(tmp_path))  # in file order
+    (lipo, lipo_ag), (meso, meso_ag) = ((c.schema, c.medkg) for c in articles)
     meso = Graph(bind_namespaces="none") + meso
     infection = URIRef(BASE + "id/condition/infection")
     meso.remove((infection, RDF.type, None))

@@ -12,13 +12,9 @@ from scripts.size_report import MAX_FUNCTION_LINES, MAX_MODULE_LINES, Oversize, 
 
 # (path, function or "" for the module) → the most lines it may have.
 ALLOWED: dict[tuple[str, str], int] = {
-    # Generated files would go here (none yet: data the project generates is YAML, JSON and Turtle).
-    #
-    # Not yet split, each owned by another branch of the [arch] reorganisation, which splits it there;
-    # the ceiling is today's size, so they cannot grow meanwhile.
-    ("kg/cli/main.py", ""): 482,
-    ("kg/flow/pipeline.py", ""): 413,
-    ("kg/graph/mapping.py", "_Builder.treatment"): 90,
+    # Generated from shapes/facts.schema.json by scripts/gen_model.py (one frozen dataclass per schema
+    # object, never edited by hand); it grows with the facts format, so its ceiling is generous.
+    ("kg/load/model.py", ""): 2000,
 }
 
 
@@ -66,3 +62,14 @@ if True:
 """, encoding="utf-8")
     found = {(o.name, o.lines) for o in oversized(source, tmp_path)}
     assert found == {("Engine.long_method", 62), ("outer", 62), ("outer.inner", 61), ("guarded", 61)}
+
+
+def test_no_import_cycles() -> None:
+    """The layers contract keeps packages apart; inside a package, modules must not import each other in a circle
+    either (TYPE_CHECKING imports included: a cycle there is a type in the wrong module)."""
+    import grimp
+
+    graph = grimp.build_graph("kg")
+    cycles = sorted({tuple(sorted((m, n))) for m in graph.modules for n in graph.find_modules_directly_imported_by(m)
+                     if graph.chain_exists(importer=n, imported=m)})
+    assert cycles == []

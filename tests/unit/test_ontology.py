@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import REPO
 from rdflib import OWL, RDF, URIRef
 
-from kg.flow.pipeline import check
+from kg.flow.article import compile_article
 from kg.graph import ontology
 from kg.graph.iris import MEDKG, SCHEMA
 from kg.load.facts import load_corpus
@@ -16,7 +16,8 @@ DECLARED_AS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedInd
 def test_every_emitted_medkg_term_is_declared() -> None:
     onto = ontology.graph()
     declared = {s for kind in DECLARED_AS for s in onto.subjects(RDF.type, kind)}
-    graph = check(load_corpus(REPO / "data")).compiled[0].medkg.graph
+    corpus = load_corpus(REPO / "data")
+    graph = compile_article(corpus.site, corpus.articles[0]).medkg.graph
     used = {t for triple in graph for t in triple if isinstance(t, URIRef) and t.startswith(str(MEDKG))}
     assert used, "the sample uses medkg terms"
     assert sorted(used - declared) == []

@@ -11,11 +11,13 @@ from click.testing import Result
 from rdflib import Literal, URIRef
 
 from kg.check import conformance
-from kg.check.families import locator
 from kg.core import profiles
 from kg.core.findings import Severity
-from kg.flow.pipeline import check
+from kg.core.options import RunOptions
+from kg.flow.article import compile_article
+from kg.flow.build import validate
 from kg.graph.iris import SCHEMA
+from kg.graph.locate import locator
 from kg.load.facts import load_corpus
 
 
@@ -38,13 +40,15 @@ def _sizes(data: Path, image: tuple[int, int], logo: tuple[int, int]) -> None:
 
 
 def test_profiles_are_dated_and_the_newest_is_the_default() -> None:
-    assert profiles.available() == ["google-2026-11"]
-    assert profiles.resolve(None) == "google-2026-11" and profiles.resolve("none") is None
+    assert profiles.names() == ["google-2026-11"]
+    assert profiles.newest() == profiles.Profile("google-2026-11") == RunOptions().profile
+    assert profiles.named("none") is None and profiles.named("google-2026-11") == profiles.newest()
 
 
 def test_image_sizes_are_published_as_quantitative_values(data: Path) -> None:
     _sizes(data, (1200, 800), (200, 200))
-    c = check(load_corpus(data)).compiled[0]
+    corpus = load_corpus(data)
+    c = compile_article(corpus.site, corpus.articles[0])
     image = URIRef("https://getlabtest.com/articles/mesotherapy#primaryimage")
     width = URIRef(f"{image}-width")
     assert c.schema.value(image, SCHEMA.width) == width
@@ -56,7 +60,7 @@ def test_image_sizes_are_published_as_quantitative_values(data: Path) -> None:
 
 def test_small_images_are_reported_at_their_facts(data: Path) -> None:
     _sizes(data, (200, 200), (100, 120))
-    found = {f.rule: f for f in check(load_corpus(data)).report.findings if f.family == "google"}
+    found = {f.rule: f for f in validate(data, RunOptions()).result.findings if f.family == "google"}
     pixels, logo = found["google-2026-11:Article-imagePixels"], found["google-2026-11:Organization-logoSize"]
     assert (pixels.severity, pixels.field) == (Severity.WARNING, "page.image")
     assert pixels.message.startswith("Google recommends article images of at least 50,000 pixels")

@@ -17,17 +17,21 @@ from hypothesis import strategies as st
 from jsonschema import Draft4Validator, Draft202012Validator
 from junitparser import Failure, JUnitXml
 
-from kg.core.findings import Finding, Report, Severity
-from kg.flow.pipeline import Build, check, illustrate
-from kg.load.facts import load_valid
-from kg.reports import github, render
+from kg.core.findings import Finding, Severity
+from kg.core.options import RunOptions
+from kg.core.result import Result
+from kg.flow.build import Checked, validate
+from kg.reports import github, text
+from kg.reports.context import RenderContext
+from kg.reports.registry import RENDERERS
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture(scope="module")
-def checked(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The sample (warnings, an info) plus a second article with a facts-file violation."""
+def checked(tmp_path_factory: pytest.TempPathFactory) -> Checked:
+    """The sample (warnings, an info) plus a second article with a facts-file violation, with the
+    html report's pictures and JSON-LD."""
     data = tmp_path_factory.mktemp("reports") / "data"
     shutil.copytree(REPO / "data", data)
     text = (data / "articles/mesotherapy.yaml").read_text(encoding="utf-8")
@@ -36,30 +40,23 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> Build:
         encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(data.parent)  # file names in findings are relative to the working directory
-        corpus, bad = load_valid(Path("data"))
-        result = check(corpus)
-    result.report.extend(bad)
-    result.data = data  # type: ignore[attr-defined]
-    return result
+        return validate(Path("data"), RunOptions(), illustrate=True)
 
 
-def test_json_validates_against_the_shipped_schema(checked: Build) -> None:
+def test_json_validates_against_the_shipped_schema(checked: Checked) -> None:
     schema = json.loads((REPO / "docs/report.schema.json").read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
-    doc = json.loads(render.as_json(checked.report))
+    doc = json.loads(RENDERERS["json"](checked.result, RenderContext()))
     Draft202012Validator(schema).validate(doc)
     assert doc["summary"]["violations"] == 1 and doc["failed"] is True and doc["fail_on"] == "violation"
     assert [p["slug"] for p in doc["pages"]] == ["mesotherapy"]
+    assert [f.file for f in checked.result.problems] == ["data/articles/broken.yaml"]
 
 
-def test_sarif_validates_against_the_oasis_schema_with_physical_locations(checked: Build) -> None:
+def test_sarif_validates_against_the_oasis_schema_with_physical_locations(checked: Checked) -> None:
     schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-    report = checked.report
-    report.source_prefix = "site/"
-    try:
-        doc = json.loads(render.RENDERERS["sarif"](report))
-    finally:
-        report.source_prefix = ""
+    report = checked.result
+    doc = json.loads(RENDERERS["sarif"](report, RenderContext(source_prefix="site/")))
     Draft4Validator(schema).validate(doc)
     run = doc["runs"][0]
     results = run["results"]
@@ -75,11 +72,11 @@ def test_sarif_validates_against_the_oasis_schema_with_physical_locations(checke
         assert run["tool"]["driver"]["rules"][r["ruleIndex"]]["id"] == r["ruleId"]
 
 
-def test_junit_has_a_case_per_file_and_family_and_fails_at_the_threshold(checked: Build,
+def test_junit_has_a_case_per_file_and_family_and_fails_at_the_threshold(checked: Checked,
                                                                          tmp_path: Path) -> None:
-    report = checked.report
+    report = checked.result
     path = tmp_path / "junit.xml"
-    path.write_text(render.RENDERERS["junit"](report), encoding="utf-8")
+    path.write_text(RENDERERS["junit"](report, RenderContext()), encoding="utf-8")
     suites = {s.name: s for s in JUnitXml.fromfile(str(path))}
     assert set(suites) == {"data/articles/broken.yaml", "mesotherapy", "data/site.yaml"}
     cases = {case.name: case for case in suites["mesotherapy"]}
@@ -89,18 +86,14 @@ def test_junit_has_a_case_per_file_and_family_and_fails_at_the_threshold(checked
     failure = broken["facts"].result[0]
     assert isinstance(failure, Failure) and "'often' is not one of" in (failure.text or "")
 
-    report.threshold = Severity.WARNING
-    try:
-        path.write_text(render.RENDERERS["junit"](report), encoding="utf-8")
-    finally:
-        report.threshold = Severity.VIOLATION
+    path.write_text(RENDERERS["junit"](report, RenderContext(Severity.WARNING)), encoding="utf-8")
     cases = {case.name: case for case in {s.name: s for s in JUnitXml.fromfile(str(path))}["mesotherapy"]}
     assert not cases["medkg"].is_passed and not cases["google"].is_passed and cases["facts"].is_passed
 
 
 def test_github_annotations_name_file_line_column() -> None:
     f = Finding("data/a b.yaml", 12, 7, Severity.WARNING, "50% done,\nnext: line", "page.x", "", "sosh:X", "schemaorg")
-    assert github.render(Report([f])) == (
+    assert github.render(Result([f]), RenderContext()) == (
         "::warning file=data/a b.yaml,line=12,col=7,title=medkg sosh%3AX%3A page.x::50%25 done,%0Anext: line\n")
 
 
@@ -127,16 +120,15 @@ class _Refs(HTMLParser):
             self.refs.append(tag)
 
 
-def test_html_report_is_self_contained_and_renders_the_findings(checked: Build, tmp_path: Path) -> None:
-    illustrate(checked.report, checked.data)  # type: ignore[attr-defined]
-    page = render.RENDERERS["html"](checked.report)
+def test_html_report_is_self_contained_and_renders_the_findings(checked: Checked, tmp_path: Path) -> None:
+    page = RENDERERS["html"](checked.result, RenderContext(illustrations=checked.illustrations))
     refs = _Refs()
     refs.feed(page)
     assert refs.refs == []  # nothing loaded from anywhere
     (tmp_path / "report.html").write_text(page, encoding="utf-8")
     with serve(tmp_path) as base:
         dom = dump_dom(base + "report.html")
-    findings = checked.report.sorted()
+    findings = checked.result.sorted()
     assert dom.count('<tr class="finding">') == len(findings)
     for f in findings:
         assert f"<code>{f.where}</code>" in dom
@@ -147,10 +139,21 @@ def test_html_report_is_self_contained_and_renders_the_findings(checked: Build, 
         assert "Graphviz is not installed" in dom and "flowchart LR" in dom
 
 
-def test_text_is_grouped_by_file_with_a_summary_and_no_colour_off_a_tty(checked: Build) -> None:
-    plain = render.text(checked.report)
+def test_text_is_grouped_by_file_with_a_summary_and_no_colour_off_a_tty(checked: Checked) -> None:
+    plain = text.render(checked.result, RenderContext())
     assert "\033[" not in plain
     files = [line for line in plain.splitlines() if not line.startswith("  ")]
     assert files == ["data/articles/broken.yaml", "data/articles/mesotherapy.yaml", "data/site.yaml",
                      "1 article, 527 triples, 1 violations, 13 warnings, 1 infos"]
-    assert "\033[31mviolation\033[0m" in render.text(checked.report, colour=True)
+    assert "\033[31mviolation\033[0m" in text.render(checked.result, RenderContext(colour=True))
+
+
+def test_one_registry_feeds_the_format_choices() -> None:
+    import click
+
+    from kg.cli.build import build, validate
+
+    for command in (build, validate):
+        fmt = next(p for p in command.params if p.name == "fmt")
+        assert isinstance(fmt.type, click.Choice)
+        assert sorted(fmt.type.choices) == sorted(RENDERERS) == ["github", "html", "json", "junit", "sarif", "text"]

@@ -19,7 +19,7 @@ from kg.core.errors import InputError, OutputError
 from kg.graph import naming, ontology
 from kg.graph.iris import MEDKG as M
 
-GRAPHVIZ_MISSING = "Graphviz is not installed; use --format mermaid or install graphviz"
+GRAPHVIZ_MISSING = "Graphviz is not installed; use {format} mermaid or install graphviz"
 # Seriousness → (style class, fill, stroke); the label also says it in words, so colour is never the only cue.
 STYLES = {
     "treatment": ("#dbe9ff", "#1f4e99"),
@@ -29,7 +29,7 @@ STYLES = {
     "minor": ("#fff3cd", "#a06b00"),
     "unknown": ("#e9e9e9", "#777777"),
 }
-_SERIOUSNESS = {M.Serious: "serious", M.Minor: "minor", M.SeriousnessUnknown: "unknown"}
+_SERIOUSNESS: dict[Node | None, str] = {M.Serious: "serious", M.Minor: "minor", M.SeriousnessUnknown: "unknown"}
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def build(g: Graph, page: URIRef) -> Picture:
                 continue
             if naming.medkg_class(g, o) is None or naming.name(g, o) is None or o.startswith(f"{page}#"):
                 continue  # enum values are shown in labels; texts and page parts would only clutter it
-            links.append((ontology.label(p), *_label(g, o), o))  # type: ignore[arg-type]
+            links.append((ontology.label(p), *_label(g, o), o))
         for prop, text, style, o in sorted(links, key=lambda t: (t[0], t[1], str(t[3]))):
             if o == treatment:
                 arrows.append(Arrow(sid, centre, prop))
@@ -141,7 +141,7 @@ def svg(dot_source: str) -> str:
     """Render DOT with Graphviz; InputError (usage) where it is not installed."""
     binary = shutil.which("dot")
     if binary is None:
-        raise InputError(GRAPHVIZ_MISSING)
+        raise InputError.about(GRAPHVIZ_MISSING)
     try:
         run = subprocess.run([binary, "-Tsvg"], input=dot_source, capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as e:

@@ -1,0 +1,75 @@
+"""`kg build` and `kg validate`: the corpus through the per-article flow, reported in any format."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from kg.cli.exits import EXIT_CODES_HELP, Verdict, command
+from kg.cli.options import data_option, format_option, run_options, shard_option
+from kg.cli.output import context, emit, err, progress_bar
+from kg.core.options import RunOptions
+from kg.diff.diff import stale_lines
+from kg.flow import build as flow
+
+
+@click.command(epilog=EXIT_CODES_HELP)
+@command(report="fmt")
+@data_option
+@click.option("--out", type=click.Path(path_type=Path), default=Path("exports"), show_default=True,
+              help="Export folder; replaced as a whole, never left half-written.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 if the exports on disk differ from a fresh build, saying how.")
+@format_option
+@run_options
+@click.option("--shard", callback=shard_option, metavar="K/N",
+              help="Build only shard K of N (a stable split by file name), e.g. one CI job each.")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path(".kg/cache"),
+              show_default=True, help="Cache of per-article results for fast rebuilds.")
+@click.option("--no-cache", is_flag=True, help="Recompute every article.")
+def build(data: Path, out: Path, check_only: bool, fmt: str, options: RunOptions, shard: tuple[int, int] | None,
+          cache_dir: Path, no_cache: bool) -> Verdict:
+    """Validate the facts, then write JSON-LD, HTML snippets, Turtle and kg.nq.
+
+    Nothing is written when a finding is at or above --fail-on (violations by default;
+    --fail-on warning also refuses to publish pages with warnings)."""
+    started = time.perf_counter()
+    options = replace(options, cache_dir=None if no_cache else cache_dir)
+    with progress_bar(fmt == "text") as progress:
+        done = flow.build(data, out, options, write=not check_only, shard=shard, illustrate=fmt == "html",
+                          progress=progress)
+    threshold = options.fail_on
+    emit(done.result, fmt, context(fmt, threshold, done.illustrations), to_stderr=True)
+    if done.result.failed(threshold):
+        err(f"build failed: {done.result.failing(threshold)} at or above {threshold.label}; nothing was written")
+    elif done.diff is not None and done.stale:
+        for line in stale_lines(out, done.diff):
+            err(line)
+        err(f"{out} is stale: run 'kg build' and commit the result")
+    elif done.diff is not None:
+        err(f"{out} is up to date ({done.files} files)")
+    else:
+        err(f"{done.files} files written to {out}/ in {time.perf_counter() - started:.2f} s")
+    return Verdict(done.result, threshold, done.stale)
+
+
+@click.command(epilog=EXIT_CODES_HELP)
+@command(report="fmt")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@data_option
+@format_option
+@run_options
+def validate(paths: tuple[Path, ...], data: Path, fmt: str, options: RunOptions) -> Verdict:
+    """Check facts files (default: every article in --data) against the schema and the shapes.
+
+    A facts file that breaks the schema is reported with the others' findings and makes the
+    command exit 2 (bad input); otherwise findings at or above --fail-on make it exit 1."""
+    with progress_bar(fmt == "text") as progress:
+        checked = flow.validate(data, options, only=sorted(paths) if paths else None, illustrate=fmt == "html",
+                                progress=progress)
+    result = checked.result
+    emit(result, fmt, context(fmt, options.fail_on, checked.illustrations), to_stderr=bool(result.problems))
+    return Verdict(result, options.fail_on)

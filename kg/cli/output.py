@@ -1,0 +1,58 @@
+"""What the CLI prints: messages to stderr, reports to stdout (a text report that explains a failure
+to stderr), a progress bar on a terminal; and the render context a format needs."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+
+import click
+
+from kg.core.findings import Severity
+from kg.core.result import Result
+from kg.diff import git
+from kg.flow.article import Illustration
+from kg.reports.context import RenderContext
+from kg.reports.registry import RENDERERS
+
+
+def err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def context(fmt: str, threshold: Severity, illustrations: Mapping[str, Illustration] | None = None) -> RenderContext:
+    """What a format needs beyond the Result: paths from the repository root (sarif, github), pictures
+    and JSON-LD (html)."""
+    prefix = git.prefix() if fmt in ("sarif", "github") else ""
+    return RenderContext(threshold, prefix, illustrations=illustrations or {})
+
+
+def emit(result: Result, fmt: str, ctx: RenderContext, *, to_stderr: bool = False) -> None:
+    """Reports are data (stdout); a text report that explains a failure is a message (stderr)."""
+    stream = sys.stderr if to_stderr and fmt == "text" else sys.stdout
+    if fmt == "text":
+        ctx = RenderContext(ctx.threshold, ctx.source_prefix, stream.isatty(), ctx.illustrations)
+        click.echo(RENDERERS[fmt](result, ctx), nl=False, file=stream)
+    else:
+        click.echo(RENDERERS[fmt](result, ctx), nl=False)
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal; nothing in CI logs."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(unit="article", file=sys.stderr, leave=False)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        bar.close()

@@ -1,0 +1,137 @@
+"""One article through the whole flow: facts → medkg graph → SHACL → schema.org view → SHACL → bytes.
+
+Every command runs this step, with the same options: what differs is what it keeps of the
+article (`Wants`): export files for a build, the named graph for a store, a picture for people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+
+from rdflib import Graph
+
+from kg.check import idlint
+from kg.check.families import validate_article
+from kg.core.findings import Finding, Severity
+from kg.core.options import RunOptions
+from kg.export import picture
+from kg.export.serialize import Turtle, html_snippet_text, jsonld_text, nquads
+from kg.graph.iris import MEDKG, SCHEMA, Minter
+from kg.graph.mapping import ArticleGraph, build_graph
+from kg.graph.projection import project
+from kg.graph.terms import Triple, to_graph
+from kg.load.facts import Article, Site, load_article
+from kg.load.yamlloc import Position
+
+
+@dataclass(frozen=True)
+class Wants:
+    """What a command keeps of each article besides its findings."""
+
+    exports: bool = False  # export files and the N-Quads block (only for an article without violations)
+    graph: bool = False  # the named graph's triples, for a store (only for an article without violations)
+    illustration: bool = False  # its picture and JSON-LD, for people (html report, kg show)
+
+
+@dataclass
+class Compiled:
+    """One article mapped and projected: its medkg graph and its schema.org view."""
+
+    article: Article
+    medkg: ArticleGraph
+    schema_triples: set[Triple]
+    graph_iri: str
+
+    @cached_property
+    def schema(self) -> Graph:
+        """The schema.org view as an rdflib Graph, built on first use."""
+        return to_graph(self.schema_triples)
+
+    @property
+    def named_graph(self) -> set[Triple]:
+        """The article's named graph: the medkg graph and its schema.org view."""
+        return self.medkg.triples | self.schema_triples
+
+    @property
+    def triples(self) -> int:
+        """Distinct triples of the article's named graph."""
+        return len(self.named_graph)
+
+
+def compile_article(site: Site, article: Article) -> Compiled:
+    ag = build_graph(site, article)
+    return Compiled(article, ag, project(ag.triples), Minter(site.base_iri).graph(article.slug))
+
+
+@dataclass(frozen=True)
+class Illustration:
+    """An article for people: the picture of its graph and its JSON-LD."""
+
+    picture: picture.Picture
+    jsonld: str
+
+
+@dataclass
+class Outcome:
+    """What one facts file contributes to a run; picklable, so it crosses processes and the cache."""
+
+    file: str
+    slug: str | None
+    findings: list[Finding]
+    problems: list[Finding]  # input errors (exit 2): unreadable, malformed, schema-invalid
+    slug_at: Position = field(default_factory=lambda: Position(1, 1))
+    sha256: str = ""
+    graph_iri: str = ""
+    triples: int = 0  # distinct triples of the article's named graph
+    ids: idlint.Summary | None = None
+    page: str = ""
+    files: dict[str, bytes] = field(default_factory=dict)
+    quads: bytes = b""
+    graph: tuple[Triple, ...] = ()
+    illustration: Illustration | None = None
+
+    @property
+    def violates(self) -> bool:
+        return any(f.severity >= Severity.VIOLATION for f in self.findings)
+
+
+def process(site: Site, path: Path, options: RunOptions, wants: Wants) -> Outcome:
+    """One facts file through the whole flow."""
+    loaded = load_article(path)
+    if isinstance(loaded, list):
+        return Outcome(loaded[0].file, None, [], loaded)
+    c = compile_article(site, loaded)
+    outcome = Outcome(loaded.source.file, loaded.slug, validate_article(c.medkg, c.schema_triples, options), [],
+                      loaded.source.position(("slug",)), loaded.source.sha256, c.graph_iri, c.triples,
+                      idlint.summarise(c.schema_triples, c.medkg, site.base_iri), str(c.medkg.page))
+    if wants.exports and not outcome.violates:
+        outcome.files, outcome.quads = render_article(c)
+    if wants.graph and not outcome.violates:
+        outcome.graph = tuple(c.named_graph)
+    if wants.illustration:
+        outcome.illustration = Illustration(picture.build(c.medkg.graph, c.medkg.page),
+                                            jsonld_text(c.schema_triples) + "\n")
+    return outcome
+
+
+@cache
+def turtle_writer() -> Turtle:
+    return Turtle({"medkg": str(MEDKG), "schema": str(SCHEMA), "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+                   "xsd": "http://www.w3.org/2001/XMLSchema#"})
+
+
+def render_article(c: Compiled) -> tuple[dict[str, bytes], bytes]:
+    """An article's export files, and its named graph as an N-Quads block for kg.nq."""
+    slug = c.article.slug
+    text = jsonld_text(c.schema_triples)
+    files = {
+        f"{slug}.jsonld": (text + "\n").encode("utf-8"),
+        f"{slug}.html": html_snippet_text(text),
+        f"{slug}.ttl": turtle_writer().document([
+            (f"medkg graph of the article {slug!r}", c.medkg.triples),
+            ("schema.org view (the same facts as the JSON-LD export)", c.schema_triples),
+        ]),
+    }
+    return files, nquads(c.graph_iri, c.named_graph)

@@ -1,0 +1,112 @@
+"""`validate` and `build`: a corpus through the per-article flow; a build also writes the exports.
+
+A build streams: each article's bytes go straight to the new export folder (or, with write=False,
+are compared with the folder on disk), and the folder is replaced as a whole only when nothing
+failed, so it is never left half-written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.core.errors import InputError
+from kg.core.fsio import TreeChecker, TreeDiff, TreeWriter
+from kg.core.options import RunOptions
+from kg.core.result import Result
+from kg.export.dataset import CORPUS_FILE, VOID_FILE, GraphSummary
+from kg.export.serialize import nquads
+from kg.flow.article import Illustration, Wants
+from kg.flow.bundled import bundled_graphs, ontology_triples
+from kg.flow.corpus import Progress, Tally, outcomes, shard_of
+from kg.flow.dataset import description, source_of, void_file
+from kg.graph.iris import ONTOLOGY_IRI
+from kg.load.facts import Site, Source, site_and_files
+
+
+@dataclass
+class Checked:
+    """A run's Result, and (when asked for) each article's illustration by slug, for people."""
+
+    result: Result
+    illustrations: dict[str, Illustration] = field(default_factory=dict)
+
+
+@dataclass
+class BuildResult(Checked):
+    files: int = 0  # written, or compared with the folder on disk
+    diff: TreeDiff | None = None  # write=False: how the folder on disk differs from this build
+
+    @property
+    def stale(self) -> bool:
+        return self.diff is not None and not self.diff.clean
+
+
+def validate(data: Path, options: RunOptions, *, only: list[Path] | None = None, illustrate: bool = False,
+             progress: Progress | None = None) -> Checked:
+    """Check a corpus (or just `only`) against the schema, every shape family and the @id lint.
+    Files that cannot be checked are `result.problems`: a broken file does not hide what the
+    shapes say about the others."""
+    missing = [p for p in only or [] if not p.exists()]
+    if missing:
+        raise InputError(f"{missing[0]}: no such file")
+    site, files = site_and_files(data, only)
+    tally = Tally(threshold=options.fail_on)
+    for o in outcomes(site, files, options, Wants(illustration=illustrate), progress=progress):
+        tally.accept(o)
+    return Checked(tally.finish(site.base_iri), tally.illustrations)
+
+
+def build(data: Path, out: Path, options: RunOptions, *, write: bool = True, shard: tuple[int, int] | None = None,
+          illustrate: bool = False, progress: Progress | None = None) -> BuildResult:
+    """Validate then export a corpus. With input errors (InputError) or findings at or above
+    `options.fail_on` nothing is written; with write=False the exports on disk are compared with a
+    fresh build instead. shard=(k, n) builds only the files in shard k of n (1-based)."""
+    site, files = site_and_files(data)
+    if shard is not None:
+        k, n = shard
+        files = [p for p in files if shard_of(p, n) == k - 1]
+    target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
+    try:
+        tally = _stream(site, files, target, options, Wants(exports=True, illustration=illustrate), progress)
+        return _finish(target, tally)
+    except BaseException:
+        if isinstance(target, TreeWriter):
+            target.abort()
+        raise
+
+
+def _finish(target: TreeWriter | TreeChecker, tally: Tally) -> BuildResult:
+    """Compare, or replace the export folder as a whole, or (something failed) write nothing."""
+    done = BuildResult(tally.result, tally.illustrations)
+    if isinstance(target, TreeChecker):
+        done.files, done.diff = target.count, None if tally.failed else target.diff()
+    elif tally.failed:
+        target.abort()
+    else:
+        target.commit()
+        done.files = target.count
+    return done
+
+
+def _stream(site: Site, files: list[Path], target: TreeWriter | TreeChecker, options: RunOptions, wants: Wants,
+            progress: Progress | None) -> Tally:
+    """Every article's files into `target`, kg.nq as it goes, void.ttl last (when nothing failed)."""
+    tally = Tally(threshold=options.fail_on)
+    summaries = [GraphSummary(g.iri, len(g), g.kind) for g in bundled_graphs()]
+    sources: dict[str, Source] = {}
+    nq = target.open(CORPUS_FILE)
+    nq.write(nquads(ONTOLOGY_IRI, ontology_triples()))
+    for o in outcomes(site, files, options, wants, progress=progress):
+        if not tally.accept(o):
+            continue  # keep checking the rest; nothing will be written
+        for name, content in o.files.items():
+            target.add(name, content)
+        nq.write(o.quads)
+        summaries.append(GraphSummary(o.graph_iri, o.triples, "article"))
+        sources[o.graph_iri] = source_of(o)
+    tally.raise_problems()
+    tally.finish(site.base_iri)
+    if not tally.failed:
+        target.add(VOID_FILE, void_file(description(site, summaries, sources)))
+    return tally

@@ -1,0 +1,141 @@
+"""A corpus through the per-article flow, streaming: each article on its own (in worker processes
+with `jobs` > 1, from the cache when its inputs are unchanged), outcomes in file order, so memory
+stays flat however large the corpus. `Tally` gathers the outcomes into the run's Result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import kg
+from kg.check import families, idlint
+from kg.core import resources
+from kg.core.errors import InputError
+from kg.core.findings import Finding, Severity
+from kg.core.options import RunOptions
+from kg.core.result import Page, Result
+from kg.flow.article import Illustration, Outcome, Wants, process
+from kg.flow.cache import Cache
+from kg.load.facts import Site, duplicate_slug
+
+Progress = Callable[[int, int], None]  # (articles done, articles in the run)
+
+
+@cache
+def fingerprint(options: RunOptions, wants: Wants) -> str:
+    """Everything besides the facts that decides an outcome: the tool's code and version, ontology,
+    shapes, engine, profile, what is kept. Hashing the code too means a development checkout never
+    reuses stale results."""
+    profile = options.profile.name if options.profile else None
+    h = hashlib.sha256(f"{kg.__version__}\0{options.engine}\0{profile}\0{wants}".encode())
+    package = Path(kg.__file__).parent
+    sources = [(package, sorted(p for p in package.rglob("*.py") if "_bundled" not in p.parts))]
+    sources += [(resources.root(f), resources.tree(f)) for f in ("ontology", "shapes")]
+    for root, paths in sources:
+        for p in paths:
+            h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Job:
+    site: Site
+    options: RunOptions
+    wants: Wants
+
+
+_worker: list[_Job] = []
+
+
+def _init_worker(job: _Job) -> None:
+    _worker[:] = [job]
+
+
+def _work(path: Path) -> Outcome:
+    job = _worker[0]
+    return process(job.site, path, job.options, job.wants)
+
+
+def outcomes(site: Site, files: list[Path], options: RunOptions, wants: Wants, *,
+             progress: Progress | None = None) -> Iterator[Outcome]:
+    """Outcomes in file order: from the cache where inputs are unchanged, else computed (in
+    `options.jobs` worker processes when > 1). Parallel and serial runs give the same outcomes."""
+    store = Cache(options.cache_dir, fingerprint(options, wants) + site.source.sha256) if options.cache_dir else None
+    keys = [store.key(p) for p in files] if store else [None] * len(files)
+    cached = [store.get(k) if store and k else None for k in keys]
+    todo = [p for p, hit in zip(files, cached, strict=True) if hit is None]
+    if todo:
+        families.prepare(options)  # a shape the engine cannot run fails here, before any article
+    job, jobs = _Job(site, options, wants), options.jobs
+    pool = None
+    if jobs > 1 and len(todo) > 1:
+        pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (job,))
+        computed: Iterator[Outcome] = pool.imap(_work, todo, chunksize=max(1, min(64, len(todo) // (jobs * 8))))
+    else:
+        _init_worker(job)
+        computed = map(_work, todo)
+    try:
+        for done, (key, hit) in enumerate(zip(keys, cached, strict=True), 1):
+            outcome = hit if hit is not None else next(computed)
+            if store and key and hit is None:
+                store.put(key, outcome)
+            if progress:
+                progress(done, len(files))
+            yield outcome
+    finally:
+        if pool is not None:
+            pool.terminate()
+
+
+def shard_of(path: Path, shards: int) -> int:
+    """Stable shard (0-based) of a facts file: by its name, so adding files never moves others."""
+    return int.from_bytes(hashlib.sha256(path.name.encode()).digest()[:8], "big") % shards
+
+
+@dataclass
+class Tally:
+    """Outcomes gathered in file order into a Result: the gate every command applies the same way."""
+
+    threshold: Severity = Severity.VIOLATION  # findings at or above it fail the run and stop the writing
+    result: Result = field(default_factory=Result)
+    failed: bool = False
+    seen: dict[str, str] = field(default_factory=dict)
+    ids: list[idlint.Summary] = field(default_factory=list)
+    illustrations: dict[str, Illustration] = field(default_factory=dict)
+
+    def accept(self, o: Outcome) -> bool:
+        """Count one outcome; True while its output may still be kept (no problem, nothing failing)."""
+        if o.slug is not None and o.slug in self.seen:
+            self.result.add_problems([duplicate_slug(o.file, o.slug_at, o.slug, self.seen[o.slug])])
+            return False
+        if o.slug is not None:
+            self.seen[o.slug] = o.file
+            self.result.articles += 1
+            self.result.pages.append(Page(o.slug, o.file, o.page))
+            if o.illustration is not None:
+                self.illustrations[o.slug] = o.illustration
+        self.result.add_problems(o.problems)
+        self.result.extend(o.findings)
+        self.result.triples += o.triples
+        if o.ids is not None:
+            self.ids.append(o.ids)
+        self.failed = self.failed or any(f.severity >= self.threshold for f in o.findings)
+        return not (self.result.problems or self.failed)
+
+    def finish(self, base_iri: str) -> Result:
+        """The site-wide @id lint joins the result."""
+        found = idlint.lint(self.ids, base_iri)
+        self.result.extend(found)
+        self.failed = self.failed or any(f.severity >= self.threshold for f in found)
+        return self.result
+
+    def raise_problems(self) -> None:
+        """Commands that write stop at bad input: InputError with every problem found."""
+        problems: list[Finding] = self.result.problems
+        if problems:
+            raise InputError(f"{len(problems)} problem(s) in the facts files", problems)

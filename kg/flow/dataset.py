@@ -1,0 +1,88 @@
+"""A build as a store receives it: named graphs (ontology, shapes, one per article) and their VoID/DCAT
+description, through the same per-article flow and gate as `build`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from rdflib import OWL, Graph, URIRef
+
+from kg.core.errors import InputError
+from kg.core.options import RunOptions
+from kg.core.result import Result
+from kg.export.dataset import PREFIXES, VOID, GraphSummary, NamedGraph, describe, void_graph_iri
+from kg.export.serialize import Turtle
+from kg.flow.article import Outcome, Wants
+from kg.flow.bundled import bundled_graphs
+from kg.flow.corpus import Progress, Tally, outcomes
+from kg.graph import ontology
+from kg.graph.iris import ONTOLOGY_IRI
+from kg.graph.mapping import publisher_iri
+from kg.load.facts import Site, Source, site_and_files
+
+
+def description(site: Site, graphs: list[GraphSummary], sources: dict[str, Source], *,
+                timestamp: datetime | None = None) -> NamedGraph:
+    """The VoID/DCAT description of a build's graphs, itself a named graph."""
+    version = ontology.graph().value(URIRef(ONTOLOGY_IRI), OWL.versionInfo)
+    triples = describe(site.base_iri, graphs, {**sources, "": site.source}, ontology_version=str(version),
+                       publisher=publisher_iri(site), timestamp=timestamp)
+    return NamedGraph(void_graph_iri(site.base_iri), tuple(triples), "description")
+
+
+def source_of(o: Outcome) -> Source:
+    """What the description states of an article's facts file: its name and content hash."""
+    return Source(o.file, None, {}, o.sha256)
+
+
+def void_file(void: NamedGraph) -> bytes:
+    return Turtle(PREFIXES).document([(f"VoID/DCAT description of the build, graph <{void.iri}>", void.triples)])
+
+
+def void_from(path: Path) -> NamedGraph:
+    """The description graph of a build, read back from its void.ttl (the dataset is `<base>dataset`)."""
+    try:
+        g = Graph(bind_namespaces="none").parse(path, format="turtle")
+    except (OSError, SyntaxError) as e:
+        raise InputError(f"{path}: cannot read the build's description: {e}") from None
+    dataset = next((s for s in g.subjects(VOID.subset, None) if str(s).endswith("dataset")), None)
+    if dataset is None:
+        raise InputError(f"{path}: not a medkg build description (no <…dataset> with void:subset)")
+    return NamedGraph(void_graph_iri(str(dataset)[: -len("dataset")]), tuple(g), "description")
+
+
+@dataclass
+class Dataset:
+    """A checked build for a store: the Result and, when it passed the gate, its named graphs."""
+
+    result: Result
+    graphs: list[NamedGraph]  # empty when the result failed the gate: nothing may be stored
+    base_iri: str
+
+    @property
+    def owned_prefix(self) -> str:
+        """Graphs under it are this site's article graphs: the only ones a load may drop."""
+        return f"{self.base_iri}graph/"
+
+
+def dataset(data: Path, options: RunOptions, *, timestamp: datetime | None = None,
+            progress: Progress | None = None) -> Dataset:
+    """Check a corpus (InputError on bad input) and, when nothing fails at `options.fail_on`, its named
+    graphs: the ontology, the shapes, one graph per article in file order, then their description."""
+    site, files = site_and_files(data)
+    tally = Tally(threshold=options.fail_on)
+    articles: list[NamedGraph] = []
+    sources: dict[str, Source] = {}
+    for o in outcomes(site, files, options, Wants(graph=True), progress=progress):
+        if tally.accept(o):
+            articles.append(NamedGraph(o.graph_iri, o.graph, "article"))
+            sources[o.graph_iri] = source_of(o)
+    tally.raise_problems()
+    result = tally.finish(site.base_iri)
+    if tally.failed:
+        return Dataset(result, [], site.base_iri)
+    graphs = [*bundled_graphs(), *articles]
+    summaries = [GraphSummary(g.iri, len(g), g.kind) for g in graphs]
+    return Dataset(result, [*graphs, description(site, summaries, sources, timestamp=timestamp)], site.base_iri)
