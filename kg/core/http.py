@@ -184,16 +184,32 @@ def never_connected(guard: Guard) -> bool:
     return guard.refused and not guard.connected
 
 
-def session(guard: Guard | None = None, *, retries: int = 0, backoff: float = 0.5,
-            methods: Collection[str] = ("GET", "HEAD", "PUT", "POST", "DELETE"),
-            statuses: Collection[int] = RETRY_STATUS, trust_env: bool = False) -> GuardedSession:
+def session(
+    guard: Guard | None = None,
+    *,
+    retries: int = 0,
+    backoff: float = 0.5,
+    methods: Collection[str] = ("GET", "HEAD", "PUT", "POST", "DELETE"),
+    statuses: Collection[int] = RETRY_STATUS,
+    trust_env: bool = False,
+) -> GuardedSession:
     """A session under `guard` that retries connection errors and `statuses` answers with exponential
     backoff, and follows no redirect by itself (callers decide which to follow)."""
     guard = guard or Guard()
     retry_class = type("GuardedRetry", (_Retry,), {"guard": guard})
-    retry = retry_class(total=retries, connect=retries, read=retries, status=retries, other=0, redirect=0,
-                        status_forcelist=tuple(statuses), backoff_factor=backoff, raise_on_status=False,
-                        raise_on_redirect=False, allowed_methods=frozenset(methods))
+    retry = retry_class(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        other=0,
+        redirect=0,
+        status_forcelist=tuple(statuses),
+        backoff_factor=backoff,
+        raise_on_status=False,
+        raise_on_redirect=False,
+        allowed_methods=frozenset(methods),
+    )
     s = GuardedSession()
     s.guard = guard
     adapter = _Adapter(guard, max_retries=retry)

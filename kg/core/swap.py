@@ -28,8 +28,10 @@ if sys.platform != "win32":
     import fcntl
 
 MARKER = ".medkg-exports"
-MARKER_TEXT = (b"This folder is written by `kg build` (medkg) and replaced as a whole by every build.\n"
-               b"This file marks it as medkg's: kg build refuses to replace a folder without it, unless it is empty.\n")
+MARKER_TEXT = (
+    b"This folder is written by `kg build` (medkg) and replaced as a whole by every build.\n"
+    b"This file marks it as medkg's: kg build refuses to replace a folder without it, unless it is empty.\n"
+)
 NEW, OLD = "new", "old"
 LOCK_WAIT = 10.0  # seconds to wait for another build starting next to the same folder
 
@@ -65,16 +67,28 @@ def claim(out: Path) -> Path:
     if not entries:
         return real
     via = f" (a link to {real})" if real != given else ""
-    hint = (f"; if it is an export folder from an earlier medkg, add the marker: touch {real / MARKER}"
-            if "kg.nq" in entries else "")
+    hint = (
+        f"; if it is an export folder from an earlier medkg, add the marker: touch {real / MARKER}"
+        if "kg.nq" in entries
+        else ""
+    )
     shown = ", ".join(entries[:5]) + (", …" if len(entries) > 5 else "")
-    raise _refused("{path}{via}: not an export folder medkg wrote (no {marker} file) and not empty ({shown})", out,
-                   via=via, marker=MARKER, shown=shown, hint=hint)
+    raise _refused(
+        "{path}{via}: not an export folder medkg wrote (no {marker} file) and not empty ({shown})",
+        out,
+        via=via,
+        marker=MARKER,
+        shown=shown,
+        hint=hint,
+    )
 
 
 def _refused(what: str, out: Path, **values: object) -> InputError:
-    return InputError.about(what + "; kg build replaces its output folder as a whole, so it leaves this one alone: "
-                            "choose a new or empty folder for {out}{hint}", **{"hint": "", **values, "path": out})
+    return InputError.about(
+        what + "; kg build replaces its output folder as a whole, so it leaves this one alone: "
+        "choose a new or empty folder for {out}{hint}",
+        **{"hint": "", **values, "path": out},
+    )
 
 
 def try_lock(fd: int) -> bool:
@@ -107,8 +121,9 @@ def parent_locked(parent: Path) -> Iterator[None]:
         give_up = time.monotonic() + LOCK_WAIT
         while not try_lock(fd):
             if time.monotonic() > give_up:
-                raise OutputError(f"{parent}: another kg build has been starting here for {LOCK_WAIT:g} s; "
-                                  "try again when it is done")
+                raise OutputError(
+                    f"{parent}: another kg build has been starting here for {LOCK_WAIT:g} s; try again when it is done"
+                )
             time.sleep(0.05)
         yield
     finally:
@@ -140,8 +155,10 @@ def sweep(out: Path) -> list[Path]:
     removed: list[Path] = []
     prefixes = (f".{out.name}.{NEW}-", f".{out.name}.{OLD}-")
     try:
-        candidates = sorted((p for p in out.parent.iterdir() if p.name.startswith(prefixes)),
-                            key=lambda p: (not p.name.startswith(prefixes[1]), p.name))
+        candidates = sorted(
+            (p for p in out.parent.iterdir() if p.name.startswith(prefixes)),
+            key=lambda p: (not p.name.startswith(prefixes[1]), p.name),
+        )
     except OSError:
         return removed
     for path in candidates:

@@ -146,8 +146,9 @@ class Redactor:
         if isinstance(auth, BearerAuth):
             return cls([auth._token])
         if isinstance(auth, HTTPBasicAuth | HTTPDigestAuth):
-            user, password = (v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
-                              for v in (auth.username, auth.password))
+            user, password = (
+                v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in (auth.username, auth.password)
+            )
             return cls(Credentials(user=user, password=password).secrets())
         return cls()
 
