@@ -27,7 +27,7 @@ class Cache:
             content = path.read_bytes()
         except OSError:
             return None
-        return hashlib.sha256(self.salt + b"\0" + str(path).encode() + b"\0" + content).hexdigest()
+        return hashlib.sha256(self.salt + b"\0" + os.fsencode(path) + b"\0" + content).hexdigest()
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
-_WIKIDATA_ELSEWHERE = re.compile(r"^https?://(?:www\.|m\.)?wikidata\.org/(?:wiki|entity)/(?:Item:)?(Q[1-9][0-9]*)"
-                                 r"(?:[#?].*)?$|^(Q[1-9][0-9]*)$")
+_WIKIDATA_ELSEWHERE = re.compile(r"\Ahttps?://(?:www\.|m\.)?wikidata\.org/(?:wiki|entity)/(?:Item:)?(Q[1-9][0-9]*)"
+                                 r"(?:[#?].*)?\Z|\A(Q[1-9][0-9]*)\Z")
 
 # Verhoeff tables: multiplication in the dihedral group D5, the position permutation, the inverse.
 _D = ((0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 3, 4, 0, 6, 7, 8, 9, 5), (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),

@@ -24,6 +24,7 @@ from referencing import Registry, Resource
 from kg.core import resources
 from kg.core.errors import InputError
 from kg.core.findings import Finding, Severity
+from kg.core.iri import iri_problem, text_of
 from kg.load import codes, yamlloc
 from kg.load.located import At, Located, Source
 from kg.load.model import Article, Code, Duration, Site
@@ -35,11 +36,50 @@ __all__ = ["FACT_SUFFIXES", "SCHEMA_NAME", "Article", "At", "Corpus", "Site", "S
 
 SCHEMA_NAME = "facts.schema.json"
 FACT_SUFFIXES = (".yaml", ".yml", ".json")
-_PATTERN_HINTS = {
+
+
+def python_pattern(pattern: str) -> str:
+    """A JSON Schema pattern (ECMA-262) as a Python regex that means the same. ECMA's `$` (no m flag)
+    matches only at the very end; Python's also before a final newline, which let "en\\n" through
+    jsonschema while fastjsonschema refused it. Each `$` outside a character class becomes `\\Z`."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "$":
+            c = "\\Z"
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _python_patterns(node: Any) -> Any:
+    """The schema with every pattern as `python_pattern` gives it, for both validators."""
+    if isinstance(node, dict):
+        return {k: python_pattern(v) if k == "pattern" and isinstance(v, str) else _python_patterns(v)
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_python_patterns(v) for v in node]
+    return node
+
+
+@cache
+def _schema_document() -> dict[str, Any]:
+    return _python_patterns(resources.json_file("shapes", SCHEMA_NAME))  # type: ignore[no-any-return]
+
+
+_PATTERN_HINTS = {python_pattern(pattern): hint for pattern, hint in {
     "\\S": "must contain some text, not only spaces",
     "/$": "must end with '/'",
     "^[a-z0-9]+(-[a-z0-9]+)*$": "must be lowercase letters and digits joined by single hyphens, like 'hyaluronic-acid'",
-}
+}.items()}
 
 
 @dataclass(frozen=True)
@@ -58,7 +98,7 @@ def display(path: Path) -> str:
 
 @cache
 def _validator(definition: str) -> Draft202012Validator:
-    schema = resources.json_file("shapes", SCHEMA_NAME)
+    schema = _schema_document()
     registry: Registry = Registry().with_resource(schema["$id"], Resource.from_contents(schema))
     return Draft202012Validator({"$ref": f"{schema['$id']}#/$defs/{definition}"}, registry=registry)
 
@@ -141,10 +181,15 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
 
 
 def _semantic(document: Located) -> list[Finding]:
-    """What JSON Schema cannot state, checked on the model of a schema-valid file: a duration range
-    with min above max; a SNOMED CT id with a wrong check digit."""
+    """What JSON Schema cannot state, checked on the model of a schema-valid file: an IRI (a url, the
+    base_iri) that RDF tools would refuse (`%zz`, a second '#', a base with a fragment …); a duration
+    range with min above max; a SNOMED CT id with a wrong check digit."""
     out: list[Finding] = []
     for node in document.walk():
+        for name, base in (("url", False), ("base_iri", True)):
+            value = getattr(node, name, None)
+            if isinstance(value, str) and (problem := iri_problem(value, base=base)) is not None:
+                out.append(node.at.child(name).finding(f"{value[:80]!r} {problem}", rule="schema:iri"))
         if isinstance(node, Duration) and node.min > node.max:
             out.append(node.of("min").finding("min is larger than max", rule="schema:range"))
         elif isinstance(node, Code) and (problem := codes.check_digit_problem(node.system, node.code)) is not None:
@@ -160,7 +205,7 @@ def _in_file_order(findings: list[Finding]) -> list[Finding]:
 def _gate(definition: str) -> Callable[[Any], Any]:
     """fastjsonschema's compiled validator: ~15x faster than jsonschema, so valid files (nearly all of
     them in a large corpus) pass here, and only invalid ones go to jsonschema for its precise errors."""
-    schema = dict(resources.json_file("shapes", SCHEMA_NAME))
+    schema = dict(_schema_document())
     schema.pop("$schema")  # fastjsonschema knows drafts 4-7; the keywords this schema uses mean the same there
     schema["$ref"] = f"#/$defs/{definition}"
     return fastjsonschema.compile(schema)
@@ -205,6 +250,10 @@ def article_files(folder: Path) -> list[Path]:
 
 def load_article(file: Path) -> Article | list[Finding]:
     """One article file, parsed and schema-checked: the Article, or every problem found in it."""
+    name = display(file)
+    if text_of(name) != name:  # bytes that are not UTF-8 in the name: it cannot be shown, nor named in an IRI
+        return [Finding(text_of(name), 1, 1, Severity.VIOLATION, "the file name is not valid UTF-8 (shown with "
+                        "U+FFFD where it is not): rename the file", rule="file-name", family="facts")]
     try:
         source = read(file)
     except InputError as e:

@@ -9,7 +9,7 @@ from kg.core import resources
 from kg.core.errors import InputError
 
 TEMPLATE = "article.yaml"
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z")  # used with fullmatch; anchored anyway
 
 
 def article(slug: str) -> str:

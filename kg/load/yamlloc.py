@@ -7,6 +7,7 @@ Python value and a map from field path to (line, column). The C loader is used w
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,8 @@ def _pos(node: yaml.Node) -> Position:
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 MAX_NODES = 200_000  # aliases can expand a small file enormously ("billion laughs")
+MAX_DEPTH = 64  # a facts file nests about 6 deep; far deeper is an attack on the parser's stack
+BOM = "\ufeff"
 
 
 def _walk(node: yaml.Node, loader: Any, path: Path_, where: dict[Path_, Position]) -> Any:
@@ -48,6 +51,9 @@ def _walk(node: yaml.Node, loader: Any, path: Path_, where: dict[Path_, Position
     if len(where) > MAX_NODES:
         p = _pos(node)
         raise ParseError(f"the document expands to more than {MAX_NODES} values", p.line, p.column)
+    if len(path) > MAX_DEPTH:
+        p = _pos(node)
+        raise ParseError(f"the document nests more than {MAX_DEPTH} levels deep", p.line, p.column)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -68,13 +74,58 @@ def _walk(node: yaml.Node, loader: Any, path: Path_, where: dict[Path_, Position
     return loader.construct_object(node, deep=True)
 
 
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{\]}]', re.DOTALL)
+# an escape: a backslash after an even run of them (kept in group 1), then \u and a surrogate
+_PAIR = re.compile(r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+_LONE = re.compile(r"(?<!\\)(?:\\\\)*(\\u[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def _check_json(text: str) -> str:
+    """What json.loads does not say well, checked on valid JSON: nesting deeper than MAX_DEPTH (Python's
+    stack ends at ~1000 levels) and escapes of lone surrogates (not characters). Returns the text with
+    each escaped surrogate pair as one YAML `\\U` escape, which the YAML reader (for positions) needs."""
+    depth = 0
+    for m in _JSON_TOKENS.finditer(text):
+        token = m.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ParseError(f"invalid JSON: the document nests more than {MAX_DEPTH} levels deep",
+                                 *_line_column(text, m.start()))
+        elif token in "]}":
+            depth -= 1
+    paired = _pair_escapes(text)
+    if (bad := _LONE.search(paired)) is not None:
+        raise ParseError(f"invalid JSON: {bad.group(1)} is half of a surrogate pair, not a character",
+                         *_line_column(paired, bad.start(1)))
+    return paired
+
+
+def _pair_escapes(text: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        high, low = int(m.group(2), 16), int(m.group(3), 16)
+        return f"{m.group(1)}\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X}"
+
+    return _PAIR.sub(one, text)
+
+
 def parse(text: str, *, json_syntax: bool = False) -> tuple[Any, dict[Path_, Position]]:
-    """Parse a document; returns (value, positions). Raises ParseError with line and column."""
+    """Parse a document; returns (value, positions). Raises ParseError with line and column.
+    A leading byte-order mark is ignored in YAML and JSON alike."""
+    text = text.removeprefix(BOM)
     if json_syntax:
         try:
             json.loads(text)
         except json.JSONDecodeError as e:
             raise ParseError(f"invalid JSON: {e.msg}", e.lineno, e.colno) from None
+        except RecursionError:
+            _check_json(text)
+            raise ParseError(f"invalid JSON: the document nests more than {MAX_DEPTH} levels deep", 1, 1) from None
+        text = _check_json(text)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -86,9 +137,9 @@ def parse(text: str, *, json_syntax: bool = False) -> tuple[Any, dict[Path_, Pos
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = e.problem or e.context or "malformed YAML"
-        raise ParseError(f"invalid YAML: {problem}", line, col) from None
+        raise ParseError(f"invalid {'JSON' if json_syntax else 'YAML'}: {problem}", line, col) from None
     except yaml.YAMLError as e:
-        raise ParseError(f"invalid YAML: {e}", 1, 1) from None
+        raise ParseError(f"invalid {'JSON' if json_syntax else 'YAML'}: {e}", 1, 1) from None
     finally:
         loader.dispose()
     return value, where

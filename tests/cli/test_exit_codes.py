@@ -19,6 +19,7 @@ class Case:
     code: int
     says: str = ""  # expected in stdout or stderr
     setup: Callable[[Path], object] | None = None
+    patch: Callable[[pytest.MonkeyPatch], object] | None = None  # the environment, or a failure to inject
 
 
 def _edit(old: str, new: str) -> Callable[[Path], None]:
@@ -35,6 +36,55 @@ def _file_at(name: str) -> Callable[[Path], None]:
         (tmp / name).write_text("a file, not a folder", encoding="utf-8")
     return apply
 
+
+def _write(name: str, text: str) -> Callable[[Path], None]:
+    def apply(tmp: Path) -> None:
+        (tmp / "data" / name).write_text(text, encoding="utf-8")
+    return apply
+
+
+def _site(old: str, new: str) -> Callable[[Path], None]:
+    def apply(tmp: Path) -> None:
+        path = tmp / "data/site.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    return apply
+
+
+def _store(tmp: Path) -> None:
+    import pyoxigraph
+
+    pyoxigraph.Store(str(tmp / "store")).flush()
+
+
+def _disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ENOSPC on the first write of the build's files (a full disk: tests/cli/test_attacks_crash.py mounts one)."""
+    import errno
+
+    from kg.core import fsio
+
+    class Full:
+        def __init__(self, path: Path, mode: str) -> None:
+            self.handle = open(path, mode)  # noqa: SIM115 - closed by close()
+
+        def write(self, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self) -> None:
+            self.handle.close()
+
+    monkeypatch.setattr(fsio, "open", Full, raising=False)
+
+
+def _env(**values: str) -> Callable[[pytest.MonkeyPatch], None]:
+    def apply(monkeypatch: pytest.MonkeyPatch) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+    return apply
+
+
+DEEP_YAML = "slug: deep\npage:\n" + "".join("  " * i + f"  k{i}:\n" for i in range(1, 520)) + "  " * 520 + "  x\n"
+DEEP_JSON = '{"slug": "deep", "page": ' + "[" * 1000 + "]" * 1000 + "}"
+SERVICE = "SELECT * {{ SERVICE <http://127.0.0.1:9/sparql> {{ ?s ?p ?o }} }}"
 
 NO_ADVERSE_EFFECTS = _edit("  adverse_effects:\n", "  adverse_effects_:\n")
 ENUM_ERROR = _edit("frequency: common", "frequency: often")
@@ -98,6 +148,38 @@ MATRIX: dict[str, Case] = {
                                  lambda tmp: (tmp / "article.txt").write_text("Peels\n", encoding="utf-8")),
     "publish usage": Case(("publish", "--endpoint", "http://127.0.0.1:9", "--dry-run", "--bulk"), 2,
                           "cannot be combined"),
+    # [hardening] item 7: each of these was a traceback with exit 1
+    "build YAML nested 520 deep": Case(("build", "--data", "{data}", "--out", "{out}"), 2,
+                                       "nests more than 64 levels deep", _write("articles/deep.yaml", DEEP_YAML)),
+    "validate JSON nested 1000 deep": Case(("validate", "--data", "{data}"), 2, "nests more than 64 levels deep",
+                                           _write("articles/deep.json", DEEP_JSON)),
+    "build base_iri with #": Case(("build", "--data", "{data}", "--out", "{out}"), 2,
+                                  "must not have a '#' fragment",
+                                  _site("base_iri: https://getlabtest.com/", "base_iri: https://getlabtest.com/#/")),
+    "build url with %zz": Case(("build", "--data", "{data}", "--out", "{out}"), 2,
+                               "has a '%' not followed by two hexadecimal digits",
+                               _edit("slug: mesotherapy\n", "slug: mesotherapy\nurl: https://getlabtest.com/a%zz\n")),
+    "build disk full": Case(("build", "--data", "{data}", "--out", "{out}"), 3, "No space left on device",
+                            patch=_disk_full),
+    "publish non-Latin-1 Digest user": Case(("publish", "--endpoint", "http://127.0.0.1:9", "--server", "virtuoso",
+                                             "--data", "{data}"), 2, "outside Latin-1",
+                                            patch=_env(KG_STORE_USER="\u7528\u6237", KG_STORE_PASSWORD="pw-\u03c0")),
+    "query token with CR": Case(("query", "ASK {{}}", "--endpoint", "http://127.0.0.1:9/q"), 2,
+                                "KG_STORE_TOKEN ends with a line break", patch=_env(KG_STORE_TOKEN="tok\r")),
+    "query unreachable SERVICE": Case(("query", SERVICE, "--store", "{tmp}/store"), 2, "SERVICE is refused",
+                                      _store),
+    # item 5: a trailing newline passed jsonschema's `$`
+    "build date with a newline": Case(("build", "--data", "{data}", "--out", "{out}"), 2,
+                                      "is not an ISO 8601 date", _edit("page:\n", 'page:\n  date_published: '
+                                                                       '"2024-01-01\\n"\n')),
+    "validate language with a newline": Case(("validate", "--data", "{data}"), 2, "is not a BCP 47 language tag",
+                                             _site("language: en", 'language: "en\\n"')),
+    # item 8 and 11
+    "load into a fresh folder": Case(("load", "--data", "{data}", "--store", "{tmp}/a/b/c"), 0,
+                                     "triples loaded into"),
+    "validate JSON with a lone surrogate": Case(("validate", "--data", "{data}"), 2,
+                                                "\\ud800 is half of a surrogate pair",
+                                                _write("articles/odd.json", '{"slug": "odd\\ud800"}')),
 }
 
 
@@ -119,7 +201,12 @@ def test_exit_code(name: str, kg: Callable[..., Result], data: Path, tmp_path: P
     out = tmp_path / "exports"
     args = [a.format(data=data, out=out, tmp=tmp_path) for a in case.args]
     before = snapshot(out)
-    result = kg(*args)
+    if case.patch:
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            case.patch(monkeypatch)
+            result = kg(*args)  # a traceback would raise here: the runner does not catch exceptions
+    else:
+        result = kg(*args)
     assert result.exit_code == case.code, result.output
     assert case.says in result.stdout + result.stderr
     if case.code and args[0] == "build":
