@@ -31,7 +31,7 @@ from kg.core.result import Result
 from kg.export import jsonld
 from kg.graph.iris import SCHEMA
 from kg.graph.locate import Locator
-from kg.graph.terms import to_graph
+from kg.graph.terms import Triple, to_graph
 
 FAMILY = "audit"
 DRIFT = "drift"
@@ -100,7 +100,7 @@ def read_document(name: str, page: Page) -> Document:
     """Extract, parse and expand every JSON-LD block of a page (one block for a JSON-LD file)."""
     blocks = html_blocks(page.text) if page.is_html else [Block(1, 1, 1, page.text)]
     findings: list[Finding] = []
-    graph = Graph(bind_namespaces="none")
+    triples: list[Triple] = []  # of every block; one graph is built from them at the end
     origin: dict[Node, Block] = {}
     for block in blocks:
         parse(block)
@@ -114,7 +114,7 @@ def read_document(name: str, page: Page) -> Document:
                                      "object or an array: nothing in it can be read.", _field(block)))
             continue
         try:
-            g = jsonld.to_graph(block.value, base=page.url)
+            found = jsonld.to_triples(block.value, base=page.url)
         except InputError as e:
             findings.append(_finding(name, block.line, block.column, Severity.VIOLATION, "jsonld",
                                      f"JSON-LD block {block.index}: {e}", _field(block)))
@@ -124,16 +124,18 @@ def read_document(name: str, page: Page) -> Document:
                                      f"JSON-LD block {block.index} cannot be expanded: {type(e).__name__}: {e}",
                                      _field(block)))
             continue
-        if not len(g):
+        if not found:
             findings.append(_finding(name, block.line, block.column, Severity.WARNING, "no-triples",
                                      f"JSON-LD block {block.index} states nothing (no @context, or only terms "
                                      "the context does not define): check its @context and property names.",
                                      _field(block)))
-        for s in g.subjects():
-            origin.setdefault(s, block)
-        graph += g
+        for subject, _, _ in found:
+            origin.setdefault(subject, block)
+        triples += found
     if page.is_html and not blocks:
         findings.append(_no_jsonld(name, page))
+    graph = Graph(bind_namespaces="none")
+    graph.addN((s, p, o, graph) for s, p, o in triples)
     return Document(name, page.text, blocks, graph, origin, findings)
 
 
