@@ -2,7 +2,8 @@
 
     python scripts/fetch_eval_pages.py [--force] [SLUG ...]
 
-The page texts are third-party copyrighted text and are not committed (tests/cases/extract/eval/README.md).
+Needs trafilatura (`pip install trafilatura`; not a dependency of medkg). The page texts are third-party
+copyrighted text and are not committed (tests/cases/extract/eval/README.md).
 Each page is fetched by its URL (timeout, size cap), reduced to its main text with trafilatura and cut to
 the excerpt the fact list was made from (`excerpt.starts` … `excerpt.ends`). Exit 0 when every page was
 written, 1 when some page no longer holds its excerpt (its whole main text is kept), 3 when offline or a

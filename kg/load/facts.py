@@ -24,7 +24,7 @@ from referencing import Registry, Resource
 from kg.core import resources
 from kg.core.errors import InputError
 from kg.core.findings import Finding, Severity
-from kg.load import codes, yamlloc
+from kg.load import codes, names, yamlloc
 from kg.load.located import At, Located, Source
 from kg.load.model import Article, Code, Duration, Site
 from kg.load.yamlloc import Path_, Position
@@ -142,9 +142,10 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
 
 def _semantic(document: Located) -> list[Finding]:
     """What JSON Schema cannot state, checked on the model of a schema-valid file: a duration range
-    with min above max; a SNOMED CT id with a wrong check digit."""
+    with min above max; a SNOMED CT id with a wrong check digit; an entity name that is not a name (names.py)."""
     out: list[Finding] = []
     for node in document.walk():
+        out += names.findings(node)
         if isinstance(node, Duration) and node.min > node.max:
             out.append(node.of("min").finding("min is larger than max", rule="schema:range"))
         elif isinstance(node, Code) and (problem := codes.check_digit_problem(node.system, node.code)) is not None:
