@@ -1,7 +1,7 @@
 """The sanity gate for entity names (drafted or written by hand): a name is a name, not a piece of a sentence.
 
 Checked on every treatment, condition, body area, ingredient, adverse effect, contraindication and compared
-treatment: no leading '#', no trailing punctuation, balanced brackets, 2 to 80 characters and at most 10 words,
+treatment: no leading '#', no trailing punctuation, balanced parentheses, 2 to 120 characters and at most 12 words,
 no pronoun or sentence opener ("You don't need", "Why we …"), no dangling joining word at either end ("For
 laser hair removal", "Redness and"). Each problem is a violation on the field to fix.
 """
@@ -15,7 +15,7 @@ from kg.core.findings import Finding
 from kg.load.located import Located
 from kg.load.model import AdverseEffect, Comparison, Contraindication, Indication, Ingredient, Treatment
 
-MIN_CHARS, MAX_CHARS, MAX_WORDS = 2, 80, 10
+MIN_CHARS, MAX_CHARS, MAX_WORDS = 2, 120, 12
 _OPENERS = {"you", "your", "we", "our", "they", "it", "it's", "its", "this", "that", "these", "those", "which", "who",
             "why", "when", "if", "because", "so", "but", "while", "although", "there", "here", "i", "he", "she",
             "for", "to", "of", "and", "or", "as", "than", "then", "also", "however"}
@@ -38,8 +38,8 @@ def problem(name: str) -> str | None:
                f"and at most {MAX_WORDS} words"
     if re.search(r"[.,;:!?\u2026-]$", text) and not re.search(r"\b[A-Za-z]{1,4}\.$", text):
         return "ends with punctuation, as a piece of a sentence does"
-    if text.count("(") != text.count(")") or text.count("[") != text.count("]"):
-        return "has an unmatched bracket, as a piece of a sentence does"
+    if text.count("(") != text.count(")"):
+        return "has an unmatched parenthesis, as a piece of a sentence does"
     if not words:
         return "has no words"
     if words[0] in _OPENERS or words[-1] in _ENDERS or _PRONOUNS & set(words):
