@@ -42,8 +42,8 @@ from kg.load.model import (
 )
 
 E = TypeVar("E", bound=str)
-_UNIT: dict[Unit, tuple[str, str, int]] = {"minute": ("T", "M", 1), "hour": ("T", "H", 1), "day": ("", "D", 1),
-                                           "week": ("", "D", 7), "month": ("", "M", 1)}
+# UN/CEFACT common codes, the units schema.org's unitCode expects
+_UNIT: dict[Unit, str] = {"minute": "MIN", "hour": "HUR", "day": "DAY", "week": "WEE", "month": "MON"}
 _FREQUENCY: dict[Frequency, URIRef] = {"common": M.Common, "uncommon": M.Uncommon, "rare": M.Rare,
                                        "unknown": M.FrequencyUnknown}
 _SERIOUSNESS: dict[Seriousness, URIRef] = {"minor": M.Minor, "serious": M.Serious, "unknown": M.SeriousnessUnknown}
@@ -55,10 +55,10 @@ _CATEGORY: dict[Category, URIRef] = {"cosmetic": M.Cosmetic, "medical": M.Medica
 _SESSIONS: dict[Sessions, URIRef] = {"single": M.SingleSession, "multiple": M.MultipleSessions}
 
 
-def duration(value: int, unit: Unit) -> Literal:
-    """xsd:duration lexical form (weeks become days: XSD has no week designator)."""
-    time, designator, factor = _UNIT[unit]
-    return Literal(f"P{time}{value * factor}{designator}", datatype=XSD.duration)
+def duration(value: int, unit: Unit) -> tuple[Literal, Literal]:
+    """A duration as an amount and a UN/CEFACT unit code: values every store gives back as sent
+    (Virtuoso returns an xsd:duration as a number of seconds, and months have none)."""
+    return Literal(value, datatype=XSD.integer), Literal(_UNIT[unit])
 
 
 def date(value: str) -> Literal:
@@ -120,8 +120,11 @@ class _Builder:
     def durations(self, s: URIRef, d: Duration | None, low: URIRef, high: URIRef, note: URIRef) -> None:
         if d is None:
             return
-        self.g.add((s, low, duration(d.min, d.unit)))
-        self.g.add((s, high, duration(d.max, d.unit)))
+        for prop, value in ((low, d.min), (high, d.max)):
+            n = URIRef(f"{s}/{prop.removeprefix(str(M))}")
+            amount, unit = duration(value, d.unit)
+            self.g.update(((s, prop, n), (n, RDF.type, M.Quantity), (n, M.amount, amount), (n, M.unitCode, unit)))
+            self.out.origins.setdefault(n, d.at)
         self.mark(s, low, d.at)
         self.lit(s, note, d.note, d.of("note"))
 

@@ -3,6 +3,7 @@
 Each named graph is replaced by one SPARQL UPDATE (`DROP SILENT GRAPH …; INSERT DATA …`), which
 Oxigraph applies as one transaction: a query sees either the old article or the new one, never half.
 Graphs this site published earlier under `<base>graph/` that the build no longer has are dropped.
+Each graph is then read back and compared with what was loaded (kg.stores.verify).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pyoxigraph as ox
 
 from kg.core.errors import InputError, OutputError
 from kg.export.dataset import NamedGraph
+from kg.stores import verify
 
 DEFAULT_STORE = Path(".kg/store")
 
@@ -27,6 +29,7 @@ class LoadSummary:
 
     loaded: dict[str, int] = field(default_factory=dict)
     dropped: list[str] = field(default_factory=list)
+    verified: int = 0  # graphs read back and found as loaded
 
 
 def open_store(path: Path, *, read_only: bool = False) -> ox.Store:
@@ -67,6 +70,7 @@ def load(store: ox.Store, graphs: Iterable[NamedGraph], *, owned_prefix: str | N
                     store.remove_graph(name)
                     summary.dropped.append(name.value)
         store.flush()
+        summary.verified = verify.verify(graphs, verify.embedded_reader(store), "the store")
     except OSError as e:
         raise OutputError(f"writing to the store failed: {e}") from None
     return summary

@@ -24,6 +24,7 @@ from urllib3.util.retry import Retry
 from kg.core.errors import InputError, NetworkError
 from kg.export.dataset import NamedGraph
 from kg.export.serialize import nquads
+from kg.stores.verify import canonical_lines, lines_of_ox
 
 ENV_USER, ENV_PASSWORD, ENV_TOKEN = "KG_STORE_USER", "KG_STORE_PASSWORD", "KG_STORE_TOKEN"
 NQUADS = "application/n-quads"
@@ -60,6 +61,14 @@ def check_endpoint(url: str) -> None:
         raise InputError.about("{endpoint} must be an http:// or https:// URL, got {url!r}", url=url)
 
 
+def root_of(endpoint: str, path: str) -> str | None:
+    """The root URL when `endpoint` is already the Graph Store URL (root + `path`, e.g. `…/store`);
+    None when it is not."""
+    e, p = endpoint.rstrip("/"), "/" + path.strip("/")
+    root = e[: -len(p)] if p != "/" and e.endswith(p) else ""
+    return root if root and urlsplit(root).hostname else None
+
+
 @dataclass(frozen=True)
 class Target:
     """A server: its root URL, its kind, and (Fuseki, GraphDB) the dataset or repository name."""
@@ -79,6 +88,9 @@ class Target:
         if "{dataset}" in self.path_template and not self.dataset:
             raise InputError.about("{server} {kind} needs {dataset} (the dataset or repository name)",
                                    kind=self.server)
+        root = root_of(self.endpoint, self.path_template.format(dataset=self.dataset or ""))
+        if root is not None:  # the Graph Store URL itself, as servers' docs show it: its root is meant
+            object.__setattr__(self, "endpoint", root)
 
     @property
     def kind(self) -> Server:
@@ -294,12 +306,12 @@ def diff(store: GraphStore, graphs: Iterable[NamedGraph], *, owned_prefix: str |
     graphs = list(graphs)
     drop = stale_graphs(store, graphs, owned_prefix) if owned_prefix else []
     changes = []
-    for g in graphs:
-        held, wanted = store.get(g.iri), triples_of(g)
+    for g in graphs:  # compared as canonical lines: blank nodes by structure, numbers by value
+        held, wanted = lines_of_ox(store.get(g.iri)), canonical_lines(g.triples)
         changes.append(GraphChange(g.iri, len(held), len(wanted - held), len(held - wanted)))
     for iri in drop:
-        held = store.get(iri)
-        changes.append(GraphChange(iri, len(held), 0, len(held)))
+        stale = len(store.get(iri))
+        changes.append(GraphChange(iri, stale, 0, stale))
     return changes
 
 
