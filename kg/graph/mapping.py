@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.graph import ontology
@@ -135,7 +135,8 @@ class _Builder:
         return n
 
     def codes(self, entity: URIRef, codes: tuple[Code, ...]) -> None:
-        """Code nodes named after their entity (`<entity>#code-mesh-D000001`); Wikidata also as sameAs."""
+        """Code nodes named after their entity (`<entity>#code-mesh-D000001`); the entity is skos:exactMatch
+        the terminology's IRI for each code (MeSH `http://id.nlm.nih.gov/mesh/D…` …); Wikidata also sameAs."""
         systems = ontology.coding_systems()
         for c in codes:
             system = systems[c.system]
@@ -148,6 +149,8 @@ class _Builder:
             self.lit(n, M.codingSystem, system.name, c.of("system"))
             if c.system == "wikidata":
                 self.link(entity, M.sameAs, URIRef(c.code), c.of("code"))
+            if (iri := system.iri(value)) is not None:  # the terminology's own IRI: the join key
+                self.link(entity, SKOS.exactMatch, iri, c.of("code"))
 
     def texts(self, s: URIRef, p: URIRef, cls: URIRef, items: Sequence[SourcedText | AftercareItem], tag: str) -> None:
         """Ordered text items (steps, aftercare …) as nodes with a position."""
