@@ -60,7 +60,7 @@ def test_two_articles_are_joined_through_a_shared_code_iri(tmp_path: Path) -> No
     load(store, dataset(CASES / "join", RunOptions()).graphs)
     rows = query(store, (REPO / "queries/shared-codes.rq").read_text(encoding="utf-8"))
     assert isinstance(rows, ox.QuerySolutions)
-    found = [tuple(str(row[v].value) for v in ("code", "article", "name", "other_article", "other_name"))  # type: ignore[union-attr]
+    found = [tuple(str(row[v].value) for v in ("code", "article", "name", "other_article", "other_name"))
              for row in rows]
     assert found == [(str(MESH), "https://getlabtest.com/articles/cellulite-fixture", "Cellulite",
                       "https://getlabtest.com/articles/orange-peel-fixture", "Orange peel skin")]
