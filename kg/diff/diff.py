@@ -35,7 +35,7 @@ DIFF_FORMAT_VERSION = "1"
 class Change:
     subject: str  # "adverse effect 'Bruising'"
     property: str  # "frequency"; "" when the subject itself was added or removed
-    kind: str  # added | removed | changed
+    kind: str  # added | removed | changed | renamed
     old: str | None = None  # as shown: texts quoted, ontology values (common, rare …) bare
     new: str | None = None
 
@@ -46,6 +46,8 @@ class Change:
             return f"{self.subject} {self.kind}" + (f" ({details})" if details else "")
         if self.kind == "changed":
             return f"{self.subject}: {self.property} {self.old} → {self.new}"
+        if self.kind == "renamed":
+            return f"{self.subject} renamed {self.old} → {self.new}"
         return f"{self.subject}: {self.property} {self.new if self.kind == 'added' else self.old} {self.kind}"
 
 
@@ -193,8 +195,9 @@ def compare_graphs(old: Graph, new: Graph) -> tuple[Change, ...]:
             was, now = before.get(p, set()), after.get(p, set())
             if was == now:
                 continue
-            if len(was) == 1 and len(now) == 1:
-                changes.append(Change(subject, _property(p), "changed", next(iter(was)), next(iter(now))))
+            if len(was) == 1 and len(now) == 1:  # a new name on the same IRI (an `id:` pins it): a rename
+                kind = "renamed" if p == RDFS.label else "changed"
+                changes.append(Change(subject, _property(p), kind, next(iter(was)), next(iter(now))))
                 continue
             changes += [Change(subject, _property(p), "removed", old=v) for v in sorted(was - now)]
             changes += [Change(subject, _property(p), "added", new=v) for v in sorted(now - was)]

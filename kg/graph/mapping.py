@@ -18,7 +18,7 @@ from rdflib.term import Node
 
 from kg.graph import ontology
 from kg.graph.iris import MEDKG as M
-from kg.graph.iris import Minter, slugify
+from kg.graph.iris import Minter, person_key, slugify, text_key, unique_keys
 from kg.graph.terms import Triple, to_graph
 from kg.load.codes import WIKIDATA_ENTITY
 from kg.load.located import At
@@ -153,9 +153,10 @@ class _Builder:
                 self.link(entity, SKOS.exactMatch, iri, c.of("code"))
 
     def texts(self, s: URIRef, p: URIRef, cls: URIRef, items: Sequence[SourcedText | AftercareItem], tag: str) -> None:
-        """Ordered text items (steps, aftercare …) as nodes with a position."""
-        for i, item in enumerate(items):
-            n = self.node(f"{s}/{tag}/{i + 1}", cls, item.at)
+        """Ordered text items (steps, aftercare …) as nodes with a position, keyed by their text."""
+        keys = unique_keys([text_key(item.text) for item in items])
+        for i, (item, key) in enumerate(zip(items, keys, strict=True)):
+            n = self.node(f"{s}/{tag}/{key}", cls, item.at)
             self.link(s, p, n, item.at)
             self.position(n, i)
             self.lit(n, M.text, item.text, item.of("text"))
@@ -177,7 +178,7 @@ class _Builder:
         return org
 
     def person(self, person: Person) -> URIRef:
-        n = self.shared("person", M.Person, person.name, person.id, person.at)
+        n = self.shared("person", M.Person, person.name, person.id or person_key(person.name), person.at)
         if person.url:
             self.g.add((n, M.url, URIRef(person.url)))
         return n
@@ -211,8 +212,9 @@ class _Builder:
             self.lit(img, M.height, pd.image.height, pd.image.of("height"))
         self.breadcrumb(pd)
         self.related(pd)
-        for i, qa in enumerate(self.article.faq):
-            n = self.node(f"{page}#faq-{i + 1}", M.FAQItem, qa.at)
+        keys = unique_keys([text_key(qa.question) for qa in self.article.faq])
+        for i, (qa, key) in enumerate(zip(self.article.faq, keys, strict=True)):
+            n = self.node(f"{page}#faq-{key}", M.FAQItem, qa.at)
             self.link(page, M.faqItem, n, qa.at)
             self.position(n, i)
             self.lit(n, M.question, qa.question, qa.of("question"))
