@@ -177,11 +177,32 @@ def _owner(node: Node, nodes: set[Node]) -> bool:
     return any(_owned(node, other) for other in nodes)
 
 
+def _slot(g: Graph, node: Node) -> tuple[str, str, str] | None:
+    """Where an item keyed by its text sits: its list (`<treatment>/aftercare`, `<page>#faq`), class and
+    position; None for a node without a position."""
+    text = str(node)
+    position, cls = g.value(node, M.position), g.value(node, RDF.type)
+    if position is None or cls is None:
+        return None
+    page, hash_, fragment = text.partition("#")
+    owner = f"{page}#{fragment.split('-')[0]}" if hash_ else text.rsplit("/", 1)[0]
+    return owner, str(cls), str(position)
+
+
+def _moved(old: Graph, new: Graph, gone: set[Node], came: set[Node]) -> dict[Node, Node]:
+    """Items keyed by their text whose text was edited in place: gone and new nodes in one slot."""
+    slots = {slot: n for n in came if (slot := _slot(new, n)) is not None}
+    return {n: slots[slot] for n in gone if (slot := _slot(old, n)) is not None and slot in slots}
+
+
 def compare_graphs(old: Graph, new: Graph) -> tuple[Change, ...]:
     changes: list[Change] = []
     old_nodes, new_nodes = _entities(old), _entities(new)
+    edited = _moved(old, new, old_nodes - new_nodes, new_nodes - old_nodes)  # old node → its new IRI
     for node in sorted(old_nodes | new_nodes, key=str):
-        if node not in old_nodes or node not in new_nodes:
+        if node in edited.values():
+            continue  # told with the node it replaces
+        if node not in edited and (node not in old_nodes or node not in new_nodes):
             g = new if node in new_nodes else old
             if _owner(node, old_nodes | new_nodes):
                 added = g is new
@@ -189,7 +210,7 @@ def compare_graphs(old: Graph, new: Graph) -> tuple[Change, ...]:
                 changes.append(Change(naming.title(g, node), "", "added" if added else "removed",
                                       None if added else details, details if added else None))
             continue  # a site-wide node appearing or going is told by the links to it
-        before, after = _values(old, node), _values(new, node)
+        before, after = _values(old, node), _values(new, edited.get(node, node))
         subject = naming.title(old, node)
         for p in sorted(before.keys() | after.keys(), key=_property):
             was, now = before.get(p, set()), after.get(p, set())
