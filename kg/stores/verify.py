@@ -36,10 +36,13 @@ def _normal(term: object) -> object:
 
 def canonical_lines(triples: Iterable[Triple]) -> set[str]:
     """A graph as canonical N-Triples lines: equal sets for isomorphic graphs (values compared by value)."""
-    triples = list(triples)
-    if any(isinstance(n, BNode) for t in triples for n in t):
-        triples = list(to_canonical_graph(to_graph(triples)))
-    return {nt_line((_normal(s), _normal(p), _normal(o))) for s, p, o in triples}  # type: ignore[arg-type]
+    ground: list[Triple] = []
+    blank: list[Triple] = []
+    for t in triples:
+        (blank if isinstance(t[0], BNode) or isinstance(t[2], BNode) else ground).append(t)
+    if blank:  # only triples with blank nodes decide their canonical labels: canonicalise just those
+        ground += to_canonical_graph(to_graph(blank))
+    return {nt_line((_normal(s), _normal(p), _normal(o))) for s, p, o in ground}  # type: ignore[arg-type]
 
 
 def lines_of_ox(triples: Iterable[ox.Triple]) -> set[str]:
