@@ -90,7 +90,7 @@ def test_hostile_text_builds_and_stays_inert(tmp_path: Path, texts: list[str]) -
     data = _write_corpus(tmp_path, list(texts))
     done = build(data, tmp_path / "exports", RunOptions())  # the flow `kg build` runs, to the bytes
     assert done.result.count(Severity.VIOLATION) == 0
-    files = {p.name: p.read_bytes() for p in (tmp_path / "exports").iterdir()}
+    files = {p.name: p.read_bytes() for p in (tmp_path / "exports").iterdir() if p.is_file()}
     corpus = load_corpus(data)
     compiled = compile_article(corpus.site, corpus.articles[0])
 
