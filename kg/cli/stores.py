@@ -64,7 +64,7 @@ def load(data: Path, store_dir: Path, timestamp: bool, options: RunOptions) -> V
     loaded = embedded.load(embedded.open_store(store_dir), ds.graphs, owned_prefix=ds.owned_prefix,
                            progress=_progress)
     err(f"{len(loaded.published)} graphs, {sum(loaded.published.values())} triples loaded into {store_dir}/ "
-        f"in {time.perf_counter() - started:.2f} s")
+        f"in {time.perf_counter() - started:.2f} s; {loaded.verified} graphs read back and verified")
     return None
 
 
@@ -126,7 +126,7 @@ def publish(endpoint: str, server: str, dataset_name: str | None, gsp_path: str 
         done = publishing.publish_folder(client, exports_dir)
         err(f"{done.quads} quads ({exports_dir / CORPUS_FILE}) and {len(done.summary.published)} graphs "
             f"({sum(done.summary.published.values())} triples) published to {done.url} "
-            f"in {time.perf_counter() - started:.2f} s")
+            f"in {time.perf_counter() - started:.2f} s; {done.verified} graphs read back and verified")
         return None
     ds = _checked(data, options, timestamp)
     if not ds.graphs:
@@ -137,5 +137,5 @@ def publish(endpoint: str, server: str, dataset_name: str | None, gsp_path: str 
         return None
     dropped = f", {len(done.summary.dropped)} stale graphs dropped" if done.summary.dropped else ""
     err(f"{len(done.summary.published)} graphs, {sum(done.summary.published.values())} triples published{dropped} "
-        f"to {done.url} in {time.perf_counter() - started:.2f} s")
+        f"to {done.url} in {time.perf_counter() - started:.2f} s; {done.verified} graphs read back and verified")
     return None

@@ -35,7 +35,7 @@ DIFF_FORMAT_VERSION = "1"
 class Change:
     subject: str  # "adverse effect 'Bruising'"
     property: str  # "frequency"; "" when the subject itself was added or removed
-    kind: str  # added | removed | changed
+    kind: str  # added | removed | changed | renamed
     old: str | None = None  # as shown: texts quoted, ontology values (common, rare …) bare
     new: str | None = None
 
@@ -46,6 +46,8 @@ class Change:
             return f"{self.subject} {self.kind}" + (f" ({details})" if details else "")
         if self.kind == "changed":
             return f"{self.subject}: {self.property} {self.old} → {self.new}"
+        if self.kind == "renamed":
+            return f"{self.subject} renamed {self.old} → {self.new}"
         return f"{self.subject}: {self.property} {self.new if self.kind == 'added' else self.old} {self.kind}"
 
 
@@ -175,11 +177,32 @@ def _owner(node: Node, nodes: set[Node]) -> bool:
     return any(_owned(node, other) for other in nodes)
 
 
+def _slot(g: Graph, node: Node) -> tuple[str, str, str] | None:
+    """Where an item keyed by its text sits: its list (`<treatment>/aftercare`, `<page>#faq`), class and
+    position; None for a node without a position."""
+    text = str(node)
+    position, cls = g.value(node, M.position), g.value(node, RDF.type)
+    if position is None or cls is None:
+        return None
+    page, hash_, fragment = text.partition("#")
+    owner = f"{page}#{fragment.split('-')[0]}" if hash_ else text.rsplit("/", 1)[0]
+    return owner, str(cls), str(position)
+
+
+def _moved(old: Graph, new: Graph, gone: set[Node], came: set[Node]) -> dict[Node, Node]:
+    """Items keyed by their text whose text was edited in place: gone and new nodes in one slot."""
+    slots = {slot: n for n in came if (slot := _slot(new, n)) is not None}
+    return {n: slots[slot] for n in gone if (slot := _slot(old, n)) is not None and slot in slots}
+
+
 def compare_graphs(old: Graph, new: Graph) -> tuple[Change, ...]:
     changes: list[Change] = []
     old_nodes, new_nodes = _entities(old), _entities(new)
+    edited = _moved(old, new, old_nodes - new_nodes, new_nodes - old_nodes)  # old node → its new IRI
     for node in sorted(old_nodes | new_nodes, key=str):
-        if node not in old_nodes or node not in new_nodes:
+        if node in edited.values():
+            continue  # told with the node it replaces
+        if node not in edited and (node not in old_nodes or node not in new_nodes):
             g = new if node in new_nodes else old
             if _owner(node, old_nodes | new_nodes):
                 added = g is new
@@ -187,14 +210,15 @@ def compare_graphs(old: Graph, new: Graph) -> tuple[Change, ...]:
                 changes.append(Change(naming.title(g, node), "", "added" if added else "removed",
                                       None if added else details, details if added else None))
             continue  # a site-wide node appearing or going is told by the links to it
-        before, after = _values(old, node), _values(new, node)
+        before, after = _values(old, node), _values(new, edited.get(node, node))
         subject = naming.title(old, node)
         for p in sorted(before.keys() | after.keys(), key=_property):
             was, now = before.get(p, set()), after.get(p, set())
             if was == now:
                 continue
-            if len(was) == 1 and len(now) == 1:
-                changes.append(Change(subject, _property(p), "changed", next(iter(was)), next(iter(now))))
+            if len(was) == 1 and len(now) == 1:  # a new name on the same IRI (an `id:` pins it): a rename
+                kind = "renamed" if p == RDFS.label else "changed"
+                changes.append(Change(subject, _property(p), kind, next(iter(was)), next(iter(now))))
                 continue
             changes += [Change(subject, _property(p), "removed", old=v) for v in sorted(was - now)]
             changes += [Change(subject, _property(p), "added", new=v) for v in sorted(now - was)]

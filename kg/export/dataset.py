@@ -1,18 +1,25 @@
 """The named graphs of a build and their VoID/DCAT description.
 
-A store receives a build as named graphs: the ontology, the two shape sets, one graph per article and
-the description of them all (`<base>graph/void`). The description is deterministic: it states graph
-names, triple counts, the ontology version and the content hash of every facts file, and a time
-only when one is asked for, so publishing the same facts twice publishes the same bytes.
+A store receives a build as named graphs: the ontology, the shape sets, one graph per article and
+the description of them all (`<base>graph/void`). `kg.nq` holds every graph but the description, and
+the description's counts are those of `kg.nq`: triples per graph, class and property partitions.
+It lists each export file as a `dcat:Distribution` (media type, byte size, SHA-256), names the
+licence and download location only when the site states them, and the generator's version. It is
+deterministic: a time only when one is asked for, so publishing the same facts twice publishes the
+same bytes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import PurePath
+from importlib import metadata
+from pathlib import PurePath, PurePosixPath
 
-from rdflib import RDF, XSD, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg.graph.iris import MEDKG, ONTOLOGY_IRI, SCHEMA, iri_path, text_of
@@ -24,10 +31,13 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 OWL = Namespace("http://www.w3.org/2002/07/owl#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+MEDIA_TYPES = {".nq": "application/n-quads", ".ttl": "text/turtle", ".jsonld": "application/ld+json",
+               ".html": "text/html"}
 VOID_FILE = "void.ttl"
 CORPUS_FILE = "kg.nq"  # the ontology and one named graph per article, as N-Quads
-PREFIXES = {"dcat": str(DCAT), "dcterms": str(DCTERMS), "owl": str(OWL), "spdx": str(SPDX), "void": str(VOID),
-            "xsd": str(XSD)}
+PREFIXES = {"dcat": str(DCAT), "dcterms": str(DCTERMS), "owl": str(OWL), "prov": str(PROV), "rdfs": str(RDFS),
+            "spdx": str(SPDX), "void": str(VOID), "xsd": str(XSD)}
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,56 @@ class GraphSummary:
         return self.size
 
 
+@dataclass
+class Partitions:
+    """What a set of graphs holds, by class (distinct typed subjects) and by property (triples)."""
+
+    classes: dict[str, set[str]] = field(default_factory=dict)
+    properties: Counter[str] = field(default_factory=Counter)
+
+    def add(self, triples: Iterable[Triple], graph: str = "") -> Partitions:
+        for s, p, o in triples:
+            self.properties[str(p)] += 1
+            if p == RDF.type:  # blank nodes are distinct per graph
+                self.classes.setdefault(str(o), set()).add(f"{graph} {s}" if isinstance(s, BNode) else str(s))
+        return self
+
+    def merge(self, other: Partitions) -> None:
+        for c, subjects in other.classes.items():
+            self.classes.setdefault(c, set()).update(subjects)
+        self.properties.update(other.properties)
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """An export file as a distribution: its name in the build folder, byte size and SHA-256."""
+
+    name: str
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, name: str, data: bytes) -> FileInfo:
+        return cls(name, len(data), hashlib.sha256(data).hexdigest())
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What a build's description states besides its graphs: files, partitions, licence, download location."""
+
+    files: tuple[FileInfo, ...] = ()
+    partitions: Partitions | None = None
+    license: str | None = None
+    exports_url: str | None = None
+
+
+def generator_version() -> str:
+    try:
+        return metadata.version("medkg")
+    except metadata.PackageNotFoundError:  # a source tree without installed metadata
+        return "unknown"
+
+
 def void_graph_iri(base_iri: str) -> str:
     return f"{base_iri}graph/void"
 
@@ -78,7 +138,8 @@ def source_iri(base_iri: str, name: str) -> str:
 
 
 def describe(base_iri: str, graphs: list[GraphSummary], sources: dict[str, Source], *,
-             ontology_version: str, publisher: Node | None, timestamp: datetime | None = None) -> list[Triple]:
+             ontology_version: str, publisher: Node | None, timestamp: datetime | None = None,
+             extras: Extras | None = None) -> list[Triple]:
     """VoID + DCAT triples for a build: one dataset, one subset per named graph.
 
     `sources` maps each article graph IRI (and "" for the site file) to the facts file it came from.
@@ -87,7 +148,7 @@ def describe(base_iri: str, graphs: list[GraphSummary], sources: dict[str, Sourc
     out: list[Triple] = [
         (dataset, RDF.type, VOID.Dataset),
         (dataset, RDF.type, DCAT.Dataset),
-        (dataset, DCTERMS.title, Literal("medkg knowledge graph")),
+        (dataset, DCTERMS.title, Literal("medkg knowledge graph", lang="en")),
         (dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)),
         (dataset, VOID.vocabulary, URIRef(str(MEDKG))),
         (dataset, VOID.vocabulary, URIRef(str(SCHEMA))),
@@ -119,10 +180,66 @@ def describe(base_iri: str, graphs: list[GraphSummary], sources: dict[str, Sourc
         subset = URIRef(g.iri)
         out += [(dataset, VOID.subset, subset), (subset, RDF.type, VOID.Dataset),
                 (subset, VOID.triples, Literal(len(g), datatype=XSD.integer)),
-                (subset, DCTERMS.type, Literal(g.kind))]
+                (subset, DCTERMS.type, URIRef(f"{ONTOLOGY_IRI}#{g.kind.capitalize()}Graph"))]
         if g.iri in sources:
             out.append((subset, DCTERMS.source, source_node(sources[g.iri], site=False)))
             if site_node is not None:
                 out.append((subset, DCTERMS.source, site_node))
+    extras = extras or Extras()
+    out += _generator(dataset, base_iri)
+    out.append((dataset, VOID.uriSpace, Literal(base_iri)))
+    if extras.license is not None:
+        out.append((dataset, DCTERMS.license, URIRef(extras.license)))
+    if extras.partitions is not None:
+        out += _partitions(dataset, extras.partitions)
+    out += _distributions(dataset, base_iri, extras)
+    return out
+
+
+def _generator(dataset: URIRef, base_iri: str) -> list[Triple]:
+    activity, agent = URIRef(f"{base_iri}dataset/generation"), URIRef("https://w3id.org/medkg/software")
+    return [(dataset, PROV.wasGeneratedBy, activity), (activity, RDF.type, PROV.Activity),
+            (activity, PROV.wasAssociatedWith, agent), (agent, RDF.type, PROV.SoftwareAgent),
+            (agent, RDFS.label, Literal("medkg")), (activity, OWL.versionInfo, Literal(generator_version()))]
+
+
+def _key(iri: str) -> str:
+    return hashlib.sha256(iri.encode("utf-8")).hexdigest()[:16]
+
+
+def _partitions(dataset: URIRef, parts: Partitions) -> list[Triple]:
+    out: list[Triple] = [(dataset, VOID.classes, Literal(len(parts.classes), datatype=XSD.integer)),
+                         (dataset, VOID.properties, Literal(len(parts.properties), datatype=XSD.integer))]
+    for cls, subjects in parts.classes.items():
+        node = URIRef(f"{dataset}/class/{_key(cls)}")
+        out += [(dataset, VOID.classPartition, node), (node, VOID["class"], URIRef(cls)),
+                (node, VOID.entities, Literal(len(subjects), datatype=XSD.integer))]
+    for prop, count in parts.properties.items():
+        node = URIRef(f"{dataset}/property/{_key(prop)}")
+        out += [(dataset, VOID.propertyPartition, node), (node, VOID.property, URIRef(prop)),
+                (node, VOID.triples, Literal(count, datatype=XSD.integer))]
+    return out
+
+
+def _distributions(dataset: URIRef, base_iri: str, extras: Extras) -> list[Triple]:
+    out: list[Triple] = []
+    for f in extras.files:
+        node = URIRef(f"{base_iri}dataset/distribution/{iri_path(f.name)}")
+        checksum = URIRef(f"{node}#sha256")
+        media = MEDIA_TYPES.get(PurePosixPath(f.name).suffix, "application/octet-stream")
+        out += [(dataset, DCAT.distribution, node), (node, RDF.type, DCAT.Distribution),
+                (node, DCTERMS.title, Literal(f.name)), (node, DCAT.mediaType,
+                 URIRef(f"https://www.iana.org/assignments/media-types/{media}")),
+                (node, DCAT.byteSize, Literal(f.size, datatype=XSD.integer)),  # stores keep xsd:integer as sent
+                (node, SPDX.checksum, checksum), (checksum, RDF.type, SPDX.Checksum),
+                (checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
+                (checksum, SPDX.checksumValue, Literal(f.sha256, datatype=XSD.hexBinary))]
+        if extras.exports_url is not None:
+            url = URIRef(extras.exports_url + f.name)
+            out.append((node, DCAT.downloadURL, url))
+            if f.name == CORPUS_FILE:
+                out.append((dataset, VOID.dataDump, url))
+        if extras.license is not None:
+            out.append((node, DCTERMS.license, URIRef(extras.license)))
     return out
 

@@ -140,8 +140,6 @@ class Turtle:
         self._iris: dict[str, str] = {}
 
     def _iri(self, iri: URIRef) -> str:
-        if iri == _RDF_TYPE:
-            return "a"
         for prefix, ns in self.prefixes.items():
             if iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns):]):
                 return f"{prefix}:{iri[len(ns):]}"
@@ -173,7 +171,7 @@ class Turtle:
             lines = []
             for p in order:
                 values = [self.term(o) for o in sorted(set(props[p]), key=lambda o: (isinstance(o, Literal), str(o)))]
-                lines.append(f"    {self.term(p)} " + ",\n        ".join(values))
+                lines.append(f"    {'a' if p == _RDF_TYPE else self.term(p)} " + ",\n        ".join(values))
             chunks.append(f"{self.term(s)}\n" + " ;\n".join(lines) + " .\n")
         return "\n".join(chunks)
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import yaml
 
 from kg.core.errors import InputError
-from kg.extract import lexicon, medical, process, read_html, read_markdown, read_text
+from kg.extract import classify, lexicon, medical, process, prose, read_html, read_markdown, read_text
 from kg.extract.blocks import Document
 from kg.extract.medical import provenance
 from kg.extract.units import Unit, units
@@ -39,7 +39,12 @@ from kg.load.model import (
 
 READERS = {"html": read_html.read, "markdown": read_markdown.read, "text": read_text.read}
 _SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdown", ".markdown": "markdown"}
-_TITLE_QUESTION = re.compile(r"^(?:what|how)\s+(?:is|are|does|do)\s+(.+?)\??$", re.IGNORECASE)
+_TITLE_QUESTION = re.compile(r"^(?:(?:what|how)\s+(?:is|are|does|do)|(?:who|what)\s+(?:is|are)\s+(?:not\s+)?"
+                             r"(?:a|an)?\s*"
+                             r"(?:good|ideal|suitable|right)?\s*(?:candidates?|suitable|eligible)\s+for|about)\s+(.+?)\??$",
+                             re.IGNORECASE)
+_PAGE_TITLE = re.compile(r"\b(?:frequently asked questions|faqs?|questions and answers|q&a|contact|home|blog)\b",
+                         re.IGNORECASE)
 _TITLE_NOISE = re.compile(r"(?:\s+(?:treatment|treatments|procedure|procedures|explained|guide|overview))+$",
                           re.IGNORECASE)
 E = TypeVar("E", bound=str)
@@ -85,6 +90,7 @@ def treatment_name(title: str) -> str:
     if m := _TITLE_QUESTION.match(head):
         head = m[1]
     head = re.split(r"\s+for\s+", head, maxsplit=1)[0]
+    head = _PAGE_TITLE.sub("", head).strip(" -:|")  # "Botox Frequently Asked Questions" names Botox
     return _TITLE_NOISE.sub("", head).strip() or head
 
 
@@ -107,12 +113,14 @@ def _treatment(found: list[Unit], name: str) -> Treatment:
                      invasiveness=_cued("invasiveness", INVASIVENESS_VALUES, intro.text), source=provenance(intro))
 
 
-def _page(doc: Document) -> Page:
-    return Page(headline=doc.title, description=doc.description or None,
+def _page(doc: Document, name: str) -> Page:
+    """The page part; a page without a title line gets the treatment's name as its headline, to review."""
+    title = doc.title or name
+    return Page(headline=title, description=doc.description or None,
                 keywords=tuple(Keyword(name=k, source=Provenance(section="(tags)", quote=k)) for k in doc.keywords),
                 breadcrumb=tuple(BreadcrumbItem(name=c, source=Provenance(section="(breadcrumb)", quote=c))
                                  for c in doc.breadcrumb),
-                source=Provenance(section="(title)", quote=doc.title))
+                source=Provenance(section="(title)", quote=doc.title) if doc.title else None)
 
 
 def _one(make: Callable[[Any, At], T], value: Mapping[str, Any]) -> T | None:
@@ -130,10 +138,14 @@ def extract(path: Path, slug: str | None = None) -> Draft:
         raise InputError(f"{path}: the article is not UTF-8 text (byte {e.start})") from None
     fmt = detect_format(path, text)
     doc = READERS[fmt](text)
-    if not doc.title:
-        raise InputError(f"{path}: no title found: the article needs a first heading (a title line, `# Title` or <h1>)")
-    name = treatment_name(doc.title)
     found = units(doc)
+    name = treatment_name(doc.title) if doc.title else ""
+    if len(name.split()) > 6 or not re.search(r"[A-Za-z]", name):
+        named = classify.name_from_text(found)
+        if named is None:
+            raise InputError(f"{path}: no treatment name found: the article needs a title (a first line, `# Title` "
+                             "or <h1>) or a sentence that says what the treatment is")
+        name = named[0]
     treatment = replace(
         _treatment(found, name),
         indications=tuple(medical.indications(found)),
@@ -146,7 +158,8 @@ def extract(path: Path, slug: str | None = None) -> Draft:
         candidates=_one(Candidates.from_data, process.candidates(found)),
         comparisons=tuple(Comparison.from_data(item) for item in process.comparisons(found, doc, name)),
     )
-    article = Article(slug=slug or slugify(name), draft=True, page=_page(doc), treatment=treatment,
+    treatment = prose.complete(treatment, found)
+    article = Article(slug=slug or slugify(name), draft=True, page=_page(doc, name), treatment=treatment,
                       faq=tuple(FaqItem.from_data(item) for item in process.faq(doc)))
     return Draft(article.to_data(), str(path), fmt, doc)
 

@@ -12,6 +12,7 @@ from typing import TypeVar
 from kg.extract import lexicon
 from kg.extract.text import capitalise, cut_at_enders, is_vague, split_items, strip_prefixes
 from kg.extract.units import Unit
+from kg.load import names
 from kg.load.model import AdverseEffect, Contraindication, Frequency, Indication, Ingredient, Provenance, Seriousness
 
 E = TypeVar("E", bound=str)
@@ -33,7 +34,7 @@ def _name(item: str, *, cut: bool = True) -> str | None:
     item = strip_prefixes(item)
     if not item or is_vague(item) or len(item.split()) > _MAX_NAME_WORDS or not re.search(r"[A-Za-z]", item):
         return None
-    return capitalise(item)
+    return capitalise(item) if names.problem(item) is None else None  # never draft a fragment as a name
 
 
 def condition_for(text: str) -> str | None:

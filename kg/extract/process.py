@@ -110,12 +110,13 @@ def comparisons(units: list[Unit], doc: Document, name: str) -> list[Fact]:
 
 
 def faq(doc: Document) -> list[Fact]:
-    """Question headings inside an FAQ section, each with the text below it as the answer."""
+    """Question headings answered by the paragraphs right below them, wherever they stand (a question heading
+    over a list or over other headings is a section title, not a question answered)."""
     out = []
     for i, block in enumerate(doc.blocks):
         if block.kind != "heading" or not block.text.endswith("?"):
             continue
-        if not any("faq" in lexicon.section_kinds(h) for h in block.section):
+        if i + 1 >= len(doc.blocks) or doc.blocks[i + 1].kind != "paragraph":
             continue
         answer = []
         for nxt in doc.blocks[i + 1:]:
@@ -124,5 +125,6 @@ def faq(doc: Document) -> list[Fact]:
             answer.append(nxt.text)
         if answer:
             out.append({"question": block.text, "answer": " ".join(answer),
-                        "source": {"section": block.section[-1], "quote": block.text}})
+                        "source": {"section": block.section[-1] if block.section else block.text,
+                                   "quote": block.text}})
     return out

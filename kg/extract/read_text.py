@@ -9,26 +9,54 @@ from kg.extract.blocks import Document, with_sections
 
 _BULLET = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25e6\u00b7*+\u2013-]|\d{1,2}[.)])\s+(.*)$")
 _NUMBERED = re.compile(r"^\d{1,2}[.)]\s+(.*)$")
-_SENTENCE_END = (".", ":", ";", ",", "!")
+_SENTENCE_END = (".", ";", ",", "!")
+# "Label: text" or "Label - text" (any dash): a short label (a field name, a group) followed by what it says
+_LABELLED = re.compile(r"^([A-Z][\w'\u2019/&-]*(?:\s+[\w'\u2019/&()-]+){0,5})(?::|\s[\u2013\u2014-])\s+(\S.*)$")
+_COMMENT = re.compile(r"^#+(?:\s|$)|^<!--")
 
 
 def _is_heading(line: str) -> bool:
+    """A heading by its form: a question, a line ending in a colon, or a short line without closing punctuation."""
     words = len(line.split())
     if line.endswith("?"):
         return words <= 30
+    if line.endswith(":"):
+        return words <= 10
     return not line.endswith(_SENTENCE_END) and words <= 14 and line[:1].isupper()
+
+
+def _labelled(line: str) -> tuple[str, str] | None:
+    """("Pros", "Can be very effective …") for "Pros: Can be very effective …"; None for a sentence."""
+    m = _LABELLED.match(line)
+    if m is None or m[1].endswith((".", ",")) or len(m[2].split()) < 3:
+        return None
+    return m[1], m[2]
 
 
 def _is_tag(line: str) -> bool:
     return len(line.split()) <= 6 and not line.endswith(_SENTENCE_END) and not line.endswith("?")
 
 
+def _content_lines(text: str) -> list[str]:
+    """Non-empty lines without chrome, repeats (a byline or banner shown twice) and leading comment lines."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln and (lexicon.is_tag_marker(ln) or not lexicon.is_chrome_line(ln))]
+    seen: set[str] = set()
+    kept = []
+    for ln in lines:
+        if ln not in seen or _is_heading(ln):
+            kept.append(ln)
+        seen.add(ln)
+    while kept and _COMMENT.match(kept[0]):  # a stray comment line ("# source") is not the title
+        kept = kept[1:]
+    return kept
+
+
 def read(text: str) -> Document:
     """Lines → Document. Chrome lines are dropped, a leading numbered trail is the breadcrumb,
     short lines after a tag marker ("Share:", "Tags") are the keywords, and a tail marker
     ("Recommended", "Related articles") ends the article."""
-    lines = [ln.strip() for ln in text.splitlines()]
-    lines = [ln for ln in lines if ln and (lexicon.is_tag_marker(ln) or not lexicon.is_chrome_line(ln))]
+    lines = _content_lines(text)
     doc = Document()
     i = 0
     crumbs: list[str] = []
@@ -40,6 +68,7 @@ def read(text: str) -> Document:
     elif crumbs:
         i -= len(crumbs)
     raw: list[tuple[str, str, int]] = []
+    qa_page = sum(1 for ln in set(lines) if ln.endswith("?") and _is_heading(ln)) >= 3  # a first question is a Q
     topic, previous = 0, ""  # level of the last heading that is not a question
     while i < len(lines):
         line = lines[i]
@@ -54,23 +83,28 @@ def read(text: str) -> Document:
         if i < len(lines) and lines[i] == line:  # an image's alt text repeated as its caption
             i += 1
             continue
-        if not doc.title:
+        if not doc.title and not raw and _is_heading(line) and not line.endswith(":") and not qa_page:
             doc.title = line
             continue
         if (m := _BULLET.match(line)) and not _is_heading(line):
             raw.append(("item", m[1], 0))
+        elif (label := _labelled(line)) and not line.endswith("?"):
+            if previous == "item" or (raw and raw[-1][0] == "heading" and len(label[0].split()) > 1):
+                raw.append(("item", line, 0))  # a labelled list: "Pregnant women - …"
+            else:
+                topic = max(topic, 2)
+                raw.append(("heading", label[0], topic))  # a labelled field: "Recovery Time: …"
+                raw.append(("paragraph", label[1], 0))
         elif _is_heading(line):
-            if line.endswith("?") and topic:
-                level = topic + 1  # a question under a topic heading, as in an FAQ
+            if line.endswith("?"):
+                level = topic + 1 if topic else 2  # a question under a topic heading, as in an FAQ
             else:
                 level = topic + 1 if previous == "heading" and topic else max(topic, 2)
                 topic = level
             raw.append(("heading", line, level))
         else:
             if not doc.description and not raw:
-                doc.description = line
-                previous = "description"
-                continue
+                doc.description = line  # the page's lead; it is article text too
             raw.append(("paragraph", line, 0))
         previous = raw[-1][0]
     doc.blocks = with_sections(raw)

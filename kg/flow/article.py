@@ -17,6 +17,7 @@ from kg.check.families import validate_article
 from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
 from kg.export import picture
+from kg.export.dataset import Partitions
 from kg.export.serialize import Turtle, html_snippet_text, jsonld_text, nquads
 from kg.graph.iris import MEDKG, SCHEMA, Minter
 from kg.graph.mapping import ArticleGraph, build_graph
@@ -90,6 +91,7 @@ class Outcome:
     files: dict[str, bytes] = field(default_factory=dict)
     quads: bytes = b""
     graph: tuple[Triple, ...] = ()
+    partitions: Partitions | None = None  # exports: what the named graph holds, for the build's description
     illustration: Illustration | None = None
 
     @property
@@ -108,6 +110,7 @@ def process(site: Site, path: Path, options: RunOptions, wants: Wants) -> Outcom
                       idlint.summarise(c.schema_triples, c.medkg, site.base_iri), str(c.medkg.page))
     if wants.exports and not outcome.violates:
         outcome.files, outcome.quads = render_article(c)
+        outcome.partitions = Partitions().add(c.named_graph, c.graph_iri)
     if wants.graph and not outcome.violates:
         outcome.graph = tuple(c.named_graph)
     if wants.illustration:

@@ -7,21 +7,26 @@ failed, so it is never left half-written.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from kg.core.errors import InputError
 from kg.core.fsio import TreeChecker, TreeDiff, TreeWriter
 from kg.core.options import RunOptions
 from kg.core.result import Result
-from kg.export.dataset import CORPUS_FILE, VOID_FILE, GraphSummary
+from kg.export.dataset import CORPUS_FILE, VOID_FILE, FileInfo, GraphSummary, Partitions
 from kg.export.serialize import nquads
 from kg.flow.article import Illustration, Wants
-from kg.flow.bundled import bundled_graphs, ontology_triples
+from kg.flow.bundled import bundled_files, bundled_graphs
 from kg.flow.corpus import Progress, Tally, outcomes, shard_of
 from kg.flow.dataset import description, source_of, void_file
-from kg.graph.iris import ONTOLOGY_IRI
 from kg.load.facts import Site, Source, site_and_files
+
+
+class _Sink(Protocol):
+    def write(self, data: bytes, /) -> int: ...
 
 
 @dataclass
@@ -95,18 +100,44 @@ def _stream(site: Site, files: list[Path], target: TreeWriter | TreeChecker, opt
     tally = Tally(threshold=options.fail_on)
     summaries = [GraphSummary(g.iri, len(g), g.kind) for g in bundled_graphs()]
     sources: dict[str, Source] = {}
-    nq = target.open(CORPUS_FILE)
-    nq.write(nquads(ONTOLOGY_IRI, ontology_triples()))
+    partitions = Partitions()
+    nq = _Counted(target.open(CORPUS_FILE))
+    for g in bundled_graphs():
+        nq.write(nquads(g.iri, g.triples))
+        partitions.add(g.triples, g.iri)
+    infos = []
+    for name, content in bundled_files().items():
+        target.add(name, content)
+        infos.append(FileInfo.of(name, content))
     for o in outcomes(site, files, options, wants, progress=progress):
         if not tally.accept(o):
             continue  # keep checking the rest; nothing will be written
         for name, content in o.files.items():
             target.add(name, content)
+            infos.append(FileInfo.of(name, content))
         nq.write(o.quads)
         summaries.append(GraphSummary(o.graph_iri, o.triples, "article"))
         sources[o.graph_iri] = source_of(o)
+        if o.partitions is not None:
+            partitions.merge(o.partitions)
     tally.raise_problems()
     tally.finish(site.base_iri)
     if not tally.failed:
-        target.add(VOID_FILE, void_file(description(site, summaries, sources)))
+        files_ = (nq.info(CORPUS_FILE), *sorted(infos, key=lambda f: f.name))
+        target.add(VOID_FILE, void_file(description(site, summaries, sources, files=files_, partitions=partitions)))
     return tally
+
+
+class _Counted:
+    """A stream that counts and hashes what it writes (kg.nq's size and SHA-256 for the description)."""
+
+    def __init__(self, sink: BinaryIO | _Sink) -> None:
+        self.sink, self.size, self.hash = sink, 0, hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.sink.write(data)
+        self.size += len(data)
+        self.hash.update(data)
+
+    def info(self, name: str) -> FileInfo:
+        return FileInfo(name, self.size, self.hash.hexdigest())

@@ -12,7 +12,17 @@ from rdflib import OWL, Graph, URIRef
 from kg.core.errors import InputError
 from kg.core.options import RunOptions
 from kg.core.result import Result
-from kg.export.dataset import PREFIXES, VOID, GraphSummary, NamedGraph, describe, void_graph_iri
+from kg.export.dataset import (
+    PREFIXES,
+    VOID,
+    Extras,
+    FileInfo,
+    GraphSummary,
+    NamedGraph,
+    Partitions,
+    describe,
+    void_graph_iri,
+)
 from kg.export.serialize import Turtle
 from kg.flow.article import Outcome, Wants
 from kg.flow.bundled import bundled_graphs
@@ -24,11 +34,13 @@ from kg.load.facts import Site, Source, site_and_files
 
 
 def description(site: Site, graphs: list[GraphSummary], sources: dict[str, Source], *,
-                timestamp: datetime | None = None) -> NamedGraph:
+                timestamp: datetime | None = None, files: tuple[FileInfo, ...] = (),
+                partitions: Partitions | None = None) -> NamedGraph:
     """The VoID/DCAT description of a build's graphs, itself a named graph."""
     version = ontology.graph().value(URIRef(ONTOLOGY_IRI), OWL.versionInfo)
+    extras = Extras(files, partitions, site.license, site.exports_url)
     triples = describe(site.base_iri, graphs, {**sources, "": site.source}, ontology_version=str(version),
-                       publisher=publisher_iri(site), timestamp=timestamp)
+                       publisher=publisher_iri(site), timestamp=timestamp, extras=extras)
     return NamedGraph(void_graph_iri(site.base_iri), tuple(triples), "description")
 
 
@@ -51,6 +63,13 @@ def void_from(path: Path) -> NamedGraph:
     if dataset is None:
         raise InputError(f"{path}: not a medkg build description (no <…dataset> with void:subset)")
     return NamedGraph(void_graph_iri(str(dataset)[: -len("dataset")]), tuple(g), "description")
+
+
+def subset_counts(void: NamedGraph) -> dict[str, int]:
+    """The graphs a description lists (except itself) and the triple counts it states for them."""
+    subsets = {str(o) for s, p, o in void.triples if p == VOID.subset}
+    return {str(s): int(o) for s, p, o in void.triples  # type: ignore[call-overload]
+            if p == VOID.triples and str(s) in subsets and str(s) != void.iri}
 
 
 @dataclass
@@ -85,4 +104,8 @@ def dataset(data: Path, options: RunOptions, *, timestamp: datetime | None = Non
         return Dataset(result, [], site.base_iri)
     graphs = [*bundled_graphs(), *articles]
     summaries = [GraphSummary(g.iri, len(g), g.kind) for g in graphs]
-    return Dataset(result, [*graphs, description(site, summaries, sources, timestamp=timestamp)], site.base_iri)
+    partitions = Partitions()
+    for g in graphs:
+        partitions.add(g.triples, g.iri)
+    void = description(site, summaries, sources, timestamp=timestamp, partitions=partitions)
+    return Dataset(result, [*graphs, void], site.base_iri)

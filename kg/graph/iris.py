@@ -1,7 +1,11 @@
 """Identifiers: ontology namespaces and the IRI conventions for site and page nodes.
 
 Site-wide entities live under `<base>id/<kind>/<slug>` so the same ingredient in two articles
-is one node; page nodes are the page URL and fragments of it (`#breadcrumb`, `#faq-1` …).
+is one node; an explicit `id:` in the facts pins the slug. People get an opaque key (a hash of the
+name) unless the facts pin one: an IRI never spells a person's name. Items known only by their text
+(FAQ entries, aftercare instructions, procedure steps) are keyed by a hash of that text (the
+question, for an FAQ entry), so reordering them keeps every IRI. Page nodes are the page URL and
+fragments of it (`#breadcrumb`, `#faq-<key>` …).
 """
 
 from __future__ import annotations
@@ -70,3 +74,23 @@ class Minter:
     def graph(self, slug: str) -> str:
         """Named graph holding one article's triples in kg.nq and in stores."""
         return f"{self.base}graph/{slug}"
+
+
+def text_key(text: str) -> str:
+    """The key of an item known by its text: the same wherever the item moves (case and spacing aside)."""
+    return hashlib.sha256(" ".join(text.split()).casefold().encode("utf-8")).hexdigest()[:12]
+
+
+def person_key(name: str) -> str:
+    """An opaque key for a person the facts name without an `id`: no IRI spells a person's name."""
+    return "p-" + hashlib.sha256(" ".join(name.split()).encode("utf-8")).hexdigest()[:16]
+
+
+def unique_keys(keys: list[str]) -> list[str]:
+    """Keys made unique by a suffix on repeats (two items with the same text stay two nodes)."""
+    seen: dict[str, int] = {}
+    out = []
+    for k in keys:
+        seen[k] = seen.get(k, 0) + 1
+        out.append(k if seen[k] == 1 else f"{k}-{seen[k]}")
+    return out

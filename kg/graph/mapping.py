@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.graph import ontology
 from kg.graph.iris import MEDKG as M
-from kg.graph.iris import Minter, slugify
+from kg.graph.iris import Minter, person_key, slugify, text_key, unique_keys
 from kg.graph.terms import Triple, to_graph
 from kg.load.codes import WIKIDATA_ENTITY
 from kg.load.located import At
@@ -42,8 +42,8 @@ from kg.load.model import (
 )
 
 E = TypeVar("E", bound=str)
-_UNIT: dict[Unit, tuple[str, str, int]] = {"minute": ("T", "M", 1), "hour": ("T", "H", 1), "day": ("", "D", 1),
-                                           "week": ("", "D", 7), "month": ("", "M", 1)}
+# UN/CEFACT common codes, the units schema.org's unitCode expects
+_UNIT: dict[Unit, str] = {"minute": "MIN", "hour": "HUR", "day": "DAY", "week": "WEE", "month": "MON"}
 _FREQUENCY: dict[Frequency, URIRef] = {"common": M.Common, "uncommon": M.Uncommon, "rare": M.Rare,
                                        "unknown": M.FrequencyUnknown}
 _SERIOUSNESS: dict[Seriousness, URIRef] = {"minor": M.Minor, "serious": M.Serious, "unknown": M.SeriousnessUnknown}
@@ -55,10 +55,10 @@ _CATEGORY: dict[Category, URIRef] = {"cosmetic": M.Cosmetic, "medical": M.Medica
 _SESSIONS: dict[Sessions, URIRef] = {"single": M.SingleSession, "multiple": M.MultipleSessions}
 
 
-def duration(value: int, unit: Unit) -> Literal:
-    """xsd:duration lexical form (weeks become days: XSD has no week designator)."""
-    time, designator, factor = _UNIT[unit]
-    return Literal(f"P{time}{value * factor}{designator}", datatype=XSD.duration)
+def duration(value: int, unit: Unit) -> tuple[Literal, Literal]:
+    """A duration as an amount and a UN/CEFACT unit code: values every store gives back as sent
+    (Virtuoso returns an xsd:duration as a number of seconds, and months have none)."""
+    return Literal(value, datatype=XSD.integer), Literal(_UNIT[unit])
 
 
 def date(value: str) -> Literal:
@@ -120,8 +120,11 @@ class _Builder:
     def durations(self, s: URIRef, d: Duration | None, low: URIRef, high: URIRef, note: URIRef) -> None:
         if d is None:
             return
-        self.g.add((s, low, duration(d.min, d.unit)))
-        self.g.add((s, high, duration(d.max, d.unit)))
+        for prop, value in ((low, d.min), (high, d.max)):
+            n = URIRef(f"{s}/{prop.removeprefix(str(M))}")
+            amount, unit = duration(value, d.unit)
+            self.g.update(((s, prop, n), (n, RDF.type, M.Quantity), (n, M.amount, amount), (n, M.unitCode, unit)))
+            self.out.origins.setdefault(n, d.at)
         self.mark(s, low, d.at)
         self.lit(s, note, d.note, d.of("note"))
 
@@ -132,7 +135,8 @@ class _Builder:
         return n
 
     def codes(self, entity: URIRef, codes: tuple[Code, ...]) -> None:
-        """Code nodes named after their entity (`<entity>#code-mesh-D000001`); Wikidata also as sameAs."""
+        """Code nodes named after their entity (`<entity>#code-mesh-D000001`); the entity is skos:exactMatch
+        the terminology's IRI for each code (MeSH `http://id.nlm.nih.gov/mesh/D…` …); Wikidata also sameAs."""
         systems = ontology.coding_systems()
         for c in codes:
             system = systems[c.system]
@@ -145,11 +149,14 @@ class _Builder:
             self.lit(n, M.codingSystem, system.name, c.of("system"))
             if c.system == "wikidata":
                 self.link(entity, M.sameAs, URIRef(c.code), c.of("code"))
+            if (iri := system.iri(value)) is not None:  # the terminology's own IRI: the join key
+                self.link(entity, SKOS.exactMatch, iri, c.of("code"))
 
     def texts(self, s: URIRef, p: URIRef, cls: URIRef, items: Sequence[SourcedText | AftercareItem], tag: str) -> None:
-        """Ordered text items (steps, aftercare …) as nodes with a position."""
-        for i, item in enumerate(items):
-            n = self.node(f"{s}/{tag}/{i + 1}", cls, item.at)
+        """Ordered text items (steps, aftercare …) as nodes with a position, keyed by their text."""
+        keys = unique_keys([text_key(item.text) for item in items])
+        for i, (item, key) in enumerate(zip(items, keys, strict=True)):
+            n = self.node(f"{s}/{tag}/{key}", cls, item.at)
             self.link(s, p, n, item.at)
             self.position(n, i)
             self.lit(n, M.text, item.text, item.of("text"))
@@ -171,7 +178,7 @@ class _Builder:
         return org
 
     def person(self, person: Person) -> URIRef:
-        n = self.shared("person", M.Person, person.name, person.id, person.at)
+        n = self.shared("person", M.Person, person.name, person.id or person_key(person.name), person.at)
         if person.url:
             self.g.add((n, M.url, URIRef(person.url)))
         return n
@@ -205,8 +212,9 @@ class _Builder:
             self.lit(img, M.height, pd.image.height, pd.image.of("height"))
         self.breadcrumb(pd)
         self.related(pd)
-        for i, qa in enumerate(self.article.faq):
-            n = self.node(f"{page}#faq-{i + 1}", M.FAQItem, qa.at)
+        keys = unique_keys([text_key(qa.question) for qa in self.article.faq])
+        for i, (qa, key) in enumerate(zip(self.article.faq, keys, strict=True)):
+            n = self.node(f"{page}#faq-{key}", M.FAQItem, qa.at)
             self.link(page, M.faqItem, n, qa.at)
             self.position(n, i)
             self.lit(n, M.question, qa.question, qa.of("question"))

@@ -70,6 +70,13 @@ class CodingSystem:
     key: str
     cls: URIRef
     name: str
+    template: str = ""  # medkg:iriTemplate: {code} or {number} → the terminology's IRI for a code
+
+    def iri(self, code: str) -> URIRef | None:
+        """The terminology's canonical IRI for a code (CHEBI:15377 → …/obo/CHEBI_15377), if it has a form."""
+        if not self.template:
+            return None
+        return URIRef(self.template.format(code=code, number=code.rsplit(":", 1)[-1]))
 
 
 @cache
@@ -79,6 +86,7 @@ def coding_systems() -> dict[str, CodingSystem]:
     out = {}
     for cls in g.subjects(RDFS.subClassOf, MEDKG.MedicalCode):
         key, name = g.value(cls, SKOS.notation), g.value(cls, MEDKG.codingSystemName)
+        template = g.value(cls, MEDKG.iriTemplate)
         if isinstance(cls, URIRef) and key is not None and name is not None:
-            out[str(key)] = CodingSystem(str(key), cls, str(name))
+            out[str(key)] = CodingSystem(str(key), cls, str(name), str(template or ""))
     return dict(sorted(out.items()))

@@ -38,7 +38,9 @@ def nt_string(text: str) -> str:
 def nt_term(term: Node) -> str:
     if isinstance(term, URIRef):
         return f"<{term}>"
-    assert isinstance(term, Literal), f"blank nodes are not exported: {term!r}"
+    if isinstance(term, BNode):  # only the bundled ontology and shapes have them (kg.flow.bundled)
+        return f"_:{term}"
+    assert isinstance(term, Literal), term
     if term.language:
         return f"{nt_string(str(term))}@{term.language}"
     if term.datatype:  # an explicit xsd:string stays explicit, as the source wrote it

@@ -25,7 +25,7 @@ from kg.core import resources
 from kg.core.errors import InputError
 from kg.core.findings import Finding, Severity
 from kg.core.iri import iri_problem, text_of
-from kg.load import codes, yamlloc
+from kg.load import codes, names, yamlloc
 from kg.load.located import At, Located, Source
 from kg.load.model import Article, Code, Duration, Site
 from kg.load.yamlloc import Path_, Position
@@ -183,9 +183,11 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
 def _semantic(document: Located) -> list[Finding]:
     """What JSON Schema cannot state, checked on the model of a schema-valid file: an IRI (a url, the
     base_iri) that RDF tools would refuse (`%zz`, a second '#', a base with a fragment …); a duration
-    range with min above max; a SNOMED CT id with a wrong check digit."""
+    range with min above max; a SNOMED CT id with a wrong check digit; an entity name that is not a name
+    (names.py)."""
     out: list[Finding] = []
     for node in document.walk():
+        out += names.findings(node)
         for name, base in (("url", False), ("base_iri", True)):
             value = getattr(node, name, None)
             if isinstance(value, str) and (problem := iri_problem(value, base=base)) is not None:

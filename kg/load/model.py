@@ -241,7 +241,7 @@ class Code(Located):
         return self.at.child(key, *index)
 
 
-SiteField = Literal["base_iri", "language", "publisher"]
+SiteField = Literal["base_iri", "exports_url", "license", "language", "publisher"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -253,6 +253,12 @@ class Site(Located):
 
     #: Site base IRI, ending in '/'; every identifier is minted under it.
     base_iri: str
+    #: Where the site publishes the files of `kg build` (the folder holding kg.nq), ending in '/' (only if it does);
+    #: the dataset description then gives each file's download URL.
+    exports_url: str | None = None
+    #: The licence the site publishes its data under, as the IRI of the licence (only if the site states one); the
+    #: dataset description of a build names it.
+    license: str | None = None
     #: a BCP 47 language tag such as en or en-GB
     language: str
     #: The organisation that publishes the site.
@@ -266,6 +272,8 @@ class Site(Located):
         return cls(
             at=at,
             base_iri=data["base_iri"],
+            exports_url=data.get("exports_url"),
+            license=data.get("license"),
             language=data["language"],
             publisher=Publisher.from_data(data["publisher"], at.child("publisher")),
         )

@@ -3,7 +3,8 @@
 Each named graph is replaced by one SPARQL UPDATE (`DROP SILENT GRAPH …; INSERT DATA …`), which
 Oxigraph applies as one transaction: a query sees either the old article or the new one, never half.
 Graphs this site loaded earlier under `<base>graph/` that the build no longer has are dropped, by the
-same rules as a Graph Store publish (kg.stores.sync).
+same rules as a Graph Store publish (kg.stores.sync). Each graph is then read back and compared with
+what was loaded (kg.stores.verify).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pyoxigraph as ox
 
 from kg.core.errors import InputError, OutputError
 from kg.export.dataset import NamedGraph
+from kg.stores import verify
 from kg.stores.sync import PublishSummary, publish
 
 DEFAULT_STORE = Path(".kg/store")
@@ -69,10 +71,14 @@ class EmbeddedStore:
 def load(store: ox.Store, graphs: Iterable[NamedGraph], *, owned_prefix: str | None = None,
          progress: Callable[[str, int | None], None] | None = None) -> PublishSummary:
     """Replace every graph of the build and drop stale graphs under `owned_prefix`, by the same rules
-    as a Graph Store publish (kg.stores.sync.publish), then flush the store to disk."""
-    summary = publish(EmbeddedStore(store), graphs, owned_prefix=owned_prefix, progress=progress)
+    as a Graph Store publish (kg.stores.sync.publish), flush the store to disk, then read every graph
+    back and verify it (VerificationError, exit 3, naming each graph that differs)."""
+    graphs = list(graphs)
+    embedded = EmbeddedStore(store)
+    summary = publish(embedded, graphs, owned_prefix=owned_prefix, progress=progress)
     try:
         store.flush()
+        summary.verified = verify.verify(graphs, embedded.held, "the store")
     except OSError as e:
         raise OutputError(f"writing to the store failed: {e}") from None
     return summary

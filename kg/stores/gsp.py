@@ -63,6 +63,14 @@ def check_endpoint(url: str) -> None:
         raise InputError.about("{endpoint} must be an http:// or https:// URL, got {url!r}", url=url)
 
 
+def root_of(endpoint: str, path: str) -> str | None:
+    """The root URL when `endpoint` is already the Graph Store URL (root + `path`, e.g. `…/store`);
+    None when it is not."""
+    e, p = endpoint.rstrip("/"), "/" + path.strip("/")
+    root = e[: -len(p)] if p != "/" and e.endswith(p) else ""
+    return root if root and urlsplit(root).hostname else None
+
+
 @dataclass(frozen=True)
 class Target:
     """A server: its root URL, its kind, and (Fuseki, GraphDB) the dataset or repository name."""
@@ -82,6 +90,9 @@ class Target:
         if "{dataset}" in self.path_template and not self.dataset:
             raise InputError.about("{server} {kind} needs {dataset} (the dataset or repository name)",
                                    kind=self.server)
+        root = root_of(self.endpoint, self.path_template.format(dataset=self.dataset or ""))
+        if root is not None:  # the Graph Store URL itself, as servers' docs show it: its root is meant
+            object.__setattr__(self, "endpoint", root)
 
     @property
     def kind(self) -> Server:

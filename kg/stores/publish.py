@@ -2,8 +2,11 @@
 
 `graphs` PUTs each named graph (and drops the site's stale ones); `bulk` POSTs every graph in one
 N-Quads request (first loads); `dry-run` writes nothing and says, per graph, what a publish would
-add and remove; `exports` bulk-loads a build folder as written (kg.nq, then the shapes and the
-description), without rebuilding. The first three publish a checked `Dataset` (kg.flow.dataset).
+add and remove; `exports` bulk-loads a build folder as written (kg.nq, then the description),
+without rebuilding. The first three publish a checked `Dataset` (kg.flow.dataset).
+
+Every publish that writes then reads each graph back and compares it with what was sent
+(kg.stores.verify): a store that silently kept something else is an error naming the graph.
 """
 
 from __future__ import annotations
@@ -14,10 +17,9 @@ from enum import StrEnum
 from pathlib import Path
 
 from kg.core.errors import InputError
-from kg.export.dataset import CORPUS_FILE, VOID_FILE
-from kg.flow.bundled import shape_graphs
-from kg.flow.dataset import Dataset, void_from
-from kg.stores import gsp, sync
+from kg.export.dataset import CORPUS_FILE, VOID_FILE, NamedGraph
+from kg.flow.dataset import Dataset, subset_counts, void_from
+from kg.stores import gsp, sync, verify
 from kg.stores.gsp import GraphStore
 from kg.stores.sync import GraphChange, PublishSummary
 
@@ -51,6 +53,7 @@ class Published:
     summary: PublishSummary = field(default_factory=PublishSummary)
     quads: int = 0  # exports: quads posted from kg.nq
     changes: list[GraphChange] = field(default_factory=list)  # dry run
+    verified: int = 0  # graphs read back and found as sent
 
 
 def publish(client: GraphStore, mode: Mode, data: Dataset, *,
@@ -61,18 +64,27 @@ def publish(client: GraphStore, mode: Mode, data: Dataset, *,
         changes = sync.diff(client, data.graphs, owned_prefix=data.owned_prefix)
         return Published(mode, target.gsp_url, changes=changes)
     if mode is Mode.BULK:
-        return Published(mode, target.bulk_url, gsp.publish_bulk(client, data.graphs))
-    if mode is Mode.GRAPHS:
+        done = Published(mode, target.bulk_url, gsp.publish_bulk(client, data.graphs))
+    elif mode is Mode.GRAPHS:
         summary = sync.publish(client, data.graphs, owned_prefix=data.owned_prefix, progress=progress)
-        return Published(mode, target.gsp_url, summary)
-    raise ValueError(f"{mode} publishes a build folder: use publish_folder")
+        done = Published(mode, target.gsp_url, summary)
+    else:
+        raise ValueError(f"{mode} publishes a build folder: use publish_folder")
+    done.verified = verify.verify(data.graphs, client.held, target.gsp_url)
+    return done
 
 
 def publish_folder(client: GraphStore, folder: Path) -> Published:
-    """Bulk-load a build folder as written: its kg.nq, then the shapes and its void.ttl."""
-    others = [*shape_graphs(), void_from(folder / VOID_FILE)]
-    quads, summary = gsp.publish_exports(client, folder / CORPUS_FILE, others)
-    return Published(Mode.EXPORTS, _where(client, client.target.bulk_url), summary, quads)
+    """Bulk-load a build folder as written: its kg.nq, then its void.ttl; each graph is then read
+    back (the description whole, kg.nq's graphs by the triple counts the description states)."""
+    void = void_from(folder / VOID_FILE)
+    quads, summary = gsp.publish_exports(client, folder / CORPUS_FILE, [void])
+    done = Published(Mode.EXPORTS, _where(client, client.target.bulk_url), summary, quads)
+    counts = subset_counts(void)
+    stated = [NamedGraph(iri, (), "counted") for iri in sorted(counts)]
+    done.verified = verify.verify([void], client.held, client.target.gsp_url)
+    done.verified += verify.verify_counts(stated, counts, client.held, client.target.gsp_url)
+    return done
 
 
 def _where(client: GraphStore, planned: str | None) -> str | None:

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from kg.core.errors import NetworkError
 from kg.export.dataset import NamedGraph
+from kg.stores.verify import canonical_lines, lines_of_ox
 
 
 class Store(Protocol):
@@ -64,6 +65,7 @@ class PublishSummary:
 
     published: dict[str, int] = field(default_factory=dict)
     dropped: list[str] = field(default_factory=list)
+    verified: int = 0  # graphs read back and found as sent (kg.stores.verify)
 
 
 VOID_SUBSET = ox.NamedNode("http://rdfs.org/ns/void#subset")
@@ -88,12 +90,12 @@ def diff(store: Store, graphs: Iterable[NamedGraph], *, owned_prefix: str | None
     graphs = list(graphs)
     drop = stale_graphs(store, graphs, owned_prefix) if owned_prefix else []
     changes = []
-    for g in graphs:
-        held, wanted = store.held(g.iri), triples_of(g)
+    for g in graphs:  # compared as canonical lines: blank nodes by structure, numbers by value
+        held, wanted = lines_of_ox(store.held(g.iri)), canonical_lines(g.triples)
         changes.append(GraphChange(g.iri, len(held), len(wanted - held), len(held - wanted)))
     for iri in drop:
-        held = store.held(iri)
-        changes.append(GraphChange(iri, len(held), 0, len(held)))
+        stale = len(store.held(iri))
+        changes.append(GraphChange(iri, stale, 0, stale))
     return changes
 
 

@@ -119,7 +119,7 @@ def test_check_ignores_the_marker(kg: Callable[..., Result], data: Path, tmp_pat
     kg("build", "--data", data, "--out", out)
     result = kg("build", "--data", data, "--out", out, "--check")
     assert result.exit_code == 0, result.stderr
-    assert "is up to date (5 files)" in result.stderr
+    assert "is up to date (" in result.stderr and "not built" not in result.stderr
     assert (REPO / "exports" / MARKER).read_bytes() == (out / MARKER).read_bytes()  # committed, and the same
 
 

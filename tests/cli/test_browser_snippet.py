@@ -54,7 +54,7 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict[st
     root = tmp_path_factory.mktemp("hostile")
     done = build(_write_corpus(root, HOSTILE), root / "exports", RunOptions())  # the flow `kg build` runs
     assert done.result.count(Severity.VIOLATION) == 0
-    files = {p.name: p.read_bytes() for p in (root / "exports").iterdir()}
+    files = {p.name: p.read_bytes() for p in (root / "exports").iterdir() if p.is_file()}
     hostile = (files["mesotherapy.html"].decode("utf-8"), json.loads(files["mesotherapy.jsonld"]))
     assert "</script>" in json.dumps(hostile[1], ensure_ascii=False)  # the hostile text really is there
     return [sample, hostile]

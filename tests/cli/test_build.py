@@ -19,7 +19,8 @@ from kg.core.fsio import MARKER
 from kg.core.options import RunOptions
 from kg.flow.build import build
 
-EXPORTS = {"kg.nq", "mesotherapy.html", "mesotherapy.jsonld", "mesotherapy.ttl", "void.ttl"}
+EXPORTS = {"kg.nq", "mesotherapy.html", "mesotherapy.jsonld", "mesotherapy.ttl", "void.ttl", "ontology/medkg.ttl",
+           "shapes/medkg.ttl", "shapes/schemaorg.ttl", "shapes/google/2026-11.ttl"}
 
 
 def test_build_writes_every_export_and_a_summary(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
@@ -27,13 +28,13 @@ def test_build_writes_every_export_and_a_summary(kg: Callable[..., Result], data
     assert result.exit_code == 0, result.stderr
     assert set(snapshot(tmp_path / "exports")) == EXPORTS | {MARKER}
     assert "1 article, " in result.stderr and " triples, 0 violations, " in result.stderr
-    assert f"5 files written to {tmp_path / 'exports'}/" in result.stderr
+    assert f"9 files written to {tmp_path / 'exports'}/" in result.stderr
 
 
 def test_committed_exports_are_current(kg: Callable[..., Result]) -> None:
     result = kg("build", "--data", REPO / "data", "--out", REPO / "exports", "--check")
     assert result.exit_code == 0, result.stderr
-    assert "is up to date (5 files)" in result.stderr
+    assert "is up to date (9 files)" in result.stderr
 
 
 def test_check_reports_stale_files_and_writes_nothing(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
@@ -120,14 +121,16 @@ def test_unknown_option_is_a_usage_error(kg: Callable[..., Result]) -> None:
 def test_unchanged_files_are_carried_over_by_hard_link(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "exports"
     build(data, out, RunOptions())
-    before = {p.name: p.stat().st_ino for p in out.iterdir()}
+    before = {p.name: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
     article = data / "articles/mesotherapy.yaml"
     article.write_text(article.read_text(encoding="utf-8").replace("Mesotherapy", "Meso therapy"), encoding="utf-8")
     build(data, out, RunOptions())
-    after = {p.name: p.stat().st_ino for p in out.iterdir()}
+    after = {p.name: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
     assert set(after) == set(before)
-    assert all(after[n] != before[n] for n in after)  # every file changed, none reused
+    bundled = {"medkg.ttl", "schemaorg.ttl", "2026-11.ttl"}  # the ontology and shapes files: unchanged, reused
+    assert all(after[n] != before[n] for n in after if n not in bundled)  # every other file changed
+    assert all(after[n] == before[n] for n in bundled)
     build(data, out, RunOptions())
-    again = {p.name: p.stat().st_ino for p in out.iterdir()}
-    del again["kg.nq"], after["kg.nq"], again[MARKER], after[MARKER]  # streamed or marked, so always written
+    again = {p.name: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    del again["kg.nq"], after["kg.nq"], again[MARKER], after[MARKER]  # streamed or marked: always written
     assert again == after  # nothing changed: every other file reused

@@ -17,6 +17,7 @@ from kg.core.options import Engine, RunOptions
 from kg.core.profiles import Profile
 from kg.flow.article import Wants, process
 from kg.flow.build import build
+from kg.flow.bundled import bundled_files
 from kg.flow.corpus import fingerprint
 
 
@@ -30,7 +31,7 @@ def test_parallel_output_is_byte_identical_to_serial(corpus: Path, tmp_path: Pat
     parallel = build(corpus, tmp_path / "parallel", RunOptions(jobs=2))
     assert serial.result.findings == parallel.result.findings
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
-    assert serial.files == 3 * 24 + 2  # + kg.nq and void.ttl
+    assert serial.files == 3 * 24 + 2 + 4  # + kg.nq, void.ttl, the ontology and 3 shapes files
 
 
 def _quads(folder: Path) -> set[bytes]:
@@ -45,12 +46,14 @@ def test_shards_together_hold_exactly_the_single_build(corpus: Path, tmp_path: P
         result = build(corpus, tmp_path / f"shard-{k}", RunOptions(), shard=(k, 3))
         shard_files = snapshot(tmp_path / f"shard-{k}")
         quads |= _quads(tmp_path / f"shard-{k}")
-        del shard_files["kg.nq"], shard_files["void.ttl"], shard_files[MARKER]  # corpus-wide files, checked below
+        for name in ("kg.nq", "void.ttl", MARKER, *bundled_files()):  # corpus-wide files, checked below
+            del shard_files[name]
         assert not set(shard_files) & set(files), "an article in two shards"
         files.update(shard_files)
         assert result.result.articles == len(shard_files) // 3
     whole = snapshot(tmp_path / "whole")
-    del whole["kg.nq"], whole["void.ttl"], whole[MARKER]
+    for name in ("kg.nq", "void.ttl", MARKER, *bundled_files()):
+        del whole[name]
     assert files == whole
     assert quads == _quads(tmp_path / "whole")
 

@@ -1,0 +1,125 @@
+"""What the sentences of running prose state: a statement category by cue words, negation and hedging by a
+documented NegEx-style rule set, concerns and body areas named in prose, and the treatment's name when the page
+has no title.
+
+Negation: a cue of the lexicon's `negation_cues` ("not", "never", "should avoid", "unsuitable" …) up to four
+words before a `context_targets` word ("candidate", "suitable", "treated" …) negates it: "not a good
+candidate", "may not be suitable", "should not be treated". A negated candidacy is a contraindication, and a
+negated sentence names no indication. (medspaCy's ConText was tried: it installs and runs offline on a blank
+spaCy pipeline, but brings spaCy, thinc and numpy for one rule, and its dependency pysbd installs a top-level
+`benchmarks` package that shadows this project's.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from kg.extract import lexicon
+from kg.extract.text import capitalise, split_items
+from kg.extract.units import Unit
+
+
+@cache
+def _negation() -> re.Pattern[str]:
+    """A negation or hedge cue up to four words before a target word (NegEx-style, one sentence)."""
+    cues = "|".join(re.escape(c) for c in lexicon.data()["negation_cues"])
+    targets = "|".join(re.escape(t) for t in lexicon.data()["context_targets"])
+    return re.compile(rf"\b(?:{cues})\b(?:\W+\w+){{0,4}}?\W+(?:{targets})\b", re.IGNORECASE)
+
+
+def negated(text: str) -> bool:
+    """True when a target word of the sentence is negated ("not a good candidate", "may not be suitable")."""
+    return _negation().search(text) is not None
+
+
+@dataclass(frozen=True)
+class Statement:
+    category: str  # a key of the lexicon's `statements`
+    unit: Unit
+
+
+def category(u: Unit) -> str | None:
+    """The first statement category, in the lexicon's order, whose cues the sentence contains."""
+    for name, cues in lexicon.data()["statements"].items():
+        if "$" in cues and "$" in u.text:
+            return str(name)
+        if lexicon.has([c for c in cues if c != "$"], u.text):
+            if name == "candidacy" and negated(u.text):
+                return "contraindication"
+            return str(name)
+    return None
+
+
+def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
+    """Sentences of prose (paragraphs, not lists or FAQ answers) with a statement category."""
+    out = []
+    for i, u in enumerate(units):
+        if i in skip or u.block.kind != "paragraph" or u.within("faq") or len(u.text.split()) < 4:
+            continue
+        found = category(u)
+        if found is not None:
+            out.append(Statement(found, u))
+    return out
+
+
+def areas(text: str) -> list[str]:
+    pattern = lexicon.phrase_re(tuple(lexicon.data()["body_areas"]))
+    found = [capitalise(m[0].lower()) for m in pattern.finditer(text)]
+    adjectives = lexicon.data()["area_adjectives"]
+    found += [adjectives[m[0].lower()] for m in lexicon.phrase_re(tuple(adjectives)).finditer(text)]
+    return list(dict.fromkeys(found))
+
+
+def concerns(u: Unit) -> list[tuple[str, str]]:
+    """(name, quote) of the concerns a prose sentence says the treatment is for: the items of the list after an
+    indication cue that contain a concern of the lexicon. Nothing from a negated sentence."""
+    cue = lexicon.find(lexicon.data()["indication_cues"], u.text)
+    if cue is None or negated(u.text):
+        return []
+    out = []
+    synonyms = [s for names in lexicon.data()["conditions"].values() for s in names]
+    for item in split_items(re.split(r"[.;:]", u.text[cue.end():], maxsplit=1)[0]):
+        m = lexicon.find(synonyms, item)
+        if m is not None:
+            head = re.split(r"\s+(?:on|in|of|at|around|beneath|under)\s+(?:the\s+)?", item, maxsplit=1)[0]
+            head = re.sub(r"^(?:a|an|the|improving|reducing|removing|and|or)\s+", "", head, flags=re.IGNORECASE)
+            out.append((capitalise(head.strip(" \"'\u201c\u201d")), item))
+    return out
+
+
+_DEFINES = re.compile(r"^(?:the\s+)?([A-Z][\w-]*(?:\s+[\w()-]+){0,4}?)\s+(?:is|are)\s+(?:a|an|the)\s", re.IGNORECASE)
+_KIND_WORDS = ("treatment", "procedure", "therapy", "technique", "device")
+_COMMON = {"the", "this", "it", "its", "there", "while", "although", "however", "each", "most", "many", "some",
+           "patients", "one", "another", "pros", "cons", "yes", "no", "for", "if", "with", "light", "laser", "that"}
+
+
+def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
+    """The treatment a page without a usable title is about: the subject of its first defining sentence
+    ("X is a … treatment"), else the capitalised word it names most often (at least three times)."""
+    for u in units:
+        m = _DEFINES.match(u.text)
+        if m and any(w in u.text[m.end():].lower().split()[:8] for w in _KIND_WORDS) \
+                and m[1].split()[0].lower() not in _COMMON:
+            return capitalise(m[1]), u
+    counts: Counter[str] = Counter()
+    first: dict[str, Unit] = {}
+    for u in units:
+        for word in re.findall(r"(?<![\w-])[A-Z][A-Za-z0-9]+(?![\w-])", u.text):
+            if word.lower() not in _COMMON:
+                counts[word] += 1
+                first.setdefault(word, u)
+    if counts and counts.most_common(1)[0][1] >= 3:
+        word = counts.most_common(1)[0][0]
+        return word, first[word]
+    topics: Counter[str] = Counter()  # else the longest word the page's questions keep asking about
+    for u in units:
+        for word in re.findall(r"\b[a-z]{7,}\b", " ".join(u.block.section).lower()):
+            topics[word] += 1
+            first.setdefault(word, u)
+    if topics and topics.most_common(1)[0][1] >= 3:
+        word = topics.most_common(1)[0][0]
+        return capitalise(word), first[word]
+    return None

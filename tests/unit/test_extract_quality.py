@@ -1,0 +1,90 @@
+"""The scorer of `kg extract` (benchmarks/extract_quality.py), its evaluation set, and the name sanity gate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import CASES
+
+from benchmarks.extract_quality import EVAL, Fact, drafted, load, matches, norm, report, score
+from kg.core.errors import InputError
+from kg.extract import extract
+from kg.load.names import problem
+
+SAMPLE = CASES / "extract" / "sample"
+PAGES = EVAL / "pages"
+NO_PAGES = "page texts absent (copyrighted, not committed): run python scripts/fetch_eval_pages.py"
+
+
+def test_names_match_after_normalising_within_the_threshold() -> None:
+    assert norm("Temporary Hyperpigmentations") == "hyperpigmentation"
+    assert matches(Fact("adverse_effect", "Hyperpigmentation"), Fact("adverse_effect", "Temporary hyperpigmentation"))
+    assert matches(Fact("contraindication", "Antibiotics"),
+                   Fact("contraindication", "Certain antibiotics (especially the Cycline group) increase risk"))
+    assert matches(Fact("body_area", "Décolletage"), Fact("body_area", "Decolletage"))
+    assert not matches(Fact("adverse_effect", "Swelling"), Fact("adverse_effect", "Scarring"))
+    assert not matches(Fact("indication", "Redness"), Fact("adverse_effect", "Redness"))  # categories differ
+
+
+def test_statements_match_by_quote_or_fact() -> None:
+    ref = Fact("course", "Most patients need two to three sessions", "most patients will need two to three sessions")
+    said = "Each treatment takes 20 minutes, and most patients will need two to three sessions spaced apart."
+    assert matches(Fact("course", said, said), ref)
+    assert not matches(Fact("course", "Results last a year.", "Results last a year."), ref)
+
+
+def test_score_counts_recall_and_precision_per_category() -> None:
+    page = load(SAMPLE / "hydrafacial-sample.yaml")
+    tallies = score(page.facts, [Fact("treatment_name", "Hydrating facial"), Fact("faq_question", "Is it painful?"),
+                                 Fact("adverse_effect", "You don't need")])
+    assert (tallies["treatment_name"].found, tallies["faq_question"].found) == (1, 1)
+    assert (tallies["adverse_effect"].drafted, tallies["adverse_effect"].correct) == (1, 0)
+    assert tallies["contraindication"].misses == ["Active rosacea", "Sunburn on the face"]
+
+
+def test_sample_page_is_drafted_and_scored() -> None:
+    draft = extract(SAMPLE / "hydrafacial-sample.txt")
+    assert draft.data["treatment"]["name"] == "Hydrating Facial"  # not "# source", not the page title
+    facts = drafted(draft.data)
+    assert all(problem(f.text) is None for f in facts if f.category in ("adverse_effect", "contraindication"))
+    table, tallies = report([load(SAMPLE / "hydrafacial-sample.yaml")], SAMPLE)
+    assert "| hydrafacial-sample | 8 |" in table
+    assert tallies["contraindication"].found == 2 and tallies["faq_question"].found == 1
+
+
+@pytest.mark.parametrize("name", ["You don't need", "Sore,", "Skin injury)", "# source", "Why we usually encourage",
+                                  "For laser hair removal", "x", "Redness and"])
+def test_a_fragment_is_not_a_name(name: str) -> None:
+    assert problem(name) is not None
+
+
+@pytest.mark.parametrize("name", ["Redness", "Pregnancy", "Acne scars", "Skin tags (on the neck)", "Vitamin C",
+                                  "Type 1 diabetes", "Fractional CO2 laser resurfacing"])
+def test_a_name_passes(name: str) -> None:
+    assert problem(name) is None
+
+
+def test_eval_set_has_six_dev_and_four_heldout_pages() -> None:
+    pages = [load(p) for p in sorted(EVAL.glob("*.yaml"))]
+    assert sorted(p.set for p in pages).count("dev") == 6 and [p.set for p in pages].count("heldout") == 4
+    assert all(f.text and f.quote for p in pages for f in p.facts)
+
+
+@pytest.mark.skipif(not any(PAGES.glob("*.txt")) if PAGES.is_dir() else True, reason=NO_PAGES)
+@pytest.mark.parametrize("file", sorted(EVAL.glob("*.yaml")), ids=lambda p: p.stem)
+def test_eval_drafts_quote_verbatim_and_pass_the_name_gate(file: Path) -> None:
+    page = load(file)
+    text = PAGES / f"{page.slug}.txt"
+    if not text.exists():
+        pytest.skip(NO_PAGES)
+    raw = text.read_text(encoding="utf-8")
+    assert all(f.quote in raw for f in page.facts)
+    try:
+        draft = extract(text)
+    except InputError:  # a page that names no treatment gives no draft, and so no junk
+        return
+    assert all(q in raw for q in draft.quotes())
+    names = [f.text for f in drafted(draft.data) if f.category in ("indication", "body_area", "adverse_effect",
+                                                                   "contraindication", "treatment_name")]
+    assert [n for n in names if problem(n) is not None] == []
