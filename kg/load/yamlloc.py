@@ -94,14 +94,18 @@ def _check_json(text: str) -> str:
         if token in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                raise ParseError(f"invalid JSON: the document nests more than {MAX_DEPTH} levels deep",
-                                 *_line_column(text, m.start()))
+                raise ParseError(
+                    f"invalid JSON: the document nests more than {MAX_DEPTH} levels deep",
+                    *_line_column(text, m.start()),
+                )
         elif token in "]}":
             depth -= 1
     paired = _pair_escapes(text)
     if (bad := _LONE.search(paired)) is not None:
-        raise ParseError(f"invalid JSON: {bad.group(1)} is half of a surrogate pair, not a character",
-                         *_line_column(paired, bad.start(1)))
+        raise ParseError(
+            f"invalid JSON: {bad.group(1)} is half of a surrogate pair, not a character",
+            *_line_column(paired, bad.start(1)),
+        )
     return paired
 
 
