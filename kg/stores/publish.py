@@ -64,10 +64,11 @@ def publish(client: GraphStore, mode: Mode, data: Dataset, *,
         changes = sync.diff(client, data.graphs, owned_prefix=data.owned_prefix)
         return Published(mode, target.gsp_url, changes=changes)
     if mode is Mode.BULK:
-        done = Published(mode, target.bulk_url, gsp.publish_bulk(client, data.graphs))
+        summary = gsp.publish_bulk(client, data.graphs)
+        done = Published(mode, _where(client, target.bulk_url), summary)
     elif mode is Mode.GRAPHS:
         summary = sync.publish(client, data.graphs, owned_prefix=data.owned_prefix, progress=progress)
-        done = Published(mode, target.gsp_url, summary)
+        done = Published(mode, _where(client, target.gsp_url), summary)
     else:
         raise ValueError(f"{mode} publishes a build folder: use publish_folder")
     done.verified = verify.verify(data.graphs, client.held, target.gsp_url)

@@ -56,7 +56,7 @@ def two_corpora(
     yield a, b, snapshot(root / "exports-a"), snapshot(root / "exports-b")
 
 
-KILLS = 10
+KILLS = int(os.environ.get("KG_TEST_KILLS", "10"))  # more for a measurement: KG_TEST_KILLS=50
 
 
 @pytest.mark.slow

@@ -164,6 +164,29 @@ def test_a_same_origin_redirect_is_followed_and_recorded(data: Path) -> None:
     assert store.destinations == {f"{server.url}/moved/store"}
 
 
+def test_publish_says_where_the_data_went(kg: Callable[..., Result], data: Path) -> None:
+    """A Graph Store that moved (same origin, 307): the graphs follow, and the summary names where they are."""
+    graphs: dict[str, bytes] = {}
+
+    def script(h: Handler, seen: Seen) -> None:
+        path, _, query = seen.path.partition("?")
+        if path == "/store":
+            h.reply(307, headers={"Location": f"/moved/store?{query}"})
+        elif seen.method == "PUT":
+            graphs[query] = seen.body
+            h.reply(204)
+        elif query in graphs:
+            h.reply(200, graphs[query], "application/n-triples")
+        else:
+            h.reply(404)
+
+    with serving(script) as server:
+        result = kg("publish", "--endpoint", server.url, "--data", data, "--retries", "0")
+    assert result.exit_code == 0, result.output
+    assert f"published to {server.url}/moved/store in " in result.stderr
+    assert {s.path.split("?")[0] for s in server.seen} == {"/store", "/moved/store"}
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "says"),
     [
