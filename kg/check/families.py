@@ -34,6 +34,9 @@ SHAPE_FILES = {"medkg": "medkg.ttl", "schemaorg": "schemaorg.ttl"}
 _SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 
 Locator = Callable[[Node, Node | None], tuple[str, int, int, str]]
+ValueLocator = Callable[[Node, Node | None, Node | None], tuple[str, int, int, str] | None]
+"""The facts position of one (focus, path, value) statement, where the mapper recorded one: a clash is
+reported at each entry that clashes, not at the first entry of the list."""
 
 
 def _parse(family: str) -> Graph:
@@ -70,6 +73,10 @@ def _short(node: Node | None) -> str:
 
 def _describe(shapes_graph: Graph, shape: Node) -> str:
     """One branch of an sh:or / sh:xone in words: 'a schema:Person', 'a schema:Date value' …"""
+    path = shapes_graph.value(shape, SH.path)
+    if path is not None:  # a property branch: 'a medkg:hasIndication value', 'medkg:statesNoneOf medkg:IndicationList'
+        has = shapes_graph.value(shape, SH.hasValue)
+        return f"{_short(path)} {_short(has)}" if has is not None else f"a {_short(path)} value"
     for p, template in ((SH["class"], "a {}"), (SH.datatype, "a {} value"), (SH.hasValue, "{}")):
         value = shapes_graph.value(shape, p)
         if value is not None:
@@ -168,14 +175,14 @@ def results(data: Iterable[Triple], family: str, engine: Engine = Engine.NATIVE)
 
 
 def run(data: Collection[Triple], family: str, locate: Locator, engine: Engine = Engine.NATIVE, *,
-        label: str | None = None) -> list[Finding]:
+        label: str | None = None, values: ValueLocator | None = None) -> list[Finding]:
     """Validate `data` against one shape family or profile ("medkg", "schemaorg", "google-2026-11");
-    Findings located by `locate`, of family `label`."""
-    return findings(data, results(data, family, engine), shapes(family), label or family, locate)
+    Findings located by `values` (a statement) or `locate` (a node and property), of family `label`."""
+    return findings(data, results(data, family, engine), shapes(family), label or family, locate, values)
 
 
 def findings(data: Iterable[Triple], found: list[Result], shapes_graph: Graph, family: str,
-             locate: Locator) -> list[Finding]:
+             locate: Locator, values: ValueLocator | None = None) -> list[Finding]:
     """SHACL results as Findings: nested reasons and sh:or / sh:xone branches in words, located by `locate`."""
     out = set()
     rdfs_label = RDFS.label
@@ -189,7 +196,8 @@ def findings(data: Iterable[Triple], found: list[Result], shapes_graph: Graph, f
         if shown:
             shown = shown if len(shown) <= 60 else shown[:57] + "..."
             message += f" (found {shown!r})"
-        file, line, column, field = locate(r.focus, r.path)
+        at = values(r.focus, r.path, r.value) if values is not None else None
+        file, line, column, field = at or locate(r.focus, r.path)
         out.add(Finding(file, line, column, _SEVERITY.get(r.severity, Severity.VIOLATION), message,  # type: ignore[call-overload]
                         field, str(r.focus), _rule(shapes_graph, r.shape, r.path), family))
     return sorted(out)
@@ -225,6 +233,19 @@ def locator(ag: ArticleGraph) -> Locator:
     return locate
 
 
+def value_locator(ag: ArticleGraph) -> ValueLocator:
+    """The facts position of a statement (focus, path, value) the mapper recorded, else None."""
+
+    def locate(focus: Node, path: Node | None, value: Node | None) -> tuple[str, int, int, str] | None:
+        at = ag.value_origins.get((focus, path, value)) if path is not None and value is not None else None
+        if at is None:
+            return None
+        pos = at.position
+        return at.source.file, pos.line, pos.column, at.dotted
+
+    return locate
+
+
 def published(schema_view: Iterable[Triple], locate: Locator, options: RunOptions) -> list[Finding]:
     """Checks of a published schema.org graph: schema.org vocabulary conformance and the Google profile."""
     found = conformance.check(schema_view, locate)
@@ -237,5 +258,6 @@ def published(schema_view: Iterable[Triple], locate: Locator, options: RunOption
 def validate_article(ag: ArticleGraph, schema_view: Collection[Triple], options: RunOptions) -> list[Finding]:
     """Every per-article check: medical shapes, schema.org shapes, vocabulary conformance, Google profile."""
     locate = locator(ag)
-    return (run(ag.triples, "medkg", locate, options.engine) + run(schema_view, "schemaorg", locate, options.engine)
+    return (run(ag.triples, "medkg", locate, options.engine, values=value_locator(ag))
+            + run(schema_view, "schemaorg", locate, options.engine)
             + published(schema_view, locate, options))
