@@ -73,10 +73,6 @@ def _short(node: Node | None) -> str:
 
 def _describe(shapes_graph: Graph, shape: Node) -> str:
     """One branch of an sh:or / sh:xone in words: 'a schema:Person', 'a schema:Date value' …"""
-    path = shapes_graph.value(shape, SH.path)
-    if path is not None:  # a property branch: 'a medkg:hasIndication value', 'medkg:statesNoneOf medkg:IndicationList'
-        has = shapes_graph.value(shape, SH.hasValue)
-        return f"{_short(path)} {_short(has)}" if has is not None else f"a {_short(path)} value"
     for p, template in ((SH["class"], "a {}"), (SH.datatype, "a {} value"), (SH.hasValue, "{}")):
         value = shapes_graph.value(shape, p)
         if value is not None:

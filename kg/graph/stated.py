@@ -46,8 +46,10 @@ _ROLE: dict[Role, URIRef] = {"pre-medication": M.PreMedication, "numbing": M.Num
                              "reversal": M.ReversalAgent, "adjunct": M.Adjunct, "other": M.OtherRole}
 _STATUS: dict[Status, URIRef] = {"approved": M.Approved, "cleared": M.Cleared, "licensed": M.Licensed,
                                  "not-approved": M.NotApproved, "off-label": M.OffLabel}
-_LISTS = {"indications": M.IndicationList, "adverse_effects": M.AdverseEffectList,
-          "contraindications": M.ContraindicationList, "aftercare": M.AftercareList}
+_LISTS = {"indications": (M.IndicationList, M.noIndicationStated),
+          "adverse_effects": (M.AdverseEffectList, M.noAdverseEffectStated),
+          "contraindications": (M.ContraindicationList, M.noContraindicationStated),
+          "aftercare": (M.AftercareList, M.noAftercareStated)}
 
 
 class Stated(GraphWriter):
@@ -151,12 +153,11 @@ class Stated(GraphWriter):
             self.texts(n, M.conflictingStatement, M.StatedText, clash.statements, "statement")
             self.lit(n, M.editorNote, clash.note, clash.of("note"))
         if (none := t.none_stated) is not None:
-            for name, cls in _LISTS.items():
+            for name, (cls, prop) in _LISTS.items():
                 said = getattr(none, name)
                 if said is not None:
                     n = self.node(f"{tr}/none-stated/{name.replace('_', '-')}", M.NoneStatement, said.at)
-                    self.link(tr, M.noneStated, n, said.at)
-                    self.link(tr, M.statesNoneOf, cls, said.at)
+                    self.link(tr, prop, n, said.at)
                     self.link(n, M.aboutList, cls, said.at)
                     self.provenance(n, said.section, said.quote, said.at)
 
