@@ -45,10 +45,13 @@ def build(data: Path, out: Path, check_only: bool, fmt: str, options: RunOptions
     threshold = options.fail_on
     emit(done.result, fmt, context(fmt, threshold, done.illustrations), to_stderr=True)
     if done.result.failed(threshold):
-        kept = sorted({f.file for f in done.result.findings if f.rule == "build:kept-previous"})
-        written = "the other articles were written" if done.files else "nothing was written"
-        err(f"build failed: {done.result.failing(threshold)} at or above {threshold.label}; not published: "
-            f"{', '.join(kept) or 'the whole site (a site-wide finding)'}; {written}")
+        kept = ", ".join(sorted({f.file for f in done.result.findings if f.rule == "build:kept-previous"}))
+        failing = f"build failed: {done.result.failing(threshold)} at or above {threshold.label}"
+        if done.files:
+            err(f"{failing}; not published (their last good exports are kept): {kept}; the other articles were "
+                f"written to {out}/")
+        else:
+            err(f"{failing}; nothing was written (not published: {kept or 'the whole site, a site-wide finding'})")
     elif done.diff is not None and done.stale:
         for line in stale_lines(out, done.diff):
             err(line)

@@ -4,8 +4,8 @@ A build streams: each article's bytes go straight to the new export folder (or, 
 are compared with the folder on disk), and the folder is replaced as a whole, so it is never left
 half-written. One article's failure never blocks the others: a failing article (findings at or above
 `fail_on`, or a file that cannot be read) keeps its last good exports (kg.flow.keep) or, if new, gets
-none; the report names it and the run still fails. Only a site-wide failure (the @id lint across
-articles) writes nothing.
+none; the report names it and the run still fails. Nothing is written when no article can be
+published, or when a site-wide check (the @id lint across articles) fails.
 """
 
 from __future__ import annotations
@@ -99,12 +99,14 @@ def _finish(target: TreeWriter | TreeChecker, tally: Tally, site_failed: bool) -
 def _stream(site: Site, files: list[Path], target: TreeWriter | TreeChecker, out: Path, options: RunOptions,
             wants: Wants, progress: Progress | None) -> tuple[Tally, bool]:
     """Every article's files into `target` (a failing one's last good files), kg.nq as it goes, void.ttl
-    last. Returns the tally and whether a site-wide check failed (then nothing may be written)."""
+    last. Returns the tally and whether nothing may be written: a site-wide check failed, or every
+    article failed (the folder on disk then stays as it is, which keeps every last good export)."""
     tally = Tally(threshold=options.fail_on)
     summaries = [GraphSummary(g.iri, len(g), g.kind) for g in bundled_graphs()]
     sources: dict[str, Source] = {}
     nq = target.open(CORPUS_FILE)
     nq.write(nquads(ONTOLOGY_IRI, ontology_triples()))
+    published = 0
     for o in outcomes(site, files, options, wants, progress=progress):
         problems = len(tally.result.problems)
         tally.accept(o)
@@ -125,9 +127,10 @@ def _stream(site: Site, files: list[Path], target: TreeWriter | TreeChecker, out
         nq.write(o.quads)
         summaries.append(GraphSummary(o.graph_iri, o.triples, "article"))
         sources[o.graph_iri] = source_of(o)
-    failed = tally.failed
+        published += 1
+    failed = tally.failed or bool(tally.result.problems)
     tally.finish(site.base_iri)
-    site_failed = tally.failed and not failed
+    site_failed = (tally.failed and not failed) or (failed and published == 0)
     if not site_failed:
         target.add(VOID_FILE, void_file(description(site, summaries, sources)))
     return tally, site_failed

@@ -59,7 +59,7 @@ def test_publish_twice_leaves_the_store_identical(kg: Callable[..., Result], dat
                                                    oxigraph: OxigraphServer) -> None:
     first = kg("publish", "--endpoint", oxigraph.url, "--data", data)
     assert first.exit_code == 0, first.stderr
-    assert f"6 graphs, 2624 triples published to {oxigraph.url}/store" in first.stderr
+    assert f"6 graphs, 3323 triples published to {oxigraph.url}/store" in first.stderr
     after_first = oxigraph.dataset()
     graphs = graphs_of(data)
     expected = {g.iri: triples_of(g) for g in graphs}
@@ -103,11 +103,11 @@ def test_an_article_removed_from_the_facts_is_dropped_from_the_server(
     (two_articles / "articles/mesotherapy-clinic.yaml").unlink()
     clinic = "https://getlabtest.com/graph/mesotherapy-clinic"
     dry = kg("publish", "--endpoint", oxigraph.url, "--data", two_articles, "--dry-run")
-    assert f"  {clinic:<55}    527      0      527" in dry.stdout
+    assert f"  {clinic:<55}    597      0      597" in dry.stdout
     result = kg("publish", "--endpoint", oxigraph.url, "--data", two_articles)
     assert result.exit_code == 0, result.stderr
     assert f"  dropped <{clinic}> (no longer in the build)" in result.stderr
-    assert "6 graphs, 2624 triples published, 1 stale graphs dropped to " in result.stderr
+    assert "6 graphs, 3323 triples published, 1 stale graphs dropped to " in result.stderr
     graphs = graphs_of(two_articles)
     assert oxigraph.dataset().count("\n") == sum(len(g) for g in graphs)
     assert held(oxigraph, graphs) == {g.iri: triples_of(g) for g in graphs}
@@ -164,7 +164,7 @@ def test_bulk_first_load_equals_graph_by_graph(kg: Callable[..., Result], data: 
                                                tmp_path: Path) -> None:
     result = kg("publish", "--endpoint", oxigraph.url, "--data", data, "--bulk")
     assert result.exit_code == 0, result.stderr
-    assert f"6 graphs, 2624 triples published to {oxigraph.url}/store" in result.stderr
+    assert f"6 graphs, 3323 triples published to {oxigraph.url}/store" in result.stderr
     graphs = graphs_of(data)
     assert held(oxigraph, graphs) == {g.iri: triples_of(g) for g in graphs}
 
@@ -174,7 +174,7 @@ def test_bulk_publish_of_a_built_exports_folder_equals_graph_by_graph(
     assert kg("build", "--data", data, "--out", tmp_path / "exports", "--no-cache").exit_code == 0
     result = kg("publish", "--endpoint", oxigraph.url, "--bulk", "--exports", tmp_path / "exports")
     assert result.exit_code == 0, result.stderr
-    assert f"1422 quads ({tmp_path / 'exports' / 'kg.nq'}) and 4 graphs (1202 triples) published to " in result.stderr
+    assert f"2065 quads ({tmp_path / 'exports' / 'kg.nq'}) and 4 graphs (1258 triples) published to " in result.stderr
     graphs = graphs_of(data)
     assert held(oxigraph, graphs) == {g.iri: triples_of(g) for g in graphs}
 
