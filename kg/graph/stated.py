@@ -17,35 +17,37 @@ from kg.load.located import At, Located
 from kg.load.model import (
     AdverseEffect,
     AftercareItem,
+    AgentRole,
+    ApprovalStatus,
+    ContraindicationKind,
     Duration,
     Frequency,
-    Kind,
     Permanence,
     Quantity,
-    Role,
     Seriousness,
+    SessionTiming,
     SourcedText,
-    Status,
     Timing,
     Treatment,
-    When,
 )
 
 PROV = Namespace("http://www.w3.org/ns/prov#")
 FREQUENCY: dict[Frequency, URIRef] = {"very-common": M.VeryCommon, "common": M.Common, "uncommon": M.Uncommon,
                                       "rare": M.Rare, "very-rare": M.VeryRare, "unknown": M.FrequencyUnknown}
 SERIOUSNESS: dict[Seriousness, URIRef] = {"minor": M.Minor, "serious": M.Serious, "unknown": M.SeriousnessUnknown}
-_WHEN: dict[When, URIRef] = {"before": M.BeforeSession, "during": M.DuringSession, "after": M.AfterSession,
-                             "between-sessions": M.BetweenSessions}
-_KIND: dict[Kind, URIRef] = {"absolute": M.AbsoluteContraindication, "relative": M.RelativeContraindication,
-                             "temporary": M.TemporaryContraindication, "needs-clearance": M.NeedsClearance,
-                             "area-specific": M.AreaSpecificContraindication}
+_WHEN: dict[SessionTiming, URIRef] = {"before": M.BeforeSession, "during": M.DuringSession,
+                                      "after": M.AfterSession, "between-sessions": M.BetweenSessions}
+_KIND: dict[ContraindicationKind, URIRef] = {
+    "absolute": M.AbsoluteContraindication, "relative": M.RelativeContraindication,
+    "temporary": M.TemporaryContraindication, "needs-clearance": M.NeedsClearance,
+    "area-specific": M.AreaSpecificContraindication}
 _PERMANENCE: dict[Permanence, URIRef] = {"permanent": M.Permanent, "long-lasting": M.LongLasting,
                                          "temporary": M.Temporary}
-_ROLE: dict[Role, URIRef] = {"pre-medication": M.PreMedication, "numbing": M.Numbing, "aftercare": M.AftercareAgent,
-                             "reversal": M.ReversalAgent, "adjunct": M.Adjunct, "other": M.OtherRole}
-_STATUS: dict[Status, URIRef] = {"approved": M.Approved, "cleared": M.Cleared, "licensed": M.Licensed,
-                                 "not-approved": M.NotApproved, "off-label": M.OffLabel}
+_ROLE: dict[AgentRole, URIRef] = {"pre-medication": M.PreMedication, "numbing": M.Numbing,
+                                  "aftercare": M.AftercareAgent, "reversal": M.ReversalAgent, "adjunct": M.Adjunct,
+                                  "other": M.OtherRole}
+_STATUS: dict[ApprovalStatus, URIRef] = {"approved": M.Approved, "cleared": M.Cleared, "licensed": M.Licensed,
+                                         "not-approved": M.NotApproved, "off-label": M.OffLabel}
 _LISTS = {"indications": (M.IndicationList, M.noIndicationStated),
           "adverse_effects": (M.AdverseEffectList, M.noAdverseEffectStated),
           "contraindications": (M.ContraindicationList, M.noContraindicationStated),
@@ -187,7 +189,7 @@ class Stated(GraphWriter):
             for ae in ag.adverse_effects:
                 self.effect(n, ae)
 
-    def contraindication_kind(self, n: URIRef, kind: Kind | None, until: str | None, at: At) -> None:
+    def contraindication_kind(self, n: URIRef, kind: ContraindicationKind | None, until: str | None, at: At) -> None:
         self.enum(n, M.contraindicationKind, kind, at.child("kind"), _KIND)
         self.lit(n, M.until, until, at.child("until"))
 

@@ -25,11 +25,11 @@ Permanence = Literal["permanent", "long-lasting", "temporary"]
 CodeSystem = Literal["mesh", "snomed-ct", "icd-10", "icd-10-cm", "umls", "rxnorm", "chebi", "wikidata"]
 Frequency = Literal["very-common", "common", "uncommon", "rare", "very-rare", "unknown"]
 Seriousness = Literal["minor", "serious", "unknown"]
-When = Literal["before", "during", "after", "between-sessions"]
-Kind = Literal["absolute", "relative", "temporary", "needs-clearance", "area-specific"]
-Role = Literal["pre-medication", "numbing", "aftercare", "reversal", "adjunct", "other"]
+SessionTiming = Literal["before", "during", "after", "between-sessions"]
+ContraindicationKind = Literal["absolute", "relative", "temporary", "needs-clearance", "area-specific"]
+AgentRole = Literal["pre-medication", "numbing", "aftercare", "reversal", "adjunct", "other"]
 Sessions = Literal["single", "multiple"]
-Status = Literal["approved", "cleared", "licensed", "not-approved", "off-label"]
+ApprovalStatus = Literal["approved", "cleared", "licensed", "not-approved", "off-label"]
 
 CATEGORY_VALUES: tuple[Category, ...] = get_args(Category)
 INVASIVENESS_VALUES: tuple[Invasiveness, ...] = get_args(Invasiveness)
@@ -39,11 +39,11 @@ PERMANENCE_VALUES: tuple[Permanence, ...] = get_args(Permanence)
 CODE_SYSTEM_VALUES: tuple[CodeSystem, ...] = get_args(CodeSystem)
 FREQUENCY_VALUES: tuple[Frequency, ...] = get_args(Frequency)
 SERIOUSNESS_VALUES: tuple[Seriousness, ...] = get_args(Seriousness)
-WHEN_VALUES: tuple[When, ...] = get_args(When)
-KIND_VALUES: tuple[Kind, ...] = get_args(Kind)
-ROLE_VALUES: tuple[Role, ...] = get_args(Role)
+SESSION_TIMING_VALUES: tuple[SessionTiming, ...] = get_args(SessionTiming)
+CONTRAINDICATION_KIND_VALUES: tuple[ContraindicationKind, ...] = get_args(ContraindicationKind)
+AGENT_ROLE_VALUES: tuple[AgentRole, ...] = get_args(AgentRole)
 SESSIONS_VALUES: tuple[Sessions, ...] = get_args(Sessions)
-STATUS_VALUES: tuple[Status, ...] = get_args(Status)
+APPROVAL_STATUS_VALUES: tuple[ApprovalStatus, ...] = get_args(ApprovalStatus)
 
 
 DurationField = Literal["min", "max", "unit", "approximate", "as_written", "note", "source"]
@@ -314,7 +314,7 @@ class Timing(Located):
     """
 
     #: relative to the session
-    when: When
+    when: SessionTiming
     #: how long before or after
     offset: Duration | None = None
     #: the article's own words
@@ -1016,7 +1016,7 @@ class Contraindication(Located):
     condition: str
     #: absolute: never; relative: may not be suitable; temporary: wait until it clears; needs-clearance: only with a
     #: clinician's approval; area-specific: not over the stated body area
-    kind: Kind | None = None
+    kind: ContraindicationKind | None = None
     #: for a temporary one: what must happen first
     until: str | None = None
     #: for an area-specific one: where
@@ -1102,7 +1102,7 @@ class Agent(Located):
     #: the agent
     name: str
     #: what it is for in the treatment
-    role: Role
+    role: AgentRole
     #: what for, in the article's words
     purpose: str | None = None
     #: how much
@@ -1368,7 +1368,7 @@ class RegulatoryItem(Located):
     """
 
     #: as the article states it
-    status: Status
+    status: ApprovalStatus
     #: who granted it, as named in the article
     authority: str | None = None
     #: where it applies

@@ -130,3 +130,28 @@ def test_every_stated_text_reaches_the_graph(slug: str) -> None:
     derived = set(c.medkg.graph.subjects(PROV.wasDerivedFrom, None))
     assert all(str(v) in quotes for k, v in texts if k == "quote")
     assert derived, "fact nodes derive from their page (PROV-O)"
+
+
+def test_no_contraindications_stated_is_an_info_and_stated_none_satisfies_it(tmp_path: Path) -> None:
+    """botox-plumplife states no contraindications: an info, never a violation. Saying "none" explicitly
+    (`none_stated.contraindications` with the article's words) satisfies the rule; listing entries and
+    saying none is an error in the facts file."""
+    c = compiled("botox-plumplife")
+    found = validate_article(c.medkg, c.schema_triples, RunOptions())
+    rule = [f for f in found if f.rule.endswith("Treatment-contraindication")]
+    assert [(f.severity, f.message.startswith("If the article states")) for f in rule] == [(Severity.INFO, True)]
+    text = (CASES / "botox-plumplife" / "facts.yaml").read_text(encoding="utf-8")
+    none = text.replace("  adverse_effects:\n", "  none_stated:\n    contraindications: {section: Safety, quote: "
+                        "\"Anyone can have it.\"}\n  adverse_effects:\n", 1)
+    (tmp_path / "none.yaml").write_text(none, encoding="utf-8")
+    article = load_article(tmp_path / "none.yaml")
+    assert isinstance(article, Article)
+    c = compile_article(load_site(CASES / "botox-plumplife" / "site.yaml"), article)
+    assert not [f for f in validate_article(c.medkg, c.schema_triples, RunOptions())
+                if f.rule.endswith("Treatment-contraindication")]
+    both = none.replace("  adverse_effects:\n", "  contraindications:\n    - condition: Pregnancy\n"
+                        "  adverse_effects:\n", 1)
+    (tmp_path / "both.yaml").write_text(both, encoding="utf-8")
+    problems = load_article(tmp_path / "both.yaml")
+    assert isinstance(problems, list)
+    assert [p.field for p in problems] == ["treatment.none_stated.contraindications"]
