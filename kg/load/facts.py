@@ -26,7 +26,7 @@ from kg.core.errors import InputError
 from kg.core.findings import Finding, Severity
 from kg.load import codes, names, yamlloc
 from kg.load.located import At, Located, Source
-from kg.load.model import Article, Code, Duration, Site
+from kg.load.model import Article, Code, Duration, Quantity, Site, Treatment
 from kg.load.yamlloc import Path_, Position
 
 __all__ = ["FACT_SUFFIXES", "SCHEMA_NAME", "Article", "At", "Corpus", "Site", "Source", "article_files", "check",
@@ -142,12 +142,20 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
 
 def _semantic(document: Located) -> list[Finding]:
     """What JSON Schema cannot state, checked on the model of a schema-valid file: a duration range
-    with min above max; a SNOMED CT id with a wrong check digit; an entity name that is not a name (names.py)."""
+    with min above max; a list stated both with entries and as empty; a SNOMED CT id with a wrong check digit;
+    an entity name that is not a name (names.py)."""
     out: list[Finding] = []
     for node in document.walk():
         out += names.findings(node)
-        if isinstance(node, Duration) and node.min > node.max:
+        if isinstance(node, Duration | Quantity) and node.min is not None and node.max is not None \
+                and node.min > node.max:
             out.append(node.of("min").finding("min is larger than max", rule="schema:range"))
+        elif isinstance(node, Treatment) and node.none_stated is not None:
+            for name in ("indications", "adverse_effects", "contraindications", "aftercare"):
+                if getattr(node.none_stated, name) is not None and getattr(node, name):
+                    out.append(node.none_stated.of(name).finding(
+                        f"the facts both list {name} and say the article states none: keep the list, or "
+                        f"`none_stated.{name}`, whichever the article says", rule="schema:none-stated"))
         elif isinstance(node, Code) and (problem := codes.check_digit_problem(node.system, node.code)) is not None:
             out.append(node.of("code").finding(problem, rule="schema:check-digit"))
     return _in_file_order(out)
@@ -215,9 +223,9 @@ def load_article(file: Path) -> Article | list[Finding]:
         return problems
     article = Article.from_source(source)
     problems = _semantic(article)
-    if not problems and article.draft:
-        problems.append(article.of("draft").finding("this facts file is a draft: review every fact, then delete the "
-                                                    "line 'draft: true'", rule="draft"))
+    if article.draft:  # said first: a draft's placeholders also fail the name gate until they are replaced
+        problems.insert(0, article.of("draft").finding("this facts file is a draft: review every fact, then delete "
+                                                       "the line 'draft: true'", rule="draft"))
     return problems or article
 
 
