@@ -1,9 +1,11 @@
 """A seeded synthetic corpus shaped like real articles.
 
 List lengths spread around the sample's; ingredients, conditions and body areas are drawn from
-shared pools so the same entity appears in many articles; a few per cent of articles carry a
-deliberate violation (an adverse effect without frequency, or a condition both indicated and
-contraindicated). Texts are synthetic, not medical claims: this data is for timing only.
+shared pools so the same entity appears in many articles; every article uses the statements of the
+current model (a course with a session range, a timed preparation step, an outcome with its onset, the
+article's frequency words); a few per cent of articles carry a deliberate violation (a condition both
+indicated and contraindicated; what an article does not state is never one). Texts are synthetic, not
+medical claims: this data is for timing only.
 """
 
 from __future__ import annotations
@@ -27,17 +29,21 @@ from kg.load.model import (
     BreadcrumbItem,
     Comparison,
     Contraindication,
+    Course,
     Duration,
     FaqItem,
     Image,
     Indication,
     Ingredient,
     Keyword,
+    Outcome,
     Page,
     Procedure,
+    Quantity,
     Recovery,
     RelatedArticle,
     SourcedText,
+    Timing,
     Treatment,
 )
 
@@ -89,15 +95,29 @@ def _treatment(i: int, rng: random.Random, indications: list[str], adverse: list
                                      body_areas=tuple(rng.sample(AREAS, _spread(rng, 2)))) for c in indications),
         ingredients=tuple(Ingredient(name=n, purpose=_text(rng, 2, 4))
                           for n in rng.sample(INGREDIENTS, _spread(rng, 6))),
-        adverse_effects=tuple(AdverseEffect(name=c, frequency=rng.choice(FREQUENCIES),
-                                            seriousness=rng.choice(SERIOUSNESS)) for c in adverse),
+        adverse_effects=tuple(_effect(c, rng.choice(FREQUENCIES), rng.choice(SERIOUSNESS)) for c in adverse),
         contraindications=tuple(Contraindication(condition=c) for c in contra),
-        procedure=Procedure(preparation=_texts(rng, 2, 6, 14), steps=_texts(rng, _spread(rng, 3), 6, 14),
+        procedure=Procedure(preparation=_timed(_texts(rng, 2, 6, 14)), steps=_texts(rng, _spread(rng, 3), 6, 14),
                             duration=Duration(min=30, max=60, unit="minute"), sessions="multiple"),
+        course=Course(sessions=Quantity(min=3, max=6, as_written="3 to 6 sessions"),
+                      interval=Duration(min=4, max=6, unit="week")),
+        outcomes=(Outcome(text="Visible results", onset=Duration(min=2, max=4, unit="week", approximate=True)),),
         recovery=Recovery(summary=_text(rng, 5, 10), side_effects_resolve=Duration(min=24, max=48, unit="hour")),
         aftercare=tuple(AftercareItem(text=_text(rng, 5, 10)) for _ in range(_spread(rng, 5))),
         comparisons=(Comparison(treatment=f"Treatment {rng.randrange(10_000)}", points=_texts(rng, 3, 6, 12)),),
     )
+
+
+def _effect(name: str, frequency: Any, seriousness: Any) -> AdverseEffect:
+    """An adverse effect with its controlled frequency and the article's own words for it."""
+    return AdverseEffect(name=name, frequency=frequency, frequency_as_written=f"{frequency} in the article's words",
+                         seriousness=seriousness)
+
+
+def _timed(steps: tuple[SourcedText, ...]) -> tuple[SourcedText, ...]:
+    """The first preparation step timed before the session ("stop X 48 hours before")."""
+    first = replace(steps[0], bare=False, timing=Timing(when="before", offset=Duration(min=48, max=48, unit="hour")))
+    return (first, *steps[1:])
 
 
 def article(i: int, rng: random.Random, violation_rate: float = 0.03) -> dict[str, Any]:
@@ -111,10 +131,8 @@ def article(i: int, rng: random.Random, violation_rate: float = 0.03) -> dict[st
                           for _ in range(_spread(rng, 5))))
     if rng.random() < violation_rate:
         t = a.treatment
-        if rng.random() < 0.5:  # an adverse effect without frequency
-            t = replace(t, adverse_effects=(replace(t.adverse_effects[0], frequency=None), *t.adverse_effects[1:]))
-        else:  # a condition both indicated and contraindicated
-            t = replace(t, contraindications=(*t.contraindications, Contraindication(condition=indications[0])))
+        clashing = indications[0] if rng.random() < 0.5 else indications[-1]  # (one draw, as before)
+        t = replace(t, contraindications=(*t.contraindications, Contraindication(condition=clashing)))
         a = replace(a, treatment=t)
     return a.to_data()
 

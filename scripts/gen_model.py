@@ -27,9 +27,10 @@ MODEL = REPO / "kg" / "load" / "model.py"
 TEMPLATE = REPO / "templates" / "article.yaml"
 COMMAND = "python -m scripts.gen_model"
 DOCUMENTS = ("site", "article")  # the $defs a facts file holds as a whole
-RENAMED = {"source": "Provenance", "system": "CodeSystem"}  # names that would read ambiguously in Python
+RENAMED = {"source": "Provenance", "system": "CodeSystem", "kind": "ContraindicationKind", "when": "SessionTiming",
+           "role": "AgentRole", "status": "ApprovalStatus"}  # names that would read ambiguously in Python
 RESERVED = {"at", "bare", "of", "from_data", "from_source", "to_data", "plain", "walk", "NESTED"}  # model attributes
-_SCALARS = {"string": "str", "integer": "int", "boolean": "bool"}
+_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
 Schema = dict[str, Any]
 

@@ -33,7 +33,7 @@ def scalar(value: Any, *, flow: bool = False) -> str:
     """A YAML scalar (or flow collection) for a template line, quoted only where YAML needs it."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
+    if isinstance(value, int | float):
         return str(value)
     if isinstance(value, list):
         return "[" + ", ".join(scalar(v, flow=True) for v in value) + "]"
@@ -71,6 +71,8 @@ class Writer:
         """Whether the template writes this value for the author to fill in (it or a part of it has x-todo)."""
         if "x-todo" in s:
             return True
+        if s.get("x-example"):  # shown commented out, as an example, whatever its parts say
+            return False
         r = self.resolve(s)
         if r.get("type") == "array":
             return self.active(r["items"])

@@ -25,7 +25,7 @@ from kg.core.findings import Finding, Severity
 from kg.core.options import Engine, RunOptions
 from kg.core.profiles import Profile
 from kg.graph.iris import MEDKG
-from kg.graph.locate import Locator, locator
+from kg.graph.locate import Locator, ValueLocator, locator, value_locator
 from kg.graph.mapping import ArticleGraph
 from kg.graph.terms import Triple, to_graph
 
@@ -164,14 +164,14 @@ def results(data: Iterable[Triple], family: str, engine: Engine = Engine.NATIVE)
 
 
 def run(data: Collection[Triple], family: str, locate: Locator, engine: Engine = Engine.NATIVE, *,
-        label: str | None = None) -> list[Finding]:
+        label: str | None = None, values: ValueLocator | None = None) -> list[Finding]:
     """Validate `data` against one shape family or profile ("medkg", "schemaorg", "google-2026-11");
-    Findings located by `locate`, of family `label`."""
-    return findings(data, results(data, family, engine), shapes(family), label or family, locate)
+    Findings located by `values` (a statement) or `locate` (a node and property), of family `label`."""
+    return findings(data, results(data, family, engine), shapes(family), label or family, locate, values)
 
 
 def findings(data: Iterable[Triple], found: list[Result], shapes_graph: Graph, family: str,
-             locate: Locator) -> list[Finding]:
+             locate: Locator, values: ValueLocator | None = None) -> list[Finding]:
     """SHACL results as Findings: nested reasons and sh:or / sh:xone branches in words, located by `locate`."""
     out = set()
     rdfs_label = RDFS.label
@@ -185,10 +185,13 @@ def findings(data: Iterable[Triple], found: list[Result], shapes_graph: Graph, f
         if shown:
             shown = shown if len(shown) <= 60 else shown[:57] + "..."
             message += f" (found {shown!r})"
-        file, line, column, field = locate(r.focus, r.path)
+        at = values(r.focus, r.path, r.value) if values is not None else None
+        file, line, column, field = at or locate(r.focus, r.path)
         out.add(Finding(file, line, column, _SEVERITY.get(r.severity, Severity.VIOLATION), message,  # type: ignore[call-overload]
                         field, str(r.focus), _rule(shapes_graph, r.shape, r.path), family))
     return sorted(out)
+
+
 
 
 
@@ -205,5 +208,6 @@ def published(schema_view: Iterable[Triple], locate: Locator, options: RunOption
 def validate_article(ag: ArticleGraph, schema_view: Collection[Triple], options: RunOptions) -> list[Finding]:
     """Every per-article check: medical shapes, schema.org shapes, vocabulary conformance, Google profile."""
     locate = locator(ag)
-    return (run(ag.triples, "medkg", locate, options.engine) + run(schema_view, "schemaorg", locate, options.engine)
+    return (run(ag.triples, "medkg", locate, options.engine, values=value_locator(ag))
+            + run(schema_view, "schemaorg", locate, options.engine)
             + published(schema_view, locate, options))

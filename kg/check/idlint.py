@@ -97,6 +97,10 @@ def _related(a: frozenset[str], b: frozenset[str]) -> bool:
     return all(fits(x, b) for x in a) and all(fits(y, a) for y in b)
 
 
+def _casefolded(values: Collection[str]) -> frozenset[str]:
+    return frozenset(v.casefold() for v in values)
+
+
 def _list(values: Collection[str]) -> str:
     return ", ".join(repr(v) for v in sorted(values))
 
@@ -143,7 +147,13 @@ class _Lint:
                 names, types = a.described[s]
                 if s in seen:
                     j, other_names, other_types = seen[s]
-                    if names and other_names and names != other_names:
+                    respelt = names != other_names and _casefolded(names) == _casefolded(other_names)
+                    if names and other_names and respelt:
+                        self.add(i, Severity.WARNING, s, "spelling",
+                                 f"{_list(names)} is spelt {_list(other_names)} in {self.articles[j].file}: did you "
+                                 f"mean {_list(other_names)}? Both name one entity ({s}); spell it the same in every "
+                                 "article so its published name does not depend on the page.")
+                    elif names and other_names and names != other_names:
                         self.add(i, Severity.VIOLATION, s, "conflicting-name",
                                  f"{s} is named {_list(names)} here but {_list(other_names)} in "
                                  f"{self.articles[j].file}: one @id is one entity; spell its name the same in "

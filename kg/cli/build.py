@@ -34,8 +34,9 @@ def build(data: Path, out: Path, check_only: bool, fmt: str, options: RunOptions
           cache_dir: Path, no_cache: bool) -> Verdict:
     """Validate the facts, then write JSON-LD, HTML snippets, Turtle and kg.nq.
 
-    Nothing is written when a finding is at or above --fail-on (violations by default;
-    --fail-on warning also refuses to publish pages with warnings)."""
+    An article with a finding at or above --fail-on (violations by default; --fail-on warning also
+    refuses pages with warnings) is not published: it keeps its last good exports (or gets none if
+    new), every other article is written, and the command exits 1 naming it."""
     started = time.perf_counter()
     options = replace(options, cache_dir=None if no_cache else cache_dir)
     with progress_bar(fmt == "text") as progress:
@@ -44,7 +45,13 @@ def build(data: Path, out: Path, check_only: bool, fmt: str, options: RunOptions
     threshold = options.fail_on
     emit(done.result, fmt, context(fmt, threshold, done.illustrations), to_stderr=True)
     if done.result.failed(threshold):
-        err(f"build failed: {done.result.failing(threshold)} at or above {threshold.label}; nothing was written")
+        kept = ", ".join(sorted({f.file for f in done.result.findings if f.rule == "build:kept-previous"}))
+        failing = f"build failed: {done.result.failing(threshold)} at or above {threshold.label}"
+        if done.files:
+            err(f"{failing}; not published (their last good exports are kept): {kept}; the other articles were "
+                f"written to {out}/")
+        else:
+            err(f"{failing}; nothing was written (not published: {kept or 'the whole site, a site-wide finding'})")
     elif done.diff is not None and done.stale:
         for line in stale_lines(out, done.diff):
             err(line)

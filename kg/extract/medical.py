@@ -118,6 +118,12 @@ def _level(kind: str, text: str, order: tuple[E, ...]) -> E | None:
     return None
 
 
+def _as_written(kind: str, text: str, value: str | None) -> str | None:
+    """The article's own words for a controlled value found in `text` ("most people" for common)."""
+    found = lexicon.find(lexicon.cue(kind, value), text) if value else None
+    return found[0] if found else None
+
+
 def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
     """Effects listed after a cue ("side effects include", "risks … can include") or as items of a
     risks section; frequency, seriousness and temporariness from the words around them."""
@@ -137,6 +143,9 @@ def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
         frequency = _level("frequency", prefix, _FREQUENCIES) or _level("frequency", u.text, _FREQUENCIES)
         seriousness = _level("seriousness", prefix, _SERIOUSNESS) or _level("seriousness", u.text, _SERIOUSNESS)
         temporary = lexicon.has(lexicon.cue("temporary"), u.text)
+        words = _as_written("frequency", prefix, frequency) or _as_written("frequency", u.text, frequency)
+        # schema.org's seriousAdverseOutcome only where the article says life-threatening or hospital care
+        outcome = True if re.search(r"life[- ]threatening|hospital", u.text, re.IGNORECASE) else None
         for item in candidates:
             where = re.search(r"\s(?:at|around|on|near|over)\s+(?:the\s+)?(?:injection|treatment|treated|needle)\b.*$",
                               item)
@@ -146,7 +155,8 @@ def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
             if name is None or name.lower() in out:
                 continue
             out[name.lower()] = AdverseEffect(
-                name=name, frequency=frequency or "unknown", seriousness=seriousness or "unknown",
+                name=name, frequency=frequency or "unknown", frequency_as_written=words,
+                seriousness=seriousness or "unknown", serious_outcome=outcome,
                 temporary=True if temporary and seriousness != "serious" else None,
                 location=where[0].strip() if where else None, source=provenance(u))
     return list(out.values())

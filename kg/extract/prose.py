@@ -20,7 +20,7 @@ from kg.load.model import AftercareItem, Candidates, Duration, Indication, Proce
 
 
 def _indications(t: Treatment, units: list[Unit]) -> tuple[Indication, ...]:
-    out = {i.condition.lower(): i for i in t.indications}
+    out = {i.condition.lower(): i for i in t.indications if i.condition is not None}
     for u in units:
         if u.kind in ("risks", "contraindications", "aftercare", "preparation", "faq") or u.within("faq"):
             continue

@@ -1,8 +1,11 @@
 """`validate` and `build`: a corpus through the per-article flow; a build also writes the exports.
 
 A build streams: each article's bytes go straight to the new export folder (or, with write=False,
-are compared with the folder on disk), and the folder is replaced as a whole only when nothing
-failed, so it is never left half-written.
+are compared with the folder on disk), and the folder is replaced as a whole, so it is never left
+half-written. One article's failure never blocks the others: a failing article (findings at or above
+`fail_on`, or a file that cannot be read) keeps its last good exports (kg.flow.keep) or, if new, gets
+none; the report names it and the run still fails. Nothing is written when no article can be
+published, or when a site-wide check (the @id lint across articles) fails.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from kg.core.options import RunOptions
 from kg.core.result import Result
 from kg.export.dataset import CORPUS_FILE, VOID_FILE, FileInfo, GraphSummary, Partitions
 from kg.export.serialize import nquads
+from kg.flow import keep
 from kg.flow.article import Illustration, Wants
 from kg.flow.bundled import bundled_files, bundled_graphs
 from kg.flow.corpus import Progress, Tally, outcomes, shard_of
 from kg.flow.dataset import description, source_of, void_file
+from kg.graph.iris import Minter
 from kg.load.facts import Site, Source, site_and_files
 
 
@@ -73,20 +78,23 @@ def build(data: Path, out: Path, options: RunOptions, *, write: bool = True, sha
         files = [p for p in files if shard_of(p, n) == k - 1]
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
     try:
-        tally = _stream(site, files, target, options, Wants(exports=True, illustration=illustrate), progress)
-        return _finish(target, tally)
+        tally, site_failed = _stream(site, files, target, out, options,
+                                     Wants(exports=True, illustration=illustrate), progress)
+        done = _finish(target, tally, site_failed)
     except BaseException:
         if isinstance(target, TreeWriter):
             target.abort()
         raise
+    tally.raise_problems()  # exit 2 for unreadable files, after the others were written
+    return done
 
 
-def _finish(target: TreeWriter | TreeChecker, tally: Tally) -> BuildResult:
-    """Compare, or replace the export folder as a whole, or (something failed) write nothing."""
+def _finish(target: TreeWriter | TreeChecker, tally: Tally, site_failed: bool) -> BuildResult:
+    """Compare, or replace the export folder as a whole, or (a site-wide failure) write nothing."""
     done = BuildResult(tally.result, tally.illustrations)
     if isinstance(target, TreeChecker):
         done.files, done.diff = target.count, None if tally.failed else target.diff()
-    elif tally.failed:
+    elif site_failed:
         target.abort()
     else:
         target.commit()
@@ -94,9 +102,11 @@ def _finish(target: TreeWriter | TreeChecker, tally: Tally) -> BuildResult:
     return done
 
 
-def _stream(site: Site, files: list[Path], target: TreeWriter | TreeChecker, options: RunOptions, wants: Wants,
-            progress: Progress | None) -> Tally:
-    """Every article's files into `target`, kg.nq as it goes, void.ttl last (when nothing failed)."""
+def _stream(site: Site, files: list[Path], target: TreeWriter | TreeChecker, out: Path, options: RunOptions,
+            wants: Wants, progress: Progress | None) -> tuple[Tally, bool]:
+    """Every article's files into `target` (a failing one's last good files), kg.nq as it goes, void.ttl
+    last. Returns the tally and whether nothing may be written: a site-wide check failed, or every
+    article failed (the folder on disk then stays as it is, which keeps every last good export)."""
     tally = Tally(threshold=options.fail_on)
     summaries = [GraphSummary(g.iri, len(g), g.kind) for g in bundled_graphs()]
     sources: dict[str, Source] = {}
@@ -109,9 +119,23 @@ def _stream(site: Site, files: list[Path], target: TreeWriter | TreeChecker, opt
     for name, content in bundled_files().items():
         target.add(name, content)
         infos.append(FileInfo.of(name, content))
+    published = 0
     for o in outcomes(site, files, options, wants, progress=progress):
-        if not tally.accept(o):
-            continue  # keep checking the rest; nothing will be written
+        problems = len(tally.result.problems)
+        tally.accept(o)
+        if len(tally.result.problems) > problems or any(f.severity >= options.fail_on for f in o.findings):
+            slug = o.slug or Path(o.file).stem
+            kept = keep.previous(out, slug, o.graph_iri or Minter(site.base_iri).graph(slug))
+            if o.slug is not None and o.file != tally.seen.get(o.slug):  # a second file with a used slug
+                kept = None
+            tally.result.extend([keep.notice(o.file, o.slug_at.line, o.slug_at.column, slug, kept, options.fail_on)])
+            if kept is not None:
+                for name, content in kept.files.items():
+                    target.add(name, content)
+                nq.write(kept.quads)
+                summaries.append(GraphSummary(kept.graph_iri, kept.triples, "article"))
+                partitions.add(kept.graph(), kept.graph_iri)
+            continue
         for name, content in o.files.items():
             target.add(name, content)
             infos.append(FileInfo.of(name, content))
@@ -120,12 +144,14 @@ def _stream(site: Site, files: list[Path], target: TreeWriter | TreeChecker, opt
         sources[o.graph_iri] = source_of(o)
         if o.partitions is not None:
             partitions.merge(o.partitions)
-    tally.raise_problems()
+        published += 1
+    failed = tally.failed or bool(tally.result.problems)
     tally.finish(site.base_iri)
-    if not tally.failed:
+    site_failed = (tally.failed and not failed) or (failed and published == 0)
+    if not site_failed:
         files_ = (nq.info(CORPUS_FILE), *sorted(infos, key=lambda f: f.name))
         target.add(VOID_FILE, void_file(description(site, summaries, sources, files=files_, partitions=partitions)))
-    return tally
+    return tally, site_failed
 
 
 class _Counted:

@@ -14,6 +14,9 @@ from kg.graph.mapping import ArticleGraph
 from kg.load.yamlloc import dotted
 
 Locator = Callable[[Node, Node | None], tuple[str, int, int, str]]
+ValueLocator = Callable[[Node, Node | None, Node | None], tuple[str, int, int, str] | None]
+"""The facts position of one (focus, path, value) statement, where the mapper recorded one: a clash is
+reported at each entry that clashes, not at the first entry of the list."""
 
 
 def locator(ag: ArticleGraph) -> Locator:
@@ -42,5 +45,18 @@ def locator(ag: ArticleGraph) -> Locator:
                     source, fpath = ag.origins[owner]
         pos = source.position(fpath)
         return source.file, pos.line, pos.column, dotted(fpath)
+
+    return locate
+
+
+def value_locator(ag: ArticleGraph) -> ValueLocator:
+    """The facts position of a statement (focus, path, value) the mapper recorded, else None."""
+
+    def locate(focus: Node, path: Node | None, value: Node | None) -> tuple[str, int, int, str] | None:
+        at = ag.value_origins.get((focus, path, value)) if path is not None and value is not None else None
+        if at is None:
+            return None
+        pos = at.position
+        return at.source.file, pos.line, pos.column, at.dotted
 
     return locate

@@ -7,46 +7,26 @@ validation results can point a writer at the exact line to fix.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TypeVar
+from rdflib import RDFS, URIRef
 
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
-from rdflib.term import Node
-
-from kg.graph import ontology
 from kg.graph.iris import MEDKG as M
 from kg.graph.iris import Minter, person_key, slugify, text_key, unique_keys
-from kg.graph.terms import Triple, to_graph
-from kg.load.codes import WIKIDATA_ENTITY
-from kg.load.located import At
+from kg.graph.stated import Stated
+from kg.graph.writer import ArticleGraph, date
 from kg.load.model import (
-    AftercareItem,
     Article,
     Category,
-    Code,
-    Duration,
-    Frequency,
     Invasiveness,
     Page,
     Person,
     ProcedureType,
-    Seriousness,
     Sessions,
     Site,
-    SourcedText,
     Treatment,
-    Unit,
 )
 
-E = TypeVar("E", bound=str)
-# UN/CEFACT common codes, the units schema.org's unitCode expects
-_UNIT: dict[Unit, str] = {"minute": "MIN", "hour": "HUR", "day": "DAY", "week": "WEE", "month": "MON"}
-_FREQUENCY: dict[Frequency, URIRef] = {"common": M.Common, "uncommon": M.Uncommon, "rare": M.Rare,
-                                       "unknown": M.FrequencyUnknown}
-_SERIOUSNESS: dict[Seriousness, URIRef] = {"minor": M.Minor, "serious": M.Serious, "unknown": M.SeriousnessUnknown}
+__all__ = ["ArticleGraph", "build_graph", "publisher_iri"]
+
 _INVASIVENESS: dict[Invasiveness, URIRef] = {"non-invasive": M.NonInvasive, "minimally-invasive": M.MinimallyInvasive,
                                              "invasive": M.Invasive}
 _PROCEDURE_TYPE: dict[ProcedureType, URIRef] = {"percutaneous": M.PercutaneousProcedure,
@@ -55,117 +35,11 @@ _CATEGORY: dict[Category, URIRef] = {"cosmetic": M.Cosmetic, "medical": M.Medica
 _SESSIONS: dict[Sessions, URIRef] = {"single": M.SingleSession, "multiple": M.MultipleSessions}
 
 
-def duration(value: int, unit: Unit) -> tuple[Literal, Literal]:
-    """A duration as an amount and a UN/CEFACT unit code: values every store gives back as sent
-    (Virtuoso returns an xsd:duration as a number of seconds, and months have none)."""
-    return Literal(value, datatype=XSD.integer), Literal(_UNIT[unit])
-
-
-def date(value: str) -> Literal:
-    return Literal(value, datatype=XSD.dateTime if "T" in value else XSD.date)
-
-
-@dataclass
-class ArticleGraph:
-    """One article's medkg graph and the facts position behind each node and property."""
-
-    article: Article
-    page: URIRef
-    triples: set[Triple]
-    origins: dict[Node, At] = field(default_factory=dict)
-    field_origins: dict[tuple[Node, Node], At] = field(default_factory=dict)
-
-    @cached_property
-    def graph(self) -> Graph:
-        """The triples as an rdflib Graph, built on first use."""
-        return to_graph(self.triples)
-
-
-class _Builder:
-    def __init__(self, site: Site, article: Article) -> None:
-        self.site, self.article = site, article
-        self.mint = Minter(site.base_iri)
-        self.g: set[Triple] = set()
-        self.out = ArticleGraph(article, URIRef(self.mint.page(article.slug, article.url)), self.g)
-
-    def node(self, iri: str, cls: URIRef, at: At) -> URIRef:
-        n = URIRef(iri)
-        self.g.add((n, RDF.type, cls))
-        self.out.origins.setdefault(n, at)
-        return n
-
-    def mark(self, s: URIRef, p: URIRef, at: At) -> None:
-        self.out.field_origins.setdefault((s, p), at)
-
-    def lit(self, s: URIRef, p: URIRef, value: str | int | bool | None, at: At) -> None:
-        """A literal for a fact, if the fact is stated."""
-        if value is None:
-            return
-        self.g.add((s, p, Literal(value, datatype=XSD.integer) if type(value) is int else Literal(value)))
-        self.mark(s, p, at)
-
-    def enum(self, s: URIRef, p: URIRef, value: E | None, at: At, terms: Mapping[E, URIRef]) -> None:
-        """The ontology individual for a controlled value, if the fact is stated."""
-        if value is not None:
-            self.g.add((s, p, terms[value]))
-            self.mark(s, p, at)
-
-    def link(self, s: URIRef, p: URIRef, o: URIRef, at: At) -> None:
-        self.g.add((s, p, o))
-        self.mark(s, p, at)
-
-    def position(self, n: URIRef, index: int) -> None:
-        self.g.add((n, M.position, Literal(index + 1, datatype=XSD.integer)))
-
-    def durations(self, s: URIRef, d: Duration | None, low: URIRef, high: URIRef, note: URIRef) -> None:
-        if d is None:
-            return
-        for prop, value in ((low, d.min), (high, d.max)):
-            n = URIRef(f"{s}/{prop.removeprefix(str(M))}")
-            amount, unit = duration(value, d.unit)
-            self.g.update(((s, prop, n), (n, RDF.type, M.Quantity), (n, M.amount, amount), (n, M.unitCode, unit)))
-            self.out.origins.setdefault(n, d.at)
-        self.mark(s, low, d.at)
-        self.lit(s, note, d.note, d.of("note"))
-
-    def shared(self, kind: str, cls: URIRef, name: str, slug: str | None, at: At) -> URIRef:
-        """A site-wide entity (condition, ingredient …), one node across all articles."""
-        n = self.node(self.mint.entity(kind, slug or slugify(name)), cls, at)
-        self.g.add((n, RDFS.label, Literal(name)))
-        return n
-
-    def codes(self, entity: URIRef, codes: tuple[Code, ...]) -> None:
-        """Code nodes named after their entity (`<entity>#code-mesh-D000001`); the entity is skos:exactMatch
-        the terminology's IRI for each code (MeSH `http://id.nlm.nih.gov/mesh/D…` …); Wikidata also sameAs."""
-        systems = ontology.coding_systems()
-        for c in codes:
-            system = systems[c.system]
-            value = c.code.removeprefix(WIKIDATA_ENTITY) if c.system == "wikidata" else c.code
-            fragment = re.sub(r"[^A-Za-z0-9._-]", "-", value)
-            n = self.node(f"{entity}#code-{c.system}-{fragment}", M.MedicalCode, c.at)
-            self.g.add((n, RDF.type, system.cls))
-            self.link(entity, M.code, n, c.at)
-            self.lit(n, M.codeValue, value, c.of("code"))
-            self.lit(n, M.codingSystem, system.name, c.of("system"))
-            if c.system == "wikidata":
-                self.link(entity, M.sameAs, URIRef(c.code), c.of("code"))
-            if (iri := system.iri(value)) is not None:  # the terminology's own IRI: the join key
-                self.link(entity, SKOS.exactMatch, iri, c.of("code"))
-
-    def texts(self, s: URIRef, p: URIRef, cls: URIRef, items: Sequence[SourcedText | AftercareItem], tag: str) -> None:
-        """Ordered text items (steps, aftercare …) as nodes with a position, keyed by their text."""
-        keys = unique_keys([text_key(item.text) for item in items])
-        for i, (item, key) in enumerate(zip(items, keys, strict=True)):
-            n = self.node(f"{s}/{tag}/{key}", cls, item.at)
-            self.link(s, p, n, item.at)
-            self.position(n, i)
-            self.lit(n, M.text, item.text, item.of("text"))
-            if isinstance(item, AftercareItem):
-                self.durations(n, item.duration, M.minDuration, M.maxDuration, M.durationNote)
-
+class _Builder(Stated):
     def publisher(self) -> URIRef:
         pub = self.site.publisher
         org = self.node(publisher_iri(self.site), M.Organization, pub.at)
+        self.shared_nodes.add(org)
         self.lit(org, RDFS.label, pub.name, pub.of("name"))
         if pub.url:
             self.g.add((org, M.url, URIRef(pub.url)))
@@ -249,6 +123,7 @@ class _Builder:
     def treatment(self) -> URIRef:
         t = self.article.treatment
         tr = self.node(self.mint.entity("treatment", t.id or slugify(t.name)), M.Treatment, t.at)
+        self.shared_nodes.add(tr)
         self.lit(tr, RDFS.label, t.name, t.of("name"))
         self.codes(tr, t.codes)
         for i, alt in enumerate(t.alternate_names):
@@ -268,6 +143,7 @@ class _Builder:
             self.lit(tr, M.claimedOutcome, text, t.of("claimed_outcomes", i))
         self.medical(tr, t)
         self.process(tr, t)
+        self.statements(tr, t)
         for comp in t.comparisons:
             other = self.shared("treatment", M.Treatment, comp.treatment, comp.id, comp.of("treatment"))
             n = self.node(f"{tr}/comparison/{comp.id or slugify(comp.treatment)}", M.Comparison, comp.at)
@@ -281,16 +157,16 @@ class _Builder:
         """Indications, ingredients, adverse effects, contraindications: each a node of its own,
         linked to the site-wide condition or substance it names."""
         for ind in t.indications:
-            cond = self.shared("condition", M.Condition, ind.condition, ind.id, ind.of("condition"))
-            self.codes(cond, ind.codes)
-            n = self.node(f"{tr}/indication/{ind.id or slugify(ind.condition)}", M.Indication, ind.at)
+            slug = ind.id or slugify(ind.condition or "-".join(ind.body_areas))
+            n = self.node(f"{tr}/indication/{slug}", M.Indication, ind.at)
             self.link(tr, M.hasIndication, n, ind.at)
-            self.link(tr, M.indicatedFor, cond, ind.at)
-            self.link(n, M.condition, cond, ind.of("condition"))
+            if ind.condition is not None:
+                cond = self.shared("condition", M.Condition, ind.condition, ind.id, ind.of("condition"))
+                self.codes(cond, ind.codes)
+                self.link(tr, M.indicatedFor, cond, ind.at)
+                self.link(n, M.condition, cond, ind.of("condition"))
             self.lit(n, M.purpose, ind.purpose, ind.of("purpose"))
-            for j, area in enumerate(ind.body_areas):
-                a = self.shared("body-area", M.BodyArea, area, None, ind.of("body_areas", j))
-                self.link(n, M.bodyArea, a, ind.of("body_areas", j))
+            self.areas(n, ind.body_areas, ind.at, "body_areas")
         for ing in t.ingredients:
             sub = self.shared("ingredient", M.Ingredient, ing.name, ing.id, ing.of("name"))
             self.codes(sub, ing.codes)
@@ -300,15 +176,7 @@ class _Builder:
             self.link(n, M.ingredient, sub, ing.of("name"))
             self.lit(n, M.purpose, ing.purpose, ing.of("purpose"))
         for ae in t.adverse_effects:
-            cond = self.shared("condition", M.Condition, ae.name, ae.id, ae.of("name"))
-            self.codes(cond, ae.codes)
-            n = self.node(f"{tr}/adverse-effect/{ae.id or slugify(ae.name)}", M.AdverseEffect, ae.at)
-            self.link(tr, M.hasAdverseEffect, n, ae.at)
-            self.link(n, M.condition, cond, ae.of("name"))
-            self.enum(n, M.frequency, ae.frequency, ae.of("frequency"), _FREQUENCY)
-            self.enum(n, M.seriousness, ae.seriousness, ae.of("seriousness"), _SERIOUSNESS)
-            self.lit(n, M.temporary, ae.temporary, ae.of("temporary"))
-            self.lit(n, M.siteNote, ae.location, ae.of("location"))
+            self.effect(tr, ae)
         for ci in t.contraindications:
             cond = self.shared("condition", M.Condition, ci.condition, ci.id, ci.of("condition"))
             self.codes(cond, ci.codes)
@@ -317,6 +185,8 @@ class _Builder:
             self.link(tr, M.contraindicatedFor, cond, ci.at)
             self.link(n, M.condition, cond, ci.of("condition"))
             self.lit(n, M.note, ci.note, ci.of("note"))
+            self.contraindication_kind(n, ci.kind, ci.until, ci.at)
+            self.areas(n, ci.body_areas, ci.at, "body_areas")
 
     def process(self, tr: URIRef, t: Treatment) -> None:
         """Procedure, recovery, aftercare and candidates: properties and ordered items of the treatment."""
@@ -345,5 +215,7 @@ def publisher_iri(site: Site) -> URIRef:
 def build_graph(site: Site, article: Article) -> ArticleGraph:
     """The medkg graph of one article (its page, treatment, and the site-wide nodes it uses)."""
     b = _Builder(site, article)
-    b.page(b.treatment())
+    tr = b.treatment()
+    b.page(tr)
+    b.sources(tr)
     return b.out

@@ -27,7 +27,7 @@ from kg.core.findings import Finding, Severity
 from kg.core.iri import iri_problem, text_of
 from kg.load import codes, names, yamlloc
 from kg.load.located import At, Located, Source
-from kg.load.model import Article, Code, Duration, Site
+from kg.load.model import Article, Code, Duration, Quantity, Site, Treatment
 from kg.load.yamlloc import Path_, Position
 
 __all__ = ["FACT_SUFFIXES", "SCHEMA_NAME", "Article", "At", "Corpus", "Site", "Source", "article_files", "check",
@@ -182,18 +182,25 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
 
 def _semantic(document: Located) -> list[Finding]:
     """What JSON Schema cannot state, checked on the model of a schema-valid file: an IRI (a url, the
-    base_iri) that RDF tools would refuse (`%zz`, a second '#', a base with a fragment …); a duration
-    range with min above max; a SNOMED CT id with a wrong check digit; an entity name that is not a name
-    (names.py)."""
+    base_iri) that RDF tools would refuse (`%zz`, a second '#', a base with a fragment …); a duration range
+    with min above max; a list stated both with entries and as empty; a SNOMED CT id with a wrong check digit;
+    an entity name that is not a name (names.py)."""
     out: list[Finding] = []
     for node in document.walk():
         out += names.findings(node)
-        for name, base in (("url", False), ("base_iri", True)):
-            value = getattr(node, name, None)
+        for iri_field, base in (("url", False), ("base_iri", True)):
+            value = getattr(node, iri_field, None)
             if isinstance(value, str) and (problem := iri_problem(value, base=base)) is not None:
-                out.append(node.at.child(name).finding(f"{value[:80]!r} {problem}", rule="schema:iri"))
-        if isinstance(node, Duration) and node.min > node.max:
+                out.append(node.at.child(iri_field).finding(f"{value[:80]!r} {problem}", rule="schema:iri"))
+        if isinstance(node, Duration | Quantity) and node.min is not None and node.max is not None \
+                and node.min > node.max:
             out.append(node.of("min").finding("min is larger than max", rule="schema:range"))
+        elif isinstance(node, Treatment) and node.none_stated is not None:
+            for name in ("indications", "adverse_effects", "contraindications", "aftercare"):
+                if getattr(node.none_stated, name) is not None and getattr(node, name):
+                    out.append(node.none_stated.of(name).finding(
+                        f"the facts both list {name} and say the article states none: keep the list, or "
+                        f"`none_stated.{name}`, whichever the article says", rule="schema:none-stated"))
         elif isinstance(node, Code) and (problem := codes.check_digit_problem(node.system, node.code)) is not None:
             out.append(node.of("code").finding(problem, rule="schema:check-digit"))
     return _in_file_order(out)
@@ -265,9 +272,9 @@ def load_article(file: Path) -> Article | list[Finding]:
         return problems
     article = Article.from_source(source)
     problems = _semantic(article)
-    if not problems and article.draft:
-        problems.append(article.of("draft").finding("this facts file is a draft: review every fact, then delete the "
-                                                    "line 'draft: true'", rule="draft"))
+    if article.draft:  # said first: a draft's placeholders also fail the name gate until they are replaced
+        problems.insert(0, article.of("draft").finding("this facts file is a draft: review every fact, then delete "
+                                                       "the line 'draft: true'", rule="draft"))
     return problems or article
 
 

@@ -20,38 +20,53 @@ from kg.load.located import NOWHERE, At, Located, Source, many, one, scalars
 Category = Literal["cosmetic", "medical"]
 Invasiveness = Literal["non-invasive", "minimally-invasive", "invasive"]
 ProcedureType = Literal["percutaneous", "noninvasive"]
+Unit = Literal["minute", "hour", "day", "week", "month", "year"]
+Permanence = Literal["permanent", "long-lasting", "temporary"]
 CodeSystem = Literal["mesh", "snomed-ct", "icd-10", "icd-10-cm", "umls", "rxnorm", "chebi", "wikidata"]
-Frequency = Literal["common", "uncommon", "rare", "unknown"]
+Frequency = Literal["very-common", "common", "uncommon", "rare", "very-rare", "unknown"]
 Seriousness = Literal["minor", "serious", "unknown"]
-Unit = Literal["minute", "hour", "day", "week", "month"]
+SessionTiming = Literal["before", "during", "after", "between-sessions"]
+ContraindicationKind = Literal["absolute", "relative", "temporary", "needs-clearance", "area-specific"]
+AgentRole = Literal["pre-medication", "numbing", "aftercare", "reversal", "adjunct", "other"]
 Sessions = Literal["single", "multiple"]
+ApprovalStatus = Literal["approved", "cleared", "licensed", "not-approved", "off-label"]
 
 CATEGORY_VALUES: tuple[Category, ...] = get_args(Category)
 INVASIVENESS_VALUES: tuple[Invasiveness, ...] = get_args(Invasiveness)
 PROCEDURE_TYPE_VALUES: tuple[ProcedureType, ...] = get_args(ProcedureType)
+UNIT_VALUES: tuple[Unit, ...] = get_args(Unit)
+PERMANENCE_VALUES: tuple[Permanence, ...] = get_args(Permanence)
 CODE_SYSTEM_VALUES: tuple[CodeSystem, ...] = get_args(CodeSystem)
 FREQUENCY_VALUES: tuple[Frequency, ...] = get_args(Frequency)
 SERIOUSNESS_VALUES: tuple[Seriousness, ...] = get_args(Seriousness)
-UNIT_VALUES: tuple[Unit, ...] = get_args(Unit)
+SESSION_TIMING_VALUES: tuple[SessionTiming, ...] = get_args(SessionTiming)
+CONTRAINDICATION_KIND_VALUES: tuple[ContraindicationKind, ...] = get_args(ContraindicationKind)
+AGENT_ROLE_VALUES: tuple[AgentRole, ...] = get_args(AgentRole)
 SESSIONS_VALUES: tuple[Sessions, ...] = get_args(Sessions)
+APPROVAL_STATUS_VALUES: tuple[ApprovalStatus, ...] = get_args(ApprovalStatus)
 
 
-DurationField = Literal["min", "max", "unit", "note", "source"]
+DurationField = Literal["min", "max", "unit", "approximate", "as_written", "note", "source"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Duration(Located):
-    """A duration or range of durations: {min, max, unit}.
+    """A duration as the article states it: one value (min = max), a range (min to max), a bound (only min: at least;
+    only max: up to), approximate, or only in words (`as_written`).
 
     Schema: #/$defs/duration
     """
 
-    #: the shortest stated duration (a single value: the same as max)
-    min: int
-    #: the longest stated duration
-    max: int
+    #: the shortest stated duration (a single value: the same as max; leave out for 'up to')
+    min: int | None = None
+    #: the longest stated duration (leave out for 'at least')
+    max: int | None = None
     #: the unit of min and max
-    unit: Unit
+    unit: Unit | None = None
+    #: true when the article says about, around, a few …
+    approximate: bool | None = None
+    #: the article's own words for the duration
+    as_written: str | None = None
     #: the article's own words, where a number loses them
     note: str | None = None
     source: Provenance | None = None
@@ -63,9 +78,11 @@ class Duration(Located):
         """The object of a schema-valid value written at `at`."""
         return cls(
             at=at,
-            min=data["min"],
-            max=data["max"],
-            unit=data["unit"],
+            min=data.get("min"),
+            max=data.get("max"),
+            unit=data.get("unit"),
+            approximate=data.get("approximate"),
+            as_written=data.get("as_written"),
             note=data.get("note"),
             source=one(Provenance.from_data, data, "source", at),
         )
@@ -153,8 +170,8 @@ class Provenance(Located):
     Schema: #/$defs/source
     """
 
-    #: the heading the fact is under
-    section: str
+    #: the heading the fact is under (the question, on a Q&A page), if the page has one
+    section: str | None = None
     #: the exact words of the article
     quote: str
 
@@ -163,7 +180,7 @@ class Provenance(Located):
         """The object of a schema-valid value written at `at`."""
         return cls(
             at=at,
-            section=data["section"],
+            section=data.get("section"),
             quote=data["quote"],
         )
 
@@ -172,7 +189,7 @@ class Provenance(Located):
         return self.at.child(key, *index)
 
 
-SourcedTextField = Literal["text", "source"]
+SourcedTextField = Literal["text", "timing", "source"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -186,9 +203,11 @@ class SourcedText(Located):
     bare: bool = field(default=False, compare=False, repr=False)
     #: the text
     text: str
+    #: when, for a preparation or aftercare step
+    timing: Timing | None = None
     source: Provenance | None = None
 
-    NESTED: ClassVar[tuple[str, ...]] = ("source",)
+    NESTED: ClassVar[tuple[str, ...]] = ("timing", "source")
 
     @classmethod
     def from_data(cls, data: Any, at: At = NOWHERE) -> SourcedText:
@@ -198,6 +217,7 @@ class SourcedText(Located):
         return cls(
             at=at,
             text=data["text"],
+            timing=one(Timing.from_data, data, "timing", at),
             source=one(Provenance.from_data, data, "source", at),
         )
 
@@ -237,6 +257,155 @@ class Code(Located):
         )
 
     def of(self, key: CodeField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
+QuantityField = Literal["min", "max", "unit", "approximate", "as_written", "source"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quantity(Located):
+    """An amount as the article states it: a value or a range, its unit, approximate or not, and the article's words.
+
+    Schema: #/$defs/quantity
+    """
+
+    #: the lowest stated value (a single value: the same as max)
+    min: float | None = None
+    #: the highest stated value
+    max: float | None = None
+    #: the unit, as a short word or symbol (leave out for a count)
+    unit: str | None = None
+    #: true when the article says about, around, up to …
+    approximate: bool | None = None
+    #: the article's own words
+    as_written: str | None = None
+    source: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("source",)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Quantity:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            min=data.get("min"),
+            max=data.get("max"),
+            unit=data.get("unit"),
+            approximate=data.get("approximate"),
+            as_written=data.get("as_written"),
+            source=one(Provenance.from_data, data, "source", at),
+        )
+
+    def of(self, key: QuantityField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
+TimingField = Literal["when", "offset", "as_written"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Timing(Located):
+    """When something happens relative to the treatment session.
+
+    Schema: #/$defs/timing
+    """
+
+    #: relative to the session
+    when: SessionTiming
+    #: how long before or after
+    offset: Duration | None = None
+    #: the article's own words
+    as_written: str | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("offset",)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Timing:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            when=data["when"],
+            offset=one(Duration.from_data, data, "offset", at),
+            as_written=data.get("as_written"),
+        )
+
+    def of(self, key: TimingField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
+AdverseEffectField = Literal[
+    "id", "name", "frequency", "frequency_as_written", "rate", "seriousness", "serious_outcome", "temporary",
+    "duration", "timing", "only_if", "location", "note", "codes", "source"
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdverseEffect(Located):
+    """A side effect or risk, as the article states it.
+
+    Schema: #/$defs/adverse_effect
+    """
+
+    #: only when the name alone would not identify the effect
+    id: str | None = None
+    #: the side effect
+    name: str
+    #: how common the article says it is, as a controlled value (its words go in `frequency_as_written`)
+    frequency: Frequency | None = None
+    #: the article's own words for how common it is
+    frequency_as_written: str | None = None
+    #: a stated rate
+    rate: Quantity | None = None
+    #: how serious the article says it is, compared with the other effects it lists (`serious_outcome` says whether it
+    #: is serious in schema.org's sense)
+    seriousness: Seriousness | None = None
+    #: true only when the article says it can be life-threatening or need hospital care (schema.org
+    #: seriousAdverseOutcome)
+    serious_outcome: bool | None = None
+    #: whether it passes on its own
+    temporary: bool | None = None
+    #: how long it lasts
+    duration: Duration | None = None
+    #: when it occurs
+    timing: Timing | None = None
+    #: a condition the article attaches to it
+    only_if: str | None = None
+    #: where it occurs
+    location: str | None = None
+    #: a remark the article adds about it
+    note: str | None = None
+    codes: tuple[Code, ...] = ()
+    source: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("rate", "duration", "timing", "codes", "source")
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> AdverseEffect:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            id=data.get("id"),
+            name=data["name"],
+            frequency=data.get("frequency"),
+            frequency_as_written=data.get("frequency_as_written"),
+            rate=one(Quantity.from_data, data, "rate", at),
+            seriousness=data.get("seriousness"),
+            serious_outcome=data.get("serious_outcome"),
+            temporary=data.get("temporary"),
+            duration=one(Duration.from_data, data, "duration", at),
+            timing=one(Timing.from_data, data, "timing", at),
+            only_if=data.get("only_if"),
+            location=data.get("location"),
+            note=data.get("note"),
+            codes=many(Code.from_data, data, "codes", at),
+            source=one(Provenance.from_data, data, "source", at),
+        )
+
+    def of(self, key: AdverseEffectField, *index: int) -> At:
         """Where one of the fields (or an item of it) is written."""
         return self.at.child(key, *index)
 
@@ -586,9 +755,10 @@ class RelatedArticle(Located):
 
 TreatmentField = Literal[
     "id", "name", "alternate_names", "description", "category", "invasiveness", "procedure_type", "delivery",
-    "target_tissue", "personalised", "personalisation", "claimed_mechanisms", "claimed_outcomes", "indications",
-    "ingredients", "adverse_effects", "risk_mitigation", "contraindications", "procedure", "recovery", "aftercare",
-    "candidates", "comparisons", "source", "codes"
+    "target_tissue", "personalised", "personalisation", "claimed_mechanisms", "claimed_outcomes", "outcomes",
+    "indications", "ingredients", "adverse_effects", "risk_mitigation", "contraindications", "none_stated", "agents",
+    "procedure", "course", "recovery", "aftercare", "candidates", "comparisons", "regulatory", "conflicts", "source",
+    "codes"
 ]
 
 
@@ -625,18 +795,28 @@ class Treatment(Located):
     claimed_mechanisms: tuple[str, ...] = ()
     #: what the article says it achieves
     claimed_outcomes: tuple[str, ...] = ()
-    #: what it is used for (at least one)
+    #: results the article says the treatment gives, with their timing
+    outcomes: tuple[Outcome, ...] = ()
+    #: what it is used for, as the article states it (each a condition, body areas, or both)
     indications: tuple[Indication, ...] = ()
     #: substances used, if the article names them
     ingredients: tuple[Ingredient, ...] = ()
-    #: side effects and risks (at least one), each with how common and how serious
+    #: side effects and risks the article states, each with what it says about how common and how serious
     adverse_effects: tuple[AdverseEffect, ...] = ()
     #: what the article says lowers the risks
     risk_mitigation: str | None = None
-    #: who should not have it (at least one)
+    #: who should not have it, as the article states it
     contraindications: tuple[Contraindication, ...] = ()
+    #: lists the article explicitly says are empty (e.g. 'no downtime', 'no side effects'), each with the words that
+    #: say so; a list that is simply not mentioned is left out instead
+    none_stated: NoneStated | None = None
+    #: other substances or devices the article names around the treatment (pre-medication, numbing, aftercare, reversal
+    #: agents), each with its own dose, timing and side effects
+    agents: tuple[Agent, ...] = ()
     #: how the treatment is given
     procedure: Procedure | None = None
+    #: the course of treatment the article describes
+    course: Course | None = None
     #: what happens after the treatment
     recovery: Recovery | None = None
     #: what to do (or avoid) afterwards
@@ -645,12 +825,17 @@ class Treatment(Located):
     candidates: Candidates | None = None
     #: other treatments the article compares it with
     comparisons: tuple[Comparison, ...] = ()
+    #: approvals, clearances or licences the article states
+    regulatory: tuple[RegulatoryItem, ...] = ()
+    #: statements of the article that contradict each other: recorded as stated, flagged for an editor
+    conflicts: tuple[Conflict, ...] = ()
     source: Provenance | None = None
     codes: tuple[Code, ...] = ()
 
     NESTED: ClassVar[tuple[str, ...]] = (
-        "indications", "ingredients", "adverse_effects", "contraindications", "procedure", "recovery", "aftercare",
-        "candidates", "comparisons", "source", "codes"
+        "outcomes", "indications", "ingredients", "adverse_effects", "contraindications", "none_stated", "agents",
+        "procedure", "course", "recovery", "aftercare", "candidates", "comparisons", "regulatory", "conflicts",
+        "source", "codes"
 )
 
     @classmethod
@@ -671,16 +856,22 @@ class Treatment(Located):
             personalisation=data.get("personalisation"),
             claimed_mechanisms=scalars(data, "claimed_mechanisms"),
             claimed_outcomes=scalars(data, "claimed_outcomes"),
+            outcomes=many(Outcome.from_data, data, "outcomes", at),
             indications=many(Indication.from_data, data, "indications", at),
             ingredients=many(Ingredient.from_data, data, "ingredients", at),
             adverse_effects=many(AdverseEffect.from_data, data, "adverse_effects", at),
             risk_mitigation=data.get("risk_mitigation"),
             contraindications=many(Contraindication.from_data, data, "contraindications", at),
+            none_stated=one(NoneStated.from_data, data, "none_stated", at),
+            agents=many(Agent.from_data, data, "agents", at),
             procedure=one(Procedure.from_data, data, "procedure", at),
+            course=one(Course.from_data, data, "course", at),
             recovery=one(Recovery.from_data, data, "recovery", at),
             aftercare=many(AftercareItem.from_data, data, "aftercare", at),
             candidates=one(Candidates.from_data, data, "candidates", at),
             comparisons=many(Comparison.from_data, data, "comparisons", at),
+            regulatory=many(RegulatoryItem.from_data, data, "regulatory", at),
+            conflicts=many(Conflict.from_data, data, "conflicts", at),
             source=one(Provenance.from_data, data, "source", at),
             codes=many(Code.from_data, data, "codes", at),
         )
@@ -690,20 +881,68 @@ class Treatment(Located):
         return self.at.child(key, *index)
 
 
+OutcomeField = Literal["text", "onset", "full_effect", "lasts", "permanence", "body_areas", "amount", "source"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome(Located):
+    """Results the article says the treatment gives, with their timing.
+
+    Schema: #/$defs/article, field treatment.outcomes[]
+    """
+
+    #: the result, in your words
+    text: str
+    #: when it shows
+    onset: Duration | None = None
+    #: when the full result shows
+    full_effect: Duration | None = None
+    #: how long it lasts
+    lasts: Duration | None = None
+    #: as the article states it
+    permanence: Permanence | None = None
+    #: where, when the article ties the result to body areas
+    body_areas: tuple[str, ...] = ()
+    #: a quantified claim
+    amount: Quantity | None = None
+    source: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("onset", "full_effect", "lasts", "amount", "source")
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Outcome:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            text=data["text"],
+            onset=one(Duration.from_data, data, "onset", at),
+            full_effect=one(Duration.from_data, data, "full_effect", at),
+            lasts=one(Duration.from_data, data, "lasts", at),
+            permanence=data.get("permanence"),
+            body_areas=scalars(data, "body_areas"),
+            amount=one(Quantity.from_data, data, "amount", at),
+            source=one(Provenance.from_data, data, "source", at),
+        )
+
+    def of(self, key: OutcomeField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
 IndicationField = Literal["id", "condition", "purpose", "body_areas", "codes", "source"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Indication(Located):
-    """What it is used for (at least one).
+    """What it is used for, as the article states it (each a condition, body areas, or both).
 
     Schema: #/$defs/article, field treatment.indications[]
     """
 
     #: only when the condition's name alone would not identify it
     id: str | None = None
-    #: the condition treated
-    condition: str
+    #: the condition treated (leave out when the article names only body areas)
+    condition: str | None = None
     #: what for, in the article's terms
     purpose: str | None = None
     #: where on the body
@@ -719,7 +958,7 @@ class Indication(Located):
         return cls(
             at=at,
             id=data.get("id"),
-            condition=data["condition"],
+            condition=data.get("condition"),
             purpose=data.get("purpose"),
             body_areas=scalars(data, "body_areas"),
             codes=many(Code.from_data, data, "codes", at),
@@ -769,59 +1008,12 @@ class Ingredient(Located):
         return self.at.child(key, *index)
 
 
-AdverseEffectField = Literal["id", "name", "frequency", "seriousness", "temporary", "location", "codes", "source"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AdverseEffect(Located):
-    """Side effects and risks (at least one), each with how common and how serious.
-
-    Schema: #/$defs/article, field treatment.adverse_effects[]
-    """
-
-    #: only when the name alone would not identify the effect
-    id: str | None = None
-    #: the side effect
-    name: str
-    #: how common the article says it is
-    frequency: Frequency | None = None
-    #: how serious the article says it is
-    seriousness: Seriousness | None = None
-    #: whether it passes on its own
-    temporary: bool | None = None
-    #: where it occurs
-    location: str | None = None
-    codes: tuple[Code, ...] = ()
-    source: Provenance | None = None
-
-    NESTED: ClassVar[tuple[str, ...]] = ("codes", "source")
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> AdverseEffect:
-        """The object of a schema-valid value written at `at`."""
-        return cls(
-            at=at,
-            id=data.get("id"),
-            name=data["name"],
-            frequency=data.get("frequency"),
-            seriousness=data.get("seriousness"),
-            temporary=data.get("temporary"),
-            location=data.get("location"),
-            codes=many(Code.from_data, data, "codes", at),
-            source=one(Provenance.from_data, data, "source", at),
-        )
-
-    def of(self, key: AdverseEffectField, *index: int) -> At:
-        """Where one of the fields (or an item of it) is written."""
-        return self.at.child(key, *index)
-
-
-ContraindicationField = Literal["id", "condition", "note", "codes", "source"]
+ContraindicationField = Literal["id", "condition", "kind", "until", "body_areas", "note", "codes", "source"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Contraindication(Located):
-    """Who should not have it (at least one).
+    """Who should not have it, as the article states it.
 
     Schema: #/$defs/article, field treatment.contraindications[]
     """
@@ -830,6 +1022,13 @@ class Contraindication(Located):
     id: str | None = None
     #: the condition or factor
     condition: str
+    #: absolute: never; relative: may not be suitable; temporary: wait until it clears; needs-clearance: only with a
+    #: clinician's approval; area-specific: not over the stated body area
+    kind: ContraindicationKind | None = None
+    #: for a temporary one: what must happen first
+    until: str | None = None
+    #: for an area-specific one: where
+    body_areas: tuple[str, ...] = ()
     #: a remark the article adds
     note: str | None = None
     codes: tuple[Code, ...] = ()
@@ -844,12 +1043,104 @@ class Contraindication(Located):
             at=at,
             id=data.get("id"),
             condition=data["condition"],
+            kind=data.get("kind"),
+            until=data.get("until"),
+            body_areas=scalars(data, "body_areas"),
             note=data.get("note"),
             codes=many(Code.from_data, data, "codes", at),
             source=one(Provenance.from_data, data, "source", at),
         )
 
     def of(self, key: ContraindicationField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
+NoneStatedField = Literal["indications", "adverse_effects", "contraindications", "aftercare"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoneStated(Located):
+    """Lists the article explicitly says are empty (e.g. 'no downtime', 'no side effects'), each with the words that
+    say so; a list that is simply not mentioned is left out instead.
+
+    Schema: #/$defs/article, field treatment.none_stated
+    """
+
+    #: where the article says there are no particular indications
+    indications: Provenance | None = None
+    #: where the article says there are no side effects
+    adverse_effects: Provenance | None = None
+    #: where the article says there are no contraindications
+    contraindications: Provenance | None = None
+    #: where the article says there are no aftercare steps
+    aftercare: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("indications", "adverse_effects", "contraindications", "aftercare")
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> NoneStated:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            indications=one(Provenance.from_data, data, "indications", at),
+            adverse_effects=one(Provenance.from_data, data, "adverse_effects", at),
+            contraindications=one(Provenance.from_data, data, "contraindications", at),
+            aftercare=one(Provenance.from_data, data, "aftercare", at),
+        )
+
+    def of(self, key: NoneStatedField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
+AgentField = Literal["id", "name", "role", "purpose", "dose", "timing", "adverse_effects", "codes", "source"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Agent(Located):
+    """Other substances or devices the article names around the treatment (pre-medication, numbing, aftercare, reversal
+    agents), each with its own dose, timing and side effects.
+
+    Schema: #/$defs/article, field treatment.agents[]
+    """
+
+    #: only when the name alone would not identify it
+    id: str | None = None
+    #: the agent
+    name: str
+    #: what it is for in the treatment
+    role: AgentRole
+    #: what for, in the article's words
+    purpose: str | None = None
+    #: how much
+    dose: Quantity | None = None
+    #: when it is used
+    timing: Timing | None = None
+    #: side effects of the agent itself
+    adverse_effects: tuple[AdverseEffect, ...] = ()
+    codes: tuple[Code, ...] = ()
+    source: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("dose", "timing", "adverse_effects", "codes", "source")
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Agent:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            id=data.get("id"),
+            name=data["name"],
+            role=data["role"],
+            purpose=data.get("purpose"),
+            dose=one(Quantity.from_data, data, "dose", at),
+            timing=one(Timing.from_data, data, "timing", at),
+            adverse_effects=many(AdverseEffect.from_data, data, "adverse_effects", at),
+            codes=many(Code.from_data, data, "codes", at),
+            source=one(Provenance.from_data, data, "source", at),
+        )
+
+    def of(self, key: AgentField, *index: int) -> At:
         """Where one of the fields (or an item of it) is written."""
         return self.at.child(key, *index)
 
@@ -887,6 +1178,45 @@ class Procedure(Located):
         )
 
     def of(self, key: ProcedureField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
+CourseField = Literal["sessions", "interval", "maintenance", "maintenance_interval", "source"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Course(Located):
+    """The course of treatment the article describes.
+
+    Schema: #/$defs/article, field treatment.course
+    """
+
+    #: how many sessions
+    sessions: Quantity | None = None
+    #: time between sessions
+    interval: Duration | None = None
+    #: what the article says about repeat or maintenance treatment
+    maintenance: str | None = None
+    #: how often maintenance is repeated
+    maintenance_interval: Duration | None = None
+    source: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("sessions", "interval", "maintenance_interval", "source")
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Course:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            sessions=one(Quantity.from_data, data, "sessions", at),
+            interval=one(Duration.from_data, data, "interval", at),
+            maintenance=data.get("maintenance"),
+            maintenance_interval=one(Duration.from_data, data, "maintenance_interval", at),
+            source=one(Provenance.from_data, data, "source", at),
+        )
+
+    def of(self, key: CourseField, *index: int) -> At:
         """Where one of the fields (or an item of it) is written."""
         return self.at.child(key, *index)
 
@@ -960,7 +1290,7 @@ class AftercareItem(Located):
         return self.at.child(key, *index)
 
 
-CandidatesField = Literal["suitable", "assessment", "source"]
+CandidatesField = Literal["suitable", "assessment", "good", "not_good", "source"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -974,9 +1304,13 @@ class Candidates(Located):
     suitable: str | None = None
     #: how suitability is decided
     assessment: str | None = None
+    #: who the article says is a good candidate
+    good: tuple[SourcedText, ...] = ()
+    #: who the article says is not a good candidate (not a contraindication)
+    not_good: tuple[SourcedText, ...] = ()
     source: Provenance | None = None
 
-    NESTED: ClassVar[tuple[str, ...]] = ("source",)
+    NESTED: ClassVar[tuple[str, ...]] = ("good", "not_good", "source")
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Candidates:
@@ -985,6 +1319,8 @@ class Candidates(Located):
             at=at,
             suitable=data.get("suitable"),
             assessment=data.get("assessment"),
+            good=many(SourcedText.from_data, data, "good", at),
+            not_good=many(SourcedText.from_data, data, "not_good", at),
             source=one(Provenance.from_data, data, "source", at),
         )
 
@@ -1025,6 +1361,76 @@ class Comparison(Located):
         )
 
     def of(self, key: ComparisonField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
+RegulatoryItemField = Literal["status", "authority", "jurisdiction", "for_use", "source"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegulatoryItem(Located):
+    """Approvals, clearances or licences the article states.
+
+    Schema: #/$defs/article, field treatment.regulatory[]
+    """
+
+    #: as the article states it
+    status: ApprovalStatus
+    #: who granted it, as named in the article
+    authority: str | None = None
+    #: where it applies
+    jurisdiction: str | None = None
+    #: for which use
+    for_use: str | None = None
+    source: Provenance | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("source",)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> RegulatoryItem:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            status=data["status"],
+            authority=data.get("authority"),
+            jurisdiction=data.get("jurisdiction"),
+            for_use=data.get("for_use"),
+            source=one(Provenance.from_data, data, "source", at),
+        )
+
+    def of(self, key: RegulatoryItemField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
+ConflictField = Literal["statements", "note"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Conflict(Located):
+    """Statements of the article that contradict each other: recorded as stated, flagged for an editor.
+
+    Schema: #/$defs/article, field treatment.conflicts[]
+    """
+
+    #: the statements that conflict, each as stated
+    statements: tuple[SourcedText, ...]
+    #: what the editor should check
+    note: str | None = None
+
+    NESTED: ClassVar[tuple[str, ...]] = ("statements",)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Conflict:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            statements=many(SourcedText.from_data, data, "statements", at),
+            note=data.get("note"),
+        )
+
+    def of(self, key: ConflictField, *index: int) -> At:
         """Where one of the fields (or an item of it) is written."""
         return self.at.child(key, *index)
 

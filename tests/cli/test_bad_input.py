@@ -43,7 +43,7 @@ def test_enum_error_names_line_column_field(kg: Callable[..., Result], data: Pat
              "frequency: often\n      seriousness: serious\n    - name: Irregular")
     line = _line_of(article, "frequency: often")
     _fails(kg, data, f"{ARTICLE}:{line}:18: violation: treatment.adverse_effects[3].frequency: "
-                     "'often' is not one of: common, uncommon, rare, unknown")
+                     "'often' is not one of: very-common, common, uncommon, rare, very-rare, unknown")
 
 
 def test_unknown_field_suggests_the_right_one(kg: Callable[..., Result], data: Path) -> None:

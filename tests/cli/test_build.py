@@ -18,6 +18,7 @@ from kg.core.errors import OutputError
 from kg.core.fsio import MARKER
 from kg.core.options import RunOptions
 from kg.flow.build import build
+from kg.flow.bundled import bundled_files
 
 EXPORTS = {"kg.nq", "mesotherapy.html", "mesotherapy.jsonld", "mesotherapy.ttl", "void.ttl", "ontology/medkg.ttl",
            "shapes/medkg.ttl", "shapes/schemaorg.ttl", "shapes/google/2026-11.ttl"}
@@ -34,7 +35,9 @@ def test_build_writes_every_export_and_a_summary(kg: Callable[..., Result], data
 def test_committed_exports_are_current(kg: Callable[..., Result]) -> None:
     result = kg("build", "--data", REPO / "data", "--out", REPO / "exports", "--check")
     assert result.exit_code == 0, result.stderr
-    assert "is up to date (9 files)" in result.stderr
+    articles = len(list((REPO / "data/articles").glob("*.yaml")))
+    files = 2 + len(bundled_files()) + 3 * articles  # kg.nq, void.ttl, the ontology and shapes; 3 per article
+    assert f"is up to date ({files} files)" in result.stderr
 
 
 def test_check_reports_stale_files_and_writes_nothing(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
@@ -58,12 +61,43 @@ def test_violations_write_nothing_and_exit_1(kg: Callable[..., Result], data: Pa
     before = snapshot(out)
     article = data / "articles/mesotherapy.yaml"
     text = article.read_text(encoding="utf-8")
-    start, end = text.index("  adverse_effects:\n"), text.index("  # The article adds")
-    article.write_text(text[:start] + text[end:], encoding="utf-8")
+    clash = text.replace("    - condition: Pregnancy\n", "    - condition: Pregnancy\n    - condition: Cellulite\n", 1)
+    article.write_text(clash, encoding="utf-8")
     result = kg("build", "--data", data, "--out", out)
     assert result.exit_code == 1, result.stderr
     assert "violation" in result.stderr and "nothing was written" in result.stderr
     assert snapshot(out) == before
+
+
+def test_one_failing_article_keeps_its_last_good_exports_and_the_others_are_written(
+        kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
+    """Per-article isolation: exit 1 naming the failing article; its files and its graph in kg.nq are
+    the last good ones; every other article is written; a new failing article gets no exports."""
+    out = tmp_path / "exports"
+    sample = data / "articles/mesotherapy.yaml"
+    text = sample.read_text(encoding="utf-8")
+    (data / "articles/second.yaml").write_text(text.replace("slug: mesotherapy", "slug: second"), encoding="utf-8")
+    assert kg("build", "--data", data, "--out", out).exit_code == 0
+    before = snapshot(out)
+    clash = text.replace("    - condition: Pregnancy\n", "    - condition: Pregnancy\n    - condition: Cellulite\n", 1)
+    sample.write_text(clash, encoding="utf-8")
+    second = (data / "articles/second.yaml").read_text(encoding="utf-8")
+    (data / "articles/second.yaml").write_text(second.replace("Recovery is usually quick.", "Recovery is quick."),
+                                               encoding="utf-8")
+    (data / "articles/third.yaml").write_text(clash.replace("slug: mesotherapy", "slug: third"), encoding="utf-8")
+    result = kg("build", "--data", data, "--out", out, "--no-cache")
+    assert result.exit_code == 1, result.stderr
+    assert "not published (their last good exports are kept)" in result.stderr
+    assert "articles/mesotherapy.yaml" in result.stderr and "articles/third.yaml" in result.stderr
+    after = snapshot(out)
+    for name in ("mesotherapy.jsonld", "mesotherapy.html", "mesotherapy.ttl"):
+        assert after[name] == before[name]
+    assert after["second.ttl"] != before["second.ttl"] and b"Recovery is quick." in after["second.ttl"]
+    assert not any(name.startswith("third.") for name in after)
+    quads = after["kg.nq"].decode()
+    old = [q for q in before["kg.nq"].decode().splitlines() if q.endswith("/graph/mesotherapy> .")]
+    assert old and all(q in quads for q in old) and "/graph/third>" not in quads
+    assert b"graph/mesotherapy" in after["void.ttl"] and b"graph/third" not in after["void.ttl"]
 
 
 def test_same_bytes_under_different_hash_seeds(tmp_path: Path) -> None:

@@ -110,7 +110,7 @@ def test_an_article_removed_from_the_facts_is_dropped_from_the_server(
     (two_articles / "articles/mesotherapy-clinic.yaml").unlink()
     clinic = "https://getlabtest.com/graph/mesotherapy-clinic"
     dry = kg("publish", "--endpoint", oxigraph.url, "--data", two_articles, "--dry-run")
-    assert f"  {clinic:<55}    545      0      545" in dry.stdout
+    assert f"  {clinic:<55}    621      0      621" in dry.stdout
     result = kg("publish", "--endpoint", oxigraph.url, "--data", two_articles)
     assert result.exit_code == 0, result.stderr
     assert f"  dropped <{clinic}> (no longer in the build)" in result.stderr

@@ -59,4 +59,4 @@ def test_hooks_pass_on_a_clean_repo_and_fail_on_bad_facts_and_stale_exports(tmp_
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
     bad = _run(repo, env)
     assert bad.returncode == 1
-    assert "'often' is not one of: common, uncommon, rare, unknown" in bad.stdout
+    assert "'often' is not one of: very-common, common, uncommon, rare, very-rare, unknown" in bad.stdout

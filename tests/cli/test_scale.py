@@ -94,13 +94,17 @@ def test_cache_key_covers_engine_and_bundled_data() -> None:
     assert fingerprint(native, exports) == fingerprint(RunOptions(profile=None, jobs=4, cache_dir=Path("x")), exports)
 
 
-def test_parallel_build_with_violations_writes_nothing(tmp_path: Path, kg: Callable[..., Result]) -> None:
+def test_parallel_build_with_violations_writes_only_the_clean_articles(tmp_path: Path,
+                                                                      kg: Callable[..., Result]) -> None:
     data = write_corpus(tmp_path, 12, seed=3, violation_rate=0.5)
     result = kg("build", "--data", data, "--out", tmp_path / "out", "--jobs", "2", "--no-cache")
     assert result.exit_code == 1
-    assert "nothing was written" in result.stderr
-    assert snapshot(tmp_path / "out") == {}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+    assert "not published (their last good exports are kept)" in result.stderr
+    named = result.stderr.split("kept): ")[1].split(";")[0].split(", ")
+    failing = {f.split("/")[-1].removesuffix(".yaml") for f in named}
+    written = {p.stem for p in (tmp_path / "out").glob("*.jsonld")}
+    assert failing and written and not failing & written
+    assert failing | written == {p.stem for p in (data / "articles").glob("*.yaml")}
 
 
 def test_parallel_build_reports_every_bad_file(tmp_path: Path, kg: Callable[..., Result]) -> None:

@@ -85,8 +85,8 @@ def test_a_failed_replacement_leaves_the_old_graph(data: Path, tmp_path: Path) -
 def test_violations_exit_1_and_load_nothing(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
     article = data / "articles/mesotherapy.yaml"
     text = article.read_text(encoding="utf-8")
-    start, end = text.index("  adverse_effects:\n"), text.index("  # The article adds")
-    article.write_text(text[:start] + text[end:], encoding="utf-8")
+    clash = text.replace("    - condition: Pregnancy\n", "    - condition: Pregnancy\n    - condition: Cellulite\n", 1)
+    article.write_text(clash, encoding="utf-8")
     result = kg("load", "--data", data, "--store", tmp_path / "store")
     assert result.exit_code == 1
     assert "violations; nothing was loaded or published" in result.stderr
@@ -98,7 +98,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample in a store, shared by the read-only query tests."""
     path = tmp_path_factory.mktemp("loaded") / "store"
     store = open_store(path)
-    load(store, graphs_of(REPO / "data"))
+    load(store, graphs_of(REPO / "tests/cases/site"))  # the sample alone
     del store  # closes the store and releases its lock
     return path
 

@@ -56,8 +56,8 @@ def test_one_error_of_each_family_gives_one_finding_each_at_its_line(kg: Callabl
     ]
     by_family = {f["family"]: f for f in new}
     assert by_family["facts"]["message"] == "'cosmetics' is not one of: cosmetic, medical"
-    assert by_family["medkg"]["message"].startswith("The article does not say how common this adverse effect is")
-    assert "write `frequency: common|uncommon|rare`" in by_family["medkg"]["message"]
+    assert by_family["medkg"]["message"].startswith("If the article states how common this adverse effect is")
+    assert "replace `frequency: unknown`" in by_family["medkg"]["message"]
     assert by_family["medkg"]["node"] == "https://getlabtest.com/id/treatment/mesotherapy/adverse-effect/infection"
     assert "add `url:` to this `page.breadcrumb` entry" in by_family["google"]["message"]
     assert by_family["google"]["node"] == "https://getlabtest.com/articles/mesotherapy#breadcrumb-4"

@@ -56,15 +56,27 @@ def test_two_articles_share_one_id_per_entity(tmp_path: Path) -> None:
         "id/condition/bruising", "id/condition/infection", "id/condition/localised-fat-deposits"}
 
 
-def test_same_id_with_another_name_is_a_violation(tmp_path: Path) -> None:
+def test_same_entity_spelt_in_another_case_is_a_warning_with_did_you_mean(tmp_path: Path) -> None:
+    """"Hair Loss" / "Hair loss" in two articles: one IRI (slugs ignore case), a warning on the later file."""
     def rename(d: dict[str, Any]) -> None:
         d["treatment"]["adverse_effects"][0]["name"] = "bruising"
 
     f, = lint_of(corpus(tmp_path, rename))
-    assert (f.severity, f.rule) == (Severity.VIOLATION, "idlint:conflicting-name")
+    assert (f.severity, f.rule) == (Severity.WARNING, "idlint:spelling")
     assert f.node == BASE + "id/condition/bruising"
     assert f.file.endswith("articles/mesotherapy.yaml") and f.field == "treatment.adverse_effects[1].name"
-    assert f.message.startswith(f"{BASE}id/condition/bruising is named 'Bruising' here but 'bruising' in ")
+    assert "did you mean 'bruising'?" in f.message
+
+
+def test_same_id_with_another_name_is_a_violation(tmp_path: Path) -> None:
+    def rename(d: dict[str, Any]) -> None:
+        d["treatment"]["adverse_effects"][0]["name"] = "Bruising (skin)"
+        d["treatment"]["adverse_effects"][0]["id"] = "bruising"
+
+    f, = lint_of(corpus(tmp_path, rename))
+    assert (f.severity, f.rule) == (Severity.VIOLATION, "idlint:conflicting-name")
+    assert f.node == BASE + "id/condition/bruising"
+    assert f.message.startswith(f"{BASE}id/condition/bruising is named 'Bruising' here but 'Bruising (skin)' in ")
 
 
 def test_one_entity_under_two_ids_is_a_warning(tmp_path: Path) -> None:
@@ -102,7 +114,8 @@ def test_conflicting_types_dangling_and_relative_ids(tmp_path: Path) -> None:
 def test_cli_runs_the_lint_on_the_corpus(tmp_path: Path, kg: Callable[..., Result]) -> None:
     def rename(d: dict[str, Any]) -> None:
         d["treatment"]["contraindications"][0]["condition"] = "pregnancy"  # a new slug: no conflict
-        d["treatment"]["adverse_effects"][1]["name"] = "INFECTION"
+        d["treatment"]["adverse_effects"][1]["name"] = "Infection (wound)"
+        d["treatment"]["adverse_effects"][1]["id"] = "infection"
 
     data = corpus(tmp_path, rename)
     result = kg("validate", "--data", data, "--format", "json")

@@ -112,13 +112,13 @@ def test_the_generator_refuses_a_field_name_the_model_cannot_hold() -> None:
 def test_a_new_schema_field_reaches_the_model_and_the_template() -> None:
     """Adding a fact is one schema edit: the model and the template follow (the mapping rule is separate)."""
     schema = copy.deepcopy(SCHEMA)
-    effect = schema["$defs"]["article"]["properties"]["treatment"]["properties"]["adverse_effects"]["items"]
-    effect["properties"]["duration"] = {"$ref": "#/$defs/duration", "description": "how long it lasts",
-                                        "examples": [{"min": 1, "max": 3, "unit": "day"}]}
+    effect = schema["$defs"]["adverse_effect"]
+    effect["properties"]["recurs_after"] = {"$ref": "#/$defs/duration", "description": "when it may come back",
+                                            "examples": [{"min": 1, "max": 3, "unit": "day"}]}
     outputs = {p.name: text for p, text in gen_model.outputs(schema).items()}
     namespace: dict[str, Any] = {}
     exec(compile(outputs["model.py"], "model.py", "exec"), namespace)  # our own generated code, as the schema gives it
     effect_cls = namespace["AdverseEffect"]
-    made = effect_cls.from_data({"name": "Bruising", "duration": {"min": 1, "max": 3, "unit": "day"}})
-    assert (made.duration.max, made.of("duration").path) == (3, ("duration",))
-    assert "# duration: {min: 1, max: 3, unit: day}" in outputs["article.yaml"]
+    made = effect_cls.from_data({"name": "Bruising", "recurs_after": {"min": 1, "max": 3, "unit": "day"}})
+    assert (made.recurs_after.max, made.of("recurs_after").path) == (3, ("recurs_after",))
+    assert "# recurs_after: {min: 1, max: 3, unit: day}" in outputs["article.yaml"]
