@@ -12,14 +12,16 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.check import idlint
-from kg.check.families import validate_article
+from kg.check import idlint, leftout
+from kg.check.families import locator, validate_article
 from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
 from kg.export import picture
 from kg.export.serialize import Turtle, html_snippet_text, jsonld_text, nquads
+from kg.graph.ids import PageIds, organization_iri, page_ids
 from kg.graph.iris import MEDKG, SCHEMA, Minter
 from kg.graph.mapping import ArticleGraph, build_graph
+from kg.graph.pieces import LeftOut, alias, assemble, renamed, renamed_triples
 from kg.graph.projection import project
 from kg.graph.terms import Triple, to_graph
 from kg.load.facts import Article, Site, load_article
@@ -43,6 +45,9 @@ class Compiled:
     medkg: ArticleGraph
     schema_triples: set[Triple]
     graph_iri: str
+    ids: PageIds
+    left_out: list[LeftOut] = field(default_factory=list)
+    publish_jsonld: bool = True  # False for an article without URL on a site that skips those
 
     @cached_property
     def schema(self) -> Graph:
@@ -61,8 +66,21 @@ class Compiled:
 
 
 def compile_article(site: Site, article: Article) -> Compiled:
-    ag = build_graph(site, article)
-    return Compiled(article, ag, project(ag.triples), Minter(site.base_iri).graph(article.slug))
+    ids = page_ids(site, article)
+    built = build_graph(site, article)
+    renames = ids.renames(str(built.page), organization_iri(site))
+    published, left = assemble(renamed_triples(project(built.triples), renames), ids, site)
+    ag = renamed(built, renames)
+    alias(ag, ids.article, ids.webpage)
+    return Compiled(article, ag, published, Minter(site.base_iri).graph(article.slug), ids, left,
+                    ids.url_known or site.without_url != "skip")
+
+
+def findings(c: Compiled, options: RunOptions) -> list[Finding]:
+    """Every check of one compiled article, and what its JSON-LD leaves out."""
+    locate = locator(c.medkg)
+    return (validate_article(c.medkg, c.schema_triples, options) + leftout.left_out(c.left_out, locate)
+            + leftout.page_url(c.ids, locate, skipped=not c.publish_jsonld))
 
 
 @dataclass(frozen=True)
@@ -103,7 +121,7 @@ def process(site: Site, path: Path, options: RunOptions, wants: Wants) -> Outcom
     if isinstance(loaded, list):
         return Outcome(loaded[0].file, None, [], loaded)
     c = compile_article(site, loaded)
-    outcome = Outcome(loaded.source.file, loaded.slug, validate_article(c.medkg, c.schema_triples, options), [],
+    outcome = Outcome(loaded.source.file, loaded.slug, findings(c, options), [],
                       loaded.source.position(("slug",)), loaded.source.sha256, c.graph_iri, c.triples,
                       idlint.summarise(c.schema_triples, c.medkg, site.base_iri), str(c.medkg.page))
     if wants.exports and not outcome.violates:
@@ -126,9 +144,11 @@ def render_article(c: Compiled) -> tuple[dict[str, bytes], bytes]:
     """An article's export files, and its named graph as an N-Quads block for kg.nq."""
     slug = c.article.slug
     text = jsonld_text(c.schema_triples)
-    files = {
+    files = {} if not c.publish_jsonld else {
         f"{slug}.jsonld": (text + "\n").encode("utf-8"),
         f"{slug}.html": html_snippet_text(text),
+    }
+    files |= {
         f"{slug}.ttl": turtle_writer().document([
             (f"medkg graph of the article {slug!r}", c.medkg.triples),
             ("schema.org view (the same facts as the JSON-LD export)", c.schema_triples),

@@ -59,7 +59,7 @@ def test_publish_twice_leaves_the_store_identical(kg: Callable[..., Result], dat
                                                    oxigraph: OxigraphServer) -> None:
     first = kg("publish", "--endpoint", oxigraph.url, "--data", data)
     assert first.exit_code == 0, first.stderr
-    assert f"6 graphs, 2624 triples published to {oxigraph.url}/store" in first.stderr
+    assert f"7 graphs, 2888 triples published to {oxigraph.url}/store" in first.stderr
     after_first = oxigraph.dataset()
     graphs = graphs_of(data)
     expected = {g.iri: triples_of(g) for g in graphs}
@@ -94,7 +94,7 @@ def test_changing_one_article_changes_only_its_graph_and_the_description(
         added, removed = len(after[iri] - before[iri]), len(before[iri] - after[iri])
         row = next(line.split() for line in dry.stdout.splitlines() if line.split()[:1] == [iri])
         assert row[1:] == [str(len(before[iri])), str(added), str(removed)]
-    assert "dry run: 2 triples to add, 2 to remove, in 2 of 7 graphs; nothing was written" in dry.stdout
+    assert "dry run: 2 triples to add, 2 to remove, in 2 of 8 graphs; nothing was written" in dry.stdout
 
 
 def test_an_article_removed_from_the_facts_is_dropped_from_the_server(
@@ -103,11 +103,11 @@ def test_an_article_removed_from_the_facts_is_dropped_from_the_server(
     (two_articles / "articles/mesotherapy-clinic.yaml").unlink()
     clinic = "https://getlabtest.com/graph/mesotherapy-clinic"
     dry = kg("publish", "--endpoint", oxigraph.url, "--data", two_articles, "--dry-run")
-    assert f"  {clinic:<55}    527      0      527" in dry.stdout
+    assert f"  {clinic:<55}    515      0      515" in dry.stdout
     result = kg("publish", "--endpoint", oxigraph.url, "--data", two_articles)
     assert result.exit_code == 0, result.stderr
     assert f"  dropped <{clinic}> (no longer in the build)" in result.stderr
-    assert "6 graphs, 2624 triples published, 1 stale graphs dropped to " in result.stderr
+    assert "7 graphs, 2888 triples published, 1 stale graphs dropped to " in result.stderr
     graphs = graphs_of(two_articles)
     assert oxigraph.dataset().count("\n") == sum(len(g) for g in graphs)
     assert held(oxigraph, graphs) == {g.iri: triples_of(g) for g in graphs}
@@ -156,7 +156,7 @@ def test_unreachable_server_exits_3_with_a_clear_message(kg: Callable[..., Resul
     result = kg("publish", "--endpoint", f"http://127.0.0.1:{free_port()}", "--data", data, "--retries", "0")
     assert result.exit_code == 3
     assert "cannot reach http://127.0.0.1:" in result.stderr and ": connection refused\n" in result.stderr
-    assert "not published (6): https://w3id.org/medkg, " in result.stderr
+    assert "not published (7): https://w3id.org/medkg, " in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 
@@ -164,7 +164,7 @@ def test_bulk_first_load_equals_graph_by_graph(kg: Callable[..., Result], data: 
                                                tmp_path: Path) -> None:
     result = kg("publish", "--endpoint", oxigraph.url, "--data", data, "--bulk")
     assert result.exit_code == 0, result.stderr
-    assert f"6 graphs, 2624 triples published to {oxigraph.url}/store" in result.stderr
+    assert f"7 graphs, 2888 triples published to {oxigraph.url}/store" in result.stderr
     graphs = graphs_of(data)
     assert held(oxigraph, graphs) == {g.iri: triples_of(g) for g in graphs}
 
@@ -174,7 +174,7 @@ def test_bulk_publish_of_a_built_exports_folder_equals_graph_by_graph(
     assert kg("build", "--data", data, "--out", tmp_path / "exports", "--no-cache").exit_code == 0
     result = kg("publish", "--endpoint", oxigraph.url, "--bulk", "--exports", tmp_path / "exports")
     assert result.exit_code == 0, result.stderr
-    assert f"1422 quads ({tmp_path / 'exports' / 'kg.nq'}) and 4 graphs (1202 triples) published to " in result.stderr
+    assert f"1484 quads ({tmp_path / 'exports' / 'kg.nq'}) and 5 graphs (1404 triples) published to " in result.stderr
     graphs = graphs_of(data)
     assert held(oxigraph, graphs) == {g.iri: triples_of(g) for g in graphs}
 
@@ -253,7 +253,7 @@ def test_basic_credentials_are_sent_and_never_echoed(kg: Callable[..., Result], 
     result = kg("publish", "--endpoint", server.url, "--data", data)
     assert result.exit_code == 0, result.stderr
     expected = "Basic " + base64.b64encode(f"loader:{PASSWORD}".encode()).decode()
-    assert [m for m, _, _ in server.requests] == ["GET"] + ["PUT"] * 6  # the description, then each graph
+    assert [m for m, _, _ in server.requests] == ["GET"] + ["PUT"] * 7  # the description, then each graph
     assert all(headers["Authorization"] == expected for _, _, headers in server.requests)
     assert PASSWORD not in result.stdout + result.stderr
 

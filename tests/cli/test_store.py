@@ -35,13 +35,14 @@ def graph_size(store: ox.Store, iri: str) -> int:
 def test_load_puts_every_graph_in_the_store(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
     result = kg("load", "--data", data, "--store", tmp_path / "store")
     assert result.exit_code == 0, result.stderr
-    assert f"6 graphs, 2624 triples loaded into {tmp_path / 'store'}/" in result.stderr
+    assert f"7 graphs, 2888 triples loaded into {tmp_path / 'store'}/" in result.stderr
     store = open_store(tmp_path / "store", read_only=True)
     expected = {g.iri: len(g) for g in graphs_of(data)}
-    assert expected == {"https://w3id.org/medkg": 895, "https://w3id.org/medkg/shapes": 471,
+    assert expected == {"https://w3id.org/medkg": 969, "https://w3id.org/medkg/shapes": 471,
                         "https://w3id.org/medkg/shapes/schemaorg": 481,
-                        "https://w3id.org/medkg/shapes/google-2026-11": 207, ARTICLE: 527,
-                        "https://getlabtest.com/graph/void": 43}
+                        "https://w3id.org/medkg/shapes/google-2026-11": 207,
+                        "https://w3id.org/medkg/shapes/google-2026-12": 198, ARTICLE: 515,
+                        "https://getlabtest.com/graph/void": 47}
     assert {str(n.value): graph_size(store, n.value) for n in store.named_graphs()} == expected
     assert len(store) == sum(expected.values())
 
@@ -77,7 +78,7 @@ def test_a_failed_replacement_leaves_the_old_graph(data: Path, tmp_path: Path) -
                                                        Literal("x"))), "article")
     with pytest.raises(OutputError, match=f"<{ARTICLE}> could not be stored; the store keeps its previous copy"):
         load(store, [broken])
-    assert graph_size(store, ARTICLE) == 527
+    assert graph_size(store, ARTICLE) == 515
 
 
 def test_violations_exit_1_and_load_nothing(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
@@ -170,7 +171,7 @@ def test_description_counts_every_graph_and_hashes_every_source(data: Path) -> N
     assert graphs[-1].iri == "https://getlabtest.com/graph/void"
     for g in graphs[:-1]:
         assert void.value(URIRef(g.iri), VOID.triples) == Literal(len(g))
-    assert void.value(URIRef("https://getlabtest.com/dataset"), VOID.triples) == Literal(2581)
+    assert void.value(URIRef("https://getlabtest.com/dataset"), VOID.triples) == Literal(2841)
     assert str(void.value(URIRef("https://w3id.org/medkg"), URIRef("http://www.w3.org/2002/07/owl#versionInfo"))) \
         == "0.1.0"
     for name, file in (("articles/mesotherapy.yaml", data / "articles/mesotherapy.yaml"),
