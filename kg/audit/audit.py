@@ -20,6 +20,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.term import Node
 
+from kg.audit import merged
 from kg.audit.blocks import Block, html_blocks, parse
 from kg.audit.fetch import Limits, Page, fetch
 from kg.check.conformance import normalise
@@ -205,6 +206,7 @@ def audit(source: str, options: RunOptions, *, against: Path | None = None, limi
     report = Result(articles=1, triples=len(page.graph))
     report.extend(page.findings)
     report.extend(published(page.graph, page.locator(), options))
+    report.extend(merged.check(to_graph(normalise(page.graph)), page.locator()))
     if against is not None:
         try:
             text = against.read_text(encoding="utf-8")

@@ -48,6 +48,7 @@ class Compiled:
     ids: PageIds
     left_out: list[LeftOut] = field(default_factory=list)
     publish_jsonld: bool = True  # False for an article without URL on a site that skips those
+    published: set[Triple] | None = None  # what the exports say: the checked view less the pieces the CMS publishes
 
     @cached_property
     def schema(self) -> Graph:
@@ -55,9 +56,14 @@ class Compiled:
         return to_graph(self.schema_triples)
 
     @property
+    def exported(self) -> set[Triple]:
+        """The schema.org view as the exports publish it."""
+        return self.schema_triples if self.published is None else self.published
+
+    @property
     def named_graph(self) -> set[Triple]:
-        """The article's named graph: the medkg graph and its schema.org view."""
-        return self.medkg.triples | self.schema_triples
+        """The article's named graph: the medkg graph and its published schema.org view."""
+        return self.medkg.triples | self.exported
 
     @property
     def triples(self) -> int:
@@ -69,11 +75,11 @@ def compile_article(site: Site, article: Article) -> Compiled:
     ids = page_ids(site, article)
     built = build_graph(site, article)
     renames = ids.renames(str(built.page), organization_iri(site))
-    published, left = assemble(renamed_triples(project(built.triples), renames), ids, site)
+    view = assemble(renamed_triples(project(built.triples), renames), ids, site)
     ag = renamed(built, renames)
     alias(ag, ids.article, ids.webpage)
-    return Compiled(article, ag, published, Minter(site.base_iri).graph(article.slug), ids, left,
-                    ids.url_known or site.without_url != "skip")
+    return Compiled(article, ag, view.checked, Minter(site.base_iri).graph(article.slug), ids, view.left_out,
+                    ids.url_known or site.without_url != "skip", view.published)
 
 
 def findings(c: Compiled, options: RunOptions) -> list[Finding]:
@@ -130,7 +136,7 @@ def process(site: Site, path: Path, options: RunOptions, wants: Wants) -> Outcom
         outcome.graph = tuple(c.named_graph)
     if wants.illustration:
         outcome.illustration = Illustration(picture.build(c.medkg.graph, c.medkg.page),
-                                            jsonld_text(c.schema_triples) + "\n")
+                                            jsonld_text(c.exported) + "\n")
     return outcome
 
 
@@ -143,7 +149,7 @@ def turtle_writer() -> Turtle:
 def render_article(c: Compiled) -> tuple[dict[str, bytes], bytes]:
     """An article's export files, and its named graph as an N-Quads block for kg.nq."""
     slug = c.article.slug
-    text = jsonld_text(c.schema_triples)
+    text = jsonld_text(c.exported)
     files = {} if not c.publish_jsonld else {
         f"{slug}.jsonld": (text + "\n").encode("utf-8"),
         f"{slug}.html": html_snippet_text(text),
@@ -151,7 +157,7 @@ def render_article(c: Compiled) -> tuple[dict[str, bytes], bytes]:
     files |= {
         f"{slug}.ttl": turtle_writer().document([
             (f"medkg graph of the article {slug!r}", c.medkg.triples),
-            ("schema.org view (the same facts as the JSON-LD export)", c.schema_triples),
+            ("schema.org view (the same facts as the JSON-LD export)", c.exported),
         ]),
     }
     return files, nquads(c.graph_iri, c.named_graph)

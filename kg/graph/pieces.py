@@ -147,12 +147,22 @@ def omitted(triples: set[Triple], ids: PageIds, site: Site) -> tuple[set[Triple]
     return triples, left
 
 
-def assemble(triples: set[Triple], ids: PageIds, site: Site) -> tuple[set[Triple], list[LeftOut]]:
-    """The published page graph: Article and SearchAction added, half-made and omitted pieces left out."""
+@dataclass(frozen=True)
+class Assembled:
+    """The page's schema.org view: as checked (every piece medkg can publish) and as published (less `omit:`)."""
+
+    checked: set[Triple]
+    published: set[Triple]
+    left_out: list[LeftOut]
+
+
+def assemble(triples: set[Triple], ids: PageIds, site: Site) -> Assembled:
+    """The page graph: Article and SearchAction added, half-made pieces left out; then the pieces the CMS
+    publishes left out of what is published (the checks see them, so an omitted piece is still checked)."""
     triples = search_action(article_piece(triples, ids, site) or triples, ids, site)
-    triples, gaps = half_made(triples, ids)
-    triples, cms = omitted(triples, ids, site)
-    return triples, gaps + cms
+    checked, gaps = half_made(triples, ids)
+    published, cms = omitted(checked, ids, site)
+    return Assembled(checked, published, gaps + cms)
 
 
 def renamed_triples(triples: Iterable[Triple], renames: dict[URIRef, URIRef]) -> set[Triple]:
