@@ -65,9 +65,9 @@ def row(audited: Audited) -> Row:
         elif feature == "FAQ":
             r.features[feature] = {"eligible": False, "why": ["Google shows no FAQ rich results since 2026-05-07"]}
         else:
+            names = ", ".join(m.split("-", 1)[-1] for m in missing)
             r.features[feature] = {"eligible": not blocking,
-                                   "why": blocking or ([f"recommended, missing: {', '.join(m.split('-', 1)[-1] for m in missing)}"]
-                                                      if missing else [])}
+                                   "why": blocking or ([f"recommended, missing: {names}"] if missing else [])}
     return r
 
 
@@ -81,7 +81,8 @@ def render(rows: list[Row], fmt: str) -> str:
 
 def _cells(r: Row) -> list[str]:
     blocks = "/".join(str(r.blocks.get(s, 0)) for s in ("jsonld", "microdata", "rdfa"))
-    feats = ["yes" if r.features[f]["eligible"] else "no" for f in FEATURES] if r.features else ["-"] * len(FEATURES)
+    feats = (["yes" if r.features[f]["eligible"] else "no" for f in FEATURES] if r.features
+             else ["-"] * len(FEATURES))
     return [r.page, blocks, *(str(r.pieces.get(p, 0)) for p in PIECES), *feats,
             "/".join(str(r.counts.get(s, 0)) for s in ("violation", "warning", "info"))]
 

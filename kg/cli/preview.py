@@ -8,6 +8,7 @@ import click
 
 from kg.cli.exits import EXIT_CODES_HELP, command
 from kg.cli.options import data_option, profile_option, run_options_of
+from kg.core.errors import OutputError
 
 
 @click.command(epilog=EXIT_CODES_HELP)
@@ -27,5 +28,8 @@ def preview(slug: str, data: Path, profile: str, out: Path | None) -> None:
     text = render(doc, findings, facts_file)
     if out is None:
         click.echo(text, nl=False)
-    else:
+        return
+    try:
         out.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write the preview ({e.strerror})") from None

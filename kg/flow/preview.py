@@ -18,8 +18,13 @@ def preview(data: Path, slug: str, options: RunOptions) -> tuple[dict[str, Any],
     """The article's JSON-LD document, its findings and its facts file (whatever the findings say)."""
     site, files = site_and_files(data)
     known: list[str] = []
+    problems: list[Finding] = []
     for o in outcomes(site, files, options, Wants(illustration=True)):
         if o.slug == slug and o.illustration is not None:
             return json.loads(o.illustration.jsonld), o.findings, o.file
         known += [o.slug] if o.slug is not None else []
+        problems += o.problems
+    broken = [f for f in problems if Path(f.file).stem == slug]
+    if broken:
+        raise InputError(f"article '{slug}' cannot be previewed until its facts file is fixed", broken)
     raise InputError(f"no article with slug '{slug}' in {data} (articles: {', '.join(sorted(set(known))) or 'none'})")

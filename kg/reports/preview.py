@@ -66,8 +66,8 @@ def _image(nodes: dict[str, dict[str, Any]], value: Any) -> str | None:
     if not url:
         return None
     width, height = (_get(nodes, img.get(k)).get("value") for k in ("width", "height"))
-    size = f" ({width}×{height} px)" if width and height else ""
-    return f'<img src="{escape(str(url))}" alt="{escape(str(img.get("caption", "")))}">{escape(size)}'
+    size = f" ({width}&times;{height} px)" if width and height else ""
+    return f'<img src="{escape(str(url))}" alt="{escape(str(img.get("caption", "")))}">{size}'
 
 
 def _names(nodes: dict[str, dict[str, Any]], value: Any) -> str | None:
@@ -76,7 +76,8 @@ def _names(nodes: dict[str, dict[str, Any]], value: Any) -> str | None:
 
 
 def _todo(findings: list[Finding], fragments: tuple[str, ...]) -> str:
-    mine = sorted({f.message for f in findings if f.severity >= Severity.WARNING and any(x in f.rule for x in fragments)})
+    mine = sorted({f.message for f in findings
+                   if f.severity >= Severity.WARNING and any(x in f.rule for x in fragments)})
     if not mine:
         return '<p class="ok">Nothing missing for this feature.</p>'
     return '<ul class="todo">' + "".join(f'<li class="missing">{escape(m)}</li>' for m in mine) + "</ul>"
@@ -88,14 +89,15 @@ def render(doc: dict[str, Any], findings: list[Finding], facts_file: str) -> str
     article = next((n for n in nodes.values() if set(_types(n)) & {"Article", "NewsArticle", "BlogPosting"}), {})
     crumbs = _get(nodes, page.get("breadcrumb")) if page.get("breadcrumb") else {}
     items = sorted((_get(nodes, i) for i in _list(crumbs.get("itemListElement"))), key=lambda i: i.get("position", 0))
-    trail = " › ".join(escape(str(i.get("name", ""))) + ("" if i.get("item") else ' <span class="missing">(no URL)</span>')
-                       for i in items) or None
+    trail = " &rsaquo; ".join(escape(str(i.get("name", "")))
+                              + ("" if i.get("item") else ' <span class="missing">(no URL)</span>')
+                              for i in items) or None
     publisher = _get(nodes, article.get("publisher") or page.get("publisher"))
     title = escape(str(page.get("headline") or page.get("name") or article.get("headline") or ""))
     url = page.get("url")
     sections = {
         "Search result": f'<div class="serp"><div class="crumbs">{escape(str(url)) if url else "(no page URL)"}'
-                         f'{" › " + trail if trail else ""}</div><div class="title">{title}</div>'
+                         f'{" &rsaquo; " + trail if trail else ""}</div><div class="title">{title}</div>'
                          f'<div>{escape(str(page.get("description", "")))}</div></div>',
         "Article": "<dl>" + _row("type", escape(" ".join(_types(article))) if article else None, "no Article node")
                    + _row("headline", _value(article["headline"]) if "headline" in article else None)

@@ -169,7 +169,8 @@ def test_microdata_only_page_says_no_jsonld(server: str, kg: Callable[..., Resul
     assert result.exit_code == 0
     f, = findings(result)
     assert (f["rule"], f["severity"]) == ("audit:no-jsonld", "warning")
-    assert f["message"].startswith("No JSON-LD found on the page; it has 1 microdata item (MedicalWebPage).")
+    assert f["message"].startswith("No JSON-LD found on the page; it has 1 microdata item (MedicalWebPage), checked "
+                                   "here like JSON-LD")
 
 
 @pytest.mark.parametrize(("path", "options", "code", "message"), [

@@ -32,7 +32,8 @@ def test_preview_shows_what_each_feature_uses_and_what_is_missing(kg: Callable[.
     for section in ("search-result", "article", "breadcrumb", "publisher", "medical-review"):
         assert f'id="{section}"' in full and f'id="{section}"' in bare
     assert full.count("Nothing missing for this feature.") == 5
-    assert "Home › News › Health Queries Answered" in full and "Dr Sam Example" in full and "1200×800 px" in full
+    assert "Home \u203a News \u203a Health Queries Answered" in full and "Dr Sam Example" in full
+    assert "1200\u00d7800 px" in full
     assert "no breadcrumb published" in bare and "(no page URL)" in bare
     assert "add `url:` to each `page.breadcrumb` entry" in bare  # what to add, from the build's findings
     assert _png_size(tmp_path / "full.png") == (1000, 1500) and (tmp_path / "bare.png").stat().st_size > 20_000
