@@ -1114,7 +1114,7 @@ class Comparison(Located):
         return self.at.child(key, *index)
 
 
-FaqItemField = Literal["question", "answer", "source"]
+FaqItemField = Literal["question", "answer", "as_published", "source"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1128,6 +1128,9 @@ class FaqItem(Located):
     question: str
     #: its answer, summarised
     answer: str
+    #: true when `answer` is the answer's text as published on the page, not a summary (FAQ markup must match what the
+    #: page shows; kg audit checks the live page)
+    as_published: bool | None = None
     source: Provenance | None = None
 
     NESTED: ClassVar[tuple[str, ...]] = ("source",)
@@ -1139,6 +1142,7 @@ class FaqItem(Located):
             at=at,
             question=data["question"],
             answer=data["answer"],
+            as_published=data.get("as_published"),
             source=one(Provenance.from_data, data, "source", at),
         )
 
