@@ -5,6 +5,7 @@ only, and the visible-content check."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from collections.abc import Callable
@@ -110,3 +111,14 @@ def test_visible_content(tmp_path: Path, kg: Callable[..., Result]) -> None:
     assert answer[:40] not in said  # fuzzy match at ANSWER_THRESHOLD
     assert "FAQ question" in said and "FAQ answer" in said  # the other questions are not on the page
     assert ANSWER_THRESHOLD == 90.0 and "getlabtest" not in visible_text(page.read_text(encoding="utf-8"))
+
+
+def test_summarised_answers_are_not_the_page_text(tmp_path: Path, kg: Callable[..., Result]) -> None:
+    """The sample's source page (tests/data/seed) with medkg's snippet: questions and headline are
+    found verbatim; the five answers, summarised in the facts, are flagged."""
+    text = (REPO / "tests" / "data" / "seed" / "mesotherapy-article.txt").read_text(encoding="utf-8")
+    page = tmp_path / "seed.html"
+    page.write_text(_page(f"<pre>{html.escape(text)}</pre>"), encoding="utf-8")
+    found = [f for f in json_findings(kg("audit", page, "--format", "json").stdout) if f["rule"] == "audit:not-visible"]
+    assert sorted(f["message"].split(" ", 4)[2] + " " + f["message"].split(" ", 4)[3] for f in found) == \
+        ["FAQ answer"] * 5
