@@ -18,6 +18,7 @@ from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
 from kg.export import picture
 from kg.export.serialize import Turtle, html_snippet_text, jsonld_text, nquads
+from kg.graph import lang
 from kg.graph.ids import PageIds, organization_iri, page_ids
 from kg.graph.iris import MEDKG, SCHEMA, Minter
 from kg.graph.mapping import ArticleGraph, build_graph
@@ -76,7 +77,7 @@ def compile_article(site: Site, article: Article) -> Compiled:
     built = build_graph(site, article)
     renames = ids.renames(str(built.page), organization_iri(site))
     view = assemble(renamed_triples(project(built.triples), renames), ids, site)
-    ag = renamed(built, renames)
+    ag = lang.tagged(renamed(built, renames), article.page.language or site.language)
     alias(ag, ids.article, ids.webpage)
     return Compiled(article, ag, view.checked, Minter(site.base_iri).graph(article.slug), ids, view.left_out,
                     ids.url_known or site.without_url != "skip", view.published)

@@ -121,8 +121,8 @@ def test_example_queries_print_aligned_tables(kg: Callable[..., Result], loaded:
     review = kg("query", f"@{QUERIES / 'missing-review-dates.rq'}", "--store", loaded, "--format", "json")
     assert json.loads(review.stdout) == {"head": {"vars": ["article", "headline"]}, "results": {"bindings": [{
         "article": {"type": "uri", "value": "https://getlabtest.com/articles/mesotherapy"},
-        "headline": {"type": "literal", "value": "Mesotherapy Treatment: A Comprehensive Guide to Benefits, "
-                                                 "Risks, and Recovery"}}]}}
+        "headline": {"type": "literal", "xml:lang": "en",  # [seo2] prose is language-tagged in the medkg graph
+                     "value": "Mesotherapy Treatment: A Comprehensive Guide to Benefits, Risks, and Recovery"}}]}}
     shared = kg("query", f"@{QUERIES / 'shared-ingredients.rq'}", "--store", loaded)
     assert shared.stdout.endswith("(0 rows)\n")  # one article: nothing shared yet
 
