@@ -70,7 +70,7 @@ def _read(response: requests.Response, url: str, limits: Limits, started: float)
     return bytes(body)
 
 
-def fetch(url: str, limits: Limits | None = None) -> Page:
+def fetch(url: str, limits: Limits | None = None, types: frozenset[str] = HTML_TYPES | JSON_TYPES) -> Page:
     """GET a page; the body is read in chunks and abandoned at the size cap or the deadline."""
     limits = limits or Limits()
     session = requests.Session()
@@ -86,7 +86,7 @@ def fetch(url: str, limits: Limits | None = None) -> Page:
                 if response.status_code >= 400:
                     raise NetworkError(f"{url}: HTTP {response.status_code} {response.reason}")
                 media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-                if media_type not in HTML_TYPES | JSON_TYPES:
+                if media_type not in types:
                     raise InputError(f"{url}: the server sent {media_type or 'no content type'}, not an HTML page "
                                      "or JSON-LD")
                 body = _read(response, url, limits, started)
