@@ -124,7 +124,8 @@ def test_sample_page_audits_clean_and_without_drift(server: str, kg: Callable[..
     found = findings(result)
     assert not [f for f in found if f["severity"] == "violation" or f["family"] in ("drift", "schemaorg-vocab")]
     assert {f["file"] for f in found} == {f"{server}/sample.html"}
-    assert json.loads(result.stdout)["summary"]["triples"] == 185  # body areas with their indications; no half-made breadcrumb or image
+    # body areas with their indications; no half-made breadcrumb or image
+    assert json.loads(result.stdout)["summary"]["triples"] == 185
     assert _Handler.agents[-1] == "medkg/0.1.0 (+audit)"
 
 

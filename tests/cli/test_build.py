@@ -160,7 +160,7 @@ def test_unchanged_files_are_carried_over_by_hard_link(data: Path, tmp_path: Pat
     build(data, out, RunOptions())
     after = {p.name: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
     assert set(after) == set(before)
-    bundled = {"medkg.ttl", "schemaorg.ttl", "2026-11.ttl", "2026-12.ttl"}  # the ontology and shapes files: unchanged, reused
+    bundled = {"medkg.ttl", "schemaorg.ttl", "2026-11.ttl", "2026-12.ttl"}  # ontology and shapes: unchanged, reused
     assert all(after[n] != before[n] for n in after if n not in bundled)  # every other file changed
     assert all(after[n] == before[n] for n in bundled)
     build(data, out, RunOptions())
