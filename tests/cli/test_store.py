@@ -37,7 +37,8 @@ def test_load_puts_every_graph_in_the_store(kg: Callable[..., Result], data: Pat
     assert result.exit_code == 0, result.stderr
     store = open_store(tmp_path / "store", read_only=True)
     expected = {g.iri: len(g) for g in graphs_of(data)}
-    assert f"{len(expected)} graphs, {sum(expected.values())} triples loaded into {tmp_path / 'store'}/" in result.stderr
+    total = sum(expected.values())
+    assert f"{len(expected)} graphs, {total} triples loaded into {tmp_path / 'store'}/" in result.stderr
     assert f"; {len(expected)} graphs read back and verified" in result.stderr
     files = {"https://w3id.org/medkg": "ontology/medkg.ttl", "https://w3id.org/medkg/shapes": "shapes/medkg.ttl",
              "https://w3id.org/medkg/shapes/schemaorg": "shapes/schemaorg.ttl",
