@@ -87,10 +87,10 @@ def _alternatives(shapes_graph: Graph, shape: Node | None, component: Node | Non
     return [("expected one of: " if parameter == SH["or"] else "expected exactly one of: ") + ", ".join(branches)]
 
 
-def _messages(results: Graph, result: Node) -> list[str]:
+def _messages(results: Graph, result: Node) -> list[Literal]:
     """The result's own message, then those of the results nested under it (sh:detail, which
     pySHACL writes for sh:node), flattened."""
-    own = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+    own = sorted((m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)), key=str)
     nested = [m for d in sorted(results.objects(result, SH.detail), key=str) for m in _messages(results, d)]
     return own + [m for m in nested if m not in own]
 
@@ -110,15 +110,12 @@ def _pyshacl_run(data: Graph, shapes_graph: Graph) -> list[Result]:
     for r in results.subjects(RDF.type, SH.ValidationResult):
         if results.value(r, SH.focusNode) is None or any(results.subjects(SH.detail, r)):
             continue  # nested results are reported through their parent
-        component = results.value(r, SH.sourceConstraintComponent)
-        out.append(Result(results.value(r, SH.focusNode), results.value(r, SH.resultPath),  # type: ignore[arg-type]
-                          results.value(r, SH.value), results.value(r, SH.sourceShape),  # type: ignore[arg-type]
-                          results.value(r, SH.resultSeverity) or SH.Violation,  # type: ignore[arg-type]
-                          tuple(_messages(results, r)), component if component in _ALTERNATIVES else None))
+        out.append(Result(results.value(r, SH.focusNode), results.value(r, SH.resultPath),
+                          results.value(r, SH.value), results.value(r, SH.sourceShape),
+                          results.value(r, SH.resultSeverity) or SH.Violation,
+                          tuple(_messages(results, r)), results.value(r, SH.sourceConstraintComponent),
+                          results.value(r, SH.sourceConstraint)))
     return out
-
-
-_ALTERNATIVES = frozenset({SH.OrConstraintComponent, SH.XoneConstraintComponent})
 
 
 def _pyshacl(triples: Iterable[Triple], family: str) -> list[Result]:
@@ -152,13 +149,20 @@ def run_shapes(data: Graph, shapes_graph: Graph, family: str, locate: Locator) -
     return _findings(data, _pyshacl_run(data, shapes_graph), shapes_graph, family, locate)
 
 
+def _readable(messages: tuple[Literal, ...]) -> list[str]:
+    """The messages a finding shows: where a shape has them in several languages, the English and
+    untagged ones."""
+    chosen = [m for m in messages if not m.language or m.language.lower().split("-")[0] == "en"]
+    return [str(m) for m in chosen or messages]
+
+
 def _findings(data: Collection[Triple], found: list[Result], shapes_graph: Graph, family: str,
               locate: Locator) -> list[Finding]:
     findings = set()
     rdfs_label = RDFS.label
     labels = {s: str(o) for s, p, o in data if p == rdfs_label} if found else {}
     for r in found:
-        reasons = list(r.messages)
+        reasons = _readable(r.messages)
         reasons += [m for m in _alternatives(shapes_graph, r.shape, r.component) if m not in reasons]
         message = " — ".join(reasons) or "does not conform"
         value = r.value

@@ -1,0 +1,216 @@
+"""SHACL-SPARQL queries made ready to run: prefixes, $PATH, pre-binding, and the checks SHACL asks for.
+
+A query of a SPARQL-based constraint, validator or target is checked once, when the shapes are
+compiled, and fails with IllFormed where SHACL says the shapes graph is ill-formed:
+
+- its prefixes are those of sh:prefixes/owl:imports*/sh:declare (one namespace per prefix);
+- it parses as a SPARQL 1.1 SELECT or ASK query (rdflib's parser, then Oxigraph's on an empty store);
+- it has no SERVICE, anywhere (a security risk: Oxigraph would fetch it over HTTP), found both in the
+  parse tree and by keyword; and — for constraints and validators, whose variables are pre-bound —
+  no MINUS, no VALUES, no `AS ?var` for a pre-bound variable, and every subquery returns the
+  pre-bound variables (except $shapesGraph and $currentShape).
+
+Pre-binding follows SHACL's definition (appendix "Pre-binding of Variables"): every basic graph
+pattern is joined with the table of the pre-bound values. The query is written with a
+`BIND (value AS ?var)` at the start of each group `{ … }` (that of a subquery's WHERE included), which
+is that join; so FILTERs, BINDs and nested groups all see the values. (Oxigraph's own SEP-0007
+substitution does not: `FILTER bound($this)` is false under it, and it binds only projected
+variables.) A blank node, which SPARQL cannot write, is written as a call of the function BNODE_OF,
+which the engine registers with Oxigraph and which returns the store's blank node of that label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyoxigraph as ox
+from pyparsing import ParseException, ParseResults
+from rdflib import OWL, BNode, Graph, Literal, URIRef, Variable
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node
+
+from kg.check.shacl_data import BNODE_OF, FUNCTIONS, SH, IllFormed
+from kg.graph.terms import nt_term
+
+__all__ = ["OPTIONAL", "Query", "is_true", "prefixes", "prepare", "substitute_path"]
+
+OPTIONAL = frozenset({"shapesGraph", "currentShape"})
+"""Pre-bound variables a subquery need not return."""
+
+_TOKEN = re.compile(
+    r"""(?P<skip>\#[^\n]*|<[^<>"{}|^`\\\x00-\x20]*>|"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}"""
+    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<other>\S)""",
+    re.S,
+)
+_FORBIDDEN = {"MinusGraphPattern": "MINUS", "InlineData": "VALUES", "ValuesClause": "VALUES"}
+
+
+@dataclass(frozen=True)
+class Query:
+    """A checked query, to be written out for each set of pre-bound values."""
+
+    parts: tuple[str, ...]  # the text, split where each group opens
+    bound: tuple[str, ...]  # the pre-bound variables the query mentions: bind exactly these
+    ask: bool  # an ASK query
+
+    @property
+    def shapes_graph(self) -> bool:
+        """The query reads $shapesGraph, so the shapes graph must be in the dataset."""
+        return "shapesGraph" in self.bound
+
+    def text(self, values: Mapping[str, Node]) -> str:
+        """The query with `values` pre-bound (a variable of `bound` without a value stays unbound: an
+        optional parameter that the shape does not give)."""
+        if len(self.parts) == 1:
+            return self.parts[0]
+        binds = "".join(f" BIND ({_term(values[v])} AS ?{v})" for v in self.bound if v in values) + " "
+        return binds.join(self.parts)
+
+
+def _term(t: Node) -> str:
+    if isinstance(t, BNode):
+        return f'<{BNODE_OF}>("{t}")'
+    if isinstance(t, URIRef | Literal):
+        return nt_term(t)
+    raise TypeError(f"not an RDF term: {t!r}")
+
+
+def prefixes(g: Graph, node: Node) -> str:
+    """PREFIX lines for the declarations reachable by sh:prefixes/owl:imports*/sh:declare from node."""
+    found: dict[str, str] = {}
+    seen: set[Node] = set()
+    todo = list(g.objects(node, SH.prefixes))
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        todo += g.objects(current, OWL.imports)
+        for declaration in g.objects(current, SH.declare):
+            prefix, namespace = g.value(declaration, SH.prefix), g.value(declaration, SH.namespace)
+            if not isinstance(prefix, Literal) or not isinstance(namespace, Literal):
+                raise IllFormed(f"prefix declaration {declaration} needs one sh:prefix and one sh:namespace literal")
+            if found.setdefault(str(prefix), str(namespace)) != str(namespace):
+                raise IllFormed(f"prefix {prefix!s}: declared with two namespaces (reached from {node})")
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(found.items()))
+
+
+def _walk(node: object) -> Iterator[CompValue]:
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, ParseResults | list | tuple):
+        for item in node:
+            yield from _walk(item)
+
+
+def _variables(node: object, skip: frozenset[str] = frozenset()) -> set[str]:
+    """Names of the variables under node, not looking inside CompValues named in skip."""
+    if isinstance(node, Variable):
+        return {str(node)}
+    if isinstance(node, CompValue):
+        return set() if node.name in skip else {v for x in node.values() for v in _variables(x, skip)}
+    if isinstance(node, ParseResults | list | tuple):
+        return {v for x in node for v in _variables(x, skip)}
+    return set()
+
+
+def _check_prebinding(tree: object, prebound: frozenset[str], where: str) -> None:
+    """The restrictions of SHACL's appendix "Pre-binding of Variables in SPARQL Queries"."""
+    required = prebound - OPTIONAL
+    for part in _walk(tree):
+        if part.name in _FORBIDDEN:
+            raise IllFormed(f"{where}: {_FORBIDDEN[part.name]} is not allowed in SHACL-SPARQL queries")
+        target = part.get("evar") or (part.get("var") if part.name in ("Bind", "GroupAs") else None)
+        if isinstance(target, Variable) and str(target) in prebound:
+            raise IllFormed(f"{where}: AS ?{target} rebinds a pre-bound variable")
+        if part.name == "SubSelect":
+            projection = part.get("projection")
+            if projection is None:  # SELECT *: the variables in scope, roughly those outside FILTERs
+                returned = _variables(part.get("where"), frozenset({"Filter"}))
+            else:
+                returned = {str(v["var"]) for v in projection if "var" in v}
+            missing = sorted(required & _variables(tree) - returned)
+            if missing:
+                raise IllFormed(f"{where}: a subquery does not return the pre-bound variables {', '.join(missing)}")
+
+
+def _parse(text: str, where: str) -> object:
+    try:
+        return parseQuery(text)
+    except ParseException as e:
+        raise IllFormed(f"{where}: not a valid SPARQL query: {e}") from e
+
+
+def _tokens(text: str) -> list[tuple[str, int]]:
+    """The keywords (upper-cased) and braces of a query with their positions: words outside comments,
+    IRIs and strings that are not part of a prefixed name or a variable."""
+    found = []
+    for m in _TOKEN.finditer(text):
+        before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
+        if m.lastgroup == "word" and before not in (":", "?", "$", "_") and after != ":":
+            found.append((m.group().upper(), m.start()))
+        elif m.lastgroup == "other" and m.group() in "{}":
+            found.append((m.group(), m.start()))
+    return found
+
+
+def _groups(tokens: list[tuple[str, int]]) -> list[int]:
+    """Where the groups of a query open (just after each `{`), but for the braces around a subquery
+    (its own WHERE group counts)."""
+    return [
+        at + 1
+        for i, (token, at) in enumerate(tokens)
+        if token == "{" and (i + 1 == len(tokens) or tokens[i + 1][0] != "SELECT")
+    ]
+
+
+@lru_cache(maxsize=512)
+def prepare(text: str, prebound: frozenset[str], where: str, ask: bool = False) -> Query:
+    """A query (with its PREFIX lines and $PATH already written in) checked and made ready for its
+    variables `prebound` to be pre-bound; `where` names it in errors; `ask`: an ASK query is expected."""
+    tree = _parse(text, where)
+    tokens = _tokens(text)
+    if any(token == "SERVICE" for token, _ in tokens) or any(p.name == "ServiceGraphPattern" for p in _walk(tree)):
+        raise IllFormed(f"{where}: SERVICE is not allowed in SHACL-SPARQL queries")
+    form = next((p.name for p in _walk(tree) if p.name in ("SelectQuery", "AskQuery")), None)
+    if form is None or (form == "AskQuery") != ask:
+        raise IllFormed(f"{where}: expected a{'n ASK' if ask else ' SELECT'} query")
+    if prebound:
+        _check_prebinding(tree, prebound, where)
+    bound = tuple(sorted(_variables(tree) & prebound))
+    cuts = _groups(tokens) if bound else []
+    query = Query(tuple(text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)), bound, ask)
+    _dry_run(query, where)
+    return query
+
+
+def _dry_run(query: Query, where: str) -> None:
+    """Oxigraph's own parse, and a run on an empty store (which is safe: there is no SERVICE)."""
+    try:
+        ox.Store().query(query.text(dict.fromkeys(query.bound, URIRef(BNODE_OF))), custom_functions=FUNCTIONS)
+    except (SyntaxError, RuntimeError) as e:
+        raise IllFormed(f"{where}: the query cannot run: {e}") from e
+
+
+def substitute_path(text: str, path: str | None, where: str) -> str:
+    """$PATH written out as a SPARQL property path (property shapes only)."""
+    if not re.search(r"[?$]PATH\b", text):
+        return text
+    if path is None:
+        raise IllFormed(f"{where}: $PATH in a query of a node shape")
+    return re.sub(r"[?$]PATH\b", lambda _: path, text)
+
+
+def is_true(node: Node | None) -> bool:
+    """A boolean parameter set to true: only the literal true ("1"^^xsd:boolean is another term, and
+    the W3C suite's uniqueLang-002 holds that it does not switch a constraint on)."""
+    return isinstance(node, Literal) and node == _TRUE
+
+
+_TRUE = Literal(True)
