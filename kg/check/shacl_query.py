@@ -53,7 +53,8 @@ _FORBIDDEN = {"MinusGraphPattern": "MINUS", "InlineData": "VALUES", "ValuesClaus
 class Query:
     """A checked query, to be written out for each set of pre-bound values."""
 
-    parts: tuple[str, ...]  # the text, split where each group opens
+    parts: tuple[str, ...]  # the text, cut where groups open
+    binds: tuple[tuple[str, ...], ...]  # at each cut, the pre-bound variables to bind there
     bound: tuple[str, ...]  # the pre-bound variables the query mentions: bind exactly these
     ask: bool  # an ASK query
 
@@ -65,10 +66,13 @@ class Query:
     def text(self, values: Mapping[str, Node]) -> str:
         """The query with `values` pre-bound (a variable of `bound` without a value stays unbound: an
         optional parameter that the shape does not give)."""
-        if len(self.parts) == 1:
+        if not self.binds:
             return self.parts[0]
-        binds = "".join(f" BIND ({_term(values[v])} AS ?{v})" for v in self.bound if v in values) + " "
-        return binds.join(self.parts)
+        binds = {v: f" BIND ({_term(values[v])} AS ?{v})" for v in self.bound if v in values}
+        out = [self.parts[0]]
+        for names, part in zip(self.binds, self.parts[1:], strict=True):
+            out += [*(binds.get(v, "") for v in names), " ", part]
+        return "".join(out)
 
 
 def _term(t: Node) -> str:
@@ -148,26 +152,44 @@ def _parse(text: str, where: str) -> object:
 
 
 def _tokens(text: str) -> list[tuple[str, int]]:
-    """The keywords (upper-cased) and braces of a query with their positions: words outside comments,
-    IRIs and strings that are not part of a prefixed name or a variable."""
+    """The keywords (upper-cased), variables (`?name`) and braces of a query with their positions:
+    outside comments, IRIs and strings, and not part of a prefixed name."""
     found = []
     for m in _TOKEN.finditer(text):
         before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
-        if m.lastgroup == "word" and before not in (":", "?", "$", "_") and after != ":":
+        if m.lastgroup == "word" and before in ("?", "$"):
+            found.append(("?" + m.group(), m.start()))
+        elif m.lastgroup == "word" and before not in (":", "_") and after != ":":
             found.append((m.group().upper(), m.start()))
         elif m.lastgroup == "other" and m.group() in "{}":
             found.append((m.group(), m.start()))
     return found
 
 
-def _groups(tokens: list[tuple[str, int]]) -> list[int]:
-    """Where the groups of a query open (just after each `{`), but for the braces around a subquery
-    (its own WHERE group counts)."""
-    return [
-        at + 1
-        for i, (token, at) in enumerate(tokens)
-        if token == "{" and (i + 1 == len(tokens) or tokens[i + 1][0] != "SELECT")
-    ]
+def _groups(tokens: list[tuple[str, int]], bound: tuple[str, ...]) -> list[tuple[int, tuple[str, ...]]]:
+    """Where groups open (just after each `{`) with the pre-bound variables each mentions, for the
+    groups that mention one. The braces around a subquery are not a group (its WHERE group is).
+
+    Binding a variable in the groups that mention it (and so in the outermost) is the same as binding
+    it in every group: a group that does not mention it is joined, through the groups around it,
+    with the one value the outermost group binds."""
+    found, stack = [], []
+    for i, (token, at) in enumerate(tokens):
+        if token == "{":
+            subquery = i + 1 < len(tokens) and tokens[i + 1][0] == "SELECT"
+            stack.append((at + 1, set[str]() if not subquery else None))
+        elif token == "}" and stack:
+            start, mentioned = stack.pop()
+            if mentioned:
+                found.append((start, tuple(v for v in bound if v in mentioned)))
+            for _, outer in stack:
+                if outer is not None and mentioned:
+                    outer |= mentioned
+        elif token.startswith("?") and token[1:] in bound:
+            for _, mentioned in stack:
+                if mentioned is not None:
+                    mentioned.add(token[1:])
+    return sorted(found)
 
 
 @lru_cache(maxsize=512)
@@ -184,8 +206,10 @@ def prepare(text: str, prebound: frozenset[str], where: str, ask: bool = False) 
     if prebound:
         _check_prebinding(tree, prebound, where)
     bound = tuple(sorted(_variables(tree) & prebound))
-    cuts = _groups(tokens) if bound else []
-    query = Query(tuple(text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)), bound, ask)
+    groups = _groups(tokens, bound) if bound else []
+    cuts = [at for at, _ in groups]
+    parts = tuple(text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True))
+    query = Query(parts, tuple(names for _, names in groups), bound, ask)
     _dry_run(query, where)
     return query
 
