@@ -77,7 +77,7 @@ class Engine:
     SUPPORTED_PARAMETERS = PARAMETERS | {
         SH.property, SH.path, SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf, SH.target,
         SH.severity, SH.message, SH.deactivated, SH.name, SH.description, SH.order, SH.group, SH.defaultValue,
-        SH.sparql,
+        SH.sparql, SH.declare,
     }
     UNSUPPORTED = frozenset({SH.rule, SH.expression, SH.entailment, SH.js, SH.jsLibrary})
     """SHACL-AF rules and node expressions, entailment regimes, SHACL-JS: refused wherever they appear."""

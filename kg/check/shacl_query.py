@@ -124,21 +124,26 @@ def _variables(node: object, skip: frozenset[str] = frozenset()) -> set[str]:
     return set()
 
 
+def _field(part: CompValue, key: str) -> object:
+    """A field of a parse-tree node, None where it has none (CompValue.get answers the key itself)."""
+    return dict.get(part, key)
+
+
 def _check_prebinding(tree: object, prebound: frozenset[str], where: str) -> None:
     """The restrictions of SHACL's appendix "Pre-binding of Variables in SPARQL Queries"."""
     required = prebound - OPTIONAL
     for part in _walk(tree):
         if part.name in _FORBIDDEN:
             raise IllFormed(f"{where}: {_FORBIDDEN[part.name]} is not allowed in SHACL-SPARQL queries")
-        target = part.get("evar") or (part.get("var") if part.name in ("Bind", "GroupAs") else None)
+        target = _field(part, "evar") or (_field(part, "var") if part.name in ("Bind", "GroupAs") else None)
         if isinstance(target, Variable) and str(target) in prebound:
             raise IllFormed(f"{where}: AS ?{target} rebinds a pre-bound variable")
         if part.name == "SubSelect":
-            projection = part.get("projection")
+            projection = _field(part, "projection")
             if projection is None:  # SELECT *: the variables in scope, roughly those outside FILTERs
-                returned = _variables(part.get("where"), frozenset({"Filter"}))
+                returned = _variables(_field(part, "where"), frozenset({"Filter"}))
             else:
-                returned = {str(v["var"]) for v in projection if "var" in v}
+                returned = {str(v["var"]) for v in projection if "var" in v}  # type: ignore[attr-defined]
             missing = sorted(required & _variables(tree) - returned)
             if missing:
                 raise IllFormed(f"{where}: a subquery does not return the pre-bound variables {', '.join(missing)}")

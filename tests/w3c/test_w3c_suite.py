@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _pytest.mark import ParameterSet
 from rdflib import RDF, BNode, Graph, Literal
 from rdflib.term import Node
 from w3c_manifest import SH, Suite, TestCase, copy
@@ -122,15 +123,15 @@ def run(test: TestCase) -> EngineRun:
     raise AssertionError("unreachable")
 
 
-def _params() -> list[object]:
-    xfail = expected_failures()
+def params(xfail: dict[str, str]) -> list[ParameterSet]:
+    """One parameter per suite test, those listed in `xfail` (IRI → reason) marked strict xfail."""
     return [
         pytest.param(t, id=t.iri, marks=[pytest.mark.xfail(strict=True, reason=xfail[t.iri])] if t.iri in xfail else [])
         for t in SUITE.tests
     ]
 
 
-@pytest.mark.parametrize("test", _params())
+@pytest.mark.parametrize("test", params(expected_failures()))
 def test_w3c(test: TestCase) -> None:
     outcome = run(test)
     if test.expect_failure:
@@ -151,3 +152,12 @@ def test_expected_failures_name_tests_of_the_suite_with_a_reason() -> None:
     listed = expected_failures()
     assert set(listed) <= {t.iri for t in SUITE.tests}
     assert all(listed.values()), "every expected failure needs a reason"
+
+
+def test_an_expected_failure_that_passes_fails_the_run() -> None:
+    """Listed tests are strict xfail: pytest turns an unexpected pass into a failure."""
+    iri = "urn:x-shacl-test:/core/node/and-001"
+    (marked,) = [p for p in params({iri: "a reason"}) if p.id == iri]
+    (mark,) = marked.marks
+    assert mark.name == "xfail" and mark.kwargs == {"strict": True, "reason": "a reason"}
+    assert all(not p.marks for p in params({}))
