@@ -92,7 +92,9 @@ class Engine:
                               f"{', '.join(sorted(map(str, bad)))}, which this engine does not implement")
         self.components = Components(shapes)
         self.targeted = [(self.shape(n), self._target_spec(n)) for n in self._targeted_nodes()]
-        self.needs_shapes_graph = any(c.needs_shapes_graph for s in self._shapes.values() for c in s.checks)
+        queries = (str(q) for p in (SH.select, SH.ask) for q in shapes.objects(None, p))
+        self.needs_shapes_graph = any("shapesGraph" in q for q in queries)
+        """Some query may read $shapesGraph (shapes reached through sh:node … compile on first use)."""
 
     def _target_spec(self, n: Node) -> TargetSpec:
         """Nodes, classes (with implicit class targets), subjectsOf and objectsOf predicates, and

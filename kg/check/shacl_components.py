@@ -50,8 +50,6 @@ class Check:
     """sh:sourceConstraintComponent of its results."""
     constraint: Node | None = None
     """sh:sourceConstraint of its results (the sh:sparql value of a SPARQL-based constraint)."""
-    needs_shapes_graph: bool = False
-    """Its SPARQL query reads $shapesGraph: the shapes graph must be in the SPARQL dataset."""
 
 
 class Shapes(Protocol):
@@ -123,7 +121,9 @@ _KINDS: dict[Node, tuple[type[Node], ...]] = {
 }
 
 
-def _node_kind(_: Shapes, __: Node, kind: Node) -> Test:
+def _node_kind(_: Shapes, n: Node, kind: Node) -> Test:
+    if kind not in _KINDS:
+        raise IllFormed(f"shape {n}: sh:nodeKind {kind} is not a node kind")
     kinds = _KINDS[kind]
     return _each(lambda data, v: isinstance(v, kinds))
 
@@ -176,7 +176,10 @@ def _max_length(_: Shapes, __: Node, bound: Node) -> Test:
 
 def _pattern(shapes: Shapes, n: Node, pattern: Node) -> Test:
     flags = str(shapes.g.value(n, SH.flags) or "")
-    regex = re.compile(str(pattern), sum(getattr(re, f.upper()) for f in flags if f in "imsx"))
+    try:
+        regex = re.compile(str(pattern), sum(getattr(re, f.upper()) for f in flags if f in "imsx"))
+    except re.error as e:
+        raise IllFormed(f"shape {n}: sh:pattern {pattern!s} is not a regular expression: {e}") from e
     return _each(lambda data, v: not isinstance(v, BNode) and regex.search(str(v)) is not None)
 
 

@@ -117,7 +117,7 @@ class Components:
         query = prepare(query_text(g, validator, SH.ask if ask else SH.select, shape), frozenset(names), where, ask)
         messages = list(g.objects(validator, SH.message)) or list(g.objects(component.node, SH.message))
         solutions = Solutions(query, fixed(shape, parameters), node_shape, shape_messages, messages, parameters)
-        return Check(ask_test(solutions) if ask else select_test(solutions), component.node, None, query.shapes_graph)
+        return Check(ask_test(solutions) if ask else select_test(solutions), component.node)
 
     def _validator(self, component: _Component, shape: Node, node_shape: bool) -> tuple[Node, bool]:
         """The validator for this kind of shape, and whether it is an ASK validator."""

@@ -34,7 +34,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from kg.check.shacl_data import BNODE_OF, FUNCTIONS, SH, IllFormed
-from kg.graph.terms import nt_term
+from kg.graph.terms import nt_string, nt_term
 
 __all__ = ["OPTIONAL", "Query", "is_true", "prefixes", "prepare", "substitute_path"]
 
@@ -58,11 +58,6 @@ class Query:
     bound: tuple[str, ...]  # the pre-bound variables the query mentions: bind exactly these
     ask: bool  # an ASK query
 
-    @property
-    def shapes_graph(self) -> bool:
-        """The query reads $shapesGraph, so the shapes graph must be in the dataset."""
-        return "shapesGraph" in self.bound
-
     def text(self, values: Mapping[str, Node]) -> str:
         """The query with `values` pre-bound (a variable of `bound` without a value stays unbound: an
         optional parameter that the shape does not give)."""
@@ -77,7 +72,7 @@ class Query:
 
 def _term(t: Node) -> str:
     if isinstance(t, BNode):
-        return f'<{BNODE_OF}>("{t}")'
+        return f"<{BNODE_OF}>({nt_string(str(t))})"
     if isinstance(t, URIRef | Literal):
         return nt_term(t)
     raise TypeError(f"not an RDF term: {t!r}")

@@ -116,7 +116,7 @@ def sparql_checks(g: Graph, shape: Node, shape_messages: tuple[Literal, ...]) ->
             list(g.objects(constraint, SH.message)),
             {},
         )
-        checks.append(Check(select_test(solutions), SH.SPARQLConstraintComponent, constraint, query.shapes_graph))
+        checks.append(Check(select_test(solutions), SH.SPARQLConstraintComponent, constraint))
     return checks
 
 

@@ -148,6 +148,19 @@ def test_blank_nodes_are_pre_bound() -> None:
     assert (result.focus, result.value) == (b, Literal(1))
 
 
+def test_shapes_graph_is_queried_from_shapes_reached_later() -> None:
+    """$shapesGraph and $currentShape in a shape reached only through sh:node (compiled on first use)."""
+    g = shapes("""ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:node ex:Inner .
+        ex:Inner ex:limit 2 ; sh:sparql [ sh:select \"\"\"
+            SELECT $this WHERE { GRAPH $shapesGraph { $currentShape <https://example.org/limit> ?n }
+                                 FILTER (?n > 1) }\"\"\" ] .""")
+    (result,) = Engine(g).validate([(URIRef(EX + "a"), URIRef(EX + "p"), Literal(1))])
+    assert (result.shape, result.component) == (
+        URIRef(EX + "S"),
+        URIRef("http://www.w3.org/ns/shacl#NodeConstraintComponent"),
+    )
+
+
 COMPONENT = """
 ex:C a sh:ConstraintComponent ; sh:parameter [ sh:path ex:lang ] ; {validator} .
 ex:S a sh:NodeShape ; sh:targetNode ex:a ; ex:lang "de" .
