@@ -4,11 +4,13 @@ A query of a SPARQL-based constraint, validator or target is checked once, when 
 compiled, and fails with IllFormed where SHACL says the shapes graph is ill-formed:
 
 - its prefixes are those of sh:prefixes/owl:imports*/sh:declare (one namespace per prefix);
-- it parses as a SPARQL 1.1 SELECT or ASK query (rdflib's parser, then Oxigraph's on an empty store);
-- it has no SERVICE, anywhere (a security risk: Oxigraph would fetch it over HTTP), found both in the
-  parse tree and by keyword; and — for constraints and validators, whose variables are pre-bound —
-  no MINUS, no VALUES, no `AS ?var` for a pre-bound variable, and every subquery returns the
-  pre-bound variables (except $shapesGraph and $currentShape).
+- it is a SPARQL 1.1 SELECT or ASK query (Oxigraph's parser, in a dry run on an empty store);
+- it has no SERVICE, anywhere (a security risk: Oxigraph would fetch it over HTTP); and — for
+  constraints and validators, whose variables are pre-bound — no MINUS, no VALUES, no `AS ?var` for a
+  pre-bound variable, and every subquery returns the pre-bound variables it uses (except $shapesGraph
+  and $currentShape). SPARQL keywords are reserved words, so these are found by keyword, outside
+  comments, IRIs, strings and names, before anything runs; a query with subqueries is also parsed
+  (rdflib) to see what each one returns.
 
 Pre-binding follows SHACL's definition (appendix "Pre-binding of Variables"): every basic graph
 pattern is joined with the table of the pre-bound values. The query is written with a
@@ -25,6 +27,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import pyoxigraph as ox
 from pyparsing import ParseException, ParseResults
@@ -43,7 +46,9 @@ OPTIONAL = frozenset({"shapesGraph", "currentShape"})
 
 _TOKEN = re.compile(
     r"""(?P<skip>\#[^\n]*|<[^<>"{}|^`\\\x00-\x20]*>|"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}"""
-    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<other>\S)""",
+    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'"""  # comments, IRIs, strings
+    r"""|(?:[A-Za-z][\w.\-]*)?:(?:[\w\-.:%]|\\.)*|_:\w[\w.\-]*|\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)"""  # names, numbers
+    r"""|(?P<var>[?$]\w+)|(?P<word>[A-Za-z_]\w*)|(?P<other>[{}*])|\S""",
     re.S,
 )
 _FORBIDDEN = {"MinusGraphPattern": "MINUS", "InlineData": "VALUES", "ValuesClause": "VALUES"}
@@ -152,18 +157,36 @@ def _parse(text: str, where: str) -> object:
 
 
 def _tokens(text: str) -> list[tuple[str, int]]:
-    """The keywords (upper-cased), variables (`?name`) and braces of a query with their positions:
-    outside comments, IRIs and strings, and not part of a prefixed name."""
+    """The keywords (upper-cased), variables (`?name`), braces and stars of a query with their
+    positions; comments, IRIs, strings, prefixed names, blank node labels and numbers are skipped."""
     found = []
     for m in _TOKEN.finditer(text):
-        before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
-        if m.lastgroup == "word" and before in ("?", "$"):
-            found.append(("?" + m.group(), m.start()))
-        elif m.lastgroup == "word" and before not in (":", "_") and after != ":":
+        if m.lastgroup == "var":
+            found.append(("?" + m.group()[1:], m.start()))
+        elif m.lastgroup == "word":
             found.append((m.group().upper(), m.start()))
-        elif m.lastgroup == "other" and m.group() in "{}":
+        elif m.lastgroup == "other":
             found.append((m.group(), m.start()))
     return found
+
+
+def _check_tokens(tokens: list[tuple[str, int]], prebound: frozenset[str], ask: bool, where: str) -> None:
+    """The checks that keywords decide: SPARQL keywords are reserved, so a keyword outside strings,
+    IRIs and names is the construct."""
+    words = [token for token, _ in tokens]
+    if "SERVICE" in words:
+        raise IllFormed(f"{where}: SERVICE is not allowed in SHACL-SPARQL queries")
+    form = next((w for w in words if w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), None)
+    if form != ("ASK" if ask else "SELECT"):
+        raise IllFormed(f"{where}: expected a{'n ASK' if ask else ' SELECT'} query, found {form or 'none'}")
+    if not prebound:
+        return
+    for keyword in ("MINUS", "VALUES"):
+        if keyword in words:
+            raise IllFormed(f"{where}: {keyword} is not allowed in SHACL-SPARQL queries")
+    for word, after in pairwise(words):
+        if word == "AS" and after[1:] in prebound:
+            raise IllFormed(f"{where}: AS {after} rebinds a pre-bound variable")
 
 
 def _groups(tokens: list[tuple[str, int]], bound: tuple[str, ...]) -> list[tuple[int, tuple[str, ...]]]:
@@ -195,17 +218,18 @@ def _groups(tokens: list[tuple[str, int]], bound: tuple[str, ...]) -> list[tuple
 @lru_cache(maxsize=512)
 def prepare(text: str, prebound: frozenset[str], where: str, ask: bool = False) -> Query:
     """A query (with its PREFIX lines and $PATH already written in) checked and made ready for its
-    variables `prebound` to be pre-bound; `where` names it in errors; `ask`: an ASK query is expected."""
-    tree = _parse(text, where)
+    variables `prebound` to be pre-bound; `where` names it in errors; `ask`: an ASK query is expected.
+
+    Keywords decide most checks; a query with a subquery is also parsed (rdflib), to see what each
+    subquery returns; Oxigraph parses every query (a dry run on an empty store)."""
     tokens = _tokens(text)
-    if any(token == "SERVICE" for token, _ in tokens) or any(p.name == "ServiceGraphPattern" for p in _walk(tree)):
-        raise IllFormed(f"{where}: SERVICE is not allowed in SHACL-SPARQL queries")
-    form = next((p.name for p in _walk(tree) if p.name in ("SelectQuery", "AskQuery")), None)
-    if form is None or (form == "AskQuery") != ask:
-        raise IllFormed(f"{where}: expected a{'n ASK' if ask else ' SELECT'} query")
-    if prebound:
+    _check_tokens(tokens, prebound, ask, where)
+    if prebound and sum(token == "SELECT" for token, _ in tokens) > 1:
+        tree = _parse(text, where)
+        if any(p.name == "ServiceGraphPattern" for p in _walk(tree)):
+            raise IllFormed(f"{where}: SERVICE is not allowed in SHACL-SPARQL queries")
         _check_prebinding(tree, prebound, where)
-    bound = tuple(sorted(_variables(tree) & prebound))
+    bound = tuple(sorted({token[1:] for token, _ in tokens if token.startswith("?")} & prebound))
     groups = _groups(tokens, bound) if bound else []
     cuts = [at for at, _ in groups]
     parts = tuple(text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True))
@@ -219,7 +243,7 @@ def _dry_run(query: Query, where: str) -> None:
     try:
         ox.Store().query(query.text(dict.fromkeys(query.bound, URIRef(BNODE_OF))), custom_functions=FUNCTIONS)
     except (SyntaxError, RuntimeError) as e:
-        raise IllFormed(f"{where}: the query cannot run: {e}") from e
+        raise IllFormed(f"{where}: not a valid SPARQL query: {e}") from e
 
 
 def substitute_path(text: str, path: str | None, where: str) -> str:
