@@ -72,7 +72,8 @@ def _describe(shapes_graph: Graph, shape: Node) -> str:
             return template.format(_short(value))
     kind = shapes_graph.value(shape, SH.nodeKind)
     if kind is not None:
-        return {SH.Literal: "text", SH.IRI: "a named node"}.get(kind, _short(kind))  # type: ignore[call-overload]
+        kinds: dict[Node, str] = {SH.Literal: "text", SH.IRI: "a named node"}
+        return kinds.get(kind, _short(kind))
     message = shapes_graph.value(shape, SH.message)
     return str(message) if message is not None else _short(shape)
 
@@ -156,7 +157,7 @@ def _readable(messages: tuple[Literal, ...]) -> list[str]:
     return [str(m) for m in chosen or messages]
 
 
-def _findings(data: Collection[Triple], found: list[Result], shapes_graph: Graph, family: str,
+def _findings(data: Iterable[Triple], found: list[Result], shapes_graph: Graph, family: str,
               locate: Locator) -> list[Finding]:
     findings = set()
     rdfs_label = RDFS.label
