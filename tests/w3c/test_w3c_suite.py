@@ -161,3 +161,41 @@ def test_an_expected_failure_that_passes_fails_the_run() -> None:
     (mark,) = marked.marks
     assert mark.name == "xfail" and mark.kwargs == {"strict": True, "reason": "a reason"}
     assert all(not p.marks for p in params({}))
+
+
+def _mutants(g: Graph) -> Iterator[tuple[str, Graph]]:
+    """A report graph with one thing wrong: sh:conforms flipped, a result dropped, duplicated, or with
+    another severity."""
+    node = next(g.subjects(RDF.type, SH.ValidationReport))
+    flipped = copy(g)
+    flipped.set((node, SH.conforms, Literal(not next(g.objects(node, SH.conforms)).toPython())))  # type: ignore[attr-defined]
+    yield "flip conforms", flipped
+    results = sorted(g.objects(node, SH.result), key=str)
+    if not results:
+        return
+    dropped = copy(g)
+    dropped.remove((node, SH.result, results[0]))
+    yield "drop a result", dropped
+    twin, duplicated = BNode(), copy(g)
+    duplicated.add((node, SH.result, twin))
+    duplicated.addN((twin, p, o, duplicated) for p, o in g.predicate_objects(results[0]))
+    yield "duplicate a result", duplicated
+    severity = copy(g)
+    severity.set(
+        (results[0], SH.resultSeverity, SH.Info if g.value(results[0], SH.resultSeverity) != SH.Info else SH.Warning)
+    )
+    yield "change a severity", severity
+
+
+def test_the_comparator_catches_wrong_reports() -> None:
+    """Every report that passes fails after one mutation (the comparator is not lenient)."""
+    checked = 0
+    for test in SUITE.tests:
+        outcome = run(test)
+        if outcome.report is None:
+            continue
+        for name, mutant in _mutants(outcome.report):
+            wrong = EngineRun(report=mutant, context=outcome.context)
+            assert compare(SUITE, test, wrong).outcome == "wrong", f"{name} not caught: {test.iri}"
+            checked += 1
+    assert checked > 300
