@@ -60,3 +60,15 @@ def dump_dom(url: str, *, budget_ms: int = 5000) -> str:
             capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr[-2000:]
     return run.stdout
+
+
+def screenshot(url: str, png: Path, *, size: tuple[int, int] = (1000, 1500)) -> None:
+    """A PNG of the page as headless Chromium renders it."""
+    binary = chromium()
+    with tempfile.TemporaryDirectory(prefix="medkg-chromium-") as profile:
+        run = subprocess.run(
+            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", f"--window-size={size[0]},{size[1]}", f"--screenshot={png}", url],
+            capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and png.is_file(), run.stderr[-2000:]

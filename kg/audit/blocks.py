@@ -43,6 +43,7 @@ class Block:
     text: str
     value: Any = None
     problems: list[Problem] = field(default_factory=list)
+    syntax: str = "jsonld"  # or "microdata", "rdfa" (read by extruct; value is its JSON-LD form)
 
     def at(self, line: int, column: int) -> tuple[int, int]:
         """Page position of a (line, column) inside the block text."""

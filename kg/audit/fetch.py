@@ -135,9 +135,9 @@ def _read(response: requests.Response, url: str, limits: Limits) -> bytes:
 _REDIRECTS = (301, 302, 303, 307, 308)
 
 
-def fetch(url: str, limits: Limits | None = None) -> Page:
-    """GET a page within `limits.timeout` seconds all told; redirects followed here, one by one, each
-    target judged (scheme, address) before it is fetched."""
+def fetch(url: str, limits: Limits | None = None, types: frozenset[str] = HTML_TYPES | JSON_TYPES) -> Page:
+    """GET a page (one of the media `types`) within `limits.timeout` seconds all told; redirects
+    followed here, one by one, each target judged (scheme, address) before it is fetched."""
     limits = limits or Limits()
     check = None if limits.allow_private else _refuse_non_public
     guard = Guard(peer_check=check)
@@ -158,7 +158,7 @@ def fetch(url: str, limits: Limits | None = None) -> Page:
                             raise NetworkError(f"{url}: redirected to {target[:200]}, not an http(s) URL; not followed")
                         current = target
                         continue
-                    page = _page(response, url, limits)
+                    page = _page(response, url, limits, types)
                     guard.check()  # a body cut short by the deadline is not the page
                     return page
             raise NetworkError(f"{url}: more than {limits.max_redirects} redirects")
@@ -182,11 +182,11 @@ def fetch(url: str, limits: Limits | None = None) -> Page:
                              "{timeout} if it is just slow)", url=url, seconds=limits.timeout)
 
 
-def _page(response: requests.Response, url: str, limits: Limits) -> Page:
+def _page(response: requests.Response, url: str, limits: Limits, types: frozenset[str]) -> Page:
     if response.status_code >= 400:
         raise NetworkError(f"{url}: HTTP {response.status_code} {response.reason}")
     media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if media_type not in HTML_TYPES | JSON_TYPES:
+    if media_type not in types:
         raise InputError(f"{url}: the server sent {media_type or 'no content type'}, not an HTML page or JSON-LD")
     body = _read(response, url, limits)
     explicit = "charset" in response.headers.get("Content-Type", "").lower()

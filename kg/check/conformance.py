@@ -180,6 +180,8 @@ class _Checker:
             if prop is None:
                 continue
             entry = self.v.properties.get(prop)
+            if entry is None and self.annotation(s, prop):
+                continue
             if entry is None:
                 self.unknown_property(s, p, prop)
                 continue
@@ -199,6 +201,13 @@ class _Checker:
         self.add(Severity.VIOLATION, s, RDF.type, "unknown-type",
                  f"schema:{name} is not a type in schema.org {self.v.release}.{did} Use a type from "
                  "https://schema.org/docs/full.html.")
+
+    def annotation(self, s: Node, prop: str) -> bool:
+        """`<property>-input` / `<property>-output` on an Action: schema.org's input and output annotations
+        (https://schema.org/docs/actions.html, "Part 4"), e.g. a SearchAction's `query-input`."""
+        base, _, kind = prop.rpartition("-")
+        return (kind in ("input", "output") and base in self.v.properties
+                and "Action" in self.v.reach(self.types.get(s, set())))
 
     def unknown_property(self, s: Node, p: Node, prop: str) -> None:
         retired = resources.json_file("ontology", RETIRED_FILE)["properties"].get(prop)

@@ -89,10 +89,10 @@ def _alternatives(shapes_graph: Graph, shape: Node | None, component: Node | Non
     return [("expected one of: " if parameter == SH["or"] else "expected exactly one of: ") + ", ".join(branches)]
 
 
-def _messages(results: Graph, result: Node) -> list[str]:
+def _messages(results: Graph, result: Node) -> list[Literal]:
     """The result's own message, then those of the results nested under it (sh:detail, which
     pySHACL writes for sh:node), flattened."""
-    own = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+    own = sorted((m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)), key=str)
     nested = [m for d in sorted(results.objects(result, SH.detail), key=str) for m in _messages(results, d)]
     return own + [m for m in nested if m not in own]
 
@@ -112,15 +112,12 @@ def pyshacl_results(data: Graph, shapes_graph: Graph) -> list[Result]:
     for r in results.subjects(RDF.type, SH.ValidationResult):
         if results.value(r, SH.focusNode) is None or any(results.subjects(SH.detail, r)):
             continue  # nested results are reported through their parent
-        component = results.value(r, SH.sourceConstraintComponent)
         out.append(Result(results.value(r, SH.focusNode), results.value(r, SH.resultPath),
                           results.value(r, SH.value), results.value(r, SH.sourceShape),
                           results.value(r, SH.resultSeverity) or SH.Violation,
-                          tuple(_messages(results, r)), component if component in _ALTERNATIVES else None))
+                          tuple(_messages(results, r)), results.value(r, SH.sourceConstraintComponent),
+                          results.value(r, SH.sourceConstraint)))
     return out
-
-
-_ALTERNATIVES = frozenset({SH.OrConstraintComponent, SH.XoneConstraintComponent})
 
 
 def _pyshacl(triples: Iterable[Triple], family: str) -> list[Result]:
@@ -170,6 +167,13 @@ def run(data: Collection[Triple], family: str, locate: Locator, engine: Engine =
     return findings(data, results(data, family, engine), shapes(family), label or family, locate, values)
 
 
+def _readable(messages: tuple[Literal, ...]) -> list[str]:
+    """The messages a finding shows: where a shape has them in several languages, the English and
+    untagged ones."""
+    chosen = [m for m in messages if not m.language or m.language.lower().split("-")[0] == "en"]
+    return [str(m) for m in chosen or messages]
+
+
 def findings(data: Iterable[Triple], found: list[Result], shapes_graph: Graph, family: str,
              locate: Locator, values: ValueLocator | None = None) -> list[Finding]:
     """SHACL results as Findings: nested reasons and sh:or / sh:xone branches in words, located by `locate`."""
@@ -177,7 +181,7 @@ def findings(data: Iterable[Triple], found: list[Result], shapes_graph: Graph, f
     rdfs_label = RDFS.label
     labels = {s: str(o) for s, p, o in data if p == rdfs_label} if found else {}
     for r in found:
-        reasons = list(r.messages)
+        reasons = _readable(r.messages)
         reasons += [m for m in _alternatives(shapes_graph, r.shape, r.component) if m not in reasons]
         message = " — ".join(reasons) or "does not conform"
         value = r.value

@@ -1,15 +1,21 @@
-"""A compiled SHACL Core engine: shapes are read once into Python objects, then each data graph
-is validated over a plain in-memory index.
+"""A compiled SHACL engine: shapes are read once into Python objects, then each data graph is
+validated over a plain in-memory index (SHACL-SPARQL over an Oxigraph copy of it).
 
 pySHACL stays the reference (`--engine pyshacl`); this engine exists because pySHACL costs tens of
-milliseconds per article, mostly in rdflib graph lookups. It covers SHACL Core's constraint
-components and property paths and reports results the way pySHACL does (one result per failing
-value node, the source shape, its severity and sh:message); a differential test holds the two to
-identical findings. Shapes using anything else (SHACL-SPARQL, qualified value shapes) raise
-Unsupported, naming the shape: run those shapes with pySHACL.
+milliseconds per article, mostly in rdflib graph lookups. It implements SHACL Core (every constraint
+component, qualified value shapes included, and every property path) and SHACL-SPARQL (SPARQL-based
+constraints, SPARQL-based constraint components with ASK and SELECT validators, sh:prefixes, SPARQL
+targets, $shapesGraph and $currentShape), and passes the W3C SHACL test suite (tests/w3c, docs/shacl.md).
+Every result carries its sh:sourceConstraintComponent, and sh:sourceConstraint for SPARQL-based
+constraints. A differential test holds it to pySHACL's findings on medkg's shapes.
+
+What it does not implement raises Unsupported naming the shape and the feature (SHACL-AF rules and
+node expressions, sh:entailment, non-SPARQL validators and targets); an ill-formed shapes graph raises
+IllFormed, a failure during validation ValidationFailure.
 
 kg.check.shacl_data holds the indexed data graph and compiled property paths, kg.check.shacl_components
-the constraint components; this module compiles shapes and runs them.
+SHACL Core's constraint components, kg.check.shacl_sparql, shacl_query and shacl_custom SHACL-SPARQL;
+this module compiles shapes and runs them.
 """
 
 from __future__ import annotations
@@ -17,14 +23,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from rdflib import RDF, RDFS, Graph, Literal
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.check.shacl_components import Check, compile_checks
-from kg.check.shacl_data import SH, Data, Path, Unsupported, compile_path
+from kg.check.shacl_components import PARAMETERS, Check, compile_checks
+from kg.check.shacl_custom import Components
+from kg.check.shacl_data import (
+    SH,
+    Data,
+    IllFormed,
+    Path,
+    ShaclError,
+    Unsupported,
+    ValidationFailure,
+    compile_path,
+)
+from kg.check.shacl_query import is_true, prefixes, prepare
+from kg.check.shacl_sparql import sparql_checks
 from kg.graph.terms import Triple
 
-__all__ = ["Engine", "Result", "Unsupported"]
+__all__ = ["Engine", "IllFormed", "Result", "ShaclError", "Unsupported", "ValidationFailure"]
 
 TargetSpec = tuple[list[Node], list[Node], list[Node], list[Node], list[str]]
 
@@ -36,8 +54,9 @@ class Result:
     value: Node | None
     shape: Node
     severity: Node
-    messages: tuple[str, ...]
-    component: Node | None = None  # set for sh:or / sh:xone, whose branches explain the failure
+    messages: tuple[Literal, ...]  # sh:resultMessage, language tags kept, in string order
+    component: Node | None = None  # sh:sourceConstraintComponent
+    constraint: Node | None = None  # sh:sourceConstraint: the sh:sparql value of a SPARQL-based constraint
 
 
 @dataclass
@@ -46,7 +65,7 @@ class Shape:
     path: Path | None
     path_node: Node | None
     severity: Node
-    messages: tuple[str, ...]
+    messages: tuple[Literal, ...]
     checks: list[Check] = field(default_factory=list)
     properties: list[Shape] = field(default_factory=list)
     deactivated: bool = False
@@ -55,24 +74,28 @@ class Shape:
 class Engine:
     """Validates data graphs against one shapes graph."""
 
-    SUPPORTED_PARAMETERS = frozenset({
-        SH["class"], SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.minExclusive, SH.minInclusive,
-        SH.maxExclusive, SH.maxInclusive, SH.minLength, SH.maxLength, SH.pattern, SH.flags, SH.languageIn,
-        SH.uniqueLang, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH["not"], SH["and"], SH["or"],
-        SH.xone, SH.node, SH.property, SH["in"], SH.hasValue, SH.closed, SH.ignoredProperties, SH.path,
-        SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf, SH.severity, SH.message,
-        SH.deactivated, SH.name, SH.description, SH.order, SH.group, SH.defaultValue, SH.sparql, SH.target,
-    })
-    UNSUPPORTED = frozenset({SH.qualifiedValueShape, SH.rule, SH.expression, SH.prefixes, SH.declare})
+    SUPPORTED_PARAMETERS = PARAMETERS | {
+        SH.property, SH.path, SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf, SH.target,
+        SH.severity, SH.message, SH.deactivated, SH.name, SH.description, SH.order, SH.group, SH.defaultValue,
+        SH.sparql, SH.declare,
+    }
+    UNSUPPORTED = frozenset({SH.rule, SH.expression, SH.entailment, SH.js, SH.jsLibrary})
+    """SHACL-AF rules and node expressions, entailment regimes, SHACL-JS: refused wherever they appear."""
 
     def __init__(self, shapes: Graph) -> None:
         self.g = shapes
         self._shapes: dict[Node, Shape] = {}
         bad = {p for p in self.UNSUPPORTED if any(shapes.triples((None, p, None)))}
         if bad:
-            users = sorted((s for p in bad for s in shapes.subjects(p, None)), key=str)
-            raise Unsupported(f"shapes use {', '.join(sorted(map(str, bad)))}", users[0] if users else None)
+            users = sorted({str(s) for p in bad for s in shapes.subjects(p, None)})
+            raise Unsupported(f"{', '.join(users)} use{'s' if len(users) == 1 else ''} "
+                              f"{', '.join(sorted(map(str, bad)))}, which this engine does not implement",
+                              URIRef(users[0]) if users else None)
+        self.components = Components(shapes)
         self.targeted = [(self.shape(n), self._target_spec(n)) for n in self._targeted_nodes()]
+        queries = (str(q) for p in (SH.select, SH.ask) for q in shapes.objects(None, p))
+        self.needs_shapes_graph = any("shapesGraph" in q for q in queries)
+        """Some query may read $shapesGraph (shapes reached through sh:node … compile on first use)."""
 
     def _target_spec(self, n: Node) -> TargetSpec:
         """Nodes, classes (with implicit class targets), subjectsOf and objectsOf predicates, and
@@ -84,7 +107,8 @@ class Engine:
             select = g.value(target, SH.select)
             if (target, RDF.type, SH.SPARQLTarget) not in g or select is None:
                 raise Unsupported(f"shape {n} has a target that is not a SPARQL-based target", n)
-            queries.append(str(select))
+            query = prepare(prefixes(g, target) + str(select), frozenset(), f"SPARQL target of shape {n}")
+            queries.append(query.text({}))
         return (list(g.objects(n, SH.targetNode)), classes, list(g.objects(n, SH.targetSubjectsOf)),
                 list(g.objects(n, SH.targetObjectsOf)), queries)
 
@@ -113,20 +137,20 @@ class Engine:
         if node in self._shapes:
             return self._shapes[node]
         g = self.g
+        known = self.SUPPORTED_PARAMETERS | self.components.parameters
+        if (None, SH.sparql, node) in g:  # the shape is its own SPARQL-based constraint
+            known |= {SH.select, SH.prefixes}
         for p in g.predicates(node, None):
-            if str(p).startswith(str(SH)) and p not in self.SUPPORTED_PARAMETERS and p != RDF.type:
-                raise Unsupported(f"shape {node} uses {p}", node)
+            if str(p).startswith(str(SH)) and p not in known:
+                raise Unsupported(f"shape {node} uses {p}, which this engine does not implement", node)
         path_node = g.value(node, SH.path)
-        messages = tuple(sorted(str(m) for m in g.objects(node, SH.message)))
-        try:
-            path = compile_path(g, path_node) if path_node is not None else None
-        except Unsupported as e:
-            raise Unsupported(str(e), node) from None
-        shape = Shape(node, path, path_node,
+        messages = tuple(sorted((m for m in g.objects(node, SH.message) if isinstance(m, Literal)), key=str))
+        shape = Shape(node, compile_path(g, path_node) if path_node is not None else None, path_node,
                       g.value(node, SH.severity) or SH.Violation, messages,
-                      deactivated=g.value(node, SH.deactivated) == Literal(True))
+                      deactivated=is_true(g.value(node, SH.deactivated)))
         self._shapes[node] = shape  # registered before compiling children: shapes may be recursive
-        shape.checks = compile_checks(self, node)
+        shape.checks = [*compile_checks(self, node), *sparql_checks(g, node, messages),
+                        *self.components.checks(node, messages)]
         shape.properties = [self.shape(p) for p in sorted(g.objects(node, SH.property), key=str)]
         return shape
 
@@ -142,16 +166,15 @@ class Engine:
             return
         values = shape.path(data, focus) if shape.path is not None else [focus]
         for check in shape.checks:
-            for value, path_override in check.test(data, focus, values):
-                if shape.path is None and value is None:
-                    value = focus
-                yield Result(focus, path_override if path_override is not None else shape.path_node, value,
-                             shape.node, shape.severity, shape.messages, check.component)
+            for value, path, messages in check.test(data, focus, values):
+                yield Result(focus, path if path is not None else shape.path_node, value, shape.node, shape.severity,
+                             messages if messages is not None else shape.messages, check.component, check.constraint)
         for prop in shape.properties:
             for v in values:
                 yield from self._validate(prop, data, v)
 
     def validate(self, triples: Iterable[Triple]) -> list[Result]:
-        data = Data(triples)
+        """The validation results of a data graph (none: it conforms)."""
+        data = Data(triples, self.g if self.needs_shapes_graph else None)
         return [r for shape, spec in self.targeted for focus in sorted(self.targets(spec, data), key=str)
                 for r in self._validate(shape, data, focus)]

@@ -1,10 +1,11 @@
 """The data side of the compiled SHACL engine (kg.check.shacl): a data graph indexed for SHACL, with
-an Oxigraph copy for SHACL-SPARQL, and property paths compiled into functions over that index."""
+an Oxigraph copy for SHACL-SPARQL, and property paths compiled into functions over that index (and
+written as SPARQL, for $PATH)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 
 import pyoxigraph as ox
@@ -18,18 +19,45 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 _TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf  # rdflib's RDF.x builds a term on every access
 
 
-class Unsupported(ValueError):
-    """The shapes use a SHACL feature this engine does not implement; `shape` names the first such shape."""
+SHAPES_GRAPH = URIRef("urn:x-medkg:shapes-graph")
+"""The name of the shapes graph in the SPARQL dataset, the value of $shapesGraph."""
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+
+BNODE_OF = "urn:x-medkg:shacl:bnode"
+"""A SPARQL function: the blank node of the dataset with the given label (pre-bound blank nodes are
+written as calls of it, kg.check.shacl_query)."""
+FUNCTIONS: dict[ox.NamedNode, Callable[..., ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]] = {
+    ox.NamedNode(BNODE_OF): lambda label: ox.BlankNode(label.value)
+}
+
+
+class ShaclError(ValueError):
+    """The compiled engine cannot validate against a shapes graph."""
+
+
+class Unsupported(ShaclError):
+    """The shapes use a SHACL feature this engine does not implement (the message names the shape and
+    the feature; `shape` is that shape where one is known)."""
 
     def __init__(self, message: str, shape: Node | None = None) -> None:
         super().__init__(message)
         self.shape = shape
 
 
+class IllFormed(ShaclError):
+    """The shapes graph is ill-formed: SHACL asks for a failure, not a validation report."""
+
+
+class ValidationFailure(ShaclError):
+    """Validation itself failed (a SPARQL-based constraint reported ?failure, or its query broke)."""
+
+
 class Data:
     """A data graph indexed for SHACL: forward and backward adjacency, types with subclasses."""
 
-    def __init__(self, triples: Iterable[Triple]) -> None:
+    def __init__(self, triples: Iterable[Triple], shapes: Graph | None = None) -> None:
+        self.shapes = shapes  # copied into the SPARQL dataset as the named graph SHAPES_GRAPH, for $shapesGraph
         self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
         self.into: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
         self.by_predicate: dict[Node, dict[Node, None]] = defaultdict(dict)
@@ -48,23 +76,35 @@ class Data:
     def store(self) -> ox.Store:
         """The graph in an in-memory Oxigraph store, for SHACL-SPARQL (built on first use)."""
         store = ox.Store()
-        if any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in self._triples()):
+        if self.shapes is not None or any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in self._triples()):
             # term by term: a parser would relabel blank nodes, and results must name the same nodes
             store.extend(_ox_quad(s, p, o) for s, p, o in self._triples())
+            if self.shapes is not None:
+                store.extend(_ox_quad(s, p, o, SHAPES_GRAPH) for s, p, o in self.shapes)
         else:
             text = ntriples(self._triples())
             store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
         return store
 
-    def select(self, query: str, this: Node | None = None) -> list[dict[str, Node]]:
-        """Rows of a SPARQL SELECT, $this pre-bound when given (SEP-0007 substitution, as SHACL asks)."""
-        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = (
-            {ox.Variable("this"): to_ox(this)} if this is not None else None)
-        rows = self.store.query(query, substitutions=subs)
+    def solutions(self, query: str) -> Iterator[dict[str, Node]]:
+        """The solutions of a SPARQL SELECT, lazily (an ASK gives one empty solution when true)."""
+        try:
+            rows = self.store.query(query, custom_functions=FUNCTIONS if BNODE_OF in query else None)
+        except (SyntaxError, RuntimeError, OSError) as e:
+            raise ValidationFailure(f"SPARQL query failed: {e}") from e
+        if isinstance(rows, ox.QueryBoolean):
+            if rows:
+                yield {}
+            return
         if not isinstance(rows, ox.QuerySolutions):
-            raise Unsupported("a SHACL-SPARQL query must be a SELECT")
+            raise IllFormed("a SHACL-SPARQL query must be a SELECT or an ASK")
         names = [v.value for v in rows.variables]
-        return [{n: from_ox(row[n]) for n in names if row[n] is not None} for row in rows]
+        for row in rows:
+            yield {n: from_ox(row[n]) for n in names if row[n] is not None}
+
+    def select(self, query: str) -> list[dict[str, Node]]:
+        """Rows of a SPARQL SELECT (SPARQL-based targets)."""
+        return list(self.solutions(query))
 
     def objects(self, s: Node, p: Node) -> list[Node]:
         by_p = self.out.get(s)
@@ -96,10 +136,12 @@ class Data:
         return {s for c in classes for s in self.subjects(_TYPE, c)}
 
 
-def _ox_quad(s: Node, p: Node, o: Node) -> ox.Quad:
+# --- rdflib ↔ Oxigraph terms ----------------------------------------------------------------------
+
+def _ox_quad(s: Node, p: Node, o: Node, graph: URIRef | None = None) -> ox.Quad:
     subject, predicate = to_ox(s), to_ox(p)
     assert not isinstance(subject, ox.Literal) and isinstance(predicate, ox.NamedNode), (s, p)
-    return ox.Quad(subject, predicate, to_ox(o))
+    return ox.Quad(subject, predicate, to_ox(o), ox.NamedNode(graph) if graph is not None else None)
 
 
 # --- property paths -------------------------------------------------------------------------------
@@ -126,6 +168,22 @@ def compile_path(g: Graph, node: Node) -> Path:
         return _closure_path(compile_path(g, inner), include_start=False)
     if (inner := g.value(node, SH.zeroOrOnePath)) is not None:
         return _optional_path(compile_path(g, inner))
+    raise Unsupported(f"unsupported property path {node!r}")
+
+
+def sparql_path(g: Graph, node: Node) -> str:
+    """A SHACL property path in SPARQL syntax (for $PATH in SHACL-SPARQL queries)."""
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if (node, RDF.first, None) in g:
+        return "(" + " / ".join(sparql_path(g, n) for n in Collection(g, node)) + ")"
+    if (inverse := g.value(node, SH.inversePath)) is not None:
+        return f"(^{sparql_path(g, inverse)})"
+    if (alternatives := g.value(node, SH.alternativePath)) is not None:
+        return "(" + " | ".join(sparql_path(g, n) for n in Collection(g, alternatives)) + ")"
+    for p, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        if (inner := g.value(node, p)) is not None:
+            return f"({sparql_path(g, inner)}{suffix})"
     raise Unsupported(f"unsupported property path {node!r}")
 
 

@@ -1,4 +1,4 @@
-"""`kg audit`: the structured data of a live page or a local file, through the same checks as an export."""
+"""`kg audit`: the structured data of live pages or local files, through the same checks as an export."""
 
 from __future__ import annotations
 
@@ -13,11 +13,32 @@ from kg.core.findings import Severity
 from kg.reports.context import RenderContext
 
 
+def _own(own: tuple[str, ...]) -> tuple[str, ...]:
+    """IRI prefixes of medkg's own nodes: --own, else the base IRI and url of ./data/site.yaml."""
+    if own:
+        return own
+    import yaml
+
+    try:
+        site = yaml.safe_load(Path("data/site.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return ()
+    return tuple(str(site[k]) for k in ("base_iri", "url") if isinstance(site, dict) and site.get(k))
+
+
 @click.command(epilog=EXIT_CODES_HELP)
 @command(report="fmt")
-@click.argument("source")
+@click.argument("sources", nargs=-1, required=True)
 @click.option("--against", type=click.Path(path_type=Path, dir_okay=False),
-              help="An export (exports/<slug>.jsonld) to compare the page with: report the drift.")
+              help="An export (exports/<slug>.jsonld) to compare the page with: report the drift of its nodes.")
+@click.option("--table", "table_fmt", type=click.Choice(["text", "json", "csv"]),
+              help="Print the per-page table (pieces, rich-result eligibility per Google feature) instead of "
+                   "the findings.")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Most pages read from sitemaps.")
+@click.option("--own", multiple=True, metavar="IRI",
+              help="IRI prefix of medkg's own nodes (advice about medkg facts only for them); default: base_iri "
+                   "and url of ./data/site.yaml.")
 @format_option
 @profile_option
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="violation", show_default=True,
@@ -31,16 +52,29 @@ from kg.reports.context import RenderContext
 @click.option("--allow-private", is_flag=True,
               help="Also fetch from loopback, private and link-local addresses (refused by default, after every "
                    "redirect too: a page must not lead medkg into your network).")
-def audit(source: str, against: Path | None, fmt: str, profile: str, fail_on: str, timeout: float, max_bytes: int,
-          max_redirects: int, allow_private: bool) -> Verdict:
-    """Check the structured data of a live page (URL) or a local .html/.jsonld file: JSON-LD syntax,
-    schema.org conformance, the Google profile and, with --against, drift from an export."""
-    from kg.audit.audit import audit as run_audit
+def audit(sources: tuple[str, ...], against: Path | None, table_fmt: str | None, limit: int, own: tuple[str, ...],
+          fmt: str, profile: str, fail_on: str, timeout: float, max_bytes: int, max_redirects: int,
+          allow_private: bool) -> Verdict:
+    """Check the structured data of live pages (URLs), local .html/.jsonld files, folders of them and
+    sitemap.xml files or URLs: JSON-LD, microdata and RDFa syntax, schema.org conformance, the Google
+    profile, the visible text and, with --against, drift from an export. One page that cannot be read
+    fails the run (exit 2/3); of several, it becomes a row with its error."""
+    from kg.audit import site, table
+    from kg.audit.audit import audit_page
     from kg.audit.fetch import Limits
 
     options = run_options_of(fail_on=fail_on, profile=profile)
-    result = run_audit(source, options, against=against,
-                       limits=Limits(timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects,
-                                     allow_private=allow_private))
-    emit(result, fmt, RenderContext(Severity.VIOLATION))  # as before: reports of a page say fail_on: violation
+    limits = Limits(timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects, allow_private=allow_private)
+    pages = site.expand(sources, limits, limit)
+
+    if len(pages) == 1 and len(sources) == 1 and pages[0] == sources[0]:
+        rows = [audit_page(pages[0], options, against=against, limits=limits, own_prefixes=_own(own))]
+    else:
+        rows = site.audit_all(pages, lambda page: audit_page(page, options, against=against, limits=limits,
+                                                             own_prefixes=_own(own)))
+    result = site.combined(rows) if len(rows) != 1 else rows[0].result
+    if table_fmt:
+        click.echo(table.render([table.row(r) for r in rows], table_fmt), nl=False)
+    else:
+        emit(result, fmt, RenderContext(Severity.VIOLATION))  # as before: reports of a page say fail_on: violation
     return Verdict(result, options.fail_on)

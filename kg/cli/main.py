@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from kg import __version__
-from kg.cli import audit, authoring, build, stores
+from kg.cli import audit, authoring, build, preview, stores
 from kg.cli.exits import EXIT_CODES_HELP
 
 
@@ -20,5 +20,5 @@ def main() -> None:
 
 
 for cmd in (build.build, build.validate, audit.audit, stores.load, stores.query, stores.publish,
-            authoring.diff_command, authoring.init, authoring.show, authoring.extract):
+            authoring.diff_command, authoring.init, authoring.show, authoring.extract, preview.preview):
     main.add_command(cmd)

@@ -12,15 +12,19 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.check import idlint
+from kg.check import idlint, leftout
 from kg.check.families import validate_article
 from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
 from kg.export import picture
 from kg.export.dataset import Partitions
 from kg.export.serialize import Turtle, html_snippet_text, jsonld_text, nquads
+from kg.graph import lang
+from kg.graph.ids import PageIds, organization_iri, page_ids
 from kg.graph.iris import MEDKG, SCHEMA, Minter
+from kg.graph.locate import locator
 from kg.graph.mapping import ArticleGraph, build_graph
+from kg.graph.pieces import LeftOut, alias, assemble, renamed, renamed_triples
 from kg.graph.projection import project
 from kg.graph.terms import Triple, to_graph
 from kg.load.facts import Article, Site, load_article
@@ -44,6 +48,10 @@ class Compiled:
     medkg: ArticleGraph
     schema_triples: set[Triple]
     graph_iri: str
+    ids: PageIds
+    left_out: list[LeftOut] = field(default_factory=list)
+    publish_jsonld: bool = True  # False for an article without URL on a site that skips those
+    published: set[Triple] | None = None  # what the exports say: the checked view less the pieces the CMS publishes
 
     @cached_property
     def schema(self) -> Graph:
@@ -51,9 +59,14 @@ class Compiled:
         return to_graph(self.schema_triples)
 
     @property
+    def exported(self) -> set[Triple]:
+        """The schema.org view as the exports publish it."""
+        return self.schema_triples if self.published is None else self.published
+
+    @property
     def named_graph(self) -> set[Triple]:
-        """The article's named graph: the medkg graph and its schema.org view."""
-        return self.medkg.triples | self.schema_triples
+        """The article's named graph: the medkg graph and its published schema.org view."""
+        return self.medkg.triples | self.exported
 
     @property
     def triples(self) -> int:
@@ -62,8 +75,21 @@ class Compiled:
 
 
 def compile_article(site: Site, article: Article) -> Compiled:
-    ag = build_graph(site, article)
-    return Compiled(article, ag, project(ag.triples), Minter(site.base_iri).graph(article.slug))
+    ids = page_ids(site, article)
+    built = build_graph(site, article)
+    renames = ids.renames(str(built.page), organization_iri(site))
+    view = assemble(renamed_triples(project(built.triples), renames), ids, site)
+    ag = lang.tagged(renamed(built, renames), article.page.language or site.language)
+    alias(ag, ids.article, ids.webpage)
+    return Compiled(article, ag, view.checked, Minter(site.base_iri).graph(article.slug), ids, view.left_out,
+                    ids.url_known or site.without_url != "skip", view.published)
+
+
+def findings(c: Compiled, options: RunOptions) -> list[Finding]:
+    """Every check of one compiled article, and what its JSON-LD leaves out."""
+    locate = locator(c.medkg)
+    return (validate_article(c.medkg, c.schema_triples, options) + leftout.left_out(c.left_out, locate)
+            + leftout.page_url(c.ids, locate, skipped=not c.publish_jsonld))
 
 
 @dataclass(frozen=True)
@@ -105,7 +131,7 @@ def process(site: Site, path: Path, options: RunOptions, wants: Wants) -> Outcom
     if isinstance(loaded, list):
         return Outcome(loaded[0].file, None, [], loaded)
     c = compile_article(site, loaded)
-    outcome = Outcome(loaded.source.file, loaded.slug, validate_article(c.medkg, c.schema_triples, options), [],
+    outcome = Outcome(loaded.source.file, loaded.slug, findings(c, options), [],
                       loaded.source.position(("slug",)), loaded.source.sha256, c.graph_iri, c.triples,
                       idlint.summarise(c.schema_triples, c.medkg, site.base_iri), str(c.medkg.page))
     if wants.exports and not outcome.violates:
@@ -115,7 +141,7 @@ def process(site: Site, path: Path, options: RunOptions, wants: Wants) -> Outcom
         outcome.graph = tuple(c.named_graph)
     if wants.illustration:
         outcome.illustration = Illustration(picture.build(c.medkg.graph, c.medkg.page),
-                                            jsonld_text(c.schema_triples) + "\n")
+                                            jsonld_text(c.exported) + "\n")
     return outcome
 
 
@@ -128,13 +154,15 @@ def turtle_writer() -> Turtle:
 def render_article(c: Compiled) -> tuple[dict[str, bytes], bytes]:
     """An article's export files, and its named graph as an N-Quads block for kg.nq."""
     slug = c.article.slug
-    text = jsonld_text(c.schema_triples)
-    files = {
+    text = jsonld_text(c.exported)
+    files = {} if not c.publish_jsonld else {
         f"{slug}.jsonld": (text + "\n").encode("utf-8"),
         f"{slug}.html": html_snippet_text(text),
+    }
+    files |= {
         f"{slug}.ttl": turtle_writer().document([
             (f"medkg graph of the article {slug!r}", c.medkg.triples),
-            ("schema.org view (the same facts as the JSON-LD export)", c.schema_triples),
+            ("schema.org view (the same facts as the JSON-LD export)", c.exported),
         ]),
     }
     return files, nquads(c.graph_iri, c.named_graph)

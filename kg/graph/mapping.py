@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from rdflib import RDFS, URIRef
 
+from kg.graph.ids import page_ids
 from kg.graph.iris import MEDKG as M
-from kg.graph.iris import Minter, person_key, slugify, text_key, unique_keys
+from kg.graph.iris import SCHEMA, Minter, person_key, slugify, text_key, unique_keys
 from kg.graph.stated import Stated
 from kg.graph.writer import ArticleGraph, date
 from kg.load.model import (
@@ -43,6 +44,8 @@ class _Builder(Stated):
         self.lit(org, RDFS.label, pub.name, pub.of("name"))
         if pub.url:
             self.g.add((org, M.url, URIRef(pub.url)))
+        for i, same in enumerate(pub.same_as):
+            self.link(org, M.profile, URIRef(same), pub.of("same_as", i))
         if pub.logo:
             logo = self.node(f"{org}#logo", M.Image, pub.logo.at)
             self.g.add((org, M.logo, logo))
@@ -62,7 +65,10 @@ class _Builder(Stated):
         self.node(str(page), M.Article, pd.at)
         self.lit(page, M.headline, pd.headline, pd.of("headline"))
         self.lit(page, M.description, pd.description, pd.of("description"))
-        self.lit(page, M.inLanguage, self.site.language, self.site.of("language"))
+        self.lit(page, M.inLanguage, pd.language or self.site.language,
+                 pd.of("language") if pd.language else self.site.of("language"))
+        self.link(page, M.isPartOf, self.website(), self.site.at)
+        self.placement(pd)
         for kw in pd.keywords:
             self.lit(page, M.keyword, kw.name, kw.at)
         self.link(page, M.publisher, self.publisher(), self.article.at)
@@ -108,6 +114,37 @@ class _Builder(Stated):
             if url:
                 self.g.add((n, M.target, URIRef(url)))
                 self.mark(n, M.target, at.child("url"))
+
+    def website(self) -> URIRef:
+        """The web site of data/site.yaml, one node shared by every article."""
+        site = self.site
+        web = self.node(str(page_ids(site, self.article).website), M.WebSite, site.at)
+        self.lit(web, RDFS.label, site.name or site.publisher.name, site.of("name" if site.name else "publisher"))
+        if site.url:
+            self.link(web, M.homePage, URIRef(site.url), site.of("url"))
+        self.lit(web, M.siteLanguage, site.language, site.of("language"))
+        self.lit(web, M.searchUrlTemplate, site.search, site.of("search"))
+        self.link(web, M.sitePublisher, self.publisher(), site.of("publisher"))
+        return web
+
+    def placement(self, pd: Page) -> None:
+        """The page's specialties, audiences and citations, where the article states them."""
+        page = self.out.page
+        for i, specialty in enumerate(pd.specialty):
+            self.link(page, M.specialty, SCHEMA[specialty], pd.of("specialty", i))
+        for i, audience in enumerate(pd.audience):
+            at = pd.of("audience", i)
+            if audience == "patient":
+                self.link(page, M.medicalAudience, self.node(f"{page}#audience-patient", M.PatientAudience, at), at)
+            else:
+                self.link(page, M.medicalAudience, SCHEMA.Clinician if audience == "clinician"
+                          else SCHEMA.MedicalResearcher, at)
+        for i, cited in enumerate(pd.citations):
+            n = self.node(f"{page}#citation-{i + 1}", M.Citation, cited.at)
+            self.link(page, M.citation, n, cited.at)
+            self.lit(n, RDFS.label, cited.name, cited.of("name"))
+            if cited.url:
+                self.link(n, M.citationUrl, URIRef(cited.url), cited.of("url"))
 
     def related(self, pd: Page) -> None:
         page = self.out.page

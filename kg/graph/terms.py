@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Graph, Literal, URIRef
@@ -61,9 +62,15 @@ def ntriples(triples: Iterable[Triple]) -> str:
 
 # --- rdflib ↔ Oxigraph terms ----------------------------------------------------------------------
 
+_IRI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"  # kept as they are when an IRI's other characters are percent-encoded
+
+
 def to_ox(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(t, URIRef):
-        return ox.NamedNode(str(t))
+        try:
+            return ox.NamedNode(str(t))
+        except ValueError:  # pages in the wild: Rank Math's SearchAction target "…?s={search_term_string}"
+            return ox.NamedNode(quote(str(t), safe=_IRI_SAFE))
     if isinstance(t, BNode):
         return ox.BlankNode(str(t))
     assert isinstance(t, Literal)

@@ -17,6 +17,19 @@ from typing import Any, ClassVar, Literal, get_args
 
 from kg.load.located import NOWHERE, At, Located, Source, many, one, scalars
 
+Ids = Literal["medkg", "yoast", "rank-math"]
+OmitItem = Literal["website", "organization", "webpage", "breadcrumb", "primaryimage", "article"]
+ArticleType = Literal["Article", "NewsArticle", "BlogPosting"]
+WithoutUrl = Literal["publish", "skip"]
+SpecialtyItem = Literal[
+    "Anesthesia", "Cardiovascular", "CommunityHealth", "Dentistry", "Dermatology", "DietNutrition", "Emergency",
+    "Endocrine", "Gastroenterologic", "Genetic", "Geriatric", "Gynecologic", "Hematologic", "Infectious",
+    "LaboratoryScience", "Midwifery", "Musculoskeletal", "Neurologic", "Nursing", "Obstetric", "Oncologic",
+    "Optometric", "Otolaryngologic", "Pathology", "Pediatric", "PharmacySpecialty", "Physiotherapy", "PlasticSurgery",
+    "Podiatric", "PrimaryCare", "Psychiatric", "PublicHealth", "Pulmonary", "Radiography", "Renal",
+    "RespiratoryTherapy", "Rheumatologic", "SpeechPathology", "Surgical", "Toxicologic", "Urologic"
+]
+AudienceItem = Literal["patient", "clinician", "researcher"]
 Category = Literal["cosmetic", "medical"]
 Invasiveness = Literal["non-invasive", "minimally-invasive", "invasive"]
 ProcedureType = Literal["percutaneous", "noninvasive"]
@@ -31,6 +44,12 @@ AgentRole = Literal["pre-medication", "numbing", "aftercare", "reversal", "adjun
 Sessions = Literal["single", "multiple"]
 ApprovalStatus = Literal["approved", "cleared", "licensed", "not-approved", "off-label"]
 
+IDS_VALUES: tuple[Ids, ...] = get_args(Ids)
+OMIT_ITEM_VALUES: tuple[OmitItem, ...] = get_args(OmitItem)
+ARTICLE_TYPE_VALUES: tuple[ArticleType, ...] = get_args(ArticleType)
+WITHOUT_URL_VALUES: tuple[WithoutUrl, ...] = get_args(WithoutUrl)
+SPECIALTY_ITEM_VALUES: tuple[SpecialtyItem, ...] = get_args(SpecialtyItem)
+AUDIENCE_ITEM_VALUES: tuple[AudienceItem, ...] = get_args(AudienceItem)
 CATEGORY_VALUES: tuple[Category, ...] = get_args(Category)
 INVASIVENESS_VALUES: tuple[Invasiveness, ...] = get_args(Invasiveness)
 PROCEDURE_TYPE_VALUES: tuple[ProcedureType, ...] = get_args(ProcedureType)
@@ -410,7 +429,10 @@ class AdverseEffect(Located):
         return self.at.child(key, *index)
 
 
-SiteField = Literal["base_iri", "exports_url", "license", "language", "publisher"]
+SiteField = Literal[
+    "base_iri", "exports_url", "license", "language", "publisher", "name", "url", "search", "ids", "organization_id",
+    "website_id", "omit", "article_type", "without_url"
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -432,6 +454,24 @@ class Site(Located):
     language: str
     #: The organisation that publishes the site.
     publisher: Publisher
+    #: the web site's name, as shown on it; the publisher's name when absent
+    name: str | None = None
+    #: the site's home page; without it no WebSite piece is published
+    url: str | None = None
+    #: the site search's URL with {search_term_string} where the query goes (a SearchAction)
+    search: str | None = None
+    #: @id policy of page-level pieces: medkg's own, or the ids a CMS plugin gives the same pieces
+    ids: Ids | None = None
+    #: the publisher's @id, where the CMS uses another
+    organization_id: str | None = None
+    #: the WebSite's @id, where the CMS uses another
+    website_id: str | None = None
+    #: pieces the CMS already publishes: left out of the JSON-LD, references to them kept
+    omit: tuple[OmitItem, ...] = ()
+    #: schema.org type of each page's Article piece (default Article)
+    article_type: ArticleType | None = None
+    #: articles without `url:` are published with a warning (publish, the default) or get no JSON-LD (skip)
+    without_url: WithoutUrl | None = None
 
     NESTED: ClassVar[tuple[str, ...]] = ("publisher",)
 
@@ -445,6 +485,15 @@ class Site(Located):
             license=data.get("license"),
             language=data["language"],
             publisher=Publisher.from_data(data["publisher"], at.child("publisher")),
+            name=data.get("name"),
+            url=data.get("url"),
+            search=data.get("search"),
+            ids=data.get("ids"),
+            organization_id=data.get("organization_id"),
+            website_id=data.get("website_id"),
+            omit=scalars(data, "omit"),
+            article_type=data.get("article_type"),
+            without_url=data.get("without_url"),
         )
 
     def of(self, key: SiteField, *index: int) -> At:
@@ -462,7 +511,7 @@ class Site(Located):
         return self.at.source
 
 
-PublisherField = Literal["id", "name", "url", "logo"]
+PublisherField = Literal["id", "name", "url", "logo", "same_as"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -480,6 +529,8 @@ class Publisher(Located):
     url: str | None = None
     #: its logo
     logo: Logo | None = None
+    #: its profiles elsewhere (Wikipedia, Wikidata, social networks)
+    same_as: tuple[str, ...] = ()
 
     NESTED: ClassVar[tuple[str, ...]] = ("logo",)
 
@@ -492,6 +543,7 @@ class Publisher(Located):
             name=data["name"],
             url=data.get("url"),
             logo=one(Logo.from_data, data, "logo", at),
+            same_as=scalars(data, "same_as"),
         )
 
     def of(self, key: PublisherField, *index: int) -> At:
@@ -586,7 +638,7 @@ class Article(Located):
 
 PageField = Literal[
     "headline", "description", "keywords", "image", "breadcrumb", "related_articles", "date_published", "date_modified",
-    "last_reviewed", "authors", "reviewed_by", "source"
+    "last_reviewed", "authors", "reviewed_by", "language", "specialty", "audience", "citations", "source"
 ]
 
 
@@ -619,10 +671,18 @@ class Page(Located):
     authors: tuple[Person, ...] = ()
     #: the medical reviewer(s)
     reviewed_by: tuple[Person, ...] = ()
+    #: the page's language (BCP 47), where it differs from the site's
+    language: str | None = None
+    #: the medical specialties the page belongs to, if the article states them (schema.org MedicalSpecialty)
+    specialty: tuple[SpecialtyItem, ...] = ()
+    #: who the page is written for, if the article states it
+    audience: tuple[AudienceItem, ...] = ()
+    #: works the article cites
+    citations: tuple[Citation, ...] = ()
     source: Provenance | None = None
 
     NESTED: ClassVar[tuple[str, ...]] = (
-        "keywords", "image", "breadcrumb", "related_articles", "authors", "reviewed_by", "source"
+        "keywords", "image", "breadcrumb", "related_articles", "authors", "reviewed_by", "citations", "source"
 )
 
     @classmethod
@@ -641,6 +701,10 @@ class Page(Located):
             last_reviewed=data.get("last_reviewed"),
             authors=many(Person.from_data, data, "authors", at),
             reviewed_by=many(Person.from_data, data, "reviewed_by", at),
+            language=data.get("language"),
+            specialty=scalars(data, "specialty"),
+            audience=scalars(data, "audience"),
+            citations=many(Citation.from_data, data, "citations", at),
             source=one(Provenance.from_data, data, "source", at),
         )
 
@@ -749,6 +813,35 @@ class RelatedArticle(Located):
         )
 
     def of(self, key: RelatedArticleField, *index: int) -> At:
+        """Where one of the fields (or an item of it) is written."""
+        return self.at.child(key, *index)
+
+
+CitationField = Literal["name", "url"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Citation(Located):
+    """Works the article cites.
+
+    Schema: #/$defs/article, field page.citations[]
+    """
+
+    #: the cited work, as the article names it
+    name: str
+    #: its address, if the article links it
+    url: str | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], at: At = NOWHERE) -> Citation:
+        """The object of a schema-valid value written at `at`."""
+        return cls(
+            at=at,
+            name=data["name"],
+            url=data.get("url"),
+        )
+
+    def of(self, key: CitationField, *index: int) -> At:
         """Where one of the fields (or an item of it) is written."""
         return self.at.child(key, *index)
 
@@ -1435,7 +1528,7 @@ class Conflict(Located):
         return self.at.child(key, *index)
 
 
-FaqItemField = Literal["question", "answer", "source"]
+FaqItemField = Literal["question", "answer", "as_published", "source"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1449,6 +1542,9 @@ class FaqItem(Located):
     question: str
     #: its answer, summarised
     answer: str
+    #: true when `answer` is the answer's text as published on the page, not a summary (FAQ markup must match what the
+    #: page shows; kg audit checks the live page)
+    as_published: bool | None = None
     source: Provenance | None = None
 
     NESTED: ClassVar[tuple[str, ...]] = ("source",)
@@ -1460,6 +1556,7 @@ class FaqItem(Located):
             at=at,
             question=data["question"],
             answer=data["answer"],
+            as_published=data.get("as_published"),
             source=one(Provenance.from_data, data, "source", at),
         )
 

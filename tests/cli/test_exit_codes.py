@@ -124,6 +124,12 @@ MATRIX: dict[str, Case] = {
     "show mermaid": Case(("show", "mesotherapy", "--data", "{data}"), 0, "flowchart LR"),
     "show unknown": Case(("show", "nope", "--data", "{data}"), 2, "no article with slug 'nope'"),
     "show broken facts": Case(("show", "mesotherapy", "--data", "{data}"), 2, "'often' is not one of", ENUM_ERROR),
+    "preview clean": Case(("preview", "mesotherapy", "--data", "{data}"), 0, 'id="breadcrumb"'),
+    "preview unknown": Case(("preview", "nope", "--data", "{data}"), 2, "no article with slug 'nope'"),
+    "preview broken facts": Case(("preview", "mesotherapy", "--data", "{data}"), 2, "'often' is not one of",
+                                 ENUM_ERROR),
+    "preview unwritable": Case(("preview", "mesotherapy", "--data", "{data}", "--out", "{tmp}/file/p.html"), 3,
+                               "cannot write the preview", _file_at("file")),
     "audit export": Case(("audit", "{tmp}/exports-old/mesotherapy.jsonld"), 0, "0 violations"),
     "audit --fail-on warning": Case(("audit", "{tmp}/exports-old/mesotherapy.html", "--fail-on", "warning"), 1,
                                     "warning"),
@@ -276,7 +282,7 @@ def test_load_and_publish_gate_like_build(kg: Callable[..., Result], data: Path,
     assert not (tmp_path / "store").exists()
     quiet = kg("load", "--data", data, "--store", tmp_path / "store", "--profile", "none", "--engine", "pyshacl")
     assert quiet.exit_code == 0, quiet.stderr
-    assert "1 article, 621 triples, 0 violations, 4 warnings, 0 infos" in quiet.stderr  # no Google profile
+    assert "1 article, 610 triples, 0 violations, 7 warnings, 1 infos" in quiet.stderr  # no Google profile
 
 
 def test_html_report_pictures_come_from_the_same_run(kg: Callable[..., Result], data: Path) -> None:

@@ -53,11 +53,13 @@ def test_show_mermaid_puts_the_treatment_in_the_centre_with_ontology_labels(kg: 
     out = kg("show", "mesotherapy", "--data", REPO / "data").stdout
     lines = out.splitlines()
     assert lines[:2] == ["flowchart LR", '  n0(["Mesotherapy"])']
-    assert '  n0 -->|"has adverse effect"| n4' in lines and '  n4["Allergic reaction (rare, serious)"]' in lines
-    assert '  n1 -->|"about"| n0' in lines and '  n1 -->|"publisher"| n2' in lines
-    assert "  class n4,n6,n7 serious" in lines and "  class n5,n8,n9 minor" in lines
+    assert '  n0 -->|"has adverse effect"| n5' in lines and '  n5["Allergic reaction (rare, serious)"]' in lines
+    assert '  n1 -->|"about"| n0' in lines and '  n1 -->|"publisher"| n3' in lines
+    assert '  n1 -->|"is part of"| n2' in lines  # the WebSite of data/site.yaml
+    assert "  class n5,n7,n8 serious" in lines and "  class n6,n9,n10 minor" in lines
     edges = [line for line in lines if "-->" in line]
-    assert len(edges) == 2 + 6 + 6 + 4 + 6 + 1  # page: about, publisher; treatment: effects, contra, ind, ingr, comp
+    # page: about, is part of, publisher; treatment: effects, contra, ind, ingr, comp
+    assert len(edges) == 3 + 6 + 6 + 4 + 6 + 1
     assert not any("indicated for" in e or "uses ingredient" in e for e in edges)  # chain shortcuts left out
 
 

@@ -55,4 +55,4 @@ def test_wheel_builds_the_sample_from_its_bundled_data(tmp_path: Path) -> None:
     audit = subprocess.run([str(python), "-m", "kg", "audit", str(work / "out" / "mesotherapy.html")], cwd=work,
                            env=env, capture_output=True, text=True)
     assert audit.returncode == 0, audit.stderr  # the bundled vocabulary and Google profile are found
-    assert "[google-2026-11:" in audit.stdout and "0 violations" in audit.stdout
+    assert "[google-2026-12:" in audit.stdout and "0 violations" in audit.stdout

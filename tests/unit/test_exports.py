@@ -63,6 +63,7 @@ def test_nquads_hold_one_graph_per_article_and_the_ontology(compiled: Compiled) 
     slugs = sorted(p.stem for p in (REPO / "data/articles").glob("*.yaml"))
     assert set(graphs) == {"https://w3id.org/medkg", "https://w3id.org/medkg/shapes",
                            "https://w3id.org/medkg/shapes/schemaorg", "https://w3id.org/medkg/shapes/google-2026-11",
+                           "https://w3id.org/medkg/shapes/google-2026-12",
                            *(f"https://getlabtest.com/graph/{s}" for s in slugs)}
     article = Graph()
     for triple in graphs["https://getlabtest.com/graph/mesotherapy"]:

@@ -37,8 +37,8 @@ def test_one_error_of_each_family_gives_one_finding_each_at_its_line(kg: Callabl
     broken.write_text(article.read_text(encoding="utf-8").replace("slug: mesotherapy", "slug: broken"),
                       encoding="utf-8")
     facts_line = _edit(broken, "  category: cosmetic\n", "  category: cosmetics\n")
-    schema_line = _edit(article, "    - name: Health Queries Answered\n",
-                        "    - name: Health Queries Answered\n    - name: Mesotherapy\n") + 1
+    schema_line = _edit(article, "  description: >-\n    A guide",
+                        "  date_published: 2026-05-07\n  description: >-\n    A guide")
     medkg_line = _edit(article, "      frequency: rare\n      seriousness: serious\n    - name: Irregular",
                        "      frequency: unknown\n      seriousness: serious\n    - name: Irregular")
 
@@ -50,7 +50,8 @@ def test_one_error_of_each_family_gives_one_finding_each_at_its_line(kg: Callabl
     new = [f for f in findings if key(f) not in set(map(key, baseline))]
     assert [(f["family"], f["file"], f["line"], f["column"], f["severity"], f["field"], f["rule"]) for f in new] == [
         ("facts", "data/articles/broken.yaml", facts_line, 13, "violation", "treatment.category", "schema:enum"),
-        ("google", ARTICLE, schema_line, 7, "warning", "page.breadcrumb[3]", "google-2026-11:BreadcrumbItem-item"),
+        ("google", ARTICLE, schema_line, 19, "warning", "page.date_published",
+         "google-2026-12:Article-datePublishedZone"),
         ("medkg", ARTICLE, medkg_line, 18, "info", "treatment.adverse_effects[3].frequency",
          "medkgsh:AdverseEffect-frequencyUnknown"),
     ]
@@ -59,8 +60,8 @@ def test_one_error_of_each_family_gives_one_finding_each_at_its_line(kg: Callabl
     assert by_family["medkg"]["message"].startswith("If the article states how common this adverse effect is")
     assert "replace `frequency: unknown`" in by_family["medkg"]["message"]
     assert by_family["medkg"]["node"] == "https://getlabtest.com/id/treatment/mesotherapy/adverse-effect/infection"
-    assert "add `url:` to this `page.breadcrumb` entry" in by_family["google"]["message"]
-    assert by_family["google"]["node"] == "https://getlabtest.com/articles/mesotherapy#breadcrumb-4"
+    assert "write `page.date_published` as YYYY-MM-DDThh:mm+hh:mm" in by_family["google"]["message"]
+    assert by_family["google"]["node"] == "https://getlabtest.com/articles/mesotherapy#article"
 
 
 SHAPES = """

@@ -40,9 +40,9 @@ def _sizes(data: Path, image: tuple[int, int], logo: tuple[int, int]) -> None:
 
 
 def test_profiles_are_dated_and_the_newest_is_the_default() -> None:
-    assert profiles.names() == ["google-2026-11"]
-    assert profiles.newest() == profiles.Profile("google-2026-11") == RunOptions().profile
-    assert profiles.named("none") is None and profiles.named("google-2026-11") == profiles.newest()
+    assert profiles.names() == ["google-2026-11", "google-2026-12"]
+    assert profiles.newest() == profiles.Profile("google-2026-12") == RunOptions().profile
+    assert profiles.named("none") is None and profiles.named("google-2026-12") == profiles.newest()
 
 
 def test_image_sizes_are_published_as_quantitative_values(data: Path) -> None:
@@ -61,11 +61,11 @@ def test_image_sizes_are_published_as_quantitative_values(data: Path) -> None:
 def test_small_images_are_reported_at_their_facts(data: Path) -> None:
     _sizes(data, (200, 200), (100, 120))
     found = {f.rule: f for f in validate(data, RunOptions()).result.findings if f.family == "google"}
-    pixels, logo = found["google-2026-11:Article-imagePixels"], found["google-2026-11:Organization-logoSize"]
+    pixels, logo = found["google-2026-12:Article-imagePixels"], found["google-2026-12:Organization-logoSize"]
     assert (pixels.severity, pixels.field) == (Severity.WARNING, "page.image")
     assert pixels.message.startswith("Google recommends article images of at least 50,000 pixels")
     assert (logo.severity, logo.field) == (Severity.WARNING, "publisher") and logo.file.endswith("data/site.yaml")
-    assert "google-2026-11:ImageObject-contentUrl" not in found
+    assert "google-2026-12:ImageObject-contentUrl" not in found
 
 
 def test_cli_profile_option(data: Path, kg: Callable[..., Result]) -> None:
@@ -73,7 +73,8 @@ def test_cli_profile_option(data: Path, kg: Callable[..., Result]) -> None:
     on = kg("validate", "--data", data, "--fail-on", "warning")
     off = kg("validate", "--data", data, "--fail-on", "warning", "--profile", "none")
     assert on.exit_code == off.exit_code == 1
-    assert "[google-2026-11:Article-imagePixels]" in on.stdout
-    assert "google-2026-11" not in off.stdout and "[medkgsh:" in off.stdout
+    assert "[google-2026-12:Article-imagePixels]" in on.stdout
+    assert "google-2026-1" not in off.stdout and "[medkgsh:" in off.stdout
     bad = kg("validate", "--data", data, "--profile", "google-1999-01")
-    assert bad.exit_code == 2 and "'google-1999-01' is not one of 'google-2026-11', 'none'" in bad.stderr
+    assert bad.exit_code == 2
+    assert "'google-1999-01' is not one of 'google-2026-11', 'google-2026-12', 'none'" in bad.stderr

@@ -79,10 +79,11 @@ def sample() -> Compiled:
 
 
 def test_sample_checklist_and_its_share_in_the_jsonld() -> None:
-    """The bundled sample: 71 atomic facts, all in the medkg graph; 32 carried in full by the JSON-LD
-    (31 before the aftercare duration was published with its instruction)."""
+    """The bundled sample: 71 atomic facts, all in the medkg graph; 30 carried in full by the JSON-LD (31 before the
+    aftercare duration was published with its instruction, less the image and breadcrumb, which the sample states
+    without the URLs Google requires, so they are left out of the JSON-LD and reported)."""
     checklist = check(sample(), REPO / "tests" / "cases" / "sample" / "checklist.yaml")
-    assert (len(checklist), sum(1 for e in checklist if e["jsonld"])) == (71, 32)
+    assert (len(checklist), sum(1 for e in checklist if e["jsonld"])) == (71, 30)
 
 
 @pytest.mark.parametrize("slug", SLUGS)

@@ -147,7 +147,7 @@ def test_text_is_grouped_by_file_with_a_summary_and_no_colour_off_a_tty(checked:
     assert "\033[" not in plain
     files = [line for line in plain.splitlines() if not line.startswith("  ")]
     assert files == ["data/articles/broken.yaml", "data/articles/mesotherapy.yaml", "data/site.yaml",
-                     "1 article, 621 triples, 1 violations, 13 warnings, 1 infos"]
+                     "1 article, 610 triples, 1 violations, 13 warnings, 2 infos"]
     assert "\033[31mviolation\033[0m" in text.render(checked.result, RenderContext(colour=True))
 
 

@@ -1,0 +1,194 @@
+"""The page-level pieces of the published graph, in the shape the best CMS plugins give them.
+
+After the projection, a page's schema.org view gets a separate Article node (type from site.yaml)
+that is part of the page, a SearchAction on the WebSite where the site has a search, and then two
+rules, as Yoast applies them: a piece lacking what Google requires for it is left out together with
+every reference to it (a breadcrumb entry without a URL, an image without a file, a WebSite without
+a home page, a person without a name), and pieces the site says its CMS already publishes
+(`omit:`) are left out while references to them stay, so that both graphs join into one. The
+medkg graph keeps every fact; each piece left out is reported with what to add.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import RDF, Literal, URIRef
+from rdflib.term import Node
+
+from kg.graph.ids import PageIds
+from kg.graph.iris import MEDKG, SCHEMA
+from kg.graph.mapping import ArticleGraph
+from kg.graph.terms import Triple
+from kg.load.model import Site
+
+# What the Article piece takes over from the page, as Google's Article feature reads it.
+_ARTICLE_PROPERTIES = (SCHEMA.headline, SCHEMA.image, SCHEMA.author, SCHEMA.datePublished, SCHEMA.dateModified,
+                       SCHEMA.publisher, SCHEMA.inLanguage, SCHEMA.about)
+# Properties whose value is an address, not a reference to a node: renaming a piece keeps them.
+_ADDRESSES = frozenset({SCHEMA.url, SCHEMA.item, SCHEMA.contentUrl, MEDKG.target, MEDKG.url, MEDKG.homePage,
+                        MEDKG.contentUrl})
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A piece that is not published: its node (in the published graph's ids), why, and what to add."""
+
+    piece: str
+    node: URIRef
+    reason: str
+    fix: str
+    omitted: bool = False  # left out because the CMS publishes it (site.yaml `omit:`), not for a gap
+
+
+def _types(triples: Iterable[Triple], node: Node) -> set[Node]:
+    return {o for s, p, o in triples if s == node and p == RDF.type}
+
+
+def _has(triples: set[Triple], node: Node, *props: URIRef) -> bool:
+    return any(s == node and p in props for s, p, _ in triples)
+
+
+def _owned(triples: set[Triple], root: URIRef) -> set[Node]:
+    """A piece and the nodes that belong to it: its list items, its logo, nodes named `<node>-…` (sizes)."""
+    out: set[Node] = {root}
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        for s, p, o in triples:
+            if s == node and isinstance(o, URIRef) and o not in out and (
+                    p in (SCHEMA.logo, SCHEMA.itemListElement) or str(o).startswith(f"{node}-")):
+                out.add(o)
+                todo.append(o)
+    return out
+
+
+def drop(triples: set[Triple], root: URIRef, *, keep_references: bool = False) -> set[Triple]:
+    """The triples without a piece and the nodes it owns; without references to it unless kept."""
+    gone = _owned(triples, root)
+    return {(s, p, o) for s, p, o in triples
+            if s not in gone and (keep_references or o not in gone)}
+
+
+def article_piece(triples: set[Triple], ids: PageIds, site: Site) -> set[Triple]:
+    """The Article node of the page: headline, image, author, dates, publisher; part of the page."""
+    page, art = ids.webpage, ids.article
+    out: set[Triple] = {(art, RDF.type, SCHEMA[site.article_type or "Article"]), (art, SCHEMA.isPartOf, page),
+                        (art, SCHEMA.mainEntityOfPage, page)}
+    out |= {(art, p, o) for s, p, o in triples if s == page and p in _ARTICLE_PROPERTIES}
+    if not any(p == SCHEMA.headline for _, p, _ in out):
+        return set()
+    return triples | out
+
+
+def search_action(triples: set[Triple], ids: PageIds, site: Site) -> set[Triple]:
+    """The WebSite's SearchAction, where site.yaml gives the search URL."""
+    if not site.search:
+        return triples
+    action = URIRef(f"{ids.website}-search")
+    return triples | {(ids.website, SCHEMA.potentialAction, action), (action, RDF.type, SCHEMA.SearchAction),
+                      (action, SCHEMA.target, Literal(site.search)),
+                      (action, SCHEMA["query-input"], Literal("required name=search_term_string"))}
+
+
+def _breadcrumb_gap(triples: set[Triple], ids: PageIds) -> str | None:
+    items = sorted((o for s, p, o in triples if s == ids.breadcrumb and p == SCHEMA.itemListElement), key=str)
+    positions = {s: int(o) for s, p, o in triples if p == SCHEMA.position and s in items and isinstance(o, Literal)}
+    ordered = sorted(items, key=lambda n: positions.get(n, 0))
+    if len(ordered) < 2:
+        return "Google needs at least two entries"
+    missing = [positions.get(n, 0) for n in ordered[:-1] if not _has(triples, n, SCHEMA.item)]
+    if missing:
+        entries = ", ".join(str(m) for m in missing)
+        return f"entr{'y' if len(missing) == 1 else 'ies'} {entries} ha{'s' if len(missing) == 1 else 've'} no URL"
+    return None
+
+
+def half_made(triples: set[Triple], ids: PageIds) -> tuple[set[Triple], list[LeftOut]]:
+    """Leave out every piece lacking what Google requires for it, with every reference to it."""
+    left: list[LeftOut] = []
+    if not ids.url_known:  # the page's own id is an identifier, not a URL to publish
+        triples = {t for t in triples if not (t[1] in (SCHEMA.url, SCHEMA.item) and t[2] == URIRef(ids.page_url))}
+    if (gap := _breadcrumb_gap(triples, ids)) is not None and (ids.webpage, SCHEMA.breadcrumb, ids.breadcrumb) \
+            in triples:
+        triples = drop(triples, ids.breadcrumb)
+        left.append(LeftOut("breadcrumb", ids.breadcrumb, gap,
+                            "`url:` to each `page.breadcrumb` entry if the article links it"))
+    for image in sorted({o for s, p, o in triples if p in (SCHEMA.image, SCHEMA.primaryImageOfPage, SCHEMA.logo)
+                         and isinstance(o, URIRef)}, key=str):
+        if not _has(triples, image, SCHEMA.contentUrl, SCHEMA.url):
+            triples = drop(triples, image)
+            left.append(LeftOut("image", image, "the image has no file URL",
+                                "`page.image.url` if the article gives the image file"))
+    if _types(triples, ids.website) and not _has(triples, ids.website, SCHEMA.url):
+        triples = drop(triples, ids.website)
+        left.append(LeftOut("website", ids.website, "the site has no home page URL",
+                            "the site's home page as `url:` in data/site.yaml"))
+    for person in sorted({o for s, p, o in triples if p in (SCHEMA.author, SCHEMA.reviewedBy)
+                          and isinstance(o, URIRef)}, key=str):
+        if not _has(triples, person, SCHEMA.name):
+            triples = drop(triples, person)
+            left.append(LeftOut("person", person, "the person has no name",
+                                "the person's `name:` as the article gives it"))
+    return triples, left
+
+
+def omitted(triples: set[Triple], ids: PageIds, site: Site) -> tuple[set[Triple], list[LeftOut]]:
+    """Leave out the pieces the CMS publishes; references to them stay, so the two graphs join."""
+    roots = {"website": ids.website, "organization": ids.organization, "webpage": ids.webpage,
+             "breadcrumb": ids.breadcrumb, "primaryimage": ids.primaryimage, "article": ids.article}
+    left = []
+    for piece in site.omit:
+        root = roots[piece]
+        if any(s == root for s, _, _ in triples):
+            triples = drop(triples, root, keep_references=True)
+            left.append(LeftOut(piece, root, "the CMS publishes it (`omit:` in data/site.yaml)", "", omitted=True))
+    return triples, left
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """The page's schema.org view: as checked (every piece medkg can publish) and as published (less `omit:`)."""
+
+    checked: set[Triple]
+    published: set[Triple]
+    left_out: list[LeftOut]
+
+
+def assemble(triples: set[Triple], ids: PageIds, site: Site) -> Assembled:
+    """The page graph: Article and SearchAction added, half-made pieces left out; then the pieces the CMS
+    publishes left out of what is published (the checks see them, so an omitted piece is still checked)."""
+    triples = search_action(article_piece(triples, ids, site) or triples, ids, site)
+    checked, gaps = half_made(triples, ids)
+    published, cms = omitted(checked, ids, site)
+    return Assembled(checked, published, gaps + cms)
+
+
+def renamed_triples(triples: Iterable[Triple], renames: dict[URIRef, URIRef]) -> set[Triple]:
+    """Triples with nodes renamed, except where a value is an address (a URL stays the page's URL)."""
+
+    def r(n: Node) -> Node:
+        return renames.get(n, n) if isinstance(n, URIRef) else n
+
+    return {(r(s), p, o if p in _ADDRESSES else r(o)) for s, p, o in triples}
+
+
+def renamed(ag: ArticleGraph, renames: dict[URIRef, URIRef]) -> ArticleGraph:
+    """The article's medkg graph with its page-level nodes under the site's @id policy."""
+    if not renames:
+        return ag
+    out = ArticleGraph(ag.article, renames.get(ag.page, ag.page), renamed_triples(ag.triples, renames))
+    out.origins = {renames.get(n, n) if isinstance(n, URIRef) else n: at for n, at in ag.origins.items()}
+    out.field_origins = {(renames.get(n, n) if isinstance(n, URIRef) else n, p): at
+                         for (n, p), at in ag.field_origins.items()}
+    return out
+
+
+def alias(ag: ArticleGraph, node: URIRef, like: URIRef) -> None:
+    """Findings on `node` (a piece made from another's facts, the Article from the page) point where `like`'s do."""
+    if like in ag.origins:
+        ag.origins.setdefault(node, ag.origins[like])
+    for (n, p), at in list(ag.field_origins.items()):
+        if n == like:
+            ag.field_origins.setdefault((node, p), at)
