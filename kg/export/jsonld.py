@@ -86,6 +86,8 @@ def to_triples(document: Any, base: str | None = None) -> list[Triple]:
     triples: list[Triple] = []
     for quads in dataset.values():
         for quad in quads:
+            if None in (quad.get("subject"), quad.get("predicate"), quad.get("object")):
+                continue  # a value JSON-LD drops (e.g. a list item that is no IRI): PyLD leaves a hole
             try:
                 triples.append((term(quad["subject"]), term(quad["predicate"]), term(quad["object"])))
             except _NotRdf:
