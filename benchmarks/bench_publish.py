@@ -39,8 +39,11 @@ def main() -> None:
     graphs = dataset(args.data, RunOptions()).graphs
     build_s = time.perf_counter() - started
 
-    samples: dict[str, list[float]] = {"publish (empty store)": [], "re-publish (same graphs)": [],
-                                       "bulk N-Quads POST (empty store)": []}
+    samples: dict[str, list[float]] = {
+        "publish (empty store)": [],
+        "re-publish (same graphs)": [],
+        "bulk N-Quads POST (empty store)": [],
+    }
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
             for label, first_load in (("publish (empty store)", True), ("bulk N-Quads POST (empty store)", False)):

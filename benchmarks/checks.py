@@ -31,9 +31,10 @@ REPO = HERE.parent
 
 def worker(folders: dict[str, str], repeat: int, engine: str, clock: str) -> None:
     """Print, as JSON, each data set's per-article median check times (ms)."""
+    from kg.flow.pipeline import compile_article
+
     from kg.check.families import validate_article
     from kg.core import profiles
-    from kg.flow.pipeline import compile_article
     from kg.load.facts import load_corpus
 
     profile = profiles.resolve(None)

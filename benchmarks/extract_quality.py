@@ -40,16 +40,77 @@ from kg.extract import extract
 EVAL = Path(__file__).resolve().parent.parent / "tests" / "cases" / "extract" / "eval"
 THRESHOLD = 85  # token_sort_ratio of normalised names: "Hyperpigmentations" ~ "hyperpigmentation", not "pigmentation"
 QUOTE_THRESHOLD = 90  # partial_ratio of a reference quote inside a drafted quote
-NAMES = ("treatment_name", "indication", "body_area", "ingredient_or_agent", "adverse_effect", "contraindication",
-         "faq_question", "comparison")
-STATEMENTS = ("description", "mechanism", "outcome", "course", "recovery", "aftercare", "preparation", "candidacy",
-              "procedure", "regulatory", "cost", "conflict")
+NAMES = (
+    "treatment_name",
+    "indication",
+    "body_area",
+    "ingredient_or_agent",
+    "adverse_effect",
+    "contraindication",
+    "faq_question",
+    "comparison",
+)
+STATEMENTS = (
+    "description",
+    "mechanism",
+    "outcome",
+    "course",
+    "recovery",
+    "aftercare",
+    "preparation",
+    "candidacy",
+    "procedure",
+    "regulatory",
+    "cost",
+    "conflict",
+)
 CATEGORIES = NAMES + STATEMENTS
-_SPELLING = {"ageing": "aging", "colour": "color", "localised": "localized", "anaesthetic": "anesthetic",
-             "haemorrhage": "hemorrhage", "tumour": "tumor", "oedema": "edema", "moisturiser": "moisturizer"}
-_FILLER = {"a", "an", "the", "of", "and", "or", "to", "for", "with", "in", "on", "at", "is", "are", "be", "may", "can",
-           "your", "any", "by", "from", "very", "mild", "minor", "temporary", "certain", "some", "other", "such", "as",
-           "especially", "including", "e", "g"}
+_SPELLING = {
+    "ageing": "aging",
+    "colour": "color",
+    "localised": "localized",
+    "anaesthetic": "anesthetic",
+    "haemorrhage": "hemorrhage",
+    "tumour": "tumor",
+    "oedema": "edema",
+    "moisturiser": "moisturizer",
+}
+_FILLER = {
+    "a",
+    "an",
+    "the",
+    "of",
+    "and",
+    "or",
+    "to",
+    "for",
+    "with",
+    "in",
+    "on",
+    "at",
+    "is",
+    "are",
+    "be",
+    "may",
+    "can",
+    "your",
+    "any",
+    "by",
+    "from",
+    "very",
+    "mild",
+    "minor",
+    "temporary",
+    "certain",
+    "some",
+    "other",
+    "such",
+    "as",
+    "especially",
+    "including",
+    "e",
+    "g",
+}
 _HEAD = re.compile(r"\s*(?:[,:;(]|\s[-\u2013\u2014]\s)")
 _PARTS = re.compile(r"\s+(?:and|or)\s+")
 
@@ -118,8 +179,11 @@ def matches(drafted: Fact, reference: Fact) -> bool:
         name = norm(drafted.text)
         return bool(name) and any(fuzz.token_sort_ratio(name, norm(h)) >= THRESHOLD for h in heads(reference.text))
     quote = drafted.quote or drafted.text
-    if reference.quote and len(reference.quote) <= len(quote) + 5 and \
-            fuzz.partial_ratio(reference.quote.lower(), quote.lower()) >= QUOTE_THRESHOLD:
+    if (
+        reference.quote
+        and len(reference.quote) <= len(quote) + 5
+        and fuzz.partial_ratio(reference.quote.lower(), quote.lower()) >= QUOTE_THRESHOLD
+    ):
         return True
     return fuzz.token_sort_ratio(norm(drafted.text), norm(reference.text)) >= THRESHOLD
 
@@ -210,8 +274,10 @@ def _pct(part: int, whole: int) -> str:
 
 
 def _row(name: str, t: Tally) -> str:
-    return (f"| {name} | {t.reference} | {t.found} | {_pct(t.found, t.reference)} | {t.drafted} | {t.correct} "
-            f"| {_pct(t.correct, t.drafted)} |")
+    return (
+        f"| {name} | {t.reference} | {t.found} | {_pct(t.found, t.reference)} | {t.drafted} | {t.correct} "
+        f"| {_pct(t.correct, t.drafted)} |"
+    )
 
 
 _HEADER = "| {} | reference | found | recall | drafted | right | precision |\n|---|---:|---:|---:|---:|---:|---:|"
@@ -249,8 +315,10 @@ def main(argv: list[str]) -> int:
     pages = [load(p) for p in sorted(EVAL.glob("*.yaml"))]
     absent = [p.slug for p in pages if not (args.pages / f"{p.slug}.txt").exists()]
     if absent:
-        print(f"error: no page text for {', '.join(absent)} in {args.pages}: run python scripts/fetch_eval_pages.py",
-              file=sys.stderr)
+        print(
+            f"error: no page text for {', '.join(absent)} in {args.pages}: run python scripts/fetch_eval_pages.py",
+            file=sys.stderr,
+        )
         return 3
     for name in ("dev", "heldout"):
         if args.set in (name, "all"):

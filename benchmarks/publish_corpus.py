@@ -39,8 +39,12 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     data = write_corpus(root, args.n, violation_rate=0.0)
     exports = root / "exports"
-    subprocess.run([sys.executable, "-m", "kg", "build", "--data", str(data), "--out", str(exports), "-j", "2",
-                    "--no-cache"], check=True, env=env, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "kg", "build", "--data", str(data), "--out", str(exports), "-j", "2", "--no-cache"],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     corpus = exports / "kg.nq"
     size = corpus.stat().st_size
     raw, ours = [], []
@@ -51,19 +55,40 @@ def main() -> None:
                 started = time.perf_counter()
                 if label == "raw":
                     with open(corpus, "rb") as body:
-                        requests.post(f"{server.url}/store", data=body, timeout=3600,
-                                      headers={"Content-Type": "application/n-quads"}).raise_for_status()
+                        requests.post(
+                            f"{server.url}/store",
+                            data=body,
+                            timeout=3600,
+                            headers={"Content-Type": "application/n-quads"},
+                        ).raise_for_status()
                 else:
-                    subprocess.run([sys.executable, "-m", "kg", "publish", "--endpoint", server.url, "--bulk",
-                                    "--exports", str(exports), "--timeout", "3600"], check=True, env=env,
-                                   capture_output=True)
+                    subprocess.run(
+                        [
+                            sys.executable,
+                            "-m",
+                            "kg",
+                            "publish",
+                            "--endpoint",
+                            server.url,
+                            "--bulk",
+                            "--exports",
+                            str(exports),
+                            "--timeout",
+                            "3600",
+                        ],
+                        check=True,
+                        env=env,
+                        capture_output=True,
+                    )
                 times.append(time.perf_counter() - started)
             finally:
                 server.stop()
     floor, publish = statistics.median(raw), statistics.median(ours)
-    print(f"N={args.n}: kg.nq {size / 1e6:.0f} MB; server ingest (raw POST) median {floor:.2f} s "
-          f"{sorted(round(t, 2) for t in raw)}; kg publish --bulk --exports median {publish:.2f} s "
-          f"{sorted(round(t, 2) for t in ours)}; ratio {publish / floor:.2f}")
+    print(
+        f"N={args.n}: kg.nq {size / 1e6:.0f} MB; server ingest (raw POST) median {floor:.2f} s "
+        f"{sorted(round(t, 2) for t in raw)}; kg publish --bulk --exports median {publish:.2f} s "
+        f"{sorted(round(t, 2) for t in ours)}; ratio {publish / floor:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -56,8 +56,13 @@ def timed_build(data: Path, out: Path, *args: str) -> tuple[float, int]:
     """Wall seconds and peak process-tree RSS (kB) of one `kg build` in a fresh interpreter."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "build", "--data", str(data), "--out", str(out), *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=data.parent)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "build", "--data", str(data), "--out", str(out), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=data.parent,
+    )
     peak = 0
 
     def poll() -> None:
@@ -79,8 +84,11 @@ def timed_build(data: Path, out: Path, *args: str) -> tuple[float, int]:
 def naive_rate(data: Path, sample: int) -> float:
     """Articles per second of the naive pipeline on the first `sample` articles."""
     site, files = site_and_files(data)
-    queries = [p.read_text(encoding="utf-8") for p in resources.listing("ontology", "projection", ".rq")
-               if not p.name.endswith(".join.rq")]
+    queries = [
+        p.read_text(encoding="utf-8")
+        for p in resources.listing("ontology", "projection", ".rq")
+        if not p.name.endswith(".join.rq")
+    ]
     shape_graphs = [shapes("medkg"), shapes("schemaorg")]
     started = time.perf_counter()
     for path in files[:sample]:
@@ -124,12 +132,16 @@ def main() -> None:
         print(f"{n:>6} {'naive (1 process)':<26} {n / naive:>8.1f} {naive:>8.1f} {'-':>12} {1.0:>8.1f}x")
         for corpus, label in ((data, "build"), (flawed, "build, 3% violations")):
             for jobs in args.jobs:
-                runs = [timed_build(corpus, root / f"out-{n}", "--no-cache", "--jobs", str(jobs))
-                        for _ in range(args.repeat)]
+                runs = [
+                    timed_build(corpus, root / f"out-{n}", "--no-cache", "--jobs", str(jobs))
+                    for _ in range(args.repeat)
+                ]
                 wall = statistics.median(w for w, _ in runs)
                 rss = max(r for _, r in runs) / 1024
-                print(f"{n:>6} {f'{label} -j{jobs}':<26} {wall:>8.2f} {n / wall:>8.1f} {rss:>12.0f} "
-                      f"{n / wall / naive:>8.1f}x")
+                print(
+                    f"{n:>6} {f'{label} -j{jobs}':<26} {wall:>8.2f} {n / wall:>8.1f} {rss:>12.0f} "
+                    f"{n / wall / naive:>8.1f}x"
+                )
         cache = root / f"cache-{n}"
         timed_build(data, root / f"out-{n}", "--cache", str(cache), "--jobs", str(max(args.jobs)))
         article = sorted((data / "articles").iterdir())[n // 2]

@@ -1,3 +1,3 @@
 """medkg: facts of consumer medical articles → a validated knowledge graph → schema.org JSON-LD, Turtle, N-Quads."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -30,7 +30,7 @@ PENDING = URIRef("https://pending.schema.org")
 
 def _local(term: object) -> str | None:
     text = str(term)
-    return text[len(SO):] if isinstance(term, URIRef) and text.startswith(str(SO)) else None
+    return text[len(SO) :] if isinstance(term, URIRef) and text.startswith(str(SO)) else None
 
 
 def _names(g: Graph, s: URIRef, p: URIRef) -> list[str]:
@@ -62,8 +62,11 @@ def derive(g: Graph) -> dict[str, dict[str, dict[str, Any]]]:
                 entry["datatype"] = True
             types[name] = entry
         elif RDF.Property in kinds:
-            properties[name] = {"domains": _names(g, s, SO.domainIncludes), "ranges": _names(g, s, SO.rangeIncludes),
-                                **_common(g, s)}
+            properties[name] = {
+                "domains": _names(g, s, SO.domainIncludes),
+                "ranges": _names(g, s, SO.rangeIncludes),
+                **_common(g, s),
+            }
         of = sorted(n for n in (_local(k) for k in kinds) if n and n != "DataType")
         if of:  # an enumeration member (a few terms are both a class and a member)
             members[name] = {"types": of, **_common(g, s)}
@@ -72,15 +75,19 @@ def derive(g: Graph) -> dict[str, dict[str, dict[str, Any]]]:
 
 def dumps(vocab: dict[str, dict[str, dict[str, Any]]], source: str) -> str:
     """One term per line, keys sorted."""
-    head = {"release": RELEASE, "source": source,
-            "licence": "Schema.org vocabulary, version 30.0, (c) Schema.org sponsors, CC BY-SA 3.0, https://schema.org"}
+    head = {
+        "release": RELEASE,
+        "source": source,
+        "licence": "Schema.org vocabulary, version 30.0, (c) Schema.org sponsors, CC BY-SA 3.0, https://schema.org",
+    }
     lines = ["{"]
     lines += [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items()]
     sections = list(vocab.items())
     for i, (section, terms) in enumerate(sections):
         lines.append(f"  {json.dumps(section)}: {{")
-        rows = [f"    {json.dumps(n)}: {json.dumps(terms[n], sort_keys=True, ensure_ascii=False)}"
-                for n in sorted(terms)]
+        rows = [
+            f"    {json.dumps(n)}: {json.dumps(terms[n], sort_keys=True, ensure_ascii=False)}" for n in sorted(terms)
+        ]
         lines.append(",\n".join(rows))
         lines.append("  }" + ("," if i < len(sections) - 1 else ""))
     lines.append("}")

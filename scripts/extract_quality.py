@@ -26,8 +26,37 @@ sys.path.insert(0, str(REPO))
 from kg.extract import extract  # noqa: E402
 
 _SPELLING = {"ageing": "aging", "localised": "localized", "anaesthetic": "anesthetic", "haemorrhage": "hemorrhage"}
-_IGNORED = {"a", "an", "the", "mild", "minor", "temporary", "of", "and", "or", "to", "for", "with", "in", "on", "at",
-            "is", "are", "be", "will", "may", "can", "your", "any", "by", "from", "then", "very", "many", "multiple"}
+_IGNORED = {
+    "a",
+    "an",
+    "the",
+    "mild",
+    "minor",
+    "temporary",
+    "of",
+    "and",
+    "or",
+    "to",
+    "for",
+    "with",
+    "in",
+    "on",
+    "at",
+    "is",
+    "are",
+    "be",
+    "will",
+    "may",
+    "can",
+    "your",
+    "any",
+    "by",
+    "from",
+    "then",
+    "very",
+    "many",
+    "multiple",
+}
 
 
 def _word(w: str) -> str:
@@ -89,13 +118,19 @@ def categories(facts: dict[str, Any]) -> dict[str, tuple[list[Any], Callable[[An
         "indications": ([norm(i["condition"]) for i in t.get("indications", [])], eq),
         "body areas": ([norm(a) for i in t.get("indications", []) for a in i.get("body_areas", [])], eq),
         "ingredients + purpose": (
-            [(norm(i["name"]), norm(i.get("purpose", ""))) for i in t.get("ingredients", [])], eq),
+            [(norm(i["name"]), norm(i.get("purpose", ""))) for i in t.get("ingredients", [])],
+            eq,
+        ),
         "adverse effects + frequency + seriousness": (
-            [(norm(a["name"]), a.get("frequency"), a.get("seriousness")) for a in t.get("adverse_effects", [])], eq),
+            [(norm(a["name"]), a.get("frequency"), a.get("seriousness")) for a in t.get("adverse_effects", [])],
+            eq,
+        ),
         "contraindications": ([norm(c["condition"]) for c in t.get("contraindications", [])], eq),
         "aftercare": ([_text(a) for a in t.get("aftercare", [])], similar),
         "procedure steps (preparation + steps)": (
-            [_text(s) for s in [*proc.get("preparation", []), *proc.get("steps", [])]], similar),
+            [_text(s) for s in [*proc.get("preparation", []), *proc.get("steps", [])]],
+            similar,
+        ),
         "FAQ questions": ([norm(q["question"]) for q in facts.get("faq", [])], eq),
         "keywords": ([norm(_name(k)) for k in page.get("keywords", [])], eq),
         "breadcrumb": ([norm(c["name"]) for c in page.get("breadcrumb", [])], eq),
@@ -110,8 +145,10 @@ def compare(reference: dict[str, Any], draft: dict[str, Any]) -> Iterable[tuple[
 
 
 def main(argv: list[str]) -> int:
-    seed = next((p / "shared" / "seed" / "mesotherapy-article.txt" for p in REPO.parents
-                 if (p / "shared" / "seed").is_dir()), Path("../shared/seed/mesotherapy-article.txt"))
+    seed = next(
+        (p / "shared" / "seed" / "mesotherapy-article.txt" for p in REPO.parents if (p / "shared" / "seed").is_dir()),
+        Path("../shared/seed/mesotherapy-article.txt"),
+    )
     article = Path(argv[0]) if argv else seed
     facts = Path(argv[1]) if len(argv) > 1 else REPO / "data" / "articles" / "mesotherapy.yaml"
     reference = yaml.safe_load(facts.read_text(encoding="utf-8"))

@@ -54,7 +54,7 @@ def excerpt(text: str, starts: str, ends: str) -> str | None:
     end = text.find(ends, max(begin, 0))
     if begin < 0 or end < 0:
         return None
-    return text[begin:end + len(ends)]
+    return text[begin : end + len(ends)]
 
 
 def main(argv: list[str]) -> int:
@@ -75,8 +75,10 @@ def main(argv: list[str]) -> int:
         text = trafilatura.extract(html, favor_recall=True, include_comments=False) or ""
         cut = excerpt(text, entry["excerpt"]["starts"], entry["excerpt"]["ends"])
         if cut is None:
-            print(f"warning: {entry['slug']}: the live page no longer holds the excerpt; kept its whole main text",
-                  file=sys.stderr)
+            print(
+                f"warning: {entry['slug']}: the live page no longer holds the excerpt; kept its whole main text",
+                file=sys.stderr,
+            )
             status = 1
         target.write_text((cut or text) + "\n", encoding="utf-8")
         print(f"{entry['slug']}: {target}")

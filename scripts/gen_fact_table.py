@@ -82,12 +82,19 @@ def table() -> str:
     g = Graph().parse(REPO / "ontology" / "medkg.ttl")
     reads = _queries()
     rows = ["| medkg property | label | in the JSON-LD as | why not, or how |", "|---|---|---|---|"]
-    props = sorted({s for t in (OWL.ObjectProperty, OWL.DatatypeProperty) for s in g.subjects(RDF.type, t)
-                    if isinstance(s, URIRef) and str(s).startswith(MEDKG)}, key=str)
+    props = sorted(
+        {
+            s
+            for t in (OWL.ObjectProperty, OWL.DatatypeProperty)
+            for s in g.subjects(RDF.type, t)
+            if isinstance(s, URIRef) and str(s).startswith(MEDKG)
+        },
+        key=str,
+    )
     for p in props:
-        name = str(p)[len(MEDKG):]
+        name = str(p)[len(MEDKG) :]
         label = str(g.value(p, RDFS.label) or name)
-        aligned = sorted(str(o)[len(SCHEMA):] for o in g.objects(p, RDFS.subPropertyOf) if str(o).startswith(SCHEMA))
+        aligned = sorted(str(o)[len(SCHEMA) :] for o in g.objects(p, RDFS.subPropertyOf) if str(o).startswith(SCHEMA))
         if aligned:
             used, how = ", ".join(f"`schema:{a}`" for a in aligned), "alignment (rdfs:subPropertyOf)"
         elif name in reads:

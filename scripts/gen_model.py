@@ -27,8 +27,14 @@ MODEL = REPO / "kg" / "load" / "model.py"
 TEMPLATE = REPO / "templates" / "article.yaml"
 COMMAND = "python -m scripts.gen_model"
 DOCUMENTS = ("site", "article")  # the $defs a facts file holds as a whole
-RENAMED = {"source": "Provenance", "system": "CodeSystem", "kind": "ContraindicationKind", "when": "SessionTiming",
-           "role": "AgentRole", "status": "ApprovalStatus"}  # names that would read ambiguously in Python
+RENAMED = {
+    "source": "Provenance",
+    "system": "CodeSystem",
+    "kind": "ContraindicationKind",
+    "when": "SessionTiming",
+    "role": "AgentRole",
+    "status": "ApprovalStatus",
+}  # names that would read ambiguously in Python
 RESERVED = {"at", "bare", "of", "from_data", "from_source", "to_data", "plain", "walk", "NESTED"}  # model attributes
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
@@ -121,8 +127,7 @@ class Reader:
             if self.kind(text, "", where).py != "str" or len(s.get("required", [])) != 1:
                 raise ValueError(f"{where}: only 'text or {{text, …}}' unions are supported")
             bare = s["required"][0]
-        cls = Class(name, where, desc, bare=bare,
-                    document=where if where in DOCUMENTS else None)
+        cls = Class(name, where, desc, bare=bare, document=where if where in DOCUMENTS else None)
         self.classes[name] = cls  # parents before their parts
         required = set(s.get("required", []))
         for prop, sub in s["properties"].items():
@@ -138,10 +143,13 @@ class Reader:
         """Shared definitions in $defs order, then each document with the objects inside it, parents
         first: adding a field to the schema does not move the classes already there."""
         defs = list(self.defs)
-        shared = sorted((c for c in self.classes.values() if c.where in defs and c.where not in DOCUMENTS),
-                        key=lambda c: defs.index(c.where))
-        return shared + [c for d in DOCUMENTS for c in self.classes.values()
-                         if c.where == d or c.where.startswith(f"{d}.")]
+        shared = sorted(
+            (c for c in self.classes.values() if c.where in defs and c.where not in DOCUMENTS),
+            key=lambda c: defs.index(c.where),
+        )
+        return shared + [
+            c for d in DOCUMENTS for c in self.classes.values() if c.where == d or c.where.startswith(f"{d}.")
+        ]
 
 
 def read(schema: Schema) -> Reader:
@@ -193,35 +201,55 @@ def class_code(c: Class) -> list[str]:
     lines += [f'    """{doc[0]}', *(f"    {line}" for line in doc[1:])]
     lines += ["", f"    Schema: #/$defs/{root}" + (f", field {path}" if path else ""), '    """', ""]
     if c.bare:
-        lines += [f"    #: whether it was written as a bare {c.bare} (`of` and `to_data` follow it)",
-                  "    bare: bool = field(default=False, compare=False, repr=False)"]
+        lines += [
+            f"    #: whether it was written as a bare {c.bare} (`of` and `to_data` follow it)",
+            "    bare: bool = field(default=False, compare=False, repr=False)",
+        ]
     for f in c.fields:
         annotation, default = _annotation(f)
         lines += [*_comment(f.description, "    "), f"    {f.name}: {annotation}{default}"]
     nested = [json.dumps(f.name) for f in c.fields if f.kind.cls]
     if nested:
-        lines += ["", *_wrapped(nested, "    NESTED: ClassVar[tuple[str, ...]] = (", ",)" if len(nested) == 1 else ")",
-                                "        ")]
+        lines += [
+            "",
+            *_wrapped(
+                nested, "    NESTED: ClassVar[tuple[str, ...]] = (", ",)" if len(nested) == 1 else ")", "        "
+            ),
+        ]
     data_type = "Any" if c.bare else "Mapping[str, Any]"
-    lines += ["", "    @classmethod", f"    def from_data(cls, data: {data_type}, at: At = NOWHERE) -> {c.name}:",
-              '        """The object of a schema-valid value written at `at`."""']
+    lines += [
+        "",
+        "    @classmethod",
+        f"    def from_data(cls, data: {data_type}, at: At = NOWHERE) -> {c.name}:",
+        '        """The object of a schema-valid value written at `at`."""',
+    ]
     if c.bare:
         lines += ["        if isinstance(data, str):", f"            return cls(at=at, bare=True, {c.bare}=data)"]
     lines += ["        return cls(", "            at=at,", *(f"            {f.name}={_value(f)}," for f in c.fields)]
     lines += ["        )"]
-    lines += ["", f"    def of(self, key: {names}, *index: int) -> At:",
-              '        """Where one of the fields (or an item of it) is written."""']
+    lines += [
+        "",
+        f"    def of(self, key: {names}, *index: int) -> At:",
+        '        """Where one of the fields (or an item of it) is written."""',
+    ]
     if c.bare:
         lines += [f'        if self.bare and key == "{c.bare}":', "            return self.at"]
     lines += ["        return self.at.child(key, *index)"]
     if c.bare:
         lines += ["", "    def plain(self) -> Any:", f"        return self.{c.bare} if self.bare else self.to_data()"]
     if c.document:
-        lines += ["", "    @classmethod", f"    def from_source(cls, source: Source) -> {c.name}:",
-                  f'        """The {c.document} of a schema-valid facts file."""',
-                  "        return cls.from_data(source.data, At(source, ()))",
-                  "", "    @property", "    def source(self) -> Source:",
-                  '        """The facts file it was read from."""', "        return self.at.source"]
+        lines += [
+            "",
+            "    @classmethod",
+            f"    def from_source(cls, source: Source) -> {c.name}:",
+            f'        """The {c.document} of a schema-valid facts file."""',
+            "        return cls.from_data(source.data, At(source, ()))",
+            "",
+            "    @property",
+            "    def source(self) -> Source:",
+            '        """The facts file it was read from."""',
+            "        return self.at.source",
+        ]
     return lines
 
 

@@ -26,10 +26,12 @@ PAGE = REPO / "docs/ontology/index.html"
 
 def render() -> bytes:
     """The page's bytes, made by pyLODE in a child process with a fixed hash seed."""
-    code = ("import logging, sys; logging.disable(logging.CRITICAL); from pylode import OntPub; "
-            "from rdflib import Graph; from rdflib.compare import to_canonical_graph; "
-            f"g = Graph(); [g.add(t) for t in to_canonical_graph(Graph().parse({str(ONTOLOGY)!r}))]; "
-            "sys.stdout.write(OntPub(ontology=g).make_html())")
+    code = (
+        "import logging, sys; logging.disable(logging.CRITICAL); from pylode import OntPub; "
+        "from rdflib import Graph; from rdflib.compare import to_canonical_graph; "
+        f"g = Graph(); [g.add(t) for t in to_canonical_graph(Graph().parse({str(ONTOLOGY)!r}))]; "
+        "sys.stdout.write(OntPub(ontology=g).make_html())"
+    )
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, check=True, cwd=REPO)
     return done.stdout.rstrip(b"\n") + b"\n"

@@ -150,12 +150,13 @@ class Writer:
             assert not missing, f"required fields without x-todo would make the template invalid: {missing}"
         order = list(props)
         if dash is not None:
-            first = next((k for k in order if on and self.active(props[k])), None) or \
-                next((k for k in order if k in r.get("required", [])), order[0])
+            first = next((k for k in order if on and self.active(props[k])), None) or next(
+                (k for k in order if k in r.get("required", [])), order[0]
+            )
             order.remove(first)
             at = self.field(first, props[first], lead, on, depth)
             assert at is not None
-            self.lines[at] = dash + self.lines[at][len(lead):]
+            self.lines[at] = dash + self.lines[at][len(lead) :]
         for key in order:
             if key not in FIXED or depth > 0:
                 self.field(key, props[key], lead, on, depth)

@@ -76,8 +76,12 @@ class VirtuosoServer:
         self.location.mkdir(parents=True, exist_ok=True)
         ini = self.location / "virtuoso.ini"
         ini.write_text(INI.format(d=self.location, sql=free_port(), http=self.port), encoding="utf-8")
-        self.process = subprocess.Popen([exe, "+foreground", "+configfile", str(ini)], cwd=self.location,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [exe, "+foreground", "+configfile", str(ini)],
+            cwd=self.location,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -107,12 +111,19 @@ class VirtuosoServer:
 
     def graph_names(self) -> set[str]:
         """The named graphs holding triples (Virtuoso's own system graphs left out)."""
-        r = requests.get(f"{self.url}/sparql", params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
-                         headers={"Accept": "application/sparql-results+json"}, timeout=30)
+        r = requests.get(
+            f"{self.url}/sparql",
+            params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        )
         r.raise_for_status()
         names = {b["g"]["value"] for b in r.json()["results"]["bindings"]}
-        return {n for n in names if "openlinksw.com" not in n and not n.startswith(("http://www.w3.org/",
-                                                                                    "http://localhost:8890/"))}
+        return {
+            n
+            for n in names
+            if "openlinksw.com" not in n and not n.startswith(("http://www.w3.org/", "http://localhost:8890/"))
+        }
 
     def auth(self) -> HTTPDigestAuth:
         return HTTPDigestAuth(USER, PASSWORD)

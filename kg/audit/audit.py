@@ -55,6 +55,7 @@ class Document:
     def locator(self) -> Locator:
         """Where a node is: the page line:column of its `"@id"` (else of its block) and, as the field,
         the block and the JSONPath of the object describing it, then the property: `jsonld[1]$['@graph'][2]`."""
+
         def locate(focus: Node, path: Node | None) -> tuple[str, int, int, str]:
             block = self.origin.get(focus)
             field = _field(block, focus, path, self.url)
@@ -92,8 +93,13 @@ def _read_source(source: str, limits: Limits) -> Page:
     path = Path(source)
     if not path.is_file():
         raise InputError(f"{source}: no such file")
-    kinds = {".html": "text/html", ".htm": "text/html", ".xhtml": "application/xhtml+xml",
-             ".jsonld": "application/ld+json", ".json": "application/json"}
+    kinds = {
+        ".html": "text/html",
+        ".htm": "text/html",
+        ".xhtml": "application/xhtml+xml",
+        ".jsonld": "application/ld+json",
+        ".json": "application/json",
+    }
     if path.suffix.lower() not in kinds:
         raise InputError(f"{source}: expected an .html, .htm, .jsonld or .json file")
     try:
@@ -103,8 +109,9 @@ def _read_source(source: str, limits: Limits) -> Page:
     return Page(path.resolve().as_uri(), text, kinds[path.suffix.lower()])
 
 
-def _finding(name: str, line: int, column: int, severity: Severity, rule: str, message: str,
-             field: str = "") -> Finding:
+def _finding(
+    name: str, line: int, column: int, severity: Severity, rule: str, message: str, field: str = ""
+) -> Finding:
     return Finding(name, line, column, severity, message, field, "", f"audit:{rule}", FAMILY)
 
 
@@ -116,8 +123,9 @@ def read_document(name: str, page: Page) -> Document:
     origin: dict[Node, Block] = {}
     for block in blocks:
         parse(block)
-        findings += [_finding(name, p.line, p.column, p.severity, p.rule, p.message, _field(block))
-                     for p in block.problems]
+        findings += [
+            _finding(name, p.line, p.column, p.severity, p.rule, p.message, _field(block)) for p in block.problems
+        ]
     others = other.blocks(page.text, page.url) if page.is_html else []
     triples: list[Triple] = []  # of every block; one graph is built from them at the end
     for block in [b for b in blocks if b.value is not None] + others:
@@ -136,27 +144,55 @@ def _expand(name: str, page: Page, block: Block, findings: list[Finding]) -> lis
     """The triples of one block, straight from the JSON-LD expansion; problems go to `findings`."""
     empty: list[Triple] = []
     if not isinstance(block.value, dict | list):
-        findings.append(_finding(name, block.line, block.column, Severity.VIOLATION, "jsonld",
-                                 f"JSON-LD block {block.index} is a JSON {type(block.value).__name__}, not an "
-                                 "object or an array: nothing in it can be read.", _field(block)))
+        findings.append(
+            _finding(
+                name,
+                block.line,
+                block.column,
+                Severity.VIOLATION,
+                "jsonld",
+                f"JSON-LD block {block.index} is a JSON {type(block.value).__name__}, not an "
+                "object or an array: nothing in it can be read.",
+                _field(block),
+            )
+        )
         return empty
     label = f"{'JSON-LD block' if block.syntax == 'jsonld' else block.syntax + ' item'} {block.index}"
     try:
         found = jsonld.to_triples(block.value, base=page.url)
     except InputError as e:
-        findings.append(_finding(name, block.line, block.column, Severity.VIOLATION, "jsonld", f"{label}: {e}",
-                                 _field(block)))
+        findings.append(
+            _finding(name, block.line, block.column, Severity.VIOLATION, "jsonld", f"{label}: {e}", _field(block))
+        )
         return empty
     except Exception as e:  # JSON written by others can trip PyLD or the N-Quads reader in unforeseen ways
-        findings.append(_finding(name, block.line, block.column, Severity.VIOLATION, "jsonld",
-                                 f"{label} cannot be expanded: {type(e).__name__}: {e}", _field(block)))
+        findings.append(
+            _finding(
+                name,
+                block.line,
+                block.column,
+                Severity.VIOLATION,
+                "jsonld",
+                f"{label} cannot be expanded: {type(e).__name__}: {e}",
+                _field(block),
+            )
+        )
         return empty
     if block.syntax == "rdfa":
         return list(other.schema_only(to_graph(found)))
     if not found:
-        findings.append(_finding(name, block.line, block.column, Severity.WARNING, "no-triples",
-                                 f"{label} states nothing (no @context, or only terms the context does not "
-                                 "define): check its @context and property names.", _field(block)))
+        findings.append(
+            _finding(
+                name,
+                block.line,
+                block.column,
+                Severity.WARNING,
+                "no-triples",
+                f"{label} states nothing (no @context, or only terms the context does not "
+                "define): check its @context and property names.",
+                _field(block),
+            )
+        )
     return found
 
 
@@ -168,13 +204,25 @@ def _no_jsonld(name: str, others: list[Block]) -> Finding:
             types.update(other.type_names(b.value))
         found = ", ".join(f"{n} {syntax} item{'s' if n != 1 else ''}" for syntax, n in sorted(counts.items()))
         kinds = f" ({', '.join(sorted(types))})" if types else ""
-        return _finding(name, 1, 1, Severity.WARNING, "no-jsonld",
-                        f"No JSON-LD found on the page; it has {found}{kinds}"
-                        ", checked here like JSON-LD (Google reads microdata and RDFa too). JSON-LD is what "
-                        "Google recommends and what medkg publishes (exports/<slug>.html).")
-    return _finding(name, 1, 1, Severity.VIOLATION, "no-jsonld",
-                    "No structured data found on the page: no JSON-LD script, no microdata, no RDFa. Embed the "
-                    "medkg snippet (exports/<slug>.html) in the page.")
+        return _finding(
+            name,
+            1,
+            1,
+            Severity.WARNING,
+            "no-jsonld",
+            f"No JSON-LD found on the page; it has {found}{kinds}"
+            ", checked here like JSON-LD (Google reads microdata and RDFa too). JSON-LD is what "
+            "Google recommends and what medkg publishes (exports/<slug>.html).",
+        )
+    return _finding(
+        name,
+        1,
+        1,
+        Severity.VIOLATION,
+        "no-jsonld",
+        "No structured data found on the page: no JSON-LD script, no microdata, no RDFa. Embed the "
+        "medkg snippet (exports/<slug>.html) in the page.",
+    )
 
 
 def _label(g: Graph, node: Node) -> str:
@@ -210,8 +258,10 @@ def drift(page: Document, export: Document) -> list[Finding]:
             a.add(t)
     _, only_page, only_export = graph_diff(to_isomorphic(a), to_isomorphic(b))
     findings = []
-    for triples, doc, graph, other_name, where in ((only_page, page, a, export.name, "on the page but not in"),
-                                                  (only_export, export, b, page.name, "in the export but not on")):
+    for triples, doc, graph, other_name, where in (
+        (only_page, page, a, export.name, "on the page but not in"),
+        (only_export, export, b, page.name, "in the export but not on"),
+    ):
         by_subject: dict[Node, list[tuple[Node, Node, Node]]] = defaultdict(list)
         for t in triples:
             by_subject[t[0]].append(t)
@@ -219,10 +269,20 @@ def drift(page: Document, export: Document) -> list[Finding]:
         for subject, ts in sorted(by_subject.items(), key=lambda kv: str(kv[0])):
             file, line, column, field = locate(subject, None)
             rule = "only-on-page" if doc is page else "only-in-export"
-            findings.append(Finding(file, line, column, Severity.VIOLATION,
-                                    f"{_subject(graph, subject)}: {len(ts)} statement{'s' if len(ts) != 1 else ''} "
-                                    f"{where} {other_name}: {_statements(graph, ts)}.", field,
-                                    str(subject) if isinstance(subject, URIRef) else "", f"{DRIFT}:{rule}", DRIFT))
+            findings.append(
+                Finding(
+                    file,
+                    line,
+                    column,
+                    Severity.VIOLATION,
+                    f"{_subject(graph, subject)}: {len(ts)} statement{'s' if len(ts) != 1 else ''} "
+                    f"{where} {other_name}: {_statements(graph, ts)}.",
+                    field,
+                    str(subject) if isinstance(subject, URIRef) else "",
+                    f"{DRIFT}:{rule}",
+                    DRIFT,
+                )
+            )
     return findings
 
 
@@ -236,8 +296,14 @@ class Audited:
     error: str = ""  # why the page could not be audited (batch runs go on)
 
 
-def audit_page(source: str, options: RunOptions, *, against: Path | None = None, limits: Limits | None = None,
-               own_prefixes: tuple[str, ...] = ()) -> Audited:
+def audit_page(
+    source: str,
+    options: RunOptions,
+    *,
+    against: Path | None = None,
+    limits: Limits | None = None,
+    own_prefixes: tuple[str, ...] = (),
+) -> Audited:
     """Audit one page: block syntax, schema.org conformance, the Google profile, the merged graph, the
     visible text, and drift from an export. Advice about medkg facts only on medkg's own nodes."""
     page = read_document(source, _read_source(source, limits or Limits()))
@@ -267,7 +333,13 @@ def _export(against: Path) -> Document:
     return export
 
 
-def audit(source: str, options: RunOptions, *, against: Path | None = None, limits: Limits | None = None,
-          own_prefixes: tuple[str, ...] = ()) -> Result:
+def audit(
+    source: str,
+    options: RunOptions,
+    *,
+    against: Path | None = None,
+    limits: Limits | None = None,
+    own_prefixes: tuple[str, ...] = (),
+) -> Result:
     """Audit one page (see `audit_page`)."""
     return audit_page(source, options, against=against, limits=limits, own_prefixes=own_prefixes).result

@@ -93,14 +93,22 @@ def _blank(text: str) -> str:
 
 def _no_duplicates(block: Block) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
     """A json.loads object_pairs_hook that records keys repeated in one object as problems of the block."""
+
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                block.problems.append(Problem(block.line, block.column, Severity.WARNING, "duplicate-key",
-                                              f"JSON-LD block {block.index} has the key {key!r} twice in one object; "
-                                              "JSON parsers keep only the last value, so the first is lost: merge "
-                                              "the values into one array."))
+                block.problems.append(
+                    Problem(
+                        block.line,
+                        block.column,
+                        Severity.WARNING,
+                        "duplicate-key",
+                        f"JSON-LD block {block.index} has the key {key!r} twice in one object; "
+                        "JSON parsers keep only the last value, so the first is lost: merge "
+                        "the values into one array.",
+                    )
+                )
             seen.add(key)
         return dict(pairs)
 
@@ -113,30 +121,57 @@ def parse(block: Block) -> None:
     start, end = _WRAP_START.search(text), _WRAP_END.search(text)
     if start or end:
         if start:
-            text = text[:start.start(1)] + _blank(start.group(1)) + text[start.end(1):]
+            text = text[: start.start(1)] + _blank(start.group(1)) + text[start.end(1) :]
         if end:
-            text = text[:end.start(1)] + _blank(end.group(1)) + text[end.end(1):]
-        block.problems.append(Problem(block.line, block.column, Severity.WARNING, "wrapper",
-                                      f"JSON-LD block {block.index} is wrapped in an HTML comment or CDATA section; "
-                                      "Google asks to remove comments from JSON-LD, and strict JSON parsers fail on "
-                                      "them: publish the bare JSON."))
+            text = text[: end.start(1)] + _blank(end.group(1)) + text[end.end(1) :]
+        block.problems.append(
+            Problem(
+                block.line,
+                block.column,
+                Severity.WARNING,
+                "wrapper",
+                f"JSON-LD block {block.index} is wrapped in an HTML comment or CDATA section; "
+                "Google asks to remove comments from JSON-LD, and strict JSON parsers fail on "
+                "them: publish the bare JSON.",
+            )
+        )
     if not text.strip():
-        block.problems.append(Problem(block.line, block.column, Severity.VIOLATION, "empty",
-                                      f"JSON-LD block {block.index} is empty: remove the script element or fill it."))
+        block.problems.append(
+            Problem(
+                block.line,
+                block.column,
+                Severity.VIOLATION,
+                "empty",
+                f"JSON-LD block {block.index} is empty: remove the script element or fill it.",
+            )
+        )
         return
     try:
         block.value = json.loads(text, object_pairs_hook=_no_duplicates(block))
         if block.value is None:
-            block.problems.append(Problem(block.line, block.column, Severity.VIOLATION, "not-json-ld",
-                                          f"JSON-LD block {block.index} holds only null: remove the script element "
-                                          "or put a JSON-LD object in it."))
+            block.problems.append(
+                Problem(
+                    block.line,
+                    block.column,
+                    Severity.VIOLATION,
+                    "not-json-ld",
+                    f"JSON-LD block {block.index} holds only null: remove the script element "
+                    "or put a JSON-LD object in it.",
+                )
+            )
         return
     except json.JSONDecodeError as e:
         error = e
     except RecursionError:
-        block.problems.append(Problem(block.line, block.column, Severity.VIOLATION, "too-deep",
-                                      f"JSON-LD block {block.index} is nested too deeply to read; nothing in this "
-                                      "block can be read."))
+        block.problems.append(
+            Problem(
+                block.line,
+                block.column,
+                Severity.VIOLATION,
+                "too-deep",
+                f"JSON-LD block {block.index} is nested too deeply to read; nothing in this block can be read.",
+            )
+        )
         return
     if _ENTITY.search(text):
         try:
@@ -144,12 +179,26 @@ def parse(block: Block) -> None:
         except json.JSONDecodeError:
             pass
         else:
-            block.problems.append(Problem(block.line, block.column, Severity.VIOLATION, "html-encoded",
-                                          f"JSON-LD block {block.index} is HTML-encoded (&quot; …): inside <script> "
-                                          "the browser does not decode it, so JSON.parse fails; publish raw JSON "
-                                          "(escape only '<' as \\u003c). Audited as if decoded."))
+            block.problems.append(
+                Problem(
+                    block.line,
+                    block.column,
+                    Severity.VIOLATION,
+                    "html-encoded",
+                    f"JSON-LD block {block.index} is HTML-encoded (&quot; …): inside <script> "
+                    "the browser does not decode it, so JSON.parse fails; publish raw JSON "
+                    "(escape only '<' as \\u003c). Audited as if decoded.",
+                )
+            )
             return
     line, column = block.at(error.lineno, error.colno)
-    block.problems.append(Problem(line, column, Severity.VIOLATION, "json-syntax",
-                                  f"JSON-LD block {block.index} is not valid JSON: {error.msg} (line {line}, "
-                                  f"column {column} of the page); nothing in this block can be read."))
+    block.problems.append(
+        Problem(
+            line,
+            column,
+            Severity.VIOLATION,
+            "json-syntax",
+            f"JSON-LD block {block.index} is not valid JSON: {error.msg} (line {line}, "
+            f"column {column} of the page); nothing in this block can be read.",
+        )
+    )

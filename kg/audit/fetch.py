@@ -81,9 +81,13 @@ def address_kind(ip: str) -> str | None:
             inner = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if inner is not None and (kind := address_kind(str(inner))):
             return kind
-    for kind, test in (("loopback", address.is_loopback), ("link-local", address.is_link_local),
-                       ("multicast", address.is_multicast), ("unspecified", address.is_unspecified),
-                       ("private", address.is_private)):
+    for kind, test in (
+        ("loopback", address.is_loopback),
+        ("link-local", address.is_link_local),
+        ("multicast", address.is_multicast),
+        ("unspecified", address.is_unspecified),
+        ("private", address.is_private),
+    ):
         if test:
             return kind
     return None if address.is_global else "non-public"
@@ -110,8 +114,9 @@ def _vet_name(url: str, check: PeerCheck) -> None:
     parts = urlsplit(url)
     host = parts.hostname or ""
     try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(
+            host, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
+        )
     except (OSError, UnicodeError):
         return  # unknown host: the request fails with its own message
     for info in infos:
@@ -121,14 +126,21 @@ def _vet_name(url: str, check: PeerCheck) -> None:
 def _read(response: requests.Response, url: str, limits: Limits) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
-        raise NetworkError.about("{url}: the page is {size:,} bytes, over the {cap:,}-byte cap (raise it with "
-                                 "{max_bytes})", url=url, size=int(declared), cap=limits.max_bytes)
+        raise NetworkError.about(
+            "{url}: the page is {size:,} bytes, over the {cap:,}-byte cap (raise it with {max_bytes})",
+            url=url,
+            size=int(declared),
+            cap=limits.max_bytes,
+        )
     body = bytearray()
     for chunk in response.iter_content(chunk_size=65536):
         body += chunk
         if len(body) > limits.max_bytes:
-            raise NetworkError.about("{url}: the page is over the {cap:,}-byte cap (raise it with {max_bytes})",
-                                     url=url, cap=limits.max_bytes)
+            raise NetworkError.about(
+                "{url}: the page is over the {cap:,}-byte cap (raise it with {max_bytes})",
+                url=url,
+                cap=limits.max_bytes,
+            )
     return bytes(body)
 
 
@@ -143,14 +155,17 @@ def fetch(url: str, limits: Limits | None = None, types: frozenset[str] = HTML_T
     guard = Guard(peer_check=check)
     current = url
     try:
-        with session(guard, retries=limits.retries, backoff=limits.backoff, methods=("GET",), trust_env=True) as http, \
-                guard.deadline(limits.timeout):
+        with (
+            session(guard, retries=limits.retries, backoff=limits.backoff, methods=("GET",), trust_env=True) as http,
+            guard.deadline(limits.timeout),
+        ):
             http.headers.update({"User-Agent": USER_AGENT, "Accept": ACCEPT})
             for _ in range(limits.max_redirects + 1):
                 if check is not None:
                     _vet_name(current, check)
-                with http.get(current, timeout=(limits.timeout, limits.timeout), stream=True,
-                              allow_redirects=False) as response:
+                with http.get(
+                    current, timeout=(limits.timeout, limits.timeout), stream=True, allow_redirects=False
+                ) as response:
                     location = response.headers.get("Location") if response.status_code in _REDIRECTS else None
                     if location is not None:
                         target = urljoin(current, location)
@@ -164,11 +179,18 @@ def fetch(url: str, limits: Limits | None = None, types: frozenset[str] = HTML_T
             raise NetworkError(f"{url}: more than {limits.max_redirects} redirects")
     except _Refused as e:
         if current == url:
-            raise InputError.about("{url}: {where}; kg audit fetches public pages only: pass {allow_private} to "
-                                   "audit a page on this machine or a private network", url=url,
-                                   where=e.where()) from None
-        raise NetworkError.about("{url}: redirected to {target}, at {where}; not followed (pass {allow_private} to "
-                                 "follow it)", url=url, target=current[:200], where=e.where()) from None
+            raise InputError.about(
+                "{url}: {where}; kg audit fetches public pages only: pass {allow_private} to "
+                "audit a page on this machine or a private network",
+                url=url,
+                where=e.where(),
+            ) from None
+        raise NetworkError.about(
+            "{url}: redirected to {target}, at {where}; not followed (pass {allow_private} to follow it)",
+            url=url,
+            target=current[:200],
+            where=e.where(),
+        ) from None
     except DeadlineExceeded:
         pass
     except requests.RequestException as e:
@@ -178,8 +200,12 @@ def fetch(url: str, limits: Limits | None = None, types: frozenset[str] = HTML_T
             raise NetworkError(f"{url}: {type(e).__name__}: {e}") from None
     if never_connected(guard):
         raise NetworkError(f"{url}: cannot connect (retried for {limits.timeout:g} s)")
-    raise NetworkError.about("{url}: no answer within {seconds:g} s (the whole page, redirects included; raise "
-                             "{timeout} if it is just slow)", url=url, seconds=limits.timeout)
+    raise NetworkError.about(
+        "{url}: no answer within {seconds:g} s (the whole page, redirects included; raise "
+        "{timeout} if it is just slow)",
+        url=url,
+        seconds=limits.timeout,
+    )
 
 
 def _page(response: requests.Response, url: str, limits: Limits, types: frozenset[str]) -> Page:

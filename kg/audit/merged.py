@@ -21,9 +21,16 @@ from kg.graph.locate import Locator
 
 FAMILY = "audit"
 _ROOTS = frozenset({"Thing", "CreativeWork"})  # ancestors too general to make two types one kind of thing
-PIECES = {"Organization": ("Organization",), "WebSite": ("WebSite",), "WebPage": ("WebPage",),
-          "Article": ("Article",), "BreadcrumbList": ("BreadcrumbList",), "ImageObject": ("ImageObject",),
-          "Person": ("Person",), "FAQPage": ("FAQPage",)}
+PIECES = {
+    "Organization": ("Organization",),
+    "WebSite": ("WebSite",),
+    "WebPage": ("WebPage",),
+    "Article": ("Article",),
+    "BreadcrumbList": ("BreadcrumbList",),
+    "ImageObject": ("ImageObject",),
+    "Person": ("Person",),
+    "FAQPage": ("FAQPage",),
+}
 
 
 def _types(g: Graph, node: Node) -> set[str]:
@@ -44,8 +51,17 @@ def pieces(g: Graph) -> dict[str, int]:
 
 def _finding(locate: Locator, node: Node, severity: Severity, rule: str, message: str) -> Finding:
     file, line, column, field = locate(node, None)
-    return Finding(file, line, column, severity, message, field, str(node) if isinstance(node, URIRef) else "",
-                   f"audit:{rule}", FAMILY)
+    return Finding(
+        file,
+        line,
+        column,
+        severity,
+        message,
+        field,
+        str(node) if isinstance(node, URIRef) else "",
+        f"audit:{rule}",
+        FAMILY,
+    )
 
 
 def _positions(g: Graph, locate: Locator) -> Iterable[Finding]:
@@ -56,23 +72,38 @@ def _positions(g: Graph, locate: Locator) -> Iterable[Finding]:
                 seen[str(pos)] += 1
         doubled = sorted((p for p, n in seen.items() if n > 1), key=lambda p: (len(p), p))
         if doubled:
-            yield _finding(locate, lst, Severity.VIOLATION, "duplicate-position",
-                           f"The BreadcrumbList <{lst}> has two entries at position {', '.join(doubled)}: two "
-                           "breadcrumbs were merged under one @id. Publish one breadcrumb per page (leave the "
-                           "other out, e.g. `omit: [breadcrumb]` in medkg's data/site.yaml).")
+            yield _finding(
+                locate,
+                lst,
+                Severity.VIOLATION,
+                "duplicate-position",
+                f"The BreadcrumbList <{lst}> has two entries at position {', '.join(doubled)}: two "
+                "breadcrumbs were merged under one @id. Publish one breadcrumb per page (leave the "
+                "other out, e.g. `omit: [breadcrumb]` in medkg's data/site.yaml).",
+            )
 
 
 def _two(g: Graph, locate: Locator) -> Iterable[Finding]:
     sites = sorted(set(g.subjects(RDF.type, SCHEMA.WebSite)), key=str)
     if len(sites) > 1:
-        yield _finding(locate, sites[1], Severity.WARNING, "two-websites",
-                       f"{len(sites)} WebSite nodes on one page ({', '.join(f'<{s}>' for s in sites)}): the "
-                       "graphs did not join. Give them one @id, or leave one out.")
+        yield _finding(
+            locate,
+            sites[1],
+            Severity.WARNING,
+            "two-websites",
+            f"{len(sites)} WebSite nodes on one page ({', '.join(f'<{s}>' for s in sites)}): the "
+            "graphs did not join. Give them one @id, or leave one out.",
+        )
     publishers = sorted({o for o in g.objects(None, SCHEMA.publisher) if not isinstance(o, Literal)}, key=str)
     if len(publishers) > 1:
-        yield _finding(locate, publishers[1], Severity.WARNING, "two-publishers",
-                       f"{len(publishers)} different publishers on one page "
-                       f"({', '.join(f'<{p}>' for p in publishers)}): give the publisher one @id everywhere.")
+        yield _finding(
+            locate,
+            publishers[1],
+            Severity.WARNING,
+            "two-publishers",
+            f"{len(publishers)} different publishers on one page "
+            f"({', '.join(f'<{p}>' for p in publishers)}): give the publisher one @id everywhere.",
+        )
 
 
 def _typed_twice(g: Graph, locate: Locator) -> Iterable[Finding]:
@@ -80,12 +111,20 @@ def _typed_twice(g: Graph, locate: Locator) -> Iterable[Finding]:
     for node in sorted(set(g.subjects(RDF.type, None)), key=str):
         types = sorted(_types(g, node))
         for i, a in enumerate(types):
-            clash = [b for b in types[i + 1:] if not vocab.reach({a}) & vocab.reach({b}) - _ROOTS
-                     and {a, b} != {"Person", "Organization"}]  # Yoast's and Rank Math's "person" sites
+            clash = [
+                b
+                for b in types[i + 1 :]
+                if not vocab.reach({a}) & vocab.reach({b}) - _ROOTS and {a, b} != {"Person", "Organization"}
+            ]  # Yoast's and Rank Math's "person" sites
             if clash and isinstance(node, URIRef):
-                yield _finding(locate, node, Severity.WARNING, "typed-two-ways",
-                               f"<{node}> is typed both {a} and {clash[0]}, which are unrelated: two sources "
-                               "gave one @id to different things. Give each its own @id.")
+                yield _finding(
+                    locate,
+                    node,
+                    Severity.WARNING,
+                    "typed-two-ways",
+                    f"<{node}> is typed both {a} and {clash[0]}, which are unrelated: two sources "
+                    "gave one @id to different things. Give each its own @id.",
+                )
                 break
 
 

@@ -59,8 +59,10 @@ def sitemap(source: str, limits: Limits, limit: int, depth: int = 0) -> list[str
                 break
         return pages[:limit]
     if etree.QName(root).localname != "urlset":
-        raise InputError(f"{source}: not a sitemap (root element <{etree.QName(root).localname}>, expected "
-                         "<urlset> or <sitemapindex>)")
+        raise InputError(
+            f"{source}: not a sitemap (root element <{etree.QName(root).localname}>, expected "
+            "<urlset> or <sitemapindex>)"
+        )
     return locs[:limit]
 
 
@@ -88,8 +90,17 @@ def audit_all(pages: list[str], run: Callable[[str], Audited]) -> list[Audited]:
         try:
             done.append(run(page))
         except KgError as e:
-            failed = Finding(page, 1, 1, Severity.VIOLATION, f"The page could not be audited: {e}", "", "",
-                             "audit:unreadable", "audit")
+            failed = Finding(
+                page,
+                1,
+                1,
+                Severity.VIOLATION,
+                f"The page could not be audited: {e}",
+                "",
+                "",
+                "audit:unreadable",
+                "audit",
+            )
             done.append(Audited(page, Result(findings=[failed]), None, str(e)))
     return done
 

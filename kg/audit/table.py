@@ -47,8 +47,9 @@ def _rule_name(rule: str) -> str:
 
 
 def row(audited: Audited) -> Row:
-    r = Row(audited.source, audited.error,
-            counts={s.label: audited.result.count(s) for s in sorted(Severity, reverse=True)})
+    r = Row(
+        audited.source, audited.error, counts={s.label: audited.result.count(s) for s in sorted(Severity, reverse=True)}
+    )
     doc = audited.document
     if doc is None:
         return r
@@ -57,8 +58,13 @@ def row(audited: Audited) -> Row:
     r.pieces = pieces(to_graph(normalise(doc.graph)))
     for feature, (piece, prefixes) in FEATURES.items():
         mine = [f for f in audited.result.findings if _rule_name(f.rule).startswith(prefixes)]
-        blocking = sorted({_rule_name(f.rule) for f in mine if f.severity == Severity.VIOLATION
-                           or _rule_name(f.rule) in _REQUIRED_WARNINGS})
+        blocking = sorted(
+            {
+                _rule_name(f.rule)
+                for f in mine
+                if f.severity == Severity.VIOLATION or _rule_name(f.rule) in _REQUIRED_WARNINGS
+            }
+        )
         missing = sorted({_rule_name(f.rule) for f in mine if f.severity == Severity.WARNING} - set(blocking))
         if not r.pieces.get(piece):
             r.features[feature] = {"eligible": False, "why": [f"no {piece}"]}
@@ -66,8 +72,10 @@ def row(audited: Audited) -> Row:
             r.features[feature] = {"eligible": False, "why": ["Google shows no FAQ rich results since 2026-05-07"]}
         else:
             names = ", ".join(m.split("-", 1)[-1] for m in missing)
-            r.features[feature] = {"eligible": not blocking,
-                                   "why": blocking or ([f"recommended, missing: {names}"] if missing else [])}
+            r.features[feature] = {
+                "eligible": not blocking,
+                "why": blocking or ([f"recommended, missing: {names}"] if missing else []),
+            }
     return r
 
 
@@ -81,10 +89,14 @@ def render(rows: list[Row], fmt: str) -> str:
 
 def _cells(r: Row) -> list[str]:
     blocks = "/".join(str(r.blocks.get(s, 0)) for s in ("jsonld", "microdata", "rdfa"))
-    feats = (["yes" if r.features[f]["eligible"] else "no" for f in FEATURES] if r.features
-             else ["-"] * len(FEATURES))
-    return [r.page, blocks, *(str(r.pieces.get(p, 0)) for p in PIECES), *feats,
-            "/".join(str(r.counts.get(s, 0)) for s in ("violation", "warning", "info"))]
+    feats = ["yes" if r.features[f]["eligible"] else "no" for f in FEATURES] if r.features else ["-"] * len(FEATURES)
+    return [
+        r.page,
+        blocks,
+        *(str(r.pieces.get(p, 0)) for p in PIECES),
+        *feats,
+        "/".join(str(r.counts.get(s, 0)) for s in ("violation", "warning", "info")),
+    ]
 
 
 _HEAD = ["page", "ld/md/rdfa", *PIECES, *(f"{f}?" for f in FEATURES), "V/W/I"]
@@ -107,14 +119,39 @@ def _text(rows: list[Row]) -> str:
 def _csv(rows: list[Row]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["page", "error", "jsonld", "microdata", "rdfa", *PIECES,
-                     *(c for f in FEATURES for c in (f"{f} eligible", f"{f} why")),
-                     "violations", "warnings", "infos"])
+    writer.writerow(
+        [
+            "page",
+            "error",
+            "jsonld",
+            "microdata",
+            "rdfa",
+            *PIECES,
+            *(c for f in FEATURES for c in (f"{f} eligible", f"{f} why")),
+            "violations",
+            "warnings",
+            "infos",
+        ]
+    )
     for r in rows:
-        writer.writerow([r.page, r.error, *(r.blocks.get(s, 0) for s in ("jsonld", "microdata", "rdfa")),
-                         *(r.pieces.get(p, 0) for p in PIECES),
-                         *(c for f in FEATURES for c in (
-                             ("yes" if r.features[f]["eligible"] else "no", "; ".join(r.features[f]["why"]))
-                             if r.features else ("", ""))),
-                         r.counts.get("violation", 0), r.counts.get("warning", 0), r.counts.get("info", 0)])
+        writer.writerow(
+            [
+                r.page,
+                r.error,
+                *(r.blocks.get(s, 0) for s in ("jsonld", "microdata", "rdfa")),
+                *(r.pieces.get(p, 0) for p in PIECES),
+                *(
+                    c
+                    for f in FEATURES
+                    for c in (
+                        ("yes" if r.features[f]["eligible"] else "no", "; ".join(r.features[f]["why"]))
+                        if r.features
+                        else ("", "")
+                    )
+                ),
+                r.counts.get("violation", 0),
+                r.counts.get("warning", 0),
+                r.counts.get("info", 0),
+            ]
+        )
     return buffer.getvalue()

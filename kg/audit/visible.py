@@ -101,10 +101,20 @@ def check(g: Graph, page: str, locate: Locator) -> list[Finding]:
 def _finding(locate: Locator, node: Node, what: str, text: str, score: float | None) -> Finding:
     file, line, column, field = locate(node, None)
     shown = text if len(text) <= 80 else text[:77] + "..."
-    how = (f"its closest stretch of the page scores {score:.0f} of 100, under {ANSWER_THRESHOLD:.0f}"
-           if score is not None else "not found in the page's visible text")
-    return Finding(file, line, column, Severity.WARNING,
-                   f"The marked-up {what} {shown!r} is not visible on the page ({how}). Google requires "
-                   "structured data to describe content the page shows: show it, or mark up what is shown.",
-                   field, str(node) if not isinstance(node, Literal) else "", "audit:not-visible", "audit")
-
+    how = (
+        f"its closest stretch of the page scores {score:.0f} of 100, under {ANSWER_THRESHOLD:.0f}"
+        if score is not None
+        else "not found in the page's visible text"
+    )
+    return Finding(
+        file,
+        line,
+        column,
+        Severity.WARNING,
+        f"The marked-up {what} {shown!r} is not visible on the page ({how}). Google requires "
+        "structured data to describe content the page shows: show it, or mark up what is shown.",
+        field,
+        str(node) if not isinstance(node, Literal) else "",
+        "audit:not-visible",
+        "audit",
+    )

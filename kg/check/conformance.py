@@ -42,10 +42,24 @@ _INTEGER = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:\S+")
 _BOOLEAN = re.compile(r"true|false|True|False|https?://schema\.org/(True|False)")
-_LEXICAL = {"Date": _DATE, "DateTime": _DATETIME, "Time": _TIME, "Integer": _INTEGER, "Number": _NUMBER,
-            "Float": _NUMBER, "URL": _URL, "Boolean": _BOOLEAN}
-_NUMERIC_XSD = {XSD.integer: "Integer", XSD.int: "Integer", XSD.long: "Integer", XSD.decimal: "Number",
-                XSD.double: "Number", XSD.float: "Number"}
+_LEXICAL = {
+    "Date": _DATE,
+    "DateTime": _DATETIME,
+    "Time": _TIME,
+    "Integer": _INTEGER,
+    "Number": _NUMBER,
+    "Float": _NUMBER,
+    "URL": _URL,
+    "Boolean": _BOOLEAN,
+}
+_NUMERIC_XSD = {
+    XSD.integer: "Integer",
+    XSD.int: "Integer",
+    XSD.long: "Integer",
+    XSD.decimal: "Number",
+    XSD.double: "Number",
+    XSD.float: "Number",
+}
 
 
 class Vocabulary:
@@ -80,8 +94,11 @@ class Vocabulary:
         """' Did you mean schema:X?' for the closest term of the pool, or nothing when none is close."""
         folded = {n.lower(): n for n in pool}
         # 0.8: close enough for typos, while 'indication' must not suggest its opposite 'contraindication' (0.77)
-        close = [folded[name.lower()]] if name.lower() in folded else \
-            difflib.get_close_matches(name, list(pool), n=1, cutoff=0.8)
+        close = (
+            [folded[name.lower()]]
+            if name.lower() in folded
+            else difflib.get_close_matches(name, list(pool), n=1, cutoff=0.8)
+        )
         return f" Did you mean schema:{close[0]}?" if close else ""
 
 
@@ -92,9 +109,9 @@ def vocabulary() -> Vocabulary:
 
 def _norm(term: Node) -> Node:
     if isinstance(term, URIRef) and term.startswith(SCHEMA_HTTPS):
-        return URIRef(HTTP + term[len(SCHEMA_HTTPS):])
+        return URIRef(HTTP + term[len(SCHEMA_HTTPS) :])
     if isinstance(term, Literal) and term.datatype is not None and str(term.datatype).startswith(SCHEMA_HTTPS):
-        return Literal(str(term), datatype=URIRef(HTTP + str(term.datatype)[len(SCHEMA_HTTPS):]))
+        return Literal(str(term), datatype=URIRef(HTTP + str(term.datatype)[len(SCHEMA_HTTPS) :]))
     return term
 
 
@@ -104,7 +121,7 @@ def normalise(graph: Iterable[Triple]) -> set[Triple]:
 
 
 def _local(term: Node) -> str | None:
-    return str(term)[len(HTTP):] if isinstance(term, URIRef) and str(term).startswith(HTTP) else None
+    return str(term)[len(HTTP) :] if isinstance(term, URIRef) and str(term).startswith(HTTP) else None
 
 
 def _fits(text: str, datatype: str) -> bool:
@@ -132,8 +149,15 @@ def _literal_kinds(o: Literal) -> tuple[set[str], bool]:
 
 def _what(kinds: set[str]) -> str:
     """A literal's kind in words: 'a number', 'a date-time' …"""
-    for kind, words in (("Boolean", "a boolean"), ("DateTime", "a date-time"), ("Date", "a date"), ("Time", "a time"),
-                        ("Integer", "an integer"), ("Number", "a number"), ("URL", "a URL")):
+    for kind, words in (
+        ("Boolean", "a boolean"),
+        ("DateTime", "a date-time"),
+        ("Date", "a date"),
+        ("Time", "a time"),
+        ("Integer", "an integer"),
+        ("Number", "a number"),
+        ("URL", "a URL"),
+    ):
         if kind in kinds:
             return words
     return "text"
@@ -156,18 +180,29 @@ class _Checker:
 
     def add(self, severity: Severity, focus: Node, path: Node | None, rule: str, message: str) -> None:
         file, line, column, field = self.locate(focus, path)
-        self.findings.append(Finding(file, line, column, severity, message, field, str(focus), f"schemaorg:{rule}",
-                                     FAMILY))
+        self.findings.append(
+            Finding(file, line, column, severity, message, field, str(focus), f"schemaorg:{rule}", FAMILY)
+        )
 
     def status(self, focus: Node, path: Node, kind: str, name: str, entry: dict[str, Any]) -> None:
         if entry.get("supersededBy"):
             new = " or ".join(f"schema:{n}" for n in entry["supersededBy"])
-            self.add(Severity.WARNING, focus, path, "superseded",
-                     f"The {kind} schema:{name} is superseded in schema.org {self.v.release}: use {new} instead.")
+            self.add(
+                Severity.WARNING,
+                focus,
+                path,
+                "superseded",
+                f"The {kind} schema:{name} is superseded in schema.org {self.v.release}: use {new} instead.",
+            )
         if entry.get("pending"):
-            self.add(Severity.INFO, focus, path, "pending",
-                     f"The {kind} schema:{name} is pending in schema.org {self.v.release} (a proposal under review, "
-                     "which may change); consumers may ignore it.")
+            self.add(
+                Severity.INFO,
+                focus,
+                path,
+                "pending",
+                f"The {kind} schema:{name} is pending in schema.org {self.v.release} (a proposal under review, "
+                "which may change); consumers may ignore it.",
+            )
 
     def run(self) -> list[Finding]:
         for s, p, o in sorted(self.g, key=lambda t: tuple(map(str, t))):
@@ -198,29 +233,47 @@ class _Checker:
             self.status(s, RDF.type, "type", name, self.v.types[name])
             return
         did = self.v.did_you_mean(name, self.v.types)
-        self.add(Severity.VIOLATION, s, RDF.type, "unknown-type",
-                 f"schema:{name} is not a type in schema.org {self.v.release}.{did} Use a type from "
-                 "https://schema.org/docs/full.html.")
+        self.add(
+            Severity.VIOLATION,
+            s,
+            RDF.type,
+            "unknown-type",
+            f"schema:{name} is not a type in schema.org {self.v.release}.{did} Use a type from "
+            "https://schema.org/docs/full.html.",
+        )
 
     def annotation(self, s: Node, prop: str) -> bool:
         """`<property>-input` / `<property>-output` on an Action: schema.org's input and output annotations
         (https://schema.org/docs/actions.html, "Part 4"), e.g. a SearchAction's `query-input`."""
         base, _, kind = prop.rpartition("-")
-        return (kind in ("input", "output") and base in self.v.properties
-                and "Action" in self.v.reach(self.types.get(s, set())))
+        return (
+            kind in ("input", "output")
+            and base in self.v.properties
+            and "Action" in self.v.reach(self.types.get(s, set()))
+        )
 
     def unknown_property(self, s: Node, p: Node, prop: str) -> None:
         retired = resources.json_file("ontology", RETIRED_FILE)["properties"].get(prop)
         if retired is not None:
             instead = f" Instead, {retired['instead']}." if "instead" in retired else " Remove it."
-            self.add(Severity.VIOLATION, s, p, "unknown-property",
-                     f"schema:{prop} was removed from schema.org in release {retired['removedIn']} and is not a "
-                     f"property in schema.org {self.v.release} (consumers ignore it).{instead}")
+            self.add(
+                Severity.VIOLATION,
+                s,
+                p,
+                "unknown-property",
+                f"schema:{prop} was removed from schema.org in release {retired['removedIn']} and is not a "
+                f"property in schema.org {self.v.release} (consumers ignore it).{instead}",
+            )
             return
         did = self.v.did_you_mean(prop, self.v.properties)
-        self.add(Severity.VIOLATION, s, p, "unknown-property",
-                 f"schema:{prop} is not a property in schema.org {self.v.release} (consumers ignore it).{did} "
-                 "Remove it or use a current property.")
+        self.add(
+            Severity.VIOLATION,
+            s,
+            p,
+            "unknown-property",
+            f"schema:{prop} is not a property in schema.org {self.v.release} (consumers ignore it).{did} "
+            "Remove it or use a current property.",
+        )
 
     def check_domain(self, s: Node, p: Node, prop: str, entry: dict[str, Any]) -> None:
         own = self.types.get(s, set())
@@ -229,10 +282,15 @@ class _Checker:
         reach = self.v.reach(own)
         if "Role" in reach or reach & set(entry["domains"]):
             return
-        self.add(Severity.VIOLATION, s, p, "domain",
-                 f"schema:{prop} is not a property of {_short(own)} in schema.org {self.v.release}; it is declared "
-                 f"for {_short(entry['domains'])} (or their subtypes). Type the node as one of those, or move the "
-                 "value to a property the type has.")
+        self.add(
+            Severity.VIOLATION,
+            s,
+            p,
+            "domain",
+            f"schema:{prop} is not a property of {_short(own)} in schema.org {self.v.release}; it is declared "
+            f"for {_short(entry['domains'])} (or their subtypes). Type the node as one of those, or move the "
+            "value to a property the type has.",
+        )
 
     def check_range(self, s: Node, p: Node, prop: str, entry: dict[str, Any], o: Node) -> None:
         ranges = set(entry["ranges"])
@@ -249,12 +307,22 @@ class _Checker:
             reach = self.v.reach(own)
             if reach & ranges or "Role" in reach or "URL" in ranges:
                 return  # a node of the range, a Role standing for the value, or any IRI as a URL
-            self.add(Severity.VIOLATION, s, p, "range",
-                     f"The value of schema:{prop} is a {_short(own)}, but {expected}. Link a node of one of those "
-                     "types, or use the property schema.org defines for this kind of value.")
+            self.add(
+                Severity.VIOLATION,
+                s,
+                p,
+                "range",
+                f"The value of schema:{prop} is a {_short(own)}, but {expected}. Link a node of one of those "
+                "types, or use the property schema.org defines for this kind of value.",
+            )
         elif ranges and all(self.v.is_datatype(r) and "Text" not in self.v.ancestors(r) for r in ranges):
-            self.add(Severity.VIOLATION, s, p, "range",
-                     f"The value of schema:{prop} is a link to a node, but {expected}: write the value itself.")
+            self.add(
+                Severity.VIOLATION,
+                s,
+                p,
+                "range",
+                f"The value of schema:{prop} is a link to a node, but {expected}: write the value itself.",
+            )
 
     def check_literal(self, s: Node, p: Node, prop: str, o: Literal, ranges: set[str], expected: str) -> None:
         kinds, typed = _literal_kinds(o)
@@ -265,8 +333,13 @@ class _Checker:
             if "invalid date" not in kinds and ("Text" in ranges or ranges & _TEXT_VALUED):
                 return  # a number or date where schema.org also takes text
             what = "not a valid date or time" if "invalid date" in kinds else _what(kinds)
-            self.add(Severity.VIOLATION, s, p, "range",
-                     f"The value {shown!r} of schema:{prop} is {what}, but {expected}. Write a value of that kind.")
+            self.add(
+                Severity.VIOLATION,
+                s,
+                p,
+                "range",
+                f"The value {shown!r} of schema:{prop} is {what}, but {expected}. Write a value of that kind.",
+            )
             return
         if str(o).startswith((HTTP, SCHEMA_HTTPS)) and "/" not in str(o).split("schema.org/", 1)[1]:
             self.check_term(s, p, prop, str(o).split("schema.org/", 1)[1], ranges, expected, as_text=True)
@@ -276,34 +349,57 @@ class _Checker:
         if any(not self.v.is_datatype(r) for r in ranges):
             return  # text where schema.org expects a thing: accepted ("some data is better than none")
         if not any(_fits(str(o), d) for r in ranges for d in self.v.ancestors(r) - {"Text"}):
-            self.add(Severity.WARNING, s, p, "range",
-                     f"The text {shown!r} of schema:{prop} is not a valid {' or '.join(sorted(ranges))}; "
-                     f"{expected}. Write it in that format (ISO 8601 for dates and times).")
+            self.add(
+                Severity.WARNING,
+                s,
+                p,
+                "range",
+                f"The text {shown!r} of schema:{prop} is not a valid {' or '.join(sorted(ranges))}; "
+                f"{expected}. Write it in that format (ISO 8601 for dates and times).",
+            )
 
-    def check_term(self, s: Node, p: Node, prop: str, name: str, ranges: set[str], expected: str,
-                   *, as_text: bool = False) -> None:
+    def check_term(
+        self, s: Node, p: Node, prop: str, name: str, ranges: set[str], expected: str, *, as_text: bool = False
+    ) -> None:
         """A schema.org term as a value: an enumeration member, or (a mistake) a type."""
         given = "as text" if as_text else "as a link"
         if name in self.v.members:
             member = self.v.members[name]
             self.status(s, p, "enumeration member", name, member)
             if not self.v.reach(set(member["types"])) & ranges and not ranges & {"URL", "Text", "Thing"}:
-                self.add(Severity.WARNING if as_text else Severity.VIOLATION, s, p, "range",
-                         f"schema:{name} (given {given}) is a member of {_short(member['types'])}, but {expected}: "
-                         "use a member or node of the expected type, or the property made for this value.")
+                self.add(
+                    Severity.WARNING if as_text else Severity.VIOLATION,
+                    s,
+                    p,
+                    "range",
+                    f"schema:{name} (given {given}) is a member of {_short(member['types'])}, but {expected}: "
+                    "use a member or node of the expected type, or the property made for this value.",
+                )
             return
         if name in self.v.types:
             fits = bool(self.v.ancestors(name) & ranges)
-            advice = (f'to say the value is a {name}, write a node of that type ({{"@type": "{name}"}}).' if fits
-                      else f"schema:{name} is not one of them.")
-            self.add(Severity.WARNING, s, p, "type-as-value",
-                     f"The value of schema:{prop} is the schema.org type schema:{name} given {given} as if it were "
-                     f"a value; {expected}: {advice}")
+            advice = (
+                f'to say the value is a {name}, write a node of that type ({{"@type": "{name}"}}).'
+                if fits
+                else f"schema:{name} is not one of them."
+            )
+            self.add(
+                Severity.WARNING,
+                s,
+                p,
+                "type-as-value",
+                f"The value of schema:{prop} is the schema.org type schema:{name} given {given} as if it were "
+                f"a value; {expected}: {advice}",
+            )
             return
         did = self.v.did_you_mean(name, self.v.members)
-        self.add(Severity.VIOLATION, s, p, "unknown-member",
-                 f"schema:{name} is not a term of schema.org {self.v.release}.{did} {expected[0].upper()}"
-                 f"{expected[1:]}.")
+        self.add(
+            Severity.VIOLATION,
+            s,
+            p,
+            "unknown-member",
+            f"schema:{name} is not a term of schema.org {self.v.release}.{did} {expected[0].upper()}{expected[1:]}.",
+        )
 
 
 def check(graph: Iterable[Triple], locate: Locator) -> list[Finding]:

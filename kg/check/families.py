@@ -30,7 +30,12 @@ from kg.graph.mapping import ArticleGraph
 from kg.graph.terms import Triple, to_graph
 
 SHAPE_FILES = {"medkg": "medkg.ttl", "schemaorg": "schemaorg.ttl"}
-_SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
+_SEVERITY: dict[Node, Severity] = {
+    SH.Violation: Severity.VIOLATION,
+    SH.Warning: Severity.WARNING,
+    SH.Info: Severity.INFO,
+}
+
 
 def _parse(family: str) -> Graph:
     name = SHAPE_FILES[family] if family in SHAPE_FILES else Profile(family).shapes_file
@@ -55,11 +60,14 @@ def _short(node: Node | None) -> str:
     if node is None:
         return ""
     text = str(node)
-    for ns, prefix in ((str(MEDKG), "medkg:"), ("http://schema.org/", "schema:"),
-                       ("https://w3id.org/medkg/shapes#", "medkgsh:"),
-                       ("https://w3id.org/medkg/shapes/schemaorg#", "sosh:")):
+    for ns, prefix in (
+        (str(MEDKG), "medkg:"),
+        ("http://schema.org/", "schema:"),
+        ("https://w3id.org/medkg/shapes#", "medkgsh:"),
+        ("https://w3id.org/medkg/shapes/schemaorg#", "sosh:"),
+    ):
         if text.startswith(ns):
-            return prefix + text[len(ns):]
+            return prefix + text[len(ns) :]
     google = re.fullmatch(r"https://w3id\.org/medkg/shapes/google/([0-9-]+)#(.+)", text)
     return f"google-{google[1]}:{google[2]}" if google else text
 
@@ -106,17 +114,31 @@ def _rule(shapes_graph: Graph, shape: Node, path: Node | None) -> str:
 
 def pyshacl_results(data: Graph, shapes_graph: Graph) -> list[Result]:
     """Results of the reference engine, pySHACL, in the shape of the compiled engine's."""
-    _, results, _ = shacl_validate(data, shacl_graph=shapes_graph, inference="none", allow_infos=True,
-                                   allow_warnings=True, inplace=True, advanced=True)
+    _, results, _ = shacl_validate(
+        data,
+        shacl_graph=shapes_graph,
+        inference="none",
+        allow_infos=True,
+        allow_warnings=True,
+        inplace=True,
+        advanced=True,
+    )
     out = []
     for r in results.subjects(RDF.type, SH.ValidationResult):
         if results.value(r, SH.focusNode) is None or any(results.subjects(SH.detail, r)):
             continue  # nested results are reported through their parent
-        out.append(Result(results.value(r, SH.focusNode), results.value(r, SH.resultPath),
-                          results.value(r, SH.value), results.value(r, SH.sourceShape),
-                          results.value(r, SH.resultSeverity) or SH.Violation,
-                          tuple(_messages(results, r)), results.value(r, SH.sourceConstraintComponent),
-                          results.value(r, SH.sourceConstraint)))
+        out.append(
+            Result(
+                results.value(r, SH.focusNode),
+                results.value(r, SH.resultPath),
+                results.value(r, SH.value),
+                results.value(r, SH.sourceShape),
+                results.value(r, SH.resultSeverity) or SH.Violation,
+                tuple(_messages(results, r)),
+                results.value(r, SH.sourceConstraintComponent),
+                results.value(r, SH.sourceConstraint),
+            )
+        )
     return out
 
 
@@ -139,7 +161,10 @@ def compiled(family: str) -> CompiledEngine:
         shape = _short(e.shape) if e.shape is not None else "(a property path)"
         raise UnsupportedShapesError.about(
             "the {family} shape {shape} cannot run on the native engine ({reason}); choose {engine} pyshacl",
-            family=family, shape=shape, reason=str(e)) from None
+            family=family,
+            shape=shape,
+            reason=str(e),
+        ) from None
 
 
 def families(options: RunOptions) -> list[str]:
@@ -160,8 +185,15 @@ def results(data: Iterable[Triple], family: str, engine: Engine = Engine.NATIVE)
     return _pyshacl(data, family)
 
 
-def run(data: Collection[Triple], family: str, locate: Locator, engine: Engine = Engine.NATIVE, *,
-        label: str | None = None, values: ValueLocator | None = None) -> list[Finding]:
+def run(
+    data: Collection[Triple],
+    family: str,
+    locate: Locator,
+    engine: Engine = Engine.NATIVE,
+    *,
+    label: str | None = None,
+    values: ValueLocator | None = None,
+) -> list[Finding]:
     """Validate `data` against one shape family or profile ("medkg", "schemaorg", "google-2026-11");
     Findings located by `values` (a statement) or `locate` (a node and property), of family `label`."""
     return findings(data, results(data, family, engine), shapes(family), label or family, locate, values)
@@ -174,8 +206,14 @@ def _readable(messages: tuple[Literal, ...]) -> list[str]:
     return [str(m) for m in chosen or messages]
 
 
-def findings(data: Iterable[Triple], found: list[Result], shapes_graph: Graph, family: str,
-             locate: Locator, values: ValueLocator | None = None) -> list[Finding]:
+def findings(
+    data: Iterable[Triple],
+    found: list[Result],
+    shapes_graph: Graph,
+    family: str,
+    locate: Locator,
+    values: ValueLocator | None = None,
+) -> list[Finding]:
     """SHACL results as Findings: nested reasons and sh:or / sh:xone branches in words, located by `locate`."""
     out = set()
     rdfs_label = RDFS.label
@@ -191,27 +229,35 @@ def findings(data: Iterable[Triple], found: list[Result], shapes_graph: Graph, f
             message += f" (found {shown!r})"
         at = values(r.focus, r.path, r.value) if values is not None else None
         file, line, column, field = at or locate(r.focus, r.path)
-        out.add(Finding(file, line, column, _SEVERITY.get(r.severity, Severity.VIOLATION), message,  # type: ignore[call-overload]
-                        field, str(r.focus), _rule(shapes_graph, r.shape, r.path), family))
+        out.add(
+            Finding(
+                file,
+                line,
+                column,
+                _SEVERITY.get(r.severity, Severity.VIOLATION),
+                message,
+                field,
+                str(r.focus),
+                _rule(shapes_graph, r.shape, r.path),
+                family,
+            )
+        )
     return sorted(out)
-
-
-
-
 
 
 def published(schema_view: Iterable[Triple], locate: Locator, options: RunOptions) -> list[Finding]:
     """Checks of a published schema.org graph: schema.org vocabulary conformance and the Google profile."""
     found = conformance.check(schema_view, locate)
     if options.profile is not None:
-        found += run(conformance.normalise(schema_view), options.profile.name, locate, options.engine,
-                     label="google")
+        found += run(conformance.normalise(schema_view), options.profile.name, locate, options.engine, label="google")
     return found
 
 
 def validate_article(ag: ArticleGraph, schema_view: Collection[Triple], options: RunOptions) -> list[Finding]:
     """Every per-article check: medical shapes, schema.org shapes, vocabulary conformance, Google profile."""
     locate = locator(ag)
-    return (run(ag.triples, "medkg", locate, options.engine, values=value_locator(ag))
-            + run(schema_view, "schemaorg", locate, options.engine)
-            + published(schema_view, locate, options))
+    return (
+        run(ag.triples, "medkg", locate, options.engine, values=value_locator(ag))
+        + run(schema_view, "schemaorg", locate, options.engine)
+        + published(schema_view, locate, options)
+    )

@@ -48,8 +48,9 @@ class Summary:
 def _links() -> frozenset[URIRef]:
     """schema.org properties whose values may be plain web addresses (their range includes URL)."""
     v = vocabulary()
-    return frozenset(URIRef(str(SCHEMA) + p) for p, e in v.properties.items() if "URL" in e["ranges"]) \
-        | _LINK_PROPERTIES
+    return (
+        frozenset(URIRef(str(SCHEMA) + p) for p, e in v.properties.items() if "URL" in e["ranges"]) | _LINK_PROPERTIES
+    )
 
 
 def _absolute(term: URIRef) -> bool:
@@ -70,7 +71,7 @@ def summarise(schema: Iterable[Triple], ag: ArticleGraph, base_iri: str) -> Summ
         if p == name:
             names[str(s)].add(str(o))
         elif p == rdf_type and str(o).startswith(prefix):
-            types[str(s)].add(str(o)[len(prefix):])
+            types[str(s)].add(str(o)[len(prefix) :])
         for term in (s, o):
             if isinstance(term, URIRef) and not _absolute(term):
                 relative.add((str(s), str(term)))
@@ -80,8 +81,11 @@ def summarise(schema: Iterable[Triple], ag: ArticleGraph, base_iri: str) -> Summ
     # the article need no site-wide index, which keeps a large build small.
     page = str(ag.page)
     local = {s for s in names if s.startswith(page + "#")}
-    described = {sys.intern(s): (frozenset(map(sys.intern, n)), frozenset(map(sys.intern, types.get(s, ()))))
-                 for s, n in names.items() if s not in local}
+    described = {
+        sys.intern(s): (frozenset(map(sys.intern, n)), frozenset(map(sys.intern, types.get(s, ()))))
+        for s, n in names.items()
+        if s not in local
+    }
     references = {(s, o) for s, o in references if o not in names}
     where = {s: locate(URIRef(s), None) for s in {*described, *(s for s, _ in references), *(s for s, _ in relative)}}
     return Summary(ag.article.source.file, page, described, tuple(sorted(references)), tuple(sorted(relative)), where)
@@ -120,15 +124,25 @@ class _Lint:
     def run(self) -> list[Finding]:
         for i, a in enumerate(self.articles):
             for s, term in a.relative:
-                self.add(i, Severity.VIOLATION, s, "relative",
-                         f"@id {term!r} is empty or relative: every @id must be an absolute IRI, or pages that "
-                         "embed the JSON-LD resolve it differently. Check `base_iri` in data/site.yaml and the "
-                         "`url:` fields.")
+                self.add(
+                    i,
+                    Severity.VIOLATION,
+                    s,
+                    "relative",
+                    f"@id {term!r} is empty or relative: every @id must be an absolute IRI, or pages that "
+                    "embed the JSON-LD resolve it differently. Check `base_iri` in data/site.yaml and the "
+                    "`url:` fields.",
+                )
             for s, o in a.references:
                 if o not in self.described and o.split("#", 1)[0] not in self.pages:
-                    self.add(i, Severity.VIOLATION, s, "dangling",
-                             f"{o} is referenced under the site's base IRI but described in no article of the "
-                             "build and is not one of its pages: describe it, or link an existing node.")
+                    self.add(
+                        i,
+                        Severity.VIOLATION,
+                        s,
+                        "dangling",
+                        f"{o} is referenced under the site's base IRI but described in no article of the "
+                        "build and is not one of its pages: describe it, or link an existing node.",
+                    )
         self.conflicts()
         return sorted(set(self.findings))
 
@@ -149,20 +163,35 @@ class _Lint:
                     j, other_names, other_types = seen[s]
                     respelt = names != other_names and _casefolded(names) == _casefolded(other_names)
                     if names and other_names and respelt:
-                        self.add(i, Severity.WARNING, s, "spelling",
-                                 f"{_list(names)} is spelt {_list(other_names)} in {self.articles[j].file}: did you "
-                                 f"mean {_list(other_names)}? Both name one entity ({s}); spell it the same in every "
-                                 "article so its published name does not depend on the page.")
+                        self.add(
+                            i,
+                            Severity.WARNING,
+                            s,
+                            "spelling",
+                            f"{_list(names)} is spelt {_list(other_names)} in {self.articles[j].file}: did you "
+                            f"mean {_list(other_names)}? Both name one entity ({s}); spell it the same in every "
+                            "article so its published name does not depend on the page.",
+                        )
                     elif names and other_names and names != other_names:
-                        self.add(i, Severity.VIOLATION, s, "conflicting-name",
-                                 f"{s} is named {_list(names)} here but {_list(other_names)} in "
-                                 f"{self.articles[j].file}: one @id is one entity; spell its name the same in "
-                                 "every article (or give different entities different `id:`s).")
+                        self.add(
+                            i,
+                            Severity.VIOLATION,
+                            s,
+                            "conflicting-name",
+                            f"{s} is named {_list(names)} here but {_list(other_names)} in "
+                            f"{self.articles[j].file}: one @id is one entity; spell its name the same in "
+                            "every article (or give different entities different `id:`s).",
+                        )
                     if types and other_types and types != other_types and not _related(types, other_types):
-                        self.add(i, Severity.VIOLATION, s, "conflicting-type",
-                                 f"{s} is a {_list(types)} here but a {_list(other_types)} in "
-                                 f"{self.articles[j].file}: one @id cannot be two unrelated kinds of thing; give "
-                                 "them different `id:`s.")
+                        self.add(
+                            i,
+                            Severity.VIOLATION,
+                            s,
+                            "conflicting-type",
+                            f"{s} is a {_list(types)} here but a {_list(other_types)} in "
+                            f"{self.articles[j].file}: one @id cannot be two unrelated kinds of thing; give "
+                            "them different `id:`s.",
+                        )
                 else:
                     seen[s] = (i, names, types)
                 if not self.part(s):
@@ -178,9 +207,14 @@ class _Lint:
                 j, other_types = first[ids[0]]
                 if types and other_types and _related(types, other_types):
                     name = sorted(self.articles[i].described[s][0])[0]
-                    self.add(i, Severity.WARNING, s, "duplicate-entity",
-                             f"{name!s} has two @ids: {s} here and {ids[0]} in {self.articles[j].file}; search "
-                             "engines see two entities. Use one `id:` (or the same name) for it everywhere.")
+                    self.add(
+                        i,
+                        Severity.WARNING,
+                        s,
+                        "duplicate-entity",
+                        f"{name!s} has two @ids: {s} here and {ids[0]} in {self.articles[j].file}; search "
+                        "engines see two entities. Use one `id:` (or the same name) for it everywhere.",
+                    )
 
 
 def lint(articles: Sequence[Summary], base_iri: str) -> list[Finding]:

@@ -75,9 +75,23 @@ class Engine:
     """Validates data graphs against one shapes graph."""
 
     SUPPORTED_PARAMETERS = PARAMETERS | {
-        SH.property, SH.path, SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf, SH.target,
-        SH.severity, SH.message, SH.deactivated, SH.name, SH.description, SH.order, SH.group, SH.defaultValue,
-        SH.sparql, SH.declare,
+        SH.property,
+        SH.path,
+        SH.targetClass,
+        SH.targetNode,
+        SH.targetObjectsOf,
+        SH.targetSubjectsOf,
+        SH.target,
+        SH.severity,
+        SH.message,
+        SH.deactivated,
+        SH.name,
+        SH.description,
+        SH.order,
+        SH.group,
+        SH.defaultValue,
+        SH.sparql,
+        SH.declare,
     }
     UNSUPPORTED = frozenset({SH.rule, SH.expression, SH.entailment, SH.js, SH.jsLibrary})
     """SHACL-AF rules and node expressions, entailment regimes, SHACL-JS: refused wherever they appear."""
@@ -88,9 +102,11 @@ class Engine:
         bad = {p for p in self.UNSUPPORTED if any(shapes.triples((None, p, None)))}
         if bad:
             users = sorted({str(s) for p in bad for s in shapes.subjects(p, None)})
-            raise Unsupported(f"{', '.join(users)} use{'s' if len(users) == 1 else ''} "
-                              f"{', '.join(sorted(map(str, bad)))}, which this engine does not implement",
-                              URIRef(users[0]) if users else None)
+            raise Unsupported(
+                f"{', '.join(users)} use{'s' if len(users) == 1 else ''} "
+                f"{', '.join(sorted(map(str, bad)))}, which this engine does not implement",
+                URIRef(users[0]) if users else None,
+            )
         self.components = Components(shapes)
         self.targeted = [(self.shape(n), self._target_spec(n)) for n in self._targeted_nodes()]
         queries = (str(q) for p in (SH.select, SH.ask) for q in shapes.objects(None, p))
@@ -109,12 +125,20 @@ class Engine:
                 raise Unsupported(f"shape {n} has a target that is not a SPARQL-based target", n)
             query = prepare(prefixes(g, target) + str(select), frozenset(), f"SPARQL target of shape {n}")
             queries.append(query.text({}))
-        return (list(g.objects(n, SH.targetNode)), classes, list(g.objects(n, SH.targetSubjectsOf)),
-                list(g.objects(n, SH.targetObjectsOf)), queries)
+        return (
+            list(g.objects(n, SH.targetNode)),
+            classes,
+            list(g.objects(n, SH.targetSubjectsOf)),
+            list(g.objects(n, SH.targetObjectsOf)),
+            queries,
+        )
 
     def _targeted_nodes(self) -> list[Node]:
-        nodes = {s for p in (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf, SH.target)
-                 for s in self.g.subjects(p, None)}
+        nodes = {
+            s
+            for p in (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf, SH.target)
+            for s in self.g.subjects(p, None)
+        }
         shapes = set(self.g.subjects(RDF.type, SH.NodeShape)) | set(self.g.subjects(RDF.type, SH.PropertyShape))
         nodes |= {s for s in shapes if (s, RDF.type, RDFS.Class) in self.g}  # implicit class targets
         return sorted(nodes, key=str)
@@ -145,12 +169,20 @@ class Engine:
                 raise Unsupported(f"shape {node} uses {p}, which this engine does not implement", node)
         path_node = g.value(node, SH.path)
         messages = tuple(sorted((m for m in g.objects(node, SH.message) if isinstance(m, Literal)), key=str))
-        shape = Shape(node, compile_path(g, path_node) if path_node is not None else None, path_node,
-                      g.value(node, SH.severity) or SH.Violation, messages,
-                      deactivated=is_true(g.value(node, SH.deactivated)))
+        shape = Shape(
+            node,
+            compile_path(g, path_node) if path_node is not None else None,
+            path_node,
+            g.value(node, SH.severity) or SH.Violation,
+            messages,
+            deactivated=is_true(g.value(node, SH.deactivated)),
+        )
         self._shapes[node] = shape  # registered before compiling children: shapes may be recursive
-        shape.checks = [*compile_checks(self, node), *sparql_checks(g, node, messages),
-                        *self.components.checks(node, messages)]
+        shape.checks = [
+            *compile_checks(self, node),
+            *sparql_checks(g, node, messages),
+            *self.components.checks(node, messages),
+        ]
         shape.properties = [self.shape(p) for p in sorted(g.objects(node, SH.property), key=str)]
         return shape
 
@@ -167,8 +199,16 @@ class Engine:
         values = shape.path(data, focus) if shape.path is not None else [focus]
         for check in shape.checks:
             for value, path, messages in check.test(data, focus, values):
-                yield Result(focus, path if path is not None else shape.path_node, value, shape.node, shape.severity,
-                             messages if messages is not None else shape.messages, check.component, check.constraint)
+                yield Result(
+                    focus,
+                    path if path is not None else shape.path_node,
+                    value,
+                    shape.node,
+                    shape.severity,
+                    messages if messages is not None else shape.messages,
+                    check.component,
+                    check.constraint,
+                )
         for prop in shape.properties:
             for v in values:
                 yield from self._validate(prop, data, v)
@@ -176,5 +216,9 @@ class Engine:
     def validate(self, triples: Iterable[Triple]) -> list[Result]:
         """The validation results of a data graph (none: it conforms)."""
         data = Data(triples, self.g if self.needs_shapes_graph else None)
-        return [r for shape, spec in self.targeted for focus in sorted(self.targets(spec, data), key=str)
-                for r in self._validate(shape, data, focus)]
+        return [
+            r
+            for shape, spec in self.targeted
+            for focus in sorted(self.targets(spec, data), key=str)
+            for r in self._validate(shape, data, focus)
+        ]

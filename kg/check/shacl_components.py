@@ -67,8 +67,10 @@ Component = Callable[[Shapes, Node, Node], Test | None]
 
 def _each(test: Callable[[Data, Node], bool]) -> Test:
     """A component that judges every value node on its own."""
+
     def failures(data: Data, focus: Node, values: list[Node]) -> Iterator[Failure]:
         return (Failure(v) for v in values if not test(data, v))
+
     return failures
 
 
@@ -78,13 +80,20 @@ def _members(g: Graph, rdf_list: Node) -> list[Node]:
 
 # --- value type ---------------------------------------------------------------------------------
 
+
 def _class(_: Shapes, __: Node, cls: Node) -> Test:
     return _each(lambda data, v: data.is_instance(v, cls))
 
 
 _NATIVE: dict[Node, tuple[type, ...]] = {
-    XSD.string: (str,), RDF.langString: (str,), XSD.integer: (int,), XSD.float: (float,),
-    XSD.decimal: (Decimal,), XSD.boolean: (bool,), XSD.date: (date,), XSD.time: (time,),
+    XSD.string: (str,),
+    RDF.langString: (str,),
+    XSD.integer: (int,),
+    XSD.float: (float,),
+    XSD.decimal: (Decimal,),
+    XSD.boolean: (bool,),
+    XSD.date: (date,),
+    XSD.time: (time,),
     XSD.dateTime: (datetime,),
 }
 
@@ -98,8 +107,9 @@ def _datatype_ok(v: Node, dt: Node) -> bool:
             return False
     elif dt == RDFS.Literal or (dt == RDFS.Datatype and v.datatype):
         return True
-    elif not ((v.datatype is None and v.language is None and dt == XSD.string) or (dt == RDF.langString
-                                                                                   and v.language)):
+    elif not (
+        (v.datatype is None and v.language is None and dt == XSD.string) or (dt == RDF.langString and v.language)
+    ):
         return False
     native = _NATIVE.get(dt)
     if native is None:
@@ -116,8 +126,12 @@ def _datatype(_: Shapes, __: Node, dt: Node) -> Test:
 
 
 _KINDS: dict[Node, tuple[type[Node], ...]] = {
-    SH.IRI: (URIRef,), SH.BlankNode: (BNode,), SH.Literal: (Literal,), SH.BlankNodeOrIRI: (BNode, URIRef),
-    SH.BlankNodeOrLiteral: (BNode, Literal), SH.IRIOrLiteral: (URIRef, Literal),
+    SH.IRI: (URIRef,),
+    SH.BlankNode: (BNode,),
+    SH.Literal: (Literal,),
+    SH.BlankNodeOrIRI: (BNode, URIRef),
+    SH.BlankNodeOrLiteral: (BNode, Literal),
+    SH.IRIOrLiteral: (URIRef, Literal),
 }
 
 
@@ -129,6 +143,7 @@ def _node_kind(_: Shapes, n: Node, kind: Node) -> Test:
 
 
 # --- cardinality --------------------------------------------------------------------------------
+
 
 def _min_count(_: Shapes, __: Node, bound: Node) -> Test:
     lo = _integer(bound)
@@ -149,6 +164,7 @@ def _integer(bound: Node) -> int:
 
 # --- value range --------------------------------------------------------------------------------
 
+
 def _compare(v: Node, bound: Node, ok: Callable[[int], bool]) -> bool:
     """Whether v compares to bound as `ok` asks (incomparable terms never do)."""
     order = compare(v, bound)
@@ -157,12 +173,15 @@ def _compare(v: Node, bound: Node, ok: Callable[[int], bool]) -> bool:
 
 def _range(ok: Callable[[int], bool]) -> Component:
     """sh:minExclusive and the like: `ok` judges compare(value, bound) (-1, 0 or 1)."""
+
     def component(_: Shapes, __: Node, bound: Node) -> Test:
         return _each(lambda data, v: _compare(v, bound, ok))
+
     return component
 
 
 # --- string-based -------------------------------------------------------------------------------
+
 
 def _min_length(_: Shapes, __: Node, bound: Node) -> Test:
     lo = _integer(bound)
@@ -191,18 +210,22 @@ def _language_in(shapes: Shapes, _: Node, languages: Node) -> Test:
             return False
         lang = v.language.lower()
         return any(lang == x or lang.startswith(x + "-") for x in allowed)
+
     return _each(ok)
 
 
 def _unique_lang(_: Shapes, __: Node, flag: Node) -> Test | None:
     """One result per language tag that two or more value nodes share."""
+
     def failures(data: Data, focus: Node, values: list[Node]) -> list[Failure]:
         langs = Counter(v.language.lower() for v in values if isinstance(v, Literal) and v.language)
         return [Failure(None) for n in langs.values() if n > 1]
+
     return failures if is_true(flag) else None
 
 
 # --- other values and property pairs ------------------------------------------------------------
+
 
 def _in(shapes: Shapes, _: Node, values: Node) -> Test:
     members = set(_members(shapes.g, values))
@@ -218,26 +241,32 @@ def _equals(_: Shapes, __: Node, p: Node) -> Test:
     def failures(data: Data, focus: Node, values: list[Node]) -> Iterator[Failure]:
         theirs = data.objects(focus, p)
         return (Failure(v) for v in [*[v for v in values if v not in theirs], *[v for v in theirs if v not in values]])
+
     return failures
 
 
 def _disjoint(_: Shapes, __: Node, p: Node) -> Test:
     def failures(data: Data, focus: Node, values: list[Node]) -> Iterator[Failure]:
         return (Failure(v) for v in values if v in data.objects(focus, p))
+
     return failures
 
 
 def _less(ok: Callable[[int], bool]) -> Component:
     """sh:lessThan and sh:lessThanOrEquals: one result per pair of a value and a value of the other
     property that are not in order, incomparable pairs included."""
+
     def component(_: Shapes, __: Node, p: Node) -> Test:
         def failures(data: Data, focus: Node, values: list[Node]) -> Iterator[Failure]:
             return (Failure(v) for v in values for w in data.objects(focus, p) if not _compare(v, w, ok))
+
         return failures
+
     return component
 
 
 # --- logical and shape-based --------------------------------------------------------------------
+
 
 def _not(shapes: Shapes, _: Node, inner: Node) -> Test:
     return _each(lambda data, v: not shapes.conforms_to(inner, data, v))
@@ -267,6 +296,7 @@ def _qualified(ok: Callable[[int, int], bool]) -> Component:
     value nodes that conform to sh:qualifiedValueShape, and with sh:qualifiedValueShapesDisjoint true
     to none of the sibling shapes, are counted. Without sh:qualifiedValueShape there is no constraint
     (the W3C suite's node/qualified-001)."""
+
     def component(shapes: Shapes, n: Node, bound: Node) -> Test | None:
         g, limit = shapes.g, _integer(bound)
         qualified = list(g.objects(n, SH.qualifiedValueShape))
@@ -282,14 +312,20 @@ def _qualified(ok: Callable[[int, int], bool]) -> Component:
 
         def failures(data: Data, focus: Node, values: list[Node]) -> tuple[Failure, ...]:
             return _PASSED if ok(sum(counts(data, v) for v in values), limit) else _FAILED
+
         return failures
+
     return component
 
 
 def _siblings(g: Graph, n: Node, q: Node) -> list[Node]:
     """The qualified value shapes of the property shapes next to n (under the same parents), but q."""
-    found = {s for parent in g.subjects(SH.property, n) for prop in g.objects(parent, SH.property)
-             for s in g.objects(prop, SH.qualifiedValueShape)}
+    found = {
+        s
+        for parent in g.subjects(SH.property, n)
+        for prop in g.objects(parent, SH.property)
+        for s in g.objects(prop, SH.qualifiedValueShape)
+    }
     return sorted(found - {q}, key=str)
 
 
@@ -302,8 +338,10 @@ def _closed(shapes: Shapes, n: Node, flag: Node) -> Test | None:
         allowed |= set(_members(g, ignored))
 
     def failures(data: Data, focus: Node, values: list[Node]) -> Iterator[Failure]:
-        return (Failure(o, p) for v in values for p, objs in data.out.get(v, {}).items() if p not in allowed
-                for o in objs)
+        return (
+            Failure(o, p) for v in values for p, objs in data.out.get(v, {}).items() if p not in allowed for o in objs
+        )
+
     return failures
 
 
@@ -340,12 +378,19 @@ COMPONENTS: tuple[tuple[URIRef, URIRef, Component], ...] = (
 """Each parameter with its component and its compiler, in the order the engine reports their results."""
 
 PARAMETERS = frozenset(parameter for parameter, _, _ in COMPONENTS) | {
-    SH.flags, SH.ignoredProperties, SH.qualifiedValueShape, SH.qualifiedValueShapesDisjoint
+    SH.flags,
+    SH.ignoredProperties,
+    SH.qualifiedValueShape,
+    SH.qualifiedValueShapesDisjoint,
 }
 """Every parameter of SHACL Core's components."""
 
 
 def compile_checks(shapes: Shapes, n: Node) -> list[Check]:
     """The checks of shape n: one per value of each constraint parameter it has."""
-    return [Check(test, iri) for parameter, iri, component in COMPONENTS for value in shapes.g.objects(n, parameter)
-            if (test := component(shapes, n, value)) is not None]
+    return [
+        Check(test, iri)
+        for parameter, iri, component in COMPONENTS
+        for value in shapes.g.objects(n, parameter)
+        if (test := component(shapes, n, value)) is not None
+    ]

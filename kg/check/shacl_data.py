@@ -138,6 +138,7 @@ class Data:
 
 # --- rdflib ↔ Oxigraph terms ----------------------------------------------------------------------
 
+
 def _ox_quad(s: Node, p: Node, o: Node, graph: URIRef | None = None) -> ox.Quad:
     subject, predicate = to_ox(s), to_ox(p)
     assert not isinstance(subject, ox.Literal) and isinstance(predicate, ox.NamedNode), (s, p)
@@ -190,12 +191,14 @@ def sparql_path(g: Graph, node: Node) -> str:
 def _predicate_path(p: URIRef) -> Path:
     def path(data: Data, focus: Node) -> list[Node]:
         return data.objects(focus, p)
+
     return path
 
 
 def _inverse_path(p: URIRef) -> Path:
     def path(data: Data, focus: Node) -> list[Node]:
         return data.subjects(p, focus)
+
     return path
 
 
@@ -205,18 +208,21 @@ def _sequence_path(steps: list[Path]) -> Path:
         for step in steps:
             current = list(dict.fromkeys(v for n in current for v in step(data, n)))
         return current
+
     return path
 
 
 def _alternative_path(options: list[Path]) -> Path:
     def path(data: Data, focus: Node) -> list[Node]:
         return list(dict.fromkeys(v for step in options for v in step(data, focus)))
+
     return path
 
 
 def _optional_path(step: Path) -> Path:
     def path(data: Data, focus: Node) -> list[Node]:
         return list(dict.fromkeys([focus, *step(data, focus)]))
+
     return path
 
 
@@ -230,4 +236,5 @@ def _closure_path(step: Path, include_start: bool) -> Path:
                     seen[n] = None
                     todo.append(n)
         return list(seen)
+
     return path

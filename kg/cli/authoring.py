@@ -22,10 +22,20 @@ from kg.load import template
 @command()
 @click.argument("old")
 @click.argument("new")
-@click.option("--format", "fmt", type=click.Choice(sorted(diff.FORMATS)), default="text", show_default=True,
-              help="text for people, markdown for a pull-request comment (with a Mermaid picture), json.")
-@click.option("--exports", default="exports", show_default=True,
-              help="Export folder inside a git revision (when OLD or NEW is a revision).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(diff.FORMATS)),
+    default="text",
+    show_default=True,
+    help="text for people, markdown for a pull-request comment (with a Mermaid picture), json.",
+)
+@click.option(
+    "--exports",
+    default="exports",
+    show_default=True,
+    help="Export folder inside a git revision (when OLD or NEW is a revision).",
+)
 def diff_command(old: str, new: str, fmt: str, exports: str) -> None:
     """What changed in the published facts between OLD and NEW, per article, in plain language.
 
@@ -39,8 +49,12 @@ def diff_command(old: str, new: str, fmt: str, exports: str) -> None:
 @command()
 @click.argument("slug")
 @data_option
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="File to write (default: <data>/articles/<slug>.yaml; '-' for stdout). Never overwritten.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File to write (default: <data>/articles/<slug>.yaml; '-' for stdout). Never overwritten.",
+)
 def init(slug: str, data: Path, out: Path | None) -> None:
     """Write a commented facts file for a new article, with every section, marked `draft: true`.
 
@@ -59,8 +73,14 @@ def init(slug: str, data: Path, out: Path | None) -> None:
 @command()
 @click.argument("slug")
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid",
-              show_default=True, help="mermaid (no install needed), dot (Graphviz source), svg (needs Graphviz).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mermaid", "dot", "svg"]),
+    default="mermaid",
+    show_default=True,
+    help="mermaid (no install needed), dot (Graphviz source), svg (needs Graphviz).",
+)
 def show(slug: str, data: Path, fmt: str) -> None:
     """A picture of one article's graph: the treatment at the centre, edges named by the ontology,
     adverse effects coloured by seriousness."""
@@ -72,8 +92,12 @@ def show(slug: str, data: Path, fmt: str) -> None:
 @click.command(epilog=EXIT_CODES_HELP)
 @command()
 @click.argument("article", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Write the draft to this file (never overwritten) instead of stdout.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the draft to this file (never overwritten) instead of stdout.",
+)
 @click.option("--slug", default=None, help="The article's slug (default: derived from the treatment name).")
 def extract(article: Path, out: Path | None, slug: str | None) -> None:
     """Draft a facts file from an article (HTML, Markdown or plain text), every fact with its quote.

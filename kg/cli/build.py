@@ -19,19 +19,46 @@ from kg.flow import build as flow
 @click.command(epilog=EXIT_CODES_HELP)
 @command(report="fmt")
 @data_option
-@click.option("--out", type=click.Path(path_type=Path), default=Path("exports"), show_default=True,
-              help="Export folder; replaced as a whole, never left half-written.")
-@click.option("--check", "check_only", is_flag=True,
-              help="Write nothing; exit 1 if the exports on disk differ from a fresh build, saying how.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("exports"),
+    show_default=True,
+    help="Export folder; replaced as a whole, never left half-written.",
+)
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; exit 1 if the exports on disk differ from a fresh build, saying how.",
+)
 @format_option
 @run_options
-@click.option("--shard", callback=shard_option, metavar="K/N",
-              help="Build only shard K of N (a stable split by file name), e.g. one CI job each.")
-@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path(".kg/cache"),
-              show_default=True, help="Cache of per-article results for fast rebuilds.")
+@click.option(
+    "--shard",
+    callback=shard_option,
+    metavar="K/N",
+    help="Build only shard K of N (a stable split by file name), e.g. one CI job each.",
+)
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(path_type=Path),
+    default=Path(".kg/cache"),
+    show_default=True,
+    help="Cache of per-article results for fast rebuilds.",
+)
 @click.option("--no-cache", is_flag=True, help="Recompute every article.")
-def build(data: Path, out: Path, check_only: bool, fmt: str, options: RunOptions, shard: tuple[int, int] | None,
-          cache_dir: Path, no_cache: bool) -> Verdict:
+def build(
+    data: Path,
+    out: Path,
+    check_only: bool,
+    fmt: str,
+    options: RunOptions,
+    shard: tuple[int, int] | None,
+    cache_dir: Path,
+    no_cache: bool,
+) -> Verdict:
     """Validate the facts, then write JSON-LD, HTML snippets, Turtle and kg.nq.
 
     An article with a finding at or above --fail-on (violations by default; --fail-on warning also
@@ -40,16 +67,19 @@ def build(data: Path, out: Path, check_only: bool, fmt: str, options: RunOptions
     started = time.perf_counter()
     options = replace(options, cache_dir=None if no_cache else cache_dir)
     with progress_bar(fmt == "text") as progress:
-        done = flow.build(data, out, options, write=not check_only, shard=shard, illustrate=fmt == "html",
-                          progress=progress)
+        done = flow.build(
+            data, out, options, write=not check_only, shard=shard, illustrate=fmt == "html", progress=progress
+        )
     threshold = options.fail_on
     emit(done.result, fmt, context(fmt, threshold, done.illustrations), to_stderr=True)
     if done.result.failed(threshold):
         kept = ", ".join(sorted({f.file for f in done.result.findings if f.rule == "build:kept-previous"}))
         failing = f"build failed: {done.result.failing(threshold)} at or above {threshold.label}"
         if done.files:
-            err(f"{failing}; not published (their last good exports are kept): {kept}; the other articles were "
-                f"written to {out}/")
+            err(
+                f"{failing}; not published (their last good exports are kept): {kept}; the other articles were "
+                f"written to {out}/"
+            )
         else:
             err(f"{failing}; nothing was written (not published: {kept or 'the whole site, a site-wide finding'})")
     elif done.diff is not None and done.stale:
@@ -75,8 +105,9 @@ def validate(paths: tuple[Path, ...], data: Path, fmt: str, options: RunOptions)
     A facts file that breaks the schema is reported with the others' findings and makes the
     command exit 2 (bad input); otherwise findings at or above --fail-on make it exit 1."""
     with progress_bar(fmt == "text") as progress:
-        checked = flow.validate(data, options, only=sorted(paths) if paths else None, illustrate=fmt == "html",
-                                progress=progress)
+        checked = flow.validate(
+            data, options, only=sorted(paths) if paths else None, illustrate=fmt == "html", progress=progress
+        )
     result = checked.result
     emit(result, fmt, context(fmt, options.fail_on, checked.illustrations), to_stderr=bool(result.problems))
     return Verdict(result, options.fail_on)

@@ -26,16 +26,32 @@ for build --check also stale exports); 2 bad input or usage (unreadable or schem
 slug or revision, Graphviz missing for svg); 3 I/O or network failure."""
 
 ERROR_CODES: tuple[tuple[type[KgError], int], ...] = (
-    (InputError, EXIT_INPUT), (UnsupportedShapesError, EXIT_INPUT),
-    (OutputError, EXIT_IO), (NetworkError, EXIT_IO), (BundledDataError, EXIT_IO),
+    (InputError, EXIT_INPUT),
+    (UnsupportedShapesError, EXIT_INPUT),
+    (OutputError, EXIT_IO),
+    (NetworkError, EXIT_IO),
+    (BundledDataError, EXIT_IO),
 )
 
 # The library names settings in its own words; the CLI says which flag sets them.
 FLAGS = {
-    "endpoint": "--endpoint", "server": "--server", "dataset": "--dataset", "gsp_path": "--gsp-path",
-    "bulk": "--bulk", "dry_run": "--dry-run", "exports": "--exports", "timestamp": "--timestamp",
-    "store": "--store", "out": "--out", "max_bytes": "--max-bytes", "format": "--format", "engine": "--engine",
-    "profile": "--profile", "load": "run 'kg load'", "allow_private": "--allow-private", "timeout": "--timeout",
+    "endpoint": "--endpoint",
+    "server": "--server",
+    "dataset": "--dataset",
+    "gsp_path": "--gsp-path",
+    "bulk": "--bulk",
+    "dry_run": "--dry-run",
+    "exports": "--exports",
+    "timestamp": "--timestamp",
+    "store": "--store",
+    "out": "--out",
+    "max_bytes": "--max-bytes",
+    "format": "--format",
+    "engine": "--engine",
+    "profile": "--profile",
+    "load": "run 'kg load'",
+    "allow_private": "--allow-private",
+    "timeout": "--timeout",
 }
 
 
@@ -75,6 +91,7 @@ P = ParamSpec("P")
 def command(report: str | None = None) -> Callable[[Callable[P, Verdict | None]], Callable[P, None]]:
     """Run a command body and exit with `exit_code` of what it returned or raised. `report` names the
     parameter holding the report format in which bad-input findings are shown (default: text)."""
+
     def wrap(body: Callable[P, Verdict | None]) -> Callable[P, None]:
         @functools.wraps(body)
         def run(*args: P.args, **kwargs: P.kwargs) -> None:
@@ -87,5 +104,7 @@ def command(report: str | None = None) -> Callable[[Callable[P, Verdict | None]]
             code = exit_code(outcome)
             if code != EXIT_OK:
                 click.get_current_context().exit(code)
+
         return run
+
     return wrap

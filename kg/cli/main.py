@@ -19,6 +19,17 @@ def main() -> None:
     """medkg: facts of medical articles → validated knowledge graph → JSON-LD, Turtle, N-Quads."""
 
 
-for cmd in (build.build, build.validate, audit.audit, stores.load, stores.query, stores.publish,
-            authoring.diff_command, authoring.init, authoring.show, authoring.extract, preview.preview):
+for cmd in (
+    build.build,
+    build.validate,
+    audit.audit,
+    stores.load,
+    stores.query,
+    stores.publish,
+    authoring.diff_command,
+    authoring.init,
+    authoring.show,
+    authoring.extract,
+    preview.preview,
+):
     main.add_command(cmd)

@@ -16,8 +16,9 @@ from kg.core.errors import OutputError
 @click.argument("slug")
 @data_option
 @profile_option
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="File to write (default: stdout).")
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), default=None, help="File to write (default: stdout)."
+)
 def preview(slug: str, data: Path, profile: str, out: Path | None) -> None:
     """Rendered HTML: the search result, Article, breadcrumb, publisher and medical review as search
     features can use them from the article's page, and what is missing for each."""

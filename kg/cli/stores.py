@@ -31,8 +31,11 @@ def _checked(data: Path, options: RunOptions, timestamp: bool) -> Dataset:
     threshold = options.fail_on
     if ds.result.failed(threshold):
         emit(ds.result, "text", RenderContext(threshold), to_stderr=True)
-        failing = (f"{ds.result.count(Severity.VIOLATION)} violations" if threshold is Severity.VIOLATION
-                   else f"{ds.result.failing(threshold)} at or above {threshold.label}")
+        failing = (
+            f"{ds.result.count(Severity.VIOLATION)} violations"
+            if threshold is Severity.VIOLATION
+            else f"{ds.result.failing(threshold)} at or above {threshold.label}"
+        )
         err(f"{failing}; nothing was loaded or published")
     else:
         err(summary(ds.result))
@@ -61,10 +64,11 @@ def load(data: Path, store_dir: Path, timestamp: bool, options: RunOptions) -> V
     ds = _checked(data, options, timestamp)
     if not ds.graphs:
         return Verdict(ds.result, options.fail_on)
-    loaded = embedded.load(embedded.open_store(store_dir), ds.graphs, owned_prefix=ds.owned_prefix,
-                           progress=_progress)
-    err(f"{len(loaded.published)} graphs, {sum(loaded.published.values())} triples loaded into {store_dir}/ "
-        f"in {time.perf_counter() - started:.2f} s; {loaded.verified} graphs read back and verified")
+    loaded = embedded.load(embedded.open_store(store_dir), ds.graphs, owned_prefix=ds.owned_prefix, progress=_progress)
+    err(
+        f"{len(loaded.published)} graphs, {sum(loaded.published.values())} triples loaded into {store_dir}/ "
+        f"in {time.perf_counter() - started:.2f} s; {loaded.verified} graphs read back and verified"
+    )
     return None
 
 
@@ -73,10 +77,21 @@ def load(data: Path, store_dir: Path, timestamp: bool, options: RunOptions) -> V
 @click.argument("sparql", metavar="QUERY|@FILE.rq")
 @store_option
 @click.option("--endpoint", help="SPARQL query endpoint URL (e.g. http://localhost:7878/query) instead of --store.")
-@click.option("--format", "fmt", type=click.Choice(sorted(QUERY_FORMATS)), default="table", show_default=True,
-              help="table: aligned text (CONSTRUCT: N-Triples); csv and json: SPARQL 1.1 results formats.")
-@click.option("--timeout", type=click.FloatRange(min=0.01), default=30.0, show_default=True,
-              help="Seconds for the whole exchange with the endpoint (retries and the whole answer included).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(QUERY_FORMATS)),
+    default="table",
+    show_default=True,
+    help="table: aligned text (CONSTRUCT: N-Triples); csv and json: SPARQL 1.1 results formats.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.01),
+    default=30.0,
+    show_default=True,
+    help="Seconds for the whole exchange with the endpoint (retries and the whole answer included).",
+)
 def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout: float) -> None:
     """Run a SPARQL query (text, or @file.rq) on the embedded store or a SPARQL endpoint.
 
@@ -94,25 +109,55 @@ def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout:
 @click.command(epilog=EXIT_CODES_HELP)
 @command()
 @click.option("--endpoint", required=True, help="Root URL of the server, e.g. http://localhost:7878.")
-@click.option("--server", type=click.Choice(list(SERVERS)), default="oxigraph", show_default=True,
-              help="Graph Store path convention: oxigraph /store, fuseki /{dataset}/data, graphdb "
-                   "/repositories/{dataset}/rdf-graphs/service, virtuoso /sparql-graph-crud-auth.")
+@click.option(
+    "--server",
+    type=click.Choice(list(SERVERS)),
+    default="oxigraph",
+    show_default=True,
+    help="Graph Store path convention: oxigraph /store, fuseki /{dataset}/data, graphdb "
+    "/repositories/{dataset}/rdf-graphs/service, virtuoso /sparql-graph-crud-auth.",
+)
 @click.option("--dataset", "dataset_name", help="Fuseki dataset or GraphDB repository name ({dataset} in the path).")
 @click.option("--gsp-path", help="Graph Store endpoint path, overriding --server's convention.")
 @click.option("--dry-run", is_flag=True, help="Write nothing: per graph, the triples a publish would add and remove.")
 @click.option("--bulk", is_flag=True, help="One N-Quads POST with every graph (first loads: it adds, never removes).")
-@click.option("--timeout", type=click.FloatRange(min=0.01), default=30.0, show_default=True,
-              help="Seconds for each request, whole: retries, redirects and the full answer included.")
-@click.option("--retries", type=click.IntRange(0, 20), default=5, show_default=True,
-              help="Retries (with backoff) on connection errors and 5xx answers.")
-@click.option("--exports", "exports_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="With --bulk: publish this build folder's kg.nq and void.ttl as written, without rebuilding.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.01),
+    default=30.0,
+    show_default=True,
+    help="Seconds for each request, whole: retries, redirects and the full answer included.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 20),
+    default=5,
+    show_default=True,
+    help="Retries (with backoff) on connection errors and 5xx answers.",
+)
+@click.option(
+    "--exports",
+    "exports_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="With --bulk: publish this build folder's kg.nq and void.ttl as written, without rebuilding.",
+)
 @data_option
 @timestamp_option
 @run_options
-def publish(endpoint: str, server: str, dataset_name: str | None, gsp_path: str | None, dry_run: bool, bulk: bool,
-            timeout: float, retries: int, exports_dir: Path | None, data: Path, timestamp: bool,
-            options: RunOptions) -> Verdict | None:
+def publish(
+    endpoint: str,
+    server: str,
+    dataset_name: str | None,
+    gsp_path: str | None,
+    dry_run: bool,
+    bulk: bool,
+    timeout: float,
+    retries: int,
+    exports_dir: Path | None,
+    data: Path,
+    timestamp: bool,
+    options: RunOptions,
+) -> Verdict | None:
     """Validate, then PUT each named graph to a SPARQL 1.1 Graph Store Protocol endpoint.
 
     Credentials come only from the environment: KG_STORE_TOKEN (Bearer) or KG_STORE_USER and
@@ -124,9 +169,11 @@ def publish(endpoint: str, server: str, dataset_name: str | None, gsp_path: str 
     client = GraphStore(target, auth=auth_from_env(digest=target.kind.digest), timeout=timeout, retries=retries)
     if exports_dir is not None:
         done = publishing.publish_folder(client, exports_dir)
-        err(f"{done.quads} quads ({exports_dir / CORPUS_FILE}) and {len(done.summary.published)} graphs "
+        err(
+            f"{done.quads} quads ({exports_dir / CORPUS_FILE}) and {len(done.summary.published)} graphs "
             f"({sum(done.summary.published.values())} triples) published to {done.url} "
-            f"in {time.perf_counter() - started:.2f} s; {done.verified} graphs read back and verified")
+            f"in {time.perf_counter() - started:.2f} s; {done.verified} graphs read back and verified"
+        )
         return None
     ds = _checked(data, options, timestamp)
     if not ds.graphs:
@@ -136,6 +183,8 @@ def publish(endpoint: str, server: str, dataset_name: str | None, gsp_path: str 
         click.echo("\n".join(publishing.dry_run_table(done.changes)))
         return None
     dropped = f", {len(done.summary.dropped)} stale graphs dropped" if done.summary.dropped else ""
-    err(f"{len(done.summary.published)} graphs, {sum(done.summary.published.values())} triples published{dropped} "
-        f"to {done.url} in {time.perf_counter() - started:.2f} s; {done.verified} graphs read back and verified")
+    err(
+        f"{len(done.summary.published)} graphs, {sum(done.summary.published.values())} triples published{dropped} "
+        f"to {done.url} in {time.perf_counter() - started:.2f} s; {done.verified} graphs read back and verified"
+    )
     return None

@@ -251,11 +251,13 @@ class TreeChecker:
                     on_disk.update(chunk)
             if on_disk.digest() != digest.hash.digest():
                 self.changed.append(name)
-        present = {str(p.relative_to(self.out)) for p in self.out.rglob("*") if p.is_file()} \
-            if self.out.is_dir() else set()
+        present = (
+            {str(p.relative_to(self.out)) for p in self.out.rglob("*") if p.is_file()} if self.out.is_dir() else set()
+        )
         present.discard(MARKER)  # medkg's own mark, not an export
-        return TreeDiff(tuple(sorted(self.changed)), tuple(sorted(self.missing)), tuple(sorted(present - self._seen)),
-                        self.fresh)
+        return TreeDiff(
+            tuple(sorted(self.changed)), tuple(sorted(self.missing)), tuple(sorted(present - self._seen)), self.fresh
+        )
 
 
 _EXISTS = "{path}: already exists; choose another {out} or delete the file first"

@@ -49,6 +49,7 @@ def named(name: str) -> Profile | None:
     if name == NONE:
         return None
     if name not in names():
-        raise InputError.about("unknown {profile} {name!r}: choose one of {choices}", name=name,
-                               choices=", ".join([*names(), NONE]))
+        raise InputError.about(
+            "unknown {profile} {name!r}: choose one of {choices}", name=name, choices=", ".join([*names(), NONE])
+        )
     return Profile(name)

@@ -61,6 +61,7 @@ class ArticleDiff:
 
 # --- reading a side ---------------------------------------------------------------------------
 
+
 def medkg_part(g: Iterable[tuple[Node, Node, Node]]) -> Graph:
     """The medkg triples of an export graph (not its schema.org view)."""
     out = Graph(bind_namespaces="none")
@@ -134,6 +135,7 @@ def load_side(spec: str, exports: str = "exports") -> dict[str, Graph]:
 
 # --- comparing --------------------------------------------------------------------------------
 
+
 def _owned(child: Node, parent: Node) -> bool:
     return str(child) != str(parent) and str(child).startswith(str(parent))
 
@@ -156,15 +158,19 @@ def _shown(g: Graph, o: Node) -> str:
     """Texts and names quoted; ontology values (common, rare …), numbers, booleans, durations bare."""
     text = naming.value(g, o)
     bare = (isinstance(o, URIRef) and o.startswith(str(M))) or (
-        isinstance(o, Literal) and o.datatype is not None and o.datatype != XSD.string)
+        isinstance(o, Literal) and o.datatype is not None and o.datatype != XSD.string
+    )
     return text if bare else repr(text)
 
 
 def _details(g: Graph, node: Node) -> str | None:
     """The facts of a node added or removed as a whole, except those that name it."""
     values = sorted(_values(g, node).items(), key=lambda item: _property(item[0]))
-    parts = [f"{_property(p)} {', '.join(sorted(vs))}" for p, vs in values
-             if p not in (RDFS.label, *naming.QUALIFIED, *naming.TITLES)]
+    parts = [
+        f"{_property(p)} {', '.join(sorted(vs))}"
+        for p, vs in values
+        if p not in (RDFS.label, *naming.QUALIFIED, *naming.TITLES)
+    ]
     return "; ".join(parts) or None
 
 
@@ -207,8 +213,15 @@ def compare_graphs(old: Graph, new: Graph) -> tuple[Change, ...]:
             if _owner(node, old_nodes | new_nodes):
                 added = g is new
                 details = _details(g, node)
-                changes.append(Change(naming.title(g, node), "", "added" if added else "removed",
-                                      None if added else details, details if added else None))
+                changes.append(
+                    Change(
+                        naming.title(g, node),
+                        "",
+                        "added" if added else "removed",
+                        None if added else details,
+                        details if added else None,
+                    )
+                )
             continue  # a site-wide node appearing or going is told by the links to it
         before, after = _values(old, node), _values(new, edited.get(node, node))
         subject = naming.title(old, node)
@@ -240,6 +253,7 @@ def compare(old: dict[str, Graph], new: dict[str, Graph]) -> list[ArticleDiff]:
 
 
 # --- rendering --------------------------------------------------------------------------------
+
 
 def _count(diffs: list[ArticleDiff]) -> str:
     n = sum(max(len(d.changes), 1) for d in diffs)
@@ -278,16 +292,28 @@ def as_markdown(diffs: list[ArticleDiff], *, pictures: bool = True) -> str:
         out += [f"- {_md(c.sentence)}" for c in d.changes]
         page = _page(d.new_graph) if d.new_graph is not None else None
         if pictures and page is not None and d.new_graph is not None:
-            out += ["", "<details><summary>graph after the change</summary>", "", "```mermaid",
-                    picture.mermaid(picture.build(d.new_graph, page)).rstrip("\n"), "```", "", "</details>"]
+            out += [
+                "",
+                "<details><summary>graph after the change</summary>",
+                "",
+                "```mermaid",
+                picture.mermaid(picture.build(d.new_graph, page)).rstrip("\n"),
+                "```",
+                "",
+                "</details>",
+            ]
         out.append("")
     return "\n".join(out)
 
 
 def as_json(diffs: list[ArticleDiff]) -> str:
-    doc = {"version": DIFF_FORMAT_VERSION,
-           "articles": [{"slug": d.slug, "status": d.status,
-                         "changes": [{**asdict(c), "message": c.sentence} for c in d.changes]} for d in diffs]}
+    doc = {
+        "version": DIFF_FORMAT_VERSION,
+        "articles": [
+            {"slug": d.slug, "status": d.status, "changes": [{**asdict(c), "message": c.sentence} for c in d.changes]}
+            for d in diffs
+        ],
+    }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -332,8 +358,11 @@ def stale_summary(name: str, old: bytes, new: bytes) -> list[str]:
     lines: list[str] = []
     if name.endswith(".nq"):
         for d in compare(articles_from_nquads(old, name), articles_from_nquads(new, name)):
-            lines += [f"{d.slug}: article {d.status}"] if d.status != "changed" else \
-                [f"{d.slug}: {c.sentence}" for c in d.changes]
+            lines += (
+                [f"{d.slug}: article {d.status}"]
+                if d.status != "changed"
+                else [f"{d.slug}: {c.sentence}" for c in d.changes]
+            )
     elif name.endswith(".ttl"):
         lines += [c.sentence for c in compare_graphs(medkg_part(before), medkg_part(after))]
     gone, came = set(before - after), set(after - before)

@@ -44,7 +44,7 @@ def files(rev: str, folder: str) -> dict[str, bytes]:
         shown = _git("show", f"{rev}:./{path}")
         if shown.returncode != 0:
             raise InputError(f"{rev}:{path}: {shown.stderr.decode('utf-8', 'replace').strip()}")
-        out[path[len(folder.rstrip("/")) + 1:]] = shown.stdout
+        out[path[len(folder.rstrip("/")) + 1 :]] = shown.stdout
     if not out:
         raise InputError(f"{rev}: no files under {folder}/ at that revision")
     return out

@@ -32,12 +32,24 @@ DCTERMS = Namespace("http://purl.org/dc/terms/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 OWL = Namespace("http://www.w3.org/2002/07/owl#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
-MEDIA_TYPES = {".nq": "application/n-quads", ".ttl": "text/turtle", ".jsonld": "application/ld+json",
-               ".html": "text/html"}
+MEDIA_TYPES = {
+    ".nq": "application/n-quads",
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+    ".html": "text/html",
+}
 VOID_FILE = "void.ttl"
 CORPUS_FILE = "kg.nq"  # the ontology and one named graph per article, as N-Quads
-PREFIXES = {"dcat": str(DCAT), "dcterms": str(DCTERMS), "owl": str(OWL), "prov": str(PROV), "rdfs": str(RDFS),
-            "spdx": str(SPDX), "void": str(VOID), "xsd": str(XSD)}
+PREFIXES = {
+    "dcat": str(DCAT),
+    "dcterms": str(DCTERMS),
+    "owl": str(OWL),
+    "prov": str(PROV),
+    "rdfs": str(RDFS),
+    "spdx": str(SPDX),
+    "void": str(VOID),
+    "xsd": str(XSD),
+}
 
 
 @dataclass(frozen=True)
@@ -137,9 +149,16 @@ def source_iri(base_iri: str, name: str) -> str:
     return f"{base_iri}dataset/source/{iri_path(name)}"
 
 
-def describe(base_iri: str, graphs: list[GraphSummary], sources: dict[str, Source], *,
-             ontology_version: str, publisher: Node | None, timestamp: datetime | None = None,
-             extras: Extras | None = None) -> list[Triple]:
+def describe(
+    base_iri: str,
+    graphs: list[GraphSummary],
+    sources: dict[str, Source],
+    *,
+    ontology_version: str,
+    publisher: Node | None,
+    timestamp: datetime | None = None,
+    extras: Extras | None = None,
+) -> list[Triple]:
     """VoID + DCAT triples for a build: one dataset, one subset per named graph.
 
     `sources` maps each article graph IRI (and "" for the site file) to the facts file it came from.
@@ -158,29 +177,33 @@ def describe(base_iri: str, graphs: list[GraphSummary], sources: dict[str, Sourc
     if publisher is not None:
         out.append((dataset, DCTERMS.publisher, publisher))
     if timestamp is not None:
-        out.append((dataset, DCTERMS.modified, Literal(timestamp.isoformat(timespec="seconds"),
-                                                       datatype=XSD.dateTime)))
+        out.append((dataset, DCTERMS.modified, Literal(timestamp.isoformat(timespec="seconds"), datatype=XSD.dateTime)))
 
     def source_node(source: Source, *, site: bool) -> URIRef:
         name = source_name(source, site=site)
         node = URIRef(source_iri(base_iri, name))
         checksum = URIRef(f"{node}#sha256")
-        out.extend([
-            (node, RDF.type, DCTERMS.BibliographicResource),
-            (node, DCTERMS.identifier, Literal(name)),
-            (node, SPDX.checksum, checksum),
-            (checksum, RDF.type, SPDX.Checksum),
-            (checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
-            (checksum, SPDX.checksumValue, Literal(source.sha256, datatype=XSD.hexBinary)),
-        ])
+        out.extend(
+            [
+                (node, RDF.type, DCTERMS.BibliographicResource),
+                (node, DCTERMS.identifier, Literal(name)),
+                (node, SPDX.checksum, checksum),
+                (checksum, RDF.type, SPDX.Checksum),
+                (checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
+                (checksum, SPDX.checksumValue, Literal(source.sha256, datatype=XSD.hexBinary)),
+            ]
+        )
         return node
 
     site_node = source_node(sources[""], site=True) if "" in sources else None
     for g in graphs:
         subset = URIRef(g.iri)
-        out += [(dataset, VOID.subset, subset), (subset, RDF.type, VOID.Dataset),
-                (subset, VOID.triples, Literal(len(g), datatype=XSD.integer)),
-                (subset, DCTERMS.type, URIRef(f"{ONTOLOGY_IRI}#{g.kind.capitalize()}Graph"))]
+        out += [
+            (dataset, VOID.subset, subset),
+            (subset, RDF.type, VOID.Dataset),
+            (subset, VOID.triples, Literal(len(g), datatype=XSD.integer)),
+            (subset, DCTERMS.type, URIRef(f"{ONTOLOGY_IRI}#{g.kind.capitalize()}Graph")),
+        ]
         if g.iri in sources:
             out.append((subset, DCTERMS.source, source_node(sources[g.iri], site=False)))
             if site_node is not None:
@@ -198,9 +221,14 @@ def describe(base_iri: str, graphs: list[GraphSummary], sources: dict[str, Sourc
 
 def _generator(dataset: URIRef, base_iri: str) -> list[Triple]:
     activity, agent = URIRef(f"{base_iri}dataset/generation"), URIRef("https://w3id.org/medkg/software")
-    return [(dataset, PROV.wasGeneratedBy, activity), (activity, RDF.type, PROV.Activity),
-            (activity, PROV.wasAssociatedWith, agent), (agent, RDF.type, PROV.SoftwareAgent),
-            (agent, RDFS.label, Literal("medkg")), (activity, OWL.versionInfo, Literal(generator_version()))]
+    return [
+        (dataset, PROV.wasGeneratedBy, activity),
+        (activity, RDF.type, PROV.Activity),
+        (activity, PROV.wasAssociatedWith, agent),
+        (agent, RDF.type, PROV.SoftwareAgent),
+        (agent, RDFS.label, Literal("medkg")),
+        (activity, OWL.versionInfo, Literal(generator_version())),
+    ]
 
 
 def _key(iri: str) -> str:
@@ -208,16 +236,24 @@ def _key(iri: str) -> str:
 
 
 def _partitions(dataset: URIRef, parts: Partitions) -> list[Triple]:
-    out: list[Triple] = [(dataset, VOID.classes, Literal(len(parts.classes), datatype=XSD.integer)),
-                         (dataset, VOID.properties, Literal(len(parts.properties), datatype=XSD.integer))]
+    out: list[Triple] = [
+        (dataset, VOID.classes, Literal(len(parts.classes), datatype=XSD.integer)),
+        (dataset, VOID.properties, Literal(len(parts.properties), datatype=XSD.integer)),
+    ]
     for cls, subjects in parts.classes.items():
         node = URIRef(f"{dataset}/class/{_key(cls)}")
-        out += [(dataset, VOID.classPartition, node), (node, VOID["class"], URIRef(cls)),
-                (node, VOID.entities, Literal(len(subjects), datatype=XSD.integer))]
+        out += [
+            (dataset, VOID.classPartition, node),
+            (node, VOID["class"], URIRef(cls)),
+            (node, VOID.entities, Literal(len(subjects), datatype=XSD.integer)),
+        ]
     for prop, count in parts.properties.items():
         node = URIRef(f"{dataset}/property/{_key(prop)}")
-        out += [(dataset, VOID.propertyPartition, node), (node, VOID.property, URIRef(prop)),
-                (node, VOID.triples, Literal(count, datatype=XSD.integer))]
+        out += [
+            (dataset, VOID.propertyPartition, node),
+            (node, VOID.property, URIRef(prop)),
+            (node, VOID.triples, Literal(count, datatype=XSD.integer)),
+        ]
     return out
 
 
@@ -227,13 +263,17 @@ def _distributions(dataset: URIRef, base_iri: str, extras: Extras) -> list[Tripl
         node = URIRef(f"{base_iri}dataset/distribution/{iri_path(f.name)}")
         checksum = URIRef(f"{node}#sha256")
         media = MEDIA_TYPES.get(PurePosixPath(f.name).suffix, "application/octet-stream")
-        out += [(dataset, DCAT.distribution, node), (node, RDF.type, DCAT.Distribution),
-                (node, DCTERMS.title, Literal(f.name)), (node, DCAT.mediaType,
-                 URIRef(f"https://www.iana.org/assignments/media-types/{media}")),
-                (node, DCAT.byteSize, Literal(f.size, datatype=XSD.integer)),  # stores keep xsd:integer as sent
-                (node, SPDX.checksum, checksum), (checksum, RDF.type, SPDX.Checksum),
-                (checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
-                (checksum, SPDX.checksumValue, Literal(f.sha256, datatype=XSD.hexBinary))]
+        out += [
+            (dataset, DCAT.distribution, node),
+            (node, RDF.type, DCAT.Distribution),
+            (node, DCTERMS.title, Literal(f.name)),
+            (node, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}")),
+            (node, DCAT.byteSize, Literal(f.size, datatype=XSD.integer)),  # stores keep xsd:integer as sent
+            (node, SPDX.checksum, checksum),
+            (checksum, RDF.type, SPDX.Checksum),
+            (checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
+            (checksum, SPDX.checksumValue, Literal(f.sha256, datatype=XSD.hexBinary)),
+        ]
         if extras.exports_url is not None:
             url = URIRef(extras.exports_url + f.name)
             out.append((node, DCAT.downloadURL, url))
@@ -242,4 +282,3 @@ def _distributions(dataset: URIRef, base_iri: str, extras: Extras) -> list[Tripl
         if extras.license is not None:
             out.append((node, DCTERMS.license, URIRef(extras.license)))
     return out
-

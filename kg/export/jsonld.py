@@ -17,21 +17,36 @@ from kg.core.errors import InputError
 from kg.export.serialize import schema_context
 from kg.graph.terms import Triple
 
-SCHEMA_CONTEXT_URLS = frozenset({
-    "https://schema.org", "https://schema.org/", "http://schema.org", "http://schema.org/",
-    "https://schema.org/docs/jsonldcontext.jsonld", "http://schema.org/docs/jsonldcontext.jsonld",
-    "https://schema.org/docs/jsonldcontext.json", "http://schema.org/docs/jsonldcontext.json",
-})
+SCHEMA_CONTEXT_URLS = frozenset(
+    {
+        "https://schema.org",
+        "https://schema.org/",
+        "http://schema.org",
+        "http://schema.org/",
+        "https://schema.org/docs/jsonldcontext.jsonld",
+        "http://schema.org/docs/jsonldcontext.jsonld",
+        "https://schema.org/docs/jsonldcontext.json",
+        "http://schema.org/docs/jsonldcontext.json",
+    }
+)
 
 
 def _loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
     if url in SCHEMA_CONTEXT_URLS:
         # "tag": "static" lets PyLD keep the resolved context across documents (its shared cache); without
         # it every document re-canonicalises the whole schema.org context: ~0.1 s per JSON-LD block
-        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
-                "document": schema_context(), "tag": "static"}
-    raise pyld.JsonLdError(f"remote context {url} is not bundled and is never fetched", "loading remote context failed",
-                           code="loading remote context failed")
+        return {
+            "contentType": "application/ld+json",
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": schema_context(),
+            "tag": "static",
+        }
+    raise pyld.JsonLdError(
+        f"remote context {url} is not bundled and is never fetched",
+        "loading remote context failed",
+        code="loading remote context failed",
+    )
 
 
 def _innermost(error: BaseException) -> str:
@@ -91,9 +106,10 @@ def to_triples(document: Any, base: str | None = None) -> list[Triple]:
             try:
                 triples.append((term(quad["subject"]), term(quad["predicate"]), term(quad["object"])))
             except _NotRdf:
-                raise InputError(f"JSON-LD expands to statements that are not valid RDF, e.g. {_quad(quad)}; "
-                                 "check the IRIs and language tags (no spaces or other forbidden characters)") \
-                    from None
+                raise InputError(
+                    f"JSON-LD expands to statements that are not valid RDF, e.g. {_quad(quad)}; "
+                    "check the IRIs and language tags (no spaces or other forbidden characters)"
+                ) from None
     return triples
 
 

@@ -125,13 +125,19 @@ def dot_text(text: str) -> str:
 
 def dot(p: Picture) -> str:
     centre = next((b.id for b in p.boxes if b.style == "treatment"), p.boxes[0].id if p.boxes else "")
-    lines = ["digraph medkg {", f'  layout=twopi; root="{centre}"; overlap=false; ranksep=2.2;',
-             '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];',
-             '  edge [fontname="Helvetica", fontsize=9, color="#555555"];']
+    lines = [
+        "digraph medkg {",
+        f'  layout=twopi; root="{centre}"; overlap=false; ranksep=2.2;',
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];',
+        '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
+    ]
     for b in p.boxes:
         fill, stroke = STYLES[b.style]
-        lines.append(f'  {b.id} [label="{dot_text(b.label)}", fillcolor="{fill}", color="{stroke}"'
-                     + (", penwidth=2" if b.style in ("treatment", "serious") else "") + "];")
+        lines.append(
+            f'  {b.id} [label="{dot_text(b.label)}", fillcolor="{fill}", color="{stroke}"'
+            + (", penwidth=2" if b.style in ("treatment", "serious") else "")
+            + "];"
+        )
     for a in p.arrows:
         lines.append(f'  {a.source} -> {a.target} [label="{dot_text(a.label)}"];')
     return "\n".join(lines) + "\n}\n"

@@ -25,7 +25,6 @@ _XSD_INTEGER, _XSD_BOOLEAN, _RDF_TYPE = XSD.integer, XSD.boolean, RDF.type
 CONTEXT_FILE = "schemaorg/schemaorgcontext.jsonld"
 
 
-
 @cache
 def schema_context() -> dict[str, Any]:
     """The bundled schema.org context (release 30.0); never fetched."""
@@ -46,7 +45,7 @@ def _terms() -> dict[str, tuple[str, str | None]]:
         coercion = definition.get("@type")
         if coercion and coercion != "@id":
             coercion = coercion if ":" in coercion else vocab + coercion
-        if iri.startswith(vocab) and iri[len(vocab):] == term:
+        if iri.startswith(vocab) and iri[len(vocab) :] == term:
             out[iri] = (term, coercion)
     return out
 
@@ -89,7 +88,7 @@ def jsonld(graph: Iterable[Triple]) -> dict[str, Any]:
     for s, p, o in graph:
         assert isinstance(s, URIRef), f"blank nodes are not exported: {s!r}"
         if p == _RDF_TYPE:
-            nodes[str(s)]["@type"].append(str(o)[len(vocab):] if str(o).startswith(vocab) else str(o))
+            nodes[str(s)]["@type"].append(str(o)[len(vocab) :] if str(o).startswith(vocab) else str(o))
             continue
         term, coercion = terms.get(str(p), (str(p), None))
         nodes[str(s)][term].append(_json_value(o, coercion))
@@ -123,6 +122,7 @@ def html_snippet_text(json_text: str) -> bytes:
 
 # --- N-Triples terms, Turtle and N-Quads -------------------------------------------------------
 
+
 def nquads(graph: str, triples: Iterable[Triple]) -> bytes:
     """One named graph as N-Quads, lines sorted."""
     lines = {nt_line(t, graph) for t in triples}
@@ -141,8 +141,8 @@ class Turtle:
 
     def _iri(self, iri: URIRef) -> str:
         for prefix, ns in self.prefixes.items():
-            if iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns):]):
-                return f"{prefix}:{iri[len(ns):]}"
+            if iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns) :]):
+                return f"{prefix}:{iri[len(ns) :]}"
         return f"<{iri}>"
 
     def term(self, term: Node) -> str:

@@ -28,8 +28,9 @@ class Document:
     @property
     def text(self) -> str:
         """The article's visible text: every quote of a draft is an exact substring of it."""
-        return "\n".join([*self.breadcrumb, self.title, self.description,
-                          *(b.text for b in self.blocks), *self.keywords])
+        return "\n".join(
+            [*self.breadcrumb, self.title, self.description, *(b.text for b in self.blocks), *self.keywords]
+        )
 
 
 def with_sections(blocks: list[tuple[str, str, int]]) -> list[Block]:

@@ -81,7 +81,7 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
         return []
     out = []
     synonyms = [s for names in lexicon.data()["conditions"].values() for s in names]
-    for item in split_items(re.split(r"[.;:]", u.text[cue.end():], maxsplit=1)[0]):
+    for item in split_items(re.split(r"[.;:]", u.text[cue.end() :], maxsplit=1)[0]):
         m = lexicon.find(synonyms, item)
         if m is not None:
             head = re.split(r"\s+(?:on|in|of|at|around|beneath|under)\s+(?:the\s+)?", item, maxsplit=1)[0]
@@ -92,8 +92,33 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
 
 _DEFINES = re.compile(r"^(?:the\s+)?([A-Z][\w-]*(?:\s+[\w()-]+){0,4}?)\s+(?:is|are)\s+(?:a|an|the)\s", re.IGNORECASE)
 _KIND_WORDS = ("treatment", "procedure", "therapy", "technique", "device")
-_COMMON = {"the", "this", "it", "its", "there", "while", "although", "however", "each", "most", "many", "some",
-           "patients", "one", "another", "pros", "cons", "yes", "no", "for", "if", "with", "light", "laser", "that"}
+_COMMON = {
+    "the",
+    "this",
+    "it",
+    "its",
+    "there",
+    "while",
+    "although",
+    "however",
+    "each",
+    "most",
+    "many",
+    "some",
+    "patients",
+    "one",
+    "another",
+    "pros",
+    "cons",
+    "yes",
+    "no",
+    "for",
+    "if",
+    "with",
+    "light",
+    "laser",
+    "that",
+}
 
 
 def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
@@ -101,8 +126,11 @@ def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
     ("X is a … treatment"), else the capitalised word it names most often (at least three times)."""
     for u in units:
         m = _DEFINES.match(u.text)
-        if m and any(w in u.text[m.end():].lower().split()[:8] for w in _KIND_WORDS) \
-                and m[1].split()[0].lower() not in _COMMON:
+        if (
+            m
+            and any(w in u.text[m.end() :].lower().split()[:8] for w in _KIND_WORDS)
+            and m[1].split()[0].lower() not in _COMMON
+        ):
             return capitalise(m[1]), u
     counts: Counter[str] = Counter()
     first: dict[str, Unit] = {}

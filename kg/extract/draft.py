@@ -39,14 +39,18 @@ from kg.load.model import (
 
 READERS = {"html": read_html.read, "markdown": read_markdown.read, "text": read_text.read}
 _SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdown", ".markdown": "markdown"}
-_TITLE_QUESTION = re.compile(r"^(?:(?:what|how)\s+(?:is|are|does|do)|(?:who|what)\s+(?:is|are)\s+(?:not\s+)?"
-                             r"(?:a|an)?\s*"
-                             r"(?:good|ideal|suitable|right)?\s*(?:candidates?|suitable|eligible)\s+for|about)\s+(.+?)\??$",
-                             re.IGNORECASE)
-_PAGE_TITLE = re.compile(r"\b(?:frequently asked questions|faqs?|questions and answers|q&a|contact|home|blog)\b",
-                         re.IGNORECASE)
-_TITLE_NOISE = re.compile(r"(?:\s+(?:treatment|treatments|procedure|procedures|explained|guide|overview))+$",
-                          re.IGNORECASE)
+_TITLE_QUESTION = re.compile(
+    r"^(?:(?:what|how)\s+(?:is|are|does|do)|(?:who|what)\s+(?:is|are)\s+(?:not\s+)?"
+    r"(?:a|an)?\s*"
+    r"(?:good|ideal|suitable|right)?\s*(?:candidates?|suitable|eligible)\s+for|about)\s+(.+?)\??$",
+    re.IGNORECASE,
+)
+_PAGE_TITLE = re.compile(
+    r"\b(?:frequently asked questions|faqs?|questions and answers|q&a|contact|home|blog)\b", re.IGNORECASE
+)
+_TITLE_NOISE = re.compile(
+    r"(?:\s+(?:treatment|treatments|procedure|procedures|explained|guide|overview))+$", re.IGNORECASE
+)
 E = TypeVar("E", bound=str)
 T = TypeVar("T")
 
@@ -109,18 +113,27 @@ def _treatment(found: list[Unit], name: str) -> Treatment:
     intro = next((u for u in found if u.block.kind == "paragraph" and opening.match(u.text)), None)
     if intro is None:
         return Treatment(name=name)
-    return Treatment(name=name, description=intro.text, category=_cued("category", CATEGORY_VALUES, intro.text),
-                     invasiveness=_cued("invasiveness", INVASIVENESS_VALUES, intro.text), source=provenance(intro))
+    return Treatment(
+        name=name,
+        description=intro.text,
+        category=_cued("category", CATEGORY_VALUES, intro.text),
+        invasiveness=_cued("invasiveness", INVASIVENESS_VALUES, intro.text),
+        source=provenance(intro),
+    )
 
 
 def _page(doc: Document, name: str) -> Page:
     """The page part; a page without a title line gets the treatment's name as its headline, to review."""
     title = doc.title or name
-    return Page(headline=title, description=doc.description or None,
-                keywords=tuple(Keyword(name=k, source=Provenance(section="(tags)", quote=k)) for k in doc.keywords),
-                breadcrumb=tuple(BreadcrumbItem(name=c, source=Provenance(section="(breadcrumb)", quote=c))
-                                 for c in doc.breadcrumb),
-                source=Provenance(section="(title)", quote=doc.title) if doc.title else None)
+    return Page(
+        headline=title,
+        description=doc.description or None,
+        keywords=tuple(Keyword(name=k, source=Provenance(section="(tags)", quote=k)) for k in doc.keywords),
+        breadcrumb=tuple(
+            BreadcrumbItem(name=c, source=Provenance(section="(breadcrumb)", quote=c)) for c in doc.breadcrumb
+        ),
+        source=Provenance(section="(title)", quote=doc.title) if doc.title else None,
+    )
 
 
 def _one(make: Callable[[Any, At], T], value: Mapping[str, Any]) -> T | None:
@@ -143,8 +156,10 @@ def extract(path: Path, slug: str | None = None) -> Draft:
     if len(name.split()) > 6 or not re.search(r"[A-Za-z]", name):
         named = classify.name_from_text(found)
         if named is None:
-            raise InputError(f"{path}: no treatment name found: the article needs a title (a first line, `# Title` "
-                             "or <h1>) or a sentence that says what the treatment is")
+            raise InputError(
+                f"{path}: no treatment name found: the article needs a title (a first line, `# Title` "
+                "or <h1>) or a sentence that says what the treatment is"
+            )
         name = named[0]
     treatment = replace(
         _treatment(found, name),
@@ -159,8 +174,13 @@ def extract(path: Path, slug: str | None = None) -> Draft:
         comparisons=tuple(Comparison.from_data(item) for item in process.comparisons(found, doc, name)),
     )
     treatment = prose.complete(treatment, found)
-    article = Article(slug=slug or slugify(name), draft=True, page=_page(doc, name), treatment=treatment,
-                      faq=tuple(FaqItem.from_data(item) for item in process.faq(doc)))
+    article = Article(
+        slug=slug or slugify(name),
+        draft=True,
+        page=_page(doc, name),
+        treatment=treatment,
+        faq=tuple(FaqItem.from_data(item) for item in process.faq(doc)),
+    )
     return Draft(article.to_data(), str(path), fmt, doc)
 
 
@@ -187,8 +207,7 @@ _Dumper.add_representer(str, _str)
 
 
 def render_yaml(draft: Draft) -> str:
-    body = yaml.dump(draft.data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000,
-                     default_flow_style=False)
+    body = yaml.dump(
+        draft.data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False
+    )
     return _HEADER.format(article=Path(draft.article).name, fmt=draft.format) + body
-
-

@@ -55,13 +55,14 @@ def _areas(text: str) -> list[str]:
 def _after(text: str, openers: list[str], start: int, gap: int = 6) -> int | None:
     """Where a list begins: after the first opener that follows `start` within `gap` words."""
     m = lexicon.phrase_re(tuple(openers)).search(text, start)
-    if m is None or len(text[start:m.start()].split()) > gap:
+    if m is None or len(text[start : m.start()].split()) > gap:
         return None
     return m.end()
 
 
-def _list_after(text: str, cues: list[str], openers: list[str], *,
-                immediate: tuple[str, ...] = ()) -> tuple[str, int] | None:
+def _list_after(
+    text: str, cues: list[str], openers: list[str], *, immediate: tuple[str, ...] = ()
+) -> tuple[str, int] | None:
     """The phrase list a cue introduces in a sentence, and the offset where it starts."""
     cue = lexicon.find(cues, text)
     if cue is None:
@@ -81,7 +82,7 @@ def indications(units: list[Unit]) -> list[Indication]:
             continue
         m = re.search(r"\(\s*(?:for|to treat|to)\s+([^)]+)\)|\s(?:for|to treat)\s+(.+)$", u.text)
         purpose = (m[1] or m[2]).strip(" .") if m else None
-        head = u.text[:m.start()] if m else u.text
+        head = u.text[: m.start()] if m else u.text
         areas = _areas(head)
         condition = condition_for(purpose or "") or condition_for(u.text)
         if condition is None:
@@ -96,8 +97,12 @@ def indications(units: list[Unit]) -> list[Indication]:
 def ingredients(units: list[Unit]) -> list[Ingredient]:
     out: dict[str, Ingredient] = {}
     for u in units:
-        found = _list_after(u.text, lexicon.cue("ingredients"), lexicon.cue("ingredient_list_openers"),
-                            immediate=(" of", "containing", "contains", "with", "such as"))
+        found = _list_after(
+            u.text,
+            lexicon.cue("ingredients"),
+            lexicon.cue("ingredient_list_openers"),
+            immediate=(" of", "containing", "contains", "with", "such as"),
+        )
         if found is None:
             continue
         for item in split_items(found[0], on_or=False):
@@ -135,11 +140,15 @@ def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
         else:
             in_section = lexicon.cue("adverse_effects_in_section") if u.kind == "risks" else []
             cues = lexicon.cue("adverse_effects") + in_section
-            found = _list_after(u.text, cues, lexicon.cue("list_openers"),
-                                immediate=("experience", "cause", *lexicon.cue("adverse_effects_in_section")))
+            found = _list_after(
+                u.text,
+                cues,
+                lexicon.cue("list_openers"),
+                immediate=("experience", "cause", *lexicon.cue("adverse_effects_in_section")),
+            )
             if found is None or (u.kind in ("aftercare", "preparation") and "side effect" not in u.text.lower()):
                 continue
-            candidates, prefix = split_items(found[0]), u.text[:found[1]]
+            candidates, prefix = split_items(found[0]), u.text[: found[1]]
         frequency = _level("frequency", prefix, _FREQUENCIES) or _level("frequency", u.text, _FREQUENCIES)
         seriousness = _level("seriousness", prefix, _SERIOUSNESS) or _level("seriousness", u.text, _SERIOUSNESS)
         temporary = lexicon.has(lexicon.cue("temporary"), u.text)
@@ -147,18 +156,24 @@ def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
         # schema.org's seriousAdverseOutcome only where the article says life-threatening or hospital care
         outcome = True if re.search(r"life[- ]threatening|hospital", u.text, re.IGNORECASE) else None
         for item in candidates:
-            where = re.search(r"\s(?:at|around|on|near|over)\s+(?:the\s+)?(?:injection|treatment|treated|needle)\b.*$",
-                              item)
-            core = item[:where.start()] if where else item
+            where = re.search(
+                r"\s(?:at|around|on|near|over)\s+(?:the\s+)?(?:injection|treatment|treated|needle)\b.*$", item
+            )
+            core = item[: where.start()] if where else item
             core = re.sub(r"^(?:temporary|short-lived|transient)\s+", "", core.strip(), flags=re.IGNORECASE)
             name = _name(core)
             if name is None or name.lower() in out:
                 continue
             out[name.lower()] = AdverseEffect(
-                name=name, frequency=frequency or "unknown", frequency_as_written=words,
-                seriousness=seriousness or "unknown", serious_outcome=outcome,
+                name=name,
+                frequency=frequency or "unknown",
+                frequency_as_written=words,
+                seriousness=seriousness or "unknown",
+                serious_outcome=outcome,
                 temporary=True if temporary and seriousness != "serious" else None,
-                location=where[0].strip() if where else None, source=provenance(u))
+                location=where[0].strip() if where else None,
+                source=provenance(u),
+            )
     return list(out.values())
 
 
@@ -180,7 +195,7 @@ def contraindications(units: list[Unit]) -> list[Contraindication]:
             cue = lexicon.find(lexicon.cue("contraindications"), u.text)
             if cue is None:
                 continue
-            items = split_items(u.text[cue.end():])
+            items = split_items(u.text[cue.end() :])
         for item in items:
             who = re.sub(r"\s+(?:women|people|patients|individuals|mothers)$", "", item)
             name = _state(item) or _name(who, cut=False)

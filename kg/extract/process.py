@@ -20,7 +20,7 @@ def _steps(u: Unit) -> list[Fact]:
     parts, start = [], 0
     for m in pattern.finditer(u.text):
         dropped = next(g for g in m.groups() if g is not None)
-        parts.append(u.text[start:m.start()])
+        parts.append(u.text[start : m.start()])
         start = m.start() + len(dropped)
     parts.append(u.text[start:])
     quotes = [p.strip(" ,;.") for p in parts]
@@ -33,8 +33,12 @@ def procedure(units: list[Unit]) -> Fact:
         if u.kind not in ("preparation", "procedure") or u.within("faq"):
             continue
         found = durations(u.text)
-        if found and lexicon.has(lexicon.cue("procedure_duration"), u.text) and "duration" not in out \
-                and u.kind == "procedure":
+        if (
+            found
+            and lexicon.has(lexicon.cue("procedure_duration"), u.text)
+            and "duration" not in out
+            and u.kind == "procedure"
+        ):
             out["duration"] = {**found[0].fact(), "source": u.source()}
             continue
         key = "preparation" if u.kind == "preparation" else "steps"
@@ -51,8 +55,12 @@ def recovery(units: list[Unit]) -> Fact:
             out["summary"] = u.text
             out["summary_unit"] = u
         found = durations(u.text)
-        if found and "side_effects_resolve" not in out and lexicon.has(lexicon.cue("side_effects_resolve"), u.text) \
-                and "side effect" in u.text.lower():
+        if (
+            found
+            and "side_effects_resolve" not in out
+            and lexicon.has(lexicon.cue("side_effects_resolve"), u.text)
+            and "side effect" in u.text.lower()
+        ):
             out["side_effects_resolve"] = {**found[0].fact(), "source": u.source()}
     unit = out.pop("summary_unit", None)
     if unit is not None:
@@ -101,11 +109,17 @@ def comparisons(units: list[Unit], doc: Document, name: str) -> list[Fact]:
         other = m[1].strip()
         if other.lower() == name.lower() or other.lower() in found:
             continue
-        points = [{"text": u.text, "source": u.source()} for u in units
-                  if u.index > i and u.block.section and u.block.section[-1] == block.text]
+        points = [
+            {"text": u.text, "source": u.source()}
+            for u in units
+            if u.index > i and u.block.section and u.block.section[-1] == block.text
+        ]
         if points:
-            found[other.lower()] = {"treatment": other[:1].upper() + other[1:],
-                                    "points": points, "source": {"section": block.text, "quote": block.text}}
+            found[other.lower()] = {
+                "treatment": other[:1].upper() + other[1:],
+                "points": points,
+                "source": {"section": block.text, "quote": block.text},
+            }
     return list(found.values())
 
 
@@ -119,12 +133,16 @@ def faq(doc: Document) -> list[Fact]:
         if i + 1 >= len(doc.blocks) or doc.blocks[i + 1].kind != "paragraph":
             continue
         answer = []
-        for nxt in doc.blocks[i + 1:]:
+        for nxt in doc.blocks[i + 1 :]:
             if nxt.kind == "heading":
                 break
             answer.append(nxt.text)
         if answer:
-            out.append({"question": block.text, "answer": " ".join(answer),
-                        "source": {"section": block.section[-1] if block.section else block.text,
-                                   "quote": block.text}})
+            out.append(
+                {
+                    "question": block.text,
+                    "answer": " ".join(answer),
+                    "source": {"section": block.section[-1] if block.section else block.text, "quote": block.text},
+                }
+            )
     return out

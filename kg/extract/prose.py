@@ -35,16 +35,24 @@ def _indications(t: Treatment, units: list[Unit]) -> tuple[Indication, ...]:
 def _procedure(t: Treatment, said: dict[str, list[Unit]]) -> Procedure | None:
     proc = t.procedure or Procedure()
     if not proc.preparation and said.get("preparation"):
-        proc = replace(proc, preparation=tuple(SourcedText(text=u.text, source=provenance(u))
-                                               for u in said["preparation"]))
+        proc = replace(
+            proc, preparation=tuple(SourcedText(text=u.text, source=provenance(u)) for u in said["preparation"])
+        )
     course = said.get("course", [])
     if proc.duration is None:
         for u in course:
             found = durations(u.text)
             if found and (unit := found[0].unit) in ("minute", "hour"):
-                proc = replace(proc, duration=Duration(min=found[0].low, max=found[0].high,
-                                                       unit="minute" if unit == "minute" else "hour",
-                                                       note=found[0].quote, source=provenance(u)))
+                proc = replace(
+                    proc,
+                    duration=Duration(
+                        min=found[0].low,
+                        max=found[0].high,
+                        unit="minute" if unit == "minute" else "hour",
+                        note=found[0].quote,
+                        source=provenance(u),
+                    ),
+                )
                 break
     if proc.sessions is None and course:
         words = " ".join(u.text.lower() for u in course)
@@ -62,8 +70,9 @@ def complete(t: Treatment, units: list[Unit]) -> Treatment:
     for s in classify.statements(units, skip={i for i, u in enumerate(units) if id(u) in taken}):
         said.setdefault(s.category, []).append(s.unit)
     quoted = {a.source.quote for a in t.aftercare if a.source}
-    aftercare = t.aftercare or tuple(AftercareItem(text=u.text, source=provenance(u))
-                                     for u in said.get("aftercare", []) if u.text not in quoted)
+    aftercare = t.aftercare or tuple(
+        AftercareItem(text=u.text, source=provenance(u)) for u in said.get("aftercare", []) if u.text not in quoted
+    )
     recovery = t.recovery
     if recovery is None and said.get("recovery"):
         first = said["recovery"][0]

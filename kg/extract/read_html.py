@@ -13,17 +13,43 @@ from html.parser import HTMLParser
 from kg.extract import lexicon
 from kg.extract.blocks import Document, with_sections
 
-_SKIP_TAGS = {"nav", "header", "footer", "aside", "form", "script", "style", "noscript", "template", "svg",
-              "button", "iframe", "select", "figure"}
+_SKIP_TAGS = {
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "button",
+    "iframe",
+    "select",
+    "figure",
+}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_BLOCKS = {"h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading",
-           "p": "paragraph", "li": "item", "summary": "heading", "dt": "heading", "dd": "paragraph",
-           "blockquote": "paragraph"}
+_BLOCKS = {
+    "h1": "heading",
+    "h2": "heading",
+    "h3": "heading",
+    "h4": "heading",
+    "h5": "heading",
+    "h6": "heading",
+    "p": "paragraph",
+    "li": "item",
+    "summary": "heading",
+    "dt": "heading",
+    "dd": "paragraph",
+    "blockquote": "paragraph",
+}
 
 
 def _words(attrs: dict[str, str]) -> set[str]:
-    text = " ".join([attrs.get("class", ""), attrs.get("id", ""), attrs.get("aria-label", ""),
-                     attrs.get("role", "")]).lower()
+    text = " ".join(
+        [attrs.get("class", ""), attrs.get("id", ""), attrs.get("aria-label", ""), attrs.get("role", "")]
+    ).lower()
     tokens = set(text.split())
     return tokens | {part for t in tokens for part in re.split(r"[-_]", t)}
 

@@ -59,7 +59,7 @@ def read(text: str) -> Document:
     lines = text.splitlines()
     if lines and lines[0].strip() == "---":  # front matter is metadata, not article text
         end = next((i for i, ln in enumerate(lines[1:], 1) if ln.strip() == "---"), 0)
-        lines = lines[end + 1:]
+        lines = lines[end + 1 :]
     doc = Document()
     raw: list[tuple[str, str, int]] = []
     level = 1

@@ -9,18 +9,26 @@ from kg.extract import lexicon
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"\u201d\u2019)]?\s+(?=[\"\u201c(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|St|approx|incl|no)\.)$", re.IGNORECASE)
-_UNITS = {"min": "minute", "minute": "minute", "hr": "hour", "hour": "hour", "day": "day", "week": "week",
-          "month": "month"}
+_UNITS = {
+    "min": "minute",
+    "minute": "minute",
+    "hr": "hour",
+    "hour": "hour",
+    "day": "day",
+    "week": "week",
+    "month": "month",
+}
 _NUMBER = r"(\d{1,5})"
-DURATION = re.compile(rf"\b{_NUMBER}(?:\s*(?:-|\u2013|to)\s*{_NUMBER})?[\s-]*(minute|min|hour|hr|day|week|month)s?\b",
-                      re.IGNORECASE)
+DURATION = re.compile(
+    rf"\b{_NUMBER}(?:\s*(?:-|\u2013|to)\s*{_NUMBER})?[\s-]*(minute|min|hour|hr|day|week|month)s?\b", re.IGNORECASE
+)
 
 
 def sentences(text: str) -> list[str]:
     """The sentences of a paragraph, each an exact substring of it."""
     out, start = [], 0
     for m in _BOUNDARY.finditer(text):
-        candidate = text[start:m.start()].strip()
+        candidate = text[start : m.start()].strip()
         if _ABBREVIATION.search(candidate):
             continue
         if candidate:
@@ -79,7 +87,7 @@ def strip_prefixes(item: str) -> str:
     prefixes = lexicon.data()["item_prefixes"]
     pattern = lexicon.phrase_re(tuple(prefixes))
     while (m := pattern.match(item)) and m.end() < len(item):
-        item = item[m.end():].lstrip()
+        item = item[m.end() :].lstrip()
     return item
 
 
@@ -90,7 +98,7 @@ def is_vague(item: str) -> bool:
 
 def cut_at_enders(item: str) -> str:
     m = lexicon.find(lexicon.cue("list_enders"), item)
-    return item[:m.start()].strip() if m and m.start() > 0 else item
+    return item[: m.start()].strip() if m and m.start() > 0 else item
 
 
 def capitalise(text: str) -> str:

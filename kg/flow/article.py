@@ -81,15 +81,26 @@ def compile_article(site: Site, article: Article) -> Compiled:
     view = assemble(renamed_triples(project(built.triples), renames), ids, site)
     ag = lang.tagged(renamed(built, renames), article.page.language or site.language)
     alias(ag, ids.article, ids.webpage)
-    return Compiled(article, ag, view.checked, Minter(site.base_iri).graph(article.slug), ids, view.left_out,
-                    ids.url_known or site.without_url != "skip", view.published)
+    return Compiled(
+        article,
+        ag,
+        view.checked,
+        Minter(site.base_iri).graph(article.slug),
+        ids,
+        view.left_out,
+        ids.url_known or site.without_url != "skip",
+        view.published,
+    )
 
 
 def findings(c: Compiled, options: RunOptions) -> list[Finding]:
     """Every check of one compiled article, and what its JSON-LD leaves out."""
     locate = locator(c.medkg)
-    return (validate_article(c.medkg, c.schema_triples, options) + leftout.left_out(c.left_out, locate)
-            + leftout.page_url(c.ids, locate, skipped=not c.publish_jsonld))
+    return (
+        validate_article(c.medkg, c.schema_triples, options)
+        + leftout.left_out(c.left_out, locate)
+        + leftout.page_url(c.ids, locate, skipped=not c.publish_jsonld)
+    )
 
 
 @dataclass(frozen=True)
@@ -131,38 +142,58 @@ def process(site: Site, path: Path, options: RunOptions, wants: Wants) -> Outcom
     if isinstance(loaded, list):
         return Outcome(loaded[0].file, None, [], loaded)
     c = compile_article(site, loaded)
-    outcome = Outcome(loaded.source.file, loaded.slug, findings(c, options), [],
-                      loaded.source.position(("slug",)), loaded.source.sha256, c.graph_iri, c.triples,
-                      idlint.summarise(c.schema_triples, c.medkg, site.base_iri), str(c.medkg.page))
+    outcome = Outcome(
+        loaded.source.file,
+        loaded.slug,
+        findings(c, options),
+        [],
+        loaded.source.position(("slug",)),
+        loaded.source.sha256,
+        c.graph_iri,
+        c.triples,
+        idlint.summarise(c.schema_triples, c.medkg, site.base_iri),
+        str(c.medkg.page),
+    )
     if wants.exports and not outcome.violates:
         outcome.files, outcome.quads = render_article(c)
         outcome.partitions = Partitions().add(c.named_graph, c.graph_iri)
     if wants.graph and not outcome.violates:
         outcome.graph = tuple(c.named_graph)
     if wants.illustration:
-        outcome.illustration = Illustration(picture.build(c.medkg.graph, c.medkg.page),
-                                            jsonld_text(c.exported) + "\n")
+        outcome.illustration = Illustration(picture.build(c.medkg.graph, c.medkg.page), jsonld_text(c.exported) + "\n")
     return outcome
 
 
 @cache
 def turtle_writer() -> Turtle:
-    return Turtle({"medkg": str(MEDKG), "schema": str(SCHEMA), "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-                   "xsd": "http://www.w3.org/2001/XMLSchema#"})
+    return Turtle(
+        {
+            "medkg": str(MEDKG),
+            "schema": str(SCHEMA),
+            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
+        }
+    )
 
 
 def render_article(c: Compiled) -> tuple[dict[str, bytes], bytes]:
     """An article's export files, and its named graph as an N-Quads block for kg.nq."""
     slug = c.article.slug
     text = jsonld_text(c.exported)
-    files = {} if not c.publish_jsonld else {
-        f"{slug}.jsonld": (text + "\n").encode("utf-8"),
-        f"{slug}.html": html_snippet_text(text),
-    }
+    files = (
+        {}
+        if not c.publish_jsonld
+        else {
+            f"{slug}.jsonld": (text + "\n").encode("utf-8"),
+            f"{slug}.html": html_snippet_text(text),
+        }
+    )
     files |= {
-        f"{slug}.ttl": turtle_writer().document([
-            (f"medkg graph of the article {slug!r}", c.medkg.triples),
-            ("schema.org view (the same facts as the JSON-LD export)", c.exported),
-        ]),
+        f"{slug}.ttl": turtle_writer().document(
+            [
+                (f"medkg graph of the article {slug!r}", c.medkg.triples),
+                ("schema.org view (the same facts as the JSON-LD export)", c.exported),
+            ]
+        ),
     }
     return files, nquads(c.graph_iri, c.named_graph)

@@ -52,8 +52,14 @@ class BuildResult(Checked):
         return self.diff is not None and not self.diff.clean
 
 
-def validate(data: Path, options: RunOptions, *, only: list[Path] | None = None, illustrate: bool = False,
-             progress: Progress | None = None) -> Checked:
+def validate(
+    data: Path,
+    options: RunOptions,
+    *,
+    only: list[Path] | None = None,
+    illustrate: bool = False,
+    progress: Progress | None = None,
+) -> Checked:
     """Check a corpus (or just `only`) against the schema, every shape family and the @id lint.
     Files that cannot be checked are `result.problems`: a broken file does not hide what the
     shapes say about the others."""
@@ -67,8 +73,16 @@ def validate(data: Path, options: RunOptions, *, only: list[Path] | None = None,
     return Checked(tally.finish(site.base_iri), tally.illustrations)
 
 
-def build(data: Path, out: Path, options: RunOptions, *, write: bool = True, shard: tuple[int, int] | None = None,
-          illustrate: bool = False, progress: Progress | None = None) -> BuildResult:
+def build(
+    data: Path,
+    out: Path,
+    options: RunOptions,
+    *,
+    write: bool = True,
+    shard: tuple[int, int] | None = None,
+    illustrate: bool = False,
+    progress: Progress | None = None,
+) -> BuildResult:
     """Validate then export a corpus. With input errors (InputError) or findings at or above
     `options.fail_on` nothing is written; with write=False the exports on disk are compared with a
     fresh build instead. shard=(k, n) builds only the files in shard k of n (1-based)."""
@@ -78,8 +92,9 @@ def build(data: Path, out: Path, options: RunOptions, *, write: bool = True, sha
         files = [p for p in files if shard_of(p, n) == k - 1]
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
     try:
-        tally, site_failed = _stream(site, files, target, out, options,
-                                     Wants(exports=True, illustration=illustrate), progress)
+        tally, site_failed = _stream(
+            site, files, target, out, options, Wants(exports=True, illustration=illustrate), progress
+        )
         done = _finish(target, tally, site_failed)
     except BaseException:
         if isinstance(target, TreeWriter):
@@ -102,8 +117,15 @@ def _finish(target: TreeWriter | TreeChecker, tally: Tally, site_failed: bool) -
     return done
 
 
-def _stream(site: Site, files: list[Path], target: TreeWriter | TreeChecker, out: Path, options: RunOptions,
-            wants: Wants, progress: Progress | None) -> tuple[Tally, bool]:
+def _stream(
+    site: Site,
+    files: list[Path],
+    target: TreeWriter | TreeChecker,
+    out: Path,
+    options: RunOptions,
+    wants: Wants,
+    progress: Progress | None,
+) -> tuple[Tally, bool]:
     """Every article's files into `target` (a failing one's last good files), kg.nq as it goes, void.ttl
     last. Returns the tally and whether nothing may be written: a site-wide check failed, or every
     article failed (the folder on disk then stays as it is, which keeps every last good export)."""

@@ -52,8 +52,10 @@ def bundled_graphs() -> tuple[NamedGraph, ...]:
     """The ontology, the shapes and every bundled Google profile, as a store receives them."""
     graphs = [NamedGraph(ONTOLOGY_IRI, ontology_triples(), "ontology")]
     shape_sets = {**SHAPES_GRAPHS, **{p: f"{ONTOLOGY_IRI}/shapes/{p}" for p in profiles.names()}}
-    graphs += [NamedGraph(iri, tuple(labelled(families.shapes(family), re.sub(r"[^A-Za-z0-9]", "", family) + "_")),
-                          "shapes") for family, iri in sorted(shape_sets.items())]
+    graphs += [
+        NamedGraph(iri, tuple(labelled(families.shapes(family), re.sub(r"[^A-Za-z0-9]", "", family) + "_")), "shapes")
+        for family, iri in sorted(shape_sets.items())
+    ]
     return tuple(graphs)
 
 
@@ -66,6 +68,8 @@ def bundled_files() -> dict[str, bytes]:
     (each is isomorphic to its graph in kg.nq)."""
     names = {"ontology/medkg.ttl": ("ontology", ontology.ONTOLOGY_FILE)}
     names |= {f"shapes/{name}": ("shapes", name) for name in families.SHAPE_FILES.values()}
-    names |= {f"shapes/{profiles.Profile(p).shapes_file}": ("shapes", profiles.Profile(p).shapes_file)
-              for p in profiles.names()}
+    names |= {
+        f"shapes/{profiles.Profile(p).shapes_file}": ("shapes", profiles.Profile(p).shapes_file)
+        for p in profiles.names()
+    }
     return {export: resources.path(folder, name).read_bytes() for export, (folder, name) in sorted(names.items())}

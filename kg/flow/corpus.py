@@ -61,8 +61,9 @@ def _work(path: Path) -> Outcome:
     return process(job.site, path, job.options, job.wants)
 
 
-def outcomes(site: Site, files: list[Path], options: RunOptions, wants: Wants, *,
-             progress: Progress | None = None) -> Iterator[Outcome]:
+def outcomes(
+    site: Site, files: list[Path], options: RunOptions, wants: Wants, *, progress: Progress | None = None
+) -> Iterator[Outcome]:
     """Outcomes in file order: from the cache where inputs are unchanged, else computed (in
     `options.jobs` worker processes when > 1). Parallel and serial runs give the same outcomes."""
     store = Cache(options.cache_dir, fingerprint(options, wants) + site.source.sha256) if options.cache_dir else None

@@ -33,14 +33,27 @@ from kg.graph.mapping import publisher_iri
 from kg.load.facts import Site, Source, site_and_files
 
 
-def description(site: Site, graphs: list[GraphSummary], sources: dict[str, Source], *,
-                timestamp: datetime | None = None, files: tuple[FileInfo, ...] = (),
-                partitions: Partitions | None = None) -> NamedGraph:
+def description(
+    site: Site,
+    graphs: list[GraphSummary],
+    sources: dict[str, Source],
+    *,
+    timestamp: datetime | None = None,
+    files: tuple[FileInfo, ...] = (),
+    partitions: Partitions | None = None,
+) -> NamedGraph:
     """The VoID/DCAT description of a build's graphs, itself a named graph."""
     version = ontology.graph().value(URIRef(ONTOLOGY_IRI), OWL.versionInfo)
     extras = Extras(files, partitions, site.license, site.exports_url)
-    triples = describe(site.base_iri, graphs, {**sources, "": site.source}, ontology_version=str(version),
-                       publisher=publisher_iri(site), timestamp=timestamp, extras=extras)
+    triples = describe(
+        site.base_iri,
+        graphs,
+        {**sources, "": site.source},
+        ontology_version=str(version),
+        publisher=publisher_iri(site),
+        timestamp=timestamp,
+        extras=extras,
+    )
     return NamedGraph(void_graph_iri(site.base_iri), tuple(triples), "description")
 
 
@@ -68,8 +81,11 @@ def void_from(path: Path) -> NamedGraph:
 def subset_counts(void: NamedGraph) -> dict[str, int]:
     """The graphs a description lists (except itself) and the triple counts it states for them."""
     subsets = {str(o) for s, p, o in void.triples if p == VOID.subset}
-    return {str(s): int(o) for s, p, o in void.triples  # type: ignore[call-overload]
-            if p == VOID.triples and str(s) in subsets and str(s) != void.iri}
+    return {
+        str(s): int(str(o))
+        for s, p, o in void.triples
+        if p == VOID.triples and str(s) in subsets and str(s) != void.iri
+    }
 
 
 @dataclass
@@ -86,8 +102,9 @@ class Dataset:
         return f"{self.base_iri}graph/"
 
 
-def dataset(data: Path, options: RunOptions, *, timestamp: datetime | None = None,
-            progress: Progress | None = None) -> Dataset:
+def dataset(
+    data: Path, options: RunOptions, *, timestamp: datetime | None = None, progress: Progress | None = None
+) -> Dataset:
     """Check a corpus (InputError on bad input) and, when nothing fails at `options.fail_on`, its named
     graphs: the ontology, the shapes, one graph per article in file order, then their description."""
     site, files = site_and_files(data)

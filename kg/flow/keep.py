@@ -33,14 +33,19 @@ class Kept:
 
     def graph(self) -> list[Triple]:
         """The kept named graph's triples (for the build's description: its class and property partitions)."""
-        return [(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
-                for q in ox.parse(self.quads, ox.RdfFormat.N_QUADS)]
+        return [
+            (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
+            for q in ox.parse(self.quads, ox.RdfFormat.N_QUADS)
+        ]
 
 
 def previous(out: Path, slug: str, graph_iri: str) -> Kept | None:
     """The exports an earlier build wrote for `slug` in `out`, if any (read before the folder is replaced)."""
-    files = {f"{slug}{suffix}": (out / f"{slug}{suffix}").read_bytes() for suffix in ARTICLE_FILES
-             if (out / f"{slug}{suffix}").is_file()}
+    files = {
+        f"{slug}{suffix}": (out / f"{slug}{suffix}").read_bytes()
+        for suffix in ARTICLE_FILES
+        if (out / f"{slug}{suffix}").is_file()
+    }
     if not files:
         return None
     tail = f" <{graph_iri}> .\n".encode()
@@ -58,6 +63,15 @@ def notice(file: str, line: int, column: int, slug: str, kept: Kept | None, thre
         what = "it has no earlier exports, so none are written for it"
     else:
         what = f"its last good exports are kept unchanged ({', '.join(sorted(kept.files))} and its graph in kg.nq)"
-    return Finding(file, line, column, Severity.INFO,
-                   f"article {slug!r} is not published: it has findings at or above {threshold.label}; {what}. "
-                   "The other articles are written.", "slug", "", "build:kept-previous", "build")
+    return Finding(
+        file,
+        line,
+        column,
+        Severity.INFO,
+        f"article {slug!r} is not published: it has findings at or above {threshold.label}; {what}. "
+        "The other articles are written.",
+        "slug",
+        "",
+        "build:kept-previous",
+        "build",
+    )

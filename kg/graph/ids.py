@@ -47,8 +47,11 @@ class PageIds:
 
     def renames(self, minted_page: str, minted_org: str) -> dict[URIRef, URIRef]:
         """medkg's own ids of the pieces → this policy's (empty under the medkg policy)."""
-        pairs = {URIRef(minted_page): self.webpage, URIRef(minted_org): self.organization,
-                 URIRef(f"{minted_org}#logo"): self.logo}
+        pairs = {
+            URIRef(minted_page): self.webpage,
+            URIRef(minted_org): self.organization,
+            URIRef(f"{minted_org}#logo"): self.logo,
+        }
         return {old: new for old, new in pairs.items() if old != new}
 
 
@@ -80,5 +83,15 @@ def page_ids(site: Site, article: Article) -> PageIds:
         webpage, article_id = f"{page}#webpage", f"{page}#richSnippet"
     org = site.organization_id or org
     website = site.website_id or f"{home}#website"
-    return PageIds(policy, page, article.url is not None, URIRef(org), URIRef(logo), URIRef(website),
-                   URIRef(webpage), URIRef(article_id), URIRef(f"{page}#breadcrumb"), URIRef(f"{page}#primaryimage"))
+    return PageIds(
+        policy,
+        page,
+        article.url is not None,
+        URIRef(org),
+        URIRef(logo),
+        URIRef(website),
+        URIRef(webpage),
+        URIRef(article_id),
+        URIRef(f"{page}#breadcrumb"),
+        URIRef(f"{page}#primaryimage"),
+    )

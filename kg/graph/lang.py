@@ -14,18 +14,44 @@ from rdflib import Literal
 from kg.graph.iris import MEDKG
 from kg.graph.mapping import ArticleGraph
 
-TEXT = frozenset(MEDKG[name] for name in (
-    "headline", "description", "keyword", "caption", "question", "answer", "alternateName", "delivery",
-    "targetTissue", "personalisation", "riskMitigation", "claimedMechanism", "claimedOutcome", "purpose",
-    "note", "text", "durationNote", "recoverySummary", "sideEffectsResolveNote", "resumeActivities",
-    "suitableCandidates", "candidateAssessment", "point"))
+TEXT = frozenset(
+    MEDKG[name]
+    for name in (
+        "headline",
+        "description",
+        "keyword",
+        "caption",
+        "question",
+        "answer",
+        "alternateName",
+        "delivery",
+        "targetTissue",
+        "personalisation",
+        "riskMitigation",
+        "claimedMechanism",
+        "claimedOutcome",
+        "purpose",
+        "note",
+        "text",
+        "durationNote",
+        "recoverySummary",
+        "sideEffectsResolveNote",
+        "resumeActivities",
+        "suitableCandidates",
+        "candidateAssessment",
+        "point",
+    )
+)
 
 
 def tagged(ag: ArticleGraph, language: str) -> ArticleGraph:
     """The graph with every plain literal of a prose property tagged with `language`."""
     if not language:
         return ag
-    triples = {(s, p, Literal(str(o), lang=language))
-               if p in TEXT and isinstance(o, Literal) and o.datatype is None and o.language is None else (s, p, o)
-               for s, p, o in ag.triples}
+    triples = {
+        (s, p, Literal(str(o), lang=language))
+        if p in TEXT and isinstance(o, Literal) and o.datatype is None and o.language is None
+        else (s, p, o)
+        for s, p, o in ag.triples
+    }
     return ArticleGraph(ag.article, ag.page, triples, ag.origins, ag.field_origins)

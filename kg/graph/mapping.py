@@ -28,10 +28,15 @@ from kg.load.model import (
 
 __all__ = ["ArticleGraph", "build_graph", "publisher_iri"]
 
-_INVASIVENESS: dict[Invasiveness, URIRef] = {"non-invasive": M.NonInvasive, "minimally-invasive": M.MinimallyInvasive,
-                                             "invasive": M.Invasive}
-_PROCEDURE_TYPE: dict[ProcedureType, URIRef] = {"percutaneous": M.PercutaneousProcedure,
-                                                "noninvasive": M.NoninvasiveProcedure}
+_INVASIVENESS: dict[Invasiveness, URIRef] = {
+    "non-invasive": M.NonInvasive,
+    "minimally-invasive": M.MinimallyInvasive,
+    "invasive": M.Invasive,
+}
+_PROCEDURE_TYPE: dict[ProcedureType, URIRef] = {
+    "percutaneous": M.PercutaneousProcedure,
+    "noninvasive": M.NoninvasiveProcedure,
+}
 _CATEGORY: dict[Category, URIRef] = {"cosmetic": M.Cosmetic, "medical": M.Medical}
 _SESSIONS: dict[Sessions, URIRef] = {"single": M.SingleSession, "multiple": M.MultipleSessions}
 
@@ -65,17 +70,23 @@ class _Builder(Stated):
         self.node(str(page), M.Article, pd.at)
         self.lit(page, M.headline, pd.headline, pd.of("headline"))
         self.lit(page, M.description, pd.description, pd.of("description"))
-        self.lit(page, M.inLanguage, pd.language or self.site.language,
-                 pd.of("language") if pd.language else self.site.of("language"))
+        self.lit(
+            page,
+            M.inLanguage,
+            pd.language or self.site.language,
+            pd.of("language") if pd.language else self.site.of("language"),
+        )
         self.link(page, M.isPartOf, self.website(), self.site.at)
         self.placement(pd)
         for kw in pd.keywords:
             self.lit(page, M.keyword, kw.name, kw.at)
         self.link(page, M.publisher, self.publisher(), self.article.at)
         self.link(page, M.about, treatment, self.article.of("treatment"))
-        for value, prop, at in ((pd.date_published, M.datePublished, pd.of("date_published")),
-                                (pd.date_modified, M.dateModified, pd.of("date_modified")),
-                                (pd.last_reviewed, M.lastReviewed, pd.of("last_reviewed"))):
+        for value, prop, at in (
+            (pd.date_published, M.datePublished, pd.of("date_published")),
+            (pd.date_modified, M.dateModified, pd.of("date_modified")),
+            (pd.last_reviewed, M.lastReviewed, pd.of("last_reviewed")),
+        ):
             if value is not None:
                 self.g.add((page, prop, date(value)))
                 self.mark(page, prop, at)
@@ -137,8 +148,12 @@ class _Builder(Stated):
             if audience == "patient":
                 self.link(page, M.medicalAudience, self.node(f"{page}#audience-patient", M.PatientAudience, at), at)
             else:
-                self.link(page, M.medicalAudience, SCHEMA.Clinician if audience == "clinician"
-                          else SCHEMA.MedicalResearcher, at)
+                self.link(
+                    page,
+                    M.medicalAudience,
+                    SCHEMA.Clinician if audience == "clinician" else SCHEMA.MedicalResearcher,
+                    at,
+                )
         for i, cited in enumerate(pd.citations):
             n = self.node(f"{page}#citation-{i + 1}", M.Citation, cited.at)
             self.link(page, M.citation, n, cited.at)
@@ -234,8 +249,9 @@ class _Builder(Stated):
             self.enum(tr, M.sessions, proc.sessions, proc.of("sessions"), _SESSIONS)
         if (rec := t.recovery) is not None:
             self.lit(tr, M.recoverySummary, rec.summary, rec.of("summary"))
-            self.durations(tr, rec.side_effects_resolve, M.sideEffectsResolveMin, M.sideEffectsResolveMax,
-                           M.sideEffectsResolveNote)
+            self.durations(
+                tr, rec.side_effects_resolve, M.sideEffectsResolveMin, M.sideEffectsResolveMax, M.sideEffectsResolveNote
+            )
             self.lit(tr, M.resumeActivities, rec.resume_activities, rec.of("resume_activities"))
         self.texts(tr, M.aftercare, M.AftercareInstruction, t.aftercare, "aftercare")
         if (cand := t.candidates) is not None:

@@ -18,8 +18,9 @@ TITLES = (M.headline, M.question)
 
 
 def medkg_class(g: Graph, node: Node) -> URIRef | None:
-    return next((c for c in sorted(g.objects(node, RDF.type), key=str)
-                 if isinstance(c, URIRef) and c.startswith(str(M))), None)
+    return next(
+        (c for c in sorted(g.objects(node, RDF.type), key=str) if isinstance(c, URIRef) and c.startswith(str(M))), None
+    )
 
 
 def kind(g: Graph, node: Node) -> str:

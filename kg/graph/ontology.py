@@ -53,7 +53,7 @@ def label(term: URIRef) -> str:
     if value is not None:
         return str(value)
     text = str(term)
-    return text[max(text.rfind("#"), text.rfind("/")) + 1:]
+    return text[max(text.rfind("#"), text.rfind("/")) + 1 :]
 
 
 @cache

@@ -24,11 +24,20 @@ from kg.graph.terms import Triple
 from kg.load.model import Site
 
 # What the Article piece takes over from the page, as Google's Article feature reads it.
-_ARTICLE_PROPERTIES = (SCHEMA.headline, SCHEMA.image, SCHEMA.author, SCHEMA.datePublished, SCHEMA.dateModified,
-                       SCHEMA.publisher, SCHEMA.inLanguage, SCHEMA.about)
+_ARTICLE_PROPERTIES = (
+    SCHEMA.headline,
+    SCHEMA.image,
+    SCHEMA.author,
+    SCHEMA.datePublished,
+    SCHEMA.dateModified,
+    SCHEMA.publisher,
+    SCHEMA.inLanguage,
+    SCHEMA.about,
+)
 # Properties whose value is an address, not a reference to a node: renaming a piece keeps them.
-_ADDRESSES = frozenset({SCHEMA.url, SCHEMA.item, SCHEMA.contentUrl, MEDKG.target, MEDKG.url, MEDKG.homePage,
-                        MEDKG.contentUrl})
+_ADDRESSES = frozenset(
+    {SCHEMA.url, SCHEMA.item, SCHEMA.contentUrl, MEDKG.target, MEDKG.url, MEDKG.homePage, MEDKG.contentUrl}
+)
 
 
 @dataclass(frozen=True)
@@ -57,8 +66,12 @@ def _owned(triples: set[Triple], root: URIRef) -> set[Node]:
     while todo:
         node = todo.pop()
         for s, p, o in triples:
-            if s == node and isinstance(o, URIRef) and o not in out and (
-                    p in (SCHEMA.logo, SCHEMA.itemListElement) or str(o).startswith(f"{node}-")):
+            if (
+                s == node
+                and isinstance(o, URIRef)
+                and o not in out
+                and (p in (SCHEMA.logo, SCHEMA.itemListElement) or str(o).startswith(f"{node}-"))
+            ):
                 out.add(o)
                 todo.append(o)
     return out
@@ -67,15 +80,17 @@ def _owned(triples: set[Triple], root: URIRef) -> set[Node]:
 def drop(triples: set[Triple], root: URIRef, *, keep_references: bool = False) -> set[Triple]:
     """The triples without a piece and the nodes it owns; without references to it unless kept."""
     gone = _owned(triples, root)
-    return {(s, p, o) for s, p, o in triples
-            if s not in gone and (keep_references or o not in gone)}
+    return {(s, p, o) for s, p, o in triples if s not in gone and (keep_references or o not in gone)}
 
 
 def article_piece(triples: set[Triple], ids: PageIds, site: Site) -> set[Triple]:
     """The Article node of the page: headline, image, author, dates, publisher; part of the page."""
     page, art = ids.webpage, ids.article
-    out: set[Triple] = {(art, RDF.type, SCHEMA[site.article_type or "Article"]), (art, SCHEMA.isPartOf, page),
-                        (art, SCHEMA.mainEntityOfPage, page)}
+    out: set[Triple] = {
+        (art, RDF.type, SCHEMA[site.article_type or "Article"]),
+        (art, SCHEMA.isPartOf, page),
+        (art, SCHEMA.mainEntityOfPage, page),
+    }
     out |= {(art, p, o) for s, p, o in triples if s == page and p in _ARTICLE_PROPERTIES}
     if not any(p == SCHEMA.headline for _, p, _ in out):
         return set()
@@ -87,9 +102,12 @@ def search_action(triples: set[Triple], ids: PageIds, site: Site) -> set[Triple]
     if not site.search:
         return triples
     action = URIRef(f"{ids.website}-search")
-    return triples | {(ids.website, SCHEMA.potentialAction, action), (action, RDF.type, SCHEMA.SearchAction),
-                      (action, SCHEMA.target, Literal(site.search)),
-                      (action, SCHEMA["query-input"], Literal("required name=search_term_string"))}
+    return triples | {
+        (ids.website, SCHEMA.potentialAction, action),
+        (action, RDF.type, SCHEMA.SearchAction),
+        (action, SCHEMA.target, Literal(site.search)),
+        (action, SCHEMA["query-input"], Literal("required name=search_term_string")),
+    }
 
 
 def _breadcrumb_gap(triples: set[Triple], ids: PageIds) -> str | None:
@@ -110,34 +128,61 @@ def half_made(triples: set[Triple], ids: PageIds) -> tuple[set[Triple], list[Lef
     left: list[LeftOut] = []
     if not ids.url_known:  # the page's own id is an identifier, not a URL to publish
         triples = {t for t in triples if not (t[1] in (SCHEMA.url, SCHEMA.item) and t[2] == URIRef(ids.page_url))}
-    if (gap := _breadcrumb_gap(triples, ids)) is not None and (ids.webpage, SCHEMA.breadcrumb, ids.breadcrumb) \
-            in triples:
+    if (gap := _breadcrumb_gap(triples, ids)) is not None and (
+        ids.webpage,
+        SCHEMA.breadcrumb,
+        ids.breadcrumb,
+    ) in triples:
         triples = drop(triples, ids.breadcrumb)
-        left.append(LeftOut("breadcrumb", ids.breadcrumb, gap,
-                            "`url:` to each `page.breadcrumb` entry if the article links it"))
-    for image in sorted({o for s, p, o in triples if p in (SCHEMA.image, SCHEMA.primaryImageOfPage, SCHEMA.logo)
-                         and isinstance(o, URIRef)}, key=str):
+        left.append(
+            LeftOut("breadcrumb", ids.breadcrumb, gap, "`url:` to each `page.breadcrumb` entry if the article links it")
+        )
+    for image in sorted(
+        {
+            o
+            for s, p, o in triples
+            if p in (SCHEMA.image, SCHEMA.primaryImageOfPage, SCHEMA.logo) and isinstance(o, URIRef)
+        },
+        key=str,
+    ):
         if not _has(triples, image, SCHEMA.contentUrl, SCHEMA.url):
             triples = drop(triples, image)
-            left.append(LeftOut("image", image, "the image has no file URL",
-                                "`page.image.url` if the article gives the image file"))
+            left.append(
+                LeftOut(
+                    "image", image, "the image has no file URL", "`page.image.url` if the article gives the image file"
+                )
+            )
     if _types(triples, ids.website) and not _has(triples, ids.website, SCHEMA.url):
         triples = drop(triples, ids.website)
-        left.append(LeftOut("website", ids.website, "the site has no home page URL",
-                            "the site's home page as `url:` in data/site.yaml"))
-    for person in sorted({o for s, p, o in triples if p in (SCHEMA.author, SCHEMA.reviewedBy)
-                          and isinstance(o, URIRef)}, key=str):
+        left.append(
+            LeftOut(
+                "website",
+                ids.website,
+                "the site has no home page URL",
+                "the site's home page as `url:` in data/site.yaml",
+            )
+        )
+    for person in sorted(
+        {o for s, p, o in triples if p in (SCHEMA.author, SCHEMA.reviewedBy) and isinstance(o, URIRef)}, key=str
+    ):
         if not _has(triples, person, SCHEMA.name):
             triples = drop(triples, person)
-            left.append(LeftOut("person", person, "the person has no name",
-                                "the person's `name:` as the article gives it"))
+            left.append(
+                LeftOut("person", person, "the person has no name", "the person's `name:` as the article gives it")
+            )
     return triples, left
 
 
 def omitted(triples: set[Triple], ids: PageIds, site: Site) -> tuple[set[Triple], list[LeftOut]]:
     """Leave out the pieces the CMS publishes; references to them stay, so the two graphs join."""
-    roots = {"website": ids.website, "organization": ids.organization, "webpage": ids.webpage,
-             "breadcrumb": ids.breadcrumb, "primaryimage": ids.primaryimage, "article": ids.article}
+    roots = {
+        "website": ids.website,
+        "organization": ids.organization,
+        "webpage": ids.webpage,
+        "breadcrumb": ids.breadcrumb,
+        "primaryimage": ids.primaryimage,
+        "article": ids.article,
+    }
     left = []
     for piece in site.omit:
         root = roots[piece]
@@ -180,8 +225,9 @@ def renamed(ag: ArticleGraph, renames: dict[URIRef, URIRef]) -> ArticleGraph:
         return ag
     out = ArticleGraph(ag.article, renames.get(ag.page, ag.page), renamed_triples(ag.triples, renames))
     out.origins = {renames.get(n, n) if isinstance(n, URIRef) else n: at for n, at in ag.origins.items()}
-    out.field_origins = {(renames.get(n, n) if isinstance(n, URIRef) else n, p): at
-                         for (n, p), at in ag.field_origins.items()}
+    out.field_origins = {
+        (renames.get(n, n) if isinstance(n, URIRef) else n, p): at for (n, p), at in ag.field_origins.items()
+    }
     return out
 
 

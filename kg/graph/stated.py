@@ -32,26 +32,54 @@ from kg.load.model import (
 )
 
 PROV = Namespace("http://www.w3.org/ns/prov#")
-FREQUENCY: dict[Frequency, URIRef] = {"very-common": M.VeryCommon, "common": M.Common, "uncommon": M.Uncommon,
-                                      "rare": M.Rare, "very-rare": M.VeryRare, "unknown": M.FrequencyUnknown}
+FREQUENCY: dict[Frequency, URIRef] = {
+    "very-common": M.VeryCommon,
+    "common": M.Common,
+    "uncommon": M.Uncommon,
+    "rare": M.Rare,
+    "very-rare": M.VeryRare,
+    "unknown": M.FrequencyUnknown,
+}
 SERIOUSNESS: dict[Seriousness, URIRef] = {"minor": M.Minor, "serious": M.Serious, "unknown": M.SeriousnessUnknown}
-_WHEN: dict[SessionTiming, URIRef] = {"before": M.BeforeSession, "during": M.DuringSession,
-                                      "after": M.AfterSession, "between-sessions": M.BetweenSessions}
+_WHEN: dict[SessionTiming, URIRef] = {
+    "before": M.BeforeSession,
+    "during": M.DuringSession,
+    "after": M.AfterSession,
+    "between-sessions": M.BetweenSessions,
+}
 _KIND: dict[ContraindicationKind, URIRef] = {
-    "absolute": M.AbsoluteContraindication, "relative": M.RelativeContraindication,
-    "temporary": M.TemporaryContraindication, "needs-clearance": M.NeedsClearance,
-    "area-specific": M.AreaSpecificContraindication}
-_PERMANENCE: dict[Permanence, URIRef] = {"permanent": M.Permanent, "long-lasting": M.LongLasting,
-                                         "temporary": M.Temporary}
-_ROLE: dict[AgentRole, URIRef] = {"pre-medication": M.PreMedication, "numbing": M.Numbing,
-                                  "aftercare": M.AftercareAgent, "reversal": M.ReversalAgent, "adjunct": M.Adjunct,
-                                  "other": M.OtherRole}
-_STATUS: dict[ApprovalStatus, URIRef] = {"approved": M.Approved, "cleared": M.Cleared, "licensed": M.Licensed,
-                                         "not-approved": M.NotApproved, "off-label": M.OffLabel}
-_LISTS = {"indications": (M.IndicationList, M.noIndicationStated),
-          "adverse_effects": (M.AdverseEffectList, M.noAdverseEffectStated),
-          "contraindications": (M.ContraindicationList, M.noContraindicationStated),
-          "aftercare": (M.AftercareList, M.noAftercareStated)}
+    "absolute": M.AbsoluteContraindication,
+    "relative": M.RelativeContraindication,
+    "temporary": M.TemporaryContraindication,
+    "needs-clearance": M.NeedsClearance,
+    "area-specific": M.AreaSpecificContraindication,
+}
+_PERMANENCE: dict[Permanence, URIRef] = {
+    "permanent": M.Permanent,
+    "long-lasting": M.LongLasting,
+    "temporary": M.Temporary,
+}
+_ROLE: dict[AgentRole, URIRef] = {
+    "pre-medication": M.PreMedication,
+    "numbing": M.Numbing,
+    "aftercare": M.AftercareAgent,
+    "reversal": M.ReversalAgent,
+    "adjunct": M.Adjunct,
+    "other": M.OtherRole,
+}
+_STATUS: dict[ApprovalStatus, URIRef] = {
+    "approved": M.Approved,
+    "cleared": M.Cleared,
+    "licensed": M.Licensed,
+    "not-approved": M.NotApproved,
+    "off-label": M.OffLabel,
+}
+_LISTS = {
+    "indications": (M.IndicationList, M.noIndicationStated),
+    "adverse_effects": (M.AdverseEffectList, M.noAdverseEffectStated),
+    "contraindications": (M.ContraindicationList, M.noContraindicationStated),
+    "aftercare": (M.AftercareList, M.noAftercareStated),
+}
 
 
 class Stated(GraphWriter):

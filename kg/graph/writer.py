@@ -23,8 +23,14 @@ from kg.load.model import Article, Code, Duration, Site, Unit
 E = TypeVar("E", bound=str)
 # UN/CEFACT common codes, the units schema.org's unitCode expects
 _UNIT: dict[Unit, str] = {"minute": "MIN", "hour": "HUR", "day": "DAY", "week": "WEE", "month": "MON", "year": "ANN"}
-_WORD: dict[Unit, str] = {"minute": "minute", "hour": "hour", "day": "day", "week": "week", "month": "month",
-                          "year": "year"}
+_WORD: dict[Unit, str] = {
+    "minute": "minute",
+    "hour": "hour",
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "year": "year",
+}
 
 
 def duration(value: int, unit: Unit) -> tuple[Literal, Literal]:

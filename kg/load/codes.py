@@ -10,17 +10,34 @@ from __future__ import annotations
 import re
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
-_WIKIDATA_ELSEWHERE = re.compile(r"\Ahttps?://(?:www\.|m\.)?wikidata\.org/(?:wiki|entity)/(?:Item:)?(Q[1-9][0-9]*)"
-                                 r"(?:[#?].*)?\Z|\A(Q[1-9][0-9]*)\Z")
+_WIKIDATA_ELSEWHERE = re.compile(
+    r"\Ahttps?://(?:www\.|m\.)?wikidata\.org/(?:wiki|entity)/(?:Item:)?(Q[1-9][0-9]*)"
+    r"(?:[#?].*)?\Z|\A(Q[1-9][0-9]*)\Z"
+)
 
 # Verhoeff tables: multiplication in the dihedral group D5, the position permutation, the inverse.
-_D = ((0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 3, 4, 0, 6, 7, 8, 9, 5), (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
-      (3, 4, 0, 1, 2, 8, 9, 5, 6, 7), (4, 0, 1, 2, 3, 9, 5, 6, 7, 8), (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
-      (6, 5, 9, 8, 7, 1, 0, 4, 3, 2), (7, 6, 5, 9, 8, 2, 1, 0, 4, 3), (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
-      (9, 8, 7, 6, 5, 4, 3, 2, 1, 0))
-_P = ((0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 5, 7, 6, 2, 8, 3, 0, 9, 4), (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
-      (8, 9, 1, 6, 0, 4, 3, 5, 2, 7), (9, 4, 5, 3, 1, 2, 6, 8, 7, 0), (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
-      (2, 7, 9, 3, 8, 0, 6, 4, 1, 5), (7, 0, 4, 6, 9, 1, 3, 2, 5, 8))
+_D = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
+    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
+    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
+    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8),
+    (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2),
+    (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
+    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
+    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+)
+_P = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
+    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
+    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
+    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0),
+    (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
+    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5),
+    (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
+)
 _INV = (0, 4, 3, 2, 1, 5, 6, 7, 8, 9)
 
 
@@ -49,5 +66,7 @@ def check_digit_problem(system: str, code: str) -> str | None:
     expected = verhoeff_digit(code[:-1])
     if code[-1] == expected:
         return None
-    return (f"{code!r} is not a valid SNOMED CT concept id: its last digit is the Verhoeff check digit, which for "
-            f"{code[:-1]} is {expected}, not {code[-1]} (look for a typo in the id)")
+    return (
+        f"{code!r} is not a valid SNOMED CT concept id: its last digit is the Verhoeff check digit, which for "
+        f"{code[:-1]} is {expected}, not {code[-1]} (look for a typo in the id)"
+    )

@@ -30,9 +30,25 @@ from kg.load.located import At, Located, Source
 from kg.load.model import Article, Code, Duration, Quantity, Site, Treatment
 from kg.load.yamlloc import Path_, Position
 
-__all__ = ["FACT_SUFFIXES", "SCHEMA_NAME", "Article", "At", "Corpus", "Site", "Source", "article_files", "check",
-           "display", "duplicate_slug", "load_article", "load_corpus", "load_site", "load_valid", "read",
-           "site_and_files"]  # Article, Site (kg.load.model), At, Source (kg.load.located) are re-exported
+__all__ = [
+    "FACT_SUFFIXES",
+    "SCHEMA_NAME",
+    "Article",
+    "At",
+    "Corpus",
+    "Site",
+    "Source",
+    "article_files",
+    "check",
+    "display",
+    "duplicate_slug",
+    "load_article",
+    "load_corpus",
+    "load_site",
+    "load_valid",
+    "read",
+    "site_and_files",
+]  # Article, Site (kg.load.model), At, Source (kg.load.located) are re-exported
 
 SCHEMA_NAME = "facts.schema.json"
 FACT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -46,7 +62,7 @@ def python_pattern(pattern: str) -> str:
     while i < len(pattern):
         c = pattern[i]
         if c == "\\":
-            out.append(pattern[i:i + 2])
+            out.append(pattern[i : i + 2])
             i += 2
             continue
         if in_class:
@@ -63,8 +79,10 @@ def python_pattern(pattern: str) -> str:
 def _python_patterns(node: Any) -> Any:
     """The schema with every pattern as `python_pattern` gives it, for both validators."""
     if isinstance(node, dict):
-        return {k: python_pattern(v) if k == "pattern" and isinstance(v, str) else _python_patterns(v)
-                for k, v in node.items()}
+        return {
+            k: python_pattern(v) if k == "pattern" and isinstance(v, str) else _python_patterns(v)
+            for k, v in node.items()
+        }
     if isinstance(node, list):
         return [_python_patterns(v) for v in node]
     return node
@@ -75,11 +93,16 @@ def _schema_document() -> dict[str, Any]:
     return _python_patterns(resources.json_file("shapes", SCHEMA_NAME))  # type: ignore[no-any-return]
 
 
-_PATTERN_HINTS = {python_pattern(pattern): hint for pattern, hint in {
-    "\\S": "must contain some text, not only spaces",
-    "/$": "must end with '/'",
-    "^[a-z0-9]+(-[a-z0-9]+)*$": "must be lowercase letters and digits joined by single hyphens, like 'hyaluronic-acid'",
-}.items()}
+_PATTERN_HINTS = {
+    python_pattern(pattern): hint
+    for pattern, hint in {
+        "\\S": "must contain some text, not only spaces",
+        "/$": "must end with '/'",
+        "^[a-z0-9]+(-[a-z0-9]+)*$": (
+            "must be lowercase letters and digits joined by single hyphens, like 'hyaluronic-acid'"
+        ),
+    }.items()
+}
 
 
 @dataclass(frozen=True)
@@ -115,8 +138,15 @@ def read(path: Path) -> Source:
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        f = Finding(name, line, column, Severity.VIOLATION,
-                    f"the file is not valid UTF-8 (byte 0x{raw[e.start]:02x})", rule="encoding", family="facts")
+        f = Finding(
+            name,
+            line,
+            column,
+            Severity.VIOLATION,
+            f"the file is not valid UTF-8 (byte 0x{raw[e.start]:02x})",
+            rule="encoding",
+            family="facts",
+        )
         raise InputError(f"{f.where}: {f.message}", [f]) from None
     try:
         data, where = yamlloc.parse(text, json_syntax=path.suffix == ".json")
@@ -127,8 +157,15 @@ def read(path: Path) -> Source:
 
 
 def _describe(value: Any) -> str:
-    kinds = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
-             dict: "a mapping", type(None): "nothing (null)"}
+    kinds = {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+        type(None): "nothing (null)",
+    }
     return kinds.get(type(value), type(value).__name__)
 
 
@@ -154,8 +191,14 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
     if kind == "enum":
         return path, f"{value!r} is not one of: {', '.join(map(str, expected))}"
     if kind == "type":
-        names = {"string": "text", "integer": "a whole number", "object": "a mapping", "array": "a list",
-                 "boolean": "true or false", "number": "a number"}
+        names = {
+            "string": "text",
+            "integer": "a whole number",
+            "object": "a mapping",
+            "array": "a list",
+            "boolean": "true or false",
+            "number": "a number",
+        }
         return path, f"expected {names.get(expected, expected)}, found {_describe(value)}"
     if kind == "maxLength":
         return path, f"is too long ({len(value)} characters; at most {expected})"
@@ -192,15 +235,23 @@ def _semantic(document: Located) -> list[Finding]:
             value = getattr(node, iri_field, None)
             if isinstance(value, str) and (problem := iri_problem(value, base=base)) is not None:
                 out.append(node.at.child(iri_field).finding(f"{value[:80]!r} {problem}", rule="schema:iri"))
-        if isinstance(node, Duration | Quantity) and node.min is not None and node.max is not None \
-                and node.min > node.max:
+        if (
+            isinstance(node, Duration | Quantity)
+            and node.min is not None
+            and node.max is not None
+            and node.min > node.max
+        ):
             out.append(node.of("min").finding("min is larger than max", rule="schema:range"))
         elif isinstance(node, Treatment) and node.none_stated is not None:
             for name in ("indications", "adverse_effects", "contraindications", "aftercare"):
                 if getattr(node.none_stated, name) is not None and getattr(node, name):
-                    out.append(node.none_stated.of(name).finding(
-                        f"the facts both list {name} and say the article states none: keep the list, or "
-                        f"`none_stated.{name}`, whichever the article says", rule="schema:none-stated"))
+                    out.append(
+                        node.none_stated.of(name).finding(
+                            f"the facts both list {name} and say the article states none: keep the list, or "
+                            f"`none_stated.{name}`, whichever the article says",
+                            rule="schema:none-stated",
+                        )
+                    )
         elif isinstance(node, Code) and (problem := codes.check_digit_problem(node.system, node.code)) is not None:
             out.append(node.of("code").finding(problem, rule="schema:check-digit"))
     return _in_file_order(out)
@@ -225,9 +276,13 @@ def _schema(source: Source, definition: str) -> list[Finding]:
     try:
         _gate(definition)(source.data)
     except fastjsonschema.JsonSchemaException:
-        return _in_file_order([source.finding(path, message, rule=f"schema:{error.validator}")
-                               for error in _validator(definition).iter_errors(source.data)
-                               for path, message in [_explain(error)]])
+        return _in_file_order(
+            [
+                source.finding(path, message, rule=f"schema:{error.validator}")
+                for error in _validator(definition).iter_errors(source.data)
+                for path, message in [_explain(error)]
+            ]
+        )
     return []
 
 
@@ -241,8 +296,9 @@ def check(source: Source, definition: str) -> list[Finding]:
 
 def load_site(path: Path) -> Site:
     if not path.is_file():
-        raise InputError(f"{display(path)}: missing: every data folder needs a site.yaml "
-                         "(publisher, base_iri, language)")
+        raise InputError(
+            f"{display(path)}: missing: every data folder needs a site.yaml (publisher, base_iri, language)"
+        )
     source = read(path)
     findings = _schema(source, "site")
     if not findings:
@@ -261,8 +317,17 @@ def load_article(file: Path) -> Article | list[Finding]:
     """One article file, parsed and schema-checked: the Article, or every problem found in it."""
     name = display(file)
     if text_of(name) != name:  # bytes that are not UTF-8 in the name: it cannot be shown, nor named in an IRI
-        return [Finding(text_of(name), 1, 1, Severity.VIOLATION, "the file name is not valid UTF-8 (shown with "
-                        "U+FFFD where it is not): rename the file", rule="file-name", family="facts")]
+        return [
+            Finding(
+                text_of(name),
+                1,
+                1,
+                Severity.VIOLATION,
+                "the file name is not valid UTF-8 (shown with U+FFFD where it is not): rename the file",
+                rule="file-name",
+                family="facts",
+            )
+        ]
     try:
         source = read(file)
     except InputError as e:
@@ -273,14 +338,27 @@ def load_article(file: Path) -> Article | list[Finding]:
     article = Article.from_source(source)
     problems = _semantic(article)
     if article.draft:  # said first: a draft's placeholders also fail the name gate until they are replaced
-        problems.insert(0, article.of("draft").finding("this facts file is a draft: review every fact, then delete "
-                                                       "the line 'draft: true'", rule="draft"))
+        problems.insert(
+            0,
+            article.of("draft").finding(
+                "this facts file is a draft: review every fact, then delete the line 'draft: true'", rule="draft"
+            ),
+        )
     return problems or article
 
 
 def duplicate_slug(file: str, at: Position, slug: str, first_file: str) -> Finding:
-    return Finding(file, at.line, at.column, Severity.VIOLATION, f"slug '{slug}' is already used by {first_file}",
-                   "slug", "", "unique-slug", "facts")
+    return Finding(
+        file,
+        at.line,
+        at.column,
+        Severity.VIOLATION,
+        f"slug '{slug}' is already used by {first_file}",
+        "slug",
+        "",
+        "unique-slug",
+        "facts",
+    )
 
 
 def site_and_files(data: Path, only: list[Path] | None = None) -> tuple[Site, list[Path]]:
@@ -315,8 +393,9 @@ def load_valid(data: Path, only: list[Path] | None = None) -> tuple[Corpus, list
         if isinstance(loaded, list):
             findings += loaded
         elif loaded.slug in seen:
-            findings.append(duplicate_slug(loaded.source.file, loaded.of("slug").position, loaded.slug,
-                                           seen[loaded.slug]))
+            findings.append(
+                duplicate_slug(loaded.source.file, loaded.of("slug").position, loaded.slug, seen[loaded.slug])
+            )
         else:
             seen[loaded.slug] = loaded.source.file
             articles.append(loaded)

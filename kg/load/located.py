@@ -32,8 +32,9 @@ class Source:
     def position(self, path: Path_) -> Position:
         return yamlloc.nearest(self.where, path)
 
-    def finding(self, path: Path_, message: str, *, rule: str, severity: Severity = Severity.VIOLATION,
-                family: str = "facts") -> Finding:
+    def finding(
+        self, path: Path_, message: str, *, rule: str, severity: Severity = Severity.VIOLATION, family: str = "facts"
+    ) -> Finding:
         p = self.position(path)
         return Finding(self.file, p.line, p.column, severity, message, yamlloc.dotted(path), "", rule, family)
 
@@ -60,8 +61,9 @@ class At(NamedTuple):
         p = self.position
         return f"{self.source.file}:{p.line}:{p.column}"
 
-    def finding(self, message: str, *, rule: str, severity: Severity = Severity.VIOLATION,
-                family: str = "facts") -> Finding:
+    def finding(
+        self, message: str, *, rule: str, severity: Severity = Severity.VIOLATION, family: str = "facts"
+    ) -> Finding:
         return self.source.finding(self.path, message, rule=rule, severity=severity, family=family)
 
 

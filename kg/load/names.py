@@ -16,15 +16,82 @@ from kg.load.located import Located
 from kg.load.model import AdverseEffect, Comparison, Contraindication, Indication, Ingredient, Treatment
 
 MIN_CHARS, MAX_CHARS, MAX_WORDS = 2, 120, 12
-_OPENERS = {"you", "your", "we", "our", "they", "it", "it's", "its", "this", "that", "these", "those", "which", "who",
-            "why", "when", "if", "because", "so", "but", "while", "although", "there", "here", "i", "he", "she",
-            "for", "to", "of", "and", "or", "as", "than", "then", "also", "however"}
-_ENDERS = {"and", "or", "of", "the", "a", "an", "to", "with", "for", "in", "on", "at", "by", "from", "that", "which",
-           "is", "are", "be", "can", "may", "will", "should", "need", "don't", "can't"}
+_OPENERS = {
+    "you",
+    "your",
+    "we",
+    "our",
+    "they",
+    "it",
+    "it's",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "which",
+    "who",
+    "why",
+    "when",
+    "if",
+    "because",
+    "so",
+    "but",
+    "while",
+    "although",
+    "there",
+    "here",
+    "i",
+    "he",
+    "she",
+    "for",
+    "to",
+    "of",
+    "and",
+    "or",
+    "as",
+    "than",
+    "then",
+    "also",
+    "however",
+}
+_ENDERS = {
+    "and",
+    "or",
+    "of",
+    "the",
+    "a",
+    "an",
+    "to",
+    "with",
+    "for",
+    "in",
+    "on",
+    "at",
+    "by",
+    "from",
+    "that",
+    "which",
+    "is",
+    "are",
+    "be",
+    "can",
+    "may",
+    "will",
+    "should",
+    "need",
+    "don't",
+    "can't",
+}
 _PRONOUNS = {"you", "we", "they", "i", "he", "she", "don't", "can't", "won't", "doesn't", "isn't"}
 _FIELDS: dict[type[Located], tuple[str, ...]] = {
-    Treatment: ("name",), Indication: ("condition",), Ingredient: ("name",), AdverseEffect: ("name",),
-    Contraindication: ("condition",), Comparison: ("treatment",)}
+    Treatment: ("name",),
+    Indication: ("condition",),
+    Ingredient: ("name",),
+    AdverseEffect: ("name",),
+    Contraindication: ("condition",),
+    Comparison: ("treatment",),
+}
 
 
 def problem(name: str) -> str | None:
@@ -34,8 +101,10 @@ def problem(name: str) -> str | None:
     if text.startswith("#"):
         return "starts with '#' (a heading or comment marker)"
     if not MIN_CHARS <= len(text) <= MAX_CHARS or len(words) > MAX_WORDS:
-        return f"is {len(text)} characters and {len(words)} words; a name has {MIN_CHARS}-{MAX_CHARS} characters " \
-               f"and at most {MAX_WORDS} words"
+        return (
+            f"is {len(text)} characters and {len(words)} words; a name has {MIN_CHARS}-{MAX_CHARS} characters "
+            f"and at most {MAX_WORDS} words"
+        )
     if re.search(r"[.,;:!?\u2026-]$", text) and not re.search(r"\b[A-Za-z]{1,4}\.$", text):
         return "ends with punctuation, as a piece of a sentence does"
     if text.count("(") != text.count(")"):
@@ -52,11 +121,14 @@ def findings(node: Located) -> Iterator[Finding]:
     for field in _FIELDS.get(type(node), ()):
         value = getattr(node, field)
         if isinstance(value, str) and (why := problem(value)) is not None:
-            yield node.at.child(field).finding(f"{value!r} is not a name: it {why}; write the name alone "
-                                               "(e.g. 'Redness', 'Pregnancy')", rule="schema:name")
+            yield node.at.child(field).finding(
+                f"{value!r} is not a name: it {why}; write the name alone (e.g. 'Redness', 'Pregnancy')",
+                rule="schema:name",
+            )
     if isinstance(node, Indication):
         for i, area in enumerate(node.body_areas):
             if (why := problem(area)) is not None:
                 yield node.at.child("body_areas", i).finding(
                     f"{area!r} is not a body area's name: it {why}; write the area alone (e.g. 'Face')",
-                    rule="schema:name")
+                    rule="schema:name",
+                )

@@ -15,6 +15,8 @@ SLUG = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z")  # used with fullmatch; anchore
 def article(slug: str) -> str:
     """The commented template for `slug`; every section present, `draft: true`."""
     if not SLUG.fullmatch(slug) or len(slug) > 100:
-        raise InputError(f"'{slug}' is not a valid slug: use lowercase letters and digits joined by single "
-                         "hyphens, like 'hyaluronic-acid'")
+        raise InputError(
+            f"'{slug}' is not a valid slug: use lowercase letters and digits joined by single "
+            "hyphens, like 'hyaluronic-acid'"
+        )
     return Template(resources.text("templates", TEMPLATE)).substitute(slug=slug)

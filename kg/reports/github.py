@@ -22,8 +22,7 @@ def escape_property(text: str) -> str:
 
 def annotation(ctx: RenderContext, f: Finding) -> str:
     title = f"medkg {f.rule or f.family}" + (f": {f.field}" if f.field else "")
-    props = {"file": ctx.repo_path(f.file), "line": str(max(f.line, 1)), "col": str(max(f.column, 1)),
-             "title": title}
+    props = {"file": ctx.repo_path(f.file), "line": str(max(f.line, 1)), "col": str(max(f.column, 1)), "title": title}
     head = ",".join(f"{k}={escape_property(v)}" for k, v in props.items())
     return f"::{COMMANDS[f.severity]} {head}::{escape_data(f.message)}"
 

@@ -35,28 +35,35 @@ def _findings(findings: list[Finding]) -> str:
         f'<tr class="finding"><td class="{f.severity.label}">{f.severity.label}</td>'
         f"<td><code>{escape(f.where)}</code></td><td><code>{escape(f.field)}</code></td>"
         f"<td>{escape(f.message)}</td><td><code>{escape(f.rule)}</code></td></tr>\n"
-        for f in findings)
-    return ("<table><thead><tr><th>severity</th><th>where</th><th>field</th><th>what to do</th><th>rule</th>"
-            f"</tr></thead><tbody>\n{rows}</tbody></table>\n")
+        for f in findings
+    )
+    return (
+        "<table><thead><tr><th>severity</th><th>where</th><th>field</th><th>what to do</th><th>rule</th>"
+        f"</tr></thead><tbody>\n{rows}</tbody></table>\n"
+    )
 
 
 def _picture(pic: picture.Picture) -> str:
     """Inline SVG where Graphviz is installed, else the Mermaid source."""
     if picture.has_graphviz():
         return f'<div class="picture">{_PROLOGUE.sub("", picture.svg(picture.dot(pic)), count=1)}</div>\n'
-    return ('<p class="note">Graphviz is not installed, so this is the Mermaid source of the picture '
-            "(it renders in pull-request comments and Mermaid viewers).</p>\n"
-            f'<pre class="mermaid-source">{escape(picture.mermaid(pic))}</pre>\n')
+    return (
+        '<p class="note">Graphviz is not installed, so this is the Mermaid source of the picture '
+        "(it renders in pull-request comments and Mermaid viewers).</p>\n"
+        f'<pre class="mermaid-source">{escape(picture.mermaid(pic))}</pre>\n'
+    )
 
 
 def _article(page: Page, own: list[Finding], ctx: RenderContext) -> str:
     shown = ctx.illustrations.get(page.slug)
-    return (f'<section class="article" id="{escape(page.slug)}"><h2>{escape(page.slug)}</h2>\n'
-            f"<p><code>{escape(page.file)}</code> → <code>{escape(page.node)}</code></p>\n"
-            f"<h3>Findings</h3>\n{_findings(own)}"
-            + (f"<h3>Graph</h3>\n{_picture(shown.picture)}" if shown else "")
-            + (f"<h3>JSON-LD</h3>\n<pre class=\"jsonld\">{escape(shown.jsonld)}</pre>\n" if shown else "")
-            + "</section>\n")
+    return (
+        f'<section class="article" id="{escape(page.slug)}"><h2>{escape(page.slug)}</h2>\n'
+        f"<p><code>{escape(page.file)}</code> → <code>{escape(page.node)}</code></p>\n"
+        f"<h3>Findings</h3>\n{_findings(own)}"
+        + (f"<h3>Graph</h3>\n{_picture(shown.picture)}" if shown else "")
+        + (f'<h3>JSON-LD</h3>\n<pre class="jsonld">{escape(shown.jsonld)}</pre>\n' if shown else "")
+        + "</section>\n"
+    )
 
 
 def render(result: Result, ctx: RenderContext) -> str:
@@ -67,9 +74,13 @@ def render(result: Result, ctx: RenderContext) -> str:
         shown.add(page.file)
         sections.append(_article(page, [f for f in ordered if f.file == page.file], ctx))
     for file in sorted({f.file for f in ordered} - shown):
-        sections.append(f'<section class="file"><h2>{escape(file)}</h2>\n'
-                        f"{_findings([f for f in ordered if f.file == file])}</section>\n")
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-            "<title>medkg report</title>\n"
-            f"<style>{_STYLE}</style></head>\n<body>\n<h1>medkg report</h1>\n"
-            f'<p class="summary">{escape(summary(result))}</p>\n' + "".join(sections) + "</body></html>\n")
+        sections.append(
+            f'<section class="file"><h2>{escape(file)}</h2>\n'
+            f"{_findings([f for f in ordered if f.file == file])}</section>\n"
+        )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
+        "<title>medkg report</title>\n"
+        f"<style>{_STYLE}</style></head>\n<body>\n<h1>medkg report</h1>\n"
+        f'<p class="summary">{escape(summary(result))}</p>\n' + "".join(sections) + "</body></html>\n"
+    )

@@ -25,8 +25,17 @@ def render(result: Result, ctx: RenderContext) -> str:
         "failed": result.failed(ctx.threshold),
         "pages": [{"slug": p.slug, "file": p.file, "node": p.node} for p in sorted(result.pages)],
         "findings": [
-            {"severity": f.severity.label, "file": f.file, "line": f.line, "column": f.column, "field": f.field,
-             "message": f.message, "node": f.node, "rule": f.rule, "family": f.family}
+            {
+                "severity": f.severity.label,
+                "file": f.file,
+                "line": f.line,
+                "column": f.column,
+                "field": f.field,
+                "message": f.message,
+                "node": f.node,
+                "rule": f.rule,
+                "family": f.family,
+            }
             for f in result.sorted()
         ],
     }

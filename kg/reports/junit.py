@@ -14,8 +14,11 @@ from kg.reports.context import RenderContext
 
 
 def _text(findings: list[Finding]) -> str:
-    return "\n".join(f"{f.where}: {f.severity.label}: {f.field + ': ' if f.field else ''}{f.message}"
-                     f"{'  [' + f.rule + ']' if f.rule else ''}" for f in findings)
+    return "\n".join(
+        f"{f.where}: {f.severity.label}: {f.field + ': ' if f.field else ''}{f.message}"
+        f"{'  [' + f.rule + ']' if f.rule else ''}"
+        for f in findings
+    )
 
 
 def render(result: Result, ctx: RenderContext) -> str:
@@ -35,9 +38,12 @@ def render(result: Result, ctx: RenderContext) -> str:
             failing = [f for f in found if f.severity >= threshold]
             if failing:
                 suite_failed += 1
-                failure = ET.SubElement(case, "failure", type=f"medkg.{family}",
-                                        message=f"{len(failing)} finding(s) at or above "
-                                                f"{threshold.label}")
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    type=f"medkg.{family}",
+                    message=f"{len(failing)} finding(s) at or above {threshold.label}",
+                )
                 failure.text = _text(failing)
             passing = [f for f in found if f.severity < threshold]
             if passing:

@@ -22,8 +22,15 @@ img{max-width:160px;max-height:120px;border:1px solid #dadce0}ul.todo{margin:6px
 
 _FEATURES = {  # section: rule fragments of the findings that belong to it
     "Search result": ("page-url", "left-out-website"),
-    "Article": (":Article-author", ":Article-date", ":Article-image", ":Article-headline", "Author-", "left-out-image",
-                "left-out-person"),
+    "Article": (
+        ":Article-author",
+        ":Article-date",
+        ":Article-image",
+        ":Article-headline",
+        "Author-",
+        "left-out-image",
+        "left-out-person",
+    ),
     "Breadcrumb": ("Breadcrumb", "left-out-breadcrumb"),
     "Publisher": ("Organization-", "ImageObject-", "left-out-organization", "left-out-logo"),
     "Medical review": ("Article-lastReviewed", "Article-reviewedBy"),
@@ -76,8 +83,9 @@ def _names(nodes: dict[str, dict[str, Any]], value: Any) -> str | None:
 
 
 def _todo(findings: list[Finding], fragments: tuple[str, ...]) -> str:
-    mine = sorted({f.message for f in findings
-                   if f.severity >= Severity.WARNING and any(x in f.rule for x in fragments)})
+    mine = sorted(
+        {f.message for f in findings if f.severity >= Severity.WARNING and any(x in f.rule for x in fragments)}
+    )
     if not mine:
         return '<p class="ok">Nothing missing for this feature.</p>'
     return '<ul class="todo">' + "".join(f'<li class="missing">{escape(m)}</li>' for m in mine) + "</ul>"
@@ -89,32 +97,46 @@ def render(doc: dict[str, Any], findings: list[Finding], facts_file: str) -> str
     article = next((n for n in nodes.values() if set(_types(n)) & {"Article", "NewsArticle", "BlogPosting"}), {})
     crumbs = _get(nodes, page.get("breadcrumb")) if page.get("breadcrumb") else {}
     items = sorted((_get(nodes, i) for i in _list(crumbs.get("itemListElement"))), key=lambda i: i.get("position", 0))
-    trail = " &rsaquo; ".join(escape(str(i.get("name", "")))
-                              + ("" if i.get("item") else ' <span class="missing">(no URL)</span>')
-                              for i in items) or None
+    trail = (
+        " &rsaquo; ".join(
+            escape(str(i.get("name", ""))) + ("" if i.get("item") else ' <span class="missing">(no URL)</span>')
+            for i in items
+        )
+        or None
+    )
     publisher = _get(nodes, article.get("publisher") or page.get("publisher"))
     title = escape(str(page.get("headline") or page.get("name") or article.get("headline") or ""))
     url = page.get("url")
     sections = {
         "Search result": f'<div class="serp"><div class="crumbs">{escape(str(url)) if url else "(no page URL)"}'
-                         f'{" &rsaquo; " + trail if trail else ""}</div><div class="title">{title}</div>'
-                         f'<div>{escape(str(page.get("description", "")))}</div></div>',
-        "Article": "<dl>" + _row("type", escape(" ".join(_types(article))) if article else None, "no Article node")
-                   + _row("headline", _value(article["headline"]) if "headline" in article else None)
-                   + _row("image", _image(nodes, article.get("image")))
-                   + _row("published", _value(article["datePublished"]) if "datePublished" in article else None)
-                   + _row("modified", _value(article["dateModified"]) if "dateModified" in article else None)
-                   + _row("author", _names(nodes, article.get("author"))) + "</dl>",
+        f'{" &rsaquo; " + trail if trail else ""}</div><div class="title">{title}</div>'
+        f"<div>{escape(str(page.get('description', '')))}</div></div>",
+        "Article": "<dl>"
+        + _row("type", escape(" ".join(_types(article))) if article else None, "no Article node")
+        + _row("headline", _value(article["headline"]) if "headline" in article else None)
+        + _row("image", _image(nodes, article.get("image")))
+        + _row("published", _value(article["datePublished"]) if "datePublished" in article else None)
+        + _row("modified", _value(article["dateModified"]) if "dateModified" in article else None)
+        + _row("author", _names(nodes, article.get("author")))
+        + "</dl>",
         "Breadcrumb": "<dl>" + _row("trail", trail, "no breadcrumb published") + "</dl>",
-        "Publisher": "<dl>" + _row("name", escape(str(publisher.get("name", ""))) or None)
-                     + _row("url", escape(str(publisher["url"])) if publisher.get("url") else None)
-                     + _row("logo", _image(nodes, publisher.get("logo"))) + "</dl>",
-        "Medical review": "<dl>" + _row("reviewed by", _names(nodes, page.get("reviewedBy")))
-                          + _row("last reviewed", _value(page["lastReviewed"]) if "lastReviewed" in page else None)
-                          + "</dl>",
+        "Publisher": "<dl>"
+        + _row("name", escape(str(publisher.get("name", ""))) or None)
+        + _row("url", escape(str(publisher["url"])) if publisher.get("url") else None)
+        + _row("logo", _image(nodes, publisher.get("logo")))
+        + "</dl>",
+        "Medical review": "<dl>"
+        + _row("reviewed by", _names(nodes, page.get("reviewedBy")))
+        + _row("last reviewed", _value(page["lastReviewed"]) if "lastReviewed" in page else None)
+        + "</dl>",
     }
-    body = "".join(f'<section id="{name.lower().replace(" ", "-")}"><h2>{escape(name)}</h2>{html}'
-                   f"{_todo(findings, _FEATURES[name])}</section>" for name, html in sections.items())
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Preview: {title}</title>'
-            f"<style>{_CSS}</style></head><body><h1>What search features can use from this page</h1>"
-            f"<p>From <code>{escape(facts_file)}</code>. Red: missing, with what to add.</p>{body}</body></html>\n")
+    body = "".join(
+        f'<section id="{name.lower().replace(" ", "-")}"><h2>{escape(name)}</h2>{html}'
+        f"{_todo(findings, _FEATURES[name])}</section>"
+        for name, html in sections.items()
+    )
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Preview: {title}</title>'
+        f"<style>{_CSS}</style></head><body><h1>What search features can use from this page</h1>"
+        f"<p>From <code>{escape(facts_file)}</code>. Red: missing, with what to add.</p>{body}</body></html>\n"
+    )

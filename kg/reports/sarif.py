@@ -32,12 +32,14 @@ def _rules(findings: list[Finding]) -> tuple[list[dict[str, Any]], dict[str, int
         if rid in index:
             continue
         index[rid] = len(rules)
-        rules.append({
-            "id": rid,
-            "shortDescription": {"text": f.message},
-            "defaultConfiguration": {"level": LEVELS[f.severity]},
-            "properties": {"family": f.family},
-        })
+        rules.append(
+            {
+                "id": rid,
+                "shortDescription": {"text": f.message},
+                "defaultConfiguration": {"level": LEVELS[f.severity]},
+                "properties": {"family": f.family},
+            }
+        )
     return rules, index
 
 
@@ -67,10 +69,12 @@ def render(result: Result, ctx: RenderContext) -> str:
     doc = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "medkg", "version": __version__, "rules": rules}},
-            "columnKind": "unicodeCodePoints",
-            "results": [_result(ctx, f, index) for f in findings],
-        }],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "medkg", "version": __version__, "rules": rules}},
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(ctx, f, index) for f in findings],
+            }
+        ],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -12,9 +12,11 @@ _COLOURS = {Severity.VIOLATION: "\033[31m", Severity.WARNING: "\033[33m", Severi
 
 
 def summary(result: Result) -> str:
-    return (f"{result.articles} article{'s' if result.articles != 1 else ''}, {result.triples} triples, "
-            f"{result.count(Severity.VIOLATION)} violations, {result.count(Severity.WARNING)} warnings, "
-            f"{result.count(Severity.INFO)} infos")
+    return (
+        f"{result.articles} article{'s' if result.articles != 1 else ''}, {result.triples} triples, "
+        f"{result.count(Severity.VIOLATION)} violations, {result.count(Severity.WARNING)} warnings, "
+        f"{result.count(Severity.INFO)} infos"
+    )
 
 
 def _line(f: Finding, colour: bool) -> str:

@@ -68,8 +68,13 @@ class EmbeddedStore:
             raise OutputError(f"dropping <{iri}> from the store failed: {e}") from None
 
 
-def load(store: ox.Store, graphs: Iterable[NamedGraph], *, owned_prefix: str | None = None,
-         progress: Callable[[str, int | None], None] | None = None) -> PublishSummary:
+def load(
+    store: ox.Store,
+    graphs: Iterable[NamedGraph],
+    *,
+    owned_prefix: str | None = None,
+    progress: Callable[[str, int | None], None] | None = None,
+) -> PublishSummary:
     """Replace every graph of the build and drop stale graphs under `owned_prefix`, by the same rules
     as a Graph Store publish (kg.stores.sync.publish), flush the store to disk, then read every graph
     back and verify it (VerificationError, exit 3, naming each graph that differs)."""
@@ -85,14 +90,21 @@ def load(store: ox.Store, graphs: Iterable[NamedGraph], *, owned_prefix: str | N
 
 
 # What may hide the word SERVICE without being the keyword: IRIs, strings, comments, prefixed names, variables.
-_TOKENS = re.compile("|".join([
-    r'<[^<>"{}|^`\\\x00-\x20]*>',  # IRI
-    r"'''(?:[^'\\]|\\.|'(?!''))*'''", r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
-    r"'(?:[^'\\\n\r]|\\.)*'", r'"(?:[^"\\\n\r]|\\.)*"',  # strings
-    r"#[^\n\r]*",  # comment
-    r"[?$]?[\w:.\-]+",  # word, prefixed name or variable
-    r"\S",
-]), re.DOTALL)
+_TOKENS = re.compile(
+    "|".join(
+        [
+            r'<[^<>"{}|^`\\\x00-\x20]*>',  # IRI
+            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+            r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
+            r"'(?:[^'\\\n\r]|\\.)*'",
+            r'"(?:[^"\\\n\r]|\\.)*"',  # strings
+            r"#[^\n\r]*",  # comment
+            r"[?$]?[\w:.\-]+",  # word, prefixed name or variable
+            r"\S",
+        ]
+    ),
+    re.DOTALL,
+)
 
 
 def service_calls(sparql: str) -> list[str]:
@@ -102,7 +114,7 @@ def service_calls(sparql: str) -> list[str]:
     found = []
     for i, token in enumerate(tokens):
         if token.upper() == "SERVICE":
-            rest = [t for t in tokens[i + 1:i + 3] if t.upper() != "SILENT"][:1]
+            rest = [t for t in tokens[i + 1 : i + 3] if t.upper() != "SILENT"][:1]
             found.append(" ".join([token, *rest]))
     return found
 
@@ -112,9 +124,12 @@ def query(store: ox.Store, sparql: str) -> QueryResult:
     The query runs without network access: a SERVICE clause (a call to another endpoint) is refused
     before anything runs, so a shared .rq file cannot make medkg call out."""
     if calls := service_calls(sparql):
-        raise InputError.about("the query calls another endpoint ({call}); queries on the local store run without "
-                               "network access, so SERVICE is refused: remove it, or run the query where it belongs "
-                               "with {endpoint}", call=calls[0][:120])
+        raise InputError.about(
+            "the query calls another endpoint ({call}); queries on the local store run without "
+            "network access, so SERVICE is refused: remove it, or run the query where it belongs "
+            "with {endpoint}",
+            call=calls[0][:120],
+        )
     try:
         return store.query(sparql, use_default_graph_as_union=True)
     except SyntaxError as e:

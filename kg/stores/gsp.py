@@ -57,8 +57,12 @@ def check_endpoint(url: str) -> None:
     """An http(s) URL without credentials (they belong in the environment, never on a command line)."""
     parts = urlsplit(url)
     if parts.username or parts.password:
-        raise InputError.about("{endpoint} must not contain credentials; set {user}/{password} or {token} in the "
-                               "environment instead", user=ENV_USER, password=ENV_PASSWORD, token=ENV_TOKEN)
+        raise InputError.about(
+            "{endpoint} must not contain credentials; set {user}/{password} or {token} in the environment instead",
+            user=ENV_USER,
+            password=ENV_PASSWORD,
+            token=ENV_TOKEN,
+        )
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError.about("{endpoint} must be an http:// or https:// URL, got {url!r}", url=url)
 
@@ -83,13 +87,13 @@ class Target:
     def __post_init__(self) -> None:
         check_endpoint(self.endpoint)
         if self.server not in SERVERS:
-            raise InputError.about("unknown {server} {kind!r}; one of: {kinds}", kind=self.server,
-                                   kinds=", ".join(SERVERS))
+            raise InputError.about(
+                "unknown {server} {kind!r}; one of: {kinds}", kind=self.server, kinds=", ".join(SERVERS)
+            )
         if self.server == "generic" and not self.gsp_path:
             raise InputError.about("{server} generic needs {gsp_path} (the Graph Store endpoint path, e.g. /store)")
         if "{dataset}" in self.path_template and not self.dataset:
-            raise InputError.about("{server} {kind} needs {dataset} (the dataset or repository name)",
-                                   kind=self.server)
+            raise InputError.about("{server} {kind} needs {dataset} (the dataset or repository name)", kind=self.server)
         root = root_of(self.endpoint, self.path_template.format(dataset=self.dataset or ""))
         if root is not None:  # the Graph Store URL itself, as servers' docs show it: its root is meant
             object.__setattr__(self, "endpoint", root)
@@ -132,11 +136,15 @@ def session(*, retries: int = 5, backoff: float = 0.5, auth: AuthBase | None = N
     return s
 
 
-_REASONS = (("Connection refused", "connection refused"), ("timed out", "timed out"),
-            ("Failed to resolve", "unknown host"), ("Name or service not known", "unknown host"),
-            ("RemoteDisconnected", "the server closed the connection"),
-            ("Connection reset", "the server closed the connection"),
-            ("Connection aborted", "the server closed the connection"))
+_REASONS = (
+    ("Connection refused", "connection refused"),
+    ("timed out", "timed out"),
+    ("Failed to resolve", "unknown host"),
+    ("Name or service not known", "unknown host"),
+    ("RemoteDisconnected", "the server closed the connection"),
+    ("Connection reset", "the server closed the connection"),
+    ("Connection aborted", "the server closed the connection"),
+)
 
 
 def failure_reason(e: requests.RequestException) -> str:
@@ -145,8 +153,17 @@ def failure_reason(e: requests.RequestException) -> str:
     return next((reason for needle, reason in _REASONS if needle in text), "connection failed")
 
 
-def send(http: GuardedSession, method: str, url: str, what: str, *, timeout: float, redact: Redactor,
-         shown: str | None = None, **kwargs: object) -> requests.Response:
+def send(
+    http: GuardedSession,
+    method: str,
+    url: str,
+    what: str,
+    *,
+    timeout: float,
+    redact: Redactor,
+    shown: str | None = None,
+    **kwargs: object,
+) -> requests.Response:
     """One request, answer read whole, within `timeout` seconds all told (retries, backoff and
     redirects included). Redirects are followed only within the same origin (scheme, host, port),
     and only where the method survives them (307/308; any for GET); a redirect elsewhere is refused,
@@ -166,13 +183,19 @@ def send(http: GuardedSession, method: str, url: str, what: str, *, timeout: flo
                     return response
                 target = urljoin(current, location)
                 if not same_origin(url, target):
-                    raise NetworkError.about("{what}: {name} redirected to {target}, another server; medkg sends "
-                                             "data and credentials only where it was told to: if that server is "
-                                             "right, give it as {endpoint}", what=what, name=name,
-                                             target=redact(target, 200))
+                    raise NetworkError.about(
+                        "{what}: {name} redirected to {target}, another server; medkg sends "
+                        "data and credentials only where it was told to: if that server is "
+                        "right, give it as {endpoint}",
+                        what=what,
+                        name=name,
+                        target=redact(target, 200),
+                    )
                 if method != "GET" and response.status_code not in (307, 308):
-                    raise NetworkError(f"{what}: {name} answered HTTP {response.status_code} (a redirect that would "
-                                       f"turn {method} into GET) to {redact(target, 200)}; give that URL instead")
+                    raise NetworkError(
+                        f"{what}: {name} answered HTTP {response.status_code} (a redirect that would "
+                        f"turn {method} into GET) to {redact(target, 200)}; give that URL instead"
+                    )
                 current = target
             raise NetworkError(f"{what}: {name}: more than {MAX_REDIRECTS} redirects")
     except DeadlineExceeded:
@@ -181,10 +204,15 @@ def send(http: GuardedSession, method: str, url: str, what: str, *, timeout: flo
         if not guard.expired:
             raise NetworkError(f"{what}: cannot reach {name}: {failure_reason(e)}") from None
     if never_connected(guard):
-        raise NetworkError(f"{what}: cannot reach {name}: connection refused or unreachable (retried for "
-                           f"{seconds:g} s)")
-    raise NetworkError.about("{what}: {name}: no complete answer within {seconds:g} s (raise {timeout} if the "
-                             "server is just slow)", what=what, name=name, seconds=seconds)
+        raise NetworkError(
+            f"{what}: cannot reach {name}: connection refused or unreachable (retried for {seconds:g} s)"
+        )
+    raise NetworkError.about(
+        "{what}: {name}: no complete answer within {seconds:g} s (raise {timeout} if the server is just slow)",
+        what=what,
+        name=name,
+        seconds=seconds,
+    )
 
 
 def _parse_rdf(body: bytes, content_type: str, redact: Redactor) -> set[ox.Triple]:
@@ -192,15 +220,24 @@ def _parse_rdf(body: bytes, content_type: str, redact: Redactor) -> set[ox.Tripl
     try:
         return {q.triple for q in ox.parse(body, fmt or ox.RdfFormat.N_TRIPLES)}
     except (SyntaxError, ValueError) as e:
-        raise NetworkError(f"the server answered with RDF medkg cannot read ({redact(content_type, 80) or 'no type'})"
-                           f": {redact(str(e), 300)}") from None
+        raise NetworkError(
+            f"the server answered with RDF medkg cannot read ({redact(content_type, 80) or 'no type'})"
+            f": {redact(str(e), 300)}"
+        ) from None
 
 
 class GraphStore:
     """A Graph Store Protocol endpoint (a kg.stores.sync.Store): GET, PUT, DELETE and bulk POST of named graphs."""
 
-    def __init__(self, target: Target, *, auth: AuthBase | None = None, timeout: float = 30.0,
-                 retries: int = 5, backoff: float = 0.5) -> None:
+    def __init__(
+        self,
+        target: Target,
+        *,
+        auth: AuthBase | None = None,
+        timeout: float = 30.0,
+        retries: int = 5,
+        backoff: float = 0.5,
+    ) -> None:
         self.target = target
         self.timeout = timeout  # seconds for each request, whole: retries and the answer included
         self.http = session(retries=retries, backoff=backoff, auth=auth)
@@ -210,35 +247,68 @@ class GraphStore:
     def close(self) -> None:
         self.http.close()
 
-    def _request(self, method: str, url: str, what: str, *, params: dict[str, str] | None = None,
-                 data: bytes | mmap.mmap | None = None, headers: dict[str, str] | None = None) -> requests.Response:
-        response = send(self.http, method, url, what, timeout=self.timeout, redact=self.redact,
-                        shown=self.target.endpoint, params=params, data=data, headers=headers)
+    def _request(
+        self,
+        method: str,
+        url: str,
+        what: str,
+        *,
+        params: dict[str, str] | None = None,
+        data: bytes | mmap.mmap | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> requests.Response:
+        response = send(
+            self.http,
+            method,
+            url,
+            what,
+            timeout=self.timeout,
+            redact=self.redact,
+            shown=self.target.endpoint,
+            params=params,
+            data=data,
+            headers=headers,
+        )
         if method != "GET":
             self.destinations.add(response.url.split("?", 1)[0])
         if response.status_code == 404 and method in ("GET", "DELETE"):
             return response
         if response.status_code in (401, 403):
-            raise NetworkError(f"{what}: {self.target.endpoint} refused the credentials (HTTP "
-                               f"{response.status_code}); check {ENV_USER}/{ENV_PASSWORD} or {ENV_TOKEN}")
+            raise NetworkError(
+                f"{what}: {self.target.endpoint} refused the credentials (HTTP "
+                f"{response.status_code}); check {ENV_USER}/{ENV_PASSWORD} or {ENV_TOKEN}"
+            )
         if response.status_code >= 400:
             detail = self.redact(response.text, 200)  # redacted whole, then cut: no secret straddles the cut
-            raise NetworkError(f"{what}: {self.target.endpoint} answered HTTP {response.status_code}"
-                               + (f": {detail}" if detail else ""))
+            raise NetworkError(
+                f"{what}: {self.target.endpoint} answered HTTP {response.status_code}"
+                + (f": {detail}" if detail else "")
+            )
         return response
 
     def held(self, iri: str) -> set[ox.Triple]:
         """The triples the server holds in a graph (none when it does not know the graph)."""
-        r = self._request("GET", self.target.gsp_url, f"reading <{iri}>", params={"graph": iri},
-                          headers={"Accept": "application/n-triples, text/turtle;q=0.9"})
+        r = self._request(
+            "GET",
+            self.target.gsp_url,
+            f"reading <{iri}>",
+            params={"graph": iri},
+            headers={"Accept": "application/n-triples, text/turtle;q=0.9"},
+        )
         if r.status_code == 404:
             return set()
         return _parse_rdf(r.content, r.headers.get("Content-Type", "").split(";")[0].strip(), self.redact)
 
     def replace(self, graph: NamedGraph) -> None:
         """Replace the server's copy of one graph with a PUT (idempotent)."""
-        self._request("PUT", self.target.gsp_url, f"publishing <{graph.iri}>", params={"graph": graph.iri},
-                      data=graph.ntriples(), headers={"Content-Type": self.target.kind.content_type})
+        self._request(
+            "PUT",
+            self.target.gsp_url,
+            f"publishing <{graph.iri}>",
+            params={"graph": graph.iri},
+            data=graph.ntriples(),
+            headers={"Content-Type": self.target.kind.content_type},
+        )
 
     def drop(self, iri: str) -> None:
         """Drop a graph the build no longer has with a DELETE (already gone is fine)."""
@@ -251,8 +321,9 @@ class GraphStore:
     def post_nquads(self, body: bytes | mmap.mmap, what: str) -> None:
         url = self.target.bulk_url
         if url is None:
-            raise InputError.about("{bulk} is not available for {server} {kind}; publish without {bulk}",
-                                   kind=self.target.server)
+            raise InputError.about(
+                "{bulk} is not available for {server} {kind}; publish without {bulk}", kind=self.target.server
+            )
         self._request("POST", url, what, data=body, headers={"Content-Type": NQUADS})
 
 
@@ -263,7 +334,7 @@ def publish_exports(store: GraphStore, corpus: Path, others: Iterable[NamedGraph
     try:
         with open(corpus, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as body:
             store.post_nquads(body, f"bulk load of {corpus}")
-            quads = sum(body[i:i + (1 << 24)].count(b"\n") for i in range(0, len(body), 1 << 24))
+            quads = sum(body[i : i + (1 << 24)].count(b"\n") for i in range(0, len(body), 1 << 24))
     except OSError as e:
         raise InputError(f"{corpus}: cannot read the build's N-Quads: {e.strerror or e}") from None
     summary = PublishSummary()

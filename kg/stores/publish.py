@@ -31,15 +31,15 @@ class Mode(StrEnum):
     EXPORTS = "exports"
 
 
-def mode_of(*, dry_run: bool = False, bulk: bool = False, exports: Path | None = None,
-            timestamp: bool = False) -> Mode:
+def mode_of(*, dry_run: bool = False, bulk: bool = False, exports: Path | None = None, timestamp: bool = False) -> Mode:
     """The mode a combination of settings asks for; InputError for one that means nothing."""
     if dry_run and bulk:
         raise InputError.about("{dry_run} and {bulk} cannot be combined")
     if exports is not None:
         if not bulk or timestamp or dry_run:
-            raise InputError.about("{exports} publishes a build as written: use it with {bulk}, without "
-                                   "{dry_run} or {timestamp}")
+            raise InputError.about(
+                "{exports} publishes a build as written: use it with {bulk}, without {dry_run} or {timestamp}"
+            )
         return Mode.EXPORTS
     return Mode.DRY_RUN if dry_run else Mode.BULK if bulk else Mode.GRAPHS
 
@@ -56,8 +56,9 @@ class Published:
     verified: int = 0  # graphs read back and found as sent
 
 
-def publish(client: GraphStore, mode: Mode, data: Dataset, *,
-            progress: Callable[[str, int | None], None] | None = None) -> Published:
+def publish(
+    client: GraphStore, mode: Mode, data: Dataset, *, progress: Callable[[str, int | None], None] | None = None
+) -> Published:
     """Publish a checked dataset (graphs, bulk) or say what that would change (dry run)."""
     target = client.target
     if mode is Mode.DRY_RUN:
@@ -98,6 +99,8 @@ def dry_run_table(changes: list[GraphChange]) -> list[str]:
     """Per graph, the triples held and those a publish would add and remove, then the totals."""
     lines = ["  graph" + " " * 50 + "  held   +add  -remove"]
     lines += [f"  {c.iri:<55} {c.held:>6} {c.add:>6} {c.remove:>8}" for c in changes]
-    lines.append(f"dry run: {sum(c.add for c in changes)} triples to add, {sum(c.remove for c in changes)} to remove, "
-                 f"in {sum(1 for c in changes if c.add or c.remove)} of {len(changes)} graphs; nothing was written")
+    lines.append(
+        f"dry run: {sum(c.add for c in changes)} triples to add, {sum(c.remove for c in changes)} to remove, "
+        f"in {sum(1 for c in changes if c.add or c.remove)} of {len(changes)} graphs; nothing was written"
+    )
     return lines

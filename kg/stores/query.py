@@ -65,8 +65,16 @@ def query_endpoint(url: str, sparql: str, http: GuardedSession, *, timeout: floa
     """SPARQL 1.1 Protocol: POST the query form-encoded, read JSON results or N-Triples/Turtle; the
     whole exchange within `timeout` seconds. Whatever the server says is redacted before it is shown."""
     redact = Redactor.of(http.auth)
-    r = send(http, "POST", url, "querying", timeout=timeout, redact=redact, data={"query": sparql},
-             headers={"Accept": ACCEPT})
+    r = send(
+        http,
+        "POST",
+        url,
+        "querying",
+        timeout=timeout,
+        redact=redact,
+        data={"query": sparql},
+        headers={"Accept": ACCEPT},
+    )
     if r.status_code == 400:
         raise InputError(f"{url} rejected the query: {redact(r.text, 300)}")
     if r.status_code in (401, 403):
@@ -87,6 +95,7 @@ def query_endpoint(url: str, sparql: str, http: GuardedSession, *, timeout: floa
 
 
 # --- renderings ---------------------------------------------------------------------------------
+
 
 def _plain(term: Term | None) -> str:
     if term is None:

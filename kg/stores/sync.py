@@ -53,9 +53,12 @@ class PublishError(NetworkError):
 
     def __init__(self, reason: str, published: list[str], pending: list[str]) -> None:
         self.published, self.pending = published, pending
-        lines = [reason, f"published ({len(published)}): " + (", ".join(published) or "none"),
-                 f"not published ({len(pending)}): " + ", ".join(pending),
-                 "re-run the same command to complete: each graph is replaced whole, so nothing is duplicated"]
+        lines = [
+            reason,
+            f"published ({len(published)}): " + (", ".join(published) or "none"),
+            f"not published ({len(pending)}): " + ", ".join(pending),
+            "re-run the same command to complete: each graph is replaced whole, so nothing is duplicated",
+        ]
         super().__init__("\n".join(lines))
 
 
@@ -78,8 +81,11 @@ def stale_graphs(store: Store, graphs: list[NamedGraph], owned_prefix: str) -> l
     description = next((g for g in graphs if g.kind == "description"), None)
     if description is None:
         return []
-    listed = {t.object.value for t in store.held(description.iri)
-              if t.predicate == VOID_SUBSET and isinstance(t.object, ox.NamedNode)}
+    listed = {
+        t.object.value
+        for t in store.held(description.iri)
+        if t.predicate == VOID_SUBSET and isinstance(t.object, ox.NamedNode)
+    }
     wanted = {g.iri for g in graphs}
     return sorted(iri for iri in listed if iri.startswith(owned_prefix) and iri not in wanted)
 
@@ -99,8 +105,13 @@ def diff(store: Store, graphs: Iterable[NamedGraph], *, owned_prefix: str | None
     return changes
 
 
-def publish(store: Store, graphs: Iterable[NamedGraph], *, owned_prefix: str | None = None,
-            progress: Callable[[str, int | None], None] | None = None) -> PublishSummary:
+def publish(
+    store: Store,
+    graphs: Iterable[NamedGraph],
+    *,
+    owned_prefix: str | None = None,
+    progress: Callable[[str, int | None], None] | None = None,
+) -> PublishSummary:
     """Replace every graph and drop stale graphs under `owned_prefix`, the description last (it records
     a complete publish); on a network failure raise PublishError naming what was and was not done."""
     graphs = list(graphs)

@@ -61,9 +61,12 @@ class Mismatch:
     extra: int  # triples the store holds that were not sent
 
     def __str__(self) -> str:
-        what = (f"holds {self.held} triples, {self.sent} were sent" if self.missing < 0 else
-                f"holds {self.held} triples, {self.sent} were sent: {self.missing} sent are missing, "
-                f"{self.extra} held were not sent")
+        what = (
+            f"holds {self.held} triples, {self.sent} were sent"
+            if self.missing < 0
+            else f"holds {self.held} triples, {self.sent} were sent: {self.missing} sent are missing, "
+            f"{self.extra} held were not sent"
+        )
         return f"<{self.iri}>: {what}"
 
 
@@ -72,9 +75,11 @@ class VerificationError(NetworkError):
 
     def __init__(self, where: str, mismatches: list[Mismatch]) -> None:
         self.mismatches = mismatches
-        lines = [f"{where} does not hold what was sent in {len(mismatches)} graphs:",
-                 *(f"  {m}" for m in mismatches),
-                 "check the endpoint (the server's root URL, or its Graph Store URL) and --server"]
+        lines = [
+            f"{where} does not hold what was sent in {len(mismatches)} graphs:",
+            *(f"  {m}" for m in mismatches),
+            "check the endpoint (the server's root URL, or its Graph Store URL) and --server",
+        ]
         super().__init__("\n".join(lines))
 
 
@@ -100,8 +105,9 @@ def verify(graphs: Iterable[NamedGraph], read: Callable[[str], set[ox.Triple] | 
     return len(graphs)
 
 
-def verify_counts(graphs: Iterable[NamedGraph], counts: dict[str, int],
-                  read: Callable[[str], set[ox.Triple] | int], where: str) -> int:
+def verify_counts(
+    graphs: Iterable[NamedGraph], counts: dict[str, int], read: Callable[[str], set[ox.Triple] | int], where: str
+) -> int:
     """Like verify, for graphs known only by their stated triple counts (a build folder's kg.nq)."""
     mismatches = []
     for g in graphs:

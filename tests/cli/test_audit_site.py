@@ -43,7 +43,11 @@ def test_folder_gives_one_table(site: Path, kg: Callable[..., Result]) -> None:
     assert [Path(r["page"]).name for r in rows] == ["a.html", "b.html", "c.jsonld"]
     full = rows[1]
     assert {f: v["eligible"] for f, v in full["features"].items()} == {
-        "Article": True, "Breadcrumb": True, "Organization": True, "FAQ": False}
+        "Article": True,
+        "Breadcrumb": True,
+        "Organization": True,
+        "FAQ": False,
+    }
     assert full["pieces"]["WebSite"] == 1 and full["pieces"]["Article"] == 1
     bundled = rows[0]["features"]
     assert bundled["Breadcrumb"] == {"eligible": False, "why": ["no BreadcrumbList"]}
@@ -57,18 +61,23 @@ def test_folder_gives_one_table(site: Path, kg: Callable[..., Result]) -> None:
 def test_sitemap_from_127_0_0_1_with_limit(site: Path, kg: Callable[..., Result]) -> None:
     with serve(site) as base:
         urls = "".join(f"<url><loc>{base}{name}</loc></url>" for name in ("a.html", "b.html", "missing.html"))
-        (site / "sitemap.xml").write_text('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns='
-                                          f'"http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>', "utf-8")
-        two = json.loads(kg("audit", "--allow-private", f"{base}sitemap.xml", "--limit", "2", "--table",
-                            "json").stdout)["pages"]
+        (site / "sitemap.xml").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns='
+            f'"http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>',
+            "utf-8",
+        )
+        two = json.loads(
+            kg("audit", "--allow-private", f"{base}sitemap.xml", "--limit", "2", "--table", "json").stdout
+        )["pages"]
         everything = kg("audit", "--allow-private", f"{base}sitemap.xml", "--table", "json")
     assert [r["page"].rsplit("/", 1)[-1] for r in two] == ["a.html", "b.html"]
     rows = json.loads(everything.stdout)["pages"]
     assert "HTTP 404" in rows[2]["error"] and everything.exit_code == 1  # the run goes on, and fails
 
 
-def test_findings_have_json_paths_and_no_facts_advice_on_other_publishers(site: Path,
-                                                                         kg: Callable[..., Result]) -> None:
+def test_findings_have_json_paths_and_no_facts_advice_on_other_publishers(
+    site: Path, kg: Callable[..., Result]
+) -> None:
     other = json_findings(kg("audit", site / "a.html", "--format", "json").stdout)  # no data/site.yaml here
     logo = next(f for f in other if f["rule"].endswith("Organization-logo"))
     assert logo["field"].startswith("jsonld[1]$['@graph'][") and logo["line"] > 1
@@ -79,8 +88,14 @@ def test_findings_have_json_paths_and_no_facts_advice_on_other_publishers(site: 
 
 def test_microdata_is_checked_like_jsonld(tmp_path: Path, kg: Callable[..., Result]) -> None:
     page = tmp_path / "md.html"
-    page.write_text(_page('<div itemscope itemtype="https://schema.org/Organization"><span itemprop="name">Acme'
-                          '</span><span itemprop="foundr">x</span></div>', snippet=""), encoding="utf-8")
+    page.write_text(
+        _page(
+            '<div itemscope itemtype="https://schema.org/Organization"><span itemprop="name">Acme'
+            '</span><span itemprop="foundr">x</span></div>',
+            snippet="",
+        ),
+        encoding="utf-8",
+    )
     found = json_findings(kg("audit", page, "--format", "json").stdout)
     rules = {f["rule"]: f for f in found}
     assert "audit:no-jsonld" in rules and "schemaorg:unknown-property" in rules
@@ -104,8 +119,12 @@ def test_visible_content(tmp_path: Path, kg: Callable[..., Result]) -> None:
     answer = nodes[question["acceptedAnswer"]["@id"]]["text"]
     edited = answer.replace(",", "", 1).replace(" the ", " the  ", 1)  # small edits: still the same answer
     page = tmp_path / "v.html"
-    page.write_text(_page(f"<h1>{headline.replace('&', '&amp;')}</h1><p>{question['name']}</p><p>{edited}</p>"
-                          "<p hidden>GetLabTest</p>"), encoding="utf-8")
+    page.write_text(
+        _page(
+            f"<h1>{headline.replace('&', '&amp;')}</h1><p>{question['name']}</p><p>{edited}</p><p hidden>GetLabTest</p>"
+        ),
+        encoding="utf-8",
+    )
     found = [f for f in json_findings(kg("audit", page, "--format", "json").stdout) if f["rule"] == "audit:not-visible"]
     said = " ".join(f["message"] for f in found)
     assert headline not in said and repr(question["name"]) not in said
@@ -121,5 +140,6 @@ def test_summarised_answers_are_not_the_page_text(tmp_path: Path, kg: Callable[.
     page = tmp_path / "seed.html"
     page.write_text(_page(f"<pre>{html.escape(text)}</pre>"), encoding="utf-8")
     found = [f for f in json_findings(kg("audit", page, "--format", "json").stdout) if f["rule"] == "audit:not-visible"]
-    assert sorted(f["message"].split(" ", 4)[2] + " " + f["message"].split(" ", 4)[3] for f in found) == \
-        ["FAQ answer"] * 5
+    assert (
+        sorted(f["message"].split(" ", 4)[2] + " " + f["message"].split(" ", 4)[3] for f in found) == ["FAQ answer"] * 5
+    )

@@ -39,28 +39,41 @@ def _fails(kg: Callable[..., Result], data: Path, expected: str) -> Result:
 def test_enum_error_names_line_column_field(kg: Callable[..., Result], data: Path) -> None:
     article = data / "articles/mesotherapy.yaml"
     kg("build", "--data", data, "--out", data.parent / "exports")
-    _replace(article, "frequency: rare\n      seriousness: serious\n    - name: Irregular",
-             "frequency: often\n      seriousness: serious\n    - name: Irregular")
+    _replace(
+        article,
+        "frequency: rare\n      seriousness: serious\n    - name: Irregular",
+        "frequency: often\n      seriousness: serious\n    - name: Irregular",
+    )
     line = _line_of(article, "frequency: often")
-    _fails(kg, data, f"{ARTICLE}:{line}:18: violation: treatment.adverse_effects[3].frequency: "
-                     "'often' is not one of: very-common, common, uncommon, rare, very-rare, unknown")
+    _fails(
+        kg,
+        data,
+        f"{ARTICLE}:{line}:18: violation: treatment.adverse_effects[3].frequency: "
+        "'often' is not one of: very-common, common, uncommon, rare, very-rare, unknown",
+    )
 
 
 def test_unknown_field_suggests_the_right_one(kg: Callable[..., Result], data: Path) -> None:
     article = data / "articles/mesotherapy.yaml"
-    _replace(article, "      seriousness: minor\n      temporary: true\n    - name: Bruising",
-             "      seriousnes: minor\n      temporary: true\n    - name: Bruising")
+    _replace(
+        article,
+        "      seriousness: minor\n      temporary: true\n    - name: Bruising",
+        "      seriousnes: minor\n      temporary: true\n    - name: Bruising",
+    )
     line = _line_of(article, "seriousnes: minor")
-    _fails(kg, data, f"{ARTICLE}:{line}:7: violation: treatment.adverse_effects[0].seriousnes: "
-                     "unknown field 'seriousnes' (did you mean 'seriousness'?)")
+    _fails(
+        kg,
+        data,
+        f"{ARTICLE}:{line}:7: violation: treatment.adverse_effects[0].seriousnes: "
+        "unknown field 'seriousnes' (did you mean 'seriousness'?)",
+    )
 
 
 def test_wrong_type(kg: Callable[..., Result], data: Path) -> None:
     article = data / "articles/mesotherapy.yaml"
     _replace(article, "  personalised: true", "  personalised: 42")
     line = _line_of(article, "personalised: 42")
-    _fails(kg, data, f"{ARTICLE}:{line}:17: violation: treatment.personalised: expected true or false, "
-                     "found a number")
+    _fails(kg, data, f"{ARTICLE}:{line}:17: violation: treatment.personalised: expected true or false, found a number")
 
 
 def test_missing_required_field(kg: Callable[..., Result], data: Path) -> None:
@@ -92,8 +105,12 @@ def test_duplicate_slug(kg: Callable[..., Result], data: Path) -> None:
     text = (data / "articles/mesotherapy.yaml").read_text(encoding="utf-8")
     (data / "articles/zz-copy.yaml").write_text(text, encoding="utf-8")
     line = _line_of(data / "articles/zz-copy.yaml", "slug: mesotherapy")
-    _fails(kg, data, f"data/articles/zz-copy.yaml:{line}:7: violation: slug: slug 'mesotherapy' is already "
-                     "used by data/articles/mesotherapy.yaml")
+    _fails(
+        kg,
+        data,
+        f"data/articles/zz-copy.yaml:{line}:7: violation: slug: slug 'mesotherapy' is already "
+        "used by data/articles/mesotherapy.yaml",
+    )
 
 
 def test_duplicate_key(kg: Callable[..., Result], data: Path) -> None:
@@ -116,8 +133,12 @@ def test_ten_megabyte_string(kg: Callable[..., Result], data: Path) -> None:
 def test_broken_iri(kg: Callable[..., Result], data: Path) -> None:
     _replace(data / "site.yaml", "base_iri: https://getlabtest.com/", "base_iri: https://getlab test.com/")
     line = _line_of(data / "site.yaml", "base_iri:")
-    _fails(kg, data, f"data/site.yaml:{line}:11: violation: base_iri: 'https://getlab test.com/' is not an absolute "
-                     "http(s) IRI without spaces or any of the characters <>\"{}|\\^`")
+    _fails(
+        kg,
+        data,
+        f"data/site.yaml:{line}:11: violation: base_iri: 'https://getlab test.com/' is not an absolute "
+        'http(s) IRI without spaces or any of the characters <>"{}|\\^`',
+    )
 
 
 def test_range_min_above_max(kg: Callable[..., Result], data: Path) -> None:
@@ -139,5 +160,6 @@ def test_all_problems_reported_at_once(data: Path) -> None:
         load_corpus(data)
     files = {f.file for f in caught.value.findings}
     assert files == {"data/articles/empty.yaml", "data/articles/bad.yaml"} or all(
-        f.endswith(("empty.yaml", "bad.yaml")) for f in files)
+        f.endswith(("empty.yaml", "bad.yaml")) for f in files
+    )
     assert len(caught.value.findings) >= 3

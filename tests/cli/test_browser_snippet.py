@@ -42,15 +42,19 @@ HOSTILE = [f"{p}</script><!--]]>\u2028\u2029\"'\u202eRTL\u202c\u05e9\u05dc\u05d5
 
 def _page(snippets: list[str]) -> str:
     body = "\n".join(f"<section>{s}</section>" for s in snippets)
-    return (f'<!doctype html>\n<html><head><meta charset="utf-8"><title>medkg snippet</title></head>\n<body>\n{body}\n'
-            f'<pre id="out"></pre>\n{READER}\n</body></html>\n')
+    return (
+        f'<!doctype html>\n<html><head><meta charset="utf-8"><title>medkg snippet</title></head>\n<body>\n{body}\n'
+        f'<pre id="out"></pre>\n{READER}\n</body></html>\n'
+    )
 
 
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict[str, Any]]]:
     """(snippet, JSON-LD document) of the sample's committed exports and of a hostile build."""
-    sample = ((REPO / "exports/mesotherapy.html").read_text(encoding="utf-8"),
-              json.loads((REPO / "exports/mesotherapy.jsonld").read_text(encoding="utf-8")))
+    sample = (
+        (REPO / "exports/mesotherapy.html").read_text(encoding="utf-8"),
+        json.loads((REPO / "exports/mesotherapy.jsonld").read_text(encoding="utf-8")),
+    )
     root = tmp_path_factory.mktemp("hostile")
     done = build(_write_corpus(root, HOSTILE), root / "exports", RunOptions())  # the flow `kg build` runs
     assert done.result.count(Severity.VIOLATION) == 0

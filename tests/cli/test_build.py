@@ -20,8 +20,18 @@ from kg.core.options import RunOptions
 from kg.flow.build import build
 from kg.flow.bundled import bundled_files
 
-EXPORTS = {"kg.nq", "mesotherapy.html", "mesotherapy.jsonld", "mesotherapy.ttl", "void.ttl", "ontology/medkg.ttl",
-           "shapes/medkg.ttl", "shapes/schemaorg.ttl", "shapes/google/2026-11.ttl", "shapes/google/2026-12.ttl"}
+EXPORTS = {
+    "kg.nq",
+    "mesotherapy.html",
+    "mesotherapy.jsonld",
+    "mesotherapy.ttl",
+    "void.ttl",
+    "ontology/medkg.ttl",
+    "shapes/medkg.ttl",
+    "shapes/schemaorg.ttl",
+    "shapes/google/2026-11.ttl",
+    "shapes/google/2026-12.ttl",
+}
 
 
 def test_build_writes_every_export_and_a_summary(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
@@ -70,7 +80,8 @@ def test_violations_write_nothing_and_exit_1(kg: Callable[..., Result], data: Pa
 
 
 def test_one_failing_article_keeps_its_last_good_exports_and_the_others_are_written(
-        kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
+    kg: Callable[..., Result], data: Path, tmp_path: Path
+) -> None:
     """Per-article isolation: exit 1 naming the failing article; its files and its graph in kg.nq are
     the last good ones; every other article is written; a new failing article gets no exports."""
     out = tmp_path / "exports"
@@ -82,8 +93,9 @@ def test_one_failing_article_keeps_its_last_good_exports_and_the_others_are_writ
     clash = text.replace("    - condition: Pregnancy\n", "    - condition: Pregnancy\n    - condition: Cellulite\n", 1)
     sample.write_text(clash, encoding="utf-8")
     second = (data / "articles/second.yaml").read_text(encoding="utf-8")
-    (data / "articles/second.yaml").write_text(second.replace("Recovery is usually quick.", "Recovery is quick."),
-                                               encoding="utf-8")
+    (data / "articles/second.yaml").write_text(
+        second.replace("Recovery is usually quick.", "Recovery is quick."), encoding="utf-8"
+    )
     (data / "articles/third.yaml").write_text(clash.replace("slug: mesotherapy", "slug: third"), encoding="utf-8")
     result = kg("build", "--data", data, "--out", out, "--no-cache")
     assert result.exit_code == 1, result.stderr
@@ -105,15 +117,21 @@ def test_same_bytes_under_different_hash_seeds(tmp_path: Path) -> None:
     for seed in ("1", "4242"):
         out = tmp_path / f"out-{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
-        subprocess.run([sys.executable, "-m", "kg", "build", "--data", str(REPO / "data"), "--out", str(out)],
-                       check=True, env=env, capture_output=True, cwd=tmp_path)
+        subprocess.run(
+            [sys.executable, "-m", "kg", "build", "--data", str(REPO / "data"), "--out", str(out)],
+            check=True,
+            env=env,
+            capture_output=True,
+            cwd=tmp_path,
+        )
         outputs.append(snapshot(out))
     assert outputs[0] == outputs[1]
     assert outputs[0] == snapshot(REPO / "exports")
 
 
-def test_failure_mid_write_leaves_exports_untouched(data: Path, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_mid_write_leaves_exports_untouched(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "exports"
     build(data, out, RunOptions())
     (out / "keep.txt").write_text("from the previous build", encoding="utf-8")

@@ -40,8 +40,12 @@ def _change_facts(data: Path) -> None:
 
 
 def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=medkg tests", "-c", "user.email=tests@invalid", *args], cwd=cwd,
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=medkg tests", "-c", "user.email=tests@invalid", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture
@@ -59,15 +63,17 @@ def two_revisions(kg: Callable[..., Result], data: Path, tmp_path: Path) -> Path
 
 
 def test_diff_between_two_revisions_names_every_changed_fact_and_nothing_else(
-        kg: Callable[..., Result], two_revisions: Path) -> None:
+    kg: Callable[..., Result], two_revisions: Path
+) -> None:
     result = kg("diff", "HEAD~1", "HEAD")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == EXPECTED
 
 
 def test_diff_of_folders_and_files_agrees_and_reverses(kg: Callable[..., Result], two_revisions: Path) -> None:
-    subprocess.run(["git", "worktree", "add", "-q", "old", "HEAD~1"], cwd=two_revisions, check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", "worktree", "add", "-q", "old", "HEAD~1"], cwd=two_revisions, check=True, capture_output=True
+    )
     folders = kg("diff", "old/exports", "exports").stdout
     assert folders.splitlines() == EXPECTED
     assert kg("diff", "old/exports/mesotherapy.ttl", "exports/mesotherapy.ttl").stdout == folders
@@ -87,9 +93,14 @@ def test_markdown_and_json(kg: Callable[..., Result], two_revisions: Path) -> No
     [article] = doc["articles"]
     assert article["slug"] == "mesotherapy" and article["status"] == "changed"
     assert ["  " + c["message"] for c in article["changes"]] == EXPECTED[1:-1]
-    assert article["changes"][0] == {"subject": "adverse effect 'Bruising'", "property": "frequency",
-                                     "kind": "changed", "old": "common", "new": "rare",
-                                     "message": "adverse effect 'Bruising': frequency common → rare"}
+    assert article["changes"][0] == {
+        "subject": "adverse effect 'Bruising'",
+        "property": "frequency",
+        "kind": "changed",
+        "old": "common",
+        "new": "rare",
+        "message": "adverse effect 'Bruising': frequency common → rare",
+    }
 
 
 def test_build_check_says_what_is_stale(kg: Callable[..., Result], data: Path, tmp_path: Path) -> None:
@@ -102,5 +113,5 @@ def test_build_check_says_what_is_stale(kg: Callable[..., Result], data: Path, t
     jsonld = lines.index("  changed: exports/mesotherapy.jsonld")
     assert " triples to add, " in lines[jsonld + 1] and "about https://getlabtest.com/" in lines[jsonld + 1]
     ttl = lines.index("  changed: exports/mesotherapy.ttl")
-    assert lines[ttl + 1:ttl + 7] == ["    " + line for line in EXPECTED[1:-1]]
+    assert lines[ttl + 1 : ttl + 7] == ["    " + line for line in EXPECTED[1:-1]]
     assert lines[-1] == "exports is stale: run 'kg build' and commit the result"

@@ -40,7 +40,8 @@ def two_articles(data: Path) -> Path:
     """The sample plus a second article (same facts, another slug), so graphs can change independently."""
     text = (data / "articles/mesotherapy.yaml").read_text(encoding="utf-8")
     (data / "articles/mesotherapy-clinic.yaml").write_text(
-        text.replace("slug: mesotherapy\n", "slug: mesotherapy-clinic\n"), encoding="utf-8")
+        text.replace("slug: mesotherapy\n", "slug: mesotherapy-clinic\n"), encoding="utf-8"
+    )
     return data
 
 
@@ -61,8 +62,9 @@ def triples_of(g: NamedGraph) -> set[str]:
     return canonical_lines(g.triples)
 
 
-def test_publish_twice_leaves_the_store_identical(kg: Callable[..., Result], data: Path,
-                                                   oxigraph: OxigraphServer) -> None:
+def test_publish_twice_leaves_the_store_identical(
+    kg: Callable[..., Result], data: Path, oxigraph: OxigraphServer
+) -> None:
     first = kg("publish", "--endpoint", oxigraph.url, "--data", data)
     assert first.exit_code == 0, first.stderr
     graphs = graphs_of(data)
@@ -80,15 +82,20 @@ def test_publish_twice_leaves_the_store_identical(kg: Callable[..., Result], dat
 
 
 def test_changing_one_article_changes_only_its_graph_and_the_description(
-        kg: Callable[..., Result], two_articles: Path, oxigraph: OxigraphServer) -> None:
+    kg: Callable[..., Result], two_articles: Path, oxigraph: OxigraphServer
+) -> None:
     assert kg("publish", "--endpoint", oxigraph.url, "--data", two_articles).exit_code == 0
     graphs = graphs_of(two_articles)
     before = held(oxigraph, graphs)
 
     changed = two_articles / "articles/mesotherapy-clinic.yaml"
-    changed.write_text(changed.read_text(encoding="utf-8").replace(
-        "Being treated by a qualified healthcare provider lowers the risks.",
-        "A qualified healthcare provider lowers the risks."), encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace(
+            "Being treated by a qualified healthcare provider lowers the risks.",
+            "A qualified healthcare provider lowers the risks.",
+        ),
+        encoding="utf-8",
+    )
     dry = kg("publish", "--endpoint", oxigraph.url, "--data", two_articles, "--dry-run")
     assert dry.exit_code == 0, dry.stderr
     assert held(oxigraph, graphs) == before  # the dry run wrote nothing
@@ -106,7 +113,8 @@ def test_changing_one_article_changes_only_its_graph_and_the_description(
 
 
 def test_an_article_removed_from_the_facts_is_dropped_from_the_server(
-        kg: Callable[..., Result], two_articles: Path, oxigraph: OxigraphServer) -> None:
+    kg: Callable[..., Result], two_articles: Path, oxigraph: OxigraphServer
+) -> None:
     assert kg("publish", "--endpoint", oxigraph.url, "--data", two_articles).exit_code == 0
     (two_articles / "articles/mesotherapy-clinic.yaml").unlink()
     clinic = "https://getlabtest.com/graph/mesotherapy-clinic"
@@ -124,17 +132,29 @@ def test_an_article_removed_from_the_facts_is_dropped_from_the_server(
 
 def test_query_back_over_sparql(kg: Callable[..., Result], two_articles: Path, oxigraph: OxigraphServer) -> None:
     assert kg("publish", "--endpoint", oxigraph.url, "--data", two_articles).exit_code == 0
-    result = kg("query", "--endpoint", f"{oxigraph.url}/query", "@" + str(REPO /
-                "queries/shared-ingredients.rq"), "--format", "csv")
+    result = kg(
+        "query",
+        "--endpoint",
+        f"{oxigraph.url}/query",
+        "@" + str(REPO / "queries/shared-ingredients.rq"),
+        "--format",
+        "csv",
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "ingredient,articles,treatments", "Amino acids,2,Mesotherapy", "Hyaluronic acid,2,Mesotherapy",
-        "Minerals,2,Mesotherapy", "Peptides,2,Mesotherapy", "Phosphatidylcholine,2,Mesotherapy",
-        "Vitamins,2,Mesotherapy"]
+        "ingredient,articles,treatments",
+        "Amino acids,2,Mesotherapy",
+        "Hyaluronic acid,2,Mesotherapy",
+        "Minerals,2,Mesotherapy",
+        "Peptides,2,Mesotherapy",
+        "Phosphatidylcholine,2,Mesotherapy",
+        "Vitamins,2,Mesotherapy",
+    ]
 
 
 def test_server_killed_mid_publish_exits_3_and_a_rerun_completes(
-        kg: Callable[..., Result], two_articles: Path, tmp_path: Path) -> None:
+    kg: Callable[..., Result], two_articles: Path, tmp_path: Path
+) -> None:
     server = OxigraphServer(tmp_path / "killed").start()
     graphs = graphs_of(two_articles)
     store = GraphStore(Target(server.url), retries=1, backoff=0.01, timeout=5)
@@ -162,6 +182,7 @@ def test_server_killed_mid_publish_exits_3_and_a_rerun_completes(
 
 def test_unreachable_server_exits_3_with_a_clear_message(kg: Callable[..., Result], data: Path) -> None:
     from oxserver import free_port
+
     result = kg("publish", "--endpoint", f"http://127.0.0.1:{free_port()}", "--data", data, "--retries", "0")
     assert result.exit_code == 3
     assert "cannot reach http://127.0.0.1:" in result.stderr and ": connection refused\n" in result.stderr
@@ -169,8 +190,9 @@ def test_unreachable_server_exits_3_with_a_clear_message(kg: Callable[..., Resul
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_bulk_first_load_equals_graph_by_graph(kg: Callable[..., Result], data: Path, oxigraph: OxigraphServer,
-                                               tmp_path: Path) -> None:
+def test_bulk_first_load_equals_graph_by_graph(
+    kg: Callable[..., Result], data: Path, oxigraph: OxigraphServer, tmp_path: Path
+) -> None:
     result = kg("publish", "--endpoint", oxigraph.url, "--data", data, "--bulk")
     assert result.exit_code == 0, result.stderr
     graphs = graphs_of(data)
@@ -180,7 +202,8 @@ def test_bulk_first_load_equals_graph_by_graph(kg: Callable[..., Result], data: 
 
 
 def test_bulk_publish_of_a_built_exports_folder_equals_graph_by_graph(
-        kg: Callable[..., Result], data: Path, oxigraph: OxigraphServer, tmp_path: Path) -> None:
+    kg: Callable[..., Result], data: Path, oxigraph: OxigraphServer, tmp_path: Path
+) -> None:
     assert kg("build", "--data", data, "--out", tmp_path / "exports", "--no-cache").exit_code == 0
     result = kg("publish", "--endpoint", oxigraph.url, "--bulk", "--exports", tmp_path / "exports")
     assert result.exit_code == 0, result.stderr
@@ -200,6 +223,7 @@ def test_exports_publish_needs_bulk_and_a_build(kg: Callable[..., Result], tmp_p
 
 
 # --- a recording HTTP server for what Oxigraph cannot show: headers, scripted failures -----------
+
 
 class Recorder(ThreadingHTTPServer):
     def __init__(self, statuses: list[int]) -> None:
@@ -254,19 +278,25 @@ def test_retries_503_with_backoff_then_succeeds(recorder: Callable[[list[int]], 
     graph = next(g for g in graphs_of(data) if g.kind == "article")
     store.replace(graph)
     assert [(m, p) for m, p, _ in server.requests] == [
-        ("PUT", "/store?graph=https%3A%2F%2Fgetlabtest.com%2Fgraph%2Fmesotherapy", )] * 3
+        (
+            "PUT",
+            "/store?graph=https%3A%2F%2Fgetlabtest.com%2Fgraph%2Fmesotherapy",
+        )
+    ] * 3
 
 
-def test_basic_credentials_are_sent_and_never_echoed(kg: Callable[..., Result], data: Path,
-                                                     recorder: Callable[[list[int]], Recorder],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_basic_credentials_are_sent_and_never_echoed(
+    kg: Callable[..., Result], data: Path, recorder: Callable[[list[int]], Recorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
     server = recorder([204])
     monkeypatch.setenv("KG_STORE_USER", "loader")
     monkeypatch.setenv("KG_STORE_PASSWORD", PASSWORD)
     result = kg("publish", "--endpoint", server.url, "--data", data)
     assert result.exit_code == 3, result.stderr  # it answers 204 to everything: it keeps nothing it was sent
-    assert f"{server.url}/store does not hold what was sent in 7 graphs:\n  <https://w3id.org/medkg>: holds 0 " \
+    assert (
+        f"{server.url}/store does not hold what was sent in 7 graphs:\n  <https://w3id.org/medkg>: holds 0 "
         in result.stderr
+    )
     expected = "Basic " + base64.b64encode(f"loader:{PASSWORD}".encode()).decode()
     # the description (stale graphs), each graph, then each graph read back
     assert [m for m, _, _ in server.requests] == ["GET"] + ["PUT"] * 7 + ["GET"] * 7
@@ -274,16 +304,18 @@ def test_basic_credentials_are_sent_and_never_echoed(kg: Callable[..., Result], 
     assert PASSWORD not in result.stdout + result.stderr
 
 
-def test_bearer_token_is_sent_and_a_refusal_does_not_echo_it(kg: Callable[..., Result], data: Path,
-                                                             recorder: Callable[[list[int]], Recorder],
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bearer_token_is_sent_and_a_refusal_does_not_echo_it(
+    kg: Callable[..., Result], data: Path, recorder: Callable[[list[int]], Recorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
     server = recorder([401])
     monkeypatch.setenv("KG_STORE_TOKEN", TOKEN)
     result = kg("publish", "--endpoint", server.url, "--data", data)
     assert result.exit_code == 3
     assert server.requests[0][2]["Authorization"] == f"Bearer {TOKEN}"
-    assert f"{server.url} refused the credentials (HTTP 401); check KG_STORE_USER/KG_STORE_PASSWORD or " \
-           "KG_STORE_TOKEN" in result.stderr
+    assert (
+        f"{server.url} refused the credentials (HTTP 401); check KG_STORE_USER/KG_STORE_PASSWORD or "
+        "KG_STORE_TOKEN" in result.stderr
+    )
     assert TOKEN not in result.stdout + result.stderr
 
     store = GraphStore(Target(server.url), auth=requests.auth.HTTPBasicAuth("u", PASSWORD))
@@ -292,9 +324,9 @@ def test_bearer_token_is_sent_and_a_refusal_does_not_echo_it(kg: Callable[..., R
     assert PASSWORD not in str(failure.value) + repr(failure.value)
 
 
-def test_a_server_echoing_the_token_back_does_not_get_it_printed(kg: Callable[..., Result], data: Path,
-                                                                  recorder: Callable[[list[int]], Recorder],
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_server_echoing_the_token_back_does_not_get_it_printed(
+    kg: Callable[..., Result], data: Path, recorder: Callable[[list[int]], Recorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
     server = recorder([400])
     monkeypatch.setenv("KG_STORE_TOKEN", TOKEN)
     result = kg("publish", "--endpoint", server.url, "--data", data)
@@ -310,27 +342,39 @@ def test_credentials_in_the_url_are_refused_without_echoing_them(kg: Callable[..
     assert PASSWORD not in result.stderr + result.stdout
 
 
-@pytest.mark.parametrize(("args", "url"), [
-    (("--server", "fuseki", "--dataset", "medkg"), "http://h:3030/medkg/data"),
-    (("--server", "graphdb", "--dataset", "medkg"), "http://h:3030/repositories/medkg/rdf-graphs/service"),
-    (("--server", "virtuoso"), "http://h:3030/sparql-graph-crud-auth"),
-    (("--server", "generic", "--gsp-path", "/sparql/gsp/"), "http://h:3030/sparql/gsp/"),
-    (("--gsp-path", "/ds/data"), "http://h:3030/ds/data"),
-])
+@pytest.mark.parametrize(
+    ("args", "url"),
+    [
+        (("--server", "fuseki", "--dataset", "medkg"), "http://h:3030/medkg/data"),
+        (("--server", "graphdb", "--dataset", "medkg"), "http://h:3030/repositories/medkg/rdf-graphs/service"),
+        (("--server", "virtuoso"), "http://h:3030/sparql-graph-crud-auth"),
+        (("--server", "generic", "--gsp-path", "/sparql/gsp/"), "http://h:3030/sparql/gsp/"),
+        (("--gsp-path", "/ds/data"), "http://h:3030/ds/data"),
+    ],
+)
 def test_server_path_conventions(args: tuple[str, ...], url: str) -> None:
     options = dict(zip(args[::2], args[1::2], strict=True))
-    target = Target("http://h:3030/", options.get("--server", "oxigraph"), options.get("--dataset"),
-                    options.get("--gsp-path"))
+    target = Target(
+        "http://h:3030/", options.get("--server", "oxigraph"), options.get("--dataset"), options.get("--gsp-path")
+    )
     assert target.gsp_url == url
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--server", "fuseki"), "--server fuseki needs --dataset (the dataset or repository name)"),
-    (("--server", "generic"), "--server generic needs --gsp-path"),
-    (("--server", "virtuoso", "--bulk"), "--bulk is not available for --server virtuoso"),
-])
-def test_bad_publish_options_exit_2(kg: Callable[..., Result], data: Path, args: tuple[str, ...],
-                                    message: str, recorder: Callable[[list[int]], Recorder]) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--server", "fuseki"), "--server fuseki needs --dataset (the dataset or repository name)"),
+        (("--server", "generic"), "--server generic needs --gsp-path"),
+        (("--server", "virtuoso", "--bulk"), "--bulk is not available for --server virtuoso"),
+    ],
+)
+def test_bad_publish_options_exit_2(
+    kg: Callable[..., Result],
+    data: Path,
+    args: tuple[str, ...],
+    message: str,
+    recorder: Callable[[list[int]], Recorder],
+) -> None:
     result = kg("publish", "--endpoint", recorder([204]).url, "--data", data, *args)
     assert result.exit_code == 2
     assert message in result.stderr

@@ -23,12 +23,54 @@ from kg.flow.article import compile_article
 from kg.flow.build import build
 from kg.load.facts import load_corpus
 
-PIECES = ["</script>", "</SCRIPT >", "<!--", "-->", "]]>", "<![CDATA[", "\u2028", "\u2029", '"', "'", "\n", "\r\n",
-          "\\", "&amp;", "&#039;", "<b>", "\u202eRTL\u202c", "\u05e9\u05dc\u05d5\u05dd", "مرحبا", "😀", "👩‍⚕️",
-          "\t", " ", "x", "{", "}", "@id", "\ufeff"]
+PIECES = [
+    "</script>",
+    "</SCRIPT >",
+    "<!--",
+    "-->",
+    "]]>",
+    "<![CDATA[",
+    "\u2028",
+    "\u2029",
+    '"',
+    "'",
+    "\n",
+    "\r\n",
+    "\\",
+    "&amp;",
+    "&#039;",
+    "<b>",
+    "\u202eRTL\u202c",
+    "\u05e9\u05dc\u05d5\u05dd",
+    "مرحبا",
+    "😀",
+    "👩‍⚕️",
+    "\t",
+    " ",
+    "x",
+    "{",
+    "}",
+    "@id",
+    "\ufeff",
+]
 hostile = st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map("".join)
-NOT_TEXT = {"slug", "id", "url", "frequency", "seriousness", "category", "invasiveness", "procedure_type",
-            "sessions", "unit", "base_iri", "language", "date_published", "date_modified", "last_reviewed"}
+NOT_TEXT = {
+    "slug",
+    "id",
+    "url",
+    "frequency",
+    "seriousness",
+    "category",
+    "invasiveness",
+    "procedure_type",
+    "sessions",
+    "unit",
+    "base_iri",
+    "language",
+    "date_published",
+    "date_modified",
+    "last_reviewed",
+}
 
 
 NAMES = {"name", "condition", "treatment", "body_areas"}
@@ -79,8 +121,9 @@ def _write_corpus(root: Path, texts: list[str]) -> Path:
     article = yaml.safe_load((REPO / "data/articles/mesotherapy.yaml").read_text(encoding="utf-8"))
     site["publisher"] = _poison(site["publisher"], texts)
     (data / "site.yaml").write_text(json.dumps(site, ensure_ascii=False), encoding="utf-8")
-    (data / "articles/hostile.json").write_text(json.dumps(_poison(article, texts), ensure_ascii=False),
-                                                encoding="utf-8")
+    (data / "articles/hostile.json").write_text(
+        json.dumps(_poison(article, texts), ensure_ascii=False), encoding="utf-8"
+    )
     return data
 
 

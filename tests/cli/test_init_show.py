@@ -76,13 +76,14 @@ _MERMAID_LINE = re.compile(r'^  n\d+(\["[^"]*"\]|\(\["[^"]*"\]\))$|^  n\d+ -->\|
 
 @given(st.text(max_size=60), st.text(max_size=30))
 def test_mermaid_labels_are_escaped(label: str, edge: str) -> None:
-    pic = picture.Picture((picture.Box("n0", label, "treatment"), picture.Box("n1", label, "serious")),
-                          (picture.Arrow("n0", "n1", edge),))
+    pic = picture.Picture(
+        (picture.Box("n0", label, "treatment"), picture.Box("n1", label, "serious")), (picture.Arrow("n0", "n1", edge),)
+    )
     lines = picture.mermaid(pic).splitlines()
     assert lines[0] == "flowchart LR"
     for line in lines[1:4]:
         assert _MERMAID_LINE.match(line), line
-    body = lines[1][len('  n0(["'):-len('"])')]
+    body = lines[1][len('  n0(["') : -len('"])')]
     assert re.sub(r"#(\d+);", lambda m: chr(int(m[1])), body) == label
 
 

@@ -71,8 +71,9 @@ def test_bundled_facts_publish_no_half_made_piece(kg: Callable[..., Result], tmp
 def test_sites_that_skip_articles_without_url_write_no_jsonld(kg: Callable[..., Result], tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(REPO / "data", data)
-    (data / "site.yaml").write_text((data / "site.yaml").read_text(encoding="utf-8") + "without_url: skip\n",
-                                    encoding="utf-8")
+    (data / "site.yaml").write_text(
+        (data / "site.yaml").read_text(encoding="utf-8") + "without_url: skip\n", encoding="utf-8"
+    )
     result = kg("build", "--data", data, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "out" / "mesotherapy.jsonld").exists() and (tmp_path / "out" / "mesotherapy.ttl").exists()
@@ -83,9 +84,11 @@ def _merged(kg: Callable[..., Result], tmp_path: Path, cms: str, **site: Any) ->
     _, doc = _build(kg, _site(tmp_path, **site), tmp_path / "out")
     theirs = (CMS / cms).read_text(encoding="utf-8")
     page = tmp_path / "page.html"
-    page.write_text(f'<!doctype html><html><head><script type="application/ld+json">{theirs}</script>\n'
-                    f'<script type="application/ld+json">{json.dumps(doc)}</script></head><body></body></html>',
-                    encoding="utf-8")
+    page.write_text(
+        f'<!doctype html><html><head><script type="application/ld+json">{theirs}</script>\n'
+        f'<script type="application/ld+json">{json.dumps(doc)}</script></head><body></body></html>',
+        encoding="utf-8",
+    )
     graph = Graph()
     for block in (json.loads(theirs), doc):
         graph += jsonld.to_graph(block)
@@ -93,18 +96,25 @@ def _merged(kg: Callable[..., Result], tmp_path: Path, cms: str, **site: Any) ->
 
 
 @pytest.mark.parametrize(("cms", "policy"), [("yoast.json", "yoast"), ("rank-math.json", "rank-math")])
-def test_cms_and_medkg_make_one_node_per_piece(kg: Callable[..., Result], tmp_path: Path, cms: str,
-                                               policy: str) -> None:
+def test_cms_and_medkg_make_one_node_per_piece(
+    kg: Callable[..., Result], tmp_path: Path, cms: str, policy: str
+) -> None:
     result, count = _merged(kg, tmp_path, cms, ids=policy, omit=["website", "organization", "breadcrumb"])
     assert result.exit_code == 0, result.output
     assert {k: count[k] for k in ("Organization", "WebSite", "WebPage", "BreadcrumbList", "Article")} == {
-        "Organization": 1, "WebSite": 1, "WebPage": 1, "BreadcrumbList": 1, "Article": 1}
+        "Organization": 1,
+        "WebSite": 1,
+        "WebPage": 1,
+        "BreadcrumbList": 1,
+        "Article": 1,
+    }
     rules = {f["rule"] for f in json_findings(result.stdout)}
     assert not {r for r in rules if r.startswith("audit:") or r.startswith("schemaorg")}, rules
 
 
 def test_without_a_policy_the_merged_page_shows_two_publishers_and_a_doubled_breadcrumb(
-        kg: Callable[..., Result], tmp_path: Path) -> None:
+    kg: Callable[..., Result], tmp_path: Path
+) -> None:
     result, count = _merged(kg, tmp_path, "yoast.json")
     assert count["Organization"] == 2
     rules = {f["rule"] for f in json_findings(result.stdout)}

@@ -19,8 +19,9 @@ def _png_size(png: Path) -> tuple[int, int]:
     return width, height
 
 
-def test_preview_shows_what_each_feature_uses_and_what_is_missing(kg: Callable[..., Result], data: Path,
-                                                                  tmp_path: Path) -> None:
+def test_preview_shows_what_each_feature_uses_and_what_is_missing(
+    kg: Callable[..., Result], data: Path, tmp_path: Path
+) -> None:
     site = tmp_path / "preview"
     site.mkdir()
     assert kg("preview", "mesotherapy", "--data", CASES / "publisher", "--out", site / "full.html").exit_code == 0

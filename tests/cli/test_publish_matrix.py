@@ -26,8 +26,13 @@ from kg.stores.verify import canonical_lines, lines_of_ox
 
 pytestmark = pytest.mark.slow
 
-KINDS = ["oxigraph", pytest.param("virtuoso", marks=pytest.mark.skipif(
-    virtuoso_binary() is None, reason="Virtuoso 7 is not installed (.ci/run installs it)"))]
+KINDS = [
+    "oxigraph",
+    pytest.param(
+        "virtuoso",
+        marks=pytest.mark.skipif(virtuoso_binary() is None, reason="Virtuoso 7 is not installed (.ci/run installs it)"),
+    ),
+]
 
 
 @dataclass
@@ -108,12 +113,14 @@ def sent(graphs: list[NamedGraph]) -> dict[str, set[str]]:
 def two_articles(data: Path) -> Path:
     text = (data / "articles/mesotherapy.yaml").read_text(encoding="utf-8")
     (data / "articles/mesotherapy-clinic.yaml").write_text(
-        text.replace("slug: mesotherapy\n", "slug: mesotherapy-clinic\n"), encoding="utf-8")
+        text.replace("slug: mesotherapy\n", "slug: mesotherapy-clinic\n"), encoding="utf-8"
+    )
     return data
 
 
 def test_a_publish_verifies_itself_and_a_republish_changes_nothing(
-        kg: Callable[..., Result], data: Path, server: Server) -> None:
+    kg: Callable[..., Result], data: Path, server: Server
+) -> None:
     graphs = graphs_of(data)
     first = kg("publish", *server.args, "--data", data)
     assert first.exit_code == 0, first.stderr
@@ -132,9 +139,13 @@ def test_dry_run_numbers_are_the_real_change(kg: Callable[..., Result], two_arti
     assert kg("publish", *server.args, "--data", two_articles).exit_code == 0
     before = server.held(graphs_of(two_articles))
     changed = two_articles / "articles/mesotherapy-clinic.yaml"
-    changed.write_text(changed.read_text(encoding="utf-8").replace(
-        "Being treated by a qualified healthcare provider lowers the risks.",
-        "A qualified healthcare provider lowers the risks."), encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace(
+            "Being treated by a qualified healthcare provider lowers the risks.",
+            "A qualified healthcare provider lowers the risks.",
+        ),
+        encoding="utf-8",
+    )
     dry = kg("publish", *server.args, "--data", two_articles, "--dry-run")
     assert dry.exit_code == 0, dry.stderr
     assert server.held(graphs_of(two_articles)) == before  # the dry run wrote nothing
@@ -145,13 +156,16 @@ def test_dry_run_numbers_are_the_real_change(kg: Callable[..., Result], two_arti
     assert differs == ["https://getlabtest.com/graph/mesotherapy-clinic", "https://getlabtest.com/graph/void"]
     for iri in differs:
         row = next(line.split() for line in dry.stdout.splitlines() if line.split()[:1] == [iri])
-        assert row[1:] == [str(len(before[iri])), str(len(after[iri] - before[iri])),
-                           str(len(before[iri] - after[iri]))]
+        assert row[1:] == [
+            str(len(before[iri])),
+            str(len(after[iri] - before[iri])),
+            str(len(before[iri] - after[iri])),
+        ]
 
 
 def test_killed_mid_publish_exits_3_naming_the_graphs_and_a_rerun_completes(
-        kg: Callable[..., Result], data: Path, shared_server: Server, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    kg: Callable[..., Result], data: Path, shared_server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A server of its own, killed (SIGKILL) right after the first graph is stored."""
     kind = shared_server.kind
     process = start(kind, tmp_path / "killed")
@@ -192,12 +206,14 @@ def test_the_graph_store_url_works_as_the_endpoint(kg: Callable[..., Result], da
 
 
 def test_a_server_keeping_something_else_exits_3_naming_the_graph(
-        kg: Callable[..., Result], data: Path, server: Server) -> None:
+    kg: Callable[..., Result], data: Path, server: Server
+) -> None:
     """The `/store` case of before: a Graph Store path under the endpoint, where every PUT lands in one
     graph named after the path (Oxigraph) or is refused (Virtuoso's read-only endpoint)."""
     path = "/store/store" if server.kind == "oxigraph" else "/sparql-graph-crud-auth/x"
-    result = kg("publish", "--endpoint", server.url, "--server", "generic", "--gsp-path", path, "--data", data,
-                "--retries", "0")
+    result = kg(
+        "publish", "--endpoint", server.url, "--server", "generic", "--gsp-path", path, "--data", data, "--retries", "0"
+    )
     assert result.exit_code == 3, result.stderr
     if server.kind == "oxigraph":
         assert "/store/store does not hold what was sent in 6 graphs:" in result.stderr  # the last PUT stays
@@ -205,8 +221,9 @@ def test_a_server_keeping_something_else_exits_3_naming_the_graph(
     assert "https://getlabtest.com/graph/mesotherapy" in result.stderr
 
 
-def test_wrong_credentials_exit_3(kg: Callable[..., Result], data: Path, server: Server,
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_credentials_exit_3(
+    kg: Callable[..., Result], data: Path, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if server.kind == "oxigraph":
         pytest.skip("the Oxigraph server has no authentication (Basic and Bearer: tests/cli/test_gsp.py)")
     monkeypatch.setenv("KG_STORE_PASSWORD", "not-the-password")

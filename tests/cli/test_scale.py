@@ -58,8 +58,7 @@ def test_shards_together_hold_exactly_the_single_build(corpus: Path, tmp_path: P
     assert quads == _quads(tmp_path / "whole")
 
 
-def test_cache_recomputes_only_changed_articles(corpus: Path, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_recomputes_only_changed_articles(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data, cache = tmp_path / "data", tmp_path / "cache"
     shutil.copytree(corpus, data)
     calls: list[Path] = []
@@ -94,8 +93,9 @@ def test_cache_key_covers_engine_and_bundled_data() -> None:
     assert fingerprint(native, exports) == fingerprint(RunOptions(profile=None, jobs=4, cache_dir=Path("x")), exports)
 
 
-def test_parallel_build_with_violations_writes_only_the_clean_articles(tmp_path: Path,
-                                                                      kg: Callable[..., Result]) -> None:
+def test_parallel_build_with_violations_writes_only_the_clean_articles(
+    tmp_path: Path, kg: Callable[..., Result]
+) -> None:
     data = write_corpus(tmp_path, 12, seed=3, violation_rate=0.5)
     result = kg("build", "--data", data, "--out", tmp_path / "out", "--jobs", "2", "--no-cache")
     assert result.exit_code == 1

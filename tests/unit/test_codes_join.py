@@ -23,16 +23,19 @@ from kg.stores.embedded import load, open_store, query
 MESH = URIRef("http://id.nlm.nih.gov/mesh/D057109")
 
 
-@pytest.mark.parametrize(("system", "code", "iri"), [
-    ("mesh", "D057109", "http://id.nlm.nih.gov/mesh/D057109"),
-    ("snomed-ct", "22298006", "http://snomed.info/id/22298006"),
-    ("icd-10", "L90.5", "http://id.who.int/icd/release/10/2019/L90.5"),
-    ("icd-10-cm", "L90.5", "http://purl.bioontology.org/ontology/ICD10CM/L90.5"),
-    ("umls", "C0007642", "http://linkedlifedata.com/resource/umls/id/C0007642"),
-    ("rxnorm", "161", "http://purl.bioontology.org/ontology/RXNORM/161"),
-    ("chebi", "CHEBI:15377", "http://purl.obolibrary.org/obo/CHEBI_15377"),
-    ("wikidata", "Q12345", "http://www.wikidata.org/entity/Q12345"),
-])
+@pytest.mark.parametrize(
+    ("system", "code", "iri"),
+    [
+        ("mesh", "D057109", "http://id.nlm.nih.gov/mesh/D057109"),
+        ("snomed-ct", "22298006", "http://snomed.info/id/22298006"),
+        ("icd-10", "L90.5", "http://id.who.int/icd/release/10/2019/L90.5"),
+        ("icd-10-cm", "L90.5", "http://purl.bioontology.org/ontology/ICD10CM/L90.5"),
+        ("umls", "C0007642", "http://linkedlifedata.com/resource/umls/id/C0007642"),
+        ("rxnorm", "161", "http://purl.bioontology.org/ontology/RXNORM/161"),
+        ("chebi", "CHEBI:15377", "http://purl.obolibrary.org/obo/CHEBI_15377"),
+        ("wikidata", "Q12345", "http://www.wikidata.org/entity/Q12345"),
+    ],
+)
 def test_each_terminology_has_its_iri_form(system: str, code: str, iri: str) -> None:
     assert ontology.coding_systems()[system].iri(code) == URIRef(iri)
 
@@ -60,7 +63,15 @@ def test_two_articles_are_joined_through_a_shared_code_iri(tmp_path: Path) -> No
     load(store, dataset(CASES / "join", RunOptions()).graphs)
     rows = query(store, (REPO / "queries/shared-codes.rq").read_text(encoding="utf-8"))
     assert isinstance(rows, ox.QuerySolutions)
-    found = [tuple(str(row[v].value) for v in ("code", "article", "name", "other_article", "other_name"))
-             for row in rows]
-    assert found == [(str(MESH), "https://getlabtest.com/articles/cellulite-fixture", "Cellulite",
-                      "https://getlabtest.com/articles/orange-peel-fixture", "Orange peel skin")]
+    found = [
+        tuple(str(row[v].value) for v in ("code", "article", "name", "other_article", "other_name")) for row in rows
+    ]
+    assert found == [
+        (
+            str(MESH),
+            "https://getlabtest.com/articles/cellulite-fixture",
+            "Cellulite",
+            "https://getlabtest.com/articles/orange-peel-fixture",
+            "Orange peel skin",
+        )
+    ]

@@ -51,10 +51,22 @@ def test_sample_conforms_without_any_finding(compiled: Compiled) -> None:
 
 
 def test_removed_property_indication_names_the_replacement() -> None:
-    f = only(findings({"@id": EX + "t", "@type": "MedicalTherapy", "name": "Mesotherapy",
-                       "indication": {"@id": EX + "c", "@type": "TreatmentIndication", "name": "Cellulite"}}))
-    assert (f.severity, f.rule, f.node, f.family) == (Severity.VIOLATION, "schemaorg:unknown-property", EX + "t",
-                                                     "schemaorg-vocab")
+    f = only(
+        findings(
+            {
+                "@id": EX + "t",
+                "@type": "MedicalTherapy",
+                "name": "Mesotherapy",
+                "indication": {"@id": EX + "c", "@type": "TreatmentIndication", "name": "Cellulite"},
+            }
+        )
+    )
+    assert (f.severity, f.rule, f.node, f.family) == (
+        Severity.VIOLATION,
+        "schemaorg:unknown-property",
+        EX + "t",
+        "schemaorg-vocab",
+    )
     assert f.message.startswith("schema:indication was removed from schema.org in release 7.0")
     assert "schema:possibleTreatment" in f.message and "contraindication" not in f.message
 
@@ -62,24 +74,37 @@ def test_removed_property_indication_names_the_replacement() -> None:
 def test_unknown_terms_get_a_did_you_mean() -> None:
     found = findings({"@id": EX + "t", "@type": "MedicalTherapie", "headLine": "x"})
     assert [(f.rule, f.message.split("Did you mean ")[1].split("?")[0]) for f in found] == [
-        ("schemaorg:unknown-type", "schema:MedicalTherapy"), ("schemaorg:unknown-property", "schema:headline")]
+        ("schemaorg:unknown-type", "schema:MedicalTherapy"),
+        ("schemaorg:unknown-property", "schema:headline"),
+    ]
 
 
 def test_property_outside_its_domain_is_subclass_aware() -> None:
-    doc = {"@id": EX + "t", "@type": "TherapeuticProcedure", "name": "x",
-           "contraindication": {"@id": EX + "c", "@type": "MedicalContraindication", "name": "Pregnancy"}}
+    doc = {
+        "@id": EX + "t",
+        "@type": "TherapeuticProcedure",
+        "name": "x",
+        "contraindication": {"@id": EX + "c", "@type": "MedicalContraindication", "name": "Pregnancy"},
+    }
     f = only(findings(doc))
     assert (f.severity, f.rule) == (Severity.VIOLATION, "schemaorg:domain")
-    assert f.message.startswith("schema:contraindication is not a property of TherapeuticProcedure in schema.org "
-                                "30.0; it is declared for MedicalDevice, MedicalTherapy")
+    assert f.message.startswith(
+        "schema:contraindication is not a property of TherapeuticProcedure in schema.org "
+        "30.0; it is declared for MedicalDevice, MedicalTherapy"
+    )
     assert findings({**doc, "@type": "PalliativeProcedure"}) == []  # PalliativeProcedure ⊂ MedicalTherapy
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ({"@id": EX + "c", "@type": "MedicalCondition", "name": "Acne"},
-     "The value of schema:drug is a MedicalCondition, but schema.org 30.0 expects Drug."),
-    ({"@value": "2026-02-01T10:00:00Z", "@type": "DateTime"}, None),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            {"@id": EX + "c", "@type": "MedicalCondition", "name": "Acne"},
+            "The value of schema:drug is a MedicalCondition, but schema.org 30.0 expects Drug.",
+        ),
+        ({"@value": "2026-02-01T10:00:00Z", "@type": "DateTime"}, None),
+    ],
+)
 def test_wrong_value_types(value: dict[str, str], message: str | None) -> None:
     if message is not None:
         f = only(findings({"@id": EX + "t", "@type": "MedicalTherapy", "drug": value}))
@@ -87,14 +112,26 @@ def test_wrong_value_types(value: dict[str, str], message: str | None) -> None:
         return
     f = only(findings({"@id": EX + "p", "@type": "MedicalWebPage", "lastReviewed": value}))
     assert (f.severity, f.rule) == (Severity.VIOLATION, "schemaorg:range")
-    assert f.message.startswith("The value '2026-02-01T10:00:00Z' of schema:lastReviewed is a date-time, but "
-                                "schema.org 30.0 expects Date.")
+    assert f.message.startswith(
+        "The value '2026-02-01T10:00:00Z' of schema:lastReviewed is a date-time, but schema.org 30.0 expects Date."
+    )
 
 
 def test_literals_are_checked_against_datatypes_leniently() -> None:
     page = {"@id": EX + "p", "@type": "MedicalWebPage"}
-    assert findings({**page, "datePublished": "2026-01-05T09:00:00+01:00", "lastReviewed": "2026-01-05",
-                     "author": "A. Writer", "about": "cellulite", "position": 3}) == []  # text for a thing: lenient
+    assert (
+        findings(
+            {
+                **page,
+                "datePublished": "2026-01-05T09:00:00+01:00",
+                "lastReviewed": "2026-01-05",
+                "author": "A. Writer",
+                "about": "cellulite",
+                "position": 3,
+            }
+        )
+        == []
+    )  # text for a thing: lenient
     bad = only(findings({**page, "datePublished": "yesterday"}))
     assert (bad.severity, bad.rule) == (Severity.VIOLATION, "schemaorg:range") and "not a valid date" in bad.message
     number = only(findings({**page, "author": 5}))
@@ -104,15 +141,23 @@ def test_literals_are_checked_against_datatypes_leniently() -> None:
 
 
 def test_enumeration_members_superseded_and_pending() -> None:
-    found = findings({"@id": EX + "t", "@type": "MedicalTherapy", "relevantSpecialty": {"@id": "schema:Dermatologic"},
-                      "procedureType": {"@id": "schema:Dermatology"},
-                      "code": {"@id": EX + "code", "@type": "MedicalCode", "codeValue": "D0", "codingSystem": "MeSH"}})
+    found = findings(
+        {
+            "@id": EX + "t",
+            "@type": "MedicalTherapy",
+            "relevantSpecialty": {"@id": "schema:Dermatologic"},
+            "procedureType": {"@id": "schema:Dermatology"},
+            "code": {"@id": EX + "code", "@type": "MedicalCode", "codeValue": "D0", "codingSystem": "MeSH"},
+        }
+    )
     by_rule = {(f.rule, f.severity): f.message for f in found}
     assert by_rule[("schemaorg:superseded", Severity.WARNING)] == (
-        "The enumeration member schema:Dermatologic is superseded in schema.org 30.0: use schema:Dermatology instead.")
+        "The enumeration member schema:Dermatologic is superseded in schema.org 30.0: use schema:Dermatology instead."
+    )
     assert by_rule[("schemaorg:range", Severity.VIOLATION)].startswith(
         "schema:Dermatology (given as a link) is a member of MedicalSpecialty, but schema.org 30.0 expects "
-        "MedicalProcedureType")
+        "MedicalProcedureType"
+    )
     pending = only([f for f in found if f.rule == "schemaorg:pending"])
     assert (pending.severity, pending.node) == (Severity.INFO, EX + "code")
     assert pending.message.startswith("The property schema:codeValue is pending in schema.org 30.0")
@@ -120,10 +165,16 @@ def test_enumeration_members_superseded_and_pending() -> None:
 
 
 def test_https_namespace_is_accepted_and_normalised() -> None:
-    http = Graph().parse(data=f"""@prefix s: <http://schema.org/> .
-        <{EX}t> a s:TherapeuticProcedure ; s:contraindication "Pregnancy" ; s:indication "Acne" .""", format="turtle")
-    https = Graph().parse(data=f"""@prefix s: <https://schema.org/> .
-        <{EX}t> a s:TherapeuticProcedure ; s:contraindication "Pregnancy" ; s:indication "Acne" .""", format="turtle")
+    http = Graph().parse(
+        data=f"""@prefix s: <http://schema.org/> .
+        <{EX}t> a s:TherapeuticProcedure ; s:contraindication "Pregnancy" ; s:indication "Acne" .""",
+        format="turtle",
+    )
+    https = Graph().parse(
+        data=f"""@prefix s: <https://schema.org/> .
+        <{EX}t> a s:TherapeuticProcedure ; s:contraindication "Pregnancy" ; s:indication "Acne" .""",
+        format="turtle",
+    )
     a, b = conformance.check(http, nowhere), conformance.check(https, nowhere)
     assert a == b and [f.rule for f in a] == ["schemaorg:domain", "schemaorg:unknown-property"]
     assert set(conformance.normalise(https)) == set(conformance.normalise(http)) == set(http)
@@ -153,7 +204,10 @@ def test_schemaorg_published_examples() -> None:
     clinician = only([f for f in found["eg-0222"] if f.severity is Severity.WARNING])
     assert clinician.message.startswith("schema:Clinician (given as text) is a member of MedicalAudienceType")
     assert {f.message.split(" is pending")[0] for f in found["eg-0466"]} == {
-        "The property schema:associatedDisease", "The property schema:codeValue", "The type schema:BioChemEntity"}
+        "The property schema:associatedDisease",
+        "The property schema:codeValue",
+        "The type schema:BioChemEntity",
+    }
 
 
 def test_derived_vocabulary_is_reproducible(tmp_path: Path) -> None:

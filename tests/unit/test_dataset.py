@@ -30,10 +30,13 @@ from kg.graph.terms import from_ox, to_graph
 from kg.load.facts import load_corpus
 from kg.stores.embedded import load, open_store
 
-REPO_FILES = {"https://w3id.org/medkg": "ontology/medkg.ttl", "https://w3id.org/medkg/shapes": "shapes/medkg.ttl",
-              "https://w3id.org/medkg/shapes/schemaorg": "shapes/schemaorg.ttl",
-              "https://w3id.org/medkg/shapes/google-2026-11": "shapes/google/2026-11.ttl",
-              "https://w3id.org/medkg/shapes/google-2026-12": "shapes/google/2026-12.ttl"}
+REPO_FILES = {
+    "https://w3id.org/medkg": "ontology/medkg.ttl",
+    "https://w3id.org/medkg/shapes": "shapes/medkg.ttl",
+    "https://w3id.org/medkg/shapes/schemaorg": "shapes/schemaorg.ttl",
+    "https://w3id.org/medkg/shapes/google-2026-11": "shapes/google/2026-11.ttl",
+    "https://w3id.org/medkg/shapes/google-2026-12": "shapes/google/2026-12.ttl",
+}
 
 
 def repo_graph(name: str) -> Graph:
@@ -60,8 +63,9 @@ def test_kg_nq_holds_the_repository_files_as_written(corpus: Dataset, iri: str) 
 
 def test_the_export_folder_carries_the_files_byte_for_byte() -> None:
     files = bundled_files()
-    assert sorted(files) == sorted(f"{'ontology' if n.startswith('ontology') else 'shapes'}/"
-                                   f"{n.split('/', 1)[1]}" for n in REPO_FILES.values())
+    assert sorted(files) == sorted(
+        f"{'ontology' if n.startswith('ontology') else 'shapes'}/{n.split('/', 1)[1]}" for n in REPO_FILES.values()
+    )
     for name, content in files.items():
         assert (REPO / "exports" / name).read_bytes() == content
         assert content == (REPO / name).read_bytes()
@@ -72,35 +76,51 @@ def test_the_embedded_store_gives_back_isomorphic_graphs(tmp_path: Path) -> None
     summary = load(store, bundled_graphs())
     assert summary.verified == len(bundled_graphs()) == len(REPO_FILES)
     for iri, name in REPO_FILES.items():
-        held = to_graph((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
-                        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+        held = to_graph(
+            (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
+            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
+        )
         assert isomorphic(held, repo_graph(name)), iri
 
 
 def pyshacl_results(data: Graph, shapes: Graph) -> set[tuple[str, str]]:
     """pySHACL's own results, run as `kg validate --engine pyshacl` runs it: (focus node, severity) of each."""
-    _, report, _ = pyshacl_validate(data, shacl_graph=shapes, inference="none", allow_infos=True, allow_warnings=True,
-                                    advanced=True)
+    _, report, _ = pyshacl_validate(
+        data, shacl_graph=shapes, inference="none", allow_infos=True, allow_warnings=True, advanced=True
+    )
     assert isinstance(report, Graph)
-    return {(str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1])
-            for r in report.subjects(RDF.type, SH.ValidationResult)}
+    return {
+        (str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1])
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+    }
 
 
-@pytest.mark.parametrize(("family", "iri"), [("medkg", "https://w3id.org/medkg/shapes"),
-                                             ("schemaorg", "https://w3id.org/medkg/shapes/schemaorg"),
-                                             ("google-2026-11", "https://w3id.org/medkg/shapes/google-2026-11")])
+@pytest.mark.parametrize(
+    ("family", "iri"),
+    [
+        ("medkg", "https://w3id.org/medkg/shapes"),
+        ("schemaorg", "https://w3id.org/medkg/shapes/schemaorg"),
+        ("google-2026-11", "https://w3id.org/medkg/shapes/google-2026-11"),
+    ],
+)
 def test_pyshacl_with_the_stored_shapes_finds_what_kg_validate_finds(corpus: Dataset, family: str, iri: str) -> None:
     """The shapes read back from kg.nq (sh:alternativePath lists and all), run by pySHACL itself on
     the sample, give exactly the focus nodes and severities that `kg validate` reports."""
     loaded = load_corpus(REPO / "data")
     c = compile_article(loaded.site, loaded.articles[0])
-    data = {"medkg": c.medkg.triples, "schemaorg": c.schema_triples,
-            "google-2026-11": conformance.normalise(c.schema_triples)}[family]
+    data = {
+        "medkg": c.medkg.triples,
+        "schemaorg": c.schema_triples,
+        "google-2026-11": conformance.normalise(c.schema_triples),
+    }[family]
     stored = pyshacl_results(to_graph(data), graph_in(corpus, iri))
     assert stored == pyshacl_results(to_graph(data), repo_graph(REPO_FILES[iri]))
     findings = validate_article(c.medkg, c.schema_triples, RunOptions(profile=Profile("google-2026-11")))
-    assert stored == {(f.node, f.severity.name.capitalize()) for f in findings
-                      if f.family == ("google" if family.startswith("google") else family)}
+    assert stored == {
+        (f.node, f.severity.name.capitalize())
+        for f in findings
+        if f.family == ("google" if family.startswith("google") else family)
+    }
     assert stored or family == "schemaorg"  # the sample has warnings to compare
 
 
@@ -131,8 +151,10 @@ def test_every_export_file_is_a_distribution_with_its_size_and_hash() -> None:
     described = {}
     for d in void.subjects(RDF.type, DCAT.Distribution):
         checksum = void.value(void.value(d, SPDX.checksum), SPDX.checksumValue)
-        described[str(void.value(d, URIRef("http://purl.org/dc/terms/title")))] = (count(void, d, DCAT.byteSize),
-                                                                                  str(checksum))
+        described[str(void.value(d, URIRef("http://purl.org/dc/terms/title")))] = (
+            count(void, d, DCAT.byteSize),
+            str(checksum),
+        )
     assert set(described) == files - {"void.ttl", MARKER}  # the marker is medkg's mark, not an export
     for name, (size, sha) in described.items():
         data = (REPO / "exports" / name).read_bytes()
@@ -143,8 +165,12 @@ def test_licence_and_download_urls_only_when_the_site_states_them(data: Path) ->
     void = dataset(data, RunOptions()).graphs[-1].triples
     assert not any(p == URIRef("http://purl.org/dc/terms/license") or p == VOID.dataDump for _, p, _ in void)
     site = data / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8") + "license: https://creativecommons.org/licenses/by/4.0/\n",
-                    encoding="utf-8")
+    site.write_text(
+        site.read_text(encoding="utf-8") + "license: https://creativecommons.org/licenses/by/4.0/\n", encoding="utf-8"
+    )
     void = dataset(data, RunOptions()).graphs[-1].triples
-    assert (URIRef("https://getlabtest.com/dataset"), URIRef("http://purl.org/dc/terms/license"),
-            URIRef("https://creativecommons.org/licenses/by/4.0/")) in void
+    assert (
+        URIRef("https://getlabtest.com/dataset"),
+        URIRef("http://purl.org/dc/terms/license"),
+        URIRef("https://creativecommons.org/licenses/by/4.0/"),
+    ) in void

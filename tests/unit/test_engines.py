@@ -80,8 +80,10 @@ def test_unsupported_features_are_refused() -> None:
 def test_a_shape_the_native_engine_cannot_run_is_an_error_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """Never a silent fallback to pySHACL (ten times slower): the run stops and names the shape."""
     extended = shapes("medkg") + shapes("medkg")
-    extended.update("PREFIX sh: <http://www.w3.org/ns/shacl#> INSERT DATA { "
-                    "<https://w3id.org/medkg/shapes#Odd> a sh:NodeShape ; sh:js <urn:q> }")
+    extended.update(
+        "PREFIX sh: <http://www.w3.org/ns/shacl#> INSERT DATA { "
+        "<https://w3id.org/medkg/shapes#Odd> a sh:NodeShape ; sh:js <urn:q> }"
+    )
     monkeypatch.setattr(families, "shapes", lambda family: extended if family == "medkg" else shapes(family))
     families._compile.cache_clear()
     try:

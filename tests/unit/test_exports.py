@@ -52,7 +52,7 @@ def test_html_snippet_holds_the_same_json() -> None:
     html = (REPO / "exports/mesotherapy.html").read_text(encoding="utf-8")
     start, end = '<script type="application/ld+json">\n', "\n</script>\n"
     assert html.startswith(start) and html.endswith(end)
-    inner = html[len(start):-len(end)]
+    inner = html[len(start) : -len(end)]
     assert json.loads(inner) == json.loads((REPO / "exports/mesotherapy.jsonld").read_text(encoding="utf-8"))
 
 
@@ -61,10 +61,14 @@ def test_nquads_hold_one_graph_per_article_and_the_ontology(compiled: Compiled) 
     ds.parse(REPO / "exports/kg.nq", format="nquads")
     graphs = {str(g.identifier): g for g in ds.graphs() if len(g)}
     slugs = sorted(p.stem for p in (REPO / "data/articles").glob("*.yaml"))
-    assert set(graphs) == {"https://w3id.org/medkg", "https://w3id.org/medkg/shapes",
-                           "https://w3id.org/medkg/shapes/schemaorg", "https://w3id.org/medkg/shapes/google-2026-11",
-                           "https://w3id.org/medkg/shapes/google-2026-12",
-                           *(f"https://getlabtest.com/graph/{s}" for s in slugs)}
+    assert set(graphs) == {
+        "https://w3id.org/medkg",
+        "https://w3id.org/medkg/shapes",
+        "https://w3id.org/medkg/shapes/schemaorg",
+        "https://w3id.org/medkg/shapes/google-2026-11",
+        "https://w3id.org/medkg/shapes/google-2026-12",
+        *(f"https://getlabtest.com/graph/{s}" for s in slugs),
+    }
     article = Graph()
     for triple in graphs["https://getlabtest.com/graph/mesotherapy"]:
         article.add(triple)

@@ -81,17 +81,33 @@ def test_html_chrome_is_ignored() -> None:
         assert chrome not in text
     assert (t["name"], t["category"], t["invasiveness"]) == ("Microneedling", "cosmetic", "minimally-invasive")
     assert [(i["condition"], i["body_areas"]) for i in t["indications"]] == [
-        ("Acne scars", ["Cheeks", "Forehead"]), ("Wrinkles", ["Face", "Neck"]),
-        ("Stretch marks", ["Thighs", "Abdomen"])]
-    assert _effects(data) == [("Redness", "common", "unknown"), ("Swelling", "common", "unknown"),
-                              ("Tightness of the skin", "common", "unknown"), ("Skin infection", "rare", "unknown"),
-                              ("Lasting changes in skin colour", "rare", "unknown")]
+        ("Acne scars", ["Cheeks", "Forehead"]),
+        ("Wrinkles", ["Face", "Neck"]),
+        ("Stretch marks", ["Thighs", "Abdomen"]),
+    ]
+    assert _effects(data) == [
+        ("Redness", "common", "unknown"),
+        ("Swelling", "common", "unknown"),
+        ("Tightness of the skin", "common", "unknown"),
+        ("Skin infection", "rare", "unknown"),
+        ("Lasting changes in skin colour", "rare", "unknown"),
+    ]
     assert [c["condition"] for c in t["contraindications"]] == [
-        "Active acne", "Eczema on the treated area", "Tendency to form keloid scars"]
-    assert t["procedure"]["duration"] == {"min": 45, "max": 60, "unit": "minute", "source": {
-        "section": "During the Procedure", "quote": "A session usually takes 45-60 minutes."}}
+        "Active acne",
+        "Eczema on the treated area",
+        "Tendency to form keloid scars",
+    ]
+    assert t["procedure"]["duration"] == {
+        "min": 45,
+        "max": 60,
+        "unit": "minute",
+        "source": {"section": "During the Procedure", "quote": "A session usually takes 45-60 minutes."},
+    }
     assert [a.get("duration") for a in t["aftercare"]] == [
-        {"min": 24, "max": 24, "unit": "hour"}, None, {"min": 2, "max": 2, "unit": "week"}]
+        {"min": 24, "max": 24, "unit": "hour"},
+        None,
+        {"min": 2, "max": 2, "unit": "week"},
+    ]
     assert [q["question"] for q in data["faq"]] == ["Does microneedling hurt?", "How many sessions will I need?"]
 
 
@@ -101,10 +117,17 @@ def test_markdown_article() -> None:
     assert (data["slug"], t["name"], t["category"]) == ("chemical-peel", "Chemical Peel", "cosmetic")
     assert [c["name"] for c in data["page"]["breadcrumb"]] == ["Home", "Skin"]
     assert [(i["name"], i["purpose"]) for i in t["ingredients"]] == [
-        ("Glycolic acid", "exfoliation"), ("Salicylic acid", "oily skin"), ("Trichloroacetic acid", "deeper peels")]
-    assert _effects(data) == [("Stinging", "common", "unknown"), ("Redness", "common", "unknown"),
-                              ("Peeling", "common", "unknown"), ("Scarring", "rare", "serious"),
-                              ("Infection", "rare", "serious")]
+        ("Glycolic acid", "exfoliation"),
+        ("Salicylic acid", "oily skin"),
+        ("Trichloroacetic acid", "deeper peels"),
+    ]
+    assert _effects(data) == [
+        ("Stinging", "common", "unknown"),
+        ("Redness", "common", "unknown"),
+        ("Peeling", "common", "unknown"),
+        ("Scarring", "rare", "serious"),
+        ("Infection", "rare", "serious"),
+    ]
     assert [i["condition"] for i in t["indications"]] == ["Hyperpigmentation", "Dull skin"]
     assert [q["question"] for q in data["faq"]] == ["Is a chemical peel painful?", "Can I wear make-up afterwards?"]
     assert "Microneedling" not in render_yaml(extract(FIXTURES / "chemical-peel.md"))
@@ -116,12 +139,21 @@ def test_plain_text_page_without_faq() -> None:
     assert "faq" not in data
     assert (t["name"], t["category"]) == ("Cryotherapy", "medical")
     assert [(i["condition"], i["body_areas"]) for i in t["indications"]] == [
-        ("Warts", ["Hands", "Feet"]), ("Skin tags", ["Neck"]), ("Actinic keratoses", ["Face"])]
-    assert _effects(data) == [("Pain", "common", "minor"), ("Redness", "common", "minor"),
-                              ("Blistering", "common", "minor"), ("Lighter patches of skin", "uncommon", "unknown")]
+        ("Warts", ["Hands", "Feet"]),
+        ("Skin tags", ["Neck"]),
+        ("Actinic keratoses", ["Face"]),
+    ]
+    assert _effects(data) == [
+        ("Pain", "common", "minor"),
+        ("Redness", "common", "minor"),
+        ("Blistering", "common", "minor"),
+        ("Lighter patches of skin", "uncommon", "unknown"),
+    ]
     assert [c["condition"] for c in t["contraindications"]] == ["Cold urticaria", "Poor circulation"]
     assert [s["text"] for s in t["procedure"]["steps"]] == [
-        "The clinician sprays liquid nitrogen onto the growth.", "Lets the skin thaw."]
+        "The clinician sprays liquid nitrogen onto the growth.",
+        "Lets the skin thaw.",
+    ]
     assert [k["name"] for k in data["page"]["keywords"]] == ["cryotherapy", "wart removal"]
     assert "Laser hair removal" not in render_yaml(extract(FIXTURES / "cryotherapy.txt"))
 
@@ -133,14 +165,31 @@ def test_sentences_and_items_are_exact_slices(parts: list[str]) -> None:
     assert all(i in text for i in split_items(text))
 
 
-_LINES = st.sampled_from([
-    "Side Effects", "Aftercare", "Frequently Asked Questions", "Who Should Avoid It", "Treatment Areas",
-    "During the Procedure", "Does it hurt?", "  • Face and neck (for wrinkles)", "- Avoid sun for 2 days",
-    "Common side effects include redness, swelling and itching.", "Rarely, serious infection can occur.",
-    "It is not suitable for people with diabetes or pregnant women.", "The session takes 20-30 minutes.",
-    "Ingredients include retinol for renewal and vitamin C.", "Share:", "tag one", "Recommended", "icon",
-    "1. Home", "A plain sentence about nothing.", "Peeling fades within 3-5 days.",
-])
+_LINES = st.sampled_from(
+    [
+        "Side Effects",
+        "Aftercare",
+        "Frequently Asked Questions",
+        "Who Should Avoid It",
+        "Treatment Areas",
+        "During the Procedure",
+        "Does it hurt?",
+        "  • Face and neck (for wrinkles)",
+        "- Avoid sun for 2 days",
+        "Common side effects include redness, swelling and itching.",
+        "Rarely, serious infection can occur.",
+        "It is not suitable for people with diabetes or pregnant women.",
+        "The session takes 20-30 minutes.",
+        "Ingredients include retinol for renewal and vitamin C.",
+        "Share:",
+        "tag one",
+        "Recommended",
+        "icon",
+        "1. Home",
+        "A plain sentence about nothing.",
+        "Peeling fades within 3-5 days.",
+    ]
+)
 
 
 @given(st.lists(_LINES, min_size=1, max_size=25), st.sampled_from(["a.txt", "a.md", "a.html"]))
@@ -149,8 +198,9 @@ def test_any_article_gives_a_schema_valid_draft_with_verbatim_quotes(lines: list
     if name.endswith(".md"):
         text = "\n\n".join([f"# {title}", *(f"## {x}" if len(x.split()) < 4 else x for x in lines)])
     elif name.endswith(".html"):
-        text = "".join([f"<h1>{title}</h1>", *(f"<h2>{x}</h2>" if len(x.split()) < 4 else f"<p>{x}</p>"
-                                               for x in lines)])
+        text = "".join(
+            [f"<h1>{title}</h1>", *(f"<h2>{x}</h2>" if len(x.split()) < 4 else f"<p>{x}</p>" for x in lines)]
+        )
     else:
         text = "\n\n".join([title, *lines])
     with tempfile.TemporaryDirectory() as folder:

@@ -20,8 +20,10 @@ NO_PAGES = "page texts absent (copyrighted, not committed): run python scripts/f
 def test_names_match_after_normalising_within_the_threshold() -> None:
     assert norm("Temporary Hyperpigmentations") == "hyperpigmentation"
     assert matches(Fact("adverse_effect", "Hyperpigmentation"), Fact("adverse_effect", "Temporary hyperpigmentation"))
-    assert matches(Fact("contraindication", "Antibiotics"),
-                   Fact("contraindication", "Certain antibiotics (especially the Cycline group) increase risk"))
+    assert matches(
+        Fact("contraindication", "Antibiotics"),
+        Fact("contraindication", "Certain antibiotics (especially the Cycline group) increase risk"),
+    )
     assert matches(Fact("body_area", "Décolletage"), Fact("body_area", "Decolletage"))
     assert not matches(Fact("adverse_effect", "Swelling"), Fact("adverse_effect", "Scarring"))
     assert not matches(Fact("indication", "Redness"), Fact("adverse_effect", "Redness"))  # categories differ
@@ -36,8 +38,14 @@ def test_statements_match_by_quote_or_fact() -> None:
 
 def test_score_counts_recall_and_precision_per_category() -> None:
     page = load(SAMPLE / "hydrafacial-sample.yaml")
-    tallies = score(page.facts, [Fact("treatment_name", "Hydrating facial"), Fact("faq_question", "Is it painful?"),
-                                 Fact("adverse_effect", "You don't need")])
+    tallies = score(
+        page.facts,
+        [
+            Fact("treatment_name", "Hydrating facial"),
+            Fact("faq_question", "Is it painful?"),
+            Fact("adverse_effect", "You don't need"),
+        ],
+    )
     assert (tallies["treatment_name"].found, tallies["faq_question"].found) == (1, 1)
     assert (tallies["adverse_effect"].drafted, tallies["adverse_effect"].correct) == (1, 0)
     assert tallies["contraindication"].misses == ["Active rosacea", "Sunburn on the face"]
@@ -53,14 +61,35 @@ def test_sample_page_is_drafted_and_scored() -> None:
     assert tallies["contraindication"].found == 2 and tallies["faq_question"].found == 1
 
 
-@pytest.mark.parametrize("name", ["You don't need", "Sore,", "Skin injury)", "# source", "Why we usually encourage",
-                                  "For laser hair removal", "x", "Redness and"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "You don't need",
+        "Sore,",
+        "Skin injury)",
+        "# source",
+        "Why we usually encourage",
+        "For laser hair removal",
+        "x",
+        "Redness and",
+    ],
+)
 def test_a_fragment_is_not_a_name(name: str) -> None:
     assert problem(name) is not None
 
 
-@pytest.mark.parametrize("name", ["Redness", "Pregnancy", "Acne scars", "Skin tags (on the neck)", "Vitamin C",
-                                  "Type 1 diabetes", "Fractional CO2 laser resurfacing"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Redness",
+        "Pregnancy",
+        "Acne scars",
+        "Skin tags (on the neck)",
+        "Vitamin C",
+        "Type 1 diabetes",
+        "Fractional CO2 laser resurfacing",
+    ],
+)
 def test_a_name_passes(name: str) -> None:
     assert problem(name) is None
 
@@ -85,6 +114,9 @@ def test_eval_drafts_quote_verbatim_and_pass_the_name_gate(file: Path) -> None:
     except InputError:  # a page that names no treatment gives no draft, and so no junk
         return
     assert all(q in raw for q in draft.quotes())
-    names = [f.text for f in drafted(draft.data) if f.category in ("indication", "body_area", "adverse_effect",
-                                                                   "contraindication", "treatment_name")]
+    names = [
+        f.text
+        for f in drafted(draft.data)
+        if f.category in ("indication", "body_area", "adverse_effect", "contraindication", "treatment_name")
+    ]
     assert [n for n in names if problem(n) is not None] == []

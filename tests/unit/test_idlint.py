@@ -51,17 +51,23 @@ def test_two_articles_share_one_id_per_entity(tmp_path: Path) -> None:
     assert lint_of(data) == []
     a, b = (c.schema for c in compiled(data))
     shared = {s for s in a.subjects() if isinstance(s, URIRef)} & {s for s in b.subjects() if isinstance(s, URIRef)}
-    assert {str(s)[len(BASE):] for s in shared} == {
-        "id/organization/getlabtest", "id/treatment/mesotherapy", "id/treatment/liposuction",
-        "id/condition/bruising", "id/condition/infection", "id/condition/localised-fat-deposits"}
+    assert {str(s)[len(BASE) :] for s in shared} == {
+        "id/organization/getlabtest",
+        "id/treatment/mesotherapy",
+        "id/treatment/liposuction",
+        "id/condition/bruising",
+        "id/condition/infection",
+        "id/condition/localised-fat-deposits",
+    }
 
 
 def test_same_entity_spelt_in_another_case_is_a_warning_with_did_you_mean(tmp_path: Path) -> None:
-    """"Hair Loss" / "Hair loss" in two articles: one IRI (slugs ignore case), a warning on the later file."""
+    """ "Hair Loss" / "Hair loss" in two articles: one IRI (slugs ignore case), a warning on the later file."""
+
     def rename(d: dict[str, Any]) -> None:
         d["treatment"]["adverse_effects"][0]["name"] = "bruising"
 
-    f, = lint_of(corpus(tmp_path, rename))
+    (f,) = lint_of(corpus(tmp_path, rename))
     assert (f.severity, f.rule) == (Severity.WARNING, "idlint:spelling")
     assert f.node == BASE + "id/condition/bruising"
     assert f.file.endswith("articles/mesotherapy.yaml") and f.field == "treatment.adverse_effects[1].name"
@@ -73,7 +79,7 @@ def test_same_id_with_another_name_is_a_violation(tmp_path: Path) -> None:
         d["treatment"]["adverse_effects"][0]["name"] = "Bruising (skin)"
         d["treatment"]["adverse_effects"][0]["id"] = "bruising"
 
-    f, = lint_of(corpus(tmp_path, rename))
+    (f,) = lint_of(corpus(tmp_path, rename))
     assert (f.severity, f.rule) == (Severity.VIOLATION, "idlint:conflicting-name")
     assert f.node == BASE + "id/condition/bruising"
     assert f.message.startswith(f"{BASE}id/condition/bruising is named 'Bruising' here but 'Bruising (skin)' in ")
@@ -83,10 +89,11 @@ def test_one_entity_under_two_ids_is_a_warning(tmp_path: Path) -> None:
     def other_id(d: dict[str, Any]) -> None:
         d["treatment"]["adverse_effects"][0]["id"] = "bruise"
 
-    f, = lint_of(corpus(tmp_path, other_id))
+    (f,) = lint_of(corpus(tmp_path, other_id))
     assert (f.severity, f.rule) == (Severity.WARNING, "idlint:duplicate-entity")
-    assert f.message.startswith(f"Bruising has two @ids: {BASE}id/condition/bruising here and "
-                                f"{BASE}id/condition/bruise in ")
+    assert f.message.startswith(
+        f"Bruising has two @ids: {BASE}id/condition/bruising here and {BASE}id/condition/bruise in "
+    )
 
 
 def test_conflicting_types_dangling_and_relative_ids(tmp_path: Path) -> None:
@@ -105,7 +112,8 @@ def test_conflicting_types_dangling_and_relative_ids(tmp_path: Path) -> None:
     assert sorted(found) == ["idlint:conflicting-type", "idlint:dangling", "idlint:relative"]
     assert all(f.severity is Severity.VIOLATION and f.file.endswith("mesotherapy.yaml") for f in found.values())
     assert found["idlint:conflicting-type"].message.startswith(
-        f"{infection} is a 'Drug' here but a 'MedicalSignOrSymptom' in ")
+        f"{infection} is a 'Drug' here but a 'MedicalSignOrSymptom' in "
+    )
     assert found["idlint:conflicting-type"].field == "treatment.adverse_effects[3].name"
     assert found["idlint:dangling"].message.startswith(f"{BASE}id/condition/ghost is referenced under the site's")
     assert found["idlint:relative"].message.startswith("@id 'articles/relative' is empty or relative")

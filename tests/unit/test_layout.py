@@ -24,8 +24,9 @@ def _found() -> dict[tuple[str, str], Oversize]:
 
 def test_no_module_or_function_is_too_long() -> None:
     over = [str(o) for key, o in _found().items() if o.lines > ALLOWED.get(key, 0)]
-    assert over == [], f"split these (modules ≤ {MAX_MODULE_LINES} lines, functions ≤ {MAX_FUNCTION_LINES}):\n" + \
-        "\n".join(over)
+    assert over == [], (
+        f"split these (modules ≤ {MAX_MODULE_LINES} lines, functions ≤ {MAX_FUNCTION_LINES}):\n" + "\n".join(over)
+    )
 
 
 def test_allowed_entries_are_still_needed() -> None:
@@ -39,7 +40,8 @@ def test_sizes_count_methods_nested_and_decorated_functions(tmp_path: Path) -> N
         return "\n".join([" " * indent + "x = 1"] * 60)
 
     source = tmp_path / "module.py"
-    source.write_text(f"""import functools
+    source.write_text(
+        f"""import functools
 
 
 class Engine:
@@ -59,7 +61,9 @@ def outer() -> None:
 if True:
     def guarded() -> None:
 {body(8)}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     found = {(o.name, o.lines) for o in oversized(source, tmp_path)}
     assert found == {("Engine.long_method", 62), ("outer", 62), ("outer.inner", 61), ("guarded", 61)}
 
@@ -70,6 +74,12 @@ def test_no_import_cycles() -> None:
     import grimp
 
     graph = grimp.build_graph("kg")
-    cycles = sorted({tuple(sorted((m, n))) for m in graph.modules for n in graph.find_modules_directly_imported_by(m)
-                     if graph.chain_exists(importer=n, imported=m)})
+    cycles = sorted(
+        {
+            tuple(sorted((m, n)))
+            for m in graph.modules
+            for n in graph.find_modules_directly_imported_by(m)
+            if graph.chain_exists(importer=n, imported=m)
+        }
+    )
     assert cycles == []

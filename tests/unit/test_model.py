@@ -26,7 +26,8 @@ def test_generated_files_match_the_schema(path: Path) -> None:
     expected = gen_model.outputs(SCHEMA)[path]
     assert path.read_text(encoding="utf-8") == expected, (
         f"{path.relative_to(REPO)} is stale: shapes/facts.schema.json is the source of the facts format; "
-        f"run `{gen_model.COMMAND}` to regenerate kg/load/model.py and templates/article.yaml")
+        f"run `{gen_model.COMMAND}` to regenerate kg/load/model.py and templates/article.yaml"
+    )
 
 
 def _line_of(text: str, needle: str, after: int = 0) -> tuple[int, int]:
@@ -51,8 +52,10 @@ def test_every_object_knows_its_field_path_and_position() -> None:
     assert effect.of("frequency").position.line == _line_of(text, "frequency:", line)[0]
     assert str(effect.of("frequency")).startswith(f"{article.source.file}:{effect.of('frequency').position.line}:")
     finding = effect.of("seriousness").finding("a message", rule="test")
-    assert (finding.line, finding.field) == (_line_of(text, "seriousness:", line)[0],
-                                            "treatment.adverse_effects[2].seriousness")
+    assert (finding.line, finding.field) == (
+        _line_of(text, "seriousness:", line)[0],
+        "treatment.adverse_effects[2].seriousness",
+    )
     step = article.treatment.procedure.steps[1] if article.treatment.procedure else None
     assert step is not None and step.bare and step.of("text") == step.at  # a bare text is its own `text`
     assert article.of("treatment").path == ("treatment",)
@@ -61,8 +64,11 @@ def test_every_object_knows_its_field_path_and_position() -> None:
 
 def test_the_model_holds_every_stated_fact() -> None:
     """to_data gives back what the file says: nothing stated is dropped or changed by the model."""
-    for path in [REPO / "data/articles/mesotherapy.yaml", *(CASES / "site/articles").glob("*.yaml"),
-                 *(CASES / "corpus").glob("*.yaml")]:
+    for path in [
+        REPO / "data/articles/mesotherapy.yaml",
+        *(CASES / "site/articles").glob("*.yaml"),
+        *(CASES / "corpus").glob("*.yaml"),
+    ]:
         source = read(path)
         assert check(source, "article") == []
         assert Article.from_source(source).to_data() == source.data, path
@@ -94,8 +100,10 @@ def test_semantic_rules_run_on_the_model(data: Path) -> None:
     path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     found = load_article(path)
     assert isinstance(found, list)
-    assert sorted((f.rule, f.field) for f in found) == [("schema:check-digit", "treatment.codes[0].code"),
-                                                        ("schema:range", "treatment.recovery.side_effects_resolve.min")]
+    assert sorted((f.rule, f.field) for f in found) == [
+        ("schema:check-digit", "treatment.codes[0].code"),
+        ("schema:range", "treatment.recovery.side_effects_resolve.min"),
+    ]
     with pytest.raises(InputError) as refused:
         load_corpus(data)
     assert "problem" in str(refused.value)
@@ -113,8 +121,11 @@ def test_a_new_schema_field_reaches_the_model_and_the_template() -> None:
     """Adding a fact is one schema edit: the model and the template follow (the mapping rule is separate)."""
     schema = copy.deepcopy(SCHEMA)
     effect = schema["$defs"]["adverse_effect"]
-    effect["properties"]["recurs_after"] = {"$ref": "#/$defs/duration", "description": "when it may come back",
-                                            "examples": [{"min": 1, "max": 3, "unit": "day"}]}
+    effect["properties"]["recurs_after"] = {
+        "$ref": "#/$defs/duration",
+        "description": "when it may come back",
+        "examples": [{"min": 1, "max": 3, "unit": "day"}],
+    }
     outputs = {p.name: text for p, text in gen_model.outputs(schema).items()}
     namespace: dict[str, Any] = {}
     exec(compile(outputs["model.py"], "model.py", "exec"), namespace)  # our own generated code, as the schema gives it

@@ -54,7 +54,9 @@ def test_image_sizes_are_published_as_quantitative_values(data: Path) -> None:
     assert c.schema.value(image, SCHEMA.width) == width
     assert set(c.schema.predicate_objects(width)) == {
         (URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), SCHEMA.QuantitativeValue),
-        (SCHEMA.value, Literal(1200)), (SCHEMA.unitCode, Literal("E37"))}
+        (SCHEMA.value, Literal(1200)),
+        (SCHEMA.unitCode, Literal("E37")),
+    }
     assert conformance.check(c.schema, locator(c.medkg)) == []
 
 

@@ -30,8 +30,20 @@ CASES = REPO / "tests" / "cases" / "articles"
 SLUGS = sorted(p.name for p in CASES.iterdir() if (p / "facts.yaml").is_file())
 PROV = Namespace("http://www.w3.org/ns/prov#")
 NOT_LITERAL = {"slug", "id", "url", "system"}  # written as IRIs or node names, not as texts
-CONTROLLED = {"frequency", "seriousness", "when", "kind", "role", "status", "permanence", "unit", "category",
-              "invasiveness", "procedure_type", "sessions"}  # controlled values: ontology individuals
+CONTROLLED = {
+    "frequency",
+    "seriousness",
+    "when",
+    "kind",
+    "role",
+    "status",
+    "permanence",
+    "unit",
+    "category",
+    "invasiveness",
+    "procedure_type",
+    "sessions",
+}  # controlled values: ontology individuals
 
 
 @cache
@@ -111,8 +123,9 @@ def check(c: Compiled, path: Path) -> list[dict[str, Any]]:
 
 def leaves(value: Any, key: str = "") -> list[tuple[str, Any]]:
     if isinstance(value, Located):
-        return [kv for f in fields(value) if f.name not in ("at", "bare")
-                for kv in leaves(getattr(value, f.name), f.name)]
+        return [
+            kv for f in fields(value) if f.name not in ("at", "bare") for kv in leaves(getattr(value, f.name), f.name)
+        ]
     if isinstance(value, tuple):
         return [kv for v in value for kv in leaves(v, key)]
     return [] if value is None else [(key, value)]
@@ -123,8 +136,11 @@ def test_every_stated_text_reaches_the_graph(slug: str) -> None:
     """Walks each value of the facts file: every text is a literal of the medkg graph (quotes via PROV-O)."""
     c = sample() if slug.startswith("..") else compiled(slug)
     literals = {str(o) for o in c.medkg.graph.objects() if isinstance(o, Literal)}
-    texts = [(k, v) for k, v in leaves(c.article.treatment) + leaves(c.article.faq)
-             if isinstance(v, str) and k not in NOT_LITERAL | CONTROLLED]
+    texts = [
+        (k, v)
+        for k, v in leaves(c.article.treatment) + leaves(c.article.faq)
+        if isinstance(v, str) and k not in NOT_LITERAL | CONTROLLED
+    ]
     assert texts
     assert [(k, v) for k, v in texts if v not in literals] == []
     quotes = {str(o) for o in c.medkg.graph.objects(None, PROV.value)}
@@ -142,16 +158,23 @@ def test_no_contraindications_stated_is_an_info_and_stated_none_satisfies_it(tmp
     rule = [f for f in found if f.rule.endswith("Treatment-contraindication")]
     assert [(f.severity, f.message.startswith("If the article states")) for f in rule] == [(Severity.INFO, True)]
     text = (CASES / "botox-plumplife" / "facts.yaml").read_text(encoding="utf-8")
-    none = text.replace("  adverse_effects:\n", "  none_stated:\n    contraindications: {section: Safety, quote: "
-                        "\"Anyone can have it.\"}\n  adverse_effects:\n", 1)
+    none = text.replace(
+        "  adverse_effects:\n",
+        '  none_stated:\n    contraindications: {section: Safety, quote: "Anyone can have it."}\n  adverse_effects:\n',
+        1,
+    )
     (tmp_path / "none.yaml").write_text(none, encoding="utf-8")
     article = load_article(tmp_path / "none.yaml")
     assert isinstance(article, Article)
     c = compile_article(load_site(CASES / "botox-plumplife" / "site.yaml"), article)
-    assert not [f for f in validate_article(c.medkg, c.schema_triples, RunOptions())
-                if f.rule.endswith("Treatment-contraindication")]
-    both = none.replace("  adverse_effects:\n", "  contraindications:\n    - condition: Pregnancy\n"
-                        "  adverse_effects:\n", 1)
+    assert not [
+        f
+        for f in validate_article(c.medkg, c.schema_triples, RunOptions())
+        if f.rule.endswith("Treatment-contraindication")
+    ]
+    both = none.replace(
+        "  adverse_effects:\n", "  contraindications:\n    - condition: Pregnancy\n  adverse_effects:\n", 1
+    )
     (tmp_path / "both.yaml").write_text(both, encoding="utf-8")
     problems = load_article(tmp_path / "both.yaml")
     assert isinstance(problems, list)

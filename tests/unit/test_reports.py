@@ -40,7 +40,8 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> Checked:
     text = (data / "articles/mesotherapy.yaml").read_text(encoding="utf-8")
     (data / "articles/broken.yaml").write_text(
         text.replace("slug: mesotherapy", "slug: broken").replace("frequency: common", "frequency: often", 1),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(data.parent)  # file names in findings are relative to the working directory
         return validate(Path("data"), RunOptions(), illustrate=True)
@@ -68,15 +69,15 @@ def test_sarif_validates_against_the_oasis_schema_with_physical_locations(checke
     f = report.sorted()[0]
     assert first["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": f"site/{f.file}", "uriBaseId": "%SRCROOT%"},
-        "region": {"startLine": f.line, "startColumn": f.column}}
+        "region": {"startLine": f.line, "startColumn": f.column},
+    }
     assert {r["level"] for r in results} == {"error", "warning", "note"}
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == sorted({r["ruleId"] for r in results})
     for r in results:
         assert run["tool"]["driver"]["rules"][r["ruleIndex"]]["id"] == r["ruleId"]
 
 
-def test_junit_has_a_case_per_file_and_family_and_fails_at_the_threshold(checked: Checked,
-                                                                         tmp_path: Path) -> None:
+def test_junit_has_a_case_per_file_and_family_and_fails_at_the_threshold(checked: Checked, tmp_path: Path) -> None:
     report = checked.result
     path = tmp_path / "junit.xml"
     path.write_text(RENDERERS["junit"](report, RenderContext()), encoding="utf-8")
@@ -97,12 +98,12 @@ def test_junit_has_a_case_per_file_and_family_and_fails_at_the_threshold(checked
 def test_github_annotations_name_file_line_column() -> None:
     f = Finding("data/a b.yaml", 12, 7, Severity.WARNING, "50% done,\nnext: line", "page.x", "", "sosh:X", "schemaorg")
     assert github.render(Result([f]), RenderContext()) == (
-        "::warning file=data/a b.yaml,line=12,col=7,title=medkg sosh%3AX%3A page.x::50%25 done,%0Anext: line\n")
+        "::warning file=data/a b.yaml,line=12,col=7,title=medkg sosh%3AX%3A page.x::50%25 done,%0Anext: line\n"
+    )
 
 
 def _decode(text: str) -> str:
-    return re.sub(r"%(25|0D|0A|3A|2C)", lambda m: {"25": "%", "0D": "\r", "0A": "\n", "3A": ":", "2C": ","}[m[1]],
-                  text)
+    return re.sub(r"%(25|0D|0A|3A|2C)", lambda m: {"25": "%", "0D": "\r", "0A": "\n", "3A": ":", "2C": ","}[m[1]], text)
 
 
 @given(st.text())
@@ -146,8 +147,12 @@ def test_text_is_grouped_by_file_with_a_summary_and_no_colour_off_a_tty(checked:
     plain = text.render(checked.result, RenderContext())
     assert "\033[" not in plain
     files = [line for line in plain.splitlines() if not line.startswith("  ")]
-    assert files == ["data/articles/broken.yaml", "data/articles/mesotherapy.yaml", "data/site.yaml",
-                     "1 article, 610 triples, 1 violations, 13 warnings, 2 infos"]
+    assert files == [
+        "data/articles/broken.yaml",
+        "data/articles/mesotherapy.yaml",
+        "data/site.yaml",
+        "1 article, 610 triples, 1 violations, 13 warnings, 2 infos",
+    ]
     assert "\033[31mviolation\033[0m" in text.render(checked.result, RenderContext(colour=True))
 
 

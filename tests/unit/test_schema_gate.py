@@ -13,11 +13,29 @@ from hypothesis import strategies as st
 from kg.load.facts import _gate, _validator
 
 SAMPLE = yaml.safe_load((REPO / "data/articles/mesotherapy.yaml").read_text(encoding="utf-8"))
-VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.text(max_size=12),
-                   st.sampled_from(["", " ", "common", "often", "https://x.org/a b", "https://x.org/", "2026-05-07",
-                                    "2026-05-07T10:00:00", "x" * 5001, "Bad Slug", "a--b"]),
-                   st.lists(st.text(max_size=5), max_size=2), st.dictionaries(st.text(max_size=6), st.integers(),
-                                                                              max_size=2))
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10**6),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "common",
+            "often",
+            "https://x.org/a b",
+            "https://x.org/",
+            "2026-05-07",
+            "2026-05-07T10:00:00",
+            "x" * 5001,
+            "Bad Slug",
+            "a--b",
+        ]
+    ),
+    st.lists(st.text(max_size=5), max_size=2),
+    st.dictionaries(st.text(max_size=6), st.integers(), max_size=2),
+)
 
 
 def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -49,8 +67,10 @@ def _fast_valid(doc: Any) -> bool:
 
 
 @settings(max_examples=300, deadline=None)
-@given(edits=st.lists(st.tuples(st.sampled_from(PATHS), VALUES), min_size=1, max_size=3),
-       extra=st.sampled_from([None, "page", "treatment", ""]))
+@given(
+    edits=st.lists(st.tuples(st.sampled_from(PATHS), VALUES), min_size=1, max_size=3),
+    extra=st.sampled_from([None, "page", "treatment", ""]),
+)
 def test_gate_agrees_with_jsonschema(edits: list[tuple[tuple[Any, ...], Any]], extra: str | None) -> None:
     doc = copy.deepcopy(SAMPLE)
     for path, value in edits:

@@ -21,24 +21,34 @@ from shape_cases import CASES, EX, SH, SHAPES_NS, fixtures, union
 from kg.check.families import shapes
 
 CORE_ONLY = {"medkg", "schemaorg"}  # the Google profile also uses SHACL-SPARQL (pixel products, "all but the last")
-PARAMS = [pytest.param(family, i, id=f"{family}:{case.shape}:{i}")
-          for family, cases in CASES.items() for i, case in enumerate(cases)]
+PARAMS = [
+    pytest.param(family, i, id=f"{family}:{case.shape}:{i}")
+    for family, cases in CASES.items()
+    for i, case in enumerate(cases)
+]
 
 
 @cache
 def results(family: str) -> dict[str, dict[str, set[URIRef]]]:
     """Fixture key → shape local name → severities of its results (one pySHACL call per family)."""
     graph, owner = union(family)
-    _, report, _ = pyshacl.validate(graph, shacl_graph=shapes(family), inference="none", advanced=True,
-                                    allow_warnings=True, allow_infos=True, inplace=True)
+    _, report, _ = pyshacl.validate(
+        graph,
+        shacl_graph=shapes(family),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        allow_infos=True,
+        inplace=True,
+    )
     found: dict[str, dict[str, set[URIRef]]] = {key: {} for key in fixtures(family)}
     ns = SHAPES_NS[family]
     for r in report.subjects(RDF.type, SH.ValidationResult):
         shape, severity, focus = (report.value(r, p) for p in (SH.sourceShape, SH.resultSeverity, SH.focusNode))
         assert isinstance(shape, URIRef) and shape.startswith(ns), f"unnamed source shape {shape}"
-        key = owner[focus] if isinstance(focus, BNode) else str(focus)[len(EX):].split("/", 1)[0]
+        key = owner[focus] if isinstance(focus, BNode) else str(focus)[len(EX) :].split("/", 1)[0]
         assert isinstance(severity, URIRef), severity
-        found[key].setdefault(shape[len(ns):], set()).add(severity)
+        found[key].setdefault(shape[len(ns) :], set()).add(severity)
     return found
 
 
@@ -74,7 +84,7 @@ def test_shape_passes_on_its_fixture(family: str, i: int) -> None:
 @pytest.mark.parametrize("family", CASES)
 def test_every_shape_has_cases(family: str) -> None:
     ns = SHAPES_NS[family]
-    assert {str(s)[len(ns):] for s in declared(family)} == {c.shape for c in CASES[family]}
+    assert {str(s)[len(ns) :] for s in declared(family)} == {c.shape for c in CASES[family]}
 
 
 @pytest.mark.parametrize("family", CASES)
