@@ -15,6 +15,16 @@ ALLOWED: dict[tuple[str, str], int] = {
     # Generated from shapes/facts.schema.json by scripts/gen_model.py (one frozen dataclass per schema
     # object, never edited by hand); it grows with the facts format, so its ceiling is generous.
     ("kg/load/model.py", ""): 2000,
+    #
+    # Grown past the limits by the repository-wide `ruff format` that ended the 0.2.0 merges (one argument per
+    # line); the ceiling is their size now, so they cannot grow: split them next.
+    ("kg/audit/blocks.py", "parse"): 87,
+    ("kg/check/conformance.py", ""): 407,
+    ("kg/check/idlint.py", "_Lint.conflicts"): 63,
+    ("kg/export/dataset.py", "describe"): 68,
+    ("kg/load/facts.py", ""): 402,
+    ("tests/cli/test_wheel.py", "test_wheel_builds_the_sample_from_its_bundled_data"): 76,
+    ("tests/unit/shape_cases.py", ""): 534,
 }
 
 
@@ -35,7 +45,7 @@ def test_allowed_entries_are_still_needed() -> None:
     assert stale == [], "within the limits now: remove from ALLOWED in tests/unit/test_layout.py: " + ", ".join(stale)
 
 
-def test_sizes_count_methods_nested_and_decorated_functions(tmp_path: Path) -> None:
+def test_sizes_count_methods_and_nested_functions_not_decorators(tmp_path: Path) -> None:
     def body(indent: int) -> str:
         return "\n".join([" " * indent + "x = 1"] * 60)
 
@@ -65,7 +75,8 @@ if True:
         encoding="utf-8",
     )
     found = {(o.name, o.lines) for o in oversized(source, tmp_path)}
-    assert found == {("Engine.long_method", 62), ("outer", 62), ("outer.inner", 61), ("guarded", 61)}
+    # the decorator line of long_method is not counted: decorators are declarations (a command's options)
+    assert found == {("Engine.long_method", 61), ("outer", 62), ("outer.inner", 61), ("guarded", 61)}
 
 
 def test_no_import_cycles() -> None:
