@@ -41,7 +41,9 @@ def _innermost(error: BaseException) -> str:
     return str(error.args[0]) if error.args else str(error)
 
 
-_IRI = re.compile(r'[^:]+:[^\s"<>]*\Z')  # what an N-Quads reader takes as an IRI (rdflib's rule)
+# what an N-Quads reader takes as an IRI (rdflib's rule): lenient on purpose, pages in the wild carry
+# `{search_term_string}` in SearchAction targets, and later stages cope with them (kg.graph.terms.to_ox)
+_IRI = re.compile(r'[^:]+:[^\s"<>]*\Z')
 _LANGUAGE = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*\Z")
 _XSD_STRING = str(XSD.string)
 _IRIS: dict[str, URIRef] = {}  # IRIs already checked and built (the same few thousand recur block after block)
