@@ -56,9 +56,12 @@ def _innermost(error: BaseException) -> str:
     return str(error.args[0]) if error.args else str(error)
 
 
-_IRI = re.compile(r'[^:]+:[^\s"<>]*\Z')  # what an N-Quads reader takes as an IRI (rdflib's rule)
+# what an N-Quads reader takes as an IRI (rdflib's rule): lenient on purpose, pages in the wild carry
+# `{search_term_string}` in SearchAction targets, and later stages cope with them (kg.graph.terms.to_ox)
+_IRI = re.compile(r'[^:]+:[^\s"<>]*\Z')
 _LANGUAGE = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*\Z")
 _XSD_STRING = str(XSD.string)
+_IRIS: dict[str, URIRef] = {}  # IRIs already checked and built (the same few thousand recur block after block)
 
 
 class _NotRdf(Exception):
@@ -86,11 +89,19 @@ def to_triples(document: Any, base: str | None = None) -> list[Triple]:
     def term(t: dict[str, str]) -> Node:
         kind, value = t["type"], t["value"]
         if kind == "IRI":
-            if not _IRI.match(value):
-                raise _NotRdf
-            return URIRef(value)
+            iri = _IRIS.get(value)
+            if iri is None:
+                if not _IRI.match(value):
+                    raise _NotRdf
+                iri = URIRef(value)
+                if len(_IRIS) < 100_000:  # bounded: vocabulary IRIs repeat, page IRIs are many
+                    _IRIS[value] = iri
+            return iri
         if kind == "blank node":
-            return blank.setdefault(value, BNode())
+            node = blank.get(value)
+            if node is None:
+                node = blank[value] = BNode()
+            return node
         if (language := t.get("language")) is not None:
             if not _LANGUAGE.match(language):
                 raise _NotRdf

@@ -13,7 +13,7 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyld import jsonld as pyld
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kg.audit.audit import read_document
@@ -95,12 +95,36 @@ def test_the_same_graph_as_the_nquads_round_trip(document: dict[str, Any]) -> No
     # Refused before (or PyLD's N-Quads writer crashed on a value JSON-LD drops): now refused with an
     # InputError or read without the dropped value; never another exception (it would fail the test).
     if expected is not None:
-        assert found is not None and isomorphic(found, expected)
+        assert found is not None and same(found, expected)
+
+
+def same(a: Graph, b: Graph) -> bool:
+    """Isomorphic; for graphs rdflib cannot canonicalise (an IRI with a backslash, which it will not
+    write), the same triples with blank nodes erased, as many times."""
+    try:
+        return isomorphic(a, b)
+    except Exception:
+
+        def erased(g: Graph) -> list[tuple[str, ...]]:
+            return sorted(tuple("_:" if isinstance(t, BNode) else repr(t) for t in triple) for triple in g)
+
+        return erased(a) == erased(b)
 
 
 def test_the_export_expands_to_the_same_graph_both_ways() -> None:
     document = json.loads((REPO / "exports/mesotherapy.jsonld").read_text(encoding="utf-8"))
     assert isomorphic(jsonld.to_graph(document), by_nquads(document, "https://getlabtest.com/"))
+
+
+def test_a_search_action_target_with_a_template_is_read() -> None:
+    """Yoast and Rank Math put `?s={search_term_string}` in every page's WebSite SearchAction."""
+    document = {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "@id": "https://e.org/#website",
+        "potentialAction": {"@type": "SearchAction", "target": "https://e.org/?s={search_term_string}"},
+    }
+    assert any("{search_term_string}" in str(o) for _, _, o in jsonld.to_triples(document))
 
 
 def test_blank_nodes_of_two_blocks_stay_two() -> None:
