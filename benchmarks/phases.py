@@ -1,0 +1,130 @@
+"""Benchmark: CPU per article of each phase of the one flow (kg.flow.article.process), on demand.
+
+    python -m benchmarks.phases -n 300 [--profile 25]
+
+Generates a seeded sample-shaped corpus (benchmarks/corpus.py), processes every article in this one
+process, phase by phase, exactly as `process` chains them, and prints the median over --repeat passes
+of ms per article for each phase, then the total and `process` itself timed whole (the check that the
+phases add up). With --profile N it prints cProfile's top N functions of `process` over the corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from benchmarks.corpus import write as write_corpus
+from kg.check import conformance, families, idlint, leftout
+from kg.core.options import RunOptions
+from kg.export.dataset import Partitions
+from kg.export.serialize import html_snippet_text, jsonld_text, nquads
+from kg.flow.article import Compiled, Wants, process, turtle_writer
+from kg.graph import lang
+from kg.graph.ids import organization_iri, page_ids
+from kg.graph.iris import Minter
+from kg.graph.locate import locator, value_locator
+from kg.graph.mapping import build_graph
+from kg.graph.pieces import alias, assemble, renamed, renamed_triples
+from kg.graph.projection import project
+from kg.load.facts import Article, Site, _schema, _semantic, read, site_and_files
+
+T = TypeVar("T")
+
+
+class Clock:
+    """Seconds spent per phase, summed over articles."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = defaultdict(float)
+
+    def __call__(self, phase: str, step: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        value = step()
+        self.spent[phase] += time.perf_counter() - started
+        return value
+
+
+def one(clock: Clock, site: Site, path: Path, options: RunOptions) -> None:
+    """One article through the phases of `process` (a clean article: findings, then every export)."""
+    source = clock("yaml", lambda: read(path))
+    assert not clock("schema gate", lambda: _schema(source, "article")), path
+    article = clock("typed model", lambda: Article.from_source(source))
+    clock("semantic checks", lambda: _semantic(article))
+    ids = clock("compile: ids", lambda: page_ids(site, article))
+    built = clock("mapping", lambda: build_graph(site, article))
+    projected = clock("projection", lambda: project(built.triples))
+    renames = ids.renames(str(built.page), organization_iri(site))
+    view = clock("assemble (pieces)", lambda: assemble(renamed_triples(projected, renames), ids, site))
+    ag = clock("rename + language tags", lambda: lang.tagged(renamed(built, renames), site.language))
+    alias(ag, ids.article, ids.webpage)
+    c = Compiled(article, ag, view.checked, Minter(site.base_iri).graph(article.slug), ids, view.left_out)
+    c.published = view.published
+    locate = clock("locators", lambda: locator(ag))
+    values = value_locator(ag)
+    found = clock("shacl medkg", lambda: families.run(ag.triples, "medkg", locate, values=values))
+    found += clock("shacl schemaorg", lambda: families.run(c.schema_triples, "schemaorg", locate))
+    found += clock("conformance", lambda: conformance.check(c.schema_triples, locate))
+    assert options.profile is not None
+    normal = clock("google: normalise", lambda: conformance.normalise(c.schema_triples))
+    found += clock("google: shacl", lambda: families.run(normal, options.profile.name, locate, label="google"))
+    found += clock("left out", lambda: leftout.left_out(c.left_out, locate))
+    found += leftout.page_url(c.ids, locate, skipped=False)
+    clock("idlint summary", lambda: idlint.summarise(c.schema_triples, ag, site.base_iri))
+    text = clock("jsonld", lambda: jsonld_text(c.exported))
+    clock("html snippet", lambda: html_snippet_text(text))
+    clock(
+        "turtle",
+        lambda: turtle_writer().document([("medkg", ag.triples), ("schema.org view", c.exported)]),
+    )
+    clock("nquads", lambda: nquads(c.graph_iri, c.named_graph))
+    clock("partitions", lambda: Partitions().add(c.named_graph, c.graph_iri))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", type=int, default=300, help="articles in the generated corpus")
+    parser.add_argument("--repeat", type=int, default=3, help="passes over the corpus; medians are shown")
+    parser.add_argument("--profile", type=int, default=0, help="show cProfile's top N functions of `process`")
+    args = parser.parse_args()
+    options = RunOptions()
+    with tempfile.TemporaryDirectory() as tmp:
+        site, files = site_and_files(write_corpus(Path(tmp), args.n, violation_rate=0.0))
+        families.prepare(options)
+        for path in files[:5]:  # warm the caches (@cache'd shapes, queries, vocabulary) outside the timings
+            process(site, path, options, Wants(exports=True))
+        passes: list[dict[str, float]] = []
+        whole: list[float] = []
+        for _ in range(args.repeat):
+            clock = Clock()
+            for path in files:
+                one(clock, site, path, options)
+            passes.append(clock.spent)
+            started = time.perf_counter()
+            for path in files:
+                process(site, path, options, Wants(exports=True))
+            whole.append(time.perf_counter() - started)
+        n = len(files)
+        print(f"{n} articles, median of {args.repeat} passes, ms per article")
+        for phase in passes[0]:
+            print(f"  {phase:<24} {statistics.median(p[phase] for p in passes) * 1000 / n:7.3f}")
+        print(f"  {'sum of phases':<24} {statistics.median(sum(p.values()) for p in passes) * 1000 / n:7.3f}")
+        print(f"  {'process() whole':<24} {statistics.median(whole) * 1000 / n:7.3f}")
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for path in files:
+                process(site, path, options, Wants(exports=True))
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
+
+
+if __name__ == "__main__":
+    main()
