@@ -115,8 +115,19 @@ def _norm(term: Node) -> Node:
     return term
 
 
+def _https(term: Node) -> bool:
+    """Whether `_norm` would rewrite a term: an https://schema.org/ IRI or literal datatype."""
+    if isinstance(term, URIRef):
+        return str.startswith(term, SCHEMA_HTTPS)  # str's: rdflib's URIRef.startswith is a Python call
+    return isinstance(term, Literal) and term.datatype is not None and str.startswith(term.datatype, SCHEMA_HTTPS)
+
+
 def normalise(graph: Iterable[Triple]) -> set[Triple]:
-    """The same triples with https://schema.org/ terms written in the http namespace medkg publishes."""
+    """The same triples with https://schema.org/ terms written in the http namespace medkg publishes.
+    A set without such a term comes back as it is (the same object; treat it as read-only): the scan
+    costs a fraction of a rebuild, and the views medkg projects never have one."""
+    if isinstance(graph, set) and not any(_https(s) or _https(p) or _https(o) for s, p, o in graph):
+        return graph
     return {(_norm(s), _norm(p), _norm(o)) for s, p, o in graph}
 
 

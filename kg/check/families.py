@@ -18,7 +18,7 @@ from rdflib.term import Node
 from kg.check import conformance
 from kg.check.shacl import Engine as CompiledEngine
 from kg.check.shacl import Result, Unsupported
-from kg.check.shacl_data import SH
+from kg.check.shacl_data import SH, Data
 from kg.core import resources
 from kg.core.errors import UnsupportedShapesError
 from kg.core.findings import Finding, Severity
@@ -179,9 +179,13 @@ def prepare(options: RunOptions) -> None:
             compiled(family)
 
 
-def results(data: Iterable[Triple], family: str, engine: Engine = Engine.NATIVE) -> list[Result]:
+def results(
+    data: Iterable[Triple], family: str, engine: Engine = Engine.NATIVE, index: Data | None = None
+) -> list[Result]:
+    """SHACL results of `data`; `index`, the compiled engine's index of the same triples, is shared
+    between the families that validate one graph (built once, not once per family)."""
     if engine is Engine.NATIVE:
-        return compiled(family).validate(data)
+        return compiled(family).validate(data if index is None else index)
     return _pyshacl(data, family)
 
 
@@ -193,10 +197,12 @@ def run(
     *,
     label: str | None = None,
     values: ValueLocator | None = None,
+    index: Data | None = None,
 ) -> list[Finding]:
     """Validate `data` against one shape family or profile ("medkg", "schemaorg", "google-2026-11");
     Findings located by `values` (a statement) or `locate` (a node and property), of family `label`."""
-    return findings(data, results(data, family, engine), shapes(family), label or family, locate, values)
+    found = results(data, family, engine, index)
+    return findings(data, found, shapes(family), label or family, locate, values)
 
 
 def _readable(messages: tuple[Literal, ...]) -> list[str]:
@@ -245,19 +251,26 @@ def findings(
     return sorted(out)
 
 
-def published(schema_view: Iterable[Triple], locate: Locator, options: RunOptions) -> list[Finding]:
-    """Checks of a published schema.org graph: schema.org vocabulary conformance and the Google profile."""
-    found = conformance.check(schema_view, locate)
+def published(
+    schema_view: Iterable[Triple], locate: Locator, options: RunOptions, index: Data | None = None
+) -> list[Finding]:
+    """Checks of a published schema.org graph: schema.org vocabulary conformance and the Google profile.
+    `index`: the compiled engine's index of `schema_view`, used where normalising changed nothing."""
+    view = conformance.normalise(schema_view)
+    found = conformance.check(view, locate)
     if options.profile is not None:
-        found += run(conformance.normalise(schema_view), options.profile.name, locate, options.engine, label="google")
+        shared = index if view is schema_view else None
+        found += run(view, options.profile.name, locate, options.engine, label="google", index=shared)
     return found
 
 
 def validate_article(ag: ArticleGraph, schema_view: Collection[Triple], options: RunOptions) -> list[Finding]:
-    """Every per-article check: medical shapes, schema.org shapes, vocabulary conformance, Google profile."""
+    """Every per-article check: medical shapes, schema.org shapes, vocabulary conformance, Google profile;
+    one index of each graph for the compiled engine."""
     locate = locator(ag)
+    index = Data(schema_view) if options.engine is Engine.NATIVE else None
     return (
         run(ag.triples, "medkg", locate, options.engine, values=value_locator(ag))
-        + run(schema_view, "schemaorg", locate, options.engine)
-        + published(schema_view, locate, options)
+        + run(schema_view, "schemaorg", locate, options.engine, index=index)
+        + published(schema_view, locate, options, index)
     )

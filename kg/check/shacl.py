@@ -213,9 +213,14 @@ class Engine:
             for v in values:
                 yield from self._validate(prop, data, v)
 
-    def validate(self, triples: Iterable[Triple]) -> list[Result]:
-        """The validation results of a data graph (none: it conforms)."""
-        data = Data(triples, self.g if self.needs_shapes_graph else None)
+    def validate(self, triples: Iterable[Triple] | Data) -> list[Result]:
+        """The validation results of a data graph (none: it conforms), or of its index (shared between
+        shape families; re-indexed where this engine's queries read another shapes graph than it holds)."""
+        shapes = self.g if self.needs_shapes_graph else None
+        if isinstance(triples, Data) and triples.shapes is shapes:
+            data = triples
+        else:
+            data = Data(triples.triples() if isinstance(triples, Data) else triples, shapes)
         return [
             r
             for shape, spec in self.targeted

@@ -69,20 +69,20 @@ class Data:
     def pred_subjects(self, p: Node) -> Iterable[Node]:
         return self.by_predicate.get(p, {}).keys()
 
-    def _triples(self) -> Iterable[Triple]:
+    def triples(self) -> Iterable[Triple]:
         return ((s, p, o) for s, by_p in self.out.items() for p, objs in by_p.items() for o in objs)
 
     @cached_property
     def store(self) -> ox.Store:
         """The graph in an in-memory Oxigraph store, for SHACL-SPARQL (built on first use)."""
         store = ox.Store()
-        if self.shapes is not None or any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in self._triples()):
+        if self.shapes is not None or any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in self.triples()):
             # term by term: a parser would relabel blank nodes, and results must name the same nodes
-            store.extend(_ox_quad(s, p, o) for s, p, o in self._triples())
+            store.extend(_ox_quad(s, p, o) for s, p, o in self.triples())
             if self.shapes is not None:
                 store.extend(_ox_quad(s, p, o, SHAPES_GRAPH) for s, p, o in self.shapes)
         else:
-            text = ntriples(self._triples())
+            text = ntriples(self.triples())
             store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
         return store
 

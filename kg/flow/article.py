@@ -63,9 +63,10 @@ class Compiled:
         """The schema.org view as the exports publish it."""
         return self.schema_triples if self.published is None else self.published
 
-    @property
+    @cached_property
     def named_graph(self) -> set[Triple]:
-        """The article's named graph: the medkg graph and its published schema.org view."""
+        """The article's named graph: the medkg graph and its published schema.org view (made once: the
+        triple count, N-Quads, the dataset description and a store's graph all read it)."""
         return self.medkg.triples | self.exported
 
     @property

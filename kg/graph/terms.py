@@ -79,13 +79,27 @@ def to_ox(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)) if t.datatype else None)
 
 
+_FROM_OX: dict[ox.NamedNode | ox.Literal, Node] = {}  # terms already converted (vocabulary, shared nodes recur)
+
+
 def from_ox(t: object) -> Node:
-    """An Oxigraph term as rdflib's; a plain string literal has no datatype, as rdflib parses it."""
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
+    """An Oxigraph term as rdflib's; a plain string literal has no datatype, as rdflib parses it.
+    IRIs and literals are converted once per process (bounded): building an rdflib term costs ~1 µs,
+    and the same object for the same term makes later comparisons identity checks."""
     if isinstance(t, ox.BlankNode):
         return BNode(t.value)
-    assert isinstance(t, ox.Literal), t
+    assert isinstance(t, ox.NamedNode | ox.Literal), t
+    node = _FROM_OX.get(t)
+    if node is None:
+        node = _from_ox(t)
+        if len(_FROM_OX) < 100_000:
+            _FROM_OX[t] = node
+    return node
+
+
+def _from_ox(t: ox.NamedNode | ox.Literal) -> Node:
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
     if t.language:
         return Literal(t.value, lang=t.language)
     return Literal(t.value, datatype=None if t.datatype.value == XSD_STRING else URIRef(t.datatype.value))
