@@ -11,6 +11,7 @@ medkg graph keeps every fact; each piece left out is reported with what to add.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -51,27 +52,28 @@ class LeftOut:
     omitted: bool = False  # left out because the CMS publishes it (site.yaml `omit:`), not for a gap
 
 
-def _types(triples: Iterable[Triple], node: Node) -> set[Node]:
-    return {o for s, p, o in triples if s == node and p == RDF.type}
+def _pairs(triples: Iterable[Triple]) -> set[tuple[Node, Node]]:
+    """The (subject, property) pairs of a graph: what `_has` asks, one set lookup instead of a scan."""
+    return {(s, p) for s, p, _ in triples}
 
 
-def _has(triples: set[Triple], node: Node, *props: URIRef) -> bool:
-    return any(s == node and p in props for s, p, _ in triples)
+def _has(pairs: set[tuple[Node, Node]], node: Node, *props: URIRef) -> bool:
+    return any((node, p) in pairs for p in props)
 
 
 def _owned(triples: set[Triple], root: URIRef) -> set[Node]:
     """A piece and the nodes that belong to it: its list items, its logo, nodes named `<node>-…` (sizes)."""
+    by_subject: dict[Node, list[tuple[Node, URIRef]]] = defaultdict(list)
+    for s, p, o in triples:
+        if isinstance(o, URIRef):
+            by_subject[s].append((p, o))
     out: set[Node] = {root}
     todo = [root]
     while todo:
         node = todo.pop()
-        for s, p, o in triples:
-            if (
-                s == node
-                and isinstance(o, URIRef)
-                and o not in out
-                and (p in (SCHEMA.logo, SCHEMA.itemListElement) or str(o).startswith(f"{node}-"))
-            ):
+        named = f"{node}-"
+        for p, o in by_subject.get(node, ()):
+            if o not in out and (p in (SCHEMA.logo, SCHEMA.itemListElement) or str.startswith(o, named)):
                 out.add(o)
                 todo.append(o)
     return out
@@ -116,7 +118,8 @@ def _breadcrumb_gap(triples: set[Triple], ids: PageIds) -> str | None:
     ordered = sorted(items, key=lambda n: positions.get(n, 0))
     if len(ordered) < 2:
         return "Google needs at least two entries"
-    missing = [positions.get(n, 0) for n in ordered[:-1] if not _has(triples, n, SCHEMA.item)]
+    pairs = _pairs(triples)
+    missing = [positions.get(n, 0) for n in ordered[:-1] if not _has(pairs, n, SCHEMA.item)]
     if missing:
         entries = ", ".join(str(m) for m in missing)
         return f"entr{'y' if len(missing) == 1 else 'ies'} {entries} ha{'s' if len(missing) == 1 else 've'} no URL"
@@ -137,6 +140,7 @@ def half_made(triples: set[Triple], ids: PageIds) -> tuple[set[Triple], list[Lef
         left.append(
             LeftOut("breadcrumb", ids.breadcrumb, gap, "`url:` to each `page.breadcrumb` entry if the article links it")
         )
+    pairs = _pairs(triples)
     for image in sorted(
         {
             o
@@ -145,15 +149,17 @@ def half_made(triples: set[Triple], ids: PageIds) -> tuple[set[Triple], list[Lef
         },
         key=str,
     ):
-        if not _has(triples, image, SCHEMA.contentUrl, SCHEMA.url):
+        if not _has(pairs, image, SCHEMA.contentUrl, SCHEMA.url):
             triples = drop(triples, image)
+            pairs = _pairs(triples)
             left.append(
                 LeftOut(
                     "image", image, "the image has no file URL", "`page.image.url` if the article gives the image file"
                 )
             )
-    if _types(triples, ids.website) and not _has(triples, ids.website, SCHEMA.url):
+    if _has(pairs, ids.website, RDF.type) and not _has(pairs, ids.website, SCHEMA.url):
         triples = drop(triples, ids.website)
+        pairs = _pairs(triples)
         left.append(
             LeftOut(
                 "website",
@@ -165,8 +171,9 @@ def half_made(triples: set[Triple], ids: PageIds) -> tuple[set[Triple], list[Lef
     for person in sorted(
         {o for s, p, o in triples if p in (SCHEMA.author, SCHEMA.reviewedBy) and isinstance(o, URIRef)}, key=str
     ):
-        if not _has(triples, person, SCHEMA.name):
+        if not _has(pairs, person, SCHEMA.name):
             triples = drop(triples, person)
+            pairs = _pairs(triples)
             left.append(
                 LeftOut("person", person, "the person has no name", "the person's `name:` as the article gives it")
             )
