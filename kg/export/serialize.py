@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import RDF, XSD, Literal, URIRef
 from rdflib.term import Node
 
 from kg.core import resources
 from kg.graph.iris import SCHEMA
-from kg.graph.terms import XSD_STRING, Triple, nt_line, nt_string, nt_term
+from kg.graph.terms import XSD_STRING, Triple, nt_line
 
 CONTEXT_URL = "https://schema.org"
 _XSD_INTEGER, _XSD_BOOLEAN, _RDF_TYPE = XSD.integer, XSD.boolean, RDF.type
@@ -123,59 +124,57 @@ def html_snippet_text(json_text: str) -> bytes:
 # --- N-Triples terms, Turtle and N-Quads -------------------------------------------------------
 
 
+def nt_lines(triples: Iterable[Triple]) -> list[str]:
+    """A graph's N-Triples lines, each once, sorted: what its N-Quads and Turtle are written from."""
+    return sorted({nt_line(t) for t in triples})
+
+
+def nquads_of_lines(graph: str, lines: Iterable[str]) -> bytes:
+    """N-Triples lines as one named graph in N-Quads, lines sorted."""
+    suffix = f"<{graph}> .\n"
+    return "".join(sorted({line[:-2] + suffix for line in lines})).encode("utf-8")  # "s p o .\n" → "s p o <g> .\n"
+
+
 def nquads(graph: str, triples: Iterable[Triple]) -> bytes:
     """One named graph as N-Quads, lines sorted."""
-    lines = {nt_line(t, graph) for t in triples}
-    return "".join(sorted(lines)).encode("utf-8")
+    return nquads_of_lines(graph, (nt_line(t) for t in triples))
 
 
-_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_TYPE_LINK = f" <{_RDF_TYPE}> "
+
+
+def _types_first(line: str) -> tuple[str, bool, str]:
+    """Sort key of an N-Triples line: by subject, its rdf:type statements first (Turtle's `a` leads)."""
+    subject = line[: line.index(" ")]
+    return subject, not line.startswith(_TYPE_LINK, len(subject)), line
 
 
 class Turtle:
-    """A small deterministic Turtle writer: prefixed names where safe, subjects and values sorted."""
+    """Deterministic Turtle, written by Oxigraph's serialiser from sorted N-Triples lines (~5x faster
+    than the Python writer it replaces): subjects in order, each with its types first, then its
+    properties and values in order; prefixed names where the prefixes allow; a blank line between subjects."""
 
     def __init__(self, prefixes: dict[str, str]) -> None:
         self.prefixes = dict(sorted(prefixes.items()))
-        self._iris: dict[str, str] = {}
+        self.head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items())
 
-    def _iri(self, iri: URIRef) -> str:
-        for prefix, ns in self.prefixes.items():
-            if iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns) :]):
-                return f"{prefix}:{iri[len(ns) :]}"
-        return f"<{iri}>"
-
-    def term(self, term: Node) -> str:
-        if isinstance(term, URIRef):
-            text = self._iris.get(term)
-            if text is None:
-                text = self._iri(term)
-                if len(self._iris) < 100_000:  # bounded: page IRIs are many, vocabulary IRIs few
-                    self._iris[term] = text
-            return text
-        assert isinstance(term, Literal)
-        if term.datatype in (_XSD_INTEGER, _XSD_BOOLEAN) and re.fullmatch(r"-?(0|[1-9][0-9]*)|true|false", str(term)):
-            return str(term)
-        if term.datatype and str(term.datatype) != XSD_STRING and not term.language:
-            return f"{nt_string(str(term))}^^{self.term(term.datatype)}"
-        return nt_term(term)
-
-    def block(self, triples: Iterable[Triple]) -> str:
-        by_subject: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-        for s, p, o in triples:
-            by_subject[s][p].append(o)
-        chunks = []
-        for s in sorted(by_subject, key=str):
-            props = by_subject[s]
-            order = sorted(props, key=lambda p: (p != _RDF_TYPE, self.term(p)))
-            lines = []
-            for p in order:
-                values = [self.term(o) for o in sorted(set(props[p]), key=lambda o: (isinstance(o, Literal), str(o)))]
-                lines.append(f"    {'a' if p == _RDF_TYPE else self.term(p)} " + ",\n        ".join(values))
-            chunks.append(f"{self.term(s)}\n" + " ;\n".join(lines) + " .\n")
-        return "\n".join(chunks)
+    def block(self, lines: list[str]) -> str:
+        """Sorted N-Triples lines (see `nt_lines`) as Turtle statements, without the prefix lines."""
+        if not lines:
+            return ""
+        text = "".join(sorted(lines, key=_types_first)).encode("utf-8")
+        triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)  # lenient: lines medkg wrote
+        turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=self.prefixes)
+        assert turtle is not None, "without an output, Oxigraph returns the bytes"
+        statements = turtle.decode("utf-8").split("\n")
+        del statements[: next(i for i, line in enumerate(statements) if not line.startswith("@prefix "))]
+        # a literal's line breaks are escaped, so a line that does not start with a tab starts a subject
+        return "\n".join(f"\n{line}" if line and line[0] != "\t" and i else line for i, line in enumerate(statements))
 
     def document(self, sections: list[tuple[str, Iterable[Triple]]]) -> bytes:
-        head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items())
-        body = "".join(f"\n# {title}\n\n{self.block(triples)}" for title, triples in sections)
-        return (head + body).encode("utf-8")
+        return self.document_of_lines([(title, nt_lines(triples)) for title, triples in sections])
+
+    def document_of_lines(self, sections: list[tuple[str, list[str]]]) -> bytes:
+        """Sections of N-Triples lines, each under its comment, after the prefixes."""
+        body = "".join(f"\n# {title}\n\n{self.block(lines)}" for title, lines in sections)
+        return (self.head + body).encode("utf-8")

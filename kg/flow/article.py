@@ -18,7 +18,7 @@ from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
 from kg.export import picture
 from kg.export.dataset import Partitions
-from kg.export.serialize import Turtle, html_snippet_text, jsonld_text, nquads
+from kg.export.serialize import Turtle, html_snippet_text, jsonld_text, nquads_of_lines, nt_lines
 from kg.graph import lang
 from kg.graph.ids import PageIds, organization_iri, page_ids
 from kg.graph.iris import MEDKG, SCHEMA, Minter
@@ -26,6 +26,7 @@ from kg.graph.locate import locator
 from kg.graph.mapping import ArticleGraph, build_graph
 from kg.graph.pieces import LeftOut, alias, assemble, renamed, renamed_triples
 from kg.graph.projection import project
+from kg.graph.stated import PROV
 from kg.graph.terms import Triple, to_graph
 from kg.load.facts import Article, Site, load_article
 from kg.load.yamlloc import Position
@@ -171,6 +172,7 @@ def turtle_writer() -> Turtle:
         {
             "medkg": str(MEDKG),
             "schema": str(SCHEMA),
+            "prov": str(PROV),
             "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
             "xsd": "http://www.w3.org/2001/XMLSchema#",
         }
@@ -189,12 +191,13 @@ def render_article(c: Compiled) -> tuple[dict[str, bytes], bytes]:
             f"{slug}.html": html_snippet_text(text),
         }
     )
+    medkg, view = nt_lines(c.medkg.triples), nt_lines(c.exported)  # each triple rendered once, for both files
     files |= {
-        f"{slug}.ttl": turtle_writer().document(
+        f"{slug}.ttl": turtle_writer().document_of_lines(
             [
-                (f"medkg graph of the article {slug!r}", c.medkg.triples),
-                ("schema.org view (the same facts as the JSON-LD export)", c.exported),
+                (f"medkg graph of the article {slug!r}", medkg),
+                ("schema.org view (the same facts as the JSON-LD export)", view),
             ]
         ),
     }
-    return files, nquads(c.graph_iri, c.named_graph)
+    return files, nquads_of_lines(c.graph_iri, medkg + view)  # the named graph: the union of the two
