@@ -41,6 +41,7 @@ def _pos(node: yaml.Node) -> Position:
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_STR = "tag:yaml.org,2002:str"
 MAX_NODES = 200_000  # aliases can expand a small file enormously ("billion laughs")
 MAX_DEPTH = 64  # a facts file nests about 6 deep; far deeper is an attack on the parser's stack
 BOM = "\ufeff"
@@ -57,7 +58,7 @@ def _walk(node: yaml.Node, loader: Any, path: Path_, where: dict[Path_, Position
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)
+            key = key_node.value if key_node.tag == _STR else loader.construct_object(key_node)
             if not isinstance(key, str):
                 p = _pos(key_node)
                 raise ParseError(f"field names must be text, found {key!r}", p.line, p.column)
@@ -71,6 +72,8 @@ def _walk(node: yaml.Node, loader: Any, path: Path_, where: dict[Path_, Position
         return [_walk(item, loader, (*path, i), where) for i, item in enumerate(node.value)]
     if node.tag == _TIMESTAMP:
         return node.value  # dates stay text, exactly as written, for the schema to check
+    if node.tag == _STR:
+        return node.value  # what PyYAML's constructor returns for a text scalar, without its bookkeeping
     return loader.construct_object(node, deep=True)
 
 
