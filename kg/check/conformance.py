@@ -52,6 +52,8 @@ _LEXICAL = {
     "URL": _URL,
     "Boolean": _BOOLEAN,
 }
+# rdflib's RDF.x and XSD.x build a term on every access; these checks run per triple
+_RDF_TYPE, _XSD_BOOLEAN, _XSD_ANY_URI, _XSD_DATES = RDF.type, XSD.boolean, XSD.anyURI, (XSD.date, XSD.dateTime)
 _NUMERIC_XSD = {
     XSD.integer: "Integer",
     XSD.int: "Integer",
@@ -147,13 +149,13 @@ def _literal_kinds(o: Literal) -> tuple[set[str], bool]:
     if o.datatype in _NUMERIC_XSD:
         kind = _NUMERIC_XSD[o.datatype]
         return ({"Integer", "Number"} if kind == "Integer" or _INTEGER.fullmatch(text) else {"Number", "Float"}), True
-    if o.datatype == XSD.boolean:
+    if o.datatype == _XSD_BOOLEAN:
         return {"Boolean"}, True
     local = _local(o.datatype) if o.datatype is not None else None
-    if o.datatype in (XSD.date, XSD.dateTime) or local in ("Date", "DateTime", "Time"):
+    if o.datatype in _XSD_DATES or local in ("Date", "DateTime", "Time"):
         # the schema.org context coerces e.g. datePublished to Date whatever the lexical form says
         return {d for d in ("Date", "DateTime", "Time") if _fits(text, d)} or {"invalid date"}, True
-    if local == "URL" or o.datatype == XSD.anyURI:
+    if local == "URL" or o.datatype == _XSD_ANY_URI:
         return {"URL", "Text"}, True
     return {"Text"}, False
 
@@ -183,7 +185,7 @@ class _Checker:
         self.g, self.locate, self.v = graph, locate, vocabulary()
         self.findings: list[Finding] = []
         self.types: dict[Node, set[str]] = {}
-        rdf_type = RDF.type
+        rdf_type = _RDF_TYPE
         for s, _, o in (t for t in graph if t[1] == rdf_type):
             name = _local(o)
             if name is not None and name in self.v.types:
@@ -216,10 +218,11 @@ class _Checker:
             )
 
     def run(self) -> list[Finding]:
-        for s, p, o in sorted(self.g, key=lambda t: tuple(map(str, t))):
+        """Every finding, sorted (so the graph is read in any order: the checks keep no state)."""
+        for s, p, o in self.g:
             if _local(s) is not None:
                 continue  # statements about schema.org terms themselves are not data
-            if p == RDF.type:
+            if p == _RDF_TYPE:
                 self.check_type(s, o)
                 continue
             prop = _local(p)

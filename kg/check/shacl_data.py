@@ -81,9 +81,9 @@ class Data:
             store.extend(_ox_quad(s, p, o) for s, p, o in self.triples())
             if self.shapes is not None:
                 store.extend(_ox_quad(s, p, o, SHAPES_GRAPH) for s, p, o in self.shapes)
-        else:
+        else:  # leniently: what read the graph (medkg's loader, JSON-LD) took its IRIs; checking again is 1/3 of a load
             text = ntriples(self.triples())
-            store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+            store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, lenient=True)
         return store
 
     def solutions(self, query: str) -> Iterator[dict[str, Node]]:
