@@ -59,11 +59,11 @@ class Data:
     def __init__(self, triples: Iterable[Triple], shapes: Graph | None = None) -> None:
         self.shapes = shapes  # copied into the SPARQL dataset as the named graph SHAPES_GRAPH, for $shapesGraph
         self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-        self.into: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
         self.by_predicate: dict[Node, dict[Node, None]] = defaultdict(dict)
-        for s, p, o in set(triples):
+        self._inverse: dict[Node, dict[Node, list[Node]]] = {}  # per predicate, made when a path or target asks
+        # a set is taken as it is: copying it hashes every triple again (rdflib hashes a Literal in Python)
+        for s, p, o in triples if isinstance(triples, set | frozenset) else set(triples):
             self.out[s][p].append(o)
-            self.into[o][p].append(s)
             self.by_predicate[p][s] = None
 
     def pred_subjects(self, p: Node) -> Iterable[Node]:
@@ -111,8 +111,15 @@ class Data:
         return by_p.get(p, []) if by_p else []
 
     def subjects(self, p: Node, o: Node) -> list[Node]:
-        by_p = self.into.get(o)
-        return by_p.get(p, []) if by_p else []
+        """The subjects of `p` with value `o` (the backward index of `p` is made on first use: most
+        shapes graphs ask it for rdf:type and rdfs:subClassOf only, and objects are mostly literals)."""
+        inverse = self._inverse.get(p)
+        if inverse is None:
+            inverse = self._inverse[p] = defaultdict(list)
+            for s in self.by_predicate.get(p, ()):
+                for value in self.out[s][p]:
+                    inverse[value].append(s)
+        return inverse.get(o, [])
 
     def superclasses(self, cls: Node) -> set[Node]:
         seen, todo = {cls}, [cls]
