@@ -27,7 +27,7 @@ from kg.check import conformance, families, idlint, leftout
 from kg.check.shacl_data import Data
 from kg.core.options import RunOptions
 from kg.export.dataset import Partitions
-from kg.export.serialize import html_snippet_text, jsonld_text, nquads_of_lines, nt_lines
+from kg.export.serialize import html_snippet_text, jsonld_text, nquads_of_lines
 from kg.flow.article import Compiled, Wants, process, turtle_writer
 from kg.graph import lang
 from kg.graph.ids import organization_iri, page_ids
@@ -36,6 +36,7 @@ from kg.graph.locate import locator, value_locator
 from kg.graph.mapping import build_graph
 from kg.graph.pieces import alias, assemble, renamed, renamed_triples
 from kg.graph.projection import project
+from kg.graph.terms import nt_lines
 from kg.load.facts import Article, Site, _schema, _semantic, read, site_and_files
 
 T = TypeVar("T")
@@ -72,7 +73,8 @@ def one(clock: Clock, site: Site, path: Path, options: RunOptions) -> None:
     locate = clock("locators", lambda: locator(ag))
     values = value_locator(ag)
     found = clock("shacl medkg", lambda: families.run(ag.triples, "medkg", locate, values=values))
-    index = clock("index of the view", lambda: Data(c.schema_triples))
+    clock("N-Triples of the view", lambda: c.view_lines)  # its Oxigraph copy (Google profile), then its exports
+    index = clock("index of the view", lambda: Data(c.schema_triples, lines=lambda: c.view_lines))
     found += clock("shacl schemaorg", lambda: families.run(c.schema_triples, "schemaorg", locate, index=index))
     view = clock("normalise", lambda: conformance.normalise(c.schema_triples))
     found += clock("conformance", lambda: conformance.check(view, locate))
@@ -85,7 +87,7 @@ def one(clock: Clock, site: Site, path: Path, options: RunOptions) -> None:
     clock("idlint summary", lambda: idlint.summarise(c.schema_triples, ag, site.base_iri))
     text = clock("jsonld", lambda: jsonld_text(c.exported))
     clock("html snippet", lambda: html_snippet_text(text))
-    medkg, exported = clock("N-Triples lines", lambda: (nt_lines(ag.triples), nt_lines(c.exported)))
+    medkg, exported = clock("N-Triples of medkg", lambda: nt_lines(ag.triples)), c.view_lines
     clock("turtle", lambda: turtle_writer().document_of_lines([("medkg", medkg), ("schema.org view", exported)]))
     clock("nquads", lambda: nquads_of_lines(c.graph_iri, medkg + exported))
     clock("partitions", lambda: Partitions().add(c.named_graph, c.graph_iri))

@@ -7,7 +7,7 @@ file and line that produced its focus node, with nested reasons flattened into t
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import cache
 
 from pyshacl import validate as shacl_validate
@@ -264,11 +264,17 @@ def published(
     return found
 
 
-def validate_article(ag: ArticleGraph, schema_view: Collection[Triple], options: RunOptions) -> list[Finding]:
+def validate_article(
+    ag: ArticleGraph,
+    schema_view: Collection[Triple],
+    options: RunOptions,
+    view_lines: Callable[[], list[str]] | None = None,
+) -> list[Finding]:
     """Every per-article check: medical shapes, schema.org shapes, vocabulary conformance, Google profile;
-    one index of each graph for the compiled engine."""
+    one index of each graph for the compiled engine (`view_lines`: the view's N-Triples lines, which the
+    exports are written from too, for its Oxigraph copy)."""
     locate = locator(ag)
-    index = Data(schema_view) if options.engine is Engine.NATIVE else None
+    index = Data(schema_view, lines=view_lines) if options.engine is Engine.NATIVE else None
     return (
         run(ag.triples, "medkg", locate, options.engine, values=value_locator(ag))
         + run(schema_view, "schemaorg", locate, options.engine, index=index)

@@ -56,8 +56,11 @@ class ValidationFailure(ShaclError):
 class Data:
     """A data graph indexed for SHACL: forward and backward adjacency, types with subclasses."""
 
-    def __init__(self, triples: Iterable[Triple], shapes: Graph | None = None) -> None:
+    def __init__(
+        self, triples: Iterable[Triple], shapes: Graph | None = None, lines: Callable[[], list[str]] | None = None
+    ) -> None:
         self.shapes = shapes  # copied into the SPARQL dataset as the named graph SHAPES_GRAPH, for $shapesGraph
+        self.lines = lines  # the triples' N-Triples lines, where the caller has (or will need) them anyway
         self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
         self.by_predicate: dict[Node, dict[Node, None]] = defaultdict(dict)
         self._inverse: dict[Node, dict[Node, list[Node]]] = {}  # per predicate, made when a path or target asks
@@ -82,7 +85,7 @@ class Data:
             if self.shapes is not None:
                 store.extend(_ox_quad(s, p, o, SHAPES_GRAPH) for s, p, o in self.shapes)
         else:  # leniently: what read the graph (medkg's loader, JSON-LD) took its IRIs; checking again is 1/3 of a load
-            text = ntriples(self.triples())
+            text = "".join(self.lines()) if self.lines is not None else ntriples(self.triples())
             store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, lenient=True)
         return store
 

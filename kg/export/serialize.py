@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from kg.core import resources
 from kg.graph.iris import SCHEMA
-from kg.graph.terms import XSD_STRING, Triple, nt_line
+from kg.graph.terms import XSD_STRING, Triple, nt_line, nt_lines
 
 CONTEXT_URL = "https://schema.org"
 _XSD_INTEGER, _XSD_BOOLEAN, _RDF_TYPE = XSD.integer, XSD.boolean, RDF.type
@@ -122,11 +122,6 @@ def html_snippet_text(json_text: str) -> bytes:
 
 
 # --- N-Triples terms, Turtle and N-Quads -------------------------------------------------------
-
-
-def nt_lines(triples: Iterable[Triple]) -> list[str]:
-    """A graph's N-Triples lines, each once, sorted: what its N-Quads and Turtle are written from."""
-    return sorted({nt_line(t) for t in triples})
 
 
 def nquads_of_lines(graph: str, lines: Iterable[str]) -> bytes:

@@ -18,7 +18,7 @@ from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
 from kg.export import picture
 from kg.export.dataset import Partitions
-from kg.export.serialize import Turtle, html_snippet_text, jsonld_text, nquads_of_lines, nt_lines
+from kg.export.serialize import Turtle, html_snippet_text, jsonld_text, nquads_of_lines
 from kg.graph import lang
 from kg.graph.ids import PageIds, organization_iri, page_ids
 from kg.graph.iris import MEDKG, SCHEMA, Minter
@@ -27,7 +27,7 @@ from kg.graph.mapping import ArticleGraph, build_graph
 from kg.graph.pieces import LeftOut, alias, assemble, renamed, renamed_triples
 from kg.graph.projection import project
 from kg.graph.stated import PROV
-from kg.graph.terms import Triple, to_graph
+from kg.graph.terms import Triple, nt_lines, to_graph
 from kg.load.facts import Article, Site, load_article
 from kg.load.yamlloc import Position
 
@@ -58,6 +58,11 @@ class Compiled:
     def schema(self) -> Graph:
         """The schema.org view as an rdflib Graph, built on first use."""
         return to_graph(self.schema_triples)
+
+    @cached_property
+    def view_lines(self) -> list[str]:
+        """The checked view's N-Triples lines: its Oxigraph copy for the Google profile, and its exports."""
+        return nt_lines(self.schema_triples)
 
     @property
     def exported(self) -> set[Triple]:
@@ -99,7 +104,7 @@ def findings(c: Compiled, options: RunOptions) -> list[Finding]:
     """Every check of one compiled article, and what its JSON-LD leaves out."""
     locate = locator(c.medkg)
     return (
-        validate_article(c.medkg, c.schema_triples, options)
+        validate_article(c.medkg, c.schema_triples, options, lambda: c.view_lines)
         + leftout.left_out(c.left_out, locate)
         + leftout.page_url(c.ids, locate, skipped=not c.publish_jsonld)
     )
@@ -191,7 +196,8 @@ def render_article(c: Compiled) -> tuple[dict[str, bytes], bytes]:
             f"{slug}.html": html_snippet_text(text),
         }
     )
-    medkg, view = nt_lines(c.medkg.triples), nt_lines(c.exported)  # each triple rendered once, for both files
+    medkg = nt_lines(c.medkg.triples)  # each triple rendered once, for both files
+    view = c.view_lines if c.exported is c.schema_triples else nt_lines(c.exported)
     files |= {
         f"{slug}.ttl": turtle_writer().document_of_lines(
             [

@@ -55,6 +55,11 @@ def nt_line(triple: Triple, graph: str | None = None) -> str:
     return f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{f' <{graph}>' if graph is not None else ''} .\n"
 
 
+def nt_lines(triples: Iterable[Triple]) -> list[str]:
+    """A graph's N-Triples lines, each once, sorted: what its N-Quads, Turtle and Oxigraph copy are made of."""
+    return sorted({nt_line(t) for t in triples})
+
+
 def ntriples(triples: Iterable[Triple]) -> str:
     """Triples as N-Triples text, in the order given."""
     return "".join(nt_line(t) for t in triples)

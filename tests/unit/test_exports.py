@@ -14,10 +14,10 @@ from rdflib.compare import isomorphic
 from rdflib.term import Node
 
 from kg.export import jsonld
-from kg.export.serialize import Turtle, nquads_of_lines, nt_lines
+from kg.export.serialize import Turtle, nquads_of_lines
 from kg.flow.article import Compiled, compile_article
 from kg.graph.iris import SCHEMA
-from kg.graph.terms import Triple
+from kg.graph.terms import Triple, nt_lines
 from kg.load.facts import load_corpus
 
 SCHEMA_HTTPS = "https://schema.org/"
