@@ -48,10 +48,11 @@ def tagged(ag: ArticleGraph, language: str) -> ArticleGraph:
     """The graph with every plain literal of a prose property tagged with `language`."""
     if not language:
         return ag
-    triples = {
-        (s, p, Literal(str(o), lang=language))
-        if p in TEXT and isinstance(o, Literal) and o.datatype is None and o.language is None
-        else (s, p, o)
+    plain = {
+        (s, p, o)
         for s, p, o in ag.triples
+        if p in TEXT and isinstance(o, Literal) and o.datatype is None and o.language is None
     }
+    # the other triples kept by subtraction, which does not hash them again (rdflib hashes a Literal in Python)
+    triples = (ag.triples - plain) | {(s, p, Literal(str(o), lang=language)) for s, p, o in plain}
     return ArticleGraph(ag.article, ag.page, triples, ag.origins, ag.field_origins)

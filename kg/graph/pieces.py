@@ -24,17 +24,27 @@ from kg.graph.mapping import ArticleGraph
 from kg.graph.terms import Triple
 from kg.load.model import Site
 
+# Sets, not tuples, throughout: `p in (a, b)` calls rdflib's Python __eq__ for each member it is not,
+# a set compares hashes first; and a set is filtered by subtracting what goes (a set keeps its hashes,
+# building a new one hashes every triple again, a Literal in Python).
 # What the Article piece takes over from the page, as Google's Article feature reads it.
-_ARTICLE_PROPERTIES = (
-    SCHEMA.headline,
-    SCHEMA.image,
-    SCHEMA.author,
-    SCHEMA.datePublished,
-    SCHEMA.dateModified,
-    SCHEMA.publisher,
-    SCHEMA.inLanguage,
-    SCHEMA.about,
+_ARTICLE_PROPERTIES = frozenset(
+    {
+        SCHEMA.headline,
+        SCHEMA.image,
+        SCHEMA.author,
+        SCHEMA.datePublished,
+        SCHEMA.dateModified,
+        SCHEMA.publisher,
+        SCHEMA.inLanguage,
+        SCHEMA.about,
+    }
 )
+_OWNING = frozenset({SCHEMA.logo, SCHEMA.itemListElement})
+_IMAGES = frozenset({SCHEMA.image, SCHEMA.primaryImageOfPage, SCHEMA.logo})
+_PEOPLE = frozenset({SCHEMA.author, SCHEMA.reviewedBy})
+_URLS = frozenset({SCHEMA.url, SCHEMA.item})
+_ITEMS, _POSITION = frozenset({SCHEMA.itemListElement}), frozenset({SCHEMA.position})
 # Properties whose value is an address, not a reference to a node: renaming a piece keeps them.
 _ADDRESSES = frozenset(
     {SCHEMA.url, SCHEMA.item, SCHEMA.contentUrl, MEDKG.target, MEDKG.url, MEDKG.homePage, MEDKG.contentUrl}
@@ -73,7 +83,7 @@ def _owned(triples: set[Triple], root: URIRef) -> set[Node]:
         node = todo.pop()
         named = f"{node}-"
         for p, o in by_subject.get(node, ()):
-            if o not in out and (p in (SCHEMA.logo, SCHEMA.itemListElement) or str.startswith(o, named)):
+            if o not in out and (p in _OWNING or str.startswith(o, named)):
                 out.add(o)
                 todo.append(o)
     return out
@@ -81,8 +91,10 @@ def _owned(triples: set[Triple], root: URIRef) -> set[Node]:
 
 def drop(triples: set[Triple], root: URIRef, *, keep_references: bool = False) -> set[Triple]:
     """The triples without a piece and the nodes it owns; without references to it unless kept."""
-    gone = _owned(triples, root)
-    return {(s, p, o) for s, p, o in triples if s not in gone and (keep_references or o not in gone)}
+    gone = _owned(triples, root)  # IRIs only: a literal is never one of them
+    return triples - {
+        t for t in triples if t[0] in gone or (not keep_references and isinstance(t[2], URIRef) and t[2] in gone)
+    }
 
 
 def article_piece(triples: set[Triple], ids: PageIds, site: Site) -> set[Triple]:
@@ -93,7 +105,7 @@ def article_piece(triples: set[Triple], ids: PageIds, site: Site) -> set[Triple]
         (art, SCHEMA.isPartOf, page),
         (art, SCHEMA.mainEntityOfPage, page),
     }
-    out |= {(art, p, o) for s, p, o in triples if s == page and p in _ARTICLE_PROPERTIES}
+    out |= {(art, p, o) for s, p, o in triples if p in _ARTICLE_PROPERTIES and s == page}
     if not any(p == SCHEMA.headline for _, p, _ in out):
         return set()
     return triples | out
@@ -113,8 +125,8 @@ def search_action(triples: set[Triple], ids: PageIds, site: Site) -> set[Triple]
 
 
 def _breadcrumb_gap(triples: set[Triple], ids: PageIds) -> str | None:
-    items = sorted((o for s, p, o in triples if s == ids.breadcrumb and p == SCHEMA.itemListElement), key=str)
-    positions = {s: int(o) for s, p, o in triples if p == SCHEMA.position and s in items and isinstance(o, Literal)}
+    items = sorted((o for s, p, o in triples if p in _ITEMS and s == ids.breadcrumb), key=str)
+    positions = {s: int(o) for s, p, o in triples if p in _POSITION and s in items and isinstance(o, Literal)}
     ordered = sorted(items, key=lambda n: positions.get(n, 0))
     if len(ordered) < 2:
         return "Google needs at least two entries"
@@ -130,7 +142,8 @@ def half_made(triples: set[Triple], ids: PageIds) -> tuple[set[Triple], list[Lef
     """Leave out every piece lacking what Google requires for it, with every reference to it."""
     left: list[LeftOut] = []
     if not ids.url_known:  # the page's own id is an identifier, not a URL to publish
-        triples = {t for t in triples if not (t[1] in (SCHEMA.url, SCHEMA.item) and t[2] == URIRef(ids.page_url))}
+        page = URIRef(ids.page_url)
+        triples = triples - {t for t in triples if t[1] in _URLS and t[2] == page}
     if (gap := _breadcrumb_gap(triples, ids)) is not None and (
         ids.webpage,
         SCHEMA.breadcrumb,
@@ -142,11 +155,7 @@ def half_made(triples: set[Triple], ids: PageIds) -> tuple[set[Triple], list[Lef
         )
     pairs = _pairs(triples)
     for image in sorted(
-        {
-            o
-            for s, p, o in triples
-            if p in (SCHEMA.image, SCHEMA.primaryImageOfPage, SCHEMA.logo) and isinstance(o, URIRef)
-        },
+        {o for s, p, o in triples if p in _IMAGES and isinstance(o, URIRef)},
         key=str,
     ):
         if not _has(pairs, image, SCHEMA.contentUrl, SCHEMA.url):
@@ -168,9 +177,7 @@ def half_made(triples: set[Triple], ids: PageIds) -> tuple[set[Triple], list[Lef
                 "the site's home page as `url:` in data/site.yaml",
             )
         )
-    for person in sorted(
-        {o for s, p, o in triples if p in (SCHEMA.author, SCHEMA.reviewedBy) and isinstance(o, URIRef)}, key=str
-    ):
+    for person in sorted({o for s, p, o in triples if p in _PEOPLE and isinstance(o, URIRef)}, key=str):
         if not _has(pairs, person, SCHEMA.name):
             triples = drop(triples, person)
             pairs = _pairs(triples)
@@ -193,7 +200,7 @@ def omitted(triples: set[Triple], ids: PageIds, site: Site) -> tuple[set[Triple]
     left = []
     for piece in site.omit:
         root = roots[piece]
-        if any(s == root for s, _, _ in triples):
+        if root in {s for s, _, _ in triples}:
             triples = drop(triples, root, keep_references=True)
             left.append(LeftOut(piece, root, "the CMS publishes it (`omit:` in data/site.yaml)", "", omitted=True))
     return triples, left
@@ -223,7 +230,15 @@ def renamed_triples(triples: Iterable[Triple], renames: dict[URIRef, URIRef]) ->
     def r(n: Node) -> Node:
         return renames.get(n, n) if isinstance(n, URIRef) else n
 
-    return {(r(s), p, o if p in _ADDRESSES else r(o)) for s, p, o in triples}
+    def moves(t: Triple) -> bool:
+        s, p, o = t
+        return (isinstance(s, URIRef) and s in renames) or (
+            isinstance(o, URIRef) and p not in _ADDRESSES and o in renames
+        )
+
+    given = triples if isinstance(triples, set) else set(triples)
+    moved = {t for t in given if moves(t)}
+    return (given - moved) | {(r(s), p, o if p in _ADDRESSES else r(o)) for s, p, o in moved}
 
 
 def renamed(ag: ArticleGraph, renames: dict[URIRef, URIRef]) -> ArticleGraph:
