@@ -24,6 +24,8 @@ from kg.graph.terms import Triple, from_ox, ntriples
 # schema.org's JSON-LD context types dates as schema:Date / schema:DateTime, so the published
 # graph does too: that is what the JSON-LD export expands to.
 _DATATYPES = {XSD.date: SCHEMA.Date, XSD.dateTime: SCHEMA.DateTime}
+# one-member sets: `p in` compares hashes first, `p ==` calls rdflib's Python __eq__ for every triple
+_TYPE, _LABEL = frozenset({RDF.type}), frozenset({RDFS.label})
 
 
 @cache
@@ -58,15 +60,15 @@ def project(medkg: Collection[Triple]) -> set[Triple]:
     align = ontology.alignment()
     out: set[Triple] = set()
     published: set[Node] = set()
-    rdf_type, label, name = RDF.type, RDFS.label, SCHEMA.name
-    for node, _, cls in (t for t in medkg if t[1] == rdf_type):
+    rdf_type, name = RDF.type, SCHEMA.name
+    for node, _, cls in (t for t in medkg if t[1] in _TYPE):
         for target in align.classes.get(cls, ()):
             out.add((node, rdf_type, target))
             published.add(node)
     for s, p, o in medkg:
         if s not in published:
             continue
-        targets = (name,) if p == label else align.properties.get(p, ())
+        targets = (name,) if p in _LABEL else align.properties.get(p, ())
         for target in targets:
             out.add((s, target, _value(o, align.individuals)))
     constructs, joins = _queries()
