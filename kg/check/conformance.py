@@ -53,7 +53,13 @@ _LEXICAL = {
     "Boolean": _BOOLEAN,
 }
 # rdflib's RDF.x and XSD.x build a term on every access; these checks run per triple
-_RDF_TYPE, _XSD_BOOLEAN, _XSD_ANY_URI, _XSD_DATES = RDF.type, XSD.boolean, XSD.anyURI, (XSD.date, XSD.dateTime)
+# (`p in` a one-member set compares hashes first; `p == RDF.type` is a Python call for every triple)
+_TYPES, _XSD_BOOLEAN, _XSD_ANY_URI, _XSD_DATES = (
+    frozenset({RDF.type}),
+    XSD.boolean,
+    XSD.anyURI,
+    (XSD.date, XSD.dateTime),
+)
 _NUMERIC_XSD = {
     XSD.integer: "Integer",
     XSD.int: "Integer",
@@ -185,8 +191,7 @@ class _Checker:
         self.g, self.locate, self.v = graph, locate, vocabulary()
         self.findings: list[Finding] = []
         self.types: dict[Node, set[str]] = {}
-        rdf_type = _RDF_TYPE
-        for s, _, o in (t for t in graph if t[1] == rdf_type):
+        for s, _, o in (t for t in graph if t[1] in _TYPES):
             name = _local(o)
             if name is not None and name in self.v.types:
                 self.types.setdefault(s, set()).add(name)
@@ -222,7 +227,7 @@ class _Checker:
         for s, p, o in self.g:
             if _local(s) is not None:
                 continue  # statements about schema.org terms themselves are not data
-            if p == _RDF_TYPE:
+            if p in _TYPES:
                 self.check_type(s, o)
                 continue
             prop = _local(p)

@@ -30,6 +30,7 @@ from kg.graph.mapping import ArticleGraph
 from kg.graph.terms import Triple, to_graph
 
 SHAPE_FILES = {"medkg": "medkg.ttl", "schemaorg": "schemaorg.ttl"}
+_LABEL = frozenset({RDFS.label})  # `p in` a set compares hashes first; `p ==` is rdflib's Python __eq__
 _SEVERITY: dict[Node, Severity] = {
     SH.Violation: Severity.VIOLATION,
     SH.Warning: Severity.WARNING,
@@ -222,8 +223,7 @@ def findings(
 ) -> list[Finding]:
     """SHACL results as Findings: nested reasons and sh:or / sh:xone branches in words, located by `locate`."""
     out = set()
-    rdfs_label = RDFS.label
-    labels = {s: str(o) for s, p, o in data if p == rdfs_label} if found else {}
+    labels = {s: str(o) for s, p, o in data if p in _LABEL} if found else {}
     for r in found:
         reasons = _readable(r.messages)
         reasons += [m for m in _alternatives(shapes_graph, r.shape, r.component) if m not in reasons]

@@ -24,6 +24,7 @@ from kg.graph.terms import XSD_STRING, Triple, nt_line, nt_lines
 CONTEXT_URL = "https://schema.org"
 _XSD_INTEGER, _XSD_BOOLEAN, _RDF_TYPE = XSD.integer, XSD.boolean, RDF.type
 CONTEXT_FILE = "schemaorg/schemaorgcontext.jsonld"
+_TYPES = frozenset({_RDF_TYPE})
 
 
 @cache
@@ -88,7 +89,7 @@ def jsonld(graph: Iterable[Triple]) -> dict[str, Any]:
     nodes: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for s, p, o in graph:
         assert isinstance(s, URIRef), f"blank nodes are not exported: {s!r}"
-        if p == _RDF_TYPE:
+        if p in _TYPES:  # a set compares hashes first; `p ==` is rdflib's Python __eq__
             nodes[str(s)]["@type"].append(str(o)[len(vocab) :] if str(o).startswith(vocab) else str(o))
             continue
         term, coercion = terms.get(str(p), (str(p), None))

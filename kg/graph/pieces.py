@@ -257,6 +257,7 @@ def alias(ag: ArticleGraph, node: URIRef, like: URIRef) -> None:
     """Findings on `node` (a piece made from another's facts, the Article from the page) point where `like`'s do."""
     if like in ag.origins:
         ag.origins.setdefault(node, ag.origins[like])
+    likes = frozenset({like})  # hashes first: `n == like` would call rdflib's Python __eq__ for every entry
     for (n, p), at in list(ag.field_origins.items()):
-        if n == like:
+        if n in likes:
             ag.field_origins.setdefault((node, p), at)
