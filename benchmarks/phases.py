@@ -77,7 +77,7 @@ def one(clock: Clock, site: Site, path: Path, options: RunOptions) -> None:
     index = clock("index of the view", lambda: Data(c.schema_triples, lines=lambda: c.view_lines))
     found += clock("shacl schemaorg", lambda: families.run(c.schema_triples, "schemaorg", locate, index=index))
     view = clock("normalise", lambda: conformance.normalise(c.schema_triples))
-    found += clock("conformance", lambda: conformance.check(view, locate))
+    found += clock("conformance", lambda: conformance.check(view, locate, normalised=True))
     assert options.profile is not None and view is c.schema_triples
     found += clock(
         "google: shacl", lambda: families.run(view, options.profile.name, locate, label="google", index=index)

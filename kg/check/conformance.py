@@ -421,6 +421,7 @@ class _Checker:
         )
 
 
-def check(graph: Iterable[Triple], locate: Locator) -> list[Finding]:
-    """Conformance findings for a schema.org graph (http or https namespace)."""
-    return _Checker(normalise(graph), locate).run()
+def check(graph: Iterable[Triple], locate: Locator, *, normalised: bool = False) -> list[Finding]:
+    """Conformance findings for a schema.org graph (http or https namespace; `normalised`: the caller
+    made it http already, so it is not scanned again)."""
+    return _Checker(graph if normalised and isinstance(graph, set) else normalise(graph), locate).run()

@@ -257,7 +257,7 @@ def published(
     """Checks of a published schema.org graph: schema.org vocabulary conformance and the Google profile.
     `index`: the compiled engine's index of `schema_view`, used where normalising changed nothing."""
     view = conformance.normalise(schema_view)
-    found = conformance.check(view, locate)
+    found = conformance.check(view, locate, normalised=True)
     if options.profile is not None:
         shared = index if view is schema_view else None
         found += run(view, options.profile.name, locate, options.engine, label="google", index=shared)
