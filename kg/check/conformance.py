@@ -21,6 +21,7 @@ from rdflib.term import Node
 from kg.core import resources
 from kg.core.findings import Finding, Severity
 from kg.graph.iris import SCHEMA, SCHEMA_HTTPS
+from kg.graph.iris import normalise as normalise  # its home is iris.py; audits and benchmarks read it here
 from kg.graph.terms import Triple
 
 if TYPE_CHECKING:
@@ -52,14 +53,9 @@ _LEXICAL = {
     "URL": _URL,
     "Boolean": _BOOLEAN,
 }
-# rdflib's RDF.x and XSD.x build a term on every access; these checks run per triple
-# (`p in` a one-member set compares hashes first; `p == RDF.type` is a Python call for every triple)
-_TYPES, _XSD_BOOLEAN, _XSD_ANY_URI, _XSD_DATES = (
-    frozenset({RDF.type}),
-    XSD.boolean,
-    XSD.anyURI,
-    (XSD.date, XSD.dateTime),
-)
+# rdflib's RDF.x / XSD.x build a term on each access; `p in` a one-member set compares hashes first
+_TYPES = frozenset({RDF.type})
+_XSD_BOOLEAN, _XSD_ANY_URI, _XSD_DATES = XSD.boolean, XSD.anyURI, (XSD.date, XSD.dateTime)
 _NUMERIC_XSD = {
     XSD.integer: "Integer",
     XSD.int: "Integer",
@@ -113,30 +109,6 @@ class Vocabulary:
 @cache
 def vocabulary() -> Vocabulary:
     return Vocabulary(resources.json_file("ontology", VOCAB_FILE))
-
-
-def _norm(term: Node) -> Node:
-    if isinstance(term, URIRef) and term.startswith(SCHEMA_HTTPS):
-        return URIRef(HTTP + term[len(SCHEMA_HTTPS) :])
-    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype).startswith(SCHEMA_HTTPS):
-        return Literal(str(term), datatype=URIRef(HTTP + str(term.datatype)[len(SCHEMA_HTTPS) :]))
-    return term
-
-
-def _https(term: Node) -> bool:
-    """Whether `_norm` would rewrite a term: an https://schema.org/ IRI or literal datatype."""
-    if isinstance(term, URIRef):
-        return str.startswith(term, SCHEMA_HTTPS)  # str's: rdflib's URIRef.startswith is a Python call
-    return isinstance(term, Literal) and term.datatype is not None and str.startswith(term.datatype, SCHEMA_HTTPS)
-
-
-def normalise(graph: Iterable[Triple]) -> set[Triple]:
-    """The same triples with https://schema.org/ terms written in the http namespace medkg publishes.
-    A set without such a term comes back as it is (the same object; treat it as read-only): the scan
-    costs a fraction of a rebuild, and the views medkg projects never have one."""
-    if isinstance(graph, set) and not any(_https(s) or _https(p) or _https(o) for s, p, o in graph):
-        return graph
-    return {(_norm(s), _norm(p), _norm(o)) for s, p, o in graph}
 
 
 def _local(term: Node) -> str | None:

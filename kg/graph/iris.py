@@ -13,10 +13,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
-from rdflib import Namespace, URIRef
+from rdflib import Literal, Namespace, URIRef
+from rdflib.term import Node
 
 from kg.core.iri import iri_path, iri_problem, iri_segment, text_of
+from kg.graph.terms import Triple
 
 __all__ = [
     "MEDKG",
@@ -27,6 +30,7 @@ __all__ = [
     "iri_path",
     "iri_problem",
     "iri_segment",
+    "normalise",
     "slugify",
     "text_of",
 ]
@@ -49,7 +53,32 @@ ONTOLOGY_IRI = "https://w3id.org/medkg"
 SCHEMA = _Memo("http://schema.org/")  # the namespace the schema.org JSON-LD context expands to
 SCHEMA_HTTPS = "https://schema.org/"
 
+_HTTP = str(SCHEMA)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _norm(term: Node) -> Node:
+    if isinstance(term, URIRef) and term.startswith(SCHEMA_HTTPS):
+        return URIRef(_HTTP + term[len(SCHEMA_HTTPS) :])
+    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype).startswith(SCHEMA_HTTPS):
+        return Literal(str(term), datatype=URIRef(_HTTP + str(term.datatype)[len(SCHEMA_HTTPS) :]))
+    return term
+
+
+def _https(term: Node) -> bool:
+    """Whether `_norm` would rewrite a term: an https://schema.org/ IRI or literal datatype."""
+    if isinstance(term, URIRef):
+        return str.startswith(term, SCHEMA_HTTPS)  # str's: rdflib's URIRef.startswith is a Python call
+    return isinstance(term, Literal) and term.datatype is not None and str.startswith(term.datatype, SCHEMA_HTTPS)
+
+
+def normalise(graph: Iterable[Triple]) -> set[Triple]:
+    """The same triples with https://schema.org/ terms written in the http namespace medkg publishes.
+    A set without such a term comes back as it is (the same object; treat it as read-only): the scan
+    costs a fraction of a rebuild, and the views medkg projects never have one."""
+    if isinstance(graph, set) and not any(_https(s) or _https(p) or _https(o) for s, p, o in graph):
+        return graph
+    return {(_norm(s), _norm(p), _norm(o)) for s, p, o in graph}
 
 
 def slugify(name: str) -> str:

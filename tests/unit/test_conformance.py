@@ -22,6 +22,7 @@ from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
 from kg.export import jsonld
 from kg.flow.article import Compiled, compile_article
+from kg.graph import iris
 from kg.graph.locate import locator
 from kg.load.facts import load_corpus
 
@@ -236,8 +237,8 @@ _TERMS = [
 @given(st.sets(st.tuples(*(st.sampled_from(_TERMS),) * 3), max_size=6))
 def test_normalise_skips_only_graphs_it_would_not_change(graph: set[tuple[Node, Node, Node]]) -> None:
     """The no-op proof: the graph comes back as it is exactly when rewriting every term changes none."""
-    rewritten = {(conformance._norm(s), conformance._norm(p), conformance._norm(o)) for s, p, o in graph}
-    unchanged = all(conformance._norm(t) is t for triple in graph for t in triple)
+    rewritten = {(iris._norm(s), iris._norm(p), iris._norm(o)) for s, p, o in graph}
+    unchanged = all(iris._norm(t) is t for triple in graph for t in triple)
     out = conformance.normalise(graph)
     assert out == rewritten
     assert (out is graph) == unchanged

@@ -11,7 +11,8 @@ from conftest import REPO, stricter_gate_may_refuse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.load.facts import _validator, gate_passes
+from kg.load.facts import _validator
+from kg.load.gate import gate_passes
 
 SAMPLE = yaml.safe_load((REPO / "data/articles/mesotherapy.yaml").read_text(encoding="utf-8"))
 VALUES = st.one_of(

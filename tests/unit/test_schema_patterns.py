@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kg.core import resources
-from kg.load import facts, yamlloc
+from kg.load import facts, gate, yamlloc
 from kg.load.facts import SCHEMA_NAME, python_pattern
 
 
@@ -86,7 +86,7 @@ def _document(definition: str, path: tuple[str | int, ...], value: str) -> Any:
 
 def _verdicts(definition: str, document: Any) -> tuple[bool, bool]:
     """(jsonschema-rs accepts, jsonschema accepts): the two validators medkg runs, as it runs them."""
-    fast = facts.gate_passes(definition, document)
+    fast = gate.gate_passes(definition, document)
     slow = not any(True for _ in facts._validator(definition).iter_errors(document))
     return fast, slow
 
@@ -129,7 +129,7 @@ def test_generated_matches_pass_both_and_their_newline_twins_pass_neither(case: 
     from jsonschema import Draft202012Validator
 
     pattern, value = case
-    fast = jsonschema_rs.validator_for({"type": "string", "pattern": facts.rust_pattern(pattern)})
+    fast = jsonschema_rs.validator_for({"type": "string", "pattern": gate.rust_pattern(pattern)})
     slow = Draft202012Validator({"type": "string", "pattern": python_pattern(pattern)})
     for candidate, expected in ((value, True), (value + "\n", False)):
         assert slow.is_valid(candidate) == expected, (pattern, candidate)
