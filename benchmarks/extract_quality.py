@@ -312,7 +312,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--pages", type=Path, default=EVAL / "pages", help="folder of <slug>.txt page texts")
     parser.add_argument("--misses", action="store_true", help="list every missed and every wrong fact")
     args = parser.parse_args(argv)
-    pages = [load(p) for p in sorted(EVAL.glob("*.yaml"))]
+    pages = [load(p) for p in sorted(EVAL.glob("*.yaml")) if args.set == "all" or load(p).set == args.set]
     absent = [p.slug for p in pages if not (args.pages / f"{p.slug}.txt").exists()]
     if absent:
         print(
