@@ -201,9 +201,34 @@ def _texts(category: str, items: Any, key: str = "text") -> Iterator[Fact]:
             yield Fact(category, str(item))
 
 
+def _course(t: dict[str, Any]) -> Iterator[Fact]:
+    course = t.get("course") or {}
+    for key in ("sessions", "interval"):
+        if course.get(key):
+            yield Fact("course", str(course[key].get("as_written") or key), _quote(course[key]))
+    if course.get("maintenance"):
+        yield Fact("course", course["maintenance"], _quote(course))
+    proc = t.get("procedure") or {}
+    if proc.get("duration"):
+        duration = proc["duration"]
+        yield Fact("course", duration.get("as_written") or duration.get("note") or "duration", _quote(duration))
+
+
+def _candidacy(t: dict[str, Any]) -> Iterator[Fact]:
+    cand = t.get("candidates") or {}
+    yield from (Fact("candidacy", cand[k], _quote(cand)) for k in ("suitable", "assessment") if cand.get(k))
+    for key in ("good", "not_good"):
+        yield from _texts("candidacy", cand.get(key))
+
+
+_AGENT_STEP = {"numbing": "preparation", "pre-medication": "preparation", "aftercare": "aftercare"}
+
+
 def drafted(data: dict[str, Any]) -> list[Fact]:
     """The facts of a draft (the facts format), in the reference lists' categories. Page chrome (keywords,
-    breadcrumb, headline) is not scored; procedure steps have no reference category and count as drafted."""
+    breadcrumb, headline) is not scored; procedure steps have no reference category and count as drafted. An agent
+    taken before or after the session is a preparation or aftercare fact ("numbing cream before"), others are
+    agents. A fact drafted twice (same category, text and quote) counts once."""
     t: dict[str, Any] = data.get("treatment") or {}
     out: list[Fact] = []
     if t.get("name"):
@@ -212,28 +237,34 @@ def drafted(data: dict[str, Any]) -> list[Fact]:
         out.append(Fact("description", t["description"], _quote(t)))
     out += _texts("mechanism", t.get("claimed_mechanisms"))
     out += _texts("outcome", t.get("claimed_outcomes"))
+    out += _texts("outcome", t.get("outcomes"))
     for i in t.get("indications") or []:
         out.append(Fact("indication", i["condition"], _quote(i)))
         out += [Fact("body_area", a, _quote(i)) for a in i.get("body_areas") or []]
     out += _texts("ingredient_or_agent", t.get("ingredients"), "name")
+    for agent in t.get("agents") or []:
+        out.append(Fact(_AGENT_STEP.get(agent["role"], "ingredient_or_agent"), agent["name"], _quote(agent)))
     out += _texts("adverse_effect", t.get("adverse_effects"), "name")
     out += _texts("contraindication", t.get("contraindications"), "condition")
     proc = t.get("procedure") or {}
     out += _texts("preparation", proc.get("preparation"))
     out += _texts("procedure", proc.get("steps"))
-    if proc.get("duration"):
-        out.append(Fact("course", proc["duration"].get("note") or "duration", _quote(proc["duration"])))
+    out += _course(t)
     rec = t.get("recovery") or {}
     if rec.get("summary"):
         out.append(Fact("recovery", rec["summary"], _quote(rec)))
     if rec.get("side_effects_resolve"):
         out.append(Fact("recovery", "side effects resolve", _quote(rec["side_effects_resolve"])))
     out += _texts("aftercare", t.get("aftercare"))
-    cand = t.get("candidates") or {}
-    out += [Fact("candidacy", cand[k], _quote(cand)) for k in ("suitable", "assessment") if cand.get(k)]
+    out += _candidacy(t)
     out += _texts("comparison", t.get("comparisons"), "treatment")
+    for r in t.get("regulatory") or []:
+        out.append(Fact("regulatory", " ".join(filter(None, (r["status"], r.get("for_use")))), _quote(r)))
+    for c in t.get("conflicts") or []:
+        quotes = " ".join(_quote(s) or str(s) for s in c["statements"])
+        out.append(Fact("conflict", c.get("note") or quotes, quotes))
     out += _texts("faq_question", data.get("faq"), "question")
-    return out
+    return list(dict.fromkeys(out))
 
 
 def load(path: Path) -> Page:

@@ -4,8 +4,8 @@ has no title.
 
 Negation: a cue of the lexicon's `negation_cues` ("not", "never", "should avoid", "unsuitable" …) up to four
 words before a `context_targets` word ("candidate", "suitable", "treated" …) negates it: "not a good
-candidate", "may not be suitable", "should not be treated". A negated candidacy is a contraindication, and a
-negated sentence names no indication. (medspaCy's ConText was tried: it installs and runs offline on a blank
+candidate", "may not be suitable", "should not be treated". A negated candidacy is a `not_good` candidacy, and
+a negated sentence names no indication. (medspaCy's ConText was tried: it installs and runs offline on a blank
 spaCy pipeline, but brings spaCy, thinc and numpy for one rule, and its dependency pysbd installs a top-level
 `benchmarks` package that shadows this project's.)
 """
@@ -41,16 +41,21 @@ class Statement:
     unit: Unit
 
 
+_MARKED = ("cost", "regulatory")  # categories a single word marks, wherever it stands
+
+
 def category(u: Unit) -> str | None:
-    """The first statement category, in the lexicon's order, whose cues the sentence contains."""
-    for name, cues in lexicon.data()["statements"].items():
+    """The statement category of a sentence: cost or regulatory when it says so anywhere, else the category of
+    its earliest cue (the main clause usually comes first: "Can be very effective …, promotes collagen" is an
+    outcome, "This injury triggers the natural healing process" a mechanism)."""
+    found: list[tuple[int, int, str]] = []
+    for order, (name, cues) in enumerate(lexicon.data()["statements"].items()):
         if "$" in cues and "$" in u.text:
-            return str(name)
-        if lexicon.has([c for c in cues if c != "$"], u.text):
-            if name == "candidacy" and negated(u.text):
-                return "contraindication"
-            return str(name)
-    return None
+            found.append((u.text.index("$"), order, str(name)))
+        elif m := lexicon.find([c for c in cues if c != "$"], u.text):
+            found.append((m.start(), order, str(name)))
+    marked = [f for f in found if f[2] in _MARKED]
+    return min(marked or found, key=lambda f: (f[1], f[0]) if marked else f)[2] if found else None
 
 
 def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:

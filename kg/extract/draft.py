@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import yaml
 
 from kg.core.errors import InputError
-from kg.extract import classify, lexicon, medical, process, prose, read_html, read_markdown, read_text
+from kg.extract import classify, course, lexicon, medical, process, prose, read_html, read_markdown, read_text
 from kg.extract.blocks import Document
 from kg.extract.medical import provenance
 from kg.extract.units import Unit, units
@@ -174,6 +174,14 @@ def extract(path: Path, slug: str | None = None) -> Draft:
         comparisons=tuple(Comparison.from_data(item) for item in process.comparisons(found, doc, name)),
     )
     treatment = prose.complete(treatment, found)
+    made, conflicts = course.course(found)
+    treatment = replace(
+        treatment,
+        course=made,
+        regulatory=course.regulatory(found),
+        conflicts=conflicts,
+        none_stated=course.none_stated(found),
+    )
     article = Article(
         slug=slug or slugify(name),
         draft=True,
