@@ -41,7 +41,7 @@ class Statement:
     unit: Unit
 
 
-_MARKED = ("cost", "regulatory")  # categories a single word marks, wherever it stands
+_MARKED = ("cost", "regulatory", "candidacy")  # categories a single word marks, wherever it stands
 
 
 def category(u: Unit) -> str | None:
@@ -59,10 +59,13 @@ def category(u: Unit) -> str | None:
 
 
 def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
-    """Sentences of prose (paragraphs, not lists or FAQ answers) with a statement category."""
+    """Sentences of prose (paragraphs, not lists or FAQ answers) with a statement category; a sentence that
+    reports a claim or a myth, or announces what follows, states nothing of its own."""
     out = []
     for i, u in enumerate(units):
         if i in skip or u.block.kind != "paragraph" or u.within("faq") or len(u.text.split()) < 4:
+            continue
+        if lexicon.has(lexicon.data()["reported_cues"], u.text):
             continue
         found = category(u)
         if found is not None:

@@ -10,10 +10,20 @@ from dataclasses import replace
 from typing import TypeVar
 
 from kg.extract import lexicon
-from kg.extract.text import capitalise, cut_at_enders, is_vague, split_items, strip_prefixes
+from kg.extract.text import capitalise, cut_at_enders, is_vague, sentences, split_items, strip_prefixes
 from kg.extract.units import Unit
 from kg.load import names
-from kg.load.model import AdverseEffect, Contraindication, Frequency, Indication, Ingredient, Provenance, Seriousness
+from kg.load.model import (
+    CONTRAINDICATION_KIND_VALUES,
+    AdverseEffect,
+    Contraindication,
+    ContraindicationKind,
+    Frequency,
+    Indication,
+    Ingredient,
+    Provenance,
+    Seriousness,
+)
 
 E = TypeVar("E", bound=str)
 _MAX_NAME_WORDS = 6
@@ -26,13 +36,13 @@ def provenance(u: Unit, quote: str | None = None) -> Provenance:
     return Provenance.from_data(u.source(quote))
 
 
-def _name(item: str, *, cut: bool = True) -> str | None:
+def _name(item: str, *, cut: bool = True, words: int = _MAX_NAME_WORDS) -> str | None:
     item = item.strip(" .;:")
     item = cut_at_enders(item) if cut else item
     if is_vague(re.sub(r"^(?:and|or)\s+", "", item)):
         return None
     item = strip_prefixes(item)
-    if not item or is_vague(item) or len(item.split()) > _MAX_NAME_WORDS or not re.search(r"[A-Za-z]", item):
+    if not item or is_vague(item) or len(item.split()) > words or not re.search(r"[A-Za-z]", item):
         return None
     return capitalise(item) if names.problem(item) is None else None  # never draft a fragment as a name
 
@@ -184,22 +194,58 @@ def _state(item: str) -> str | None:
     return None
 
 
+_CLASS_EXAMPLES = re.compile(r"\bsuch as\s+(.+?)(?:,?\s+(?:can|may|might|could|will|should|are|is|which)\b|[.;]|$)")
+_WITH_VERDICT = re.compile(
+    r"^(?:With|For|If you have)\s+(.+?),?\s+(?:the\s+)?(?:treatment|procedure|it)\s+(?:is|will be)\s", re.I
+)
+
+
+def _kind(text: str) -> ContraindicationKind | None:
+    """How strongly it applies, from the lexicon's cue words (absolute first)."""
+    for kind in CONTRAINDICATION_KIND_VALUES:
+        cues = lexicon.data()["contraindication_kinds"].get(kind)
+        if cues and lexicon.has(cues, text):
+            return kind
+    return None
+
+
+def _listed(u: Unit) -> list[tuple[str, str]]:
+    """(item, the words that decide its kind) of one entry of a contraindication list: "Medications - … such as
+    antibiotics and acne medications" gives the examples, "Pregnant women - …" the label, "With Type 1 Diabetes
+    and Lupus the treatment is a definite no" the conditions that sentence names."""
+    label, _, rest = [*re.split(r"\s*(:|\s[-\u2013\u2014]\s)\s*", u.text, maxsplit=1), "", ""][:3]
+    out: list[tuple[str, str]] = []
+    examples = _CLASS_EXAMPLES.search(rest) if lexicon.has(lexicon.data()["class_labels"], label) else None
+    cue = lexicon.find(lexicon.cue("contraindications"), rest)
+    if examples:
+        said = next(s for s in sentences(rest) if examples[1] in s)
+        out += [(re.sub(r"\s*\([^)]*\)", "", i), said) for i in split_items(examples[1], on_or=False)]
+    elif cue and not _state(label):
+        out += [(i, rest) for i in split_items(re.split(r"[.;]", rest[cue.end() :])[0], on_or=False)]
+    else:
+        out.append((label, rest or label))
+    for sentence in sentences(rest):
+        if (m := _WITH_VERDICT.match(sentence)) and _kind(sentence) == "absolute":
+            out += [(i, sentence) for i in split_items(m[1], on_or=False)]
+    return out
+
+
 def contraindications(units: list[Unit]) -> list[Contraindication]:
     out: dict[str, Contraindication] = {}
     for u in units:
         if u.kind in ("aftercare", "preparation", "procedure"):
             continue
         if u.block.kind == "item" and u.kind == "contraindications":
-            items = [re.split(r"[:(]|\s[-\u2013\u2014]\s", u.text, maxsplit=1)[0]]
+            items = _listed(u)
         else:
             cue = lexicon.find(lexicon.cue("contraindications"), u.text)
             if cue is None:
                 continue
-            items = split_items(u.text[cue.end() :])
-        for item in items:
+            items = [(i, u.text) for i in split_items(u.text[cue.end() :])]
+        for item, words in items:
             who = re.sub(r"\s+(?:women|people|patients|individuals|mothers)$", "", item)
-            name = _state(item) or _name(who, cut=False)
+            name = _state(item) or _name(who, cut=False, words=_MAX_NAME_WORDS + 2)  # "skin that is sunburned or …"
             if name is None or name.lower() in out:
                 continue
-            out[name.lower()] = Contraindication(condition=name, source=provenance(u))
+            out[name.lower()] = Contraindication(condition=name, kind=_kind(words), source=provenance(u))
     return list(out.values())

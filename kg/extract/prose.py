@@ -30,6 +30,7 @@ from kg.load.model import (
     Treatment,
 )
 
+_RECOVERY_HEADINGS = ["recovery", "downtime", "healing", "healing time"]
 _PERMANENCE: tuple[tuple[Permanence, tuple[str, ...]], ...] = (
     ("temporary", ("temporary", "temporarily", "not permanent")),
     ("permanent", ("permanent", "permanently")),
@@ -117,8 +118,8 @@ def complete(t: Treatment, units: list[Unit]) -> Treatment:
         AftercareItem(text=u.text, source=provenance(u)) for u in said.get("aftercare", []) if u.text not in quoted
     )
     recovery = t.recovery
-    if recovery is None and said.get("recovery"):
-        first = said["recovery"][0]
+    if recovery is None and said.get("recovery"):  # a sentence under a recovery heading first
+        first = min(said["recovery"], key=lambda u: not lexicon.has(_RECOVERY_HEADINGS, u.section))
         recovery = Recovery(summary=first.text, source=provenance(first))
     return replace(
         t,

@@ -83,7 +83,7 @@ _ENDERS = {
     "don't",
     "can't",
 }
-_PRONOUNS = {"you", "we", "they", "i", "he", "she", "don't", "can't", "won't", "doesn't", "isn't"}
+_PRONOUNS = {"you", "we", "they", "i", "he", "she", "it", "don't", "can't", "won't", "doesn't", "isn't"}
 _FIELDS: dict[type[Located], tuple[str, ...]] = {
     Treatment: ("name",),
     Indication: ("condition",),
