@@ -58,11 +58,30 @@ def category(u: Unit) -> str | None:
     return min(marked or found, key=lambda f: (f[1], f[0]) if marked else f)[2] if found else None
 
 
-def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
-    """Sentences of prose (paragraphs, not lists or FAQ answers) with a statement category; a sentence that
-    reports a claim or a myth, or announces what follows, states nothing of its own."""
-    out = []
+_CONTINUES = re.compile(r"^(?:(?:while|although|because|since|but|and|so)\s+)?(?:this|that|these|those)\b", re.I)
+
+
+def continued(units: list[Unit], skip: frozenset[int] = frozenset()) -> list[tuple[int, Unit]]:
+    """The units with each sentence that refers back to the one before it ("This light is attracted …", "While this
+    takes longer, …") joined to it as one statement (one verbatim slice of the paragraph), with the index of the
+    first unit. Nothing is joined to a unit in `skip` (a sentence another rule drafted)."""
+    out: list[tuple[int, Unit]] = []
     for i, u in enumerate(units):
+        if out and i not in skip and out[-1][0] not in skip and _CONTINUES.match(u.text):
+            first, prev = out[-1]
+            if prev.block is u.block and u.block.kind == "paragraph" and (start := u.block.text.find(prev.text)) >= 0:
+                end = u.block.text.find(u.text, start) + len(u.text)
+                out[-1] = (first, Unit(u.block.text[start:end], u.block, u.index))
+                continue
+        out.append((i, u))
+    return out
+
+
+def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
+    """Statements of prose (paragraphs, not lists or FAQ answers) with a category; a sentence that reports a claim
+    or a myth, or announces what follows, states nothing of its own."""
+    out = []
+    for i, u in continued(units, frozenset(skip)):
         if i in skip or u.block.kind != "paragraph" or u.within("faq") or len(u.text.split()) < 4:
             continue
         if lexicon.has(lexicon.data()["reported_cues"], u.text):
@@ -73,12 +92,32 @@ def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
     return out
 
 
+_INCLUDING = re.compile(r"\((?:including|incl\.|especially|such as)\b[^)]*\)", re.IGNORECASE)
+
+
 def areas(text: str) -> list[str]:
+    """The body areas a sentence names; an area in "(including the jawline)" is part of the one before it."""
+    text = _INCLUDING.sub(lambda m: " " * len(m[0]), text)
     pattern = lexicon.phrase_re(tuple(lexicon.data()["body_areas"]))
     found = [capitalise(m[0].lower()) for m in pattern.finditer(text)]
     adjectives = lexicon.data()["area_adjectives"]
     found += [adjectives[m[0].lower()] for m in lexicon.phrase_re(tuple(adjectives)).finditer(text)]
     return list(dict.fromkeys(found))
+
+
+_TAIL = re.compile(r"\s+(?:on|in|of|at|around|beneath|under)\s+(?:the\s+)?(.*)$")
+_CLAUSE = re.compile(r"\s+(?:as|when|while|because|since|if|but|which|that)\s+(?:the|it|they|this|you)\b.*$")
+
+
+def _head(item: str) -> str:
+    """The concern of a list item without a clause after it ("redness as the skin recovers") and without where it
+    is ("wrinkles on the face"); "spots on the skin" keeps its words: the skin is what the concern is of."""
+    item = _CLAUSE.sub("", item)
+    m = _TAIL.search(item)
+    if m and not re.match(r"skin\b", m[1], re.IGNORECASE):
+        item = item[: m.start()]
+    item = re.sub(r"^(?:a|an|the|improving|reducing|removing|and|or)\s+", "", item, flags=re.IGNORECASE)
+    return capitalise(item.strip(" \"'\u201c\u201d"))
 
 
 def concerns(u: Unit) -> list[tuple[str, str]]:
@@ -92,9 +131,7 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
     for item in split_items(re.split(r"[.;:]", u.text[cue.end() :], maxsplit=1)[0]):
         m = lexicon.find(synonyms, item)
         if m is not None:
-            head = re.split(r"\s+(?:on|in|of|at|around|beneath|under)\s+(?:the\s+)?", item, maxsplit=1)[0]
-            head = re.sub(r"^(?:a|an|the|improving|reducing|removing|and|or)\s+", "", head, flags=re.IGNORECASE)
-            out.append((capitalise(head.strip(" \"'\u201c\u201d")), item))
+            out.append((_head(item), item))
     return out
 
 

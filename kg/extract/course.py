@@ -2,7 +2,7 @@
 
 - *Course*: the first session count ("two to three sessions", "a single treatment session") is `sessions`, the
   first "… weeks apart" the `interval`, the first sentence about touch-ups or repeat treatment the `maintenance`
-  (with the sentences right after it that refer back to it: "This is typically …"), and "once a year" its
+  (with the sentences after it that refer back to it: "This is typically …"), and "once a year" its
   interval. Two different session counts (ranges that differ) are a `conflict` for the editor.
 - *Regulatory*: a sentence with a status word of the lexicon ("FDA-cleared", "off-label") is one entry, with
   the authority it names and the use after "to" / "for".
@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from kg.extract import lexicon, quantities
+from kg.extract import classify, lexicon, quantities
 from kg.extract.medical import provenance
-from kg.extract.text import sentences
 from kg.extract.units import Unit
 from kg.load.model import (
     APPROVAL_STATUS_VALUES,
@@ -30,21 +29,7 @@ from kg.load.model import (
 )
 
 _STATUS = {s: s for s in APPROVAL_STATUS_VALUES}
-_ANAPHORA = re.compile(r"^(?:This|That|It|These|Those)\b")
 _USE = re.compile(r"\b(?:to|for)\s+((?:lift|improve|treat|reduce|tighten|remove|use|the treatment of)\b[^.;]*)")
-
-
-def _maintenance(u: Unit) -> Provenance:
-    """The maintenance sentence with the sentences after it that refer back to it, as one verbatim quote."""
-    parts = sentences(u.block.text)
-    start = parts.index(u.text) if u.text in parts else len(parts)
-    end = start
-    while end + 1 < len(parts) and _ANAPHORA.match(parts[end + 1]):
-        end += 1
-    if end == start:
-        return provenance(u)
-    begin = u.block.text.find(parts[start])
-    return provenance(u, u.block.text[begin : u.block.text.find(parts[end], begin) + len(parts[end])])
 
 
 def _differ(a: Quantity, b: Quantity) -> bool:
@@ -55,13 +40,9 @@ def course(units: list[Unit]) -> tuple[Course | None, tuple[Conflict, ...]]:
     """The course the article states, and the session counts that contradict each other."""
     counts: list[Quantity] = []
     interval = maintenance = None
-    skip: set[str] = set()
-    for u in units:
-        if u.text in skip:
-            continue
+    for _, u in classify.continued(units):
         if maintenance is None and lexicon.has(lexicon.data()["maintenance_cues"], u.text):
-            maintenance = _maintenance(u)
-            skip |= {s for s in sentences(maintenance.quote) if s != u.text}
+            maintenance = provenance(u)
             continue
         if (found := quantities.sessions(u.text, provenance(u))) is not None:
             counts.append(found)
