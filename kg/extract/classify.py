@@ -86,10 +86,19 @@ def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
             continue
         if lexicon.has(lexicon.data()["reported_cues"], u.text):
             continue
-        found = category(u)
+        found = category(u) or _asked(u)
         if found is not None:
             out.append(Statement(found, u))
     return out
+
+
+def _asked(u: Unit) -> str | None:
+    """The category of the question a sentence answers ("How long does whitening last?" → outcome), for an answer
+    whose own words name none ("That is highly variable …")."""
+    if not u.block.section or not u.block.section[-1].endswith("?"):
+        return None
+    heading = u.block.section[-1]
+    return category(Unit(heading, u.block, u.index))
 
 
 _INCLUDING = re.compile(r"\((?:including|incl\.|especially|such as)\b[^)]*\)", re.IGNORECASE)
@@ -112,7 +121,7 @@ _CLAUSE = re.compile(r"\s+(?:as|when|while|because|since|if|but|which|that)\s+(?
 def _head(item: str) -> str:
     """The concern of a list item without a clause after it ("redness as the skin recovers") and without where it
     is ("wrinkles on the face"); "spots on the skin" keeps its words: the skin is what the concern is of."""
-    item = _CLAUSE.sub("", item)
+    item = re.sub(r"\s+[a-z]+ly$", "", _CLAUSE.sub("", item))  # "… hair permanently": the adverb is the verb's
     m = _TAIL.search(item)
     if m and not re.match(r"skin\b", m[1], re.IGNORECASE):
         item = item[: m.start()]
@@ -128,7 +137,11 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
         return []
     out = []
     synonyms = [s for names in lexicon.data()["conditions"].values() for s in names]
-    for item in split_items(re.split(r"[.;:]", u.text[cue.end() :], maxsplit=1)[0]):
+    listed = re.split(r"[.;:]", u.text[cue.end() :], maxsplit=1)[0]
+    joined = [m[0] for m in lexicon.phrase_re(tuple(synonyms)).finditer(listed) if " and " in m[0]]
+    for whole in joined:  # "facial and body hair" is one concern, not two items
+        listed = listed.replace(whole, whole.replace(" and ", " &nd "))
+    for item in (i.replace(" &nd ", " and ") for i in split_items(listed)):
         m = lexicon.find(synonyms, item)
         if m is not None:
             out.append((_head(item), item))

@@ -29,6 +29,7 @@ from kg.load.model import (
 )
 
 _STATUS = {s: s for s in APPROVAL_STATUS_VALUES}
+_ANOTHER = re.compile(r"\b(?:another|a second|a repeat|a further)\s+(?:[A-Z]\w*\s+)?(?:treatment|session)\b")
 _USE = re.compile(r"\b(?:to|for)\s+((?:lift|improve|treat|reduce|tighten|remove|use|the treatment of)\b[^.;]*)")
 
 
@@ -41,7 +42,7 @@ def course(units: list[Unit]) -> tuple[Course | None, tuple[Conflict, ...]]:
     counts: list[Quantity] = []
     interval = maintenance = None
     for _, u in classify.continued(units):
-        if maintenance is None and lexicon.has(lexicon.data()["maintenance_cues"], u.text):
+        if maintenance is None and (lexicon.has(lexicon.data()["maintenance_cues"], u.text) or _ANOTHER.search(u.text)):
             maintenance = provenance(u)
             continue
         if (found := quantities.sessions(u.text, provenance(u))) is not None:

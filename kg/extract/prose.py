@@ -30,6 +30,7 @@ from kg.load.model import (
     Treatment,
 )
 
+_BOTH = re.compile(r"\bbefore and after\b", re.IGNORECASE)
 _RECOVERY_HEADINGS = ["recovery", "downtime", "healing", "healing time"]
 _PERMANENCE: tuple[tuple[Permanence, tuple[str, ...]], ...] = (
     ("temporary", ("temporary", "temporarily", "not permanent")),
@@ -98,6 +99,16 @@ def outcome(u: Unit) -> Outcome:
     return Outcome(text=u.text, onset=onset, full_effect=full, permanence=permanence, source=provenance(u))
 
 
+def _recovery(said: list[Unit]) -> Recovery:
+    """The recovery sentences of one paragraph (under a recovery heading first) as one summary, verbatim."""
+    first = min(said, key=lambda u: not lexicon.has(_RECOVERY_HEADINGS, u.section))
+    last = [u for u in said if u.block is first.block][-1]
+    text = first.block.text
+    start = text.find(first.text)
+    summary = text[start : text.find(last.text, start) + len(last.text)] if start >= 0 else first.text
+    return Recovery(summary=summary, source=provenance(first, summary))
+
+
 def _candidates(t: Treatment, said: list[Unit]) -> Candidates | None:
     """Who the article says is (`good`) and is not (`not_good`) a good candidate, each sentence with its words."""
     good = tuple(SourcedText(text=u.text, source=provenance(u)) for u in said if not classify.negated(u.text))
@@ -113,14 +124,16 @@ def complete(t: Treatment, units: list[Unit]) -> Treatment:
     said: dict[str, list[Unit]] = {}
     for s in classify.statements(units, skip={i for i, u in enumerate(units) if id(u) in taken}):
         said.setdefault(s.category, []).append(s.unit)
+    both = [u for u in said.get("aftercare", []) + said.get("preparation", []) if _BOTH.search(u.text)]
+    said["aftercare"] = list(dict.fromkeys(said.get("aftercare", []) + both))  # "before and after": both steps
+    said["preparation"] = list(dict.fromkeys(said.get("preparation", []) + both))
     quoted = {a.source.quote for a in t.aftercare if a.source}
     aftercare = t.aftercare or tuple(
         AftercareItem(text=u.text, source=provenance(u)) for u in said.get("aftercare", []) if u.text not in quoted
     )
     recovery = t.recovery
-    if recovery is None and said.get("recovery"):  # a sentence under a recovery heading first
-        first = min(said["recovery"], key=lambda u: not lexicon.has(_RECOVERY_HEADINGS, u.section))
-        recovery = Recovery(summary=first.text, source=provenance(first))
+    if recovery is None and said.get("recovery"):
+        recovery = _recovery(said["recovery"])
     return replace(
         t,
         claimed_mechanisms=t.claimed_mechanisms or tuple(u.text for u in said.get("mechanism", [])),
