@@ -114,13 +114,17 @@ def areas(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-_TAIL = re.compile(r"\s+(?:on|in|of|at|around|beneath|under)\s+(?:the\s+)?(.*)$")
-_CLAUSE = re.compile(r"\s+(?:as|when|while|because|since|if|but|which|that)\s+(?:the|it|they|this|you)\b.*$")
+_TAIL = re.compile(r"\s+(?:on|in|at|around|beneath|under)\s+(?:the\s+)?(.*)$")
+_CLAUSE = re.compile(
+    r"\s+(?:(?:as|when|while|because|since|if|but|which|that)\s+(?:the|it|they|this|you)"
+    r"|were|was|is|are|have|has|had|will|can|may)\b.*$"
+)
 
 
 def _head(item: str) -> str:
-    """The concern of a list item without a clause after it ("redness as the skin recovers") and without where it
-    is ("wrinkles on the face"); "spots on the skin" keeps its words: the skin is what the concern is of."""
+    """The concern of a list item without a clause after it ("redness as the skin recovers", "… were satisfied")
+    and without where it is ("wrinkles on the face"); "spots on the skin" and "sagging of the midface" keep their
+    words: they say what the concern is."""
     item = re.sub(r"\s+[a-z]+ly$", "", _CLAUSE.sub("", item))  # "… hair permanently": the adverb is the verb's
     m = _TAIL.search(item)
     if m and not re.match(r"skin\b", m[1], re.IGNORECASE):
@@ -139,7 +143,9 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
     synonyms = [s for names in lexicon.data()["conditions"].values() for s in names]
     listed = re.split(r"[.;:]", u.text[cue.end() :], maxsplit=1)[0]
     joined = [m[0] for m in lexicon.phrase_re(tuple(synonyms)).finditer(listed) if " and " in m[0]]
-    for whole in joined:  # "facial and body hair" is one concern, not two items
+    areas = lexicon.phrase_re(tuple(lexicon.data()["body_areas"])).pattern
+    joined += [m[0] for m in re.finditer(rf"{areas}\s+and\s+(?:the\s+)?{areas}", listed, re.IGNORECASE)]
+    for whole in joined:  # "facial and body hair", "the midface and lower face" are one item, not two
         listed = listed.replace(whole, whole.replace(" and ", " &nd "))
     for item in (i.replace(" &nd ", " and ") for i in split_items(listed)):
         m = lexicon.find(synonyms, item)

@@ -47,9 +47,9 @@ def _indications(t: Treatment, units: list[Unit]) -> tuple[Indication, ...]:
         if lexicon.has(lexicon.cue("adverse_effects"), u.text):  # "potential for side effects like …"
             continue
         found = classify.concerns(u)
-        areas = tuple(classify.areas(u.text))
         for name, _quote in found:
-            if name.lower() not in out and 1 <= len(name.split()) <= 6 and names.problem(name) is None:
+            areas = tuple(classify.areas(u.text))
+            if name.lower() not in out and 1 <= len(name.split()) <= 8 and names.problem(name) is None:
                 out[name.lower()] = Indication(condition=name, body_areas=areas, source=provenance(u))
     return tuple(out.values())
 

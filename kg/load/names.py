@@ -2,8 +2,9 @@
 
 Checked on every treatment, condition, body area, ingredient, adverse effect, contraindication and compared
 treatment: no leading '#', no trailing punctuation, balanced parentheses, 2 to 120 characters and at most 12 words,
-no pronoun or sentence opener ("You don't need", "Why we …"), no dangling joining word at either end ("For
-laser hair removal", "Redness and"). Each problem is a violation on the field to fix.
+no pronoun or sentence opener ("You don't need", "Why we …", "Redness it causes"), no auxiliary verb first (the
+rest of a clause: "Is best for those …"), no dangling joining word at either end ("For laser hair removal",
+"Redness and"). Each problem is a violation on the field to fix.
 """
 
 from __future__ import annotations
@@ -54,6 +55,27 @@ _OPENERS = {
     "then",
     "also",
     "however",
+    # an auxiliary or a copula first: the rest of a clause ("is best for those …", "can make the skin …")
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "can",
+    "could",
+    "may",
+    "might",
+    "will",
+    "would",
+    "should",
+    "must",
+    "do",
+    "does",
+    "did",
 }
 _ENDERS = {
     "and",
@@ -112,7 +134,7 @@ def problem(name: str) -> str | None:
     if not words:
         return "has no words"
     if words[0] in _OPENERS or words[-1] in _ENDERS or _PRONOUNS & set(words):
-        return "reads as a piece of a sentence (a pronoun, or a joining word at its start or end)"
+        return "reads as a piece of a sentence (a pronoun, a verb first, or a joining word at its start or end)"
     return None
 
 
