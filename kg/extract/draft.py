@@ -23,6 +23,7 @@ from kg.load.located import NOWHERE, At
 from kg.load.model import (
     CATEGORY_VALUES,
     INVASIVENESS_VALUES,
+    AdverseEffect,
     AftercareItem,
     Article,
     BreadcrumbItem,
@@ -136,6 +137,14 @@ def _page(doc: Document, name: str) -> Page:
     )
 
 
+def _unique(effects: list[AdverseEffect]) -> tuple[AdverseEffect, ...]:
+    """Each effect once, by name, as the first rule found it."""
+    first: dict[str, AdverseEffect] = {}
+    for e in effects:
+        first.setdefault(e.name.lower(), e)
+    return tuple(first.values())
+
+
 def _one(make: Callable[[Any, At], T], value: Mapping[str, Any]) -> T | None:
     """A drafted part (procedure, recovery …) as a model object; None when nothing was found."""
     return make(value, NOWHERE) if value else None
@@ -165,7 +174,7 @@ def extract(path: Path, slug: str | None = None) -> Draft:
         _treatment(found, name),
         indications=tuple(medical.indications(found)),
         ingredients=tuple(medical.ingredients(found)),
-        adverse_effects=tuple(medical.adverse_effects(found)),
+        adverse_effects=_unique(medical.adverse_effects(found) + medical.stated_effects(found)),
         contraindications=tuple(medical.contraindications(found)),
         procedure=_one(Procedure.from_data, process.procedure(found)),
         recovery=_one(Recovery.from_data, process.recovery(found)),

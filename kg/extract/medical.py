@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from kg.extract import lexicon
-from kg.extract.text import capitalise, cut_at_enders, is_vague, sentences, split_items, strip_prefixes
+from kg.extract.text import capitalise, cut_at_enders, durations, is_vague, sentences, split_items, strip_prefixes
 from kg.extract.units import Unit
 from kg.load import names
 from kg.load.model import (
@@ -137,6 +137,39 @@ def _as_written(kind: str, text: str, value: str | None) -> str | None:
     """The article's own words for a controlled value found in `text` ("most people" for common)."""
     found = lexicon.find(lexicon.cue(kind, value), text) if value else None
     return found[0] if found else None
+
+
+_HOW_COMMON = re.compile(
+    r"(?:^|,\s+)(?:(?:yes|no|but|and|however),?\s+)?([a-z][\w -]{2,40}?)(?:,\s+especially\b[^,]*?)?,?\s+(?:is|are)\s+"
+    r"(?:very\s+|quite\s+|fairly\s+)?(common|normal|expected|usual|typical|uncommon|rare)\b",
+    re.IGNORECASE,
+)
+_COMMON = ("common", "normal", "expected", "usual", "typical")
+
+
+def stated_effects(units: list[Unit]) -> list[AdverseEffect]:
+    """Effects a sentence says are common or rare ("tooth sensitivity, especially to cold, is common"), when the
+    phrase names a symptom of the lexicon; how long they last from the next sentence ("this resolves in 2-10 days")."""
+    out = []
+    for i, u in enumerate(units):
+        m = _HOW_COMMON.search(u.text)
+        if m is None or not lexicon.has(lexicon.data()["symptoms"], m[1]) or (name := _name(m[1])) is None:
+            continue
+        nxt = units[i + 1] if i + 1 < len(units) and units[i + 1].block is u.block else None
+        lasts = durations(nxt.text) if nxt and lexicon.has(lexicon.cue("side_effects_resolve"), nxt.text) else []
+        frequency: Frequency = "common" if m[2].lower() in _COMMON else "rare" if m[2].lower() == "rare" else "uncommon"
+        out.append(
+            AdverseEffect(
+                name=name,
+                frequency=frequency,
+                frequency_as_written=m[2],
+                seriousness="unknown",
+                temporary=True if lasts else None,
+                duration=lasts[0].drafted() if lasts else None,
+                source=provenance(u),
+            )
+        )
+    return out
 
 
 def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
