@@ -72,7 +72,7 @@ def regulatory(units: list[Unit]) -> tuple[RegulatoryItem, ...]:
         for word, cues in lexicon.data()["regulatory"].items():
             status = _STATUS.get(word)
             if status is not None and lexicon.has(cues, u.text):
-                authority = lexicon.find(lexicon.data()["authorities"], u.text)
+                authority = re.search(rf"\b(?:{'|'.join(lexicon.data()['authorities'])})\b", u.text)  # "FDA-cleared"
                 use = _USE.search(u.text)
                 out.append(
                     RegulatoryItem(

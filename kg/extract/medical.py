@@ -153,7 +153,8 @@ def stated_effects(units: list[Unit]) -> list[AdverseEffect]:
     out = []
     for i, u in enumerate(units):
         m = _HOW_COMMON.search(u.text)
-        if m is None or not lexicon.has(lexicon.data()["symptoms"], m[1]) or (name := _name(m[1])) is None:
+        phrase = re.sub(r"^(?:mild|slight|minor|some|temporary)\s+", "", m[1], flags=re.IGNORECASE) if m else ""
+        if m is None or not lexicon.has(lexicon.data()["symptoms"], phrase) or (name := _name(phrase)) is None:
             continue
         nxt = units[i + 1] if i + 1 < len(units) and units[i + 1].block is u.block else None
         lasts = durations(nxt.text) if nxt and lexicon.has(lexicon.cue("side_effects_resolve"), nxt.text) else []
@@ -228,9 +229,7 @@ def _state(item: str) -> str | None:
 
 
 _CLASS_EXAMPLES = re.compile(r"\bsuch as\s+(.+?)(?:,?\s+(?:can|may|might|could|will|should|are|is|which)\b|[.;]|$)")
-_WITH_VERDICT = re.compile(
-    r"^(?:With|For|If you have)\s+(.+?),?\s+(?:the\s+)?(?:treatment|procedure|it)\s+(?:is|will be)\s", re.I
-)
+_WITH_VERDICT = re.compile(r"^(?:With|For|If you have)\s+(.+?),?\s+(?:the\s+)?\w+(?:\s+\w+)?\s+(?:is|will be)\s", re.I)
 
 
 def _kind(text: str) -> ContraindicationKind | None:

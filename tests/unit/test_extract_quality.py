@@ -72,6 +72,9 @@ def test_sample_page_is_drafted_and_scored() -> None:
         "For laser hair removal",
         "x",
         "Redness and",
+        "Redness it causes",
+        "Is best for those with early signs",
+        "Can make the skin sensitive",
     ],
 )
 def test_a_fragment_is_not_a_name(name: str) -> None:
