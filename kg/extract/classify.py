@@ -77,6 +77,16 @@ def continued(units: list[Unit], skip: frozenset[int] = frozenset()) -> list[tup
     return out
 
 
+def _title(text: str) -> bool:
+    """A line in title case without closing punctuation ("A Complete Guide to Benefits and Risks"): a heading."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", text) if len(w) > 3]
+    return (
+        not text.endswith((".", "!", "?"))
+        and len(words) >= 2
+        and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+    )
+
+
 def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
     """Statements of prose (paragraphs, not lists or FAQ answers) with a category; a sentence that reports a claim
     or a myth, or announces what follows, states nothing of its own."""
@@ -84,8 +94,8 @@ def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
     for i, u in continued(units, frozenset(skip)):
         if i in skip or u.block.kind != "paragraph" or u.within("faq") or len(u.text.split()) < 4:
             continue
-        if lexicon.has(lexicon.data()["reported_cues"], u.text):
-            continue
+        if u.text.endswith(":") or _title(u.text) or lexicon.has(lexicon.data()["reported_cues"], u.text):
+            continue  # "… is crucial for optimal results:" introduces a list, "A Guide to Risks" is a title
         found = category(u) or _asked(u)
         if found is not None:
             out.append(Statement(found, u))

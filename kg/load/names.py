@@ -48,6 +48,7 @@ _OPENERS = {
     "for",
     "to",
     "of",
+    "from",
     "and",
     "or",
     "as",
