@@ -110,7 +110,8 @@ def _recovery(said: list[Unit]) -> Recovery:
 
 
 def _candidates(t: Treatment, said: list[Unit]) -> Candidates | None:
-    """Who the article says is (`good`) and is not (`not_good`) a good candidate, each sentence with its words."""
+    """Who the article says is (`good`) and is not (`not_good`) a good candidate, each sentence or list item (of a
+    candidates section) with its words."""
     good = tuple(SourcedText(text=u.text, source=provenance(u)) for u in said if not classify.negated(u.text))
     bad = tuple(SourcedText(text=u.text, source=provenance(u)) for u in said if classify.negated(u.text))
     if not good and not bad:
@@ -142,5 +143,7 @@ def complete(t: Treatment, units: list[Unit]) -> Treatment:
         procedure=_procedure(t, said),
         recovery=recovery,
         aftercare=aftercare,
-        candidates=_candidates(t, said.get("candidacy", [])),
+        candidates=_candidates(
+            t, said.get("candidacy", []) + [u for u in units if u.block.kind == "item" and u.kind == "candidates"]
+        ),
     )
