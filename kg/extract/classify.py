@@ -87,12 +87,34 @@ def _title(text: str) -> bool:
     )
 
 
+def advises(text: str) -> bool:
+    """True when a list item tells the reader what to do ("Avoid swimming for a month", "Shampooing: your surgeon will
+    advise you when …", "you can resume …"); an item of an aftercare list that only says what happens ("Hair growth:
+    new hair typically becomes visible …") is a statement instead."""
+    said = re.split(r"(?::|\s[-\u2013\u2014])\s+", text, maxsplit=1)[-1]  # after a "Label:"
+    first = re.match(r"[A-Za-z'\u2019]+", said)
+    imperative = (
+        first is not None and first[0].lower().replace("\u2019", "'") in lexicon.data()["advice"]["imperatives"]
+    )
+    return imperative or lexicon.has(lexicon.data()["advice"]["cues"], said)
+
+
+def stated_item(u: Unit) -> bool:
+    """A list item that states what happens: an item of an aftercare list that gives no advice."""
+    return u.block.kind == "item" and u.kind == "aftercare" and not advises(u.text)
+
+
 def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
     """Statements of prose (paragraphs, not lists or FAQ answers) with a category; a sentence that reports a claim
     or a myth, or announces what follows, states nothing of its own."""
     out = []
     for i, u in continued(units, frozenset(skip)):
-        if i in skip or u.block.kind != "paragraph" or u.within("faq") or len(u.text.split()) < 4:
+        if (
+            i in skip
+            or not (u.block.kind == "paragraph" or stated_item(u))
+            or u.within("faq")
+            or len(u.text.split()) < 4
+        ):
             continue
         if u.text.endswith(":") or _title(u.text) or lexicon.has(lexicon.data()["reported_cues"], u.text):
             continue  # "… is crucial for optimal results:" introduces a list, "A Guide to Risks" is a title

@@ -241,6 +241,23 @@ def _kind(text: str) -> ContraindicationKind | None:
     return None
 
 
+_ENTRY_CLAUSE = re.compile(
+    r"\s+(?:because|due to|as a result|since)\b|,?\s+(?:may|can|might|could|will|must|again|primarily|especially)\b"
+)
+
+
+_EXAMPLES = re.compile(r"\s*\((?:e\.g\.|ex\.|eg|i\.e\.|such as|including|like)[^)]*\)", re.IGNORECASE)
+
+
+def _entry_head(entry: str) -> str:
+    """What an unlabelled list entry names: its first sentence up to a clause that says why or what follows
+    ("Chemotherapy within last 6 months because of …" → "Chemotherapy within last 6 months")."""
+    first = sentences(entry)[0] if entry.strip() else entry
+    m = _ENTRY_CLAUSE.search(first)
+    head = first[: m.start()] if m and m.start() > 0 else first
+    return _EXAMPLES.sub("", head).strip(" ,.;:")  # "(ex. HIV, AIDS)" gives examples; "(cone-shaped cornea)" stays
+
+
 def _listed(u: Unit) -> list[tuple[str, str]]:
     """(item, the words that decide its kind) of one entry of a contraindication list: "Medications - … such as
     antibiotics and acne medications" gives the examples, "Pregnant women - …" the label, "With Type 1 Diabetes
@@ -255,7 +272,7 @@ def _listed(u: Unit) -> list[tuple[str, str]]:
     elif cue and not _state(label):
         out += [(i, rest) for i in split_items(re.split(r"[.;]", rest[cue.end() :])[0], on_or=False)]
     else:
-        out.append((label, rest or label))
+        out.append((_entry_head(label) if not rest else label, rest or label))
     for sentence in sentences(rest):
         if (m := _WITH_VERDICT.match(sentence)) and _kind(sentence) == "absolute":
             out += [(i, sentence) for i in split_items(m[1], on_or=False)]
@@ -271,8 +288,10 @@ def contraindications(units: list[Unit]) -> list[Contraindication]:
             items = _listed(u)
         else:
             cue = lexicon.find(lexicon.cue("contraindications"), u.text)
-            if cue is None:
-                continue
+            if cue is None or (
+                cue[0].lower().endswith(" have") and re.match(r"\s+\w+(?:ed|en)\b", u.text[cue.end() :])
+            ):
+                continue  # "should not have changed": a perfect tense, not who should not have it
             items = [(i, u.text) for i in split_items(u.text[cue.end() :])]
         for item, words in items:
             who = re.sub(r"\s+(?:women|people|patients|individuals|mothers)$", "", item)

@@ -121,7 +121,9 @@ def _candidates(t: Treatment, said: list[Unit]) -> Candidates | None:
 
 def complete(t: Treatment, units: list[Unit]) -> Treatment:
     """The drafted treatment with the facts its prose states and the section rules did not find."""
-    taken = {id(u) for u in units if u.block.kind != "paragraph" or u.text == t.description}
+    taken = {
+        id(u) for u in units if (u.block.kind != "paragraph" and not classify.stated_item(u)) or u.text == t.description
+    }
     said: dict[str, list[Unit]] = {}
     for s in classify.statements(units, skip={i for i, u in enumerate(units) if id(u) in taken}):
         said.setdefault(s.category, []).append(s.unit)

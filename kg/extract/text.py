@@ -10,7 +10,7 @@ from kg.extract.quantities import NUM, number
 from kg.load import model
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"\u201d\u2019)]?\s+(?=[\"\u201c(]?[A-Z0-9])")
-_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|St|approx|incl|no)\.)$", re.IGNORECASE)
+_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|ex|vs|Dr|Mr|Mrs|Ms|St|approx|incl|no)\.)$", re.IGNORECASE)
 _UNITS: dict[str, model.Unit] = {
     "min": "minute",
     "minute": "minute",
