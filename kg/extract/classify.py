@@ -136,11 +136,20 @@ def _asked(u: Unit) -> str | None:
 _INCLUDING = re.compile(r"\((?:including|incl\.|especially|such as)\b[^)]*\)", re.IGNORECASE)
 
 
+_GENERIC_AREA = re.compile(r"\b(?:other\s+)?(?:parts?|areas?|regions?)\s+of\s+the\s+body\b", re.IGNORECASE)
+_SHARED = re.compile(r"\b(above|below|under|around)\s+the\s+\w+\s+(?:or|and)\s+(\w+)\b", re.IGNORECASE)
+
+
 def areas(text: str) -> list[str]:
     """The body areas a sentence names; an area in "(including the jawline)" is part of the one before it."""
     text = _INCLUDING.sub(lambda m: " " * len(m[0]), text)
+    text = _GENERIC_AREA.sub(lambda m: " " * len(m[0]), text)  # "other parts of the body, such as …" names no area
     pattern = lexicon.phrase_re(tuple(lexicon.data()["body_areas"]))
     found = [capitalise(m[0].lower()) for m in pattern.finditer(text)]
+    for m in _SHARED.finditer(text):  # "above the elbows or knees": "above the knees" too
+        second = f"{m[1]} the {m[2]}"
+        if pattern.fullmatch(second) and second.lower() not in (f.lower() for f in found):
+            found = [f for f in found if f.lower() != m[2].lower()] + [capitalise(second.lower())]
     adjectives = lexicon.data()["area_adjectives"]
     found += [adjectives[m[0].lower()] for m in lexicon.phrase_re(tuple(adjectives)).finditer(text)]
     return list(dict.fromkeys(found))
@@ -182,7 +191,8 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
     for item in (i.replace(" &nd ", " and ") for i in split_items(listed)):
         m = lexicon.find(synonyms, item)
         if m is not None:
-            out.append((_head(item), item))
+            owner = re.search(r"\bwith\s+", item[: m.start()])  # "parts of the body with loose skin": the concern
+            out.append((_head(item[owner.end() :] if owner else item), item))
     return out
 
 

@@ -14,7 +14,19 @@ from typing import Any, TypeVar
 import yaml
 
 from kg.core.errors import InputError
-from kg.extract import classify, course, lexicon, medical, naming, process, prose, read_html, read_markdown, read_text
+from kg.extract import (
+    agents,
+    classify,
+    course,
+    lexicon,
+    medical,
+    naming,
+    process,
+    prose,
+    read_html,
+    read_markdown,
+    read_text,
+)
 from kg.extract.blocks import Document
 from kg.extract.medical import provenance
 from kg.extract.text import capitalise
@@ -165,6 +177,7 @@ def extract(path: Path, slug: str | None = None) -> Draft:
         treatment,
         course=made,
         regulatory=course.regulatory(found),
+        agents=tuple(agents.agents(found)),
         conflicts=conflicts,
         none_stated=course.none_stated(found),
     )
