@@ -1,6 +1,6 @@
 """The sanity gate for entity names (drafted or written by hand): a name is a name, not a piece of a sentence.
 
-Checked on every treatment, condition, body area, ingredient, adverse effect, contraindication and compared
+Checked on every treatment, condition, body area, ingredient, agent, adverse effect, contraindication and compared
 treatment: no leading '#', no trailing punctuation, balanced parentheses, 2 to 120 characters and at most 12 words,
 no pronoun or sentence opener ("You don't need", "Why we …", "Redness it causes"), no auxiliary verb first (the
 rest of a clause: "Is best for those …"), no dangling joining word at either end ("For laser hair removal",
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from kg.core.findings import Finding
 from kg.load.located import Located
-from kg.load.model import AdverseEffect, Comparison, Contraindication, Indication, Ingredient, Treatment
+from kg.load.model import AdverseEffect, Agent, Comparison, Contraindication, Indication, Ingredient, Treatment
 
 MIN_CHARS, MAX_CHARS, MAX_WORDS = 2, 120, 12
 _OPENERS = {
@@ -111,6 +111,7 @@ _FIELDS: dict[type[Located], tuple[str, ...]] = {
     Treatment: ("name",),
     Indication: ("condition",),
     Ingredient: ("name",),
+    Agent: ("name",),
     AdverseEffect: ("name",),
     Contraindication: ("condition",),
     Comparison: ("treatment",),
