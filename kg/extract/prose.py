@@ -131,7 +131,7 @@ def complete(t: Treatment, units: list[Unit]) -> Treatment:
     said["aftercare"] = list(dict.fromkeys(said.get("aftercare", []) + both))  # "before and after": both steps
     said["preparation"] = list(dict.fromkeys(said.get("preparation", []) + both))
     quoted = {a.source.quote for a in t.aftercare if a.source}
-    aftercare = t.aftercare or tuple(
+    aftercare = t.aftercare + tuple(
         AftercareItem(text=u.text, source=provenance(u)) for u in said.get("aftercare", []) if u.text not in quoted
     )
     recovery = t.recovery

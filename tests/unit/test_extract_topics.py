@@ -111,6 +111,7 @@ def test_the_sentence_leading_a_list_decides_its_section(tmp_path: Path) -> None
         "You have realistic expectations.",
     ]
     assert [c["condition"] for c in t["contraindications"]] == ["Active cold sores", "Very thin skin"]
+    assert "not_good" not in t["candidates"]  # the sentence leading the list names its section, no fact of its own
 
 
 def test_items_of_an_aftercare_list_advise_or_state() -> None:
@@ -132,6 +133,19 @@ def test_stated_items_of_an_aftercare_list_are_statements(tmp_path: Path) -> Non
     assert [a["text"] for a in t["aftercare"]] == ["Sun: Avoid direct sun for two weeks."]
     assert [o["text"] for o in t["outcomes"]] == [
         "Results: Visible results appear after the skin has flaked, in about a week."
+    ]
+
+
+def test_aftercare_from_items_and_from_prose(tmp_path: Path) -> None:
+    data, _ = _draft(
+        tmp_path,
+        "Glow Peel\n\nYour clinician may prescribe a soothing balm for the first nights. "
+        "You will have a follow-up appointment a week later.\n\nAftercare:\n- Avoid make-up for a day.\n",
+    )
+    assert [a["text"] for a in data["treatment"]["aftercare"]] == [
+        "Avoid make-up for a day.",
+        "Your clinician may prescribe a soothing balm for the first nights.",
+        "You will have a follow-up appointment a week later.",
     ]
 
 
