@@ -215,7 +215,7 @@ _HEADER = """\
 #
 # Nothing here is reviewed. For each fact, read its `source.quote` (the exact words of the article
 # it was drafted from, under the heading `source.section`) and correct, complete or delete the
-# fact. Facts the rules cannot draft (image, dates, authors, costs, agents …) are missing:
+# fact. Facts the rules cannot draft (image, dates, authors, costs …) are missing:
 # add them from the article. Then delete the line `draft: true` below: `kg build` and
 # `kg validate` refuse this file until you do. The `source` fields may stay; medkg does not publish them.
 """
