@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from kg.core.errors import InputError
 from kg.extract import extract, naming, render_yaml
 from kg.extract.blocks import Block
 from kg.extract.classify import advises, areas
@@ -200,3 +201,10 @@ def _unit(text: str) -> Unit:
 
 def test_a_lead_sentence_outranks_the_heading() -> None:
     assert _unit("Very thin skin").kind == "contraindications"
+
+
+def test_an_article_without_text_is_refused_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_text("\n\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"empty\.txt: the article has no text to draft facts from$"):
+        extract(path)
