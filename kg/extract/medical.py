@@ -221,11 +221,9 @@ def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
     return list(out.values())
 
 
-def _state(item: str) -> str | None:
-    for name, words in lexicon.data()["states"].items():
-        if lexicon.has(words, item):
-            return str(name)
-    return None
+def _states(item: str) -> list[str]:
+    """The states an entry names ("pregnant or breastfeeding" → Pregnancy, Breastfeeding)."""
+    return [str(name) for name, words in lexicon.data()["states"].items() if lexicon.has(words, item)]
 
 
 _CLASS_EXAMPLES = re.compile(r"\bsuch as\s+(.+?)(?:,?\s+(?:can|may|might|could|will|should|are|is|which)\b|[.;]|$)")
@@ -269,7 +267,7 @@ def _listed(u: Unit) -> list[tuple[str, str]]:
     if examples:
         said = next(s for s in sentences(rest) if examples[1] in s)
         out += [(re.sub(r"\s*\([^)]*\)", "", i), said) for i in split_items(examples[1], on_or=False)]
-    elif cue and not _state(label):
+    elif cue and not _states(label):
         out += [(i, rest) for i in split_items(re.split(r"[.;]", rest[cue.end() :])[0], on_or=False)]
     else:
         out.append((_entry_head(label) if not rest else label, rest or label))
@@ -295,8 +293,8 @@ def contraindications(units: list[Unit]) -> list[Contraindication]:
             items = [(i, u.text) for i in split_items(u.text[cue.end() :])]
         for item, words in items:
             who = re.sub(r"\s+(?:women|people|patients|individuals|mothers)$", "", item)
-            name = _state(item) or _name(who, cut=False, words=_MAX_NAME_WORDS + 2)  # "skin that is sunburned or …"
-            if name is None or name.lower() in out:
-                continue
-            out[name.lower()] = Contraindication(condition=name, kind=_kind(words), source=provenance(u))
+            named: list[str | None] = [*_states(item)] or [_name(who, cut=False, words=_MAX_NAME_WORDS + 2)]
+            for name in named:  # a state, or the entry's words ("skin that is sunburned or …")
+                if name is not None and name.lower() not in out:
+                    out[name.lower()] = Contraindication(condition=name, kind=_kind(words), source=provenance(u))
     return list(out.values())

@@ -93,6 +93,7 @@ def test_a_title_naming_a_section_makes_the_untitled_list_that_section(tmp_path:
         "Isotretinoin within the last 6 months",
         "Weakened immunity",
         "Pregnancy",
+        "Breastfeeding",
         "Keratosis pilaris (rough bumps) on the area",
     ]
 
