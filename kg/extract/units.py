@@ -27,9 +27,11 @@ class Unit:
 
     @property
     def kind(self) -> str:
-        """The kind of the sentence introducing its list ("Some people are not candidates. They include:"), else
-        of the innermost heading above that has one (risks, aftercare …), else of the page's topic, or ''."""
-        for heading in (self.lead, *reversed(self.block.section), self.topic):
+        """The kind the sentence introducing its list names first ("Some people are not candidates. They include:"),
+        else that of the innermost heading above that has one (risks, aftercare …), else the page's topic's, or ''."""
+        if self.lead and (named := lexicon.first_kind(self.lead)):
+            return named
+        for heading in (*reversed(self.block.section), self.topic):
             kinds = lexicon.section_kinds(heading) if heading else []
             if kinds:
                 return kinds[0]

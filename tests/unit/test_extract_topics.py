@@ -204,6 +204,16 @@ def test_a_lead_sentence_outranks_the_heading() -> None:
     assert _unit("Very thin skin").kind == "contraindications"
 
 
+def test_a_lead_sentence_names_its_section_by_its_first_section_phrase(tmp_path: Path) -> None:
+    data, _ = _draft(
+        tmp_path,
+        "Glow Peel\n\nAftercare\n\nHealing is quick. Following these aftercare steps matters for fewer side effects:\n"
+        "- Avoid saunas for two days\n",
+    )
+    assert [a["text"] for a in data["treatment"]["aftercare"]] == ["Avoid saunas for two days."]
+    assert "adverse_effects" not in data["treatment"]
+
+
 def test_an_article_without_text_is_refused_with_the_reason(tmp_path: Path) -> None:
     path = tmp_path / "empty.txt"
     path.write_text("\n\n", encoding="utf-8")
