@@ -219,3 +219,14 @@ def test_an_article_without_text_is_refused_with_the_reason(tmp_path: Path) -> N
     path.write_text("\n\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"empty\.txt: the article has no text to draft facts from$"):
         extract(path)
+
+
+def test_a_last_line_that_looks_like_a_heading_is_text(tmp_path: Path) -> None:
+    data, _ = _draft(
+        tmp_path,
+        "Glow Peel\n\nGlow Peel is a light chemical peel for dull skin.\n\nHow long does the glow last?\n\n"
+        "Most people keep the glow for about four weeks after",
+    )
+    assert [(f["question"], f["answer"]) for f in data["faq"]] == [
+        ("How long does the glow last?", "Most people keep the glow for about four weeks after")
+    ]
