@@ -1,6 +1,7 @@
 """Recall and precision of `kg extract` on the evaluation set (tests/cases/extract/eval/), per category and page.
 
     python -m benchmarks.extract_quality [--set dev|heldout|all] [--pages DIR] [--misses]
+    python -m benchmarks.extract_quality --article ARTICLE [--facts REVIEWED.yaml]   # one article, a reviewed file
 
 Each page is drafted with `kg extract`; the draft's facts are sorted into the categories of the hand-made fact
 lists (`drafted`), and every drafted fact is compared with the reference facts of its category (`matches`):
@@ -37,7 +38,9 @@ from rapidfuzz import fuzz
 from kg.core.errors import KgError
 from kg.extract import extract
 
-EVAL = Path(__file__).resolve().parent.parent / "tests" / "cases" / "extract" / "eval"
+REPO = Path(__file__).resolve().parent.parent
+EVAL = REPO / "tests" / "cases" / "extract" / "eval"
+SEED_FACTS = Path("data/articles/mesotherapy.yaml")  # reviewed from tests/data/seed/mesotherapy-article.txt
 THRESHOLD = 85  # token_sort_ratio of normalised names: "Hyperpigmentations" ~ "hyperpigmentation", not "pigmentation"
 QUOTE_THRESHOLD = 90  # partial_ratio of a reference quote inside a drafted quote
 NAMES = (
@@ -185,6 +188,8 @@ def matches(drafted: Fact, reference: Fact) -> bool:
         and fuzz.partial_ratio(reference.quote.lower(), quote.lower()) >= QUOTE_THRESHOLD
     ):
         return True
+    if not reference.quote:  # a reviewed file's paraphrase: the content words must mostly be the same
+        return fuzz.token_set_ratio(norm(drafted.text), norm(reference.text)) >= THRESHOLD
     return fuzz.token_sort_ratio(norm(drafted.text), norm(reference.text)) >= THRESHOLD
 
 
@@ -201,9 +206,34 @@ def _texts(category: str, items: Any, key: str = "text") -> Iterator[Fact]:
             yield Fact(category, str(item))
 
 
+def _course(t: dict[str, Any]) -> Iterator[Fact]:
+    course = t.get("course") or {}
+    for key in ("sessions", "interval"):
+        if course.get(key):
+            yield Fact("course", str(course[key].get("as_written") or key), _quote(course[key]))
+    if course.get("maintenance"):
+        yield Fact("course", course["maintenance"], _quote(course))
+    proc = t.get("procedure") or {}
+    if proc.get("duration"):
+        duration = proc["duration"]
+        yield Fact("course", duration.get("as_written") or duration.get("note") or "duration", _quote(duration))
+
+
+def _candidacy(t: dict[str, Any]) -> Iterator[Fact]:
+    cand = t.get("candidates") or {}
+    yield from (Fact("candidacy", cand[k], _quote(cand)) for k in ("suitable", "assessment") if cand.get(k))
+    for key in ("good", "not_good"):
+        yield from _texts("candidacy", cand.get(key))
+
+
+_AGENT_STEP = {"numbing": "preparation", "pre-medication": "preparation", "aftercare": "aftercare"}
+
+
 def drafted(data: dict[str, Any]) -> list[Fact]:
     """The facts of a draft (the facts format), in the reference lists' categories. Page chrome (keywords,
-    breadcrumb, headline) is not scored; procedure steps have no reference category and count as drafted."""
+    breadcrumb, headline) is not scored; procedure steps have no reference category and count as drafted. An agent
+    taken before or after the session is a preparation or aftercare fact ("numbing cream before"), others are
+    agents. A fact drafted twice (same category, text and quote) counts once."""
     t: dict[str, Any] = data.get("treatment") or {}
     out: list[Fact] = []
     if t.get("name"):
@@ -212,28 +242,34 @@ def drafted(data: dict[str, Any]) -> list[Fact]:
         out.append(Fact("description", t["description"], _quote(t)))
     out += _texts("mechanism", t.get("claimed_mechanisms"))
     out += _texts("outcome", t.get("claimed_outcomes"))
+    out += _texts("outcome", t.get("outcomes"))
     for i in t.get("indications") or []:
         out.append(Fact("indication", i["condition"], _quote(i)))
         out += [Fact("body_area", a, _quote(i)) for a in i.get("body_areas") or []]
     out += _texts("ingredient_or_agent", t.get("ingredients"), "name")
+    for agent in t.get("agents") or []:
+        out.append(Fact(_AGENT_STEP.get(agent["role"], "ingredient_or_agent"), agent["name"], _quote(agent)))
     out += _texts("adverse_effect", t.get("adverse_effects"), "name")
     out += _texts("contraindication", t.get("contraindications"), "condition")
     proc = t.get("procedure") or {}
     out += _texts("preparation", proc.get("preparation"))
     out += _texts("procedure", proc.get("steps"))
-    if proc.get("duration"):
-        out.append(Fact("course", proc["duration"].get("note") or "duration", _quote(proc["duration"])))
+    out += _course(t)
     rec = t.get("recovery") or {}
     if rec.get("summary"):
         out.append(Fact("recovery", rec["summary"], _quote(rec)))
     if rec.get("side_effects_resolve"):
         out.append(Fact("recovery", "side effects resolve", _quote(rec["side_effects_resolve"])))
     out += _texts("aftercare", t.get("aftercare"))
-    cand = t.get("candidates") or {}
-    out += [Fact("candidacy", cand[k], _quote(cand)) for k in ("suitable", "assessment") if cand.get(k)]
+    out += _candidacy(t)
     out += _texts("comparison", t.get("comparisons"), "treatment")
+    for r in t.get("regulatory") or []:
+        out.append(Fact("regulatory", " ".join(filter(None, (r["status"], r.get("for_use")))), _quote(r)))
+    for c in t.get("conflicts") or []:
+        quotes = " ".join(_quote(s) or str(s) for s in c["statements"])
+        out.append(Fact("conflict", c.get("note") or quotes, quotes))
     out += _texts("faq_question", data.get("faq"), "question")
-    return out
+    return list(dict.fromkeys(out))
 
 
 def load(path: Path) -> Page:
@@ -306,13 +342,34 @@ def report(pages: list[Page], folder: Path, *, misses: bool = False) -> tuple[st
     return "\n".join(lines), per_category
 
 
+def against_facts(article: Path, facts: Path, *, misses: bool = False) -> str:
+    """The per-category table of one article drafted and compared with a reviewed facts file (its facts, in the same
+    categories, are the reference; they carry no quotes, so statements match by their text)."""
+    reference = tuple(Fact(f.category, f.text) for f in drafted(yaml.safe_load(facts.read_text(encoding="utf-8"))))
+    tallies = score(reference, draft_of(article))
+    lines = [_HEADER.format("category"), *(_row(c, t) for c, t in tallies.items() if t.reference or t.drafted)]
+    total = Tally()
+    for t in tallies.values():
+        total.add(t)
+    lines.append(_row("**all**", total))
+    if misses:
+        lines += [f"missed {c}: {m}" for c, t in tallies.items() for m in t.misses]
+        lines += [f"wrong {c}: {w}" for c, t in tallies.items() for w in t.wrong]
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.extract_quality", description=__doc__.split("\n")[0])
     parser.add_argument("--set", choices=("dev", "heldout", "all"), default="all")
     parser.add_argument("--pages", type=Path, default=EVAL / "pages", help="folder of <slug>.txt page texts")
     parser.add_argument("--misses", action="store_true", help="list every missed and every wrong fact")
+    parser.add_argument("--article", type=Path, help="score one article against a reviewed facts file (--facts)")
+    parser.add_argument("--facts", type=Path, default=SEED_FACTS, help=f"reviewed facts file (default {SEED_FACTS})")
     args = parser.parse_args(argv)
-    pages = [load(p) for p in sorted(EVAL.glob("*.yaml"))]
+    if args.article:
+        print(against_facts(args.article, args.facts, misses=args.misses))
+        return 0
+    pages = [load(p) for p in sorted(EVAL.glob("*.yaml")) if args.set == "all" or load(p).set == args.set]
     absent = [p.slug for p in pages if not (args.pages / f"{p.slug}.txt").exists()]
     if absent:
         print(

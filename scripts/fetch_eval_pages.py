@@ -2,7 +2,7 @@
 
     python scripts/fetch_eval_pages.py [--force] [SLUG ...]
 
-Needs trafilatura (`pip install trafilatura`; not a dependency of medkg). The page texts are third-party
+Needs trafilatura (a dependency of medkg since `kg extract` reads HTML with it). The page texts are third-party
 copyrighted text and are not committed (tests/cases/extract/eval/README.md).
 Each page is fetched by its URL (timeout, size cap), reduced to its main text with trafilatura and cut to
 the excerpt the fact list was made from (`excerpt.starts` … `excerpt.ends`). Exit 0 when every page was

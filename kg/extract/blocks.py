@@ -24,6 +24,7 @@ class Document:
     breadcrumb: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    topic: str = ""  # a title or lead sentence that names what the whole page is (contraindications, aftercare …)
 
     @property
     def text(self) -> str:

@@ -4,8 +4,8 @@ has no title.
 
 Negation: a cue of the lexicon's `negation_cues` ("not", "never", "should avoid", "unsuitable" …) up to four
 words before a `context_targets` word ("candidate", "suitable", "treated" …) negates it: "not a good
-candidate", "may not be suitable", "should not be treated". A negated candidacy is a contraindication, and a
-negated sentence names no indication. (medspaCy's ConText was tried: it installs and runs offline on a blank
+candidate", "may not be suitable", "should not be treated". A negated candidacy is a `not_good` candidacy, and
+a negated sentence names no indication. (medspaCy's ConText was tried: it installs and runs offline on a blank
 spaCy pipeline, but brings spaCy, thinc and numpy for one rule, and its dependency pysbd installs a top-level
 `benchmarks` package that shadows this project's.)
 """
@@ -41,36 +41,139 @@ class Statement:
     unit: Unit
 
 
+_MARKED = ("cost", "regulatory", "candidacy")  # categories a single word marks, wherever it stands
+
+
 def category(u: Unit) -> str | None:
-    """The first statement category, in the lexicon's order, whose cues the sentence contains."""
-    for name, cues in lexicon.data()["statements"].items():
+    """The statement category of a sentence: cost or regulatory when it says so anywhere, else the category of
+    its earliest cue (the main clause usually comes first: "Can be very effective …, promotes collagen" is an
+    outcome, "This injury triggers the natural healing process" a mechanism)."""
+    found: list[tuple[int, int, str]] = []
+    for order, (name, cues) in enumerate(lexicon.data()["statements"].items()):
         if "$" in cues and "$" in u.text:
-            return str(name)
-        if lexicon.has([c for c in cues if c != "$"], u.text):
-            if name == "candidacy" and negated(u.text):
-                return "contraindication"
-            return str(name)
-    return None
+            found.append((u.text.index("$"), order, str(name)))
+        elif m := lexicon.find([c for c in cues if c != "$"], u.text):
+            found.append((m.start(), order, str(name)))
+    marked = [f for f in found if f[2] in _MARKED]
+    return min(marked or found, key=lambda f: (f[1], f[0]) if marked else f)[2] if found else None
+
+
+_CONTINUES = re.compile(r"^(?:(?:while|although|because|since|but|and|so)\s+)?(?:this|that|these|those)\b", re.I)
+
+
+def continued(units: list[Unit], skip: frozenset[int] = frozenset()) -> list[tuple[int, Unit]]:
+    """The units with each sentence that refers back to the one before it ("This light is attracted …", "While this
+    takes longer, …") joined to it as one statement (one verbatim slice of the paragraph), with the index of the
+    first unit. Nothing is joined to a unit in `skip` (a sentence another rule drafted)."""
+    out: list[tuple[int, Unit]] = []
+    for i, u in enumerate(units):
+        if out and i not in skip and out[-1][0] not in skip and _CONTINUES.match(u.text):
+            first, prev = out[-1]
+            if prev.block is u.block and u.block.kind == "paragraph" and (start := u.block.text.find(prev.text)) >= 0:
+                end = u.block.text.find(u.text, start) + len(u.text)
+                out[-1] = (first, Unit(u.block.text[start:end], u.block, u.index))
+                continue
+        out.append((i, u))
+    return out
+
+
+def _title(text: str) -> bool:
+    """A line in title case without closing punctuation ("A Complete Guide to Benefits and Risks"): a heading."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", text) if len(w) > 3]
+    return (
+        not text.endswith((".", "!", "?"))
+        and len(words) >= 2
+        and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+    )
+
+
+def advises(text: str) -> bool:
+    """True when a list item tells the reader what to do ("Avoid swimming for a month", "Shampooing: your surgeon will
+    advise you when …", "you can resume …"); an item of an aftercare list that only says what happens ("Hair growth:
+    new hair typically becomes visible …") is a statement instead."""
+    said = re.split(r"(?::|\s[-\u2013\u2014])\s+", text, maxsplit=1)[-1]  # after a "Label:"
+    first = re.match(r"[A-Za-z'\u2019]+", said)
+    imperative = (
+        first is not None and first[0].lower().replace("\u2019", "'") in lexicon.data()["advice"]["imperatives"]
+    )
+    return imperative or lexicon.has(lexicon.data()["advice"]["cues"], said)
+
+
+def stated_item(u: Unit) -> bool:
+    """A list item that states what happens: an item of an aftercare list that gives no advice."""
+    return u.block.kind == "item" and u.kind == "aftercare" and not advises(u.text)
 
 
 def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
-    """Sentences of prose (paragraphs, not lists or FAQ answers) with a statement category."""
+    """Statements of prose (paragraphs, not lists or FAQ answers) with a category; a sentence that reports a claim
+    or a myth, or announces what follows, states nothing of its own."""
     out = []
-    for i, u in enumerate(units):
-        if i in skip or u.block.kind != "paragraph" or u.within("faq") or len(u.text.split()) < 4:
+    for i, u in continued(units, frozenset(skip)):
+        if (
+            i in skip
+            or not (u.block.kind == "paragraph" or stated_item(u))
+            or u.within("faq")
+            or len(u.text.split()) < 4
+        ):
             continue
-        found = category(u)
+        if u.text.endswith(":") or _title(u.text) or lexicon.has(lexicon.data()["reported_cues"], u.text):
+            continue  # "… is crucial for optimal results:" introduces a list, "A Guide to Risks" is a title
+        if u.block.text.endswith(":") and lexicon.section_kinds(u.text):
+            continue  # "Some people are not candidates. They include:" names the section of the list it leads
+        found = category(u) or _asked(u)
         if found is not None:
             out.append(Statement(found, u))
     return out
 
 
+def _asked(u: Unit) -> str | None:
+    """The category of the question a sentence answers ("How long does whitening last?" → outcome), for an answer
+    whose own words name none ("That is highly variable …")."""
+    if not u.block.section or not u.block.section[-1].endswith("?"):
+        return None
+    heading = u.block.section[-1]
+    return category(Unit(heading, u.block, u.index))
+
+
+_INCLUDING = re.compile(r"\((?:including|incl\.|especially|such as)\b[^)]*\)", re.IGNORECASE)
+
+
+_GENERIC_AREA = re.compile(r"\b(?:other\s+)?(?:parts?|areas?|regions?)\s+of\s+the\s+body\b", re.IGNORECASE)
+_SHARED = re.compile(r"\b(above|below|under|around)\s+the\s+\w+\s+(?:or|and)\s+(\w+)\b", re.IGNORECASE)
+
+
 def areas(text: str) -> list[str]:
+    """The body areas a sentence names; an area in "(including the jawline)" is part of the one before it."""
+    text = _INCLUDING.sub(lambda m: " " * len(m[0]), text)
+    text = _GENERIC_AREA.sub(lambda m: " " * len(m[0]), text)  # "other parts of the body, such as …" names no area
     pattern = lexicon.phrase_re(tuple(lexicon.data()["body_areas"]))
     found = [capitalise(m[0].lower()) for m in pattern.finditer(text)]
+    for m in _SHARED.finditer(text):  # "above the elbows or knees": "above the knees" too
+        second = f"{m[1]} the {m[2]}"
+        if pattern.fullmatch(second) and second.lower() not in (f.lower() for f in found):
+            found = [f for f in found if f.lower() != m[2].lower()] + [capitalise(second.lower())]
     adjectives = lexicon.data()["area_adjectives"]
     found += [adjectives[m[0].lower()] for m in lexicon.phrase_re(tuple(adjectives)).finditer(text)]
     return list(dict.fromkeys(found))
+
+
+_TAIL = re.compile(r"\s+(?:on|in|at|around|beneath|under)\s+(?:the\s+)?(.*)$")
+_CLAUSE = re.compile(
+    r"\s+(?:(?:as|when|while|because|since|if|but|which|that)\s+(?:the|it|they|this|you)"
+    r"|were|was|is|are|have|has|had|will|can|may)\b.*$"
+)
+
+
+def _head(item: str) -> str:
+    """The concern of a list item without a clause after it ("redness as the skin recovers", "… were satisfied")
+    and without where it is ("wrinkles on the face"); "spots on the skin" and "sagging of the midface" keep their
+    words: they say what the concern is."""
+    item = re.sub(r"\s+[a-z]+ly$", "", _CLAUSE.sub("", item))  # "… hair permanently": the adverb is the verb's
+    m = _TAIL.search(item)
+    if m and not re.match(r"skin\b", m[1], re.IGNORECASE):
+        item = item[: m.start()]
+    item = re.sub(r"^(?:a|an|the|improving|reducing|removing|and|or)\s+", "", item, flags=re.IGNORECASE)
+    return capitalise(item.strip(" \"'\u201c\u201d"))
 
 
 def concerns(u: Unit) -> list[tuple[str, str]]:
@@ -81,12 +184,17 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
         return []
     out = []
     synonyms = [s for names in lexicon.data()["conditions"].values() for s in names]
-    for item in split_items(re.split(r"[.;:]", u.text[cue.end() :], maxsplit=1)[0]):
+    listed = re.split(r"[.;:]", u.text[cue.end() :], maxsplit=1)[0]
+    joined = [m[0] for m in lexicon.phrase_re(tuple(synonyms)).finditer(listed) if " and " in m[0]]
+    areas = lexicon.phrase_re(tuple(lexicon.data()["body_areas"])).pattern
+    joined += [m[0] for m in re.finditer(rf"{areas}\s+and\s+(?:the\s+)?{areas}", listed, re.IGNORECASE)]
+    for whole in joined:  # "facial and body hair", "the midface and lower face" are one item, not two
+        listed = listed.replace(whole, whole.replace(" and ", " &nd "))
+    for item in (i.replace(" &nd ", " and ") for i in split_items(listed)):
         m = lexicon.find(synonyms, item)
         if m is not None:
-            head = re.split(r"\s+(?:on|in|of|at|around|beneath|under)\s+(?:the\s+)?", item, maxsplit=1)[0]
-            head = re.sub(r"^(?:a|an|the|improving|reducing|removing|and|or)\s+", "", head, flags=re.IGNORECASE)
-            out.append((capitalise(head.strip(" \"'\u201c\u201d")), item))
+            owner = re.search(r"\bwith\s+", item[: m.start()])  # "parts of the body with loose skin": the concern
+            out.append((_head(item[owner.end() :] if owner else item), item))
     return out
 
 

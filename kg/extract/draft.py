@@ -14,15 +14,29 @@ from typing import Any, TypeVar
 import yaml
 
 from kg.core.errors import InputError
-from kg.extract import classify, lexicon, medical, process, prose, read_html, read_markdown, read_text
+from kg.extract import (
+    agents,
+    classify,
+    course,
+    lexicon,
+    medical,
+    naming,
+    process,
+    prose,
+    read_html,
+    read_markdown,
+    read_text,
+)
 from kg.extract.blocks import Document
 from kg.extract.medical import provenance
+from kg.extract.text import capitalise
 from kg.extract.units import Unit, units
 from kg.graph.iris import slugify
 from kg.load.located import NOWHERE, At
 from kg.load.model import (
     CATEGORY_VALUES,
     INVASIVENESS_VALUES,
+    AdverseEffect,
     AftercareItem,
     Article,
     BreadcrumbItem,
@@ -39,18 +53,6 @@ from kg.load.model import (
 
 READERS = {"html": read_html.read, "markdown": read_markdown.read, "text": read_text.read}
 _SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdown", ".markdown": "markdown"}
-_TITLE_QUESTION = re.compile(
-    r"^(?:(?:what|how)\s+(?:is|are|does|do)|(?:who|what)\s+(?:is|are)\s+(?:not\s+)?"
-    r"(?:a|an)?\s*"
-    r"(?:good|ideal|suitable|right)?\s*(?:candidates?|suitable|eligible)\s+for|about)\s+(.+?)\??$",
-    re.IGNORECASE,
-)
-_PAGE_TITLE = re.compile(
-    r"\b(?:frequently asked questions|faqs?|questions and answers|q&a|contact|home|blog)\b", re.IGNORECASE
-)
-_TITLE_NOISE = re.compile(
-    r"(?:\s+(?:treatment|treatments|procedure|procedures|explained|guide|overview))+$", re.IGNORECASE
-)
 E = TypeVar("E", bound=str)
 T = TypeVar("T")
 
@@ -63,6 +65,7 @@ class Draft:
     article: str
     format: str
     document: Document
+    notes: tuple[str, ...] = ()  # what the reviewer must know beyond the facts (a name shortened or not found)
 
     def quotes(self) -> list[str]:
         """Every `source.quote` of the draft, in file order."""
@@ -87,15 +90,6 @@ def detect_format(path: Path, text: str) -> str:
         return _SUFFIXES[path.suffix.lower()]
     head = text.lstrip()[:500].lower()
     return "html" if head.startswith(("<!doctype html", "<html")) or "<body" in head else "text"
-
-
-def treatment_name(title: str) -> str:
-    head = re.split(r"\s*[:|\u2013\u2014]\s*|\s+-\s+", title, maxsplit=1)[0].strip()
-    if m := _TITLE_QUESTION.match(head):
-        head = m[1]
-    head = re.split(r"\s+for\s+", head, maxsplit=1)[0]
-    head = _PAGE_TITLE.sub("", head).strip(" -:|")  # "Botox Frequently Asked Questions" names Botox
-    return _TITLE_NOISE.sub("", head).strip() or head
 
 
 def _cued(key: str, values: tuple[E, ...], text: str) -> E | None:
@@ -136,13 +130,21 @@ def _page(doc: Document, name: str) -> Page:
     )
 
 
+def _unique(effects: list[AdverseEffect]) -> tuple[AdverseEffect, ...]:
+    """Each effect once, by name, as the first rule found it."""
+    first: dict[str, AdverseEffect] = {}
+    for e in effects:
+        first.setdefault(e.name.lower(), e)
+    return tuple(first.values())
+
+
 def _one(make: Callable[[Any, At], T], value: Mapping[str, Any]) -> T | None:
     """A drafted part (procedure, recovery …) as a model object; None when nothing was found."""
     return make(value, NOWHERE) if value else None
 
 
 def extract(path: Path, slug: str | None = None) -> Draft:
-    """Draft the facts of one article file. Raises InputError when it cannot be read or has no title."""
+    """Draft the facts of one article file. Raises InputError when it cannot be read or has no text."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as e:
@@ -151,21 +153,17 @@ def extract(path: Path, slug: str | None = None) -> Draft:
         raise InputError(f"{path}: the article is not UTF-8 text (byte {e.start})") from None
     fmt = detect_format(path, text)
     doc = READERS[fmt](text)
+    if not doc.blocks and not doc.title:
+        raise InputError(f"{path}: the article has no text to draft facts from")
+    named = _named(doc, path)
+    doc.topic = named.topic
     found = units(doc)
-    name = treatment_name(doc.title) if doc.title else ""
-    if len(name.split()) > 6 or not re.search(r"[A-Za-z]", name):
-        named = classify.name_from_text(found)
-        if named is None:
-            raise InputError(
-                f"{path}: no treatment name found: the article needs a title (a first line, `# Title` "
-                "or <h1>) or a sentence that says what the treatment is"
-            )
-        name = named[0]
+    name = named.name
     treatment = replace(
         _treatment(found, name),
         indications=tuple(medical.indications(found)),
         ingredients=tuple(medical.ingredients(found)),
-        adverse_effects=tuple(medical.adverse_effects(found)),
+        adverse_effects=_unique(medical.adverse_effects(found) + medical.stated_effects(found)),
         contraindications=tuple(medical.contraindications(found)),
         procedure=_one(Procedure.from_data, process.procedure(found)),
         recovery=_one(Recovery.from_data, process.recovery(found)),
@@ -174,6 +172,15 @@ def extract(path: Path, slug: str | None = None) -> Draft:
         comparisons=tuple(Comparison.from_data(item) for item in process.comparisons(found, doc, name)),
     )
     treatment = prose.complete(treatment, found)
+    made, conflicts = course.course(found)
+    treatment = replace(
+        treatment,
+        course=made,
+        regulatory=course.regulatory(found),
+        agents=tuple(agents.agents(found)),
+        conflicts=conflicts,
+        none_stated=course.none_stated(found),
+    )
     article = Article(
         slug=slug or slugify(name),
         draft=True,
@@ -181,7 +188,26 @@ def extract(path: Path, slug: str | None = None) -> Draft:
         treatment=treatment,
         faq=tuple(FaqItem.from_data(item) for item in process.faq(doc)),
     )
-    return Draft(article.to_data(), str(path), fmt, doc)
+    return Draft(article.to_data(), str(path), fmt, doc, tuple(n for n in (named.note,) if n))
+
+
+def _named(doc: Document, path: Path) -> naming.Named:
+    """The treatment's name: from a title ("Contra-indications for X" names X), else from a first sentence that
+    names a topic, else from the sentence that defines it or the name the page uses most; a page where none of
+    these gives a usable name is drafted under its file's name, with a note that says so (a draft never fails
+    on a name)."""
+    lead = next((b.text for b in doc.blocks if b.kind == "paragraph"), doc.description)
+    named = (naming.from_title(doc.title) if doc.title else None) or naming.from_lead(lead)
+    if named is not None:
+        return named
+    by_text = classify.name_from_text(units(doc))
+    if by_text is not None and naming.usable(by_text[0]):
+        return naming.Named(by_text[0])
+    return naming.Named(
+        capitalise(path.stem.replace("-", " ").replace("_", " ")),
+        note="no treatment name was found in the article (title, first sentence or a defining sentence): "
+        "the name is the file's name; write the treatment's name",
+    )
 
 
 _HEADER = """\
@@ -189,7 +215,7 @@ _HEADER = """\
 #
 # Nothing here is reviewed. For each fact, read its `source.quote` (the exact words of the article
 # it was drafted from, under the heading `source.section`) and correct, complete or delete the
-# fact. Facts the rules cannot draft (image, dates, authors, mechanisms, sessions …) are missing:
+# fact. Facts the rules cannot draft (image, dates, authors, costs …) are missing:
 # add them from the article. Then delete the line `draft: true` below: `kg build` and
 # `kg validate` refuse this file until you do. The `source` fields may stay; medkg does not publish them.
 """
@@ -210,4 +236,5 @@ def render_yaml(draft: Draft) -> str:
     body = yaml.dump(
         draft.data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False
     )
-    return _HEADER.format(article=Path(draft.article).name, fmt=draft.format) + body
+    notes = "".join(f"# NOTE: {n}.\n" for n in draft.notes)
+    return _HEADER.format(article=Path(draft.article).name, fmt=draft.format) + notes + body

@@ -50,6 +50,16 @@ def section_kinds(heading: str) -> list[str]:
     return [k for _, k in sorted(found)]
 
 
+def first_kind(text: str) -> str | None:
+    """The section kind a sentence names first ("following aftercare guidelines is crucial for minimal side effects:"
+    is aftercare; "Some people are not candidates …" contraindications): the earliest phrase, the longest there."""
+    found = []
+    for kind, phrases in data()["sections"].items():
+        for m in phrase_re(tuple(phrases)).finditer(text):
+            found.append((m.start(), -(m.end() - m.start()), kind))
+    return min(found)[2] if found else None
+
+
 def is_chrome_line(text: str) -> bool:
     t = text.strip().lower()
     return any(re.fullmatch(p, t) for p in data()["chrome"]["lines"])

@@ -10,10 +10,20 @@ from dataclasses import replace
 from typing import TypeVar
 
 from kg.extract import lexicon
-from kg.extract.text import capitalise, cut_at_enders, is_vague, split_items, strip_prefixes
+from kg.extract.text import capitalise, cut_at_enders, durations, is_vague, sentences, split_items, strip_prefixes
 from kg.extract.units import Unit
 from kg.load import names
-from kg.load.model import AdverseEffect, Contraindication, Frequency, Indication, Ingredient, Provenance, Seriousness
+from kg.load.model import (
+    CONTRAINDICATION_KIND_VALUES,
+    AdverseEffect,
+    Contraindication,
+    ContraindicationKind,
+    Frequency,
+    Indication,
+    Ingredient,
+    Provenance,
+    Seriousness,
+)
 
 E = TypeVar("E", bound=str)
 _MAX_NAME_WORDS = 6
@@ -26,13 +36,13 @@ def provenance(u: Unit, quote: str | None = None) -> Provenance:
     return Provenance.from_data(u.source(quote))
 
 
-def _name(item: str, *, cut: bool = True) -> str | None:
+def _name(item: str, *, cut: bool = True, words: int = _MAX_NAME_WORDS) -> str | None:
     item = item.strip(" .;:")
     item = cut_at_enders(item) if cut else item
     if is_vague(re.sub(r"^(?:and|or)\s+", "", item)):
         return None
     item = strip_prefixes(item)
-    if not item or is_vague(item) or len(item.split()) > _MAX_NAME_WORDS or not re.search(r"[A-Za-z]", item):
+    if not item or is_vague(item) or len(item.split()) > words or not re.search(r"[A-Za-z]", item):
         return None
     return capitalise(item) if names.problem(item) is None else None  # never draft a fragment as a name
 
@@ -129,6 +139,40 @@ def _as_written(kind: str, text: str, value: str | None) -> str | None:
     return found[0] if found else None
 
 
+_HOW_COMMON = re.compile(
+    r"(?:^|,\s+)(?:(?:yes|no|but|and|however),?\s+)?([a-z][\w -]{2,40}?)(?:,\s+especially\b[^,]*?)?,?\s+(?:is|are)\s+"
+    r"(?:very\s+|quite\s+|fairly\s+)?(common|normal|expected|usual|typical|uncommon|rare)\b",
+    re.IGNORECASE,
+)
+_COMMON = ("common", "normal", "expected", "usual", "typical")
+
+
+def stated_effects(units: list[Unit]) -> list[AdverseEffect]:
+    """Effects a sentence says are common or rare ("tooth sensitivity, especially to cold, is common"), when the
+    phrase names a symptom of the lexicon; how long they last from the next sentence ("this resolves in 2-10 days")."""
+    out = []
+    for i, u in enumerate(units):
+        m = _HOW_COMMON.search(u.text)
+        phrase = re.sub(r"^(?:mild|slight|minor|some|temporary)\s+", "", m[1], flags=re.IGNORECASE) if m else ""
+        if m is None or not lexicon.has(lexicon.data()["symptoms"], phrase) or (name := _name(phrase)) is None:
+            continue
+        nxt = units[i + 1] if i + 1 < len(units) and units[i + 1].block is u.block else None
+        lasts = durations(nxt.text) if nxt and lexicon.has(lexicon.cue("side_effects_resolve"), nxt.text) else []
+        frequency: Frequency = "common" if m[2].lower() in _COMMON else "rare" if m[2].lower() == "rare" else "uncommon"
+        out.append(
+            AdverseEffect(
+                name=name,
+                frequency=frequency,
+                frequency_as_written=m[2],
+                seriousness="unknown",
+                temporary=True if lasts else None,
+                duration=lasts[0].drafted() if lasts else None,
+                source=provenance(u),
+            )
+        )
+    return out
+
+
 def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
     """Effects listed after a cue ("side effects include", "risks … can include") or as items of a
     risks section; frequency, seriousness and temporariness from the words around them."""
@@ -177,11 +221,60 @@ def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
     return list(out.values())
 
 
-def _state(item: str) -> str | None:
-    for name, words in lexicon.data()["states"].items():
-        if lexicon.has(words, item):
-            return str(name)
+def _states(item: str) -> list[str]:
+    """The states an entry names ("pregnant or breastfeeding" → Pregnancy, Breastfeeding)."""
+    return [str(name) for name, words in lexicon.data()["states"].items() if lexicon.has(words, item)]
+
+
+_CLASS_EXAMPLES = re.compile(r"\bsuch as\s+(.+?)(?:,?\s+(?:can|may|might|could|will|should|are|is|which)\b|[.;]|$)")
+_WITH_VERDICT = re.compile(r"^(?:With|For|If you have)\s+(.+?),?\s+(?:the\s+)?\w+(?:\s+\w+)?\s+(?:is|will be)\s", re.I)
+
+
+def _kind(text: str) -> ContraindicationKind | None:
+    """How strongly it applies, from the lexicon's cue words (absolute first)."""
+    for kind in CONTRAINDICATION_KIND_VALUES:
+        cues = lexicon.data()["contraindication_kinds"].get(kind)
+        if cues and lexicon.has(cues, text):
+            return kind
     return None
+
+
+_ENTRY_CLAUSE = re.compile(
+    r"\s+(?:because|due to|as a result|since)\b|,?\s+(?:may|can|might|could|will|must|again|primarily|especially)\b"
+)
+
+
+_EXAMPLES = re.compile(r"\s*\((?:e\.g\.|ex\.|eg|i\.e\.|such as|including|like)[^)]*\)", re.IGNORECASE)
+
+
+def _entry_head(entry: str) -> str:
+    """What an unlabelled list entry names: its first sentence up to a clause that says why or what follows
+    ("Chemotherapy within last 6 months because of …" → "Chemotherapy within last 6 months")."""
+    first = sentences(entry)[0] if entry.strip() else entry
+    m = _ENTRY_CLAUSE.search(first)
+    head = first[: m.start()] if m and m.start() > 0 else first
+    return _EXAMPLES.sub("", head).strip(" ,.;:")  # "(ex. HIV, AIDS)" gives examples; "(cone-shaped cornea)" stays
+
+
+def _listed(u: Unit) -> list[tuple[str, str]]:
+    """(item, the words that decide its kind) of one entry of a contraindication list: "Medications - … such as
+    antibiotics and acne medications" gives the examples, "Pregnant women - …" the label, "With Type 1 Diabetes
+    and Lupus the treatment is a definite no" the conditions that sentence names."""
+    label, _, rest = [*re.split(r"\s*(:|\s[-\u2013\u2014]\s)\s*", u.text, maxsplit=1), "", ""][:3]
+    out: list[tuple[str, str]] = []
+    examples = _CLASS_EXAMPLES.search(rest) if lexicon.has(lexicon.data()["class_labels"], label) else None
+    cue = lexicon.find(lexicon.cue("contraindications"), rest)
+    if examples:
+        said = next(s for s in sentences(rest) if examples[1] in s)
+        out += [(re.sub(r"\s*\([^)]*\)", "", i), said) for i in split_items(examples[1], on_or=False)]
+    elif cue and not _states(label):
+        out += [(i, rest) for i in split_items(re.split(r"[.;]", rest[cue.end() :])[0], on_or=False)]
+    else:
+        out.append((_entry_head(label) if not rest else label, rest or label))
+    for sentence in sentences(rest):
+        if (m := _WITH_VERDICT.match(sentence)) and _kind(sentence) == "absolute":
+            out += [(i, sentence) for i in split_items(m[1], on_or=False)]
+    return out
 
 
 def contraindications(units: list[Unit]) -> list[Contraindication]:
@@ -190,16 +283,18 @@ def contraindications(units: list[Unit]) -> list[Contraindication]:
         if u.kind in ("aftercare", "preparation", "procedure"):
             continue
         if u.block.kind == "item" and u.kind == "contraindications":
-            items = [re.split(r"[:(]|\s[-\u2013\u2014]\s", u.text, maxsplit=1)[0]]
+            items = _listed(u)
         else:
             cue = lexicon.find(lexicon.cue("contraindications"), u.text)
-            if cue is None:
-                continue
-            items = split_items(u.text[cue.end() :])
-        for item in items:
+            if cue is None or (
+                cue[0].lower().endswith(" have") and re.match(r"\s+\w+(?:ed|en)\b", u.text[cue.end() :])
+            ):
+                continue  # "should not have changed": a perfect tense, not who should not have it
+            items = [(i, u.text) for i in split_items(u.text[cue.end() :])]
+        for item, words in items:
             who = re.sub(r"\s+(?:women|people|patients|individuals|mothers)$", "", item)
-            name = _state(item) or _name(who, cut=False)
-            if name is None or name.lower() in out:
-                continue
-            out[name.lower()] = Contraindication(condition=name, source=provenance(u))
+            named: list[str | None] = [*_states(item)] or [_name(who, cut=False, words=_MAX_NAME_WORDS + 2)]
+            for name in named:  # a state, or the entry's words ("skin that is sunburned or …")
+                if name is not None and name.lower() not in out:
+                    out[name.lower()] = Contraindication(condition=name, kind=_kind(words), source=provenance(u))
     return list(out.values())

@@ -7,6 +7,7 @@ from typing import Any
 
 from kg.extract import lexicon
 from kg.extract.blocks import Document
+from kg.extract.classify import advises
 from kg.extract.text import as_sentence, durations
 from kg.extract.units import Unit
 
@@ -73,7 +74,7 @@ def recovery(units: list[Unit]) -> Fact:
 def aftercare(units: list[Unit]) -> list[Fact]:
     out = []
     for u in units:
-        if u.block.kind != "item" or u.kind != "aftercare" or u.within("faq"):
+        if u.block.kind != "item" or u.kind != "aftercare" or u.within("faq") or not advises(u.text):
             continue
         fact: Fact = {"text": as_sentence(u.text)}
         found = durations(u.text)

@@ -9,14 +9,34 @@ regulatory statements when its format has a place for them.)
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
-from kg.extract import classify
+from kg.extract import classify, lexicon
 from kg.extract.medical import provenance
 from kg.extract.text import durations
 from kg.extract.units import Unit
 from kg.load import names
-from kg.load.model import AftercareItem, Candidates, Duration, Indication, Procedure, Recovery, SourcedText, Treatment
+from kg.load.model import (
+    AftercareItem,
+    Candidates,
+    Duration,
+    Indication,
+    Outcome,
+    Permanence,
+    Procedure,
+    Recovery,
+    SourcedText,
+    Treatment,
+)
+
+_BOTH = re.compile(r"\bbefore and after\b", re.IGNORECASE)
+_RECOVERY_HEADINGS = ["recovery", "downtime", "healing", "healing time"]
+_PERMANENCE: tuple[tuple[Permanence, tuple[str, ...]], ...] = (
+    ("temporary", ("temporary", "temporarily", "not permanent")),
+    ("permanent", ("permanent", "permanently")),
+    ("long-lasting", ("long-lasting", "long lasting", "long-term")),
+)
 
 
 def _indications(t: Treatment, units: list[Unit]) -> tuple[Indication, ...]:
@@ -24,10 +44,12 @@ def _indications(t: Treatment, units: list[Unit]) -> tuple[Indication, ...]:
     for u in units:
         if u.kind in ("risks", "contraindications", "aftercare", "preparation", "faq") or u.within("faq"):
             continue
+        if lexicon.has(lexicon.cue("adverse_effects"), u.text):  # "potential for side effects like …"
+            continue
         found = classify.concerns(u)
-        areas = tuple(classify.areas(u.text))
         for name, _quote in found:
-            if name.lower() not in out and 1 <= len(name.split()) <= 6 and names.problem(name) is None:
+            areas = tuple(classify.areas(u.text))
+            if name.lower() not in out and 1 <= len(name.split()) <= 8 and names.problem(name) is None:
                 out[name.lower()] = Indication(condition=name, body_areas=areas, source=provenance(u))
     return tuple(out.values())
 
@@ -63,32 +85,67 @@ def _procedure(t: Treatment, said: dict[str, list[Unit]]) -> Procedure | None:
     return proc if proc != Procedure() else None
 
 
+def outcome(u: Unit) -> Outcome:
+    """An outcome sentence with when it shows, when it is complete and whether it lasts, where it says so."""
+    onset = full = None
+    for clause in re.split(r",\s+and\s+|;\s+|,\s+but\s+", u.text):
+        for found in durations(clause):
+            if re.search(r"\bfull\b|\bfinal\b|\bcomplete\b", clause, re.IGNORECASE):
+                full = full or found.drafted()
+            elif re.search(r"\b(?:notice|see|visible|appear|start)", clause, re.IGNORECASE):
+                onset = onset or found.drafted()
+    lowered = u.text.lower()
+    permanence = next((p for p, words in _PERMANENCE if any(re.search(rf"\b{w}\b", lowered) for w in words)), None)
+    return Outcome(text=u.text, onset=onset, full_effect=full, permanence=permanence, source=provenance(u))
+
+
+def _recovery(said: list[Unit]) -> Recovery:
+    """The recovery sentences of one paragraph (under a recovery heading first) as one summary, verbatim."""
+    first = min(said, key=lambda u: not lexicon.has(_RECOVERY_HEADINGS, u.section))
+    last = [u for u in said if u.block is first.block][-1]
+    text = first.block.text
+    start = text.find(first.text)
+    summary = text[start : text.find(last.text, start) + len(last.text)] if start >= 0 else first.text
+    return Recovery(summary=summary, source=provenance(first, summary))
+
+
+def _candidates(t: Treatment, said: list[Unit]) -> Candidates | None:
+    """Who the article says is (`good`) and is not (`not_good`) a good candidate, each sentence or list item (of a
+    candidates section) with its words."""
+    good = tuple(SourcedText(text=u.text, source=provenance(u)) for u in said if not classify.negated(u.text))
+    bad = tuple(SourcedText(text=u.text, source=provenance(u)) for u in said if classify.negated(u.text))
+    if not good and not bad:
+        return t.candidates
+    return replace(t.candidates or Candidates(), good=good, not_good=bad)
+
+
 def complete(t: Treatment, units: list[Unit]) -> Treatment:
     """The drafted treatment with the facts its prose states and the section rules did not find."""
-    taken = {id(u) for u in units if u.block.kind != "paragraph"}
+    taken = {
+        id(u) for u in units if (u.block.kind != "paragraph" and not classify.stated_item(u)) or u.text == t.description
+    }
     said: dict[str, list[Unit]] = {}
     for s in classify.statements(units, skip={i for i, u in enumerate(units) if id(u) in taken}):
         said.setdefault(s.category, []).append(s.unit)
+    both = [u for u in said.get("aftercare", []) + said.get("preparation", []) if _BOTH.search(u.text)]
+    said["aftercare"] = list(dict.fromkeys(said.get("aftercare", []) + both))  # "before and after": both steps
+    said["preparation"] = list(dict.fromkeys(said.get("preparation", []) + both))
     quoted = {a.source.quote for a in t.aftercare if a.source}
-    aftercare = t.aftercare or tuple(
+    aftercare = t.aftercare + tuple(
         AftercareItem(text=u.text, source=provenance(u)) for u in said.get("aftercare", []) if u.text not in quoted
     )
     recovery = t.recovery
     if recovery is None and said.get("recovery"):
-        first = said["recovery"][0]
-        recovery = Recovery(summary=first.text, source=provenance(first))
-    candidates = t.candidates
-    if candidates is None and said.get("candidacy"):
-        first = said["candidacy"][0]
-        candidates = Candidates(suitable=first.text, source=provenance(first))
+        recovery = _recovery(said["recovery"])
     return replace(
         t,
-        description=t.description,
         claimed_mechanisms=t.claimed_mechanisms or tuple(u.text for u in said.get("mechanism", [])),
-        claimed_outcomes=t.claimed_outcomes or tuple(u.text for u in said.get("outcome", [])),
+        outcomes=t.outcomes or tuple(outcome(u) for u in said.get("outcome", [])),
         indications=_indications(t, units),
         procedure=_procedure(t, said),
         recovery=recovery,
         aftercare=aftercare,
-        candidates=candidates,
+        candidates=_candidates(
+            t, said.get("candidacy", []) + [u for u in units if u.block.kind == "item" and u.kind == "candidates"]
+        ),
     )

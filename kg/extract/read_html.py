@@ -1,8 +1,10 @@
-"""HTML pages with the standard library's parser; page chrome is skipped.
+"""HTML pages: trafilatura finds the main content, the standard library's parser reads its blocks.
 
-Skipped: nav, header, footer, aside, form, script, style and anything whose class or id names
-chrome (share, related, sidebar … from the lexicon). Kept from the chrome: the breadcrumb trail,
-the tag list and the page's meta description.
+Main-content extraction is trafilatura's (a maintained boilerplate remover, scored on web-page benchmarks), not
+hand-written rules about class names: menus, sharing bars, sidebars and footers are left out by it. The page's
+own chrome that a draft keeps (the breadcrumb trail, the tag list, the meta description and the `<title>`) is read
+from the whole page. When trafilatura finds no main content (a very short page), the whole body is read,
+without scripts, styles and navigation.
 """
 
 from __future__ import annotations
@@ -10,25 +12,12 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import trafilatura
+
 from kg.extract import lexicon
 from kg.extract.blocks import Document, with_sections
 
-_SKIP_TAGS = {
-    "nav",
-    "header",
-    "footer",
-    "aside",
-    "form",
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "svg",
-    "button",
-    "iframe",
-    "select",
-    "figure",
-}
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "nav", "select", "button"}  # never text
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _BLOCKS = {
     "h1": "heading",
@@ -47,18 +36,18 @@ _BLOCKS = {
 
 
 def _words(attrs: dict[str, str]) -> set[str]:
-    text = " ".join(
-        [attrs.get("class", ""), attrs.get("id", ""), attrs.get("aria-label", ""), attrs.get("role", "")]
-    ).lower()
+    text = " ".join([attrs.get("class", ""), attrs.get("id", "")]).lower()
     tokens = set(text.split())
     return tokens | {part for t in tokens for part in re.split(r"[-_]", t)}
 
 
 class _Parser(HTMLParser):
-    def __init__(self) -> None:
+    """Blocks in reading order; on the whole page (`page=True`) also the breadcrumb, tags, meta description."""
+
+    def __init__(self, *, page: bool) -> None:
         super().__init__(convert_charrefs=True)
         chrome = lexicon.data()["chrome"]
-        self.chrome_words = set(chrome["html_classes"])
+        self.page = page
         self.crumb_words = set(chrome["breadcrumb_classes"])
         self.tag_words = set(chrome["tag_classes"])
         self.stack: list[tuple[str, str]] = []  # (tag, role): role is skip | crumbs | tags | ""
@@ -68,7 +57,6 @@ class _Parser(HTMLParser):
         self.title_tag: list[str] = []
         self.in_title = False
         self.section_level = 1
-        self.stopped = False
 
     def roles(self) -> set[str]:
         return {role for _, role in self.stack}
@@ -81,13 +69,15 @@ class _Parser(HTMLParser):
             self.in_title = True
         if tag in _VOID:
             return
-        words = _words(attrs)
+        words = _words(attrs) if self.page else set()
         role = ""
         if words & self.crumb_words:
             role = "crumbs"
-        elif attrs.get("rel") == "tag" or (words & self.tag_words and tag in ("ul", "ol", "div", "p", "span")):
+        elif self.page and (
+            attrs.get("rel") == "tag" or (words & self.tag_words and tag in ("ul", "ol", "div", "p", "span"))
+        ):
             role = "tags"
-        elif tag in _SKIP_TAGS or words & self.chrome_words:
+        elif tag in _SKIP_TAGS:
             role = "skip"
         self.stack.append((tag, role))
         if tag in _BLOCKS and self.current is None:
@@ -112,25 +102,18 @@ class _Parser(HTMLParser):
                 self.emit(kind, text, level, roles)
 
     def emit(self, kind: str, text: str, level: int, roles: set[str]) -> None:
-        if "crumbs" in roles:
+        if "crumbs" in roles or "tags" in roles:
             if kind == "item":
-                self.doc.breadcrumb.append(text)
+                (self.doc.breadcrumb if "crumbs" in roles else self.doc.keywords).append(text)
             return
-        if "tags" in roles:
-            if kind == "item":
-                self.doc.keywords.append(text)
+        if "skip" in roles or lexicon.is_chrome_line(text):
             return
-        if self.stopped or lexicon.is_chrome_line(text):
-            return
-        if "skip" in roles and not (kind == "heading" and level == 1):
-            return
-        if kind == "heading" and lexicon.is_tail_marker(text):
-            self.stopped = True
-            return
+        if kind == "item" and text.endswith("?") and len(text.split()) <= 30:
+            kind, level = "heading", self.section_level + 1  # a question as a list item (<dt>, FAQ lists)
         if kind == "heading" and level == 1 and not self.doc.title:
             self.doc.title = text
             return
-        if kind == "heading":
+        if kind == "heading" and not text.endswith("?"):
             self.section_level = level
         self.raw.append((kind, text, level if kind == "heading" else 0))
 
@@ -143,15 +126,42 @@ class _Parser(HTMLParser):
             self.doc.keywords.append(" ".join(data.split()))
 
 
-def read(text: str) -> Document:
-    parser = _Parser()
+def _parse(text: str, *, page: bool) -> _Parser:
+    parser = _Parser(page=page)
     parser.feed(text)
     parser.close()
-    doc = parser.doc
-    if not doc.title:
-        doc.title = " ".join("".join(parser.title_tag).split())
-    if doc.breadcrumb and doc.breadcrumb[-1] == doc.title:
-        doc.breadcrumb = doc.breadcrumb[:-1]
-    doc.keywords = list(dict.fromkeys(doc.keywords))
-    doc.blocks = with_sections(parser.raw)
+    return parser
+
+
+def main_content(text: str) -> str | None:
+    """The page's main content as simple HTML (headings, paragraphs, lists), or None when trafilatura finds none."""
+    found: str | None = trafilatura.extract(
+        text,
+        output_format="html",
+        include_formatting=True,
+        include_comments=False,
+        include_tables=True,
+        include_links=False,
+        include_images=False,
+        favor_recall=True,  # a consumer article's short Q&A and list items are content, not boilerplate
+    )
+    return found
+
+
+def read(text: str) -> Document:
+    """The blocks of the page's main content, its title, and the breadcrumb, tags and description of the page."""
+    page = _parse(text, page=True)
+    content = main_content(text)
+    body = _parse(content, page=False) if content else page
+    doc = body.doc
+    lexicon_tail = next(
+        (i for i, (k, t, _) in enumerate(body.raw) if k == "heading" and lexicon.is_tail_marker(t)), None
+    )
+    raw = body.raw[:lexicon_tail]
+    doc.title = doc.title or page.doc.title or " ".join("".join(page.title_tag).split())
+    doc.description = page.doc.description
+    doc.breadcrumb = page.doc.breadcrumb[:-1] if page.doc.breadcrumb[-1:] == [doc.title] else page.doc.breadcrumb
+    doc.keywords = list(dict.fromkeys(page.doc.keywords))
+    crumbs = set(doc.breadcrumb) | set(doc.keywords)
+    doc.blocks = with_sections([b for b in raw if not (b[0] == "item" and b[1] in crumbs)])
     return doc

@@ -107,5 +107,7 @@ def read(text: str) -> Document:
                 doc.description = line  # the page's lead; it is article text too
             raw.append(("paragraph", line, 0))
         previous = raw[-1][0]
+    if raw and raw[-1][0] == "heading" and not raw[-1][1].endswith(("?", ":")):
+        raw[-1] = ("paragraph", raw[-1][1], 0)  # a heading over nothing is text (a page cut off mid-sentence)
     doc.blocks = with_sections(raw)
     return doc

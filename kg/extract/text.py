@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass
 
 from kg.extract import lexicon
+from kg.extract.quantities import NUM, number
+from kg.load import model
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"\u201d\u2019)]?\s+(?=[\"\u201c(]?[A-Z0-9])")
-_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|St|approx|incl|no)\.)$", re.IGNORECASE)
-_UNITS = {
+_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|ex|vs|Dr|Mr|Mrs|Ms|St|approx|incl|no)\.)$", re.IGNORECASE)
+_UNITS: dict[str, model.Unit] = {
     "min": "minute",
     "minute": "minute",
     "hr": "hour",
@@ -17,10 +19,10 @@ _UNITS = {
     "day": "day",
     "week": "week",
     "month": "month",
+    "year": "year",
 }
-_NUMBER = r"(\d{1,5})"
 DURATION = re.compile(
-    rf"\b{_NUMBER}(?:\s*(?:-|\u2013|to)\s*{_NUMBER})?[\s-]*(minute|min|hour|hr|day|week|month)s?\b", re.IGNORECASE
+    rf"\b{NUM}(?:\s*(?:-|\u2013|to)\s*{NUM})?[\s-]*(minute|min|hour|hr|day|week|month|year)s?\b", re.IGNORECASE
 )
 
 
@@ -44,18 +46,22 @@ def sentences(text: str) -> list[str]:
 class Duration:
     low: int
     high: int
-    unit: str
+    unit: model.Unit
     quote: str
 
     def fact(self) -> dict[str, object]:
         return {"min": self.low, "max": self.high, "unit": self.unit}
 
+    def drafted(self) -> model.Duration:
+        """The facts model's duration, with the article's words."""
+        return model.Duration(min=self.low, max=self.high, unit=self.unit, as_written=self.quote)
+
 
 def durations(text: str) -> list[Duration]:
     out = []
     for m in DURATION.finditer(text):
-        low = int(m[1])
-        high = int(m[2]) if m[2] else low
+        low = number(m[1])
+        high = number(m[2]) if m[2] else low
         if low <= high:
             out.append(Duration(low, high, _UNITS[m[3].lower()], m[0]))
     return out

@@ -18,6 +18,8 @@ class Unit:
     text: str
     block: Block
     index: int  # position of the block in the document
+    topic: str = ""  # for a list item, the page's topic line (Document.topic) when no heading above classifies it
+    lead: str = ""  # for a list item, the sentence ending in a colon that introduces its list
 
     @property
     def section(self) -> str:
@@ -25,9 +27,12 @@ class Unit:
 
     @property
     def kind(self) -> str:
-        """The kind of the innermost heading above that has one (risks, aftercare …), or ''."""
-        for heading in reversed(self.block.section):
-            kinds = lexicon.section_kinds(heading)
+        """The kind the sentence introducing its list names first ("Some people are not candidates. They include:"),
+        else that of the innermost heading above that has one (risks, aftercare …), else the page's topic's, or ''."""
+        if self.lead and (named := lexicon.first_kind(self.lead)):
+            return named
+        for heading in (*reversed(self.block.section), self.topic):
+            kinds = lexicon.section_kinds(heading) if heading else []
             if kinds:
                 return kinds[0]
         return ""
@@ -42,9 +47,13 @@ class Unit:
 
 def units(doc: Document) -> list[Unit]:
     out = []
+    lead = ""
     for i, block in enumerate(doc.blocks):
         if block.kind == "paragraph":
-            out += [Unit(s, block, i) for s in sentences(block.text)]
+            out += [Unit(s, block, i) for s in sentences(block.text)]  # prose says its own topic by its cues
+            lead = " ".join(sentences(block.text)[-2:]) if block.text.endswith(":") else ""
         elif block.kind == "item":
-            out.append(Unit(block.text, block, i))
+            out.append(Unit(block.text, block, i, doc.topic, lead))
+        else:
+            lead = ""
     return out

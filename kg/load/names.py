@@ -1,9 +1,10 @@
 """The sanity gate for entity names (drafted or written by hand): a name is a name, not a piece of a sentence.
 
-Checked on every treatment, condition, body area, ingredient, adverse effect, contraindication and compared
+Checked on every treatment, condition, body area, ingredient, agent, adverse effect, contraindication and compared
 treatment: no leading '#', no trailing punctuation, balanced parentheses, 2 to 120 characters and at most 12 words,
-no pronoun or sentence opener ("You don't need", "Why we …"), no dangling joining word at either end ("For
-laser hair removal", "Redness and"). Each problem is a violation on the field to fix.
+no pronoun or sentence opener ("You don't need", "Why we …", "Redness it causes"), no auxiliary verb first (the
+rest of a clause: "Is best for those …"), no dangling joining word at either end ("For laser hair removal",
+"Redness and"). Each problem is a violation on the field to fix.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 
 from kg.core.findings import Finding
 from kg.load.located import Located
-from kg.load.model import AdverseEffect, Comparison, Contraindication, Indication, Ingredient, Treatment
+from kg.load.model import AdverseEffect, Agent, Comparison, Contraindication, Indication, Ingredient, Treatment
 
 MIN_CHARS, MAX_CHARS, MAX_WORDS = 2, 120, 12
 _OPENERS = {
@@ -47,6 +48,7 @@ _OPENERS = {
     "for",
     "to",
     "of",
+    "from",
     "and",
     "or",
     "as",
@@ -54,6 +56,27 @@ _OPENERS = {
     "then",
     "also",
     "however",
+    # an auxiliary or a copula first: the rest of a clause ("is best for those …", "can make the skin …")
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "can",
+    "could",
+    "may",
+    "might",
+    "will",
+    "would",
+    "should",
+    "must",
+    "do",
+    "does",
+    "did",
 }
 _ENDERS = {
     "and",
@@ -83,11 +106,12 @@ _ENDERS = {
     "don't",
     "can't",
 }
-_PRONOUNS = {"you", "we", "they", "i", "he", "she", "don't", "can't", "won't", "doesn't", "isn't"}
+_PRONOUNS = {"you", "we", "they", "i", "he", "she", "it", "don't", "can't", "won't", "doesn't", "isn't"}
 _FIELDS: dict[type[Located], tuple[str, ...]] = {
     Treatment: ("name",),
     Indication: ("condition",),
     Ingredient: ("name",),
+    Agent: ("name",),
     AdverseEffect: ("name",),
     Contraindication: ("condition",),
     Comparison: ("treatment",),
@@ -112,7 +136,7 @@ def problem(name: str) -> str | None:
     if not words:
         return "has no words"
     if words[0] in _OPENERS or words[-1] in _ENDERS or _PRONOUNS & set(words):
-        return "reads as a piece of a sentence (a pronoun, or a joining word at its start or end)"
+        return "reads as a piece of a sentence (a pronoun, a verb first, or a joining word at its start or end)"
     return None
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import CASES
 
-from benchmarks.extract_quality import EVAL, Fact, drafted, load, matches, norm, report, score
+from benchmarks.extract_quality import EVAL, Fact, against_facts, drafted, load, matches, norm, report, score
 from kg.core.errors import InputError
 from kg.extract import extract
 from kg.load.names import problem
@@ -72,6 +72,9 @@ def test_sample_page_is_drafted_and_scored() -> None:
         "For laser hair removal",
         "x",
         "Redness and",
+        "Redness it causes",
+        "Is best for those with early signs",
+        "Can make the skin sensitive",
     ],
 )
 def test_a_fragment_is_not_a_name(name: str) -> None:
@@ -120,3 +123,49 @@ def test_eval_drafts_quote_verbatim_and_pass_the_name_gate(file: Path) -> None:
         if f.category in ("indication", "body_area", "adverse_effect", "contraindication", "treatment_name")
     ]
     assert [n for n in names if problem(n) is not None] == []
+
+
+def test_new_fields_of_a_draft_are_sorted_into_categories() -> None:
+    quote = {"quote": "Most need two sessions; a touch-up once a year."}
+    facts = drafted(
+        {
+            "treatment": {
+                "name": "Glow Peel",
+                "course": {
+                    "sessions": {"min": 2, "max": 2, "as_written": "two sessions", "source": quote},
+                    "maintenance": "a touch-up once a year",
+                    "source": quote,
+                },
+                "candidates": {
+                    "good": [{"text": "Dull skin", "source": {"quote": "Dull skin"}}],
+                    "not_good": ["Very thin skin"],
+                },
+                "regulatory": [{"status": "cleared", "for_use": "fine lines", "source": {"quote": "FDA-cleared"}}],
+                "agents": [{"name": "Numbing cream", "role": "numbing", "source": {"quote": "numbing cream"}}],
+                "conflicts": [{"statements": ["two sessions", "four sessions"], "note": "sessions differ"}],
+            }
+        }
+    )
+    assert [(f.category, f.text) for f in facts] == [
+        ("treatment_name", "Glow Peel"),
+        ("preparation", "Numbing cream"),
+        ("course", "two sessions"),
+        ("course", "a touch-up once a year"),
+        ("candidacy", "Dull skin"),
+        ("candidacy", "Very thin skin"),
+        ("regulatory", "cleared fine lines"),
+        ("conflict", "sessions differ"),
+    ]
+
+
+def test_one_article_is_scored_against_a_reviewed_facts_file(tmp_path: Path) -> None:
+    article = tmp_path / "peel.txt"
+    article.write_text("Glow Peel\n\nSide effects include redness and flaking.\n", encoding="utf-8")
+    reviewed = tmp_path / "peel.yaml"
+    reviewed.write_text(
+        "treatment:\n  name: Glow peel\n  adverse_effects:\n  - name: Redness\n  - name: Itching\n", encoding="utf-8"
+    )
+    table = against_facts(article, reviewed, misses=True)
+    assert "| adverse_effect | 2 | 1 | 50% | 2 | 1 | 50% |" in table
+    assert "| **all** | 3 | 2 | 67% | 3 | 2 | 67% |" in table
+    assert "missed adverse_effect: Itching" in table and "wrong adverse_effect: Flaking" in table

@@ -1,0 +1,109 @@
+"""The treatment a page is about, and the topic its title names.
+
+Many pages are about one topic of a treatment: "Contra-indications for X", "What is the recovery time after an
+X?", "Who is a good candidate for X?", "X: Frequently Asked Questions", "About X", "X Aftercare". The topic words
+(the lexicon's section phrases and `title_topics`) are stripped and X kept; a topic that is a section kind
+(contraindications, aftercare, candidates …) is then what the page's untitled body is. A page without a title may
+say the same in its first sentence ("The recovery time after an X can vary …").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kg.extract import lexicon
+from kg.extract.text import capitalise
+from kg.load import names
+
+MAX_WORDS = 8
+_PAGE_KINDS_SKIPPED = ("faq", "comparisons", "indications", "ingredients")  # a body of these is not one section
+_PARTS = re.compile(r"\s*[:|\u2013\u2014]\s*|\s+-\s+")
+_PREPOSITION = r"(?:for|after|of|from|with|on|about|to|following|before|during)"
+_DETERMINER = r"(?:(?:an?|the|my|your|our)\s+)"
+_OPENER = re.compile(
+    r"^(?:(?:what|how|who|when|why|which|where|is|are|am|can|does|do|should|will)\b"
+    r"(?:\s+(?:is|are|am|was|will|would|does|do|can|should|long|much|often|it|i|you|we|my|your|the|a|an|not|good|"
+    r"ideal|right|best|suitable|to|be|expect|know))*|about)(?:\s+|$)",
+    re.IGNORECASE,
+)
+_CLAUSE_AFTER = re.compile(
+    r"\s+(?:and|or)\s+(?:how|what|why|when|who|where|is|are)\b.*$|\s+(?:look|work)s?\s+like$", re.I
+)
+_NOISE = re.compile(r"(?:\s+(?:treatment|treatments|procedure|procedures|explained|guide|overview))+$", re.IGNORECASE)
+_LEAD_VERB = r"(?:can|may|might|will|is|are|varies|vary|depends|depend|takes|take|usually|typically|should|must)"
+
+
+@cache
+def _topics() -> re.Pattern[str]:
+    sections = lexicon.data()["sections"]
+    phrases = [p for kind, ps in sections.items() if kind not in ("indications", "ingredients") for p in ps]
+    return lexicon.phrase_re(tuple(phrases + lexicon.data()["title_topics"]))
+
+
+@dataclass(frozen=True)
+class Named:
+    """A treatment name read from a title or lead sentence, and the topic line whose section kind the page is."""
+
+    name: str
+    topic: str = ""  # the title or lead sentence when it names a section kind ("Contra-indications for …")
+    note: str = ""  # what the reviewer must check about the name (it was shortened)
+
+
+def _clean(text: str) -> str:
+    text = _CLAUSE_AFTER.sub("", text.strip(" ?!.:-|"))
+    text = re.sub(r"(?:'s|\u2019s)$", "", text)
+    return _NOISE.sub("", text).strip(" -:|?") or text
+
+
+def _from_part(part: str) -> str:
+    """X of one part of a title: after "<topic> for X", before "X <topic>", else the part without a question
+    opener ("About X") and without "for …" (a treatment's use: "Laser Hair Removal for Acne Scars")."""
+    for m in _topics().finditer(part):
+        after = re.match(rf"\s+{_PREPOSITION}\s+{_DETERMINER}?(.+)$", part[m.end() :], re.IGNORECASE)
+        if after:
+            return _clean(after[1])
+        before = _OPENER.sub("", part[: m.start()].strip())
+        if before and not re.match(rf"^{_PREPOSITION}$", before, re.IGNORECASE):
+            return _clean(re.sub(rf"\s+{_PREPOSITION}$", "", before, flags=re.IGNORECASE))
+    head = _OPENER.sub("", part)
+    return _clean(re.split(r"\s+for\s+", head, maxsplit=1)[0])
+
+
+def usable(name: str) -> bool:
+    """A name the draft can use: a few words that pass the name gate."""
+    return 0 < len(name.split()) <= MAX_WORDS and re.search(r"[A-Za-z]", name) is not None and not names.problem(name)
+
+
+def page_kinds(topic: str) -> list[str]:
+    """The section kinds a page's topic line names, that an untitled body can be (not FAQ or comparisons)."""
+    return [k for k in lexicon.section_kinds(topic) if k not in _PAGE_KINDS_SKIPPED]
+
+
+def from_title(title: str) -> Named | None:
+    """The treatment a title names, from the first part of it ("X: What You Need to Know") that names one."""
+    for part in _PARTS.split(title):
+        if not part.strip() or _topics().fullmatch(part.strip(" ?!.")):
+            continue
+        name = _from_part(part.strip())
+        topic = title if page_kinds(title) else ""
+        if usable(name):
+            return Named(capitalise(name), topic)
+        short = re.sub(r"\s*\([^)]*\)", "", name).strip()  # "X (a long spelled-out name) hair transplant"
+        if short != name and usable(short):
+            return Named(capitalise(short), topic, f"the treatment name was shortened from the title's {name!r}")
+    return None
+
+
+def from_lead(sentence: str) -> Named | None:
+    """The treatment the first sentence of an untitled page names with a topic: "The recovery time after an X can
+    vary …" names X, and the page is about recovery."""
+    m = re.match(
+        rf"^(?:the\s+)?({_topics().pattern})\s+{_PREPOSITION}\s+{_DETERMINER}?(.+?)\s+{_LEAD_VERB}\b",
+        sentence,
+        re.IGNORECASE,
+    )
+    if m is None or not usable(_clean(m[2])):
+        return None
+    return Named(capitalise(_clean(m[2])), sentence if page_kinds(m[1]) else "")
