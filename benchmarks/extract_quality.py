@@ -1,6 +1,6 @@
 """Recall and precision of `kg extract` on the evaluation set (tests/cases/extract/eval/), per category and page.
 
-    python -m benchmarks.extract_quality [--set dev|heldout|all] [--pages DIR] [--misses]
+    python -m benchmarks.extract_quality [--set dev|heldout|seen|all] [--pages DIR] [--misses]
     python -m benchmarks.extract_quality --article ARTICLE [--facts REVIEWED.yaml]   # one article, a reviewed file
 
 Each page is drafted with `kg extract`; the draft's facts are sorted into the categories of the hand-made fact
@@ -43,6 +43,7 @@ EVAL = REPO / "tests" / "cases" / "extract" / "eval"
 SEED_FACTS = Path("data/articles/mesotherapy.yaml")  # reviewed from tests/data/seed/mesotherapy-article.txt
 THRESHOLD = 85  # token_sort_ratio of normalised names: "Hyperpigmentations" ~ "hyperpigmentation", not "pigmentation"
 QUOTE_THRESHOLD = 90  # partial_ratio of a reference quote inside a drafted quote
+SETS = ("dev", "heldout", "seen")  # seen: former held-out pages whose score the developer has seen
 NAMES = (
     "treatment_name",
     "indication",
@@ -360,7 +361,7 @@ def against_facts(article: Path, facts: Path, *, misses: bool = False) -> str:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.extract_quality", description=__doc__.split("\n")[0])
-    parser.add_argument("--set", choices=("dev", "heldout", "all"), default="all")
+    parser.add_argument("--set", choices=(*SETS, "all"), default="all")
     parser.add_argument("--pages", type=Path, default=EVAL / "pages", help="folder of <slug>.txt page texts")
     parser.add_argument("--misses", action="store_true", help="list every missed and every wrong fact")
     parser.add_argument("--article", type=Path, help="score one article against a reviewed facts file (--facts)")
@@ -377,7 +378,7 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 3
-    for name in ("dev", "heldout"):
+    for name in SETS:
         if args.set in (name, "all"):
             table, _ = report([p for p in pages if p.set == name], args.pages, misses=args.misses)
             print(f"## {name}\n\n{table}\n")

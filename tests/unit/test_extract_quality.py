@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from conftest import CASES
 
-from benchmarks.extract_quality import EVAL, Fact, against_facts, drafted, load, matches, norm, report, score
+from benchmarks.extract_quality import EVAL, SETS, Fact, against_facts, drafted, load, main, matches, norm, report, score
 from kg.core.errors import InputError
 from kg.extract import extract
 from kg.load.names import problem
@@ -97,10 +98,18 @@ def test_a_name_passes(name: str) -> None:
     assert problem(name) is None
 
 
-def test_eval_set_has_six_dev_and_four_heldout_pages() -> None:
+def test_eval_set_has_six_dev_four_heldout_and_four_seen_pages() -> None:
     pages = [load(p) for p in sorted(EVAL.glob("*.yaml"))]
-    assert sorted(p.set for p in pages).count("dev") == 6 and [p.set for p in pages].count("heldout") == 4
+    assert Counter(p.set for p in pages) == {"dev": 6, "heldout": 4, "seen": 4}
     assert all(f.text and f.quote for p in pages for f in p.facts)
+
+
+def test_every_set_can_be_chosen(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in (*SETS, "all"):  # accepted, then stopped by the missing page texts (exit 3), before any draft
+        assert main(["--set", name, "--pages", str(tmp_path)]) == 3
+    with pytest.raises(SystemExit) as exc:
+        main(["--set", "held-out"])
+    assert exc.value.code == 2 and "invalid choice: 'held-out'" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(not any(PAGES.glob("*.txt")) if PAGES.is_dir() else True, reason=NO_PAGES)
