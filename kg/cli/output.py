@@ -6,15 +6,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
 from kg.core.findings import Severity
 from kg.core.result import Result
 from kg.diff import git
-from kg.flow.article import Illustration
 from kg.reports.context import RenderContext
 from kg.reports.registry import RENDERERS
+
+if TYPE_CHECKING:
+    from kg.flow.article import Illustration  # only a type here: importing it costs the whole flow
 
 
 def err(message: str) -> None:

@@ -32,6 +32,9 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
 
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
     def get(self, key: str) -> Any | None:
         try:
             return pickle.loads(zlib.decompress(self._path(key).read_bytes()))
