@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 
 from kg.core.result import Result
-from kg.reports.context import Renderer, RenderContext
+from kg.reports.context import RenderContext, Renderer
 
 
 def _lazy(module: str) -> Renderer:
