@@ -15,27 +15,77 @@ import click
 from kg import __version__
 from kg.cli.exits import EXIT_CODES_HELP
 
-# name: (module, function, the start of its help: what `kg --help` lists; a test holds it equal)
+# name: (module, function, the first paragraph of its help: what `kg --help` lists; a test holds it equal)
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "build": ("kg.cli.build", "build", "Validate the facts, then write JSON-LD, HTML snippets, Turtle and kg.nq."),
-    "validate": ("kg.cli.build", "validate", "Check facts files (default: every article in --data) against the schema"),
-    "audit": ("kg.cli.audit", "audit", "Check the structured data of live pages (URLs), local .html/.jsonld files"),
-    "load": ("kg.cli.stores", "load", "Validate, then load the build into the embedded store: one named graph per"),
-    "query": ("kg.cli.stores", "query", "Run a SPARQL query (text, or @file.rq) on the embedded store or a SPARQL"),
-    "publish": ("kg.cli.stores", "publish", "Validate, then PUT each named graph to a SPARQL 1.1 Graph Store Protocol"),
+    "build": (
+        "kg.cli.build",
+        "build",
+        ("Validate the facts, then write JSON-LD, HTML snippets, Turtle and kg.nq."),
+    ),
+    "validate": (
+        "kg.cli.build",
+        "validate",
+        ("Check facts files (default: every article in --data) against the schema and the shapes."),
+    ),
+    "audit": (
+        "kg.cli.audit",
+        "audit",
+        (
+            "Check the structured data of live pages (URLs), local .html/.jsonld files, folders of them and "
+            "sitemap.xml files or URLs: JSON-LD, microdata and RDFa syntax, schema.org conformance, the "
+            "Google profile, the visible text and, with --against, drift from an export. One page that cannot"
+            " be read fails the run (exit 2/3); of several, it becomes a row with its error."
+        ),
+    ),
+    "load": (
+        "kg.cli.stores",
+        "load",
+        (
+            "Validate, then load the build into the embedded store: one named graph per article, the "
+            "ontology, the shapes and the dataset description; each graph replaced in one transaction."
+        ),
+    ),
+    "query": (
+        "kg.cli.stores",
+        "query",
+        ("Run a SPARQL query (text, or @file.rq) on the embedded store or a SPARQL endpoint."),
+    ),
+    "publish": (
+        "kg.cli.stores",
+        "publish",
+        ("Validate, then PUT each named graph to a SPARQL 1.1 Graph Store Protocol endpoint."),
+    ),
     "diff": (
         "kg.cli.authoring",
         "diff_command",
-        "What changed in the published facts between OLD and NEW, per article,",
+        ("What changed in the published facts between OLD and NEW, per article, in plain language."),
     ),
-    "init": ("kg.cli.authoring", "init", "Write a commented facts file for a new article, with every section, marked"),
-    "show": ("kg.cli.authoring", "show", "A picture of one article's graph: the treatment at the centre, edges named"),
+    "init": (
+        "kg.cli.authoring",
+        "init",
+        ("Write a commented facts file for a new article, with every section, marked `draft: true`."),
+    ),
+    "show": (
+        "kg.cli.authoring",
+        "show",
+        (
+            "A picture of one article's graph: the treatment at the centre, edges named by the ontology, "
+            "adverse effects coloured by seriousness."
+        ),
+    ),
     "extract": (
         "kg.cli.authoring",
         "extract",
-        "Draft a facts file from an article (HTML, Markdown or plain text), every",
+        ("Draft a facts file from an article (HTML, Markdown or plain text), every fact with its quote."),
     ),
-    "preview": ("kg.cli.preview", "preview", "Rendered HTML: the search result, Article, breadcrumb, publisher and"),
+    "preview": (
+        "kg.cli.preview",
+        "preview",
+        (
+            "Rendered HTML: the search result, Article, breadcrumb, publisher and medical review as search "
+            "features can use them from the article's page, and what is missing for each."
+        ),
+    ),
 }
 
 

@@ -21,7 +21,7 @@ from kg.core.errors import InputError
 from kg.core.fsio import TreeChecker, TreeDiff, TreeWriter
 from kg.core.options import RunOptions
 from kg.core.result import Result
-from kg.export.dataset import CORPUS_FILE, VOID_FILE, FileInfo, GraphSummary, Partitions
+from kg.export.dataset import CORPUS_FILE, VOID_FILE, FileInfo, GraphSummary, NamedGraph, Partitions
 from kg.export.serialize import nquads
 from kg.flow import keep, manifest
 from kg.flow.article import Illustration, Outcome, Wants
@@ -101,6 +101,8 @@ def build(
     stats = {p.name: manifest.stat_of(p) for p in files}  # before reading them: an edit now shows next time
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
     record = manifest.Manifest(manifest.key(data, out, options, shard) or "", started_ns=started)
+    if isinstance(target, TreeWriter) and options.cache_dir is not None:
+        target.known = manifest.written(options.cache_dir, out)
     try:
         tally, site_failed = _stream(
             site, files, target, out, options, Wants(exports=True, illustration=illustrate), progress, record
@@ -157,17 +159,12 @@ def _stream(
     last. Returns the tally and whether nothing may be written: a site-wide check failed, or every
     article failed (the folder on disk then stays as it is, which keeps every last good export)."""
     tally = Tally(threshold=options.fail_on)
-    summaries = [GraphSummary(g.iri, len(g), g.kind) for g in bundled_graphs()]
+    bundled = bundled_graphs(options.cache_dir)
+    summaries = [GraphSummary(g.iri, len(g), g.kind) for g in bundled]
     sources: dict[str, Source] = {}
     partitions = Partitions()
     nq = _Counted(target.open(CORPUS_FILE))
-    for g in bundled_graphs():
-        nq.write(nquads(g.iri, g.triples))
-        partitions.add(g.triples, g.iri)
-    infos = []
-    for name, content in bundled_files().items():
-        target.add(name, content)
-        infos.append(FileInfo.of(name, content))
+    infos = _bundled(target, nq, bundled, partitions)
     published = 0
     for o in outcomes(site, files, options, wants, progress=progress):
         problems = len(tally.result.problems)
@@ -178,7 +175,7 @@ def _stream(
             if o.slug is not None and o.file != tally.seen.get(o.slug):  # a second file with a used slug
                 kept = None
             tally.result.extend([keep.notice(o.file, o.slug_at.line, o.slug_at.column, slug, kept, options.fail_on)])
-            if o.slug is not None and kept is not None:
+            if o.slug is not None:
                 _note(record, o, [])
             if kept is not None:
                 for name, content in kept.files.items():
@@ -188,8 +185,8 @@ def _stream(
                 partitions.add(kept.graph(), kept.graph_iri)
             continue
         mine = [FileInfo.of(name, content) for name, content in o.files.items()]
-        for name, content in o.files.items():
-            target.add(name, content)
+        for info, content in zip(mine, o.files.values(), strict=True):
+            target.add(info.name, content, info.sha256)
         infos += mine
         _note(record, o, mine)
         nq.write(o.quads)
@@ -205,6 +202,20 @@ def _stream(
         files_ = (nq.info(CORPUS_FILE), *sorted(infos, key=lambda f: f.name))
         target.add(VOID_FILE, void_file(description(site, summaries, sources, files=files_, partitions=partitions)))
     return tally, site_failed
+
+
+def _bundled(
+    target: TreeWriter | TreeChecker, nq: _Counted, bundled: tuple[NamedGraph, ...], partitions: Partitions
+) -> list[FileInfo]:
+    """The ontology and shapes: kg.nq's first graphs, and their files as they are."""
+    for g in bundled:
+        nq.write(nquads(g.iri, g.triples))
+        partitions.add(g.triples, g.iri)
+    infos = []
+    for name, content in bundled_files().items():
+        target.add(name, content)
+        infos.append(FileInfo.of(name, content))
+    return infos
 
 
 def _note(record: manifest.Manifest, o: Outcome, files: list[FileInfo]) -> None:

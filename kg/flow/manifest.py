@@ -158,6 +158,14 @@ def write(cache_dir: Path, out: Path, manifest: Manifest) -> None:
             os.unlink(tmp)
 
 
+def written(cache_dir: Path, out: Path) -> dict[str, tuple[Stat, str]]:
+    """The article export files the last build of `out` wrote: their stat then and SHA-256."""
+    m = read(cache_dir, out)
+    if m is None:
+        return {}
+    return {name: (m.exports[name], sha) for a in m.articles.values() for name, sha in a.exports if name in m.exports}
+
+
 def forget(cache_dir: Path, out: Path) -> None:
     with contextlib.suppress(OSError):
         location(cache_dir, out).unlink()

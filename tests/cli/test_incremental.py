@@ -1,0 +1,176 @@
+"""Incremental builds: the manifest makes a rebuild after no change a stat of every facts and export
+file, with the same report and exit code as a full build; anything it does not vouch for (an edited
+facts or export file, other options, a same-size edit within the clock tick) runs the full build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from conftest import json_findings, snapshot
+
+import kg.flow.corpus
+from benchmarks.corpus import write as write_corpus
+from kg.core.errors import InputError
+from kg.core.findings import Severity
+from kg.core.fsio import MARKER
+from kg.core.options import RunOptions
+from kg.flow import manifest
+from kg.flow.article import process
+from kg.flow.build import build
+from kg.load import facts
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("corpus"), 6, seed=3, violation_rate=0.0)
+
+
+@pytest.fixture
+def site(corpus: Path, tmp_path: Path) -> Path:
+    shutil.copytree(corpus, tmp_path / "data")
+    return tmp_path / "data"
+
+
+def _age(path: Path, seconds: int = 10) -> None:
+    """Move a file's mtime into the past, as an edit made before the last build."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def _aged(data: Path) -> None:
+    for p in (data / "articles").iterdir():
+        _age(p)
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    calls: list[Path] = []
+
+    def counting(site: object, path: Path, *args: object) -> object:
+        calls.append(path)
+        return process(site, path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kg.flow.corpus, "process", counting)
+    return calls
+
+
+def test_a_rebuild_after_no_change_reads_no_facts_and_writes_nothing(
+    site: Path, kg: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _aged(site)
+    first = kg("build", "--data", site, "--out", "out", "--cache", "cache", "--format", "json")
+    assert first.exit_code == 0
+    marker = (tmp_path / "out" / MARKER).stat().st_ino
+    before = snapshot(tmp_path / "out")
+    calls = _counting(monkeypatch)
+    again = kg("build", "--data", site, "--out", "out", "--cache", "cache", "--format", "json")
+    assert calls == []
+    assert again.exit_code == 0 and json_findings(again.stdout) == json_findings(first.stdout)
+    assert again.stdout == first.stdout  # the same report, from the manifest
+    assert "out/ is up to date: no facts file changed since the last build" in again.stderr
+    assert (tmp_path / "out" / MARKER).stat().st_ino == marker  # the folder was not replaced
+    assert snapshot(tmp_path / "out") == before
+
+
+def test_a_failing_build_is_reported_the_same_without_a_change(kg: Callable[..., Result], tmp_path: Path) -> None:
+    """Some articles with violations (not published), the others written: exit 1 both times."""
+    site = write_corpus(tmp_path / "flawed", 8, seed=11, violation_rate=0.4)
+    _aged(site)
+    runs = [kg("build", "--data", site, "--out", "out", "--cache", "cache") for _ in range(2)]
+    assert [r.exit_code for r in runs] == [1, 1]
+    assert "not published" in runs[0].stderr
+    first, second = runs[0].stderr.splitlines(), runs[1].stderr.splitlines()
+    assert second[:-1] == first  # the report and the failure, then:
+    assert "up to date" in second[-1]
+    assert "Repeated on many pages (each shown once):" in runs[1].stderr  # the same Google warnings
+
+
+def test_an_edited_facts_file_is_rebuilt(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _aged(site)
+    options = RunOptions(cache_dir=tmp_path / "cache")
+    build(site, tmp_path / "out", options)
+    changed = sorted((site / "articles").iterdir())[2]
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Treatment", "Therapy", 1), encoding="utf-8")
+    calls = _counting(monkeypatch)
+    done = build(site, tmp_path / "out", options)
+    assert not done.unchanged and calls == [changed]
+    build(site, tmp_path / "fresh", RunOptions())
+    fresh, out = snapshot(tmp_path / "fresh"), snapshot(tmp_path / "out")
+    del fresh[MARKER], out[MARKER]
+    assert out == fresh
+
+
+def test_a_same_size_edit_in_the_same_clock_tick_is_seen(site: Path, tmp_path: Path) -> None:
+    """An edit that keeps size and mtime (a coarse clock, or a restored mtime) right after a build:
+    the manifest re-hashes files changed within 2 s of the build's start."""
+    options = RunOptions(cache_dir=tmp_path / "cache")
+    build(site, tmp_path / "out", options)
+    changed = sorted((site / "articles").iterdir())[1]
+    st, text = changed.stat(), changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("Treatment", "Treatmenu", 1), encoding="utf-8")
+    os.utime(changed, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert changed.stat().st_size == st.st_size
+    assert not build(site, tmp_path / "out", options).unchanged
+    assert b"Treatmenu" in b"".join(snapshot(tmp_path / "out").values())
+
+
+def test_an_edited_or_extra_export_file_makes_a_full_build_that_restores_it(site: Path, tmp_path: Path) -> None:
+    _aged(site)
+    options, out = RunOptions(cache_dir=tmp_path / "cache"), tmp_path / "out"
+    build(site, out, options)
+    good = snapshot(out)
+    jsonld = next(out.glob("*.jsonld"))
+    jsonld.write_bytes(b"{}")
+    assert not build(site, out, options).unchanged
+    assert snapshot(out).keys() == good.keys() and jsonld.read_bytes() == good[jsonld.name]
+    (out / "stray.txt").write_text("x", encoding="utf-8")
+    assert not build(site, out, options).unchanged
+    assert not (out / "stray.txt").exists()
+    assert build(site, out, options).unchanged
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["fail_on", "shard", "site", "added", "removed", "out"],
+)
+def test_what_invalidates_the_manifest(change: str, site: Path, tmp_path: Path) -> None:
+    _aged(site)
+    options, out = RunOptions(cache_dir=tmp_path / "cache"), tmp_path / "out"
+    build(site, out, options)
+    assert build(site, out, options).unchanged
+    shard = None
+    articles = sorted((site / "articles").iterdir())
+    if change == "fail_on":
+        options = RunOptions(cache_dir=tmp_path / "cache", fail_on=Severity.WARNING)
+    elif change == "shard":
+        shard = (1, 1)
+    elif change == "site":
+        (site / "site.yaml").write_text((site / "site.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    elif change == "added":
+        shutil.copy(articles[0], site / "articles" / "zz-copy.yml")
+    elif change == "removed":
+        articles[0].unlink()
+    else:
+        shutil.copytree(out, tmp_path / "moved")
+        out = tmp_path / "moved"
+    assert not manifest.up_to_date(site, out, options, shard)
+
+
+def test_no_manifest_without_a_cache_or_after_a_failed_input(site: Path, tmp_path: Path) -> None:
+    build(site, tmp_path / "out", RunOptions())
+    assert not (tmp_path / "cache").exists()
+    options = RunOptions(cache_dir=tmp_path / "cache")
+    build(site, tmp_path / "out", options)
+    assert manifest.read(tmp_path / "cache", tmp_path / "out") is not None
+    (site / "articles" / "broken.yaml").write_text("slug: [", encoding="utf-8")
+    with pytest.raises(InputError):
+        build(site, tmp_path / "out", options)
+    assert manifest.read(tmp_path / "cache", tmp_path / "out") is None  # exit 2 is never replayed
+
+
+def test_the_manifest_lists_facts_files_as_the_loader_does() -> None:
+    assert manifest.FACT_SUFFIXES == facts.FACT_SUFFIXES
