@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from kg.check import idlint
 from kg.core.errors import InputError
 from kg.core.fsio import TreeChecker, TreeDiff, TreeWriter
 from kg.core.options import RunOptions
@@ -101,11 +102,12 @@ def build(
     stats = {p.name: manifest.stat_of(p) for p in files}  # before reading them: an edit now shows next time
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
     record = manifest.Manifest(manifest.key(data, out, options, shard) or "", started_ns=started)
-    if isinstance(target, TreeWriter) and options.cache_dir is not None:
-        target.known = manifest.written(options.cache_dir, out)
+    prior = manifest.read(options.cache_dir, out) if options.cache_dir is not None and write else None
+    if isinstance(target, TreeWriter):
+        target.known = manifest.written(prior)
     try:
         tally, site_failed = _stream(
-            site, files, target, out, options, Wants(exports=True, illustration=illustrate), progress, record
+            site, files, target, out, options, Wants(exports=True, illustration=illustrate), progress, (record, prior)
         )
         done = _finish(target, tally, site_failed)
     except BaseException:
@@ -128,7 +130,7 @@ def _remember(
         manifest.forget(cache_dir, out)
         return
     record.articles, record.exports = articles, folder
-    record.record(done.result, done.files)
+    record.record(done.result, done.files, idlint.FAMILY)
     manifest.write(cache_dir, out, record)
 
 
@@ -153,12 +155,13 @@ def _stream(
     options: RunOptions,
     wants: Wants,
     progress: Progress | None,
-    record: manifest.Manifest,
+    manifests: tuple[manifest.Manifest, manifest.Manifest | None],
 ) -> tuple[Tally, bool]:
     """Every article's files into `target` (a failing one's last good files), kg.nq as it goes, void.ttl
     last. Returns the tally and whether nothing may be written: a site-wide check failed, or every
-    article failed (the folder on disk then stays as it is, which keeps every last good export)."""
-    tally = Tally(threshold=options.fail_on)
+    article failed (the folder on disk then stays as it is, which keeps every last good export).
+    `manifests`: this build's, filled in as it goes, and the last one (its @id lint may still hold)."""
+    tally, (record, prior) = Tally(threshold=options.fail_on), manifests
     bundled = bundled_graphs(options.cache_dir)
     summaries = [GraphSummary(g.iri, len(g), g.kind) for g in bundled]
     sources: dict[str, Source] = {}
@@ -196,7 +199,7 @@ def _stream(
             partitions.merge(o.partitions)
         published += 1
     failed = tally.failed or bool(tally.result.problems)
-    tally.finish(site.base_iri)
+    tally.finish(site.base_iri, record.lint_from(prior))
     site_failed = (tally.failed and not failed) or (failed and published == 0)
     if not site_failed:
         files_ = (nq.info(CORPUS_FILE), *sorted(infos, key=lambda f: f.name))

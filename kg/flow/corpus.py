@@ -127,9 +127,9 @@ class Tally:
         self.failed = self.failed or any(f.severity >= self.threshold for f in o.findings)
         return not (self.result.problems or self.failed)
 
-    def finish(self, base_iri: str) -> Result:
-        """The site-wide @id lint joins the result."""
-        found = idlint.lint(self.ids, base_iri)
+    def finish(self, base_iri: str, lint: list[Finding] | None = None) -> Result:
+        """The site-wide @id lint joins the result (`lint`: its findings, known to be unchanged)."""
+        found = idlint.lint(self.ids, base_iri) if lint is None else lint
         self.result.extend(found)
         self.failed = self.failed or any(f.severity >= self.threshold for f in found)
         return self.result

@@ -31,6 +31,7 @@ from kg.core import resources
 from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
 from kg.core.result import Page, Result
+from kg.core.swap import parent_locked, sweep
 
 FORMAT = 1
 FACT_SUFFIXES = (".yaml", ".yml", ".json")  # kg.load.facts lists the same (a test holds them equal)
@@ -108,16 +109,32 @@ class Manifest:
     pages: list[tuple[str, str, str]] = field(default_factory=list)
     counts: tuple[int, int, int] = (0, 0, 0)  # articles, triples, files written
     started_ns: int = 0  # when the build began: a file changed in the same clock tick is re-hashed
+    lint: list[Row] = field(default_factory=list)  # the site-wide @id lint's findings
+
+    def lint_from(self, previous: Manifest | None) -> list[Finding] | None:
+        """The last build's @id lint findings when this build's articles have the same @id summaries
+        in the same order (the lint is a function of them and the base IRI, which is in the key)."""
+        if previous is None or previous.key != self.key or len(previous.articles) != len(self.articles):
+            return None
+        if any(previous.articles.get(n) is None or previous.articles[n].ids != a.ids for n, a in self.articles.items()):
+            return None
+        return [_finding(r) for r in previous.lint]
 
     def result(self) -> Result:
-        findings = [Finding(f, li, c, Severity(sev), *rest) for f, li, c, sev, *rest in self.findings]
+        findings = [_finding(r) for r in self.findings]
         pages = [Page(*p) for p in self.pages]
         return Result(findings, self.counts[0], self.counts[1], pages)
 
-    def record(self, result: Result, files: int) -> None:
+    def record(self, result: Result, files: int, lint_family: str) -> None:
         self.findings = [_row(f) for f in result.findings]
+        self.lint = [_row(f) for f in result.findings if f.family == lint_family]
         self.pages = [(p.slug, p.file, p.node) for p in result.pages]
         self.counts = (result.articles, result.triples, files)
+
+
+def _finding(r: Row) -> Finding:
+    file, line, column, severity, *rest = r
+    return Finding(file, line, column, Severity(severity), *rest)
 
 
 def _row(f: Finding) -> Row:
@@ -158,9 +175,8 @@ def write(cache_dir: Path, out: Path, manifest: Manifest) -> None:
             os.unlink(tmp)
 
 
-def written(cache_dir: Path, out: Path) -> dict[str, tuple[Stat, str]]:
-    """The article export files the last build of `out` wrote: their stat then and SHA-256."""
-    m = read(cache_dir, out)
+def written(m: Manifest | None) -> dict[str, tuple[Stat, str]]:
+    """The article export files the last build wrote: their stat then and SHA-256."""
     if m is None:
         return {}
     return {name: (m.exports[name], sha) for a in m.articles.values() for name, sha in a.exports if name in m.exports}
@@ -199,7 +215,8 @@ def folder_stats(out: Path) -> dict[str, Stat] | None:
 
 def up_to_date(data: Path, out: Path, options: RunOptions, shard: tuple[int, int] | None) -> Manifest | None:
     """The manifest of the last build of `out` when nothing it depends on changed since: then that
-    build's Result stands and its exports are exactly what a build now would write."""
+    build's Result stands and its exports are exactly what a build now would write. Like any build,
+    it clears the temp folders killed builds left (kg.core.swap.sweep)."""
     if options.cache_dir is None:
         return None
     m = read(options.cache_dir, out)
@@ -216,6 +233,9 @@ def up_to_date(data: Path, out: Path, options: RunOptions, shard: tuple[int, int
         seen = m.articles.get(p.name)
         if seen is None or stat_of(p) != seen.stat or (seen.stat[2] >= racy and _sha256(p) != seen.sha256):
             return None
-    if folder_stats(Path(os.path.realpath(out))) != m.exports:
+    real = Path(os.path.realpath(out))
+    if folder_stats(real) != m.exports:
         return None
+    with parent_locked(real.parent):
+        sweep(real)  # a build with nothing to do still clears what killed builds left beside the folder
     return m

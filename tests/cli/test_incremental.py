@@ -105,11 +105,12 @@ def test_an_edited_facts_file_is_rebuilt(site: Path, tmp_path: Path, monkeypatch
 
 
 def test_a_same_size_edit_in_the_same_clock_tick_is_seen(site: Path, tmp_path: Path) -> None:
-    """An edit that keeps size and mtime (a coarse clock, or a restored mtime) right after a build:
-    the manifest re-hashes files changed within 2 s of the build's start."""
+    """A file saved just before a build and edited again in the same clock tick keeps size and mtime:
+    the manifest re-hashes files whose mtime is within 2 s of the build's start."""
     options = RunOptions(cache_dir=tmp_path / "cache")
-    build(site, tmp_path / "out", options)
     changed = sorted((site / "articles").iterdir())[1]
+    changed.touch()  # saved just now
+    build(site, tmp_path / "out", options)
     st, text = changed.stat(), changed.read_text(encoding="utf-8")
     changed.write_text(text.replace("Treatment", "Treatmenu", 1), encoding="utf-8")
     os.utime(changed, ns=(st.st_atime_ns, st.st_mtime_ns))
@@ -174,3 +175,21 @@ def test_no_manifest_without_a_cache_or_after_a_failed_input(site: Path, tmp_pat
 
 def test_the_manifest_lists_facts_files_as_the_loader_does() -> None:
     assert manifest.FACT_SUFFIXES == facts.FACT_SUFFIXES
+
+
+def test_a_run_killed_before_its_manifest_was_written_is_not_trusted(site: Path, tmp_path: Path) -> None:
+    """The folder is swapped in first, the manifest written after: a kill between the two leaves the
+    previous build's manifest beside new exports, which it must not vouch for."""
+    _aged(site)
+    options, out = RunOptions(cache_dir=tmp_path / "cache"), tmp_path / "out"
+    build(site, out, options)
+    stale = manifest.location(tmp_path / "cache", out).read_bytes()
+    changed = sorted((site / "articles").iterdir())[0]
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Treatment", "Therapy", 1), encoding="utf-8")
+    build(site, out, options)
+    manifest.location(tmp_path / "cache", out).write_bytes(stale)  # as if killed right after the swap
+    assert manifest.up_to_date(site, out, options, None) is None
+    manifest.location(tmp_path / "cache", out).write_bytes(b"\x80\x05garbage")  # damaged: a full build
+    assert manifest.up_to_date(site, out, options, None) is None
+    assert not build(site, out, options).unchanged
+    assert build(site, out, options).unchanged
