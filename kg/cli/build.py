@@ -10,11 +10,12 @@ import click
 
 from kg.cli.exits import EXIT_CODES_HELP, Verdict, command
 from kg.cli.options import data_option, format_option, run_options, shard_option
-from kg.cli.output import context, emit, err, progress_bar
+from kg.cli.output import context, emit, err, final, progress_bar, rendered, show
 from kg.core.findings import Severity
 from kg.core.options import RunOptions
-from kg.core.result import Result
+from kg.core.result import Result, failing_words
 from kg.flow import manifest
+from kg.reports.context import RenderContext
 
 
 @click.command(epilog=EXIT_CODES_HELP)
@@ -68,22 +69,24 @@ def build(
     started = time.perf_counter()
     options = replace(options, cache_dir=None if no_cache else cache_dir)
     threshold = options.fail_on
-    last = None if check_only or fmt == "html" else manifest.up_to_date(data, out, options, shard)
-    if last is not None:  # nothing changed since the last build: its Result stands, nothing is written
-        result = last.result()
-        emit(result, fmt, context(fmt, threshold), to_stderr=True)
-        _say(result, threshold, out, last.counts[2])
+    replayed = None if check_only or fmt == "html" else _replay(data, out, options, shard, fmt)
+    if replayed is not None:
         err(f"{out}/ is up to date: no facts file changed since the last build ({time.perf_counter() - started:.2f} s)")
-        return Verdict(result, threshold)
+        return replayed
     from kg.flow import build as flow  # the whole flow: imported only when something is built
 
     with progress_bar(fmt == "text") as progress:
         done = flow.build(
             data, out, options, write=not check_only, shard=shard, illustrate=fmt == "html", progress=progress
         )
-    emit(done.result, fmt, context(fmt, threshold, done.illustrations), to_stderr=True)
-    if _say(done.result, threshold, out, done.files):
-        pass
+    ctx = final(fmt, context(fmt, threshold, done.illustrations), to_stderr=True)
+    report = rendered(done.result, fmt, ctx, to_stderr=True)
+    show(report, fmt, to_stderr=True)
+    if done.recorded is not None and options.cache_dir is not None:
+        manifest.keep_report(options.cache_dir, out, done.recorded, _how(fmt, ctx), report)
+    if done.result.failed(threshold):
+        kept = ", ".join(sorted({f.file for f in done.result.findings if f.rule == manifest.KEPT_RULE}))
+        _say(done.result.failing(threshold), threshold, kept, out, done.files)
     elif done.diff is not None and done.stale:
         from kg.diff.diff import stale_lines
 
@@ -97,18 +100,43 @@ def build(
     return Verdict(done.result, threshold, done.stale)
 
 
-def _say(result: Result, threshold: Severity, out: Path, files: int) -> bool:
-    """Why a failing build published what it did; False when the build did not fail."""
-    if not result.failed(threshold):
-        return False
-    kept = ", ".join(sorted({f.file for f in result.findings if f.rule == "build:kept-previous"}))
-    failing = f"build failed: {result.failing(threshold)} at or above {threshold.label}"
+def _how(fmt: str, ctx: RenderContext) -> str:
+    """What a rendered report depends on besides the Result: its format and context."""
+    return repr((fmt, int(ctx.threshold), ctx.source_prefix, ctx.colour))
+
+
+def _replay(data: Path, out: Path, options: RunOptions, shard: tuple[int, int] | None, fmt: str) -> Verdict | None:
+    """When nothing changed since the last build: its report (kept rendered, or rendered from its
+    findings) and its verdict, with nothing built or written; None when a build must run."""
+    last = manifest.up_to_date(data, out, options, shard)
+    if last is None or options.cache_dir is None:
+        return None
+    threshold = options.fail_on
+    ctx = final(fmt, context(fmt, threshold), to_stderr=True)
+    report = manifest.report(options.cache_dir, out, last.started_ns, _how(fmt, ctx))
+    result = None
+    if report is None:
+        result = manifest.result(options.cache_dir, out, last)
+        if result is None:
+            return None
+        report = rendered(result, fmt, ctx, to_stderr=True)
+        manifest.keep_report(options.cache_dir, out, last.started_ns, _how(fmt, ctx), report)
+    show(report, fmt, to_stderr=True)
+    counts = last.by_severity()
+    failed = any(n for s, n in counts.items() if s >= threshold)
+    if failed:
+        _say(failing_words(counts, threshold), threshold, ", ".join(last.kept), out, last.counts[2])
+    return Verdict(result or Result(articles=last.counts[0], triples=last.counts[1]), threshold, failed=failed)
+
+
+def _say(failing: str, threshold: Severity, kept: str, out: Path, files: int) -> None:
+    """Why a failing build published what it did."""
+    failing = f"build failed: {failing} at or above {threshold.label}"
     if files:
         written = f"the other articles were written to {out}/"
         err(f"{failing}; not published (their last good exports are kept): {kept}; {written}")
     else:
         err(f"{failing}; nothing was written (not published: {kept or 'the whole site, a site-wide finding'})")
-    return True
 
 
 @click.command(epilog=EXIT_CODES_HELP)

@@ -50,6 +50,7 @@ class BuildResult(Checked):
     files: int = 0  # written, or compared with the folder on disk
     diff: TreeDiff | None = None  # write=False: how the folder on disk differs from this build
     unchanged: bool = False  # nothing changed since the last build (its manifest): nothing was written
+    recorded: int | None = None  # the id of the manifest this build left (its reports may be kept with it)
 
     @property
     def stale(self) -> bool:
@@ -90,10 +91,11 @@ def build(
     """Validate then export a corpus. With input errors (InputError) or findings at or above
     `options.fail_on` nothing is written; with write=False the exports on disk are compared with a
     fresh build instead. shard=(k, n) builds only the files in shard k of n (1-based)."""
-    if write and not illustrate:
-        last = manifest.up_to_date(data, out, options, shard)
-        if last is not None:
-            return BuildResult(last.result(), files=last.counts[2], unchanged=True)
+    last = manifest.up_to_date(data, out, options, shard) if write and not illustrate else None
+    if last is not None and options.cache_dir is not None:
+        result = manifest.result(options.cache_dir, out, last)
+        if result is not None:
+            return BuildResult(result, files=last.counts[2], unchanged=True, recorded=last.started_ns)
     started = time.time_ns()
     site, files = site_and_files(data)
     if shard is not None:
@@ -131,7 +133,8 @@ def _remember(
         return
     record.articles, record.exports = articles, folder
     record.record(done.result, done.files, idlint.FAMILY)
-    manifest.write(cache_dir, out, record)
+    if manifest.write(cache_dir, out, record, done.result):
+        done.recorded = record.started_ns
 
 
 def _finish(target: TreeWriter | TreeChecker, tally: Tally, site_failed: bool) -> BuildResult:
@@ -223,7 +226,7 @@ def _bundled(
 
 def _note(record: manifest.Manifest, o: Outcome, files: list[FileInfo]) -> None:
     """What the manifest keeps of an article (its facts file's stat is taken before the build)."""
-    ids = hashlib.sha256(repr(o.ids).encode()).hexdigest()
+    ids = o.ids.digest() if o.ids is not None else ""
     exports = tuple((f.name, f.sha256) for f in files)
     record.articles[Path(o.file).name] = manifest.Article(
         (0, 0, 0), o.sha256, o.slug or "", exports, manifest.summary_counts(o.findings), ids

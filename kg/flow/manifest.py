@@ -33,7 +33,8 @@ from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.swap import parent_locked, sweep
 
-FORMAT = 1
+FORMAT = 2
+KEPT_RULE = "build:kept-previous"  # kg.flow.keep's notice: an article not published
 FACT_SUFFIXES = (".yaml", ".yml", ".json")  # kg.load.facts lists the same (a test holds them equal)
 Stat = tuple[int, int, int]  # inode, size, mtime_ns
 Row = tuple[str, int, int, int, str, str, str, str, str]  # a Finding, its severity as a number
@@ -102,14 +103,17 @@ class Article:
 
 @dataclass
 class Manifest:
+    """What a build read and wrote. The run's findings and pages are kept in a file beside it, read
+    only when a report needs them; a report once rendered is kept too (`report`)."""
+
     key: str
     articles: dict[str, Article] = field(default_factory=dict)  # by facts file name (all in data/articles)
     exports: dict[str, Stat] = field(default_factory=dict)  # every file in the export folder
-    findings: list[Row] = field(default_factory=list)  # the Result's findings, as plain tuples
-    pages: list[tuple[str, str, str]] = field(default_factory=list)
     counts: tuple[int, int, int] = (0, 0, 0)  # articles, triples, files written
-    started_ns: int = 0  # when the build began: a file changed in the same clock tick is re-hashed
+    started_ns: int = 0  # when the build began (its id); a file changed in the same clock tick is re-hashed
     lint: list[Row] = field(default_factory=list)  # the site-wide @id lint's findings
+    severities: tuple[int, int, int] = (0, 0, 0)  # distinct findings: infos, warnings, violations
+    kept: tuple[str, ...] = ()  # facts files not published, their last good exports kept
 
     def lint_from(self, previous: Manifest | None) -> list[Finding] | None:
         """The last build's @id lint findings when this build's articles have the same @id summaries
@@ -120,21 +124,22 @@ class Manifest:
             return None
         return [_finding(r) for r in previous.lint]
 
-    def result(self) -> Result:
-        findings = [_finding(r) for r in self.findings]
-        pages = [Page(*p) for p in self.pages]
-        return Result(findings, self.counts[0], self.counts[1], pages)
-
     def record(self, result: Result, files: int, lint_family: str) -> None:
-        self.findings = [_row(f) for f in result.findings]
         self.lint = [_row(f) for f in result.findings if f.family == lint_family]
-        self.pages = [(p.slug, p.file, p.node) for p in result.pages]
         self.counts = (result.articles, result.triples, files)
+        self.severities = summary_counts(result.findings)
+        self.kept = tuple(sorted({f.file for f in result.findings if f.rule == KEPT_RULE}))
+
+    def by_severity(self) -> dict[Severity, int]:
+        return {s: self.severities[int(s) - 1] for s in Severity}
 
 
 def _finding(r: Row) -> Finding:
     file, line, column, severity, *rest = r
-    return Finding(file, line, column, Severity(severity), *rest)
+    return Finding(file, line, column, _SEVERITIES[severity - 1], *rest)
+
+
+_SEVERITIES = tuple(Severity)
 
 
 def _row(f: Finding) -> Row:
@@ -161,18 +166,69 @@ def read(cache_dir: Path, out: Path) -> Manifest | None:
     return value if isinstance(value, Manifest) else None
 
 
-def write(cache_dir: Path, out: Path, manifest: Manifest) -> None:
-    """Store the manifest (atomically; a full disk only costs the next build its shortcut)."""
-    target = location(cache_dir, out)
+def _put(target: Path, data: bytes) -> None:
+    """Write a file atomically (a temp file renamed), or not at all."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except OSError:
+        os.unlink(tmp)
+        raise
+
+
+def _beside(cache_dir: Path, out: Path, build: int, what: str) -> Path:
+    """A file of one build's manifest: its findings (`result`) or a rendered report."""
+    here = location(cache_dir, out)
+    return here.with_name(f"{here.name}.{build}.{what}")
+
+
+def write(cache_dir: Path, out: Path, manifest: Manifest, result: Result) -> bool:
+    """Store the manifest and its build's findings and pages (atomically; a full disk only costs the
+    next build its shortcut); the files of earlier builds' manifests go. False when it could not."""
+    rows = ([_row(f) for f in result.findings], [(p.slug, p.file, p.node) for p in result.pages])
+    try:
+        _put(_beside(cache_dir, out, manifest.started_ns, "result"), pickle.dumps(rows, pickle.HIGHEST_PROTOCOL))
+        _put(location(cache_dir, out), pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        return False
+    here = location(cache_dir, out)
+    for old in here.parent.glob(f"{here.name}.*"):
+        if not old.name.startswith(f"{here.name}.{manifest.started_ns}."):
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return True
+
+
+def result(cache_dir: Path, out: Path, m: Manifest) -> Result | None:
+    """The Result of the build `m` describes, as it reported it."""
+    try:
+        findings, pages = pickle.loads(_beside(cache_dir, out, m.started_ns, "result").read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return Result([_finding(r) for r in findings], m.counts[0], m.counts[1], [Page(*p) for p in pages])
+
+
+def _report_name(how: str) -> str:
+    return hashlib.sha256(how.encode()).hexdigest()[:16] + ".report"
+
+
+def report(cache_dir: Path, out: Path, build: int, how: str) -> str | None:
+    """A report of that build rendered before, in the same format and context (`how` says which)."""
+    try:
+        return _beside(cache_dir, out, build, _report_name(how)).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def keep_report(cache_dir: Path, out: Path, build: int, how: str, text: str) -> None:
+    """Keep a rendered report of a build whose manifest is kept (a rebuild with no change prints it)."""
+    if read(cache_dir, out) is None or not _beside(cache_dir, out, build, "result").is_file():
+        return
     with contextlib.suppress(OSError):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, target)
-        except OSError:
-            os.unlink(tmp)
+        _put(_beside(cache_dir, out, build, _report_name(how)), text.encode("utf-8"))
 
 
 def written(m: Manifest | None) -> dict[str, tuple[Stat, str]]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 from click.testing import Result
 from conftest import json_findings, snapshot
 
+import kg.check.idlint
 import kg.flow.corpus
 from benchmarks.corpus import write as write_corpus
 from kg.core.errors import InputError
@@ -193,3 +196,66 @@ def test_a_run_killed_before_its_manifest_was_written_is_not_trusted(site: Path,
     assert manifest.up_to_date(site, out, options, None) is None
     assert not build(site, out, options).unchanged
     assert build(site, out, options).unchanged
+
+
+def test_a_replayed_report_is_kept_rendered_or_rendered_from_the_kept_findings(
+    site: Path, kg: Callable[..., Result], tmp_path: Path
+) -> None:
+    _aged(site)
+    first = kg("build", "--data", site, "--out", "out", "--cache", "cache", "--format", "sarif")
+    kept = sorted((tmp_path / "cache" / "manifests").glob("*.report"))
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == first.stdout
+    for report in kept:
+        report.unlink()
+    again = kg("build", "--data", site, "--out", "out", "--cache", "cache", "--format", "sarif")
+    assert again.stdout == first.stdout and "up to date" in again.stderr  # rendered from the kept findings
+    assert len(list((tmp_path / "cache" / "manifests").glob("*.report"))) == 1  # kept again
+    for kept_file in (tmp_path / "cache" / "manifests").glob("*.*"):  # the findings and the report
+        kept_file.unlink()
+    full = kg("build", "--data", site, "--out", "out", "--cache", "cache", "--format", "sarif")
+    assert full.stdout == first.stdout and "files written" in full.stderr  # no findings kept: a full build
+
+
+def test_the_lint_is_kept_when_no_id_summary_changed(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _aged(site)
+    options, out = RunOptions(cache_dir=tmp_path / "cache"), tmp_path / "out"
+    build(site, out, options)
+    runs: list[int] = []
+    real = kg.check.idlint.lint
+
+    def counting(*args: object) -> object:
+        runs.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kg.check.idlint, "lint", counting)
+    article = sorted((site / "articles").iterdir())[0]
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("  description: ", "  description: New. ", 1), encoding="utf-8")  # no name
+    assert build(site, out, options).result.findings == build(site, tmp_path / "fresh", RunOptions()).result.findings
+    assert runs == [1]  # the fresh build without a cache linted; the rebuild kept the last lint
+    name = text.split("\n  name: ", 1)[1].split("\n", 1)[0]
+    article.write_text(text.replace(f"name: {name}", f"name: {name} renamed", 1), encoding="utf-8")
+    build(site, out, options)
+    assert runs == [1, 1]
+
+
+def test_an_id_summary_digest_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    code = (
+        "from kg.check.idlint import Summary\n"
+        "s = Summary('f', 'p', {f'https://x/{i}': (frozenset(f'n{j}' for j in range(9)), frozenset({'A', 'B', 'C'}))"
+        " for i in range(20)}, (), (), {f'https://x/{i}': ('f', i, 1, 'x') for i in range(20)})\n"
+        "print(s.digest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1 and len(digests.pop().strip()) == 64
