@@ -15,7 +15,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from urllib.parse import urlsplit
 
 from rdflib import RDF, URIRef
@@ -44,9 +44,11 @@ class Summary:
     relative: tuple[tuple[str, str], ...]  # (subject, term) where a term is empty or relative
     where: dict[str, Where]  # position of every subject, for findings
 
+    @cached_property
     def digest(self) -> str:
         """SHA-256 of what the lint reads, in a canonical order (sets iterate in a per-process order):
-        equal digests, equal findings, so a rebuild can keep the last lint's."""
+        equal digests, equal findings, so a rebuild can keep the last lint's. Taken where the article
+        is computed, so it is cached with its outcome."""
         described = sorted((s, sorted(n), sorted(t)) for s, (n, t) in self.described.items())
         parts = (self.file, self.page, described, self.references, self.relative, sorted(self.where.items()))
         return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -226,7 +226,7 @@ def _bundled(
 
 def _note(record: manifest.Manifest, o: Outcome, files: list[FileInfo]) -> None:
     """What the manifest keeps of an article (its facts file's stat is taken before the build)."""
-    ids = o.ids.digest() if o.ids is not None else ""
+    ids = o.ids.digest if o.ids is not None else ""
     exports = tuple((f.name, f.sha256) for f in files)
     record.articles[Path(o.file).name] = manifest.Article(
         (0, 0, 0), o.sha256, o.slug or "", exports, manifest.summary_counts(o.findings), ids

@@ -49,7 +49,10 @@ def _init_worker(job: _Job) -> None:
 
 def _work(path: Path) -> Outcome:
     job = _worker[0]
-    return process(job.site, path, job.options, job.wants)
+    outcome = process(job.site, path, job.options, job.wants)
+    if outcome.ids is not None:
+        _ = outcome.ids.digest  # taken in the worker and cached with the outcome (0.3 ms an article)
+    return outcome
 
 
 def outcomes(

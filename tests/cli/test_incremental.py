@@ -246,7 +246,7 @@ def test_an_id_summary_digest_does_not_depend_on_the_hash_seed(tmp_path: Path) -
         "from kg.check.idlint import Summary\n"
         "s = Summary('f', 'p', {f'https://x/{i}': (frozenset(f'n{j}' for j in range(9)), frozenset({'A', 'B', 'C'}))"
         " for i in range(20)}, (), (), {f'https://x/{i}': ('f', i, 1, 'x') for i in range(20)})\n"
-        "print(s.digest())"
+        "print(s.digest)"
     )
     digests = {
         subprocess.run(
