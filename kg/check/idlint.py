@@ -10,11 +10,12 @@ then runs over the summaries, so a large site never needs every graph in memory 
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from urllib.parse import urlsplit
 
 from rdflib import RDF, URIRef
@@ -42,6 +43,15 @@ class Summary:
     references: tuple[tuple[str, str], ...]  # (subject, object) links to IRIs under the site's base
     relative: tuple[tuple[str, str], ...]  # (subject, term) where a term is empty or relative
     where: dict[str, Where]  # position of every subject, for findings
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 of what the lint reads, in a canonical order (sets iterate in a per-process order):
+        equal digests, equal findings, so a rebuild can keep the last lint's. Taken where the article
+        is computed, so it is cached with its outcome."""
+        described = sorted((s, sorted(n), sorted(t)) for s, (n, t) in self.described.items())
+        parts = (self.file, self.page, described, self.references, self.relative, sorted(self.where.items()))
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 @cache

@@ -10,10 +10,12 @@ import click
 
 from kg.cli.exits import EXIT_CODES_HELP, Verdict, command
 from kg.cli.options import data_option, format_option, run_options, shard_option
-from kg.cli.output import context, emit, err, progress_bar
+from kg.cli.output import context, emit, err, final, progress_bar, rendered, show
+from kg.core.findings import Severity
 from kg.core.options import RunOptions
-from kg.diff.diff import stale_lines
-from kg.flow import build as flow
+from kg.core.result import Result, failing_words
+from kg.flow import manifest
+from kg.reports.context import RenderContext
 
 
 @click.command(epilog=EXIT_CODES_HELP)
@@ -66,23 +68,28 @@ def build(
     new), every other article is written, and the command exits 1 naming it."""
     started = time.perf_counter()
     options = replace(options, cache_dir=None if no_cache else cache_dir)
+    threshold = options.fail_on
+    replayed = None if check_only or fmt == "html" else _replay(data, out, options, shard, fmt)
+    if replayed is not None:
+        err(f"{out}/ is up to date: no facts file changed since the last build ({time.perf_counter() - started:.2f} s)")
+        return replayed
+    from kg.flow import build as flow  # the whole flow: imported only when something is built
+
     with progress_bar(fmt == "text") as progress:
         done = flow.build(
             data, out, options, write=not check_only, shard=shard, illustrate=fmt == "html", progress=progress
         )
-    threshold = options.fail_on
-    emit(done.result, fmt, context(fmt, threshold, done.illustrations), to_stderr=True)
+    ctx = final(fmt, context(fmt, threshold, done.illustrations), to_stderr=True)
+    report = rendered(done.result, fmt, ctx, to_stderr=True)
+    show(report, fmt, to_stderr=True)
+    if done.recorded is not None and options.cache_dir is not None:
+        manifest.keep_report(options.cache_dir, out, done.recorded, _how(fmt, ctx), report)
     if done.result.failed(threshold):
-        kept = ", ".join(sorted({f.file for f in done.result.findings if f.rule == "build:kept-previous"}))
-        failing = f"build failed: {done.result.failing(threshold)} at or above {threshold.label}"
-        if done.files:
-            err(
-                f"{failing}; not published (their last good exports are kept): {kept}; the other articles were "
-                f"written to {out}/"
-            )
-        else:
-            err(f"{failing}; nothing was written (not published: {kept or 'the whole site, a site-wide finding'})")
+        kept = ", ".join(sorted({f.file for f in done.result.findings if f.rule == manifest.KEPT_RULE}))
+        _say(done.result.failing(threshold), threshold, kept, out, done.files)
     elif done.diff is not None and done.stale:
+        from kg.diff.diff import stale_lines
+
         for line in stale_lines(out, done.diff):
             err(line)
         err(f"{out} is stale: run 'kg build' and commit the result")
@@ -91,6 +98,45 @@ def build(
     else:
         err(f"{done.files} files written to {out}/ in {time.perf_counter() - started:.2f} s")
     return Verdict(done.result, threshold, done.stale)
+
+
+def _how(fmt: str, ctx: RenderContext) -> str:
+    """What a rendered report depends on besides the Result: its format and context."""
+    return repr((fmt, int(ctx.threshold), ctx.source_prefix, ctx.colour))
+
+
+def _replay(data: Path, out: Path, options: RunOptions, shard: tuple[int, int] | None, fmt: str) -> Verdict | None:
+    """When nothing changed since the last build: its report (kept rendered, or rendered from its
+    findings) and its verdict, with nothing built or written; None when a build must run."""
+    last = manifest.up_to_date(data, out, options, shard)
+    if last is None or options.cache_dir is None:
+        return None
+    threshold = options.fail_on
+    ctx = final(fmt, context(fmt, threshold), to_stderr=True)
+    report = manifest.report(options.cache_dir, out, last.started_ns, _how(fmt, ctx))
+    result = None
+    if report is None:
+        result = manifest.result(options.cache_dir, out, last)
+        if result is None:
+            return None
+        report = rendered(result, fmt, ctx, to_stderr=True)
+        manifest.keep_report(options.cache_dir, out, last.started_ns, _how(fmt, ctx), report)
+    show(report, fmt, to_stderr=True)
+    counts = last.by_severity()
+    failed = any(n for s, n in counts.items() if s >= threshold)
+    if failed:
+        _say(failing_words(counts, threshold), threshold, ", ".join(last.kept), out, last.counts[2])
+    return Verdict(result or Result(articles=last.counts[0], triples=last.counts[1]), threshold, failed=failed)
+
+
+def _say(failing: str, threshold: Severity, kept: str, out: Path, files: int) -> None:
+    """Why a failing build published what it did."""
+    failing = f"build failed: {failing} at or above {threshold.label}"
+    if files:
+        written = f"the other articles were written to {out}/"
+        err(f"{failing}; not published (their last good exports are kept): {kept}; {written}")
+    else:
+        err(f"{failing}; nothing was written (not published: {kept or 'the whole site, a site-wide finding'})")
 
 
 @click.command(epilog=EXIT_CODES_HELP)
@@ -104,6 +150,8 @@ def validate(paths: tuple[Path, ...], data: Path, fmt: str, options: RunOptions)
 
     A facts file that breaks the schema is reported with the others' findings and makes the
     command exit 2 (bad input); otherwise findings at or above --fail-on make it exit 1."""
+    from kg.flow import build as flow
+
     with progress_bar(fmt == "text") as progress:
         checked = flow.validate(
             data, options, only=sorted(paths) if paths else None, illustrate=fmt == "html", progress=progress

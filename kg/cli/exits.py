@@ -62,6 +62,7 @@ class Verdict:
     result: Result
     threshold: Severity = Severity.VIOLATION
     stale: bool = False
+    failed: bool = False  # findings at or above the threshold, counted without them (a replayed build)
 
 
 def exit_code(outcome: Verdict | KgError | None) -> int:
@@ -72,7 +73,7 @@ def exit_code(outcome: Verdict | KgError | None) -> int:
         return next((code for cls, code in ERROR_CODES if isinstance(outcome, cls)), EXIT_IO)
     if outcome.result.problems:
         return EXIT_INPUT
-    if outcome.stale or outcome.result.failed(outcome.threshold):
+    if outcome.stale or outcome.failed or outcome.result.failed(outcome.threshold):
         return EXIT_FINDINGS
     return EXIT_OK
 

@@ -6,15 +6,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from kg.core.findings import Severity
 from kg.core.result import Result
 from kg.diff import git
-from kg.flow.article import Illustration
 from kg.reports.context import RenderContext
 from kg.reports.registry import RENDERERS
+
+if TYPE_CHECKING:
+    from kg.flow.article import Illustration  # only a type here: importing it costs the whole flow
 
 
 def err(message: str) -> None:
@@ -28,14 +31,28 @@ def context(fmt: str, threshold: Severity, illustrations: Mapping[str, Illustrat
     return RenderContext(threshold, prefix, illustrations=illustrations or {})
 
 
-def emit(result: Result, fmt: str, ctx: RenderContext, *, to_stderr: bool = False) -> None:
+def _stream(fmt: str, to_stderr: bool) -> TextIO:
+    return sys.stderr if to_stderr and fmt == "text" else sys.stdout
+
+
+def final(fmt: str, ctx: RenderContext, *, to_stderr: bool = False) -> RenderContext:
+    """The context a report is rendered in: a text report is coloured on a terminal."""
+    if fmt != "text":
+        return ctx
+    return RenderContext(ctx.threshold, ctx.source_prefix, _stream(fmt, to_stderr).isatty(), ctx.illustrations)
+
+
+def rendered(result: Result, fmt: str, ctx: RenderContext, *, to_stderr: bool = False) -> str:
+    return RENDERERS[fmt](result, final(fmt, ctx, to_stderr=to_stderr))
+
+
+def show(report: str, fmt: str, *, to_stderr: bool = False) -> None:
     """Reports are data (stdout); a text report that explains a failure is a message (stderr)."""
-    stream = sys.stderr if to_stderr and fmt == "text" else sys.stdout
-    if fmt == "text":
-        ctx = RenderContext(ctx.threshold, ctx.source_prefix, stream.isatty(), ctx.illustrations)
-        click.echo(RENDERERS[fmt](result, ctx), nl=False, file=stream)
-    else:
-        click.echo(RENDERERS[fmt](result, ctx), nl=False)
+    click.echo(report, nl=False, file=_stream(fmt, to_stderr))
+
+
+def emit(result: Result, fmt: str, ctx: RenderContext, *, to_stderr: bool = False) -> None:
+    show(rendered(result, fmt, ctx, to_stderr=to_stderr), fmt, to_stderr=to_stderr)
 
 
 @contextmanager

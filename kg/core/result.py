@@ -6,9 +6,13 @@ A Result holds no presentation state; renderers are pure functions of a Result a
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from kg.core.findings import Finding, Severity
+
+_ORDER = attrgetter(*(f.name for f in fields(Finding)))
 
 
 @dataclass(frozen=True, order=True)
@@ -29,6 +33,7 @@ class Result:
     problems: list[Finding] = field(default_factory=list)  # files that could not be checked (bad input)
 
     def __post_init__(self) -> None:
+        self.findings = list(dict.fromkeys(self.findings))  # once each, as `extend` keeps them
         self._seen = set(self.findings)
 
     def extend(self, findings: list[Finding]) -> None:
@@ -44,11 +49,13 @@ class Result:
         self.extend(problems)
 
     def sorted(self) -> list[Finding]:
-        return sorted(set(self.findings))
+        """In Finding's order (file, line, column, …), by a key: the dataclass's own comparisons cost
+        seconds for the 120,000 findings of a 10,000-article site."""
+        return sorted(self.findings, key=_ORDER)
 
     def count(self, severity: Severity) -> int:
         """Distinct findings of a severity (a site.yaml problem repeats for every article)."""
-        return Counter(f.severity for f in set(self.findings))[severity]
+        return Counter(f.severity for f in self.findings)[severity]
 
     def failed(self, threshold: Severity) -> bool:
         """Whether any finding is at or above `threshold` (the run's fail_on)."""
@@ -56,5 +63,10 @@ class Result:
 
     def failing(self, threshold: Severity) -> str:
         """The counts that fail the run, in words: '1 violation, 13 warnings'."""
-        counts = [(self.count(s), s.label) for s in sorted(Severity, reverse=True) if s >= threshold]
-        return ", ".join(f"{n} {label}{'s' if n != 1 else ''}" for n, label in counts if n)
+        return failing_words({s: self.count(s) for s in Severity}, threshold)
+
+
+def failing_words(counts: Mapping[Severity, int], threshold: Severity) -> str:
+    """Distinct findings by severity that fail a run at `threshold`, in words: '1 violation, 13 warnings'."""
+    failing = [(counts.get(s, 0), s.label) for s in sorted(Severity, reverse=True) if s >= threshold]
+    return ", ".join(f"{n} {label}{'s' if n != 1 else ''}" for n, label in failing if n)

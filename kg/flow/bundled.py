@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 from rdflib import BNode, Graph
 from rdflib.compare import to_canonical_graph
@@ -19,6 +20,8 @@ from rdflib.term import Node
 from kg.check import families
 from kg.core import profiles, resources
 from kg.export.dataset import NamedGraph
+from kg.flow.cache import Cache
+from kg.flow.manifest import code_digest
 from kg.graph import ontology
 from kg.graph.iris import ONTOLOGY_IRI
 from kg.graph.terms import Triple
@@ -48,8 +51,20 @@ def ontology_triples() -> tuple[Triple, ...]:
 
 
 @cache
-def bundled_graphs() -> tuple[NamedGraph, ...]:
-    """The ontology, the shapes and every bundled Google profile, as a store receives them."""
+def bundled_graphs(cache_dir: Path | None = None) -> tuple[NamedGraph, ...]:
+    """The ontology, the shapes and every bundled Google profile, as a store receives them; kept in
+    `cache_dir` when given (labelling their blank nodes canonically costs a second per build)."""
+    store = Cache(cache_dir, code_digest()) if cache_dir is not None else None
+    kept = store.get(store.named("bundled-graphs")) if store is not None else None
+    if isinstance(kept, tuple) and all(isinstance(g, NamedGraph) for g in kept):
+        return kept
+    graphs = _graphs()
+    if store is not None:
+        store.put(store.named("bundled-graphs"), graphs)
+    return graphs
+
+
+def _graphs() -> tuple[NamedGraph, ...]:
     graphs = [NamedGraph(ONTOLOGY_IRI, ontology_triples(), "ontology")]
     shape_sets = {**SHAPES_GRAPHS, **{p: f"{ONTOLOGY_IRI}/shapes/{p}" for p in profiles.names()}}
     graphs += [

@@ -29,8 +29,15 @@ class Cache:
             return None
         return hashlib.sha256(self.salt + b"\0" + os.fsencode(path) + b"\0" + content).hexdigest()
 
+    def named(self, name: str) -> str:
+        """The key of a value that depends on the salt alone (e.g. the bundled graphs)."""
+        return hashlib.sha256(self.salt + b"\0" + name.encode()).hexdigest()
+
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
+
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
 
     def get(self, key: str) -> Any | None:
         try:

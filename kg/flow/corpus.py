@@ -12,15 +12,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import kg
 from kg.check import families, idlint
-from kg.core import resources
 from kg.core.errors import InputError
 from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.flow.article import Illustration, Outcome, Wants, process
 from kg.flow.cache import Cache
+from kg.flow.manifest import code_digest
 from kg.load.facts import Site, duplicate_slug
 
 Progress = Callable[[int, int], None]  # (articles done, articles in the run)
@@ -29,17 +28,9 @@ Progress = Callable[[int, int], None]  # (articles done, articles in the run)
 @cache
 def fingerprint(options: RunOptions, wants: Wants) -> str:
     """Everything besides the facts that decides an outcome: the tool's code and version, ontology,
-    shapes, engine, profile, what is kept. Hashing the code too means a development checkout never
-    reuses stale results."""
+    shapes (`code_digest`), engine, profile, what is kept."""
     profile = options.profile.name if options.profile else None
-    h = hashlib.sha256(f"{kg.__version__}\0{options.engine}\0{profile}\0{wants}".encode())
-    package = Path(kg.__file__).parent
-    sources = [(package, sorted(p for p in package.rglob("*.py") if "_bundled" not in p.parts))]
-    sources += [(resources.root(f), resources.tree(f)) for f in ("ontology", "shapes")]
-    for root, paths in sources:
-        for p in paths:
-            h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
+    return hashlib.sha256(f"{code_digest()}\0{options.engine}\0{profile}\0{wants}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -58,7 +49,10 @@ def _init_worker(job: _Job) -> None:
 
 def _work(path: Path) -> Outcome:
     job = _worker[0]
-    return process(job.site, path, job.options, job.wants)
+    outcome = process(job.site, path, job.options, job.wants)
+    if outcome.ids is not None:
+        _ = outcome.ids.digest  # taken in the worker and cached with the outcome (0.3 ms an article)
+    return outcome
 
 
 def outcomes(
@@ -68,22 +62,22 @@ def outcomes(
     `options.jobs` worker processes when > 1). Parallel and serial runs give the same outcomes."""
     store = Cache(options.cache_dir, fingerprint(options, wants) + site.source.sha256) if options.cache_dir else None
     keys = [store.key(p) for p in files] if store else [None] * len(files)
-    cached = [store.get(k) if store and k else None for k in keys]
-    todo = [p for p, hit in zip(files, cached, strict=True) if hit is None]
+    cached = [store is not None and k is not None and store.has(k) for k in keys]  # read when their turn comes
+    todo = [p for p, hit in zip(files, cached, strict=True) if not hit]
     if todo:
         families.prepare(options)  # a shape the engine cannot run fails here, before any article
     job, jobs = _Job(site, options, wants), options.jobs
     pool = None
+    _init_worker(job)
     if jobs > 1 and len(todo) > 1:
         pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (job,))
         computed: Iterator[Outcome] = pool.imap(_work, todo, chunksize=max(1, min(64, len(todo) // (jobs * 8))))
     else:
-        _init_worker(job)
         computed = map(_work, todo)
     try:
-        for done, (key, hit) in enumerate(zip(keys, cached, strict=True), 1):
-            outcome = hit if hit is not None else next(computed)
-            if store and key and hit is None:
+        for done, (path, key, hit) in enumerate(zip(files, keys, cached, strict=True), 1):
+            outcome = _cached(store, key, path, options) if hit else next(computed)
+            if store and key and not hit:
                 store.put(key, outcome)
             if progress:
                 progress(done, len(files))
@@ -93,9 +87,17 @@ def outcomes(
             pool.terminate()
 
 
-def shard_of(path: Path, shards: int) -> int:
-    """Stable shard (0-based) of a facts file: by its name, so adding files never moves others."""
-    return int.from_bytes(hashlib.sha256(path.name.encode()).digest()[:8], "big") % shards
+def _cached(store: Cache | None, key: str | None, path: Path, options: RunOptions) -> Outcome:
+    """A cached outcome, read only now (one at a time: memory stays flat); an entry damaged since
+    it was listed is computed here instead."""
+    hit = store.get(key) if store and key else None
+    if isinstance(hit, Outcome):
+        return hit
+    families.prepare(options)
+    outcome = _work(path)
+    if store and key:
+        store.put(key, outcome)
+    return outcome
 
 
 @dataclass
@@ -128,9 +130,9 @@ class Tally:
         self.failed = self.failed or any(f.severity >= self.threshold for f in o.findings)
         return not (self.result.problems or self.failed)
 
-    def finish(self, base_iri: str) -> Result:
-        """The site-wide @id lint joins the result."""
-        found = idlint.lint(self.ids, base_iri)
+    def finish(self, base_iri: str, lint: list[Finding] | None = None) -> Result:
+        """The site-wide @id lint joins the result (`lint`: its findings, known to be unchanged)."""
+        found = idlint.lint(self.ids, base_iri) if lint is None else lint
         self.result.extend(found)
         self.failed = self.failed or any(f.severity >= self.threshold for f in found)
         return self.result

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from kg.core.findings import Finding, Severity
 from kg.export.dataset import CORPUS_FILE
+from kg.flow.manifest import KEPT_RULE
 from kg.graph.terms import Triple, from_ox
 
 ARTICLE_FILES = (".jsonld", ".html", ".ttl")
@@ -72,6 +73,6 @@ def notice(file: str, line: int, column: int, slug: str, kept: Kept | None, thre
         "The other articles are written.",
         "slug",
         "",
-        "build:kept-previous",
+        KEPT_RULE,
         "build",
     )

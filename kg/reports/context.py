@@ -5,10 +5,13 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kg.core.findings import Severity
 from kg.core.result import Result
-from kg.flow.article import Illustration
+
+if TYPE_CHECKING:
+    from kg.flow.article import Illustration  # only a type here: importing it costs the whole flow
 
 
 @dataclass(frozen=True)

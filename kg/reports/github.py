@@ -1,11 +1,13 @@
 """GitHub Actions workflow commands: one `::error|warning|notice file=…,line=…,col=…,title=…::message`
-line per finding, so each shows as an annotation on the facts line in the pull request."""
+line per finding, so each shows as an annotation on the facts line in the pull request (a finding
+repeated on many pages at its first few places: the runner shows only a few annotations per step)."""
 
 from __future__ import annotations
 
 from kg.core.findings import Finding, Severity
 from kg.core.result import Result
 from kg.reports.context import RenderContext
+from kg.reports.repeated import SAMPLE, gather
 
 COMMANDS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -20,12 +22,18 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(ctx: RenderContext, f: Finding) -> str:
+def annotation(ctx: RenderContext, f: Finding, also: str = "") -> str:
     title = f"medkg {f.rule or f.family}" + (f": {f.field}" if f.field else "")
     props = {"file": ctx.repo_path(f.file), "line": str(max(f.line, 1)), "col": str(max(f.column, 1)), "title": title}
     head = ",".join(f"{k}={escape_property(v)}" for k, v in props.items())
-    return f"::{COMMANDS[f.severity]} {head}::{escape_data(f.message)}"
+    return f"::{COMMANDS[f.severity]} {head}::{escape_data(f.message + also)}"
 
 
 def render(result: Result, ctx: RenderContext) -> str:
-    return "".join(annotation(ctx, f) + "\n" for f in result.sorted())
+    """A finding said alike on many pages is annotated at its first few places only, saying so."""
+    repeated, single = gather(result.sorted())
+    lines = [annotation(ctx, f) for f in single]
+    for r in repeated:
+        also = f" (the same on {r.pages:,} pages; `--format json` lists every one)"
+        lines += [annotation(ctx, f, also) for f in r.findings[:SAMPLE]]
+    return "".join(line + "\n" for line in lines)

@@ -1,6 +1,7 @@
 """One self-contained HTML page for people who will not read a CI log.
 
-Per article: its findings with file:line, the picture of its graph (inline SVG, or the Mermaid
+Findings said alike on many pages first, once each with their count; then per article: its other
+findings with file:line, the picture of its graph (inline SVG, or the Mermaid
 source where Graphviz is missing) and its JSON-LD. No scripts, fonts, images or style sheets
 are loaded from anywhere: everything is inline and every text is escaped.
 """
@@ -8,12 +9,14 @@ are loaded from anywhere: everything is inline and every text is escaped.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from html import escape
 
 from kg.core.findings import Finding
 from kg.core.result import Page, Result
 from kg.export import picture
 from kg.reports.context import RenderContext
+from kg.reports.repeated import Repeated, gather
 from kg.reports.text import summary
 
 _STYLE = """
@@ -28,7 +31,9 @@ pre{background:#f6f6f6;padding:.75rem;overflow:auto;max-height:30rem}
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 
 
-def _findings(findings: list[Finding]) -> str:
+def _findings(findings: list[Finding], repeated: bool = False) -> str:
+    if not findings and repeated:
+        return '<p class="note">Only findings repeated on many pages (listed at the top).</p>\n'
     if not findings:
         return '<p class="clean">No findings.</p>\n'
     rows = "".join(
@@ -54,30 +59,48 @@ def _picture(pic: picture.Picture) -> str:
     )
 
 
-def _article(page: Page, own: list[Finding], ctx: RenderContext) -> str:
+def _article(page: Page, own: list[Finding], ctx: RenderContext, repeated: bool) -> str:
     shown = ctx.illustrations.get(page.slug)
     return (
         f'<section class="article" id="{escape(page.slug)}"><h2>{escape(page.slug)}</h2>\n'
         f"<p><code>{escape(page.file)}</code> → <code>{escape(page.node)}</code></p>\n"
-        f"<h3>Findings</h3>\n{_findings(own)}"
+        f"<h3>Findings</h3>\n{_findings(own, repeated)}"
         + (f"<h3>Graph</h3>\n{_picture(shown.picture)}" if shown else "")
         + (f'<h3>JSON-LD</h3>\n<pre class="jsonld">{escape(shown.jsonld)}</pre>\n' if shown else "")
         + "</section>\n"
     )
 
 
+def _repeated(repeated: list[Repeated]) -> str:
+    """Findings said alike on many pages, once each (an article's own section leaves them out)."""
+    if not repeated:
+        return ""
+    rows = "".join(
+        f'<tr class="repeated"><td class="{r.first.severity.label}">{r.first.severity.label}</td>'
+        f"<td>{r.pages:,} pages: <code>{escape(r.places())}</code></td><td><code>{escape(r.first.field)}</code></td>"
+        f"<td>{escape(r.first.message)}</td><td><code>{escape(r.first.rule)}</code></td></tr>\n"
+        for r in repeated
+    )
+    return (
+        '<section class="repeated"><h2>Repeated on many pages</h2>\n'
+        "<table><thead><tr><th>severity</th><th>where</th><th>field</th><th>what to do (as said of the first page)"
+        f"</th><th>rule</th></tr></thead><tbody>\n{rows}</tbody></table>\n</section>\n"
+    )
+
+
 def render(result: Result, ctx: RenderContext) -> str:
-    ordered = result.sorted()
-    sections = []
+    repeated, single = gather(result.sorted())
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in single:
+        by_file[f.file].append(f)
+    sections = [_repeated(repeated)]
+    elsewhere = {f.file for r in repeated for f in r.findings}
     shown: set[str] = set()
     for page in sorted(result.pages, key=lambda p: p.slug):
         shown.add(page.file)
-        sections.append(_article(page, [f for f in ordered if f.file == page.file], ctx))
-    for file in sorted({f.file for f in ordered} - shown):
-        sections.append(
-            f'<section class="file"><h2>{escape(file)}</h2>\n'
-            f"{_findings([f for f in ordered if f.file == file])}</section>\n"
-        )
+        sections.append(_article(page, by_file.get(page.file, []), ctx, page.file in elsewhere))
+    for file in sorted(set(by_file) - shown):
+        sections.append(f'<section class="file"><h2>{escape(file)}</h2>\n{_findings(by_file[file])}</section>\n')
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
         "<title>medkg report</title>\n"

@@ -1,4 +1,5 @@
-"""For people: findings grouped by file, most severe first within a line, then a summary."""
+"""For people: findings grouped by file, most severe first within a line; a finding said alike on
+many pages once, with its count and a few of its places (kg.reports.repeated); then a summary."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from itertools import groupby
 from kg.core.findings import Finding, Severity
 from kg.core.result import Result
 from kg.reports.context import RenderContext
+from kg.reports.repeated import gather
 
 _COLOURS = {Severity.VIOLATION: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 
@@ -19,19 +21,26 @@ def summary(result: Result) -> str:
     )
 
 
-def _line(f: Finding, colour: bool) -> str:
+def _what(f: Finding, colour: bool) -> str:
     label = f.severity.label
     if colour:
         label = f"{_COLOURS[f.severity]}{label}\033[0m"
     field = f"{f.field}: " if f.field else ""
     rule = f"  [{f.rule}]" if f.rule else ""
-    return f"{f.where}: {label}: {field}{f.message}{rule}"
+    return f"{label}: {field}{f.message}{rule}"
 
 
 def render(result: Result, ctx: RenderContext) -> str:
+    repeated, single = gather(result.sorted())
     lines: list[str] = []
-    for file, group in groupby(result.sorted(), key=lambda f: f.file):
+    for file, group in groupby(single, key=lambda f: f.file):
         lines.append(file)
-        lines += ["  " + _line(f, ctx.colour) for f in group]
+        lines += [f"  {f.where}: {_what(f, ctx.colour)}" for f in group]
+    if repeated:
+        lines.append("Repeated on many pages (each shown once):")
+    for r in repeated:
+        lines.append(f"  {_what(r.first, ctx.colour)}")
+        each = "" if r.worded_alike else " (as said of the first; each names its own nodes)"
+        lines.append(f"    on {r.pages:,} pages{each}: {r.places()}")
     lines.append(summary(result))
     return "\n".join(lines) + "\n"

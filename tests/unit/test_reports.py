@@ -165,3 +165,66 @@ def test_one_registry_feeds_the_format_choices() -> None:
         fmt = next(p for p in command.params if p.name == "fmt")
         assert isinstance(fmt.type, click.Choice)
         assert sorted(fmt.type.choices) == sorted(RENDERERS) == ["github", "html", "json", "junit", "sarif", "text"]
+
+
+def _on_pages(n: int) -> list[Finding]:
+    """The same Google warning on n pages, and a left-out note naming each page's own node."""
+    same = [
+        Finding(f"a/p{i}.yaml", 3, 3, Severity.WARNING, "Name the author.", "page", "", "g:author") for i in range(n)
+    ]
+    own = [
+        Finding(
+            f"a/p{i}.yaml", 9, 5, Severity.INFO, f"Left out <https://x.org/p{i}#img>.", "page.image", "", "left-out"
+        )
+        for i in range(n)
+    ]
+    return same + own
+
+
+def test_a_finding_on_many_pages_is_shown_once_with_its_count_in_text() -> None:
+    one = Finding("a/p0.yaml", 5, 1, Severity.VIOLATION, "Broken.", "x", "", "own")
+    report = text.render(Result([*_on_pages(9812), one]), RenderContext()).splitlines()
+    assert report == [
+        "a/p0.yaml",
+        "  a/p0.yaml:5:1: violation: x: Broken.  [own]",
+        "Repeated on many pages (each shown once):",
+        "  warning: page: Name the author.  [g:author]",
+        "    on 9,812 pages: a/p0.yaml:3:3, a/p1.yaml:3:3, a/p10.yaml:3:3, a/p100.yaml:3:3, a/p1000.yaml:3:3 "
+        "and 9,807 more",
+        "  info: page.image: Left out <https://x.org/p0#img>.  [left-out]",
+        "    on 9,812 pages (as said of the first; each names its own nodes): a/p0.yaml:9:5, a/p1.yaml:9:5, "
+        "a/p10.yaml:9:5, a/p100.yaml:9:5, a/p1000.yaml:9:5 and 9,807 more",
+        "0 articles, 0 triples, 1 violations, 9812 warnings, 9812 infos",
+    ]
+
+
+def test_two_pages_alike_are_still_listed_each() -> None:
+    report = text.render(Result(_on_pages(2)), RenderContext())
+    assert "Repeated" not in report and report.count("Name the author.") == 2
+
+
+def test_machine_formats_keep_every_location_and_people_formats_gather() -> None:
+    result = Result(_on_pages(40))
+    assert len(json.loads(RENDERERS["json"](result, RenderContext()))["findings"]) == 80
+    assert len(json.loads(RENDERERS["sarif"](result, RenderContext()))["runs"][0]["results"]) == 80
+    annotations = github.render(result, RenderContext()).splitlines()
+    assert len(annotations) == 10  # the first 5 places of each of the two findings
+    assert annotations[0].endswith("::Name the author. (the same on 40 pages; `--format json` lists every one)")
+    page = RENDERERS["html"](result, RenderContext())
+    assert page.count('<tr class="repeated">') == 2 and "40 pages: <code>a/p0.yaml:3:3" in page
+    assert '<tr class="finding">' not in page
+
+
+def test_kg_help_lists_each_command_as_its_own_help_says() -> None:
+    """`kg --help` lists commands without importing them: from a table that must match them."""
+    import click
+
+    from kg.cli.main import COMMANDS, main
+
+    ctx = click.Context(main)
+    for name, (_, _, start) in COMMANDS.items():
+        command = main.get_command(ctx, name)
+        assert command is not None and command.name == name and command.help is not None
+        assert " ".join(command.help.split("\n\n")[0].split()) == start
+        for limit in range(45, 75):
+            assert click.Command(name, help=start).get_short_help_str(limit) == command.get_short_help_str(limit)

@@ -1,0 +1,297 @@
+"""The build manifest: what the last build of an export folder read and wrote, so a rebuild after no
+change is a `stat` of every facts file and export file, and nothing else.
+
+A manifest is kept beside the per-article cache (`<cache>/manifests/<folder key>`), one per export
+folder, and written after the folder was swapped in. It holds, per facts file, its size, mtime_ns
+and content hash, its slug, the SHA-256 of each export file and its findings by severity and the
+digest of its @id summary; the whole run's Result (findings, pages, counts); and the `stat` of every
+file in the export folder. It is valid only for the exports it was written with: every build
+writes a new marker file (a new inode), so a folder replaced by another build, edited, or left by a
+killed run no longer matches and the next build runs in full.
+
+What invalidates it (a full build follows): any change to the tool's code, ontology or shapes, the
+version, engine, profile, --fail-on or --shard (all in `key`), any byte of site.yaml, a facts file
+added, removed, or with another size or mtime, an export file added, removed or touched. Only a
+build with no unreadable facts file (exit 2) and with every article checked writes one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import kg
+from kg.core import resources
+from kg.core.findings import Finding, Severity
+from kg.core.options import RunOptions
+from kg.core.result import Page, Result
+from kg.core.swap import parent_locked, sweep
+
+FORMAT = 2
+KEPT_RULE = "build:kept-previous"  # kg.flow.keep's notice: an article not published
+FACT_SUFFIXES = (".yaml", ".yml", ".json")  # kg.load.facts lists the same (a test holds them equal)
+Stat = tuple[int, int, int]  # inode, size, mtime_ns
+Row = tuple[str, int, int, int, str, str, str, str, str]  # a Finding, its severity as a number
+
+
+@cache
+def code_digest() -> str:
+    """The tool's code, ontology and shapes: hashing the code too means a development checkout never
+    reuses stale results."""
+    h = hashlib.sha256(kg.__version__.encode())
+    package = Path(kg.__file__).parent
+    sources = [(package, sorted(p for p in package.rglob("*.py") if "_bundled" not in p.parts))]
+    sources += [(resources.root(f), resources.tree(f)) for f in ("ontology", "shapes")]
+    for root, paths in sources:
+        for p in paths:
+            h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def key(data: Path, out: Path, options: RunOptions, shard: tuple[int, int] | None) -> str | None:
+    """Everything besides the article files that decides a build's exports and Result; None when
+    site.yaml cannot be read (the full build says why)."""
+    try:
+        site = (data / "site.yaml").read_bytes()
+    except OSError:
+        return None
+    profile = options.profile.name if options.profile else None
+    where = (os.path.abspath(data), os.path.abspath(out), os.getcwd())  # findings name files from the cwd
+    parts = (FORMAT, code_digest(), options.engine, profile, int(options.fail_on), shard, where)
+    return hashlib.sha256(repr(parts).encode() + b"\0" + site).hexdigest()
+
+
+def facts_files(data: Path) -> list[Path]:
+    """The article files of a data folder, in build order (as kg.load.facts lists them)."""
+    folder = data / "articles"
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix in FACT_SUFFIXES and p.is_file())
+    except OSError:
+        return []
+
+
+def shard_of(path: Path, shards: int) -> int:
+    """Stable shard (0-based) of a facts file: by its name, so adding files never moves others."""
+    return int.from_bytes(hashlib.sha256(path.name.encode()).digest()[:8], "big") % shards
+
+
+def stat_of(path: Path) -> Stat | None:
+    try:
+        s = os.stat(path)
+    except OSError:
+        return None
+    return (s.st_ino, s.st_size, s.st_mtime_ns)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One facts file as the last build saw it."""
+
+    stat: Stat  # before the build read it: an edit during the build shows as a change next time
+    sha256: str
+    slug: str
+    exports: tuple[tuple[str, str], ...]  # (file name, SHA-256) of its export files
+    findings: tuple[int, int, int]  # infos, warnings, violations
+    ids: str  # digest of its @id summary (what the site-wide lint reads of it)
+
+
+@dataclass
+class Manifest:
+    """What a build read and wrote. The run's findings and pages are kept in a file beside it, read
+    only when a report needs them; a report once rendered is kept too (`report`)."""
+
+    key: str
+    articles: dict[str, Article] = field(default_factory=dict)  # by facts file name (all in data/articles)
+    exports: dict[str, Stat] = field(default_factory=dict)  # every file in the export folder
+    counts: tuple[int, int, int] = (0, 0, 0)  # articles, triples, files written
+    started_ns: int = 0  # when the build began (its id); a file changed in the same clock tick is re-hashed
+    lint: list[Row] = field(default_factory=list)  # the site-wide @id lint's findings
+    severities: tuple[int, int, int] = (0, 0, 0)  # distinct findings: infos, warnings, violations
+    kept: tuple[str, ...] = ()  # facts files not published, their last good exports kept
+
+    def lint_from(self, previous: Manifest | None) -> list[Finding] | None:
+        """The last build's @id lint findings when this build's articles have the same @id summaries
+        in the same order (the lint is a function of them and the base IRI, which is in the key)."""
+        if previous is None or previous.key != self.key or len(previous.articles) != len(self.articles):
+            return None
+        if any(previous.articles.get(n) is None or previous.articles[n].ids != a.ids for n, a in self.articles.items()):
+            return None
+        return [_finding(r) for r in previous.lint]
+
+    def record(self, result: Result, files: int, lint_family: str) -> None:
+        self.lint = [_row(f) for f in result.findings if f.family == lint_family]
+        self.counts = (result.articles, result.triples, files)
+        self.severities = summary_counts(result.findings)
+        self.kept = tuple(sorted({f.file for f in result.findings if f.rule == KEPT_RULE}))
+
+    def by_severity(self) -> dict[Severity, int]:
+        return {s: self.severities[int(s) - 1] for s in Severity}
+
+
+def _finding(r: Row) -> Finding:
+    file, line, column, severity, *rest = r
+    return Finding(file, line, column, _SEVERITIES[severity - 1], *rest)
+
+
+_SEVERITIES = tuple(Severity)
+
+
+def _row(f: Finding) -> Row:
+    return (f.file, f.line, f.column, int(f.severity), f.message, f.field, f.node, f.rule, f.family)
+
+
+def summary_counts(findings: list[Finding]) -> tuple[int, int, int]:
+    by = [0, 0, 0]
+    for f in findings:
+        by[int(f.severity) - 1] += 1
+    return (by[0], by[1], by[2])
+
+
+def location(cache_dir: Path, out: Path) -> Path:
+    name = hashlib.sha256(os.fsencode(os.path.abspath(out))).hexdigest()[:24]
+    return cache_dir / "manifests" / name
+
+
+def read(cache_dir: Path, out: Path) -> Manifest | None:
+    try:
+        value = pickle.loads(location(cache_dir, out).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None  # a missing, stale or damaged manifest means a full build
+    return value if isinstance(value, Manifest) else None
+
+
+def _put(target: Path, data: bytes) -> None:
+    """Write a file atomically (a temp file renamed), or not at all."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except OSError:
+        os.unlink(tmp)
+        raise
+
+
+def _beside(cache_dir: Path, out: Path, build: int, what: str) -> Path:
+    """A file of one build's manifest: its findings (`result`) or a rendered report."""
+    here = location(cache_dir, out)
+    return here.with_name(f"{here.name}.{build}.{what}")
+
+
+def write(cache_dir: Path, out: Path, manifest: Manifest, result: Result) -> bool:
+    """Store the manifest and its build's findings and pages (atomically; a full disk only costs the
+    next build its shortcut); the files of earlier builds' manifests go. False when it could not."""
+    rows = ([_row(f) for f in result.findings], [(p.slug, p.file, p.node) for p in result.pages])
+    try:
+        _put(_beside(cache_dir, out, manifest.started_ns, "result"), pickle.dumps(rows, pickle.HIGHEST_PROTOCOL))
+        _put(location(cache_dir, out), pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        return False
+    here = location(cache_dir, out)
+    for old in here.parent.glob(f"{here.name}.*"):
+        if not old.name.startswith(f"{here.name}.{manifest.started_ns}."):
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return True
+
+
+def result(cache_dir: Path, out: Path, m: Manifest) -> Result | None:
+    """The Result of the build `m` describes, as it reported it."""
+    try:
+        findings, pages = pickle.loads(_beside(cache_dir, out, m.started_ns, "result").read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return Result([_finding(r) for r in findings], m.counts[0], m.counts[1], [Page(*p) for p in pages])
+
+
+def _report_name(how: str) -> str:
+    return hashlib.sha256(how.encode()).hexdigest()[:16] + ".report"
+
+
+def report(cache_dir: Path, out: Path, build: int, how: str) -> str | None:
+    """A report of that build rendered before, in the same format and context (`how` says which)."""
+    try:
+        return _beside(cache_dir, out, build, _report_name(how)).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def keep_report(cache_dir: Path, out: Path, build: int, how: str, text: str) -> None:
+    """Keep a rendered report of a build whose manifest is kept (a rebuild with no change prints it)."""
+    if read(cache_dir, out) is None or not _beside(cache_dir, out, build, "result").is_file():
+        return
+    with contextlib.suppress(OSError):
+        _put(_beside(cache_dir, out, build, _report_name(how)), text.encode("utf-8"))
+
+
+def written(m: Manifest | None) -> dict[str, tuple[Stat, str]]:
+    """The article export files the last build wrote: their stat then and SHA-256."""
+    if m is None:
+        return {}
+    return {name: (m.exports[name], sha) for a in m.articles.values() for name, sha in a.exports if name in m.exports}
+
+
+def forget(cache_dir: Path, out: Path) -> None:
+    with contextlib.suppress(OSError):
+        location(cache_dir, out).unlink()
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def folder_stats(out: Path) -> dict[str, Stat] | None:
+    """The stat of every file in the export folder (recursively), by name relative to it."""
+    found: dict[str, Stat] = {}
+    try:
+        stack = [(out, "")]
+        while stack:
+            folder, prefix = stack.pop()
+            with os.scandir(folder) as entries:
+                for e in entries:
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append((Path(e.path), f"{prefix}{e.name}/"))
+                    else:
+                        s = e.stat(follow_symlinks=False)
+                        found[prefix + e.name] = (s.st_ino, s.st_size, s.st_mtime_ns)
+    except OSError:
+        return None
+    return found
+
+
+def up_to_date(data: Path, out: Path, options: RunOptions, shard: tuple[int, int] | None) -> Manifest | None:
+    """The manifest of the last build of `out` when nothing it depends on changed since: then that
+    build's Result stands and its exports are exactly what a build now would write. Like any build,
+    it clears the temp folders killed builds left (kg.core.swap.sweep)."""
+    if options.cache_dir is None:
+        return None
+    m = read(options.cache_dir, out)
+    k = key(data, out, options, shard)
+    if m is None or k is None or m.key != k:
+        return None
+    files = facts_files(data)
+    if shard is not None:
+        files = [p for p in files if shard_of(p, shard[1]) == shard[0] - 1]
+    if len(files) != len(m.articles):
+        return None
+    racy = m.started_ns - 2_000_000_000  # mtimes are coarser than the clock: a same-tick edit keeps them
+    for p in files:
+        seen = m.articles.get(p.name)
+        if seen is None or stat_of(p) != seen.stat or (seen.stat[2] >= racy and _sha256(p) != seen.sha256):
+            return None
+    real = Path(os.path.realpath(out))
+    if folder_stats(real) != m.exports:
+        return None
+    with parent_locked(real.parent):
+        sweep(real)  # a build with nothing to do still clears what killed builds left beside the folder
+    return m
