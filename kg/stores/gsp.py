@@ -31,6 +31,7 @@ __all__ = ["ENV_PASSWORD", "ENV_TOKEN", "ENV_USER", "RETRY_STATUS", "BearerAuth"
 
 NQUADS = "application/n-quads"
 MAX_REDIRECTS = 5
+CONNECT_CAP = 10.0  # seconds to connect; sending and the answer get the whole --timeout
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def send(
     try:
         with guard.deadline(seconds):
             for _ in range(MAX_REDIRECTS + 1):
-                response = http.request(method, current, timeout=(min(seconds, 10.0), seconds), **kwargs)
+                response = http.request(method, current, timeout=(min(seconds, CONNECT_CAP), seconds), **kwargs)
                 guard.check()  # a body cut short by the deadline is not an answer
                 location = response.headers.get("Location") if response.is_redirect else None
                 if location is None:
