@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from kg.reports.context import RenderContext
 from kg.reports.text import summary
 from kg.stores import embedded
 from kg.stores import publish as publishing
+from kg.stores.chunked import DEFAULT_CHUNK_MB, Limits
 from kg.stores.gsp import SERVERS, GraphStore, Target, auth_from_env, check_endpoint, session
 from kg.stores.query import FORMATS as QUERY_FORMATS
 from kg.stores.query import query_endpoint, query_store, read_query
@@ -106,6 +108,38 @@ def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout:
     click.echo(QUERY_FORMATS[fmt](results), nl=False)
 
 
+def _resume_command(client: GraphStore, folder: Path, limits: Limits, timeout: float) -> str:
+    """The command that resumes a chunked publish: same server, folder and chunking (chunks are
+    recognised by their bytes, so other chunk limits would send everything again)."""
+    target = client.target
+    args = ["kg", "publish", "--endpoint", target.endpoint, "--server", target.server]
+    args += ["--dataset", target.dataset] if target.dataset else []
+    args += ["--gsp-path", target.gsp_path] if target.gsp_path else []
+    args += ["--bulk", "--exports", str(folder), "--timeout", f"{timeout:g}", "--chunk-mb", str(limits.max_bytes >> 20)]
+    args += ["--chunk-graphs", str(limits.max_graphs)] if limits.max_graphs else []
+    return shlex.join(args)
+
+
+def _publish_folder(
+    client: GraphStore, folder: Path, limits: Limits, *, resume: bool, timeout: float, started: float
+) -> None:
+    done = publishing.publish_folder(
+        client,
+        folder,
+        limits=limits,
+        resume=resume,
+        resume_command=_resume_command(client, folder, limits, timeout),
+        progress=err,
+    )
+    err(
+        f"{done.quads} quads ({folder / CORPUS_FILE}, {done.chunks} chunks"
+        + (f", {done.skipped} of them sent by an earlier run" if done.skipped else "")
+        + f") and {len(done.summary.published)} graphs ({sum(done.summary.published.values())} triples) "
+        f"published to {done.url} in {time.perf_counter() - started:.2f} s; {done.verified} graphs read back "
+        "and verified"
+    )
+
+
 @click.command(epilog=EXIT_CODES_HELP)
 @command()
 @click.option("--endpoint", required=True, help="Root URL of the server, e.g. http://localhost:7878.")
@@ -141,6 +175,24 @@ def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout:
     type=click.Path(path_type=Path, file_okay=False),
     help="With --bulk: publish this build folder's kg.nq and void.ttl as written, without rebuilding.",
 )
+@click.option(
+    "--chunk-mb",
+    type=click.IntRange(min=1),
+    default=DEFAULT_CHUNK_MB,
+    show_default=True,
+    help="With --exports: kg.nq goes in chunks of whole graphs of about this size, each replacing its graphs.",
+)
+@click.option(
+    "--chunk-graphs",
+    type=click.IntRange(min=0),
+    default=0,
+    help="With --exports: at most this many graphs a chunk (0: no limit).",
+)
+@click.option(
+    "--no-resume",
+    is_flag=True,
+    help="With --exports: send every chunk, also those an earlier failed run had sent (its journal: .kg/publish/).",
+)
 @data_option
 @timestamp_option
 @run_options
@@ -154,6 +206,9 @@ def publish(
     timeout: float,
     retries: int,
     exports_dir: Path | None,
+    chunk_mb: int,
+    chunk_graphs: int,
+    no_resume: bool,
     data: Path,
     timestamp: bool,
     options: RunOptions,
@@ -168,12 +223,8 @@ def publish(
     mode = publishing.mode_of(dry_run=dry_run, bulk=bulk, exports=exports_dir, timestamp=timestamp)
     client = GraphStore(target, auth=auth_from_env(digest=target.kind.digest), timeout=timeout, retries=retries)
     if exports_dir is not None:
-        done = publishing.publish_folder(client, exports_dir)
-        err(
-            f"{done.quads} quads ({exports_dir / CORPUS_FILE}) and {len(done.summary.published)} graphs "
-            f"({sum(done.summary.published.values())} triples) published to {done.url} "
-            f"in {time.perf_counter() - started:.2f} s; {done.verified} graphs read back and verified"
-        )
+        limits = Limits(chunk_mb << 20, chunk_graphs)
+        _publish_folder(client, exports_dir, limits, resume=not no_resume, timeout=timeout, started=started)
         return None
     ds = _checked(data, options, timestamp)
     if not ds.graphs:

@@ -12,7 +12,6 @@ import mmap
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
@@ -40,14 +39,19 @@ class Server:
 
     gsp: str
     bulk: str | None  # accepts one N-Quads POST holding every graph
+    update: str | None = None  # SPARQL 1.1 Update endpoint (chunked bulk loads drop graphs there)
     content_type: str = "application/n-triples"  # what a PUT body is declared as
     digest: bool = False  # user/password go as HTTP Digest rather than Basic
 
 
 SERVERS: dict[str, Server] = {
-    "oxigraph": Server("/store", "/store"),
-    "fuseki": Server("/{dataset}/data", "/{dataset}"),
-    "graphdb": Server("/repositories/{dataset}/rdf-graphs/service", "/repositories/{dataset}/statements"),
+    "oxigraph": Server("/store", "/store", "/update"),
+    "fuseki": Server("/{dataset}/data", "/{dataset}", "/{dataset}/update"),
+    "graphdb": Server(
+        "/repositories/{dataset}/rdf-graphs/service",
+        "/repositories/{dataset}/statements",
+        "/repositories/{dataset}/statements",
+    ),
     # Virtuoso's authenticated endpoint wants Digest; N-Triples bodies are valid Turtle.
     "virtuoso": Server("/sparql-graph-crud-auth", None, "text/turtle", digest=True),
     "generic": Server("", None),
@@ -118,6 +122,10 @@ class Target:
     @property
     def bulk_url(self) -> str | None:
         return self.url(self.kind.bulk) if self.kind.bulk is not None else None
+
+    @property
+    def update_url(self) -> str | None:
+        return self.url(self.kind.update) if self.kind.update is not None else None
 
 
 def auth_from_env(environ: Mapping[str, str] | None = None, *, digest: bool = False) -> AuthBase | None:
@@ -255,7 +263,7 @@ class GraphStore:
         what: str,
         *,
         params: dict[str, str] | None = None,
-        data: bytes | mmap.mmap | None = None,
+        data: bytes | mmap.mmap | memoryview | None = None,
         headers: dict[str, str] | None = None,
     ) -> requests.Response:
         response = send(
@@ -315,11 +323,11 @@ class GraphStore:
         """Drop a graph the build no longer has with a DELETE (already gone is fine)."""
         self._request("DELETE", self.target.gsp_url, f"dropping <{iri}>", params={"graph": iri})
 
-    def post_quads(self, graphs: list[NamedGraph], body: bytes | mmap.mmap) -> None:
+    def post_quads(self, graphs: list[NamedGraph], body: bytes) -> None:
         """Add every graph in one N-Quads request (for first loads into an empty store)."""
         self.post_nquads(body, f"bulk load of {len(graphs)} graphs")
 
-    def post_nquads(self, body: bytes | mmap.mmap, what: str) -> None:
+    def post_nquads(self, body: bytes | memoryview, what: str) -> None:
         url = self.target.bulk_url
         if url is None:
             raise InputError.about(
@@ -327,22 +335,15 @@ class GraphStore:
             )
         self._request("POST", url, what, data=body, headers={"Content-Type": NQUADS})
 
-
-def publish_exports(store: GraphStore, corpus: Path, others: Iterable[NamedGraph]) -> tuple[int, PublishSummary]:
-    """Bulk-load a build's kg.nq as written (memory-mapped, never read whole into memory), then PUT
-    the graphs kg.nq does not hold (shapes, description): a CI job publishes the artefact it built.
-    Returns the number of quads posted and the graphs PUT."""
-    try:
-        with open(corpus, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as body:
-            store.post_nquads(body, f"bulk load of {corpus}")
-            quads = sum(body[i : i + (1 << 24)].count(b"\n") for i in range(0, len(body), 1 << 24))
-    except OSError as e:
-        raise InputError(f"{corpus}: cannot read the build's N-Quads: {e.strerror or e}") from None
-    summary = PublishSummary()
-    for g in others:
-        store.replace(g)
-        summary.published[g.iri] = len(g)
-    return quads, summary
+    def drop_graphs(self, iris: Iterable[str], what: str) -> None:
+        """Drop graphs (those absent are fine) in one SPARQL update: `DROP SILENT GRAPH` each."""
+        url = self.target.update_url
+        if url is None:
+            raise InputError.about(
+                "{bulk} is not available for {server} {kind}; publish without {bulk}", kind=self.target.server
+            )
+        update = " ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(iri)}" for iri in iris)
+        self._request("POST", url, what, data=update.encode(), headers={"Content-Type": "application/sparql-update"})
 
 
 def publish_bulk(store: GraphStore, graphs: Iterable[NamedGraph]) -> PublishSummary:
