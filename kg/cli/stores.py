@@ -12,6 +12,7 @@ import click
 from kg.cli.exits import EXIT_CODES_HELP, Verdict, command
 from kg.cli.options import data_option, run_options, store_option, timestamp_option
 from kg.cli.output import emit, err
+from kg.cli.remote import remote, show, timeout_option
 from kg.core.findings import Severity
 from kg.core.options import RunOptions
 from kg.export.dataset import CORPUS_FILE
@@ -87,13 +88,7 @@ def load(data: Path, store_dir: Path, timestamp: bool, options: RunOptions) -> V
     show_default=True,
     help="table: aligned text (CONSTRUCT: N-Triples); csv and json: SPARQL 1.1 results formats.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.01),
-    default=30.0,
-    show_default=True,
-    help="Seconds for the whole exchange with the endpoint (retries and the whole answer included).",
-)
+@timeout_option(30.0, "Seconds for the whole exchange with the endpoint (retries and the whole answer included).")
 def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout: float) -> None:
     """Run a SPARQL query (text, or @file.rq) on the embedded store or a SPARQL endpoint.
 
@@ -102,10 +97,10 @@ def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout:
     text = read_query(sparql)
     if endpoint:
         check_endpoint(endpoint)
-        results = query_endpoint(endpoint, text, session(retries=3, auth=auth_from_env()), timeout=timeout)
+        http = session(retries=3, auth=auth_from_env())
+        remote(http, lambda h: query_endpoint(endpoint, text, h, timeout=timeout), QUERY_FORMATS[fmt])
     else:
-        results = query_store(embedded.open_store(store_dir, read_only=True), text)
-    click.echo(QUERY_FORMATS[fmt](results), nl=False)
+        show(QUERY_FORMATS[fmt](query_store(embedded.open_store(store_dir, read_only=True), text)))
 
 
 def _resume_command(client: GraphStore, folder: Path, limits: Limits, timeout: float) -> str:
@@ -121,7 +116,7 @@ def _resume_command(client: GraphStore, folder: Path, limits: Limits, timeout: f
 
 
 def _publish_folder(
-    client: GraphStore, folder: Path, limits: Limits, *, resume: bool, timeout: float, started: float
+    client: GraphStore, folder: Path, limits: Limits, resume: bool, timeout: float, started: float
 ) -> None:
     done = publishing.publish_folder(
         client,
@@ -155,12 +150,8 @@ def _publish_folder(
 @click.option("--gsp-path", help="Graph Store endpoint path, overriding --server's convention.")
 @click.option("--dry-run", is_flag=True, help="Write nothing: per graph, the triples a publish would add and remove.")
 @click.option("--bulk", is_flag=True, help="One N-Quads POST with every graph (first loads: it adds, never removes).")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.01),
-    default=30.0,
-    show_default=True,
-    help="Seconds for each request, whole: retries, redirects and the full answer included.",
+@timeout_option(
+    30.0, "Seconds for each request, whole: retries, redirects and the full answer (a chunk's upload) included."
 )
 @click.option(
     "--retries",
@@ -224,14 +215,14 @@ def publish(
     client = GraphStore(target, auth=auth_from_env(digest=target.kind.digest), timeout=timeout, retries=retries)
     if exports_dir is not None:
         limits = Limits(chunk_mb << 20, chunk_graphs)
-        _publish_folder(client, exports_dir, limits, resume=not no_resume, timeout=timeout, started=started)
+        remote(client, lambda c: _publish_folder(c, exports_dir, limits, not no_resume, timeout, started))
         return None
     ds = _checked(data, options, timestamp)
     if not ds.graphs:
         return Verdict(ds.result, options.fail_on)
-    done = publishing.publish(client, mode, ds, progress=_progress)
+    done = remote(client, lambda c: publishing.publish(c, mode, ds, progress=_progress))
     if mode is publishing.Mode.DRY_RUN:
-        click.echo("\n".join(publishing.dry_run_table(done.changes)))
+        show("\n".join(publishing.dry_run_table(done.changes)) + "\n")
         return None
     dropped = f", {len(done.summary.dropped)} stale graphs dropped" if done.summary.dropped else ""
     err(

@@ -136,7 +136,10 @@ def publish_chunks(
     say = progress or (lambda _: None)
     try:
         with open(corpus, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as body:
-            chunks = list(split(body, corpus, max_bytes=limits.max_bytes, max_graphs=limits.max_graphs))
+            chunks = []
+            for chunk in split(body, corpus, max_bytes=limits.max_bytes, max_graphs=limits.max_graphs):
+                chunks.append(chunk)
+                _forget(body, chunk)  # scanned: its pages may go until it is sent
             sent = Sent(sum(c.quads for c in chunks), sum(len(c.graphs) for c in chunks), len(chunks))
             todo = [c for c in chunks if c.digest not in journal.done]
             sent.skipped = len(chunks) - len(todo)
@@ -158,6 +161,19 @@ def publish_chunks(
     return sent
 
 
+def put_file(store: GraphStore, iri: str, path: Path, content_type: str) -> None:
+    """PUT a file as a graph's body straight from its mapping (a description may be hundreds of MB)."""
+    try:
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as body:
+            view = memoryview(body)
+            try:
+                store.put(iri, view, content_type)
+            finally:
+                view.release()
+    except (OSError, ValueError) as e:
+        raise InputError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
+
+
 def _send(
     store: GraphStore, body: mmap.mmap, chunk: Chunk, of: int, say: Progress, fail: Callable[[str], Exception]
 ) -> None:
@@ -171,10 +187,19 @@ def _send(
         raise fail(str(e)) from None
     finally:
         view.release()
+        _forget(body, chunk)
     say(
         f"  chunk {chunk.index + 1}/{of}: {len(chunk.graphs)} graphs, {chunk.quads} quads, "
         f"{chunk.size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s"
     )
+
+
+def _forget(body: mmap.mmap, chunk: Chunk) -> None:
+    """Unmap the pages of a chunk once sent: they stay in the page cache, but no longer count in
+    this process's resident memory (which otherwise grows to the size of kg.nq)."""
+    start = chunk.start - chunk.start % mmap.PAGESIZE
+    if chunk.end > start:
+        body.madvise(mmap.MADV_DONTNEED, start, chunk.end - start)
 
 
 def _failure(chunks: list[Chunk], failed: Chunk, journal: Journal, resume: str) -> Callable[[str], Exception]:

@@ -29,6 +29,7 @@ from kg.stores.sync import PublishSummary
 __all__ = ["ENV_PASSWORD", "ENV_TOKEN", "ENV_USER", "RETRY_STATUS", "BearerAuth", "GraphStore", "Target"]
 
 NQUADS = "application/n-quads"
+COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 MAX_REDIRECTS = 5
 CONNECT_CAP = 10.0  # seconds to connect; sending and the answer get the whole --timeout
 
@@ -40,17 +41,19 @@ class Server:
     gsp: str
     bulk: str | None  # accepts one N-Quads POST holding every graph
     update: str | None = None  # SPARQL 1.1 Update endpoint (chunked bulk loads drop graphs there)
+    query: str | None = None  # SPARQL 1.1 Query endpoint (a bulk load counts its graphs back there)
     content_type: str = "application/n-triples"  # what a PUT body is declared as
     digest: bool = False  # user/password go as HTTP Digest rather than Basic
 
 
 SERVERS: dict[str, Server] = {
-    "oxigraph": Server("/store", "/store", "/update"),
-    "fuseki": Server("/{dataset}/data", "/{dataset}", "/{dataset}/update"),
+    "oxigraph": Server("/store", "/store", "/update", "/query"),
+    "fuseki": Server("/{dataset}/data", "/{dataset}", "/{dataset}/update", "/{dataset}/sparql"),
     "graphdb": Server(
         "/repositories/{dataset}/rdf-graphs/service",
         "/repositories/{dataset}/statements",
         "/repositories/{dataset}/statements",
+        "/repositories/{dataset}",
     ),
     # Virtuoso's authenticated endpoint wants Digest; N-Triples bodies are valid Turtle.
     "virtuoso": Server("/sparql-graph-crud-auth", None, "text/turtle", digest=True),
@@ -126,6 +129,10 @@ class Target:
     @property
     def update_url(self) -> str | None:
         return self.url(self.kind.update) if self.kind.update is not None else None
+
+    @property
+    def query_url(self) -> str | None:
+        return self.url(self.kind.query) if self.kind.query is not None else None
 
 
 def auth_from_env(environ: Mapping[str, str] | None = None, *, digest: bool = False) -> AuthBase | None:
@@ -308,15 +315,40 @@ class GraphStore:
             return set()
         return _parse_rdf(r.content, r.headers.get("Content-Type", "").split(";")[0].strip(), self.redact)
 
+    def counts(self) -> dict[str, int]:
+        """The triples the server holds per named graph, in one SPARQL query (10,000 graphs counted
+        in seconds, where reading each back takes minutes)."""
+        url = self.target.query_url
+        if url is None:
+            raise InputError.about("{server} {kind} has no known query endpoint", kind=self.target.server)
+        r = self._request(
+            "POST",
+            url,
+            "counting the graphs",
+            data=COUNTS.encode(),
+            headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+        )
+        try:
+            rows = r.json()["results"]["bindings"]
+            return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+        except (ValueError, KeyError, TypeError) as e:
+            raise NetworkError(
+                f"counting the graphs: {self.target.endpoint} answered what is not SPARQL JSON results: {e}"
+            ) from None
+
     def replace(self, graph: NamedGraph) -> None:
         """Replace the server's copy of one graph with a PUT (idempotent)."""
+        self.put(graph.iri, graph.ntriples(), self.target.kind.content_type)
+
+    def put(self, iri: str, body: bytes | memoryview, content_type: str) -> None:
+        """PUT a graph's serialisation as is (replacing the graph)."""
         self._request(
             "PUT",
             self.target.gsp_url,
-            f"publishing <{graph.iri}>",
-            params={"graph": graph.iri},
-            data=graph.ntriples(),
-            headers={"Content-Type": self.target.kind.content_type},
+            f"publishing <{iri}>",
+            params={"graph": iri},
+            data=body,
+            headers={"Content-Type": content_type},
         )
 
     def drop(self, iri: str) -> None:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from kg.core.errors import InputError
 from kg.export.dataset import CORPUS_FILE, VOID_FILE, NamedGraph
-from kg.flow.dataset import Dataset, subset_counts, void_from
-from kg.stores import chunked, gsp, sync, verify
+from kg.flow.dataset import Dataset
+from kg.stores import chunked, description, gsp, sync, verify
 from kg.stores.gsp import GraphStore
 from kg.stores.sync import GraphChange, PublishSummary
 
@@ -91,27 +91,26 @@ def publish_folder(
 ) -> Published:
     """Bulk-load a build folder as written: its kg.nq in chunks that each replace their graphs
     (resuming after a failure, kg.stores.chunked), then its void.ttl, which lists the graphs and so
-    goes last; each graph is then read back (the description whole, kg.nq's graphs by the triple
-    counts the description states)."""
-    void = void_from(folder / VOID_FILE)
+    goes last; then every graph is counted back against the triples the description states."""
     target = client.target
-    if target.bulk_url is None or target.update_url is None:
+    if target.bulk_url is None or target.update_url is None or target.query_url is None:
         raise InputError.about(
             "{bulk} is not available for {server} {kind}; publish without {bulk}", kind=target.server
         )
+    void = description.read(folder / VOID_FILE)
     journal = chunked.Journal.open(journals, target.bulk_url, folder / CORPUS_FILE, resume=resume)
     sent = chunked.publish_chunks(
         client, folder / CORPUS_FILE, journal, limits=limits, resume=resume_command, progress=progress
     )
-    client.replace(void)
+    chunked.put_file(client, void.iri, void.path, "text/turtle")
     journal.remove()  # every chunk is in: a next run sends everything again
-    summary = PublishSummary({void.iri: len(void)})
+    summary = PublishSummary({void.iri: void.triples})
     done = Published(Mode.EXPORTS, _where(client, target.bulk_url), summary, sent.quads, chunks=sent.chunks)
     done.skipped = sent.skipped
-    counts = subset_counts(void)
-    stated = [NamedGraph(iri, (), "counted") for iri in sorted(counts)]
-    done.verified = verify.verify([void], client.held, target.gsp_url)
-    done.verified += verify.verify_counts(stated, counts, client.held, target.gsp_url)
+    stated = {void.iri: void.triples, **void.counts}
+    held = client.counts()
+    graphs = [NamedGraph(iri, (), "counted") for iri in stated]
+    done.verified = verify.verify_counts(graphs, stated, lambda iri: held.get(iri, 0), target.gsp_url)
     return done
 
 

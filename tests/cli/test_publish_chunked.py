@@ -198,3 +198,15 @@ def test_a_journal_counts_only_the_very_bytes_it_acknowledged(exports: Path, tmp
     assert chunked.Journal.open(tmp_path, "http://y/store", corpus, resume=True).done == set()
     changed = body.replace(b"<https://w3id.org/medkg#", b"<https://w3id.org/medkg#X", 1)
     assert next(split(changed, corpus, max_bytes=1)).digest not in again.done
+
+
+@pytest.mark.parametrize("server", ["virtuoso", "generic"])
+def test_servers_without_an_n_quads_endpoint_are_refused_before_anything_is_sent(
+    kg: Callable[..., Result], exports: Path, server: str
+) -> None:
+    endpoint = f"http://127.0.0.1:{free_port()}"  # nothing listens: a request would be exit 3, not 2
+    result = kg(
+        "publish", "--endpoint", endpoint, "--server", server, "--gsp-path", "/gsp", "--bulk", "--exports", exports
+    )
+    assert result.exit_code == 2, result.output
+    assert f"--bulk is not available for --server {server}; publish without --bulk" in result.stderr
