@@ -76,6 +76,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the numbers to this JSON file")
     args = parser.parse_args()
     root = args.workdir or Path(tempfile.mkdtemp(prefix="medkg-publish-"))
+    root.mkdir(parents=True, exist_ok=True)
     exports = args.exports or build(root, args.n)
     corpus = exports / "kg.nq"
     raw: list[float] = []
