@@ -16,19 +16,20 @@ the graphs already published and the command that resumes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import mmap
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.core.errors import InputError, NetworkError, OutputError
 from kg.stores.gsp import GraphStore
-from kg.stores.nqchunks import Chunk, split
+from kg.stores.nqchunks import Body, Chunk, split
 
 JOURNALS = Path(".kg/publish")
 DEFAULT_CHUNK_MB = 64
@@ -73,6 +74,7 @@ class Journal:
         """Record one more acknowledged chunk: a new file written whole, then renamed into place."""
         self.done.add(chunk.digest)
         data = {"target": self.target, "corpus": self.corpus, "acknowledged": sorted(self.done)}
+        tmp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
@@ -80,10 +82,18 @@ class Journal:
                 json.dump(data, fh, indent=1)
             os.replace(tmp, self.path)
         except OSError as e:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
             raise OutputError(f"{self.path}: cannot write the publish journal: {e.strerror or e}") from None
 
     def remove(self) -> None:
-        self.path.unlink(missing_ok=True)
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as e:
+            raise OutputError(
+                f"{self.path}: cannot remove the finished publish journal (a next run would skip chunks): "
+                f"{e.strerror or e}"
+            ) from None
 
 
 @dataclass
@@ -134,48 +144,58 @@ def publish_chunks(
 ) -> Sent:
     """Send kg.nq chunk by chunk (each replacing its graphs), skipping those `journal` holds."""
     say = progress or (lambda _: None)
-    try:
-        with open(corpus, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as body:
-            chunks = []
-            for chunk in split(body, corpus, max_bytes=limits.max_bytes, max_graphs=limits.max_graphs):
-                chunks.append(chunk)
-                _forget(body, chunk)  # scanned: its pages may go until it is sent
-            sent = Sent(sum(c.quads for c in chunks), sum(len(c.graphs) for c in chunks), len(chunks))
-            todo = [c for c in chunks if c.digest not in journal.done]
-            sent.skipped = len(chunks) - len(todo)
-            if sent.skipped:
-                say(
-                    f"resuming: {sent.skipped} of {len(chunks)} chunks "
-                    f"({sum(len(c.graphs) for c in chunks if c not in todo)} graphs) were acknowledged by an "
-                    f"earlier run ({journal.path}); sending the other {len(todo)}"
-                )
-            for chunk in todo:
-                _send(store, body, chunk, len(chunks), say, _failure(chunks, chunk, journal, resume))
-                journal.acknowledge(chunk)
-    except (ValueError, OSError) as e:  # mmap of an empty file is a ValueError
-        if isinstance(e, OSError) or os.path.getsize(corpus) != 0:
-            raise InputError(
-                f"{corpus}: cannot read the build's N-Quads: {getattr(e, 'strerror', None) or e}"
-            ) from None
-        return Sent()
+    with mapped(corpus, "the build's N-Quads") as body:
+        chunks = []
+        for chunk in split(body, corpus, max_bytes=limits.max_bytes, max_graphs=limits.max_graphs):
+            chunks.append(chunk)
+            _forget(body, chunk)  # scanned: its pages may go until it is sent
+        sent = Sent(sum(c.quads for c in chunks), sum(len(c.graphs) for c in chunks), len(chunks))
+        todo = [c for c in chunks if c.digest not in journal.done]
+        sent.skipped = len(chunks) - len(todo)
+        if sent.skipped:
+            say(
+                f"resuming: {sent.skipped} of {len(chunks)} chunks "
+                f"({sum(len(c.graphs) for c in chunks if c not in todo)} graphs) were acknowledged by an "
+                f"earlier run ({journal.path}); sending the other {len(todo)}"
+            )
+        for chunk in todo:
+            _send(store, body, chunk, len(chunks), say, _failure(chunks, chunk, journal, resume))
+            journal.acknowledge(chunk)
     return sent
+
+
+@contextlib.contextmanager
+def mapped(path: Path, what: str) -> Iterator[Body]:
+    """The file memory-mapped read-only (an empty file, which cannot be mapped, as b""); InputError
+    naming `what` if it cannot be read."""
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 (closed below, after the mapping)
+    except OSError as e:
+        raise InputError(f"{path}: cannot read {what}: {e.strerror or e}") from None
+    with fh:
+        try:
+            body = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(fh.fileno()).st_size else None
+        except OSError as e:
+            raise InputError(f"{path}: cannot read {what}: {e.strerror or e}") from None
+        try:
+            yield b"" if body is None else body
+        finally:
+            if body is not None:
+                body.close()
 
 
 def put_file(store: GraphStore, iri: str, path: Path, content_type: str) -> None:
     """PUT a file as a graph's body straight from its mapping (a description may be hundreds of MB)."""
-    try:
-        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as body:
-            view = memoryview(body)
-            try:
-                store.put(iri, view, content_type)
-            finally:
-                view.release()
-    except (OSError, ValueError) as e:
-        raise InputError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
+    with mapped(path, "the build's description") as body:
+        view = memoryview(body)
+        try:
+            store.put(iri, view, content_type)
+        finally:
+            view.release()
 
 
 def _send(
-    store: GraphStore, body: mmap.mmap, chunk: Chunk, of: int, say: Progress, fail: Callable[[str], Exception]
+    store: GraphStore, body: Body, chunk: Chunk, of: int, say: Progress, fail: Callable[[str], Exception]
 ) -> None:
     """Drop the chunk's graphs, then POST its bytes (a zero-copy view of the mapped file)."""
     started = time.perf_counter()
@@ -194,11 +214,11 @@ def _send(
     )
 
 
-def _forget(body: mmap.mmap, chunk: Chunk) -> None:
-    """Unmap the pages of a chunk once sent: they stay in the page cache, but no longer count in
-    this process's resident memory (which otherwise grows to the size of kg.nq)."""
+def _forget(body: Body, chunk: Chunk) -> None:
+    """Unmap the pages of a chunk once scanned or sent: they stay in the page cache, but no longer
+    count in this process's resident memory (which otherwise grows to the size of kg.nq)."""
     start = chunk.start - chunk.start % mmap.PAGESIZE
-    if chunk.end > start:
+    if isinstance(body, mmap.mmap) and chunk.end > start:
         body.madvise(mmap.MADV_DONTNEED, start, chunk.end - start)
 
 
