@@ -44,7 +44,7 @@ def test_chunks_cover_the_file_in_order_cut_at_graph_boundaries(
     assert all(a.end == b.start for a, b in itertools.pairwise(chunks))
     for c in chunks:  # each chunk parses to exactly its graphs, with all their quads
         quads = list(ox.parse(body[c.start : c.end], ox.RdfFormat.N_QUADS))
-        assert {q.graph_name.value for q in quads} == set(c.graphs)  # type: ignore[union-attr]
+        assert {q.graph_name.value for q in quads} == set(c.graphs)
         assert len(quads) == c.quads
         assert max_graphs == 0 or len(c.graphs) <= max_graphs
     for c in chunks[:-1]:  # a chunk is cut as soon as it reaches a limit, never earlier
