@@ -149,7 +149,12 @@ def _publish_folder(
 @click.option("--dataset", "dataset_name", help="Fuseki dataset or GraphDB repository name ({dataset} in the path).")
 @click.option("--gsp-path", help="Graph Store endpoint path, overriding --server's convention.")
 @click.option("--dry-run", is_flag=True, help="Write nothing: per graph, the triples a publish would add and remove.")
-@click.option("--bulk", is_flag=True, help="One N-Quads POST with every graph (first loads: it adds, never removes).")
+@click.option(
+    "--bulk",
+    is_flag=True,
+    help="One N-Quads POST with every graph (first loads: it adds, never removes); with --exports, "
+    "chunks of kg.nq that replace their graphs.",
+)
 @timeout_option(
     30.0, "Seconds for each request, whole: retries, redirects and the full answer (a chunk's upload) included."
 )
