@@ -77,7 +77,7 @@ def test_equal_bytes_give_equal_digests_and_a_changed_byte_another() -> None:
         (b"<urn:s> <urn:p> <urn:o> .\n", "kg.nq: byte 0: a quad outside a named graph"),
         (b"<urn:s> <urn:p> <urn:o>  <urn:g:a>   .\n", "does not end in ' <graph> .' as a medkg build writes it"),
         (b"<urn:s> <urn:p> <urn:o> <urn:g:a> .", "kg.nq: does not end with a newline (cut short?)"),
-        (b"<urn:s> <urn:p> \"open <urn:g:a> .\n", "kg.nq: byte 0: not an N-Quads line"),
+        (b'<urn:s> <urn:p> "open <urn:g:a> .\n', "kg.nq: byte 0: not an N-Quads line"),
     ],
 )
 def test_what_chunks_cannot_carry_is_refused_before_anything_is_sent(body: bytes, message: str) -> None:
