@@ -176,8 +176,12 @@ def peer_row(table: Table, data: Path, n: int, sample: int) -> None:
         why = "MEDKG_PEER_VENV is not set" if runner is None else f"{runner} does not exist"
         table.add(n, "LinkML + pySHACL peer", note=f"skipped: {why}")
         return
-    out = subprocess.run([str(runner), str(data), str(sample)], check=True, capture_output=True, text=True).stdout
-    answer = json.loads(out)
+    done = subprocess.run([str(runner), str(data), str(sample)], capture_output=True, text=True)
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        table.add(n, "LinkML + pySHACL peer", note=f"failed (exit {done.returncode}): {done.stderr.strip()[-300:]}")
+        return
     per_article = answer["seconds"] / answer["articles"]
     table.add(
         n, "LinkML + pySHACL peer (scaled)", per_article * n, peer_triples_per_s=answer["triples"] / answer["seconds"]
@@ -200,9 +204,8 @@ def builds(table: Table, root: Path, n: int, args: argparse.Namespace, naive: fl
                 runs.append(timed_build(corpus, root / f"out-{n}", *caching, "--jobs", str(jobs)))
             quads = _quads(root / f"out-{n}" / "kg.nq") if label == "build" else None
             wall = statistics.median(w for w, _ in runs)
-            table.add(
-                n, f"{label} -j{jobs}", wall, max(r for _, r in runs), naive, runs_s=[w for w, _ in runs], quads=quads
-            )
+            row = f"{label} -j{jobs}" + (", empty cache" if args.quick else "")
+            table.add(n, row, wall, max(r for _, r in runs), naive, runs_s=[w for w, _ in runs], quads=quads)
 
 
 def rebuilds(table: Table, root: Path, n: int, args: argparse.Namespace, naive: float) -> None:
