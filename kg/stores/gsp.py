@@ -29,7 +29,7 @@ from kg.stores.sync import PublishSummary
 __all__ = ["ENV_PASSWORD", "ENV_TOKEN", "ENV_USER", "RETRY_STATUS", "BearerAuth", "GraphStore", "Target"]
 
 NQUADS = "application/n-quads"
-COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {names} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
 MAX_REDIRECTS = 5
 CONNECT_CAP = 10.0  # seconds to connect; sending and the answer get the whole --timeout
 
@@ -315,26 +315,30 @@ class GraphStore:
             return set()
         return _parse_rdf(r.content, r.headers.get("Content-Type", "").split(";")[0].strip(), self.redact)
 
-    def counts(self) -> dict[str, int]:
-        """The triples the server holds per named graph, in one SPARQL query (10,000 graphs counted
-        in seconds, where reading each back takes minutes)."""
+    def counts(self, iris: list[str], batch: int = 1000) -> dict[str, int]:
+        """The triples the server holds in each of these graphs, by SPARQL queries of `batch` graphs
+        each (10,000 graphs counted in about 7 s, where reading each back took minutes; each query
+        stays small whatever the corpus size or what else the store holds)."""
         url = self.target.query_url
         if url is None:
             raise InputError.about("{server} {kind} has no known query endpoint", kind=self.target.server)
-        r = self._request(
-            "POST",
-            url,
-            "counting the graphs",
-            data=COUNTS.encode(),
-            headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
-        )
-        try:
-            rows = r.json()["results"]["bindings"]
-            return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
-        except (ValueError, KeyError, TypeError) as e:
-            raise NetworkError(
-                f"counting the graphs: {self.target.endpoint} answered what is not SPARQL JSON results: {e}"
-            ) from None
+        held: dict[str, int] = {}
+        for start in range(0, len(iris), batch):
+            names = " ".join(str(ox.NamedNode(iri)) for iri in iris[start : start + batch])
+            r = self._request(
+                "POST",
+                url,
+                f"counting graphs {start + 1}-{min(start + batch, len(iris))} of {len(iris)}",
+                data=COUNTS.format(names=names).encode(),
+                headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+            )
+            try:
+                held.update({row["g"]["value"]: int(row["n"]["value"]) for row in r.json()["results"]["bindings"]})
+            except (ValueError, KeyError, TypeError) as e:
+                raise NetworkError(
+                    f"counting graphs: {self.target.endpoint} answered what is not SPARQL JSON results: {e}"
+                ) from None
+        return held
 
     def replace(self, graph: NamedGraph) -> None:
         """Replace the server's copy of one graph with a PUT (idempotent)."""

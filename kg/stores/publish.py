@@ -108,7 +108,7 @@ def publish_folder(
     done = Published(Mode.EXPORTS, _where(client, target.bulk_url), summary, sent.quads, chunks=sent.chunks)
     done.skipped = sent.skipped
     stated = {void.iri: void.triples, **void.counts}
-    held = client.counts()
+    held = client.counts(list(stated))
     graphs = [NamedGraph(iri, (), "counted") for iri in stated]
     done.verified = verify.verify_counts(graphs, stated, lambda iri: held.get(iri, 0), target.gsp_url)
     return done

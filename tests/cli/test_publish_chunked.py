@@ -210,3 +210,42 @@ def test_servers_without_an_n_quads_endpoint_are_refused_before_anything_is_sent
     )
     assert result.exit_code == 2, result.output
     assert f"--bulk is not available for --server {server}; publish without --bulk" in result.stderr
+
+
+def test_graphs_are_counted_in_batches_as_they_are_held(
+    exports: Path, oxigraph: OxigraphServer, tmp_path: Path
+) -> None:
+    store = GraphStore(Target(oxigraph.url))
+    try:
+        publish_folder(store, exports, journals=tmp_path / "journals")
+        iris = [*sorted(held(oxigraph.url)), "urn:graph:absent"]
+        assert store.counts(iris, batch=3) == {iri: len(store.held(iri)) for iri in iris[:-1]}
+    finally:
+        store.close()
+
+
+def test_a_resume_into_a_wiped_store_is_caught_by_the_count_back(
+    kg: Callable[..., Result], exports: Path, tmp_path: Path
+) -> None:
+    """The journal says 2 chunks are in; the store lost them: the verification names those graphs."""
+    port = free_port()
+    server = OxigraphServer(tmp_path / "db", port).start()
+
+    def kill_after_two(line: str) -> None:
+        if line.startswith("  chunk 2/"):
+            server.kill()
+
+    store = GraphStore(Target(server.url), retries=0, timeout=5)
+    with pytest.raises(ChunkedPublishError) as failure:
+        publish_folder(store, exports, limits=Limits(1 << 20, 2), progress=kill_after_two)
+    store.close()
+    wiped = OxigraphServer(tmp_path / "another-db", port).start()
+    try:
+        result = kg(
+            "publish", "--endpoint", wiped.url, "--bulk", "--exports", exports, "--chunk-mb", "1", "--chunk-graphs", "2"
+        )  # fmt: skip
+    finally:
+        wiped.stop()
+    assert result.exit_code == 3, result.output
+    assert f"does not hold what was sent in {len(failure.value.published)} graphs:" in result.stderr
+    assert f"<{failure.value.published[0]}>: holds 0 triples, " in result.stderr
