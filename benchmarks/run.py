@@ -1,27 +1,35 @@
 """Benchmark: medkg's corpus build against a naive rdflib + pySHACL pipeline, measured in the same run.
 
-    python -m benchmarks.run --sizes 1000 10000 --repeat 3 --jobs 1 2
+    python -m benchmarks.run --quick                                   # 1k, -j2, under 2 minutes
+    python -m benchmarks.run --sizes 1000 10000 --repeat 3 --jobs 1 2  # the full table
+    python -m benchmarks.run --sizes 100000 --jobs 1                   # the 100k RSS rows (on demand)
 
 For each corpus size N (a seeded synthetic corpus, see benchmarks/corpus.py) it prints, as medians of
---repeat runs: wall seconds and articles/s of `kg build --no-cache` with each --jobs value, on a clean
-corpus (every export written) and on the same corpus with 3 % deliberate violations (everything
-validated, nothing written, exit 1); peak RSS of the whole process tree; the rebuild time after
-changing one article (with the cache warm); and the ratio against the naive pipeline.
-The naive pipeline (pure-Python YAML, a default rdflib Graph per article, the projection queries run
-by rdflib, `pyshacl.validate` with default options, rdflib's serializers) is slow, so it runs on the
-first --naive-sample articles and is scaled by its rate.
+--repeat runs: wall seconds and articles/s of `kg build` with each --jobs value on an empty cache, on a
+clean corpus (every export written) and, except in --quick mode and above 10k, on the same corpus with
+3 % deliberate violations (everything validated, nothing written, exit 1); peak RSS of the whole
+process tree; the rebuild after no change and after changing one article (cache warm); and the ratio
+against the naive pipeline. The naive pipeline (pure-Python YAML, a default rdflib Graph per article,
+the projection queries run by rdflib, `pyshacl.validate` with default options, rdflib's serializers)
+is slow, so it runs on the first --naive-sample articles and is scaled by its rate. The LinkML +
+pySHACL peer row runs only where its venv is given (`$MEDKG_PEER_VENV`, see benchmarks/README.md);
+otherwise the row says why it is missing. Every number also goes to a JSON file (--json).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pyshacl
@@ -52,16 +60,12 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def timed_build(data: Path, out: Path, *args: str) -> tuple[float, int]:
-    """Wall seconds and peak process-tree RSS (kB) of one `kg build` in a fresh interpreter."""
+def timed_command(args: list[str], cwd: Path) -> tuple[float, int, int, str]:
+    """Wall seconds, peak process-tree RSS (kB), exit code and stderr of one `kg …` in a fresh interpreter."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg", "build", "--data", str(data), "--out", str(out), *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-        cwd=data.parent,
+        [sys.executable, "-m", "kg", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd
     )
     peak = 0
 
@@ -76,8 +80,14 @@ def timed_build(data: Path, out: Path, *args: str) -> tuple[float, int]:
     _, err = proc.communicate()
     wall = time.perf_counter() - started
     watcher.join()
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(f"kg build failed ({proc.returncode}): {err.decode()[-2000:]}")
+    return wall, peak, proc.returncode, err.decode(errors="replace")
+
+
+def timed_build(data: Path, out: Path, *args: str) -> tuple[float, int]:
+    """Wall seconds and peak process-tree RSS (kB) of one `kg build` (exit 0 or 1: findings are fine)."""
+    wall, peak, code, err = timed_command(["build", "--data", str(data), "--out", str(out), *args], data.parent)
+    if code not in (0, 1):
+        raise RuntimeError(f"kg build failed ({code}): {err[-2000:]}")
     return wall, peak
 
 
@@ -115,43 +125,169 @@ def naive_rate(data: Path, sample: int) -> float:
     return min(sample, len(files)) / (time.perf_counter() - started)
 
 
-def main() -> None:
+@dataclass
+class Table:
+    """The rows printed, and the same numbers for the JSON file."""
+
+    rows: list[dict[str, object]] = field(default_factory=list)
+
+    def add(
+        self,
+        n: int,
+        row: str,
+        wall: float | None = None,
+        rss_kb: int | None = None,
+        naive: float = 0.0,
+        **extra: object,
+    ) -> None:
+        rate = n / wall if wall else None
+        ratio = rate / naive if rate and naive else None
+        self.rows.append(
+            {
+                "n": n,
+                "row": row,
+                "wall_s": wall,
+                "articles_per_s": rate,
+                "peak_rss_mb": rss_kb and rss_kb / 1024,
+                "vs_naive": ratio,
+                **extra,
+            }
+        )
+        cells = [
+            f"{n:>6} {row:<28}",
+            f"{wall:>8.2f}" if wall is not None else f"{'-':>8}",
+            f"{rate:>8.1f}" if rate else f"{'-':>8}",
+            f"{rss_kb / 1024:>12.0f}" if rss_kb else f"{'-':>12}",
+            f"{ratio:>8.1f}x" if ratio else f"{'-':>9}",
+        ]
+        note = extra.get("note")
+        print(" ".join(cells) + (f"  {note}" if note else ""), flush=True)
+
+
+HEADER = f"{'N':>6} {'row':<28} {'wall s':>8} {'art/s':>8} {'peak RSS MB':>12} {'vs naive':>9}"
+
+
+def peer_row(table: Table, data: Path, n: int, sample: int) -> None:
+    """The LinkML + pySHACL peer, run by its own venv's `medkg-peer DATA SAMPLE` (which prints JSON
+    with `articles`, `triples` and `seconds`); skipped, saying why, when that venv is not there."""
+    venv = os.environ.get("MEDKG_PEER_VENV")
+    runner = Path(venv) / "bin" / "medkg-peer" if venv else None
+    if runner is None or not runner.is_file():
+        why = "MEDKG_PEER_VENV is not set" if runner is None else f"{runner} does not exist"
+        table.add(n, "LinkML + pySHACL peer", note=f"skipped: {why}")
+        return
+    done = subprocess.run([str(runner), str(data), str(sample)], capture_output=True, text=True)
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        table.add(n, "LinkML + pySHACL peer", note=f"failed (exit {done.returncode}): {done.stderr.strip()[-300:]}")
+        return
+    per_article = answer["seconds"] / answer["articles"]
+    table.add(
+        n, "LinkML + pySHACL peer (scaled)", per_article * n, peer_triples_per_s=answer["triples"] / answer["seconds"]
+    )
+
+
+def builds(table: Table, root: Path, n: int, args: argparse.Namespace, naive: float) -> None:
+    """Cold builds per --jobs (--no-cache; in --quick mode into an empty cache, which the rebuilds then
+    use), of the clean corpus and (unless skipped) of the flawed one."""
+    data = root / f"n{n}" / "data"
+    corpora = [(data, "build")]
+    if not args.quick and n <= 10000:
+        corpora.append((write_corpus(root / f"n{n}-violations", n, violation_rate=0.03), "build, 3% violations"))
+    for corpus, label in corpora:
+        for jobs in args.jobs:
+            runs = []
+            for _ in range(args.repeat):
+                shutil.rmtree(root / f"cache-{n}", ignore_errors=True)  # --quick: the cold build fills the cache
+                caching = ["--cache", str(root / f"cache-{n}")] if args.quick else ["--no-cache"]
+                runs.append(timed_build(corpus, root / f"out-{n}", *caching, "--jobs", str(jobs)))
+            quads = _quads(root / f"out-{n}" / "kg.nq") if label == "build" else None
+            wall = statistics.median(w for w, _ in runs)
+            row = f"{label} -j{jobs}" + (", empty cache" if args.quick else "")
+            table.add(n, row, wall, max(r for _, r in runs), naive, runs_s=[w for w, _ in runs], quads=quads)
+
+
+def rebuilds(table: Table, root: Path, n: int, args: argparse.Namespace, naive: float) -> None:
+    """With a cache warmed by one build: a rebuild after no change, then after changing one article."""
+    data, out, cache = root / f"n{n}" / "data", root / f"out-{n}", root / f"cache-{n}"
+    jobs = str(max(args.jobs))
+    if not args.quick:  # --quick: the cold build filled it
+        shutil.rmtree(cache, ignore_errors=True)
+        wall, rss = timed_build(data, out, "--cache", str(cache), "--jobs", jobs)
+        table.add(n, f"build -j{jobs}, cache filling", wall, rss, naive)
+    runs = [timed_build(data, out, "--cache", str(cache), "--jobs", jobs) for _ in range(args.repeat)]
+    table.add(
+        n,
+        "rebuild, no change",
+        statistics.median(w for w, _ in runs),
+        max(r for _, r in runs),
+        runs_s=[w for w, _ in runs],
+    )
+    article = sorted((data / "articles").iterdir())[n // 2]
+    original = article.read_text(encoding="utf-8")
+    runs = []
+    try:
+        for i in range(args.repeat):
+            article.write_text(original.replace("Treatment", f"Therapy{i}", 1), encoding="utf-8")
+            runs.append(timed_build(data, out, "--cache", str(cache), "--jobs", jobs))
+    finally:
+        article.write_text(original, encoding="utf-8")
+    table.add(
+        n,
+        "rebuild, 1 changed",
+        statistics.median(w for w, _ in runs),
+        max(r for _, r in runs),
+        runs_s=[w for w, _ in runs],
+    )
+
+
+def _quads(path: Path) -> int | None:
+    if not path.exists():
+        return None
+    with open(path, "rb") as fh:
+        return sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 24), b""))
+
+
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="1k, -j2, one run per row, a 20-article naive sample")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--naive-sample", type=int, default=100)
     parser.add_argument("--workdir", type=Path, default=None, help="where corpora are generated (default: a temp dir)")
+    parser.add_argument("--json", type=Path, default=None, help="default: .benchmarks/run-<date>.json")
     args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.repeat, args.jobs, args.naive_sample = [1000], 1, [2], 20
+    args.json = args.json or Path(".benchmarks") / f"run-{datetime.now().strftime('%Y-%m-%dT%H%M%S')}.json"
+    return args
+
+
+def main() -> None:
+    args = arguments()
     root = args.workdir or Path(tempfile.mkdtemp(prefix="medkg-bench-"))
-    print(f"{'N':>6} {'pipeline':<26} {'wall s':>8} {'art/s':>8} {'peak RSS MB':>12} {'vs naive':>9}")
+    started, table = time.perf_counter(), Table()
+    print(HEADER)
     for n in args.sizes:
         data = write_corpus(root / f"n{n}", n, violation_rate=0.0)
-        flawed = write_corpus(root / f"n{n}-violations", n, violation_rate=0.03)
-        naive = statistics.median(naive_rate(data, args.naive_sample) for _ in range(args.repeat))
-        print(f"{n:>6} {'naive (1 process)':<26} {n / naive:>8.1f} {naive:>8.1f} {'-':>12} {1.0:>8.1f}x")
-        for corpus, label in ((data, "build"), (flawed, "build, 3% violations")):
-            for jobs in args.jobs:
-                runs = [
-                    timed_build(corpus, root / f"out-{n}", "--no-cache", "--jobs", str(jobs))
-                    for _ in range(args.repeat)
-                ]
-                wall = statistics.median(w for w, _ in runs)
-                rss = max(r for _, r in runs) / 1024
-                print(
-                    f"{n:>6} {f'{label} -j{jobs}':<26} {wall:>8.2f} {n / wall:>8.1f} {rss:>12.0f} "
-                    f"{n / wall / naive:>8.1f}x"
-                )
-        cache = root / f"cache-{n}"
-        timed_build(data, root / f"out-{n}", "--cache", str(cache), "--jobs", str(max(args.jobs)))
-        article = sorted((data / "articles").iterdir())[n // 2]
-        original = article.read_text(encoding="utf-8")
-        rebuilds = []
-        for i in range(args.repeat):
-            article.write_text(original.replace("Treatment", f"Therapy{i}", 1), encoding="utf-8")
-            rebuilds.append(timed_build(data, root / f"out-{n}", "--cache", str(cache))[0])
-        article.write_text(original, encoding="utf-8")
-        print(f"{n:>6} {'rebuild, 1 changed':<26} {statistics.median(rebuilds):>8.2f}")
+        naive = 0.0
+        if n <= 10000:
+            naive = statistics.median(naive_rate(data, args.naive_sample) for _ in range(args.repeat))
+            table.add(n, "naive (1 process, scaled)", n / naive, None, naive)
+            peer_row(table, data, n, args.naive_sample)
+        builds(table, root, n, args, naive)
+        rebuilds(table, root, n, args, naive)
+    meta = {
+        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "cpus": os.cpu_count(),
+        "loadavg_end": os.getloadavg(),
+        "wall_s": time.perf_counter() - started,
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"meta": meta, "rows": table.rows}, indent=1) + "\n", encoding="utf-8")
+    print(f"({time.perf_counter() - started:.0f} s in all; numbers also in {args.json})")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import click
 from kg.cli.exits import EXIT_CODES_HELP, Verdict, command
 from kg.cli.options import SEVERITIES, format_option, profile_option, run_options_of
 from kg.cli.output import emit
+from kg.cli.remote import show, timeout_option
 from kg.core.findings import Severity
 from kg.reports.context import RenderContext
 
@@ -59,13 +60,7 @@ def _own(own: tuple[str, ...]) -> tuple[str, ...]:
     show_default=True,
     help="Lowest severity that makes the command exit 1.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.01),
-    default=10.0,
-    show_default=True,
-    help="Seconds for the whole page: connecting, redirects, retries and every byte.",
-)
+@timeout_option(10.0, "Seconds for the whole page: connecting, redirects, retries and every byte.")
 @click.option(
     "--max-bytes",
     type=click.IntRange(min=1),
@@ -120,7 +115,7 @@ def audit(
         )
     result = site.combined(rows) if len(rows) != 1 else rows[0].result
     if table_fmt:
-        click.echo(table.render([table.row(r) for r in rows], table_fmt), nl=False)
+        show(table.render([table.row(r) for r in rows], table_fmt))
     else:
         emit(result, fmt, RenderContext(Severity.VIOLATION))  # as before: reports of a page say fail_on: violation
     return Verdict(result, options.fail_on)

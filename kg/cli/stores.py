@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ import click
 from kg.cli.exits import EXIT_CODES_HELP, Verdict, command
 from kg.cli.options import data_option, run_options, store_option, timestamp_option
 from kg.cli.output import emit, err
+from kg.cli.remote import remote, show, timeout_option
 from kg.core.findings import Severity
 from kg.core.options import RunOptions
 from kg.export.dataset import CORPUS_FILE
@@ -19,6 +21,7 @@ from kg.reports.context import RenderContext
 from kg.reports.text import summary
 from kg.stores import embedded
 from kg.stores import publish as publishing
+from kg.stores.chunked import DEFAULT_CHUNK_MB, Limits
 from kg.stores.gsp import SERVERS, GraphStore, Target, auth_from_env, check_endpoint, session
 from kg.stores.query import FORMATS as QUERY_FORMATS
 from kg.stores.query import query_endpoint, query_store, read_query
@@ -85,13 +88,7 @@ def load(data: Path, store_dir: Path, timestamp: bool, options: RunOptions) -> V
     show_default=True,
     help="table: aligned text (CONSTRUCT: N-Triples); csv and json: SPARQL 1.1 results formats.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.01),
-    default=30.0,
-    show_default=True,
-    help="Seconds for the whole exchange with the endpoint (retries and the whole answer included).",
-)
+@timeout_option(30.0, "Seconds for the whole exchange with the endpoint (retries and the whole answer included).")
 def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout: float) -> None:
     """Run a SPARQL query (text, or @file.rq) on the embedded store or a SPARQL endpoint.
 
@@ -100,10 +97,42 @@ def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout:
     text = read_query(sparql)
     if endpoint:
         check_endpoint(endpoint)
-        results = query_endpoint(endpoint, text, session(retries=3, auth=auth_from_env()), timeout=timeout)
+        http = session(retries=3, auth=auth_from_env())
+        remote(http, lambda h: query_endpoint(endpoint, text, h, timeout=timeout), QUERY_FORMATS[fmt])
     else:
-        results = query_store(embedded.open_store(store_dir, read_only=True), text)
-    click.echo(QUERY_FORMATS[fmt](results), nl=False)
+        show(QUERY_FORMATS[fmt](query_store(embedded.open_store(store_dir, read_only=True), text)))
+
+
+def _resume_command(client: GraphStore, folder: Path, limits: Limits, timeout: float) -> str:
+    """The command that resumes a chunked publish: same server, folder and chunking (chunks are
+    recognised by their bytes, so other chunk limits would send everything again)."""
+    target = client.target
+    args = ["kg", "publish", "--endpoint", target.endpoint, "--server", target.server]
+    args += ["--dataset", target.dataset] if target.dataset else []
+    args += ["--gsp-path", target.gsp_path] if target.gsp_path else []
+    args += ["--bulk", "--exports", str(folder), "--timeout", f"{timeout:g}", "--chunk-mb", str(limits.max_bytes >> 20)]
+    args += ["--chunk-graphs", str(limits.max_graphs)] if limits.max_graphs else []
+    return shlex.join(args)
+
+
+def _publish_folder(
+    client: GraphStore, folder: Path, limits: Limits, resume: bool, timeout: float, started: float
+) -> None:
+    done = publishing.publish_folder(
+        client,
+        folder,
+        limits=limits,
+        resume=resume,
+        resume_command=_resume_command(client, folder, limits, timeout),
+        progress=err,
+    )
+    err(
+        f"{done.quads} quads ({folder / CORPUS_FILE}, {done.chunks} chunks"
+        + (f", {done.skipped} of them sent by an earlier run" if done.skipped else "")
+        + f") and {len(done.summary.published)} graphs ({sum(done.summary.published.values())} triples) "
+        f"published to {done.url} in {time.perf_counter() - started:.2f} s; {done.verified} graphs read back "
+        "and verified"
+    )
 
 
 @click.command(epilog=EXIT_CODES_HELP)
@@ -120,13 +149,14 @@ def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout:
 @click.option("--dataset", "dataset_name", help="Fuseki dataset or GraphDB repository name ({dataset} in the path).")
 @click.option("--gsp-path", help="Graph Store endpoint path, overriding --server's convention.")
 @click.option("--dry-run", is_flag=True, help="Write nothing: per graph, the triples a publish would add and remove.")
-@click.option("--bulk", is_flag=True, help="One N-Quads POST with every graph (first loads: it adds, never removes).")
 @click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.01),
-    default=30.0,
-    show_default=True,
-    help="Seconds for each request, whole: retries, redirects and the full answer included.",
+    "--bulk",
+    is_flag=True,
+    help="One N-Quads POST with every graph (first loads: it adds, never removes); with --exports, "
+    "chunks of kg.nq that replace their graphs.",
+)
+@timeout_option(
+    30.0, "Seconds for each request, whole: retries, redirects and the full answer (a chunk's upload) included."
 )
 @click.option(
     "--retries",
@@ -141,6 +171,24 @@ def query(sparql: str, store_dir: Path, endpoint: str | None, fmt: str, timeout:
     type=click.Path(path_type=Path, file_okay=False),
     help="With --bulk: publish this build folder's kg.nq and void.ttl as written, without rebuilding.",
 )
+@click.option(
+    "--chunk-mb",
+    type=click.IntRange(min=1),
+    default=DEFAULT_CHUNK_MB,
+    show_default=True,
+    help="With --exports: kg.nq goes in chunks of whole graphs of about this size, each replacing its graphs.",
+)
+@click.option(
+    "--chunk-graphs",
+    type=click.IntRange(min=0),
+    default=0,
+    help="With --exports: at most this many graphs a chunk (0: no limit).",
+)
+@click.option(
+    "--no-resume",
+    is_flag=True,
+    help="With --exports: send every chunk, also those an earlier failed run had sent (its journal: .kg/publish/).",
+)
 @data_option
 @timestamp_option
 @run_options
@@ -154,6 +202,9 @@ def publish(
     timeout: float,
     retries: int,
     exports_dir: Path | None,
+    chunk_mb: int,
+    chunk_graphs: int,
+    no_resume: bool,
     data: Path,
     timestamp: bool,
     options: RunOptions,
@@ -168,19 +219,15 @@ def publish(
     mode = publishing.mode_of(dry_run=dry_run, bulk=bulk, exports=exports_dir, timestamp=timestamp)
     client = GraphStore(target, auth=auth_from_env(digest=target.kind.digest), timeout=timeout, retries=retries)
     if exports_dir is not None:
-        done = publishing.publish_folder(client, exports_dir)
-        err(
-            f"{done.quads} quads ({exports_dir / CORPUS_FILE}) and {len(done.summary.published)} graphs "
-            f"({sum(done.summary.published.values())} triples) published to {done.url} "
-            f"in {time.perf_counter() - started:.2f} s; {done.verified} graphs read back and verified"
-        )
+        limits = Limits(chunk_mb << 20, chunk_graphs)
+        remote(client, lambda c: _publish_folder(c, exports_dir, limits, not no_resume, timeout, started))
         return None
     ds = _checked(data, options, timestamp)
     if not ds.graphs:
         return Verdict(ds.result, options.fail_on)
-    done = publishing.publish(client, mode, ds, progress=_progress)
+    done = remote(client, lambda c: publishing.publish(c, mode, ds, progress=_progress))
     if mode is publishing.Mode.DRY_RUN:
-        click.echo("\n".join(publishing.dry_run_table(done.changes)))
+        show("\n".join(publishing.dry_run_table(done.changes)) + "\n")
         return None
     dropped = f", {len(done.summary.dropped)} stale graphs dropped" if done.summary.dropped else ""
     err(

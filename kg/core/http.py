@@ -98,25 +98,34 @@ class Guard:
 
 
 class _GuardedConnection:
-    """Mixed into urllib3's connections: clamp the connect timeout to the deadline, vet the peer,
-    and register every socket a request uses with the guard."""
+    """Mixed into urllib3's connections: the connect timeout (clamped to the deadline) bounds only
+    connecting; sending the request and its body may take the whole deadline (a 1 GB upload is not
+    a slow connect). Vets the peer, and registers every socket a request uses with the guard."""
 
     guard: Guard
     host: str
     timeout: Any
     proxy: Any
     sock: socket.socket | None
+    _connect_cap: Any = None  # the pool's connect timeout, while request() sends under the deadline
 
     def _new_conn(self) -> socket.socket:
         self.guard.check()
         left = self.guard.remaining()
-        if left is not None and (not isinstance(self.timeout, int | float) or self.timeout > left):
-            self.timeout = max(left, 0.001)
+        sending = self.timeout
+        cap = sending if self._connect_cap is None else self._connect_cap
+        if left is not None and (not isinstance(cap, int | float) or cap > left):
+            cap = max(left, 0.001)
+        self.timeout = cap
         try:
             sock: socket.socket = super()._new_conn()  # type: ignore[misc]
         except Exception:
             self.guard.refused = True
             raise
+        finally:
+            self.timeout = sending
+        if self._connect_cap is not None:  # connected inside request(): the body gets the deadline
+            sock.settimeout(sending)
         self.guard.connected = True
         self.guard.watch(sock)
         if self.guard.peer_check is not None and self.proxy is None:  # through a proxy: vetted by name before
@@ -129,7 +138,13 @@ class _GuardedConnection:
 
     def request(self, *args: Any, **kwargs: Any) -> None:
         self.guard.watch(self.sock)  # a kept-alive connection, reused
-        super().request(*args, **kwargs)  # type: ignore[misc]
+        left = self.guard.remaining()
+        if left is not None:  # urllib3 sends under conn.timeout, which the pool set to the connect cap
+            self._connect_cap, self.timeout = self.timeout, max(left, 0.001)
+        try:
+            super().request(*args, **kwargs)  # type: ignore[misc]
+        finally:
+            self._connect_cap = None
 
 
 class _Retry(Retry):

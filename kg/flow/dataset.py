@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from rdflib import OWL, Graph, URIRef
+from rdflib import OWL, URIRef
 
-from kg.core.errors import InputError
 from kg.core.options import RunOptions
 from kg.core.result import Result
 from kg.export.dataset import (
     PREFIXES,
-    VOID,
     Extras,
     FileInfo,
     GraphSummary,
@@ -64,28 +62,6 @@ def source_of(o: Outcome) -> Source:
 
 def void_file(void: NamedGraph) -> bytes:
     return Turtle(PREFIXES).document([(f"VoID/DCAT description of the build, graph <{void.iri}>", void.triples)])
-
-
-def void_from(path: Path) -> NamedGraph:
-    """The description graph of a build, read back from its void.ttl (the dataset is `<base>dataset`)."""
-    try:
-        g = Graph(bind_namespaces="none").parse(path, format="turtle")
-    except (OSError, SyntaxError) as e:
-        raise InputError(f"{path}: cannot read the build's description: {e}") from None
-    dataset = next((s for s in g.subjects(VOID.subset, None) if str(s).endswith("dataset")), None)
-    if dataset is None:
-        raise InputError(f"{path}: not a medkg build description (no <…dataset> with void:subset)")
-    return NamedGraph(void_graph_iri(str(dataset)[: -len("dataset")]), tuple(g), "description")
-
-
-def subset_counts(void: NamedGraph) -> dict[str, int]:
-    """The graphs a description lists (except itself) and the triple counts it states for them."""
-    subsets = {str(o) for s, p, o in void.triples if p == VOID.subset}
-    return {
-        str(s): int(str(o))
-        for s, p, o in void.triples
-        if p == VOID.triples and str(s) in subsets and str(s) != void.iri
-    }
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 `graphs` PUTs each named graph (and drops the site's stale ones); `bulk` POSTs every graph in one
 N-Quads request (first loads); `dry-run` writes nothing and says, per graph, what a publish would
-add and remove; `exports` bulk-loads a build folder as written (kg.nq, then the description),
-without rebuilding. The first three publish a checked `Dataset` (kg.flow.dataset).
+add and remove; `exports` bulk-loads a build folder as written (kg.nq in chunks that
+replace their graphs, with resume; then the description), without rebuilding. The first three
+publish a checked `Dataset` (kg.flow.dataset).
 
 Every publish that writes then reads each graph back and compares it with what was sent
 (kg.stores.verify): a store that silently kept something else is an error naming the graph.
@@ -18,8 +19,8 @@ from pathlib import Path
 
 from kg.core.errors import InputError
 from kg.export.dataset import CORPUS_FILE, VOID_FILE, NamedGraph
-from kg.flow.dataset import Dataset, subset_counts, void_from
-from kg.stores import gsp, sync, verify
+from kg.flow.dataset import Dataset
+from kg.stores import chunked, description, gsp, sync, verify
 from kg.stores.gsp import GraphStore
 from kg.stores.sync import GraphChange, PublishSummary
 
@@ -54,6 +55,8 @@ class Published:
     quads: int = 0  # exports: quads posted from kg.nq
     changes: list[GraphChange] = field(default_factory=list)  # dry run
     verified: int = 0  # graphs read back and found as sent
+    chunks: int = 0  # exports: chunks kg.nq was sent in
+    skipped: int = 0  # exports: chunks an earlier, failed run had sent (resumed)
 
 
 def publish(
@@ -76,16 +79,38 @@ def publish(
     return done
 
 
-def publish_folder(client: GraphStore, folder: Path) -> Published:
-    """Bulk-load a build folder as written: its kg.nq, then its void.ttl; each graph is then read
-    back (the description whole, kg.nq's graphs by the triple counts the description states)."""
-    void = void_from(folder / VOID_FILE)
-    quads, summary = gsp.publish_exports(client, folder / CORPUS_FILE, [void])
-    done = Published(Mode.EXPORTS, _where(client, client.target.bulk_url), summary, quads)
-    counts = subset_counts(void)
-    stated = [NamedGraph(iri, (), "counted") for iri in sorted(counts)]
-    done.verified = verify.verify([void], client.held, client.target.gsp_url)
-    done.verified += verify.verify_counts(stated, counts, client.held, client.target.gsp_url)
+def publish_folder(
+    client: GraphStore,
+    folder: Path,
+    *,
+    limits: chunked.Limits = chunked.DEFAULT_LIMITS,
+    journals: Path = chunked.JOURNALS,
+    resume: bool = True,
+    resume_command: str = "the same command",
+    progress: chunked.Progress | None = None,
+) -> Published:
+    """Bulk-load a build folder as written: its kg.nq in chunks that each replace their graphs
+    (resuming after a failure, kg.stores.chunked), then its void.ttl, which lists the graphs and so
+    goes last; then every graph is counted back against the triples the description states."""
+    target = client.target
+    if target.bulk_url is None or target.update_url is None or target.query_url is None:
+        raise InputError.about(
+            "{bulk} is not available for {server} {kind}; publish without {bulk}", kind=target.server
+        )
+    void = description.read(folder / VOID_FILE)
+    journal = chunked.Journal.open(journals, target.bulk_url, folder / CORPUS_FILE, resume=resume)
+    sent = chunked.publish_chunks(
+        client, folder / CORPUS_FILE, journal, limits=limits, resume=resume_command, progress=progress
+    )
+    chunked.put_file(client, void.iri, void.path, "text/turtle")
+    journal.remove()  # every chunk is in: a next run sends everything again
+    summary = PublishSummary({void.iri: void.triples})
+    done = Published(Mode.EXPORTS, _where(client, target.bulk_url), summary, sent.quads, chunks=sent.chunks)
+    done.skipped = sent.skipped
+    stated = {void.iri: void.triples, **void.counts}
+    held = client.counts(list(stated))
+    graphs = [NamedGraph(iri, (), "counted") for iri in stated]
+    done.verified = verify.verify_counts(graphs, stated, lambda iri: held.get(iri, 0), target.gsp_url)
     return done
 
 

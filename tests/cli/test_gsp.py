@@ -209,7 +209,7 @@ def test_bulk_publish_of_a_built_exports_folder_equals_graph_by_graph(
     assert result.exit_code == 0, result.stderr
     graphs = graphs_of(data)
     quads = sum(len(g) for g in graphs if g.kind != "description")
-    assert f"{quads} quads ({tmp_path / 'exports' / 'kg.nq'}) and 1 graphs (" in result.stderr
+    assert f"{quads} quads ({tmp_path / 'exports' / 'kg.nq'}, 1 chunks) and 1 graphs (" in result.stderr
     assert f"; {len(graphs)} graphs read back and verified" in result.stderr
     graphs = graphs[:-1]  # the folder's description also lists its files
     assert held(oxigraph, graphs) == {g.iri: triples_of(g) for g in graphs}
