@@ -27,6 +27,7 @@ from kg.load import codes, names, yamlloc
 from kg.load.gate import SCHEMA_NAME, gate_passes
 from kg.load.located import At, Located, Source
 from kg.load.model import Article, Code, Duration, Quantity, Site, Treatment
+from kg.load.patterns import python_pattern, with_patterns
 from kg.load.yamlloc import Path_, Position
 
 __all__ = [
@@ -52,43 +53,9 @@ __all__ = [
 FACT_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def python_pattern(pattern: str) -> str:
-    """A JSON Schema pattern (ECMA-262) as a Python regex that means the same. ECMA's `$` (no m flag)
-    matches only at the very end; Python's also before a final newline, which let "en\\n" through
-    jsonschema while the fast gate refused it. Each `$` outside a character class becomes `\\Z`."""
-    out, i, in_class = [], 0, False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "$":
-            c = "\\Z"
-        out.append(c)
-        i += 1
-    return "".join(out)
-
-
-def _python_patterns(node: Any) -> Any:
-    """The schema with every pattern as `python_pattern` gives it, for both validators."""
-    if isinstance(node, dict):
-        return {
-            k: python_pattern(v) if k == "pattern" and isinstance(v, str) else _python_patterns(v)
-            for k, v in node.items()
-        }
-    if isinstance(node, list):
-        return [_python_patterns(v) for v in node]
-    return node
-
-
 @cache
 def _schema_document() -> dict[str, Any]:
-    return _python_patterns(resources.json_file("shapes", SCHEMA_NAME))  # type: ignore[no-any-return]
+    return with_patterns(resources.json_file("shapes", SCHEMA_NAME), python_pattern)  # type: ignore[no-any-return]
 
 
 _PATTERN_HINTS = {
