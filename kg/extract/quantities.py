@@ -8,6 +8,7 @@ four weeks apart", "once a year", "400 mg": each becomes the facts model's Quant
 from __future__ import annotations
 
 import re
+from typing import get_args
 
 from kg.load.model import Duration, Provenance, Quantity, Unit
 
@@ -46,14 +47,7 @@ _INTERVAL = re.compile(
 )
 _PER = re.compile(r"\b(once|twice)\s+(?:a|per|every)\s+(day|week|month|year)\b", re.IGNORECASE)
 _DOSE = re.compile(rf"\b{_BOUND}(\d{{1,5}}(?:\.\d+)?)\s*(mg|mcg|g|ml|mL|%|units|IU)\b")
-_UNITS: dict[str, Unit] = {
-    "minute": "minute",
-    "hour": "hour",
-    "day": "day",
-    "week": "week",
-    "month": "month",
-    "year": "year",
-}
+_UNITS: dict[str, Unit] = {u: u for u in get_args(Unit)}
 
 
 def number(word: str) -> int:

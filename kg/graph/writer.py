@@ -23,14 +23,6 @@ from kg.load.model import Article, Code, Duration, Site, Unit
 E = TypeVar("E", bound=str)
 # UN/CEFACT common codes, the units schema.org's unitCode expects
 _UNIT: dict[Unit, str] = {"minute": "MIN", "hour": "HUR", "day": "DAY", "week": "WEE", "month": "MON", "year": "ANN"}
-_WORD: dict[Unit, str] = {
-    "minute": "minute",
-    "hour": "hour",
-    "day": "day",
-    "week": "week",
-    "month": "month",
-    "year": "year",
-}
 
 
 def duration(value: int, unit: Unit) -> tuple[Literal, Literal]:
@@ -44,7 +36,7 @@ def duration_words(d: Duration) -> str:
     'up to 2 weeks', 'at least 3 months' (with 'about' when approximate)."""
     if d.as_written:
         return d.as_written
-    unit = _WORD[d.unit] if d.unit else ""
+    unit = d.unit or ""
     low, high = d.min, d.max
     plural = "s" if (high if high is not None else low) != 1 else ""
     if low is not None and high is not None:
