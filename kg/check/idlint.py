@@ -11,6 +11,7 @@ then runs over the summaries, so a large site never needs every graph in memory 
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
@@ -63,9 +64,12 @@ def _links() -> frozenset[URIRef]:
     )
 
 
+_SPACE = re.compile(r"\s")  # in a str pattern, exactly the characters str.isspace() accepts (one C scan)
+
+
 def _absolute(term: URIRef) -> bool:
     parts = urlsplit(str(term))
-    return bool(parts.scheme) and bool(parts.netloc or parts.path) and not any(c.isspace() for c in str(term))
+    return bool(parts.scheme) and bool(parts.netloc or parts.path) and _SPACE.search(term) is None
 
 
 def summarise(schema: Iterable[Triple], ag: ArticleGraph, base_iri: str) -> Summary:

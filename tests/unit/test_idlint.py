@@ -144,3 +144,10 @@ def test_a_node_belongs_to_an_owner_exactly_when_a_prefix_before_a_slash_is_desc
     lint.described, lint.pages = set(described), set(pages)
     owners = (s[:i] for i in range(len(s)) if s[i] == "/")  # the definition, scanned char by char
     assert lint.part(s) == (s in pages or "#" in s or any(o in described for o in owners))
+
+
+@given(st.text(max_size=12))
+def test_the_whitespace_check_is_str_isspace(s: str) -> None:
+    assert (idlint._SPACE.search(s) is None) == (not any(c.isspace() for c in s))
+    iri = URIRef("https://a.example/" + s)
+    assert idlint._absolute(iri) == (not any(c.isspace() for c in str(iri)))
