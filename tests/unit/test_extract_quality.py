@@ -8,7 +8,19 @@ from pathlib import Path
 import pytest
 from conftest import CASES
 
-from benchmarks.extract_quality import EVAL, SETS, Fact, against_facts, drafted, load, main, matches, norm, report, score
+from benchmarks.extract_quality import (
+    EVAL,
+    SETS,
+    Fact,
+    against_facts,
+    drafted,
+    load,
+    main,
+    matches,
+    norm,
+    report,
+    score,
+)
 from kg.core.errors import InputError
 from kg.extract import extract
 from kg.load.names import problem
