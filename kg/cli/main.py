@@ -8,6 +8,7 @@ library behind `audit` or `publish` costs a second of imports).
 
 from __future__ import annotations
 
+import gc
 import importlib
 
 import click
@@ -89,6 +90,13 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+# A run allocates millions of short-lived, acyclic objects (rdflib terms, tuples, findings); the default
+# first generation of 700 makes the collector scan them again and again: 17.2 → 15.6 ms CPU an article
+# (1k `kg build -j1 --no-cache`, median of 3 interleaved runs).
+# Worker processes are forked after this and inherit it.
+GC_THRESHOLDS = (50_000, 20, 20)
+
+
 class _Lazy(click.Group):
     """A group whose commands are imported when one of them runs (or its own --help is asked for)."""
 
@@ -115,3 +123,4 @@ class _Lazy(click.Group):
 @click.version_option(__version__, prog_name="medkg")
 def main() -> None:
     """medkg: facts of medical articles → validated knowledge graph → JSON-LD, Turtle, N-Quads."""
+    gc.set_threshold(*GC_THRESHOLDS)

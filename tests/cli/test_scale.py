@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +14,7 @@ from conftest import snapshot
 
 import kg.flow.corpus
 from benchmarks.corpus import write as write_corpus
+from kg.cli.main import GC_THRESHOLDS
 from kg.core.fsio import MARKER
 from kg.core.options import Engine, RunOptions
 from kg.core.profiles import Profile
@@ -122,3 +125,21 @@ def test_bad_shard_is_a_usage_error(shard: str, kg: Callable[..., Result]) -> No
     result = kg("build", "--shard", shard)
     assert result.exit_code == 2
     assert "K/N" in result.stderr
+
+
+def _thresholds(_: int) -> tuple[int, int, int]:
+    return gc.get_threshold()
+
+
+def test_a_run_raises_the_collector_thresholds_and_its_workers_inherit_them(
+    kg: Callable[..., Result], corpus: Path
+) -> None:
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        assert kg("validate", "--data", corpus, "--help").exit_code == 0
+        assert gc.get_threshold() == GC_THRESHOLDS != (700, 10, 10)
+        with multiprocessing.get_context("fork").Pool(1) as pool:  # as kg.flow.corpus starts its workers
+            assert pool.map(_thresholds, [0]) == [GC_THRESHOLDS]
+    finally:
+        gc.set_threshold(*before)

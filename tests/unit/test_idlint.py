@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 from click.testing import Result
 from conftest import REPO
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import RDF, Graph, URIRef
 
 from kg.check import idlint
@@ -129,3 +131,23 @@ def test_cli_runs_the_lint_on_the_corpus(tmp_path: Path, kg: Callable[..., Resul
     result = kg("validate", "--data", data, "--format", "json")
     assert result.exit_code == 1
     assert '"rule": "idlint:conflicting-name"' in result.stdout
+
+
+_IRIS = st.text(alphabet="ab/#", max_size=8)
+
+
+@given(_IRIS, st.frozensets(_IRIS, max_size=6), st.frozensets(_IRIS, max_size=3))
+def test_a_node_belongs_to_an_owner_exactly_when_a_prefix_before_a_slash_is_described(
+    s: str, described: frozenset[str], pages: frozenset[str]
+) -> None:
+    lint = idlint._Lint([], BASE)
+    lint.described, lint.pages = set(described), set(pages)
+    owners = (s[:i] for i in range(len(s)) if s[i] == "/")  # the definition, scanned char by char
+    assert lint.part(s) == (s in pages or "#" in s or any(o in described for o in owners))
+
+
+@given(st.text(max_size=12))
+def test_the_whitespace_check_is_str_isspace(s: str) -> None:
+    assert (idlint._SPACE.search(s) is None) == (not any(c.isspace() for c in s))
+    iri = URIRef("https://a.example/" + s)
+    assert idlint._absolute(iri) == (not any(c.isspace() for c in str(iri)))
