@@ -209,7 +209,8 @@ def builds(table: Table, root: Path, n: int, args: argparse.Namespace, naive: fl
 
 
 def rebuilds(table: Table, root: Path, n: int, args: argparse.Namespace, naive: float) -> None:
-    """With a cache warmed by one build: a rebuild after no change, then after changing one article."""
+    """With a cache warmed by one build: a rebuild after no change, then after changing one article; then
+    the peak RSS of `kg validate -j1` on the same corpus."""
     data, out, cache = root / f"n{n}" / "data", root / f"out-{n}", root / f"cache-{n}"
     jobs = str(max(args.jobs))
     if not args.quick:  # --quick: the cold build filled it
@@ -240,6 +241,22 @@ def rebuilds(table: Table, root: Path, n: int, args: argparse.Namespace, naive: 
         max(r for _, r in runs),
         runs_s=[w for w, _ in runs],
     )
+    table.add(n, "validate -j1 (peak RSS only)", None, validate_rss_kb(data))
+
+
+def validate_rss_kb(data: Path) -> int:
+    """Peak RSS of `kg validate -j1` (one process), from the kernel's accounting of that child alone
+    (`os.wait4`: RUSAGE_CHILDREN would give the largest of every child so far, the builds included)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "validate", "--data", str(data)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        cwd=data.parent,
+    )
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0  # reaped here; Popen must not wait for it again
+    return usage.ru_maxrss
 
 
 def _quads(path: Path) -> int | None:
