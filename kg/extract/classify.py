@@ -236,7 +236,7 @@ def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
         m = _DEFINES.match(u.text)
         if (
             m
-            and any(w in u.text[m.end() :].lower().split()[:8] for w in _KIND_WORDS)
+            and any(w.strip(".,;:") in _KIND_WORDS for w in u.text[m.end() :].lower().split()[:8])
             and m[1].split()[0].lower() not in _COMMON
         ):
             return capitalise(m[1]), u

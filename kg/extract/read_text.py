@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract import lexicon
+from kg.extract import lexicon, naming
 from kg.extract.blocks import Document, with_sections
 
 _BULLET = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25e6\u00b7*+\u2013-]|\d{1,2}[.)])\s+(.*)$")
@@ -83,7 +83,14 @@ def read(text: str) -> Document:
         if i < len(lines) and lines[i] == line:  # an image's alt text repeated as its caption
             i += 1
             continue
-        if not doc.title and not raw and _is_heading(line) and not line.endswith(":") and not qa_page:
+        if (
+            not doc.title
+            and not raw
+            and _is_heading(line)
+            and not line.endswith(":")
+            and not qa_page
+            and not naming.topic_only(line)
+        ):
             doc.title = line
             continue
         if (m := _BULLET.match(line)) and not _is_heading(line):

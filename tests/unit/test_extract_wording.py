@@ -1,0 +1,62 @@
+"""`kg extract` rules for wording that varies from site to site ([extract2] round 3), each on a snippet of our own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.extract import extract, render_yaml
+from kg.extract.naming import topic_only
+from kg.load.facts import Source, check
+
+
+def _draft(tmp_path: Path, text: str) -> dict[str, Any]:
+    """The draft of a plain-text page; it is schema-valid and every quote is in the page."""
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    draft = extract(path)
+    assert check(Source("page.txt", yaml.safe_load(render_yaml(draft)), {}, ""), "article") == []
+    assert all(q in draft.document.text for q in draft.quotes())
+    return draft.data
+
+
+def test_a_first_line_that_only_names_a_topic_is_a_heading_not_the_title(tmp_path: Path) -> None:
+    assert topic_only("THE PROCEDURE") and topic_only("Risks and side effects") and topic_only("What to expect")
+    assert not topic_only("Blading Aftercare") and not topic_only("Blading")
+    page = (
+        "HOW IT IS DONE\n"
+        "Your clinician will cleanse the skin and then glide a sterile blade over the cheeks.\n"
+        "Risks\n"
+        "Blading is a quick procedure. Blading suits most skin types.\n"
+    )
+    data = _draft(tmp_path, page)
+    assert data["treatment"]["name"] == "Blading"  # "… procedure." defines it, full stop and all
+    steps = data["treatment"]["procedure"]["steps"]
+    assert [s["text"] for s in steps] == [
+        "Your clinician will cleanse the skin.",
+        "Glide a sterile blade over the cheeks.",
+    ]
+    assert {s["source"]["section"] for s in steps} == {"HOW IT IS DONE"}
+
+
+def test_a_site_section_line_is_chrome_and_what_to_expect_after_is_aftercare(tmp_path: Path) -> None:
+    page = (
+        "Our Services\n\n"
+        "Radiofrequency Closure for Spider Veins\n\n"
+        "A thin probe is placed into the vein under ultrasound guidance.\n\n"
+        "What to expect after Radiofrequency Closure:\n\n"
+        "  • Keep the bandage dry for 48 hours.\n"
+        "  • Walk for 15 minutes every two hours.\n"
+        "  • Remember to elevate your leg in the evening.\n"
+        "  • The bandage feels tight at first.\n"
+    )
+    data = _draft(tmp_path, page)
+    assert data["treatment"]["name"] == "Radiofrequency Closure"
+    assert [a["text"] for a in data["treatment"]["aftercare"]] == [
+        "Keep the bandage dry for 48 hours.",
+        "Walk for 15 minutes every two hours.",
+        "Remember to elevate your leg in the evening.",
+    ]
+    assert "procedure" not in data["treatment"]
