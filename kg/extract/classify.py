@@ -116,8 +116,9 @@ def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
             or len(u.text.split()) < 4
         ):
             continue
-        if u.text.endswith(":") or _title(u.text) or lexicon.has(lexicon.data()["reported_cues"], u.text):
-            continue  # "… is crucial for optimal results:" introduces a list, "A Guide to Risks" is a title
+        if u.text.endswith((":", "?")) or _title(u.text) or lexicon.has(lexicon.data()["reported_cues"], u.text):
+            continue  # "… is crucial for optimal results:" introduces a list, "A Guide to Risks" is a title, a question
+            # asks
         if u.block.text.endswith(":") and lexicon.section_kinds(u.text):
             continue  # "Some people are not candidates. They include:" names the section of the list it leads
         found = category(u) or _asked(u)

@@ -129,7 +129,7 @@ def faq(doc: Document) -> list[Fact]:
     over a list or over other headings is a section title, not a question answered)."""
     out = []
     for i, block in enumerate(doc.blocks):
-        if block.kind != "heading" or not block.text.endswith("?"):
+        if block.kind != "heading" or not block.text.rstrip("!").endswith("?"):
             continue
         if i + 1 >= len(doc.blocks) or doc.blocks[i + 1].kind != "paragraph":
             continue

@@ -121,8 +121,11 @@ def _candidates(t: Treatment, said: list[Unit]) -> Candidates | None:
 
 def complete(t: Treatment, units: list[Unit]) -> Treatment:
     """The drafted treatment with the facts its prose states and the section rules did not find."""
+    named = {f.source.quote for f in (*t.adverse_effects, *t.contraindications) if f.source}  # not also a statement
     taken = {
-        id(u) for u in units if (u.block.kind != "paragraph" and not classify.stated_item(u)) or u.text == t.description
+        id(u)
+        for u in units
+        if (u.block.kind != "paragraph" and not classify.stated_item(u)) or u.text in (t.description, *named)
     }
     said: dict[str, list[Unit]] = {}
     for s in classify.statements(units, skip={i for i, u in enumerate(units) if id(u) in taken}):

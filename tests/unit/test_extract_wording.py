@@ -60,3 +60,55 @@ def test_a_site_section_line_is_chrome_and_what_to_expect_after_is_aftercare(tmp
         "Remember to elevate your leg in the evening.",
     ]
     assert "procedure" not in data["treatment"]
+
+
+def test_effects_lose_when_and_where_and_clauses_and_how_often(tmp_path: Path) -> None:
+    page = (
+        "Glowpeel\n"
+        "Side effects\n"
+        "Side effects may include mild flaking on your skin in the first few days after the peel.\n"
+        "Some people develop blisters or feel like the skin is tight in the two or three days after a session.\n"
+        "If you develop a burn from the peel, your doctor will treat it.\n"
+        "These are real side effects, but they are VERY rare.\n"
+        "Crusting and itching are rare after a peel.\n"
+        "Another possible side effect is a dark patch in the treated area, which fades.\n"
+    )
+    effects = _draft(tmp_path, page)["treatment"]["adverse_effects"]
+    assert [e["name"] for e in effects] == [
+        "Mild flaking",
+        "Blisters",
+        "Dark patch",
+        "Crusting",
+        "Itching",
+    ]
+    assert [e["frequency"] for e in effects[3:]] == ["rare", "rare"]
+
+
+def test_an_aftercare_step_names_an_effect_only_when_it_says_you_experience_it(tmp_path: Path) -> None:
+    page = (
+        "Vein Sealing\n"
+        "After your treatment\n"
+        "  • You may experience swelling in your calf.  Remember to elevate your leg.\n"
+        "  • You will experience bruising along the vein.\n"
+        "  • You may have questions for the nurse.\n"
+        "  • Keep the dressing on for two days and then take it off.\n"
+    )
+    treatment = _draft(tmp_path, page)["treatment"]
+    assert [e["name"] for e in treatment["adverse_effects"]] == ["Swelling in your calf", "Bruising along the vein"]
+    assert "outcomes" not in treatment  # the sentence that names an effect is not also a statement
+
+
+def test_a_question_is_no_statement_and_asks_with_an_exclamation_mark(tmp_path: Path) -> None:
+    page = (
+        "Brow Lift\n"
+        "A brow lift is a surgical procedure that raises the brows.\n"
+        "The results of a brow lift last for years. But how do you know if the results would suit you? "
+        "Ask at the consultation.\n"
+        "Frequently Asked Questions\n"
+        "Does that mean I need it every year?!\n"
+        "Not always, since results last about a year.\n"
+    )
+    data = _draft(tmp_path, page)
+    assert [o["text"] for o in data["treatment"]["outcomes"]] == ["The results of a brow lift last for years."]
+    assert [q["question"] for q in data["faq"]] == ["Does that mean I need it every year?!"]
+    assert data["faq"][0]["answer"] == "Not always, since results last about a year."
