@@ -121,7 +121,8 @@ def _candidates(t: Treatment, said: list[Unit]) -> Candidates | None:
 
 def complete(t: Treatment, units: list[Unit]) -> Treatment:
     """The drafted treatment with the facts its prose states and the section rules did not find."""
-    named = {f.source.quote for f in (*t.adverse_effects, *t.contraindications) if f.source}  # not also a statement
+    named = {e.source.quote for e in t.adverse_effects if e.source}  # a named fact's sentence is not a statement too
+    named |= {c.source.quote for c in t.contraindications if c.source}
     taken = {
         id(u)
         for u in units
