@@ -310,7 +310,9 @@ def contraindications(units: list[Unit]) -> list[Contraindication]:
                 cue[0].lower().endswith(" have") and re.match(r"\s+\w+(?:ed|en)\b", u.text[cue.end() :])
             ):
                 continue  # "should not have changed": a perfect tense, not who should not have it
-            items = [(i, u.text) for i in split_items(u.text[cue.end() :])]
+            begin = _after(u.text, lexicon.cue("contraindication_openers"), cue.end()) or cue.end()
+            # each item's kind from its own words and the words before the list ("a recent cold sore" is temporary)
+            items = [(i, f"{u.text[:begin]} {i}") for i in split_items(u.text[begin:])]
         for item, words in items:
             who = re.sub(r"\s+(?:women|people|patients|individuals|mothers)$", "", item)
             named: list[str | None] = [*_states(item)] or [_name(who, cut=False, words=_MAX_NAME_WORDS + 2)]

@@ -112,3 +112,19 @@ def test_a_question_is_no_statement_and_asks_with_an_exclamation_mark(tmp_path: 
     assert [o["text"] for o in data["treatment"]["outcomes"]] == ["The results of a brow lift last for years."]
     assert [q["question"] for q in data["faq"]] == ["Does that mean I need it every year?!"]
     assert data["faq"][0]["answer"] == "Not always, since results last about a year."
+
+
+def test_not_a_candidate_if_you_have_lists_contraindications_each_of_its_own_kind(tmp_path: Path) -> None:
+    page = (
+        "Skin Needling\n"
+        "Skin needling is a treatment that punctures the skin with fine needles.\n"
+        "Who should not have it?\n"
+        "You are not a candidate for skin needling if you have psoriasis, a recent sunburn or a bleeding disorder.\n"
+    )
+    found = _draft(tmp_path, page)["treatment"]["contraindications"]
+    assert [(c["condition"], c.get("kind")) for c in found] == [
+        ("Psoriasis", None),
+        ("Recent sunburn", "temporary"),
+        ("Bleeding disorder", None),
+    ]
+    assert all(c["source"]["quote"].startswith("You are not a candidate") for c in found)
