@@ -177,15 +177,28 @@ def _head(item: str) -> str:
     return capitalise(item.strip(" \"'\u201c\u201d"))
 
 
+# "If you have fine lines, scars and sun damage, then X could help": the concerns come before the help
+_IF_YOU_HAVE = re.compile(
+    r"^if you (?:have|suffer from|struggle with|are bothered by|are concerned about)\s+([^.;:]+),?\s+(?:then\s+)?"
+    r"(?:[\w-]+\s+){1,4}?(?:could|can|may|might|will)\s+(?:help|benefit|improve|treat)\b",
+    re.IGNORECASE,
+)
+
+
 def concerns(u: Unit) -> list[tuple[str, str]]:
     """(name, quote) of the concerns a prose sentence says the treatment is for: the items of the list after an
     indication cue that contain a concern of the lexicon. Nothing from a negated sentence."""
     cue = lexicon.find(lexicon.data()["indication_cues"], u.text)
-    if cue is None or negated(u.text):
+    helps = _IF_YOU_HAVE.match(u.text)
+    if (cue is None and helps is None) or negated(u.text):
         return []
     out = []
     synonyms = [s for names in lexicon.data()["conditions"].values() for s in names]
-    listed = re.split(r"[.;:]", u.text[cue.end() :], maxsplit=1)[0]
+    listed = (
+        re.sub(r"\s+then$", "", helps[1])
+        if helps
+        else re.split(r"[.;:]", u.text[cue.end() :] if cue else "", maxsplit=1)[0]
+    )
     joined = [m[0] for m in lexicon.phrase_re(tuple(synonyms)).finditer(listed) if " and " in m[0]]
     areas = lexicon.phrase_re(tuple(lexicon.data()["body_areas"])).pattern
     joined += [m[0] for m in re.finditer(rf"{areas}\s+and\s+(?:the\s+)?{areas}", listed, re.IGNORECASE)]

@@ -128,3 +128,14 @@ def test_not_a_candidate_if_you_have_lists_contraindications_each_of_its_own_kin
         ("Bleeding disorder", None),
     ]
     assert all(c["source"]["quote"].startswith("You are not a candidate") for c in found)
+
+
+def test_if_you_have_concerns_then_it_could_help_names_indications(tmp_path: Path) -> None:
+    page = (
+        "Hydrafacial\n"
+        "Hydrafacial is a treatment that cleans and hydrates the skin.\n"
+        "If you have clogged pores, fine lines and sun damage then a hydrafacial can help you.\n"
+        "If you have questions, our staff can help.\n"
+    )
+    found = _draft(tmp_path, page)["treatment"]["indications"]
+    assert [i["condition"] for i in found] == ["Clogged pores", "Fine lines", "Sun damage"]
