@@ -179,7 +179,8 @@ def _head(item: str) -> str:
 
 # "If you have fine lines, scars and sun damage, then X could help": the concerns come before the help
 _IF_YOU_HAVE = re.compile(
-    r"^if you (?:have|suffer from|struggle with|are bothered by|are concerned about)\s+([^.;:]+),?\s+(?:then\s+)?"
+    r"^if you (?:have|suffer from|struggle with|are bothered by|are concerned about)\s+"
+    r"([^.;:]+?)(?:,\s+then\s+|\s+then\s+|,\s+)"
     r"(?:[\w-]+\s+){1,4}?(?:could|can|may|might|will)\s+(?:help|benefit|improve|treat)\b",
     re.IGNORECASE,
 )
@@ -194,11 +195,7 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
         return []
     out = []
     synonyms = [s for names in lexicon.data()["conditions"].values() for s in names]
-    listed = (
-        re.sub(r"\s+then$", "", helps[1])
-        if helps
-        else re.split(r"[.;:]", u.text[cue.end() :] if cue else "", maxsplit=1)[0]
-    )
+    listed = helps[1] if helps else re.split(r"[.;:]", u.text[cue.end() :] if cue else "", maxsplit=1)[0]
     joined = [m[0] for m in lexicon.phrase_re(tuple(synonyms)).finditer(listed) if " and " in m[0]]
     areas = lexicon.phrase_re(tuple(lexicon.data()["body_areas"])).pattern
     joined += [m[0] for m in re.finditer(rf"{areas}\s+and\s+(?:the\s+)?{areas}", listed, re.IGNORECASE)]
