@@ -104,6 +104,17 @@ def indications(units: list[Unit]) -> list[Indication]:
     return list(out.values())
 
 
+def title_indication(title: str) -> Indication | None:
+    """The concern a title names after "for" ("Laser Ablation for Varicose Veins"), when the lexicon knows it; a
+    title's other uses ("… for Dark Skin") name who it is for, not what it treats."""
+    m = re.search(r"\sfor\s+(.+)$", title, re.IGNORECASE)
+    condition = condition_for(m[1]) if m else None
+    if m is None or condition is None:
+        return None
+    quote = m[1].strip(" ?!.:")
+    return Indication(condition=condition, source=Provenance(section="(title)", quote=quote))
+
+
 def ingredients(units: list[Unit]) -> list[Ingredient]:
     out: dict[str, Ingredient] = {}
     for u in units:

@@ -139,3 +139,14 @@ def test_if_you_have_concerns_then_it_could_help_names_indications(tmp_path: Pat
     )
     found = _draft(tmp_path, page)["treatment"]["indications"]
     assert [i["condition"] for i in found] == ["Clogged pores", "Fine lines", "Sun damage"]
+
+
+def test_a_title_names_the_concern_after_for_only_when_it_is_one(tmp_path: Path) -> None:
+    body = "\nA thin fibre heats the vein from inside and closes it.\n"
+    vein = _draft(tmp_path, "Laser Ablation for Varicose Veins" + body)["treatment"]
+    assert vein["name"] == "Laser Ablation"
+    assert vein["indications"] == [
+        {"condition": "Varicose veins", "source": {"section": "(title)", "quote": "Varicose Veins"}}
+    ]
+    dark = _draft(tmp_path, "Laser Ablation for Dark Skin" + body)["treatment"]
+    assert "indications" not in dark
