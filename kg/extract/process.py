@@ -14,7 +14,7 @@ from kg.extract.units import Unit
 Fact = dict[str, Any]
 
 
-def _steps(u: Unit) -> list[Fact]:
+def steps(u: Unit) -> list[Fact]:
     """One sentence → its steps: "clean the area and may apply a cream" is two."""
     splitters = [s.split("|") for s in lexicon.cue("step_splitters")]
     pattern = re.compile("|".join(f"({re.escape(drop)}){re.escape(keep)}" for drop, keep in splitters), re.IGNORECASE)
@@ -43,7 +43,7 @@ def procedure(units: list[Unit]) -> Fact:
             out["duration"] = {**found[0].fact(), "source": u.source()}
             continue
         key = "preparation" if u.kind == "preparation" else "steps"
-        out.setdefault(key, []).extend(_steps(u))
+        out.setdefault(key, []).extend(steps(u))
     return {k: out[k] for k in ("preparation", "steps", "duration") if out.get(k)}
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from kg.extract import classify, lexicon
+from kg.extract import classify, lexicon, process
 from kg.extract.medical import provenance
 from kg.extract.text import durations
 from kg.extract.units import Unit
 from kg.load import names
+from kg.load.located import NOWHERE
 from kg.load.model import (
     AftercareItem,
     Candidates,
@@ -54,12 +55,25 @@ def _indications(t: Treatment, units: list[Unit]) -> tuple[Indication, ...]:
     return tuple(out.values())
 
 
+# who should perform it ("should be performed by a dermatologist") or what it is ("is an outpatient procedure
+# performed using …") is no step of the session
+_NOT_A_STEP = re.compile(
+    r"\b(?:should|must|can|could|may|might)\s+(?:only\s+|always\s+)?be\b"
+    r"|\b(?:is|are)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}?(?:procedure|treatment|therapy)\b",
+    re.IGNORECASE,
+)
+
+
 def _procedure(t: Treatment, said: dict[str, list[Unit]]) -> Procedure | None:
     proc = t.procedure or Procedure()
     if not proc.preparation and said.get("preparation"):
         proc = replace(
             proc, preparation=tuple(SourcedText(text=u.text, source=provenance(u)) for u in said["preparation"])
         )
+    told_in_prose = [u for u in said.get("procedure", []) if not _NOT_A_STEP.search(u.text)]
+    if not proc.steps and told_in_prose:  # steps told in prose, outside a procedure section
+        told = [SourcedText.from_data(step, NOWHERE) for u in told_in_prose for step in process.steps(u)]
+        proc = replace(proc, steps=tuple(told))
     course = said.get("course", [])
     if proc.duration is None:
         for u in course:

@@ -150,3 +150,19 @@ def test_a_title_names_the_concern_after_for_only_when_it_is_one(tmp_path: Path)
     ]
     dark = _draft(tmp_path, "Laser Ablation for Dark Skin" + body)["treatment"]
     assert "indications" not in dark
+
+
+def test_steps_told_in_prose_outside_a_procedure_section(tmp_path: Path) -> None:
+    page = (
+        "Vein Glue\n"
+        "Vein glue is an outpatient procedure performed using ultrasound.\n"
+        "After numbing the skin, the surgeon inserts a thin catheter into the vein and then glue is applied to the "
+        "vein wall.\n"
+        "It should be performed by a vascular surgeon.\n"
+        "Most people walk out the same day.\n"
+    )
+    steps = _draft(tmp_path, page)["treatment"]["procedure"]["steps"]
+    assert [s["text"] for s in steps] == [
+        "After numbing the skin, the surgeon inserts a thin catheter into the vein.",
+        "Glue is applied to the vein wall.",
+    ]
