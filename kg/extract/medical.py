@@ -165,7 +165,7 @@ _HOW_OFTEN = re.compile(
 )
 _HOW_COMMON = re.compile(
     r"(?:^|,\s+)(?:(?:yes|no|but|and|however),?\s+)?([a-z][\w -]{2,40}?)(?:,\s+especially\b[^,]*?)?,?\s+(?:is|are)\s+"
-    r"(?:very\s+|quite\s+|fairly\s+)?(common|normal|expected|usual|typical|uncommon|rare)\b",
+    r"(?:the\s+most\s+|very\s+|quite\s+|fairly\s+)?(common|normal|expected|usual|typical|uncommon|rare)\b",
     re.IGNORECASE,
 )
 _COMMON = ("common", "normal", "expected", "usual", "typical")

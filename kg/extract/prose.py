@@ -144,6 +144,8 @@ def complete(t: Treatment, units: list[Unit]) -> Treatment:
     }
     said: dict[str, list[Unit]] = {}
     for s in classify.statements(units, skip={i for i, u in enumerate(units) if id(u) in taken}):
+        if s.category in ("aftercare", "preparation") and s.unit.kind == "procedure":
+            continue  # "After the treatment, your provider will soothe your skin": a step of the procedure section
         said.setdefault(s.category, []).append(s.unit)
     both = [u for u in said.get("aftercare", []) + said.get("preparation", []) if _BOTH.search(u.text)]
     said["aftercare"] = list(dict.fromkeys(said.get("aftercare", []) + both))  # "before and after": both steps

@@ -166,3 +166,23 @@ def test_steps_told_in_prose_outside_a_procedure_section(tmp_path: Path) -> None
         "After numbing the skin, the surgeon inserts a thin catheter into the vein.",
         "Glue is applied to the vein wall.",
     ]
+
+
+def test_the_most_common_effects_and_a_procedure_step_that_says_after(tmp_path: Path) -> None:
+    page = (
+        "Lip Flip\n"
+        "Lip flip is a treatment that relaxes the lip muscle.\n"
+        "During the procedure\n"
+        "Your injector places four small injections. After the treatment, your injector will apply an ice pack.\n"
+        "Side effects\n"
+        "Swelling and tenderness are the most common.\n"
+    )
+    treatment = _draft(tmp_path, page)["treatment"]
+    assert [(e["name"], e["frequency"]) for e in treatment["adverse_effects"]] == [
+        ("Swelling", "common"),
+        ("Tenderness", "common"),
+    ]
+    assert "aftercare" not in treatment
+    assert [s["text"] for s in treatment["procedure"]["steps"]][-1] == (
+        "After the treatment, your injector will apply an ice pack."
+    )
