@@ -177,7 +177,9 @@ def extract(path: Path, slug: str | None = None) -> Draft:
         contraindications=tuple(medical.contraindications(found)),
         procedure=_one(Procedure.from_data, process.procedure(found)),
         recovery=_one(Recovery.from_data, process.recovery(found)),
-        aftercare=tuple(AftercareItem.from_data(item) for item in process.aftercare(found)),
+        aftercare=tuple(
+            AftercareItem.from_data(item) for item in process.aftercare(found) + process.restrictions(found)
+        ),
         candidates=_one(Candidates.from_data, process.candidates(found)),
         comparisons=tuple(Comparison.from_data(item) for item in process.comparisons(found, doc, name)),
     )

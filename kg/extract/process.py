@@ -85,6 +85,30 @@ def aftercare(units: list[Unit]) -> list[Fact]:
     return out
 
 
+# "no exercise x 12-24 hours, no yoga for 24 hours": a run of restrictions, each with how long it lasts
+_RESTRICTION = re.compile(
+    r"\bno\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?(?:\s*\([^)]{1,40}\))?\s+(?:x|for)\s+\d[^,;.]{0,16}?"
+    r"(?:hours?|hrs?|days?|weeks?)\b",
+    re.IGNORECASE,
+)
+
+
+def restrictions(units: list[Unit]) -> list[Fact]:
+    """The restrictions of a sentence that lists two or more ("Yes, no exercise x 12-24 hours, no yoga x 24 hours"),
+    FAQ answer or not: each is an aftercare item with its duration, quoted as written."""
+    out = []
+    for u in units:
+        found = list(_RESTRICTION.finditer(u.text))
+        if len(found) < 2 or (u.block.kind == "item" and u.kind == "aftercare"):  # an aftercare item is one already
+            continue
+        for m in found:
+            fact: Fact = {"text": as_sentence(m[0])}
+            if lasting := durations(m[0]):
+                fact["duration"] = lasting[0].fact()
+            out.append({**fact, "source": u.source(m[0])})
+    return out
+
+
 def candidates(units: list[Unit]) -> Fact:
     for u in units:
         if lexicon.has(lexicon.cue("candidates"), u.text) and "not" not in u.text.lower().split():

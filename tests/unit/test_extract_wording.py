@@ -186,3 +186,20 @@ def test_the_most_common_effects_and_a_procedure_step_that_says_after(tmp_path: 
     assert [s["text"] for s in treatment["procedure"]["steps"]][-1] == (
         "After the treatment, your injector will apply an ice pack."
     )
+
+
+def test_a_run_of_restrictions_in_an_answer_is_aftercare_and_sunscreen_advice_too(tmp_path: Path) -> None:
+    page = (
+        "Are there any restrictions after filler?\n"
+        "Yes, no exercise x 24 hours, no facials for 2 weeks. No alcohol beforehand is best.\n"
+        "Is sun a problem?\n"
+        "In the weeks after, don't go out without wearing sunscreen on your face.\n"
+        "Does filler hurt?\n"
+        "Most people feel little, with no pain for the rest of the day.\n"
+    )
+    care = _draft(tmp_path, page)["treatment"]["aftercare"]
+    assert [(a["text"], a.get("duration")) for a in care] == [
+        ("No exercise x 24 hours.", {"min": 24, "max": 24, "unit": "hour"}),
+        ("No facials for 2 weeks.", {"min": 2, "max": 2, "unit": "week"}),
+        ("In the weeks after, don't go out without wearing sunscreen on your face.", None),
+    ]
