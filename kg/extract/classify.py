@@ -129,8 +129,9 @@ def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
 
 def _asked(u: Unit) -> str | None:
     """The category of the question a sentence answers ("How long does whitening last?" → outcome), for an answer
-    whose own words name none ("That is highly variable …")."""
-    if not u.block.section or not u.block.section[-1].endswith("?"):
+    whose own words name none ("That is highly variable …"): a paragraph's first sentence; a later one ("My practice
+    uses …") goes on to something else."""
+    if not u.block.section or not u.block.section[-1].rstrip("!").endswith("?") or not u.block.text.startswith(u.text):
         return None
     heading = u.block.section[-1]
     return category(Unit(heading, u.block, u.index))

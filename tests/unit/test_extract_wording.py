@@ -203,3 +203,15 @@ def test_a_run_of_restrictions_in_an_answer_is_aftercare_and_sunscreen_advice_to
         ("No facials for 2 weeks.", {"min": 2, "max": 2, "unit": "week"}),
         ("In the weeks after, don't go out without wearing sunscreen on your face.", None),
     ]
+
+
+def test_only_an_answers_first_sentence_takes_the_category_of_its_question(tmp_path: Path) -> None:
+    page = (
+        "Glow Peel\n\n"
+        "How long do the results last?\n"
+        "That depends on your skin. Our clinic opened in 2019.\n"
+        "Is the peel painful?\n"
+        "A warm tingle is felt.\n"
+    )
+    data = _draft(tmp_path, page)
+    assert [o["text"] for o in data["treatment"]["outcomes"]] == ["That depends on your skin."]
