@@ -29,6 +29,12 @@ def _is_heading(line: str) -> bool:
     return not line.endswith(_SENTENCE_END) and words <= 14 and line[:1].isupper()
 
 
+def _is_title(line: str) -> bool:
+    """A first line that can be the title: shaped like a heading, not a list lead, not only a topic ("THE
+    PROCEDURE" is the heading of what follows)."""
+    return _is_heading(line) and not line.endswith(":") and not naming.topic_only(line)
+
+
 def _labelled(line: str) -> tuple[str, str] | None:
     """("Pros", "Can be very effective …") for "Pros: Can be very effective …"; None for a sentence."""
     m = _LABELLED.match(line)
@@ -87,14 +93,7 @@ def read(text: str) -> Document:
         if i < len(lines) and lines[i] == line:  # an image's alt text repeated as its caption
             i += 1
             continue
-        if (
-            not doc.title
-            and not raw
-            and _is_heading(line)
-            and not line.endswith(":")
-            and not qa_page
-            and not naming.topic_only(line)
-        ):
+        if not doc.title and not raw and not qa_page and _is_title(line):
             doc.title = line
             continue
         if (m := _BULLET.match(line)) and not _is_heading(line):
