@@ -67,11 +67,12 @@ def json_findings(stdout: str) -> list[JsonFinding]:
 def stricter_gate_may_refuse(value: object) -> bool:
     """Whether a parsed document holds what only jsonschema accepts, so the fast gate (jsonschema-rs)
     may refuse a file jsonschema finds valid (jsonschema then decides): a non-ASCII decimal digit (Rust's
-    `\\d` is ASCII, Python's Unicode) or a float that is not finite (Rust's `number` refuses NaN)."""
+    `\\d` is ASCII, Python's Unicode), a lone surrogate (no Rust string holds one) or a float that is not finite
+    (Rust's `number` refuses NaN)."""
     if isinstance(value, dict):
         return any(stricter_gate_may_refuse(k) or stricter_gate_may_refuse(v) for k, v in value.items())
     if isinstance(value, list):
         return any(stricter_gate_may_refuse(v) for v in value)
     if isinstance(value, str):
-        return any(c.isdecimal() and not c.isascii() for c in value)
+        return any((c.isdecimal() and not c.isascii()) or "\ud800" <= c <= "\udfff" for c in value)
     return isinstance(value, float) and not math.isfinite(value)
