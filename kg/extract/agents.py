@@ -83,7 +83,9 @@ def agents(units: list[Unit]) -> list[Agent]:
             if amount is None and nxt and not _found(nxt.text) and (amount := dose(nxt.text)):
                 start = u.block.text.find(u.text)  # both sentences, one slice of the paragraph
                 quote = u.block.text[start : u.block.text.find(nxt.text, start) + len(nxt.text)]
-            timing = _timing(u.text)
+            # "After applying local anesthetic, …" orders the steps of the session; it is not a time after it
+            step = re.search(rf"\b(?:after|before)\s+\w+ing\s+(?:an?\s+|the\s+)?{re.escape(name)}", u.text, re.I)
+            timing = None if step else _timing(u.text)
             role = _role(u, timing, listed)
             out[name.lower()] = Agent(name=name, role=role, dose=amount, timing=timing, source=provenance(u, quote))
     return list(out.values())

@@ -116,8 +116,9 @@ def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
             or len(u.text.split()) < 4
         ):
             continue
-        if u.text.endswith(":") or _title(u.text) or lexicon.has(lexicon.data()["reported_cues"], u.text):
-            continue  # "… is crucial for optimal results:" introduces a list, "A Guide to Risks" is a title
+        if u.text.endswith((":", "?")) or _title(u.text) or lexicon.has(lexicon.data()["reported_cues"], u.text):
+            continue  # "… is crucial for optimal results:" introduces a list, "A Guide to Risks" is a title, a question
+            # asks
         if u.block.text.endswith(":") and lexicon.section_kinds(u.text):
             continue  # "Some people are not candidates. They include:" names the section of the list it leads
         found = category(u) or _asked(u)
@@ -128,8 +129,9 @@ def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
 
 def _asked(u: Unit) -> str | None:
     """The category of the question a sentence answers ("How long does whitening last?" → outcome), for an answer
-    whose own words name none ("That is highly variable …")."""
-    if not u.block.section or not u.block.section[-1].endswith("?"):
+    whose own words name none ("That is highly variable …"): a paragraph's first sentence; a later one ("My practice
+    uses …") goes on to something else."""
+    if not u.block.section or not u.block.section[-1].rstrip("!").endswith("?") or not u.block.text.startswith(u.text):
         return None
     heading = u.block.section[-1]
     return category(Unit(heading, u.block, u.index))
@@ -176,15 +178,25 @@ def _head(item: str) -> str:
     return capitalise(item.strip(" \"'\u201c\u201d"))
 
 
+# "If you have fine lines, scars and sun damage, then X could help": the concerns come before the help
+_IF_YOU_HAVE = re.compile(
+    r"^if you (?:have|suffer from|struggle with|are bothered by|are concerned about)\s+"
+    r"([^.;:]+?)(?:,\s+then\s+|\s+then\s+|,\s+)"
+    r"(?:[\w-]+\s+){1,4}?(?:could|can|may|might|will)\s+(?:help|benefit|improve|treat)\b",
+    re.IGNORECASE,
+)
+
+
 def concerns(u: Unit) -> list[tuple[str, str]]:
     """(name, quote) of the concerns a prose sentence says the treatment is for: the items of the list after an
     indication cue that contain a concern of the lexicon. Nothing from a negated sentence."""
     cue = lexicon.find(lexicon.data()["indication_cues"], u.text)
-    if cue is None or negated(u.text):
+    helps = _IF_YOU_HAVE.match(u.text)
+    if (cue is None and helps is None) or negated(u.text):
         return []
     out = []
     synonyms = [s for names in lexicon.data()["conditions"].values() for s in names]
-    listed = re.split(r"[.;:]", u.text[cue.end() :], maxsplit=1)[0]
+    listed = helps[1] if helps else re.split(r"[.;:]", u.text[cue.end() :] if cue else "", maxsplit=1)[0]
     joined = [m[0] for m in lexicon.phrase_re(tuple(synonyms)).finditer(listed) if " and " in m[0]]
     areas = lexicon.phrase_re(tuple(lexicon.data()["body_areas"])).pattern
     joined += [m[0] for m in re.finditer(rf"{areas}\s+and\s+(?:the\s+)?{areas}", listed, re.IGNORECASE)]
@@ -236,7 +248,7 @@ def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
         m = _DEFINES.match(u.text)
         if (
             m
-            and any(w in u.text[m.end() :].lower().split()[:8] for w in _KIND_WORDS)
+            and any(w.strip(".,;:") in _KIND_WORDS for w in u.text[m.end() :].lower().split()[:8])
             and m[1].split()[0].lower() not in _COMMON
         ):
             return capitalise(m[1]), u

@@ -43,6 +43,7 @@ from kg.load.model import (
     Candidates,
     Comparison,
     FaqItem,
+    Indication,
     Keyword,
     Page,
     Procedure,
@@ -138,6 +139,15 @@ def _unique(effects: list[AdverseEffect]) -> tuple[AdverseEffect, ...]:
     return tuple(first.values())
 
 
+def _indications(found: list[Unit], title: str) -> tuple[Indication, ...]:
+    """The indications of the sections, then the concern the title names ("… for Varicose Veins")."""
+    listed = {i.condition.lower(): i for i in medical.indications(found) if i.condition}
+    named = medical.title_indication(title) if title else None
+    if named is not None and named.condition:
+        listed.setdefault(named.condition.lower(), named)
+    return tuple(listed.values())
+
+
 def _one(make: Callable[[Any, At], T], value: Mapping[str, Any]) -> T | None:
     """A drafted part (procedure, recovery …) as a model object; None when nothing was found."""
     return make(value, NOWHERE) if value else None
@@ -161,13 +171,15 @@ def extract(path: Path, slug: str | None = None) -> Draft:
     name = named.name
     treatment = replace(
         _treatment(found, name),
-        indications=tuple(medical.indications(found)),
+        indications=_indications(found, doc.title),
         ingredients=tuple(medical.ingredients(found)),
         adverse_effects=_unique(medical.adverse_effects(found) + medical.stated_effects(found)),
         contraindications=tuple(medical.contraindications(found)),
         procedure=_one(Procedure.from_data, process.procedure(found)),
         recovery=_one(Recovery.from_data, process.recovery(found)),
-        aftercare=tuple(AftercareItem.from_data(item) for item in process.aftercare(found)),
+        aftercare=tuple(
+            AftercareItem.from_data(item) for item in process.aftercare(found) + process.restrictions(found)
+        ),
         candidates=_one(Candidates.from_data, process.candidates(found)),
         comparisons=tuple(Comparison.from_data(item) for item in process.comparisons(found, doc, name)),
     )

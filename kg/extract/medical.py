@@ -104,6 +104,17 @@ def indications(units: list[Unit]) -> list[Indication]:
     return list(out.values())
 
 
+def title_indication(title: str) -> Indication | None:
+    """The concern a title names after "for" ("Laser Ablation for Varicose Veins"), when the lexicon knows it; a
+    title's other uses ("… for Dark Skin") name who it is for, not what it treats."""
+    m = re.search(r"\sfor\s+(.+)$", title, re.IGNORECASE)
+    condition = condition_for(m[1]) if m else None
+    if m is None or condition is None:
+        return None
+    quote = m[1].strip(" ?!.:")
+    return Indication(condition=condition, source=Provenance(section="(title)", quote=quote))
+
+
 def ingredients(units: list[Unit]) -> list[Ingredient]:
     out: dict[str, Ingredient] = {}
     for u in units:
@@ -139,9 +150,22 @@ def _as_written(kind: str, text: str, value: str | None) -> str | None:
     return found[0] if found else None
 
 
+# when or where an effect is felt, not its name: "whiteheads on their skin in the day or two after …"
+_WHEN_OR_WHERE = re.compile(
+    r"\s+(?:on|in)\s+(?:your|their|the)\s+(?:skin|face)\b.*$|\s+in\s+(?:the|your|their)\s+(?:[\w-]+\s+){0,3}?areas?\b.*$"
+    r"|\s+(?:in|during|within|over|for)\s+the\s+(?:[\w-]+\s+){0,4}?(?:hours?|days?|weeks?)\b.*$"
+    r"|\s+(?:after|following|from)\s+.*$|(?<=[.;!?])\s.*$",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"(?:feel|feels|look|looks|seem|seems|notice|see|be|become|get|find)\b", re.IGNORECASE)
+_HOW_OFTEN = re.compile(
+    r"(?:(?:very|quite|fairly|extremely|relatively)\s+)*(?:rare|uncommon|common|normal|expected|mild|minor|serious|severe"
+    r"|temporary)",
+    re.IGNORECASE,
+)
 _HOW_COMMON = re.compile(
     r"(?:^|,\s+)(?:(?:yes|no|but|and|however),?\s+)?([a-z][\w -]{2,40}?)(?:,\s+especially\b[^,]*?)?,?\s+(?:is|are)\s+"
-    r"(?:very\s+|quite\s+|fairly\s+)?(common|normal|expected|usual|typical|uncommon|rare)\b",
+    r"(?:the\s+most\s+|very\s+|quite\s+|fairly\s+)?(common|normal|expected|usual|typical|uncommon|rare)\b",
     re.IGNORECASE,
 )
 _COMMON = ("common", "normal", "expected", "usual", "typical")
@@ -154,12 +178,12 @@ def stated_effects(units: list[Unit]) -> list[AdverseEffect]:
     for i, u in enumerate(units):
         m = _HOW_COMMON.search(u.text)
         phrase = re.sub(r"^(?:mild|slight|minor|some|temporary)\s+", "", m[1], flags=re.IGNORECASE) if m else ""
-        if m is None or not lexicon.has(lexicon.data()["symptoms"], phrase) or (name := _name(phrase)) is None:
+        if m is None or not lexicon.has(lexicon.data()["symptoms"], phrase):
             continue
         nxt = units[i + 1] if i + 1 < len(units) and units[i + 1].block is u.block else None
         lasts = durations(nxt.text) if nxt and lexicon.has(lexicon.cue("side_effects_resolve"), nxt.text) else []
         frequency: Frequency = "common" if m[2].lower() in _COMMON else "rare" if m[2].lower() == "rare" else "uncommon"
-        out.append(
+        out += [
             AdverseEffect(
                 name=name,
                 frequency=frequency,
@@ -169,7 +193,9 @@ def stated_effects(units: list[Unit]) -> list[AdverseEffect]:
                 duration=lasts[0].drafted() if lasts else None,
                 source=provenance(u),
             )
-        )
+            for name in (_name(item) for item in split_items(phrase))  # "Infection and scarring are rare"
+            if name is not None
+        ]
     return out
 
 
@@ -182,7 +208,9 @@ def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
             head = re.split(r"\s[-\u2013\u2014]\s|[:(,.]", u.text, maxsplit=1)[0]
             candidates, prefix = [head], u.text
         else:
-            in_section = lexicon.cue("adverse_effects_in_section") if u.kind == "risks" else []
+            # "If you develop a scar, …" says what is done about an effect, not that the treatment causes it
+            conditional = re.match(r"(?:if|when|should)\b", u.text, re.IGNORECASE)
+            in_section = lexicon.cue("adverse_effects_in_section") if u.kind == "risks" and not conditional else []
             cues = lexicon.cue("adverse_effects") + in_section
             found = _list_after(
                 u.text,
@@ -190,9 +218,11 @@ def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
                 lexicon.cue("list_openers"),
                 immediate=("experience", "cause", *lexicon.cue("adverse_effects_in_section")),
             )
-            if found is None or (u.kind in ("aftercare", "preparation") and "side effect" not in u.text.lower()):
-                continue
-            candidates, prefix = split_items(found[0]), u.text[: found[1]]
+            if found is None or (
+                u.kind in ("aftercare", "preparation") and not re.search(r"side effect|\bexperience\b", u.text, re.I)
+            ):
+                continue  # an aftercare step names no effect unless it says so ("you may experience swelling")
+            candidates, prefix = split_items(_WHEN_OR_WHERE.sub("", found[0])), u.text[: found[1]]
         frequency = _level("frequency", prefix, _FREQUENCIES) or _level("frequency", u.text, _FREQUENCIES)
         seriousness = _level("seriousness", prefix, _SERIOUSNESS) or _level("seriousness", u.text, _SERIOUSNESS)
         temporary = lexicon.has(lexicon.cue("temporary"), u.text)
@@ -205,7 +235,8 @@ def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
             )
             core = item[: where.start()] if where else item
             core = re.sub(r"^(?:temporary|short-lived|transient)\s+", "", core.strip(), flags=re.IGNORECASE)
-            name = _name(core)
+            # "feel like your skin is scraped" is a clause, "VERY rare" says how often, neither names an effect
+            name = None if _CLAUSE.match(core) or _HOW_OFTEN.fullmatch(core) else _name(core)
             if name is None or name.lower() in out:
                 continue
             out[name.lower()] = AdverseEffect(
@@ -290,7 +321,9 @@ def contraindications(units: list[Unit]) -> list[Contraindication]:
                 cue[0].lower().endswith(" have") and re.match(r"\s+\w+(?:ed|en)\b", u.text[cue.end() :])
             ):
                 continue  # "should not have changed": a perfect tense, not who should not have it
-            items = [(i, u.text) for i in split_items(u.text[cue.end() :])]
+            begin = _after(u.text, lexicon.cue("contraindication_openers"), cue.end()) or cue.end()
+            # each item's kind from its own words and the words before the list ("a recent cold sore" is temporary)
+            items = [(i, f"{u.text[:begin]} {i}") for i in split_items(u.text[begin:])]
         for item, words in items:
             who = re.sub(r"\s+(?:women|people|patients|individuals|mothers)$", "", item)
             named: list[str | None] = [*_states(item)] or [_name(who, cut=False, words=_MAX_NAME_WORDS + 2)]

@@ -71,6 +71,13 @@ def _from_part(part: str) -> str:
     return _clean(re.split(r"\s+for\s+", head, maxsplit=1)[0])
 
 
+def topic_only(line: str) -> bool:
+    """A line that names a topic and no treatment ("THE PROCEDURE", "Risks and side effects"): a heading, not a
+    page's title."""
+    parts = re.split(r"\s+(?:and|&)\s+", line.strip(" ?!.:"))
+    return all(_topics().fullmatch(p) or _topics().fullmatch(re.sub(r"^the\s+", "", p, flags=re.I)) for p in parts)
+
+
 def usable(name: str) -> bool:
     """A name the draft can use: a few words that pass the name gate."""
     return 0 < len(name.split()) <= MAX_WORDS and re.search(r"[A-Za-z]", name) is not None and not names.problem(name)

@@ -14,7 +14,7 @@ from kg.extract.units import Unit
 Fact = dict[str, Any]
 
 
-def _steps(u: Unit) -> list[Fact]:
+def steps(u: Unit) -> list[Fact]:
     """One sentence → its steps: "clean the area and may apply a cream" is two."""
     splitters = [s.split("|") for s in lexicon.cue("step_splitters")]
     pattern = re.compile("|".join(f"({re.escape(drop)}){re.escape(keep)}" for drop, keep in splitters), re.IGNORECASE)
@@ -43,7 +43,7 @@ def procedure(units: list[Unit]) -> Fact:
             out["duration"] = {**found[0].fact(), "source": u.source()}
             continue
         key = "preparation" if u.kind == "preparation" else "steps"
-        out.setdefault(key, []).extend(_steps(u))
+        out.setdefault(key, []).extend(steps(u))
     return {k: out[k] for k in ("preparation", "steps", "duration") if out.get(k)}
 
 
@@ -82,6 +82,30 @@ def aftercare(units: list[Unit]) -> list[Fact]:
             fact["duration"] = found[0].fact()
         fact["source"] = u.source()
         out.append(fact)
+    return out
+
+
+# "no exercise x 12-24 hours, no yoga for 24 hours": a run of restrictions, each with how long it lasts
+_RESTRICTION = re.compile(
+    r"\bno\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?(?:\s*\([^)]{1,40}\))?\s+(?:x|for)\s+\d[^,;.]{0,16}?"
+    r"(?:hours?|hrs?|days?|weeks?)\b",
+    re.IGNORECASE,
+)
+
+
+def restrictions(units: list[Unit]) -> list[Fact]:
+    """The restrictions of a sentence that lists two or more ("Yes, no exercise x 12-24 hours, no yoga x 24 hours"),
+    FAQ answer or not: each is an aftercare item with its duration, quoted as written."""
+    out = []
+    for u in units:
+        found = list(_RESTRICTION.finditer(u.text))
+        if len(found) < 2 or (u.block.kind == "item" and u.kind == "aftercare"):  # an aftercare item is one already
+            continue
+        for m in found:
+            fact: Fact = {"text": as_sentence(m[0])}
+            if lasting := durations(m[0]):
+                fact["duration"] = lasting[0].fact()
+            out.append({**fact, "source": u.source(m[0])})
     return out
 
 
@@ -129,7 +153,7 @@ def faq(doc: Document) -> list[Fact]:
     over a list or over other headings is a section title, not a question answered)."""
     out = []
     for i, block in enumerate(doc.blocks):
-        if block.kind != "heading" or not block.text.endswith("?"):
+        if block.kind != "heading" or not block.text.rstrip("!").endswith("?"):
             continue
         if i + 1 >= len(doc.blocks) or doc.blocks[i + 1].kind != "paragraph":
             continue

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from kg.extract import classify, lexicon
+from kg.extract import classify, lexicon, process
 from kg.extract.medical import provenance
 from kg.extract.text import durations
 from kg.extract.units import Unit
 from kg.load import names
+from kg.load.located import NOWHERE
 from kg.load.model import (
     AftercareItem,
     Candidates,
@@ -54,12 +55,25 @@ def _indications(t: Treatment, units: list[Unit]) -> tuple[Indication, ...]:
     return tuple(out.values())
 
 
+# who should perform it ("should be performed by a dermatologist") or what it is ("is an outpatient procedure
+# performed using …") is no step of the session
+_NOT_A_STEP = re.compile(
+    r"\b(?:should|must|can|could|may|might)\s+(?:only\s+|always\s+)?be\b"
+    r"|\b(?:is|are)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}?(?:procedure|treatment|therapy)\b",
+    re.IGNORECASE,
+)
+
+
 def _procedure(t: Treatment, said: dict[str, list[Unit]]) -> Procedure | None:
     proc = t.procedure or Procedure()
     if not proc.preparation and said.get("preparation"):
         proc = replace(
             proc, preparation=tuple(SourcedText(text=u.text, source=provenance(u)) for u in said["preparation"])
         )
+    told_in_prose = [u for u in said.get("procedure", []) if not _NOT_A_STEP.search(u.text)]
+    if not proc.steps and told_in_prose:  # steps told in prose, outside a procedure section
+        told = [SourcedText.from_data(step, NOWHERE) for u in told_in_prose for step in process.steps(u)]
+        proc = replace(proc, steps=tuple(told))
     course = said.get("course", [])
     if proc.duration is None:
         for u in course:
@@ -121,11 +135,17 @@ def _candidates(t: Treatment, said: list[Unit]) -> Candidates | None:
 
 def complete(t: Treatment, units: list[Unit]) -> Treatment:
     """The drafted treatment with the facts its prose states and the section rules did not find."""
+    named = {e.source.quote for e in t.adverse_effects if e.source}  # a named fact's sentence is not a statement too
+    named |= {c.source.quote for c in t.contraindications if c.source}
     taken = {
-        id(u) for u in units if (u.block.kind != "paragraph" and not classify.stated_item(u)) or u.text == t.description
+        id(u)
+        for u in units
+        if (u.block.kind != "paragraph" and not classify.stated_item(u)) or u.text in (t.description, *named)
     }
     said: dict[str, list[Unit]] = {}
     for s in classify.statements(units, skip={i for i, u in enumerate(units) if id(u) in taken}):
+        if s.category in ("aftercare", "preparation") and s.unit.kind == "procedure":
+            continue  # "After the treatment, your provider will soothe your skin": a step of the procedure section
         said.setdefault(s.category, []).append(s.unit)
     both = [u for u in said.get("aftercare", []) + said.get("preparation", []) if _BOTH.search(u.text)]
     said["aftercare"] = list(dict.fromkeys(said.get("aftercare", []) + both))  # "before and after": both steps

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract import lexicon
+from kg.extract import lexicon, naming
 from kg.extract.blocks import Document, with_sections
 
 _BULLET = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25e6\u00b7*+\u2013-]|\d{1,2}[.)])\s+(.*)$")
@@ -15,14 +15,24 @@ _LABELLED = re.compile(r"^([A-Z][\w'\u2019/&-]*(?:\s+[\w'\u2019/&()-]+){0,5})(?:
 _COMMENT = re.compile(r"^#+(?:\s|$)|^<!--")
 
 
+def _asks(line: str) -> bool:
+    return line.rstrip("!").endswith("?")  # "Does that mean …?!" asks too
+
+
 def _is_heading(line: str) -> bool:
     """A heading by its form: a question, a line ending in a colon, or a short line without closing punctuation."""
     words = len(line.split())
-    if line.endswith("?"):
+    if _asks(line):
         return words <= 30
     if line.endswith(":"):
         return words <= 10
     return not line.endswith(_SENTENCE_END) and words <= 14 and line[:1].isupper()
+
+
+def _is_title(line: str) -> bool:
+    """A first line that can be the title: shaped like a heading, not a list lead, not only a topic ("THE
+    PROCEDURE" is the heading of what follows)."""
+    return _is_heading(line) and not line.endswith(":") and not naming.topic_only(line)
 
 
 def _labelled(line: str) -> tuple[str, str] | None:
@@ -68,7 +78,7 @@ def read(text: str) -> Document:
     elif crumbs:
         i -= len(crumbs)
     raw: list[tuple[str, str, int]] = []
-    qa_page = sum(1 for ln in set(lines) if ln.endswith("?") and _is_heading(ln)) >= 3  # a first question is a Q
+    qa_page = sum(1 for ln in set(lines) if _asks(ln) and _is_heading(ln)) >= 3  # a first question is a Q
     topic, previous = 0, ""  # level of the last heading that is not a question
     while i < len(lines):
         line = lines[i]
@@ -83,12 +93,12 @@ def read(text: str) -> Document:
         if i < len(lines) and lines[i] == line:  # an image's alt text repeated as its caption
             i += 1
             continue
-        if not doc.title and not raw and _is_heading(line) and not line.endswith(":") and not qa_page:
+        if not doc.title and not raw and not qa_page and _is_title(line):
             doc.title = line
             continue
         if (m := _BULLET.match(line)) and not _is_heading(line):
             raw.append(("item", m[1], 0))
-        elif (label := _labelled(line)) and not line.endswith("?"):
+        elif (label := _labelled(line)) and not _asks(line):
             if previous == "item" or (raw and raw[-1][0] == "heading" and len(label[0].split()) > 1):
                 raw.append(("item", line, 0))  # a labelled list: "Pregnant women - …"
             else:
@@ -96,7 +106,7 @@ def read(text: str) -> Document:
                 raw.append(("heading", label[0], topic))  # a labelled field: "Recovery Time: …"
                 raw.append(("paragraph", label[1], 0))
         elif _is_heading(line):
-            if line.endswith("?"):
+            if _asks(line):
                 level = topic + 1 if topic else 2  # a question under a topic heading, as in an FAQ
             else:
                 level = topic + 1 if previous == "heading" and topic else max(topic, 2)
