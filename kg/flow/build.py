@@ -171,13 +171,13 @@ def _stream(
     partitions = Partitions()
     nq = _Counted(target.open(CORPUS_FILE))
     infos = _bundled(target, nq, bundled, partitions)
-    published = 0
+    published, earlier = 0, keep.Earlier(out)
     for o in outcomes(site, files, options, wants, progress=progress):
         problems = len(tally.result.problems)
         tally.accept(o)
         if len(tally.result.problems) > problems or any(f.severity >= options.fail_on for f in o.findings):
             slug = o.slug or Path(o.file).stem
-            kept = keep.previous(out, slug, o.graph_iri or Minter(site.base_iri).graph(slug))
+            kept = earlier.kept(slug, o.graph_iri or Minter(site.base_iri).graph(slug))
             if o.slug is not None and o.file != tally.seen.get(o.slug):  # a second file with a used slug
                 kept = None
             tally.result.extend([keep.notice(o.file, o.slug_at.line, o.slug_at.column, slug, kept, options.fail_on)])

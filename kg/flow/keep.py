@@ -40,22 +40,59 @@ class Kept:
         ]
 
 
-def previous(out: Path, slug: str, graph_iri: str) -> Kept | None:
-    """The exports an earlier build wrote for `slug` in `out`, if any (read before the folder is replaced)."""
-    files = {
-        f"{slug}{suffix}": (out / f"{slug}{suffix}").read_bytes()
-        for suffix in ARTICLE_FILES
-        if (out / f"{slug}{suffix}").is_file()
-    }
-    if not files:
-        return None
-    tail = f" <{graph_iri}> .\n".encode()
-    block = bytearray()
-    corpus = out / CORPUS_FILE
-    if corpus.is_file():
-        with open(corpus, "rb") as fh:
-            block += b"".join(line for line in fh if line.endswith(tail))
-    return Kept(graph_iri, files, bytes(block))
+class Earlier:
+    """The exports an earlier build wrote in `out`, read on demand before the folder is replaced. kg.nq is
+    scanned once, on the first failing article, into an index of where each named graph's lines lie (a few
+    numbers per graph), so a build with many failing articles reads it once rather than once each."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self._index: dict[bytes, list[tuple[int, int]]] | None = None
+
+    def _ranges(self, graph_iri: str) -> list[tuple[int, int]]:
+        if self._index is None:
+            self._index = _graph_ranges(self.out / CORPUS_FILE)
+        return self._index.get(graph_iri.encode(), [])
+
+    def kept(self, slug: str, graph_iri: str) -> Kept | None:
+        """`slug`'s last good files and its named graph's lines of kg.nq, if the earlier build wrote any."""
+        files = {
+            f"{slug}{suffix}": (self.out / f"{slug}{suffix}").read_bytes()
+            for suffix in ARTICLE_FILES
+            if (self.out / f"{slug}{suffix}").is_file()
+        }
+        if not files:
+            return None
+        block = bytearray()
+        ranges = self._ranges(graph_iri)
+        if ranges:
+            with open(self.out / CORPUS_FILE, "rb") as fh:
+                for start, end in ranges:
+                    fh.seek(start)
+                    block += fh.read(end - start)
+        return Kept(graph_iri, files, bytes(block))
+
+
+def _graph_ranges(corpus: Path) -> dict[bytes, list[tuple[int, int]]]:
+    """Byte ranges of each named graph's runs of lines in an N-Quads file (the graph is the line's last
+    term: `… <graph> .`); empty when there is no such file."""
+    index: dict[bytes, list[tuple[int, int]]] = {}
+    if not corpus.is_file():
+        return index
+    position, current, start = 0, b"", 0
+    with open(corpus, "rb") as fh:
+        for line in fh:
+            graph = (
+                line[line.rfind(b" <", 0, len(line) - 3) + 2 : line.rfind(b"> .")] if line.endswith(b"> .\n") else b""
+            )
+            if graph != current:
+                if current:
+                    index.setdefault(current, []).append((start, position))
+                current, start = graph, position
+            position += len(line)
+    if current:
+        index.setdefault(current, []).append((start, position))
+    return index
 
 
 def notice(file: str, line: int, column: int, slug: str, kept: Kept | None, threshold: Severity) -> Finding:
