@@ -110,5 +110,5 @@ def combined(rows: list[Audited]) -> Result:
     result = Result(articles=len(rows))
     for row in rows:
         result.triples += row.result.triples
-        result.extend(row.result.findings)
+        result.extend(row.result.sorted())
     return result

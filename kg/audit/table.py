@@ -57,7 +57,7 @@ def row(audited: Audited) -> Row:
         r.blocks[b.syntax] = r.blocks.get(b.syntax, 0) + 1
     r.pieces = pieces(to_graph(normalise(doc.graph)))
     for feature, (piece, prefixes) in FEATURES.items():
-        mine = [f for f in audited.result.findings if _rule_name(f.rule).startswith(prefixes)]
+        mine = [f for f in audited.result.sorted() if _rule_name(f.rule).startswith(prefixes)]
         blocking = sorted(
             {
                 _rule_name(f.rule)

@@ -85,7 +85,7 @@ def build(
     if done.recorded is not None and options.cache_dir is not None:
         manifest.keep_report(options.cache_dir, out, done.recorded, _how(fmt, ctx), report)
     if done.result.failed(threshold):
-        kept = ", ".join(sorted({f.file for f in done.result.findings if f.rule == manifest.KEPT_RULE}))
+        kept = ", ".join(sorted({f.file for f in done.result.matching(rule=manifest.KEPT_RULE)}))
         _say(done.result.failing(threshold), threshold, kept, out, done.files)
     elif done.diff is not None and done.stale:
         from kg.diff.diff import stale_lines

@@ -178,7 +178,7 @@ def _stream(
         if len(tally.result.problems) > problems or any(f.severity >= options.fail_on for f in o.findings):
             slug = o.slug or Path(o.file).stem
             kept = earlier.kept(slug, o.graph_iri or Minter(site.base_iri).graph(slug))
-            if o.slug is not None and o.file != tally.seen.get(o.slug):  # a second file with a used slug
+            if o.slug is not None and o.file != tally.owner(o.slug):  # a second file with a used slug
                 kept = None
             tally.result.extend([keep.notice(o.file, o.slug_at.line, o.slug_at.column, slug, kept, options.fail_on)])
             if o.slug is not None:

@@ -17,6 +17,7 @@ from kg.core.errors import InputError
 from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
 from kg.core.result import Page, Result
+from kg.core.runstore import RunStore
 from kg.flow.article import Illustration, Outcome, Wants, process
 from kg.flow.cache import Cache
 from kg.flow.manifest import code_digest
@@ -107,32 +108,45 @@ class Tally:
     threshold: Severity = Severity.VIOLATION  # findings at or above it fail the run and stop the writing
     result: Result = field(default_factory=Result)
     failed: bool = False
-    seen: dict[str, str] = field(default_factory=dict)
-    ids: list[idlint.Summary] = field(default_factory=list)
     illustrations: dict[str, Illustration] = field(default_factory=dict)
+    # each slug's file and the articles' @id summaries: on disk, in a store made for the run
+    store: RunStore = field(default_factory=RunStore)
+    ids: idlint.Index = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.store.db.execute("CREATE TABLE slugs (slug TEXT PRIMARY KEY, file TEXT) WITHOUT ROWID")
+        self.ids = idlint.Index(self.store)
+
+    def owner(self, slug: str) -> str | None:
+        """The file that has `slug` (the first one: a second is an input problem)."""
+        row = self.store.db.execute("SELECT file FROM slugs WHERE slug = ?", (slug,)).fetchone()
+        return None if row is None else str(row[0])
 
     def accept(self, o: Outcome) -> bool:
         """Count one outcome; True while its output may still be kept (no problem, nothing failing)."""
-        if o.slug is not None and o.slug in self.seen:
-            self.result.add_problems([duplicate_slug(o.file, o.slug_at, o.slug, self.seen[o.slug])])
+        first = None if o.slug is None else self.owner(o.slug)
+        if o.slug is not None and first is not None:
+            self.result.add_problems([duplicate_slug(o.file, o.slug_at, o.slug, first)])
             return False
         if o.slug is not None:
-            self.seen[o.slug] = o.file
+            self.store.db.execute("INSERT INTO slugs VALUES (?, ?)", (o.slug, o.file))
             self.result.articles += 1
-            self.result.pages.append(Page(o.slug, o.file, o.page))
+            self.result.add_pages([Page(o.slug, o.file, o.page)])
             if o.illustration is not None:
                 self.illustrations[o.slug] = o.illustration
         self.result.add_problems(o.problems)
         self.result.extend(o.findings)
         self.result.triples += o.triples
         if o.ids is not None:
-            self.ids.append(o.ids)
+            self.ids.add(o.ids)
         self.failed = self.failed or any(f.severity >= self.threshold for f in o.findings)
         return not (self.result.problems or self.failed)
 
     def finish(self, base_iri: str, lint: list[Finding] | None = None) -> Result:
-        """The site-wide @id lint joins the result (`lint`: its findings, known to be unchanged)."""
-        found = idlint.lint(self.ids, base_iri) if lint is None else lint
+        """The site-wide @id lint joins the result (`lint`: its findings, known to be unchanged); the
+        run's store goes."""
+        found = self.ids.run() if lint is None else lint
+        self.store.close()
         self.result.extend(found)
         self.failed = self.failed or any(f.severity >= self.threshold for f in found)
         return self.result

@@ -22,8 +22,10 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain, groupby
 from pathlib import Path
 
 import kg
@@ -33,11 +35,12 @@ from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.swap import parent_locked, sweep
 
-FORMAT = 2
+FORMAT = 3
 KEPT_RULE = "build:kept-previous"  # kg.flow.keep's notice: an article not published
 FACT_SUFFIXES = (".yaml", ".yml", ".json")  # kg.load.facts lists the same (a test holds them equal)
 Stat = tuple[int, int, int]  # inode, size, mtime_ns
 Row = tuple[str, int, int, int, str, str, str, str, str]  # a Finding, its severity as a number
+_CHUNK = 5000  # rows a pickle of the kept findings and pages holds
 
 
 @cache
@@ -125,10 +128,14 @@ class Manifest:
         return [_finding(r) for r in previous.lint]
 
     def record(self, result: Result, files: int, lint_family: str) -> None:
-        self.lint = [_row(f) for f in result.findings if f.family == lint_family]
+        self.lint = [_row(f) for f in result.matching(family=lint_family)]
         self.counts = (result.articles, result.triples, files)
-        self.severities = summary_counts(result.findings)
-        self.kept = tuple(sorted({f.file for f in result.findings if f.rule == KEPT_RULE}))
+        self.severities = (
+            result.count(Severity.INFO),
+            result.count(Severity.WARNING),
+            result.count(Severity.VIOLATION),
+        )
+        self.kept = tuple(sorted({f.file for f in result.matching(rule=KEPT_RULE)}))
 
     def by_severity(self) -> dict[Severity, int]:
         return {s: self.severities[int(s) - 1] for s in Severity}
@@ -166,13 +173,13 @@ def read(cache_dir: Path, out: Path) -> Manifest | None:
     return value if isinstance(value, Manifest) else None
 
 
-def _put(target: Path, data: bytes) -> None:
+def _put(target: Path, data: Iterable[bytes]) -> None:
     """Write a file atomically (a temp file renamed), or not at all."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fh.writelines(data)
         os.replace(tmp, target)
     except OSError:
         os.unlink(tmp)
@@ -185,13 +192,19 @@ def _beside(cache_dir: Path, out: Path, build: int, what: str) -> Path:
     return here.with_name(f"{here.name}.{build}.{what}")
 
 
+def _chunks(rows: Iterable[tuple[str, tuple[object, ...]]]) -> Iterator[bytes]:
+    """Rows as a run of pickles of a few thousand each: written and read without holding them all."""
+    for _, group in groupby(enumerate(rows), key=lambda n_row: n_row[0] // _CHUNK):
+        yield pickle.dumps([row for _, row in group], pickle.HIGHEST_PROTOCOL)
+
+
 def write(cache_dir: Path, out: Path, manifest: Manifest, result: Result) -> bool:
     """Store the manifest and its build's findings and pages (atomically; a full disk only costs the
     next build its shortcut); the files of earlier builds' manifests go. False when it could not."""
-    rows = ([_row(f) for f in result.findings], [(p.slug, p.file, p.node) for p in result.pages])
+    rows = chain((("f", _row(f)) for f in result.sorted()), (("p", (p.slug, p.file, p.node)) for p in result.pages()))
     try:
-        _put(_beside(cache_dir, out, manifest.started_ns, "result"), pickle.dumps(rows, pickle.HIGHEST_PROTOCOL))
-        _put(location(cache_dir, out), pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+        _put(_beside(cache_dir, out, manifest.started_ns, "result"), _chunks(rows))
+        _put(location(cache_dir, out), [pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL)])
     except OSError:
         return False
     here = location(cache_dir, out)
@@ -204,11 +217,17 @@ def write(cache_dir: Path, out: Path, manifest: Manifest, result: Result) -> boo
 
 def result(cache_dir: Path, out: Path, m: Manifest) -> Result | None:
     """The Result of the build `m` describes, as it reported it."""
+    done = Result(articles=m.counts[0], triples=m.counts[1])
     try:
-        findings, pages = pickle.loads(_beside(cache_dir, out, m.started_ns, "result").read_bytes())
+        with open(_beside(cache_dir, out, m.started_ns, "result"), "rb") as fh:
+            while fh.peek(1):
+                rows = pickle.load(fh)
+                done.extend(_finding(r) for kind, r in rows if kind == "f")
+                done.add_pages(Page(*r) for kind, r in rows if kind == "p")
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        done.close()
         return None
-    return Result([_finding(r) for r in findings], m.counts[0], m.counts[1], [Page(*p) for p in pages])
+    return done
 
 
 def _report_name(how: str) -> str:
@@ -228,7 +247,7 @@ def keep_report(cache_dir: Path, out: Path, build: int, how: str, text: str) -> 
     if read(cache_dir, out) is None or not _beside(cache_dir, out, build, "result").is_file():
         return
     with contextlib.suppress(OSError):
-        _put(_beside(cache_dir, out, build, _report_name(how)), text.encode("utf-8"))
+        _put(_beside(cache_dir, out, build, _report_name(how)), [text.encode("utf-8")])
 
 
 def written(m: Manifest | None) -> dict[str, tuple[Stat, str]]:

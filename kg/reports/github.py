@@ -7,7 +7,7 @@ from __future__ import annotations
 from kg.core.findings import Finding, Severity
 from kg.core.result import Result
 from kg.reports.context import RenderContext
-from kg.reports.repeated import SAMPLE, gather
+from kg.reports.repeated import gather
 
 COMMANDS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -31,9 +31,9 @@ def annotation(ctx: RenderContext, f: Finding, also: str = "") -> str:
 
 def render(result: Result, ctx: RenderContext) -> str:
     """A finding said alike on many pages is annotated at its first few places only, saying so."""
-    repeated, single = gather(result.sorted())
+    repeated, single = gather(result.sorted)
     lines = [annotation(ctx, f) for f in single]
     for r in repeated:
         also = f" (the same on {r.pages:,} pages; `--format json` lists every one)"
-        lines += [annotation(ctx, f, also) for f in r.findings[:SAMPLE]]
+        lines += [annotation(ctx, f, also) for f in r.sample]
     return "".join(line + "\n" for line in lines)

@@ -16,7 +16,7 @@ from kg.core.findings import Finding
 from kg.core.result import Page, Result
 from kg.export import picture
 from kg.reports.context import RenderContext
-from kg.reports.repeated import Repeated, gather
+from kg.reports.repeated import Repeated, gather, key
 from kg.reports.text import summary
 
 _STYLE = """
@@ -89,14 +89,15 @@ def _repeated(repeated: list[Repeated]) -> str:
 
 
 def render(result: Result, ctx: RenderContext) -> str:
-    repeated, single = gather(result.sorted())
+    repeated, single = gather(result.sorted)
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in single:
         by_file[f.file].append(f)
     sections = [_repeated(repeated)]
-    elsewhere = {f.file for r in repeated for f in r.findings}
+    kinds = {r.key for r in repeated}
+    elsewhere = {f.file for f in result.sorted() if key(f) in kinds}
     shown: set[str] = set()
-    for page in sorted(result.pages, key=lambda p: p.slug):
+    for page in result.pages():
         shown.add(page.file)
         sections.append(_article(page, by_file.get(page.file, []), ctx, page.file in elsewhere))
     for file in sorted(set(by_file) - shown):

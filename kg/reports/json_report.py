@@ -23,7 +23,7 @@ def render(result: Result, ctx: RenderContext) -> str:
         },
         "fail_on": ctx.threshold.label,
         "failed": result.failed(ctx.threshold),
-        "pages": [{"slug": p.slug, "file": p.file, "node": p.node} for p in sorted(result.pages)],
+        "pages": [{"slug": p.slug, "file": p.file, "node": p.node} for p in result.pages()],
         "findings": [
             {
                 "severity": f.severity.label,

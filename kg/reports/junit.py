@@ -6,6 +6,9 @@ below it are listed in the case's system-out, so nothing is hidden.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import groupby
+from operator import attrgetter
 from xml.etree import ElementTree as ET
 
 from kg.core.findings import FAMILIES, Finding
@@ -22,18 +25,25 @@ def _text(findings: list[Finding]) -> str:
 
 
 def render(result: Result, ctx: RenderContext) -> str:
-    files = {p.file: p.slug for p in result.pages}
-    for f in result.findings:
+    files = {p.file: p.slug for p in result.pages()}
+    named: set[str] = set()
+    for f in result.sorted():
         files.setdefault(f.file, "")
-    families = list(FAMILIES) + sorted({f.family for f in result.findings} - set(FAMILIES))
+        named.add(f.family)
+    families = list(FAMILIES) + sorted(named - set(FAMILIES))
+    by_file = groupby(result.sorted(), key=attrgetter("file"))  # in file order, as the suites
     threshold = ctx.threshold
     root = ET.Element("testsuites", name="medkg")
     total = failed = 0
+    group: tuple[str, Iterator[Finding]] | None = next(by_file, None)
     for file in sorted(files):
+        mine = list(group[1]) if group is not None and group[0] == file else []
+        if mine:
+            group = next(by_file, None)
         suite = ET.SubElement(root, "testsuite", name=files[file] or file)
         suite_failed = 0
         for family in families:
-            found = [f for f in result.sorted() if f.file == file and f.family == family]
+            found = [f for f in mine if f.family == family]
             case = ET.SubElement(suite, "testcase", classname=file, name=family)
             failing = [f for f in found if f.severity >= threshold]
             if failing:

@@ -9,58 +9,64 @@ formats (json, sarif, junit) keep every location.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
 from kg.core.findings import Finding, Severity
 
+_NODE = re.compile(r"<[^<>\s]*>")
+Key = tuple[Severity, str, str, str]
 AT_LEAST = 3  # pages with the same finding before it is shown once for all of them
 SAMPLE = 5  # places shown of a repeated finding
 
 
-@dataclass(frozen=True)
+@dataclass
 class Repeated:
-    """One finding (severity, rule, field, message but for the nodes it names) and every place it
-    occurs, in report order."""
+    """One finding (severity, rule, field, message but for the nodes it names): its first few places in
+    report order, how many there are and on how many pages."""
 
-    findings: tuple[Finding, ...]
+    key: Key
+    sample: list[Finding] = field(default_factory=list)  # the first SAMPLE places
+    count: int = 0
+    pages: int = 0
+    worded_alike: bool = True  # False when the pages name their own nodes in the message (the first's is shown)
+    _last: str = ""
 
     @property
     def first(self) -> Finding:
-        return self.findings[0]
+        return self.sample[0]
 
-    @property
-    def worded_alike(self) -> bool:
-        """False when the pages name their own nodes in the message (the first page's is shown)."""
-        return all(f.message == self.first.message for f in self.findings)
+    def add(self, f: Finding) -> None:
+        if len(self.sample) < SAMPLE:
+            self.sample.append(f)
+        self.count += 1
+        self.pages += f.file != self._last or self.count == 1
+        self._last = f.file
+        self.worded_alike = self.worded_alike and f.message == self.first.message
 
-    @property
-    def pages(self) -> int:
-        return len({f.file for f in self.findings})
-
-    def places(self, sample: int = SAMPLE) -> str:
+    def places(self) -> str:
         """'a.yaml:3:1, b.yaml:3:1, … and 9,807 more'."""
-        shown = ", ".join(f.where for f in self.findings[:sample])
-        more = len(self.findings) - sample
+        shown = ", ".join(f.where for f in self.sample)
+        more = self.count - len(self.sample)
         return shown + (f" and {more:,} more" if more > 0 else "")
 
 
-_NODE = re.compile(r"<[^<>\s]*>")
-
-
-def _key(f: Finding) -> tuple[Severity, str, str, str]:
+def key(f: Finding) -> Key:
     """Alike: the same but for the nodes named in <…> (each page names its own)."""
     return (f.severity, f.rule, f.field, _NODE.sub("<…>", f.message))
 
 
-def gather(findings: Iterable[Finding], at_least: int = AT_LEAST) -> tuple[list[Repeated], list[Finding]]:
+def gather(read: Callable[[], Iterable[Finding]], at_least: int = AT_LEAST) -> tuple[list[Repeated], Iterator[Finding]]:
     """The findings said alike on `at_least` pages or more (most severe first, then by rule), and the
-    others, in the order given."""
-    groups: dict[tuple[Severity, str, str, str], list[Finding]] = defaultdict(list)
-    ordered = list(findings)
-    for f in ordered:
-        groups[_key(f)].append(f)
-    repeated = {k for k, g in groups.items() if len({f.file for f in g}) >= at_least}
-    gathered = [Repeated(tuple(groups[k])) for k in sorted(repeated, key=lambda k: (-k[0], k[1], k[2], k[3]))]
-    return gathered, [f for f in ordered if _key(f) not in repeated]
+    others. `read` gives the findings in report order (a file's together) each time it is called: two
+    passes, so what is held is one entry (and a few places) per kind of finding, not the findings."""
+    groups: dict[Key, Repeated] = {}
+    for f in read():
+        k = key(f)
+        group = groups.get(k)
+        if group is None:
+            group = groups[k] = Repeated(k)
+        group.add(f)
+    repeated = {k for k, g in groups.items() if g.pages >= at_least}
+    gathered = [groups[k] for k in sorted(repeated, key=lambda k: (-k[0], k[1], k[2], k[3]))]
+    return gathered, (f for f in read() if key(f) not in repeated)

@@ -8,6 +8,7 @@ repository root (uriBaseId %SRCROOT%), so GitHub shows results inline in pull re
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from kg import __version__
@@ -23,14 +24,17 @@ def rule_id(f: Finding) -> str:
     return f.rule or f.family or "medkg"
 
 
-def _rules(findings: list[Finding]) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """One rule per id, described by its first finding's message (rules carry no other text)."""
+def _rules(findings: Iterable[Finding]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """One rule per id, described by its most severe finding's message, the first of those in report
+    order (rules carry no other text)."""
+    first: dict[str, tuple[int, Finding]] = {}
+    for f in findings:
+        rid = rule_id(f)
+        if rid not in first or (-f.severity, f) < first[rid]:
+            first[rid] = (-f.severity, f)
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
-    for f in sorted(findings, key=lambda f: (rule_id(f), -f.severity, f)):
-        rid = rule_id(f)
-        if rid in index:
-            continue
+    for rid, (_, f) in sorted(first.items()):
         index[rid] = len(rules)
         rules.append(
             {
@@ -64,8 +68,7 @@ def _result(ctx: RenderContext, f: Finding, index: dict[str, int]) -> dict[str, 
 
 
 def render(result: Result, ctx: RenderContext) -> str:
-    findings = result.sorted()
-    rules, index = _rules(findings)
+    rules, index = _rules(result.sorted())
     doc = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -73,7 +76,7 @@ def render(result: Result, ctx: RenderContext) -> str:
             {
                 "tool": {"driver": {"name": "medkg", "version": __version__, "rules": rules}},
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(ctx, f, index) for f in findings],
+                "results": [_result(ctx, f, index) for f in result.sorted()],
             }
         ],
     }

@@ -17,6 +17,7 @@ from rdflib import RDF, Graph, URIRef
 from kg.check import idlint
 from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
+from kg.core.runstore import RunStore
 from kg.flow.article import Compiled, compile_article
 from kg.flow.build import validate
 from kg.graph.iris import SCHEMA
@@ -140,10 +141,13 @@ _IRIS = st.text(alphabet="ab/#", max_size=8)
 def test_a_node_belongs_to_an_owner_exactly_when_a_prefix_before_a_slash_is_described(
     s: str, described: frozenset[str], pages: frozenset[str]
 ) -> None:
-    lint = idlint._Lint([], BASE)
-    lint.described, lint.pages = set(described), set(pages)
-    owners = (s[:i] for i in range(len(s)) if s[i] == "/")  # the definition, scanned char by char
-    assert lint.part(s) == (s in pages or "#" in s or any(o in described for o in owners))
+    with RunStore() as store:
+        index = idlint.Index(store)
+        for page in sorted(pages):
+            index.add(idlint.Summary("a.yaml", page, {}, (), (), {}))
+        index.add(idlint.Summary("b.yaml", BASE, {d: (frozenset(), frozenset()) for d in described}, (), (), {}))
+        owners = (s[:i] for i in range(len(s)) if s[i] == "/")  # the definition, scanned char by char
+        assert index.part(s) == (s in pages or "#" in s or any(o in described for o in owners))
 
 
 @given(st.text(max_size=12))

@@ -62,7 +62,7 @@ def test_image_sizes_are_published_as_quantitative_values(data: Path) -> None:
 
 def test_small_images_are_reported_at_their_facts(data: Path) -> None:
     _sizes(data, (200, 200), (100, 120))
-    found = {f.rule: f for f in validate(data, RunOptions()).result.findings if f.family == "google"}
+    found = {f.rule: f for f in validate(data, RunOptions()).result.sorted() if f.family == "google"}
     pixels, logo = found["google-2026-12:Article-imagePixels"], found["google-2026-12:Organization-logoSize"]
     assert (pixels.severity, pixels.field) == (Severity.WARNING, "page.image")
     assert pixels.message.startswith("Google recommends article images of at least 50,000 pixels")

@@ -64,9 +64,9 @@ def test_sarif_validates_against_the_oasis_schema_with_physical_locations(checke
     Draft4Validator(schema).validate(doc)
     run = doc["runs"][0]
     results = run["results"]
-    assert len(results) == len(report.sorted())
+    assert len(results) == len(list(report.sorted()))
     first = results[0]
-    f = report.sorted()[0]
+    f = next(report.sorted())
     assert first["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": f"site/{f.file}", "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": f.line, "startColumn": f.column},
@@ -132,7 +132,7 @@ def test_html_report_is_self_contained_and_renders_the_findings(checked: Checked
     (tmp_path / "report.html").write_text(page, encoding="utf-8")
     with serve(tmp_path) as base:
         dom = dump_dom(base + "report.html")
-    findings = checked.result.sorted()
+    findings = list(checked.result.sorted())
     assert dom.count('<tr class="finding">') == len(findings)
     for f in findings:
         assert f"<code>{f.where}</code>" in dom
