@@ -94,7 +94,8 @@ def main() -> None:
                     raw.append(raw_post(f"{server.url}/store", corpus))
                     continue
                 command = ["publish", "--endpoint", server.url, "--bulk", "--exports", str(exports)]
-                wall, rss, code, err = timed_command([*command, "--timeout", "3600", *chunking], cwd=root)
+                done = timed_command([*command, "--timeout", "3600", *chunking], cwd=root)
+                wall, rss, code, err = done.wall, done.tree_kb, done.code, done.err
                 if code != 0:
                     raise RuntimeError(f"kg publish failed ({code}): {err[-2000:]}")
                 (root / f"kg-publish-{run}.log").write_text(err, encoding="utf-8")

@@ -60,19 +60,38 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def timed_command(args: list[str], cwd: Path) -> tuple[float, int, int, str]:
-    """Wall seconds, peak process-tree RSS (kB), exit code and stderr of one `kg …` in a fresh interpreter."""
+def _peak_kb(pid: int) -> int:
+    """The peak resident memory of one process so far (VmHWM, kB): of the main process alone, without
+    the workers it forks."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
+    except (OSError, StopIteration, ValueError):
+        return 0
+
+
+@dataclass
+class Timed:
+    wall: float
+    tree_kb: int  # peak RSS of the process tree
+    main_kb: int  # peak RSS of the main process (read until it exits: the last 50 ms may be missed)
+    code: int
+    err: str
+
+
+def timed_command(args: list[str], cwd: Path) -> Timed:
+    """Wall seconds, peak RSS, exit code and stderr of one `kg …` in a fresh interpreter."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "kg", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd
     )
-    peak = 0
+    peak = main = 0
 
     def poll() -> None:
-        nonlocal peak
+        nonlocal peak, main
         while proc.poll() is None:
-            peak = max(peak, _tree_rss_kb(proc.pid))
+            peak, main = max(peak, _tree_rss_kb(proc.pid)), max(main, _peak_kb(proc.pid))
             time.sleep(0.05)
 
     watcher = threading.Thread(target=poll, daemon=True)
@@ -80,15 +99,15 @@ def timed_command(args: list[str], cwd: Path) -> tuple[float, int, int, str]:
     _, err = proc.communicate()
     wall = time.perf_counter() - started
     watcher.join()
-    return wall, peak, proc.returncode, err.decode(errors="replace")
+    return Timed(wall, peak, main, proc.returncode, err.decode(errors="replace"))
 
 
-def timed_build(data: Path, out: Path, *args: str) -> tuple[float, int]:
-    """Wall seconds and peak process-tree RSS (kB) of one `kg build` (exit 0 or 1: findings are fine)."""
-    wall, peak, code, err = timed_command(["build", "--data", str(data), "--out", str(out), *args], data.parent)
-    if code not in (0, 1):
-        raise RuntimeError(f"kg build failed ({code}): {err[-2000:]}")
-    return wall, peak
+def timed_build(data: Path, out: Path, *args: str) -> Timed:
+    """One `kg build` (exit 0 or 1: findings are fine)."""
+    done = timed_command(["build", "--data", str(data), "--out", str(out), *args], data.parent)
+    if done.code not in (0, 1):
+        raise RuntimeError(f"kg build failed ({done.code}): {done.err[-2000:]}")
+    return done
 
 
 def naive_rate(data: Path, sample: int) -> float:
@@ -203,9 +222,17 @@ def builds(table: Table, root: Path, n: int, args: argparse.Namespace, naive: fl
                 caching = ["--cache", str(root / f"cache-{n}")] if args.quick else ["--no-cache"]
                 runs.append(timed_build(corpus, root / f"out-{n}", *caching, "--jobs", str(jobs)))
             quads = _quads(root / f"out-{n}" / "kg.nq") if label == "build" else None
-            wall = statistics.median(w for w, _ in runs)
             row = f"{label} -j{jobs}" + (", empty cache" if args.quick else "")
-            table.add(n, row, wall, max(r for _, r in runs), naive, runs_s=[w for w, _ in runs], quads=quads)
+            _build_row(table, n, row, runs, naive, quads=quads)
+
+
+def _build_row(table: Table, n: int, row: str, runs: list[Timed], naive: float = 0.0, **extra: object) -> None:
+    """Median wall time; the largest peak RSS of the process tree and of the main process alone."""
+    wall = statistics.median(r.wall for r in runs)
+    main = max(r.main_kb for r in runs) / 1024
+    table.add(
+        n, row, wall, max(r.tree_kb for r in runs), naive, runs_s=[r.wall for r in runs], main_rss_mb=main, **extra
+    )
 
 
 def rebuilds(table: Table, root: Path, n: int, args: argparse.Namespace, naive: float) -> None:
@@ -215,16 +242,15 @@ def rebuilds(table: Table, root: Path, n: int, args: argparse.Namespace, naive: 
     jobs = str(max(args.jobs))
     if not args.quick:  # --quick: the cold build filled it
         shutil.rmtree(cache, ignore_errors=True)
-        wall, rss = timed_build(data, out, "--cache", str(cache), "--jobs", jobs)
-        table.add(n, f"build -j{jobs}, cache filling", wall, rss, naive)
+        _build_row(
+            table,
+            n,
+            f"build -j{jobs}, cache filling",
+            [timed_build(data, out, "--cache", str(cache), "--jobs", jobs)],
+            naive,
+        )
     runs = [timed_build(data, out, "--cache", str(cache), "--jobs", jobs) for _ in range(args.repeat)]
-    table.add(
-        n,
-        "rebuild, no change",
-        statistics.median(w for w, _ in runs),
-        max(r for _, r in runs),
-        runs_s=[w for w, _ in runs],
-    )
+    _build_row(table, n, "rebuild, no change", runs)
     article = sorted((data / "articles").iterdir())[n // 2]
     original = article.read_text(encoding="utf-8")
     runs = []
@@ -234,13 +260,7 @@ def rebuilds(table: Table, root: Path, n: int, args: argparse.Namespace, naive: 
             runs.append(timed_build(data, out, "--cache", str(cache), "--jobs", jobs))
     finally:
         article.write_text(original, encoding="utf-8")
-    table.add(
-        n,
-        "rebuild, 1 changed",
-        statistics.median(w for w, _ in runs),
-        max(r for _, r in runs),
-        runs_s=[w for w, _ in runs],
-    )
+    _build_row(table, n, "rebuild, 1 changed", runs)
     table.add(n, "validate -j1 (peak RSS only)", None, validate_rss_kb(data))
 
 

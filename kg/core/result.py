@@ -41,11 +41,11 @@ class Result:
         pages: Iterable[Page] = (),
         problems: Iterable[Finding] = (),
         *,
-        bound: int = BOUND,
+        bound: int | None = None,
     ) -> None:
         self.articles, self.triples = articles, triples
         self.problems: list[Finding] = []
-        self._bound = bound
+        self._bound = BOUND if bound is None else bound
         self._findings: dict[Finding, None] = {}  # in memory, in arrival order, until the bound
         self._pages: list[Page] = []
         self._counts: Counter[Severity] = Counter()
@@ -53,6 +53,11 @@ class Result:
         self.extend(findings)
         self.add_pages(pages)
         self.add_problems(list(problems))
+
+    @property
+    def on_disk(self) -> str | None:
+        """The folder of its store, once the bound was passed."""
+        return None if self._spill is None else self._spill.store.folder
 
     def _store(self) -> Spill:
         """The store on disk, opened when the bound is first passed; what memory held moves there."""
@@ -96,7 +101,7 @@ class Result:
             return self._spill.sorted()
         return iter(sorted(self._findings, key=_ORDER))
 
-    def matching(self, **values: str) -> Iterator[Finding]:
+    def matching(self, **values: object) -> Iterator[Finding]:
         """The findings whose fields have these values (`family="idlint"`), in Finding's order."""
         if self._spill is not None:
             return self._spill.matching(values)

@@ -14,7 +14,7 @@ import sqlite3
 import tempfile
 from types import TracebackType
 
-CACHE_KB = 16384
+CACHE_KB = 8192
 
 
 class RunStore:

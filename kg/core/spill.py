@@ -49,7 +49,7 @@ class Spill:
     def sorted(self) -> Iterator[Finding]:
         return map(_finding, self.db.execute(f"SELECT {_COLUMNS} FROM findings ORDER BY {_COLUMNS}"))
 
-    def matching(self, values: Mapping[str, str]) -> Iterator[Finding]:
+    def matching(self, values: Mapping[str, object]) -> Iterator[Finding]:
         unknown = set(values) - set(_FIELDS)
         if unknown:
             raise ValueError(f"not a field of a finding: {', '.join(sorted(unknown))}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -73,9 +74,13 @@ def validate(
         raise InputError(f"{missing[0]}: no such file")
     site, files = site_and_files(data, only)
     tally = Tally(threshold=options.fail_on)
-    for o in outcomes(site, files, options, Wants(illustration=illustrate), progress=progress):
-        tally.accept(o)
-    return Checked(tally.finish(site.base_iri), tally.illustrations)
+    try:
+        for o in outcomes(site, files, options, Wants(illustration=illustrate), progress=progress):
+            tally.accept(o)
+        return Checked(tally.finish(site.base_iri), tally.illustrations)
+    except BaseException:
+        tally.close()  # its stores on disk go now, not when it is collected
+        raise
 
 
 def build(
@@ -152,7 +157,7 @@ def _finish(target: TreeWriter | TreeChecker, tally: Tally, site_failed: bool) -
 
 def _stream(
     site: Site,
-    files: list[Path],
+    files: Sequence[Path],
     target: TreeWriter | TreeChecker,
     out: Path,
     options: RunOptions,

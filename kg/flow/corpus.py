@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -57,22 +57,23 @@ def _work(path: Path) -> Outcome:
 
 
 def outcomes(
-    site: Site, files: list[Path], options: RunOptions, wants: Wants, *, progress: Progress | None = None
+    site: Site, files: Sequence[Path], options: RunOptions, wants: Wants, *, progress: Progress | None = None
 ) -> Iterator[Outcome]:
     """Outcomes in file order: from the cache where inputs are unchanged, else computed (in
     `options.jobs` worker processes when > 1). Parallel and serial runs give the same outcomes."""
     store = Cache(options.cache_dir, fingerprint(options, wants) + site.source.sha256) if options.cache_dir else None
     keys = [store.key(p) for p in files] if store else [None] * len(files)
     cached = [store is not None and k is not None and store.has(k) for k in keys]  # read when their turn comes
-    todo = [p for p, hit in zip(files, cached, strict=True) if not hit]
-    if todo:
+    misses = cached.count(False)
+    todo = (p for p, hit in zip(files, cached, strict=True) if not hit)  # made as they go: a Path is not small
+    if misses:
         families.prepare(options)  # a shape the engine cannot run fails here, before any article
     job, jobs = _Job(site, options, wants), options.jobs
     pool = None
     _init_worker(job)
-    if jobs > 1 and len(todo) > 1:
+    if jobs > 1 and misses > 1:
         pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (job,))
-        computed: Iterator[Outcome] = pool.imap(_work, todo, chunksize=max(1, min(64, len(todo) // (jobs * 8))))
+        computed: Iterator[Outcome] = pool.imap(_work, todo, chunksize=max(1, min(64, misses // (jobs * 8))))
     else:
         computed = map(_work, todo)
     try:
@@ -150,6 +151,11 @@ class Tally:
         self.result.extend(found)
         self.failed = self.failed or any(f.severity >= self.threshold for f in found)
         return self.result
+
+    def close(self) -> None:
+        """Remove what the run keeps on disk (a run that stops early)."""
+        self.store.close()
+        self.result.close()
 
     def raise_problems(self) -> None:
         """Commands that write stop at bad input: InputError with every problem found."""

@@ -22,7 +22,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain, groupby
@@ -31,6 +31,7 @@ from pathlib import Path
 import kg
 from kg.core import resources
 from kg.core.findings import Finding, Severity
+from kg.core.listing import Listing
 from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.swap import parent_locked, sweep
@@ -70,11 +71,11 @@ def key(data: Path, out: Path, options: RunOptions, shard: tuple[int, int] | Non
     return hashlib.sha256(repr(parts).encode() + b"\0" + site).hexdigest()
 
 
-def facts_files(data: Path) -> list[Path]:
+def facts_files(data: Path) -> Sequence[Path]:
     """The article files of a data folder, in build order (as kg.load.facts lists them)."""
     folder = data / "articles"
     try:
-        return sorted(p for p in folder.iterdir() if p.suffix in FACT_SUFFIXES and p.is_file())
+        return Listing(folder, FACT_SUFFIXES)
     except OSError:
         return []
 

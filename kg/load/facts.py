@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from kg.core import resources
 from kg.core.errors import InputError
 from kg.core.findings import Finding, Severity
 from kg.core.iri import iri_problem, text_of
+from kg.core.listing import Listing
 from kg.load import codes, names, yamlloc
 from kg.load.gate import SCHEMA_NAME, gate_passes
 from kg.load.located import At, Located, Source
@@ -262,8 +264,8 @@ def load_site(path: Path) -> Site:
     raise InputError(findings[0].message, findings)
 
 
-def article_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix in FACT_SUFFIXES and p.is_file())
+def article_files(folder: Path) -> Sequence[Path]:
+    return Listing(folder, FACT_SUFFIXES)
 
 
 def load_article(file: Path) -> Article | list[Finding]:
@@ -314,7 +316,7 @@ def duplicate_slug(file: str, at: Position, slug: str, first_file: str) -> Findi
     )
 
 
-def site_and_files(data: Path, only: list[Path] | None = None) -> tuple[Site, list[Path]]:
+def site_and_files(data: Path, only: list[Path] | None = None) -> tuple[Site, Sequence[Path]]:
     """The site facts and the article files of a data folder (or just `only`)."""
     if not data.is_dir():
         raise InputError(f"{display(data)}: no such data folder")

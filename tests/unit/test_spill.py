@@ -1,0 +1,100 @@
+"""A run's findings, pages and @id summaries on disk: every report renders the same bytes as from
+memory, and the store's folder goes when the run ends, also on Ctrl-C."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import kg.core.result
+from benchmarks.corpus import write as write_corpus
+from kg.core.findings import Finding, Severity
+from kg.core.listing import Listing
+from kg.core.options import RunOptions
+from kg.core.result import Result
+from kg.flow.build import Checked, validate
+from kg.reports.context import RenderContext
+from kg.reports.registry import RENDERERS
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Articles with findings repeated on every page, some with their own violations."""
+    return write_corpus(tmp_path_factory.mktemp("spill"), 8, violation_rate=0.4)
+
+
+@pytest.fixture
+def temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The system's temporary folder for this test: where a run's store goes."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def _checked(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> Checked:
+    monkeypatch.chdir(corpus.parent)
+    return validate(Path("data"), RunOptions(), illustrate=True)
+
+
+def _reports(checked: Checked) -> dict[str, str]:
+    ctx = RenderContext(Severity.WARNING, "site/", illustrations=checked.illustrations)
+    return {name: render(checked.result, ctx) for name, render in RENDERERS.items()}
+
+
+def test_a_run_past_the_bound_renders_exactly_as_one_kept_in_memory(
+    corpus: Path, temp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = _checked(corpus, monkeypatch)
+    assert kept.result.on_disk is None and len(kept.result) > 20
+    monkeypatch.setattr(kg.core.result, "BOUND", 5)
+    spilled = _checked(corpus, monkeypatch)
+    folder = spilled.result.on_disk
+    assert folder is not None and Path(folder).parent == temp
+    assert _reports(spilled) == _reports(kept)
+    assert [spilled.result.count(s) for s in Severity] == [kept.result.count(s) for s in Severity]
+    assert list(spilled.result.matching(family="idlint")) == list(kept.result.matching(family="idlint"))
+    spilled.result.close()
+    assert list(temp.iterdir()) == []  # the run's stores are gone, the @id lint's since the lint ran
+
+
+def test_a_finding_seen_again_on_disk_counts_once(temp: Path) -> None:
+    findings = [Finding(f"a{i % 4}.yaml", i, 1, Severity(1 + i % 3), f"m{i}") for i in range(12)]
+    with Result(findings, bound=3) as spilled:
+        spilled.extend(reversed(findings))
+        assert spilled.on_disk is not None
+        assert list(spilled.sorted()) == sorted(findings)
+        assert len(spilled) == 12 and spilled.count(Severity.INFO) == 4
+        assert list(spilled.matching(file="a1.yaml", severity=2)) == [
+            f for f in sorted(findings) if f.file == "a1.yaml" and f.severity == 2
+        ]
+    assert list(temp.iterdir()) == []
+
+
+def test_ctrl_c_during_a_run_leaves_no_store_behind(corpus: Path, temp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kg.core.result, "BOUND", 5)
+
+    def interrupt(done: int, total: int) -> None:
+        if done == 6:
+            assert {p.name[:10] for p in temp.iterdir()} == {"medkg-run-"}
+            raise KeyboardInterrupt
+
+    monkeypatch.chdir(corpus.parent)
+    with pytest.raises(KeyboardInterrupt):
+        validate(Path("data"), RunOptions(), progress=interrupt)
+    assert list(temp.iterdir()) == []
+
+
+def test_a_listing_is_the_sorted_paths_of_the_folder(tmp_path: Path) -> None:
+    names = ["b.yaml", "a.json", "é.yml", "c.txt", "A.yaml", ".yaml", "x.yaml.bak"]
+    for name in names:
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "dir.yaml").mkdir()
+    listing = Listing(tmp_path, (".yaml", ".yml", ".json"))
+    expected = sorted(p for p in tmp_path.iterdir() if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
+    assert list(listing) == expected and len(listing) == 4
+    assert listing[-1] == expected[-1] and listing[1:3] == expected[1:3]
+    with pytest.raises(IndexError):
+        listing[4]
