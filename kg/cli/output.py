@@ -14,10 +14,13 @@ from kg.core.findings import Severity
 from kg.core.result import Result
 from kg.diff import git
 from kg.reports.context import RenderContext
-from kg.reports.registry import RENDERERS
+from kg.reports.registry import RENDERERS, chunks
 
 if TYPE_CHECKING:
     from kg.flow.article import Illustration  # only a type here: importing it costs the whole flow
+
+
+_FLUSH = 1 << 20  # characters of a report written at once
 
 
 def err(message: str) -> None:
@@ -52,7 +55,16 @@ def show(report: str, fmt: str, *, to_stderr: bool = False) -> None:
 
 
 def emit(result: Result, fmt: str, ctx: RenderContext, *, to_stderr: bool = False) -> None:
-    show(rendered(result, fmt, ctx, to_stderr=to_stderr), fmt, to_stderr=to_stderr)
+    """Written as it is rendered, a megabyte at a time: a json report of a large site is never whole."""
+    pending: list[str] = []
+    size = 0
+    for chunk in chunks(fmt, result, final(fmt, ctx, to_stderr=to_stderr)):
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= _FLUSH:
+            show("".join(pending), fmt, to_stderr=to_stderr)
+            pending, size = [], 0
+    show("".join(pending), fmt, to_stderr=to_stderr)
 
 
 @contextmanager

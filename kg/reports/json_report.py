@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 
 from kg.core.findings import Severity
 from kg.core.result import Result
+from kg.reports import jsonstream
 from kg.reports.context import RenderContext
+from kg.reports.jsonstream import Lazy
 
 REPORT_SCHEMA_VERSION = "1"
 
 
-def render(result: Result, ctx: RenderContext) -> str:
+def chunks(result: Result, ctx: RenderContext) -> Iterator[str]:
+    """The report in pieces, each finding made as it is written."""
     doc = {
         "version": REPORT_SCHEMA_VERSION,
         "summary": {
@@ -23,8 +26,8 @@ def render(result: Result, ctx: RenderContext) -> str:
         },
         "fail_on": ctx.threshold.label,
         "failed": result.failed(ctx.threshold),
-        "pages": [{"slug": p.slug, "file": p.file, "node": p.node} for p in result.pages()],
-        "findings": [
+        "pages": Lazy({"slug": p.slug, "file": p.file, "node": p.node} for p in result.pages()),
+        "findings": Lazy(
             {
                 "severity": f.severity.label,
                 "file": f.file,
@@ -37,6 +40,11 @@ def render(result: Result, ctx: RenderContext) -> str:
                 "family": f.family,
             }
             for f in result.sorted()
-        ],
+        ),
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    yield from jsonstream.chunks(doc)
+    yield "\n"
+
+
+def render(result: Result, ctx: RenderContext) -> str:
+    return "".join(chunks(result, ctx))

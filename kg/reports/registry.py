@@ -1,9 +1,11 @@
 """The report formats, by name: the one registry the CLI's --format choices come from. A renderer's
-module is imported on first use (the html report's picture code costs a tenth of a second)."""
+module is imported on first use (the html report's picture code costs a tenth of a second). `chunks`
+gives a report in pieces: json and sarif write theirs finding by finding, the others in one piece."""
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 
 from kg.core.result import Result
 from kg.reports.context import RenderContext, Renderer
@@ -17,14 +19,20 @@ def _lazy(module: str) -> Renderer:
     return render
 
 
-RENDERERS: dict[str, Renderer] = {
-    name: _lazy(module)
-    for name, module in (
-        ("text", "text"),
-        ("json", "json_report"),
-        ("junit", "junit"),
-        ("sarif", "sarif"),
-        ("github", "github"),
-        ("html", "html"),
-    )
+_MODULES = {
+    "text": "text",
+    "json": "json_report",
+    "junit": "junit",
+    "sarif": "sarif",
+    "github": "github",
+    "html": "html",
 }
+RENDERERS: dict[str, Renderer] = {name: _lazy(module) for name, module in _MODULES.items()}
+
+
+def chunks(fmt: str, result: Result, ctx: RenderContext) -> Iterator[str]:
+    module = importlib.import_module(f"kg.reports.{_MODULES[fmt]}")
+    if hasattr(module, "chunks"):
+        yield from module.chunks(result, ctx)
+    else:
+        yield RENDERERS[fmt](result, ctx)

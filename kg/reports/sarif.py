@@ -7,14 +7,15 @@ repository root (uriBaseId %SRCROOT%), so GitHub shows results inline in pull re
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kg import __version__
 from kg.core.findings import Finding, Severity
 from kg.core.result import Result
+from kg.reports import jsonstream
 from kg.reports.context import RenderContext
+from kg.reports.jsonstream import Lazy
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -67,7 +68,8 @@ def _result(ctx: RenderContext, f: Finding, index: dict[str, int]) -> dict[str, 
     return result
 
 
-def render(result: Result, ctx: RenderContext) -> str:
+def chunks(result: Result, ctx: RenderContext) -> Iterator[str]:
+    """The log in pieces: the rules from a first reading of the findings, each result made as it is written."""
     rules, index = _rules(result.sorted())
     doc = {
         "$schema": SARIF_SCHEMA,
@@ -76,8 +78,13 @@ def render(result: Result, ctx: RenderContext) -> str:
             {
                 "tool": {"driver": {"name": "medkg", "version": __version__, "rules": rules}},
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(ctx, f, index) for f in result.sorted()],
+                "results": Lazy(_result(ctx, f, index) for f in result.sorted()),
             }
         ],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    yield from jsonstream.chunks(doc)
+    yield "\n"
+
+
+def render(result: Result, ctx: RenderContext) -> str:
+    return "".join(chunks(result, ctx))

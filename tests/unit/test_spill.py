@@ -3,10 +3,13 @@ memory, and the store's folder goes when the run ends, also on Ctrl-C."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kg.core.result
 from benchmarks.corpus import write as write_corpus
@@ -15,7 +18,9 @@ from kg.core.listing import Listing
 from kg.core.options import RunOptions
 from kg.core.result import Result
 from kg.flow.build import Checked, validate
+from kg.reports import jsonstream
 from kg.reports.context import RenderContext
+from kg.reports.jsonstream import Lazy
 from kg.reports.registry import RENDERERS
 
 
@@ -98,3 +103,25 @@ def test_a_listing_is_the_sorted_paths_of_the_folder(tmp_path: Path) -> None:
     assert listing[-1] == expected[-1] and listing[1:3] == expected[1:3]
     with pytest.raises(IndexError):
         listing[4]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def _lazily(value: object, lazy: bool) -> object:
+    """Every other level's lists made Lazy (a generator, read once)."""
+    if isinstance(value, list):
+        items = [_lazily(v, not lazy) for v in value]
+        return Lazy(iter(items)) if lazy else items
+    if isinstance(value, dict):
+        return {k: _lazily(v, not lazy) for k, v in value.items()}
+    return value
+
+
+@given(_JSON, st.booleans())
+def test_json_in_pieces_is_json_dumps_byte_for_byte(value: object, lazy: bool) -> None:
+    assert "".join(jsonstream.chunks(_lazily(value, lazy))) == json.dumps(value, indent=2, ensure_ascii=False)
