@@ -44,7 +44,7 @@ class Result:
         bound: int | None = None,
     ) -> None:
         self.articles, self.triples = articles, triples
-        self.problems: list[Finding] = []
+        self.problems = list(problems)
         self._bound = BOUND if bound is None else bound
         self._findings: dict[Finding, None] = {}  # in memory, in arrival order, until the bound
         self._pages: list[Page] = []
@@ -52,7 +52,6 @@ class Result:
         self._spill: Spill | None = None
         self.extend(findings)
         self.add_pages(pages)
-        self.add_problems(list(problems))
 
     @property
     def on_disk(self) -> str | None:
