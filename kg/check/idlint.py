@@ -191,8 +191,10 @@ class Index:
         self.findings.append(Finding(file, line, column, severity, message, field, node, f"idlint:{rule}", FAMILY))
 
     def run(self) -> list[Finding]:
+        """Every rule's findings. Each query's rows are read as they come, never all at once: an @id
+        restated with other (related) types or names in many articles gives a row per article."""
         self.findings = []
-        for i, s, term in self.db.execute("SELECT i, s, term FROM rel ORDER BY i").fetchall():
+        for i, s, term in self.db.execute("SELECT i, s, term FROM rel ORDER BY i"):
             self.add_finding(
                 i,
                 Severity.VIOLATION,
@@ -202,7 +204,7 @@ class Index:
                 "embed the JSON-LD resolve it differently. Check `base_iri` in data/site.yaml and the "
                 "`url:` fields.",
             )
-        for i, s, o in self.db.execute(_DANGLING + " ORDER BY r.i").fetchall():
+        for i, s, o in self.db.execute(_DANGLING + " ORDER BY r.i"):
             self.add_finding(
                 i,
                 Severity.VIOLATION,
@@ -225,7 +227,7 @@ class Index:
 
     def restated(self) -> None:
         """The same @id described differently in two articles (each compared with its first)."""
-        for i, s, names_, types_, j, other_names_, other_types_ in self.db.execute(_RESTATED).fetchall():
+        for i, s, names_, types_, j, other_names_, other_types_ in self.db.execute(_RESTATED):
             names, types = _decoded(names_), _decoded(types_)
             other_names, other_types = _decoded(other_names_), _decoded(other_types_)
             respelt = names != other_names and _casefolded(names) == _casefolded(other_names)
@@ -262,12 +264,16 @@ class Index:
 
     def duplicates(self) -> None:
         """One entity under two @ids: one name (case aside) on different @ids that are not parts of
-        another node, of related types; each @id as first named so."""
-        for (cf,) in self.db.execute(_SHARED_NAMES).fetchall():
-            rows = self.db.execute("SELECT s, MIN(i) FROM nam WHERE cf = ? GROUP BY s ORDER BY s", (cf,)).fetchall()
-            first = [(s, i) for s, i in rows if not self.part(s)]
-            for s, i in first[1:]:
-                other, j = first[0]
+        another node, of related types; each @id as first named so, compared with the first @id."""
+        for (cf,) in self.db.execute(_SHARED_NAMES):
+            first: tuple[str, int] | None = None
+            for s, i in self.db.execute("SELECT s, MIN(i) FROM nam WHERE cf = ? GROUP BY s ORDER BY s", (cf,)):
+                if self.part(s):
+                    continue
+                if first is None:
+                    first = (s, i)
+                    continue
+                other, j = first
                 names, types = self.described(s, i)
                 other_types = self.described(other, j)[1]
                 if types and other_types and _related(types, other_types):
