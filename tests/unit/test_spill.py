@@ -4,6 +4,8 @@ memory, and the store's folder goes when the run ends, also on Ctrl-C."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from kg.core.findings import Finding, Severity
 from kg.core.listing import Listing
 from kg.core.options import RunOptions
 from kg.core.result import Result
+from kg.core.runstore import RunStore
 from kg.flow.build import Checked, validate
 from kg.reports import jsonstream
 from kg.reports.context import RenderContext
@@ -125,3 +128,17 @@ def _lazily(value: object, lazy: bool) -> object:
 @given(_JSON, st.booleans())
 def test_json_in_pieces_is_json_dumps_byte_for_byte(value: object, lazy: bool) -> None:
     assert "".join(jsonstream.chunks(_lazily(value, lazy))) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_a_store_left_by_a_killed_run_goes_with_the_next_run(temp: Path) -> None:
+    dead = subprocess.Popen(["true"])  # its process id is free once it has been waited for
+    dead.wait()
+    left = temp / f"medkg-run-{dead.pid}-x1"
+    live = temp / "medkg-run-1-x2"  # process 1 is alive
+    other = temp / "medkg-run-notapid"
+    for folder in (left, live, other):
+        folder.mkdir()
+    (left / "run.sqlite").write_bytes(b"")
+    with RunStore() as store:
+        assert Path(store.folder).name.startswith(f"medkg-run-{os.getpid()}-")
+        assert sorted(p.name for p in temp.iterdir()) == sorted([live.name, other.name, Path(store.folder).name])
