@@ -122,10 +122,10 @@ class Manifest:
             return None
         if any(previous.articles.get(n) is None or previous.articles[n].ids != a.ids for n, a in self.articles.items()):
             return None
-        return [_finding(r) for r in previous.lint]
+        return [finding(r) for r in previous.lint]
 
     def record(self, result: Result, files: int, lint_family: str) -> None:
-        self.lint = [_row(f) for f in result.findings if f.family == lint_family]
+        self.lint = [row(f) for f in result.findings if f.family == lint_family]
         self.counts = (result.articles, result.triples, files)
         self.severities = summary_counts(result.findings)
         self.kept = tuple(sorted({f.file for f in result.findings if f.rule == KEPT_RULE}))
@@ -134,7 +134,7 @@ class Manifest:
         return {s: self.severities[int(s) - 1] for s in Severity}
 
 
-def _finding(r: Row) -> Finding:
+def finding(r: Row) -> Finding:
     file, line, column, severity, *rest = r
     return Finding(file, line, column, _SEVERITIES[severity - 1], *rest)
 
@@ -142,7 +142,7 @@ def _finding(r: Row) -> Finding:
 _SEVERITIES = tuple(Severity)
 
 
-def _row(f: Finding) -> Row:
+def row(f: Finding) -> Row:
     return (f.file, f.line, f.column, int(f.severity), f.message, f.field, f.node, f.rule, f.family)
 
 
@@ -166,7 +166,7 @@ def read(cache_dir: Path, out: Path) -> Manifest | None:
     return value if isinstance(value, Manifest) else None
 
 
-def _put(target: Path, data: bytes) -> None:
+def put(target: Path, data: bytes) -> None:
     """Write a file atomically (a temp file renamed), or not at all."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -179,7 +179,7 @@ def _put(target: Path, data: bytes) -> None:
         raise
 
 
-def _beside(cache_dir: Path, out: Path, build: int, what: str) -> Path:
+def beside(cache_dir: Path, out: Path, build: int, what: str) -> Path:
     """A file of one build's manifest: its findings (`result`) or a rendered report."""
     here = location(cache_dir, out)
     return here.with_name(f"{here.name}.{build}.{what}")
@@ -188,10 +188,10 @@ def _beside(cache_dir: Path, out: Path, build: int, what: str) -> Path:
 def write(cache_dir: Path, out: Path, manifest: Manifest, result: Result) -> bool:
     """Store the manifest and its build's findings and pages (atomically; a full disk only costs the
     next build its shortcut); the files of earlier builds' manifests go. False when it could not."""
-    rows = ([_row(f) for f in result.findings], [(p.slug, p.file, p.node) for p in result.pages])
+    rows = ([row(f) for f in result.findings], [(p.slug, p.file, p.node) for p in result.pages])
     try:
-        _put(_beside(cache_dir, out, manifest.started_ns, "result"), pickle.dumps(rows, pickle.HIGHEST_PROTOCOL))
-        _put(location(cache_dir, out), pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+        put(beside(cache_dir, out, manifest.started_ns, "result"), pickle.dumps(rows, pickle.HIGHEST_PROTOCOL))
+        put(location(cache_dir, out), pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         return False
     here = location(cache_dir, out)
@@ -205,10 +205,10 @@ def write(cache_dir: Path, out: Path, manifest: Manifest, result: Result) -> boo
 def result(cache_dir: Path, out: Path, m: Manifest) -> Result | None:
     """The Result of the build `m` describes, as it reported it."""
     try:
-        findings, pages = pickle.loads(_beside(cache_dir, out, m.started_ns, "result").read_bytes())
+        findings, pages = pickle.loads(beside(cache_dir, out, m.started_ns, "result").read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    return Result([_finding(r) for r in findings], m.counts[0], m.counts[1], [Page(*p) for p in pages])
+    return Result([finding(r) for r in findings], m.counts[0], m.counts[1], [Page(*p) for p in pages])
 
 
 def _report_name(how: str) -> str:
@@ -218,17 +218,17 @@ def _report_name(how: str) -> str:
 def report(cache_dir: Path, out: Path, build: int, how: str) -> str | None:
     """A report of that build rendered before, in the same format and context (`how` says which)."""
     try:
-        return _beside(cache_dir, out, build, _report_name(how)).read_text(encoding="utf-8")
+        return beside(cache_dir, out, build, _report_name(how)).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
 
 
 def keep_report(cache_dir: Path, out: Path, build: int, how: str, text: str) -> None:
     """Keep a rendered report of a build whose manifest is kept (a rebuild with no change prints it)."""
-    if read(cache_dir, out) is None or not _beside(cache_dir, out, build, "result").is_file():
+    if read(cache_dir, out) is None or not beside(cache_dir, out, build, "result").is_file():
         return
     with contextlib.suppress(OSError):
-        _put(_beside(cache_dir, out, build, _report_name(how)), text.encode("utf-8"))
+        put(beside(cache_dir, out, build, _report_name(how)), text.encode("utf-8"))
 
 
 def written(m: Manifest | None) -> dict[str, tuple[Stat, str]]:
@@ -243,7 +243,7 @@ def forget(cache_dir: Path, out: Path) -> None:
         location(cache_dir, out).unlink()
 
 
-def _sha256(path: Path) -> str | None:
+def sha256_of(path: Path) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
@@ -287,7 +287,7 @@ def up_to_date(data: Path, out: Path, options: RunOptions, shard: tuple[int, int
     racy = m.started_ns - 2_000_000_000  # mtimes are coarser than the clock: a same-tick edit keeps them
     for p in files:
         seen = m.articles.get(p.name)
-        if seen is None or stat_of(p) != seen.stat or (seen.stat[2] >= racy and _sha256(p) != seen.sha256):
+        if seen is None or stat_of(p) != seen.stat or (seen.stat[2] >= racy and sha256_of(p) != seen.sha256):
             return None
     real = Path(os.path.realpath(out))
     if folder_stats(real) != m.exports:
