@@ -261,13 +261,13 @@ def _subset(dataset: URIRef, g: GraphSummary) -> list[Triple]:
         (subset, VOID.triples, Literal(len(g), datatype=XSD.integer)),
         (subset, DCTERMS.type, URIRef(f"{ONTOLOGY_IRI}#{g.kind.capitalize()}Graph")),
     ]
-    if g.sha256 is not None:
-        out += _checksum(subset, g.sha256)
+    if g.sha256 is not None:  # its node is the site's: a graph IRI may be another's (the ontology's)
+        out += _checksum(subset, g.sha256, URIRef(f"{dataset}/checksum/{_key(g.iri)}"))
     return out
 
 
-def _checksum(node: URIRef, sha256: str) -> list[Triple]:
-    checksum = URIRef(f"{node}#sha256")
+def _checksum(node: URIRef, sha256: str, checksum: URIRef | None = None) -> list[Triple]:
+    checksum = checksum or URIRef(f"{node}#sha256")
     return [
         (node, SPDX.checksum, checksum),
         (checksum, RDF.type, SPDX.Checksum),
