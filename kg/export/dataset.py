@@ -104,20 +104,16 @@ class Partitions:
             self.classes.setdefault(c, Counter()).update(subjects)
         self.properties.update(other.properties)
 
-    def remove(self, other: Partitions) -> None:
-        """Take out what `other` (a part merged in before) added."""
-        for c, subjects in other.classes.items():
-            mine = self.classes[c]
-            mine.subtract(subjects)
-            for s in subjects:
-                if mine[s] <= 0:
-                    del mine[s]
-            if not mine:
-                del self.classes[c]
-        self.properties.subtract(other.properties)
-        for p in other.properties:
-            if self.properties[p] <= 0:
-                del self.properties[p]
+    def counts(self) -> Counts:
+        return Counts({c: len(s) for c, s in self.classes.items()}, dict(self.properties))
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a description states of the partitions: distinct subjects per class, triples per property."""
+
+    classes: dict[str, int]
+    properties: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -138,7 +134,7 @@ class Extras:
     """What a build's description states besides its graphs: files, partitions, licence, download location."""
 
     files: tuple[FileInfo, ...] = ()
-    partitions: Partitions | None = None
+    partitions: Counts | None = None
     license: str | None = None
     exports_url: str | None = None
 
@@ -302,17 +298,17 @@ def _key(iri: str) -> str:
     return hashlib.sha256(iri.encode("utf-8")).hexdigest()[:16]
 
 
-def _partitions(dataset: URIRef, parts: Partitions) -> list[Triple]:
+def _partitions(dataset: URIRef, parts: Counts) -> list[Triple]:
     out: list[Triple] = [
         (dataset, VOID.classes, Literal(len(parts.classes), datatype=XSD.integer)),
         (dataset, VOID.properties, Literal(len(parts.properties), datatype=XSD.integer)),
     ]
-    for cls, subjects in parts.classes.items():
+    for cls, entities in parts.classes.items():
         node = URIRef(f"{dataset}/class/{_key(cls)}")
         out += [
             (dataset, VOID.classPartition, node),
             (node, VOID["class"], URIRef(cls)),
-            (node, VOID.entities, Literal(len(subjects), datatype=XSD.integer)),
+            (node, VOID.entities, Literal(entities, datatype=XSD.integer)),
         ]
     for prop, count in parts.properties.items():
         node = URIRef(f"{dataset}/property/{_key(prop)}")

@@ -20,7 +20,7 @@ from kg.core.fsio import TreeChecker, TreeWriter
 from kg.core.options import RunOptions
 from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
 from kg.export.serialize import nquads
-from kg.flow import keep, manifest
+from kg.flow import keep, manifest, partstore
 from kg.flow.article import Outcome
 from kg.flow.bundled import bundled_files, bundled_graphs
 from kg.flow.corpus import Tally
@@ -59,7 +59,7 @@ class Assembly:
             return
         assert isinstance(target, TreeWriter), "a rebuild from records writes a new folder"
         self.stored = Stored(rebuild.stored.head, rebuild.stored.bundled, rebuild.stored.files)
-        self.parts = rebuild.parts
+        self.parts = Partitions()  # what the changed articles add
         self._old = os.open(rebuild.folder / CORPUS_FILE, os.O_RDONLY)
         self.nq.carry(self._old, 0, rebuild.stored.head)
         for f in rebuild.stored.files:
@@ -171,17 +171,24 @@ class Assembly:
         graphs = [*self.stored.bundled, *self.graphs]
         files = (self.nq.info(CORPUS_FILE), *sorted(self.stored.files, key=lambda f: f.name))
         parts = [r.void for r in self.stored.records.values()]
-        return void_file(self.site, self.stored.bundled, sum(len(g) for g in graphs), files, self.parts, parts)
+        counts = self.parts.counts() if self.delta is None else self.delta.parts.apply(self.delta.removed, [self.parts])
+        return void_file(self.site, self.stored.bundled, sum(len(g) for g in graphs), files, counts, parts)
 
     def close(self) -> None:
+        """Close the last kg.nq, and the last partitions (what was not saved is dropped: they stay the last's)."""
         if self._old >= 0:
             os.close(self._old)
             self._old = -1
+        if self.delta is not None:
+            self.delta.parts.close()
 
     def save(self, cache_dir: Path, out: Path, build: int, ids: Mapping[str, object] | None) -> None:
         """The records, partitions and (when given: else the last build's still hold) @id summaries."""
         save(cache_dir, out, build, "records", self.stored)
-        save(cache_dir, out, build, "parts", self.parts)
+        if self.delta is None:
+            partstore.create(manifest.beside(cache_dir, out, build, "parts"), self.parts, build)
+        else:
+            self.delta.parts.commit(manifest.beside(cache_dir, out, build, "parts"), build)
         if ids is not None:
             save(cache_dir, out, build, "ids", ids)
         elif self.delta is not None:

@@ -83,7 +83,8 @@ def build(
     `options.fail_on` nothing is written; with write=False the exports on disk are compared with a
     fresh build instead. shard=(k, n) builds only the files in shard k of n (1-based). With a cache,
     a rebuild after a few changes computes only them (kg.flow.records), with the same result."""
-    last = manifest.up_to_date(data, out, options, shard) if write and not illustrate else None
+    prior = manifest.read(options.cache_dir, out) if options.cache_dir is not None and write else None
+    last = manifest.up_to_date(data, out, options, shard, prior) if prior is not None and not illustrate else None
     if last is not None and options.cache_dir is not None:
         result = manifest.result(options.cache_dir, out, last)
         if result is not None:
@@ -95,7 +96,6 @@ def build(
         files = [p for p in files if manifest.shard_of(p, n) == k - 1]
     stats = {p.name: manifest.stat_of(p) for p in files}  # before reading them: an edit now shows next time
     record = manifest.Manifest(manifest.key(data, out, options, shard) or "", started_ns=started)
-    prior = manifest.read(options.cache_dir, out) if options.cache_dir is not None and write else None
     delta = None
     if prior is not None and options.cache_dir is not None and record.key and not illustrate:
         delta = records.plan(options.cache_dir, out, prior, record.key, files, stats)
@@ -122,19 +122,24 @@ def _run(
     if isinstance(target, TreeWriter):
         target.known = manifest.written(prior)
     wants = Wants(exports=True, illustration=illustrate)
+    assembly: Assembly | None = None
     try:
         assembly = Assembly(site, target, options, record, (out, delta))
-        try:
-            tally, site_failed, ids = _stream(site, files, assembly, options, wants, progress, (prior, out))
-        finally:
-            assembly.close()
+        tally, site_failed, ids = _stream(site, files, assembly, options, wants, progress, (prior, out))
         done = _finish(target, tally, site_failed)
     except BaseException:
+        if assembly is not None:
+            assembly.close()
         if isinstance(target, TreeWriter):
             target.abort()
         raise
-    if options.cache_dir is not None and write:
-        _remember(options.cache_dir, out, done, (record, assembly, ids), stats)
+    try:
+        if options.cache_dir is not None and write:
+            _remember(options.cache_dir, out, done, (record, assembly, ids), stats)
+    finally:
+        assembly.close()
+        if isinstance(target, TreeWriter):
+            target.finish()
     tally.raise_problems()  # exit 2 for unreadable files, after the others were written
     return done
 

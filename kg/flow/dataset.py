@@ -3,7 +3,7 @@ description, through the same per-article flow and gate as `build`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -14,6 +14,7 @@ from kg.core.options import RunOptions
 from kg.core.result import Result
 from kg.export.dataset import (
     PREFIXES,
+    Counts,
     Extras,
     FileInfo,
     GraphSummary,
@@ -44,7 +45,7 @@ def description(
     partitions: Partitions | None = None,
 ) -> NamedGraph:
     """The VoID/DCAT description of a build's graphs, itself a named graph."""
-    extras = Extras((), partitions, site.license, site.exports_url)
+    extras = Extras((), partitions.counts() if partitions else None, site.license, site.exports_url)
     triples = describe(
         site.base_iri,
         graphs,
@@ -71,16 +72,14 @@ def void_file(
     graphs: list[GraphSummary],
     total: int,
     files: tuple[FileInfo, ...],
-    partitions: Partitions,
+    partitions: Counts,
     parts: list[str],
 ) -> bytes:
     """void.ttl: the corpus-wide part (dataset, `graphs` that are not articles', `files`, partitions), then
     each article's part (`parts`, from `graph_part`) as it is, in build order: a rebuild re-renders only
     the parts of the articles that changed."""
-    extras = Extras((), partitions, site.license, site.exports_url)
-    triples = describe_corpus(
-        site.base_iri, graphs, total, site.source, _version(), publisher_iri(site), None, replace(extras, files=files)
-    )
+    extras = Extras(files, partitions, site.license, site.exports_url)
+    triples = describe_corpus(site.base_iri, graphs, total, site.source, _version(), publisher_iri(site), None, extras)
     title = f"VoID/DCAT description of the build, graph <{void_graph_iri(site.base_iri)}>"
     head = _turtle().document_of_lines([(title, nt_lines(triples))])
     return head + "".join(parts).encode("utf-8")

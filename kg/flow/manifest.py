@@ -18,6 +18,7 @@ build with no unreadable facts file (exit 2) and with every article checked writ
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -25,6 +26,7 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import kg
 from kg.core import resources
@@ -158,9 +160,22 @@ def location(cache_dir: Path, out: Path) -> Path:
     return cache_dir / "manifests" / name
 
 
+def unpickled(path: Path) -> Any:
+    """A pickle file's value, the collector paused: loading millions of small objects otherwise triggers
+    full collections that cost 2-3x the load itself (10k articles: 0.6 s, not 2 s)."""
+    data = path.read_bytes()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read(cache_dir: Path, out: Path) -> Manifest | None:
     try:
-        value = pickle.loads(location(cache_dir, out).read_bytes())
+        value = unpickled(location(cache_dir, out))
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None  # a missing, stale or damaged manifest means a full build
     return value if isinstance(value, Manifest) else None
@@ -205,7 +220,7 @@ def write(cache_dir: Path, out: Path, manifest: Manifest, result: Result) -> boo
 def result(cache_dir: Path, out: Path, m: Manifest) -> Result | None:
     """The Result of the build `m` describes, as it reported it."""
     try:
-        findings, pages = pickle.loads(beside(cache_dir, out, m.started_ns, "result").read_bytes())
+        findings, pages = unpickled(beside(cache_dir, out, m.started_ns, "result"))
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
     return Result([finding(r) for r in findings], m.counts[0], m.counts[1], [Page(*p) for p in pages])
@@ -269,13 +284,15 @@ def folder_stats(out: Path) -> dict[str, Stat] | None:
     return found
 
 
-def up_to_date(data: Path, out: Path, options: RunOptions, shard: tuple[int, int] | None) -> Manifest | None:
-    """The manifest of the last build of `out` when nothing it depends on changed since: then that
-    build's Result stands and its exports are exactly what a build now would write. Like any build,
-    it clears the temp folders killed builds left (kg.core.swap.sweep)."""
+def up_to_date(
+    data: Path, out: Path, options: RunOptions, shard: tuple[int, int] | None, m: Manifest | None = None
+) -> Manifest | None:
+    """The manifest of the last build of `out` (`m`, when the caller read it) when nothing it depends on
+    changed since: then that build's Result stands and its exports are exactly what a build now would
+    write. Like any build, it clears the temp folders killed builds left (kg.core.swap.sweep)."""
     if options.cache_dir is None:
         return None
-    m = read(options.cache_dir, out)
+    m = m or read(options.cache_dir, out)
     k = key(data, out, options, shard)
     if m is None or k is None or m.key != k:
         return None

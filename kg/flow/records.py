@@ -25,6 +25,7 @@ from kg.core.findings import Finding
 from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
 from kg.flow import manifest
 from kg.flow.article import Outcome
+from kg.flow.partstore import Store
 from kg.load.yamlloc import Position
 
 _DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
@@ -88,7 +89,8 @@ class Delta:
     unchanged: dict[str, Record]
     ranges: dict[str, tuple[int, int]]  # every last-build article's block of kg.nq
     build: int  # the last build's id (its files beside the manifest)
-    parts: Partitions  # the last build's, less what the changed and removed articles added
+    parts: Store  # the last build's partitions
+    removed: list[Partitions]  # what the changed and removed articles added to them
 
     def graph_index(self) -> dict[bytes, list[tuple[int, int]]]:
         """Where each named graph's lines lie in the last kg.nq (for kg.flow.keep.Earlier)."""
@@ -116,7 +118,7 @@ def _triples(quads: bytes) -> list[Any]:
 
 def _load(cache_dir: Path, out: Path, build: int, what: str, kind: type) -> Any:
     try:
-        value = pickle.loads(manifest.beside(cache_dir, out, build, what).read_bytes())
+        value = manifest.unpickled(manifest.beside(cache_dir, out, build, what))
     except _DAMAGED:
         return None
     return value if isinstance(value, kind) else None
@@ -154,26 +156,24 @@ def plan(
         if seen.stat[2] >= racy and manifest.sha256_of(p) != seen.sha256:
             continue
         unchanged[p.name] = stored.records[p.name]
-    ranges = stored.ranges()
-    gone = [(r, ranges[n][0]) for n, r in stored.records.items() if n not in unchanged]
-    parts = _partitions(cache_dir, out, prior.started_ns, folder, gone)
-    return None if parts is None else Delta(folder, stored, unchanged, ranges, prior.started_ns, parts)
-
-
-def _partitions(
-    cache_dir: Path, out: Path, build: int, folder: Path, gone: list[tuple[Record, int]]
-) -> Partitions | None:
-    """The last build's partitions less what the articles `gone` (changed or removed; with their
-    offsets in the last kg.nq) added; None when they are not kept."""
-    parts: Partitions | None = _load(cache_dir, out, build, "parts", Partitions)
+    parts = Store.open(manifest.beside(cache_dir, out, prior.started_ns, "parts"), prior.started_ns)
     if parts is None:
         return None
+    ranges = stored.ranges()
+    gone = [(r, ranges[n][0]) for n, r in stored.records.items() if n not in unchanged]
+    return Delta(folder, stored, unchanged, ranges, prior.started_ns, parts, _contributions(folder, gone))
+
+
+def _contributions(folder: Path, gone: list[tuple[Record, int]]) -> list[Partitions]:
+    """What the articles `gone` (changed or removed; with their offsets in the last kg.nq) added to the
+    partitions: their graphs' lines, read back."""
+    out = []
     with open(folder / CORPUS_FILE, "rb") as fh:
         for r, offset in gone:
             if r.graph is not None and r.nq:
                 fh.seek(offset)
-                parts.remove(Partitions().add(_triples(fh.read(r.nq)), r.graph.iri))
-    return parts
+                out.append(Partitions().add(_triples(fh.read(r.nq)), r.graph.iri))
+    return out
 
 
 def rows(findings: list[Finding]) -> tuple[manifest.Row, ...]:
