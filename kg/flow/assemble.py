@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from kg.core.fsio import TreeChecker, TreeWriter
 from kg.core.options import RunOptions
 from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
 from kg.export.serialize import nquads
-from kg.flow import keep, manifest, partstore
+from kg.flow import keep, layered, manifest, partstore
 from kg.flow.article import Outcome
 from kg.flow.bundled import bundled_files, bundled_graphs
 from kg.flow.corpus import Tally
@@ -50,6 +49,7 @@ class Assembly:
         self.site, self.target, self.threshold, self.record, self.delta = site, target, options.fail_on, record, rebuild
         self.nq = _Counted(target.open(CORPUS_FILE))
         self.graphs: list[GraphSummary] = []  # the articles' graphs in kg.nq
+        self.computed: set[str] = set()  # the facts files of the articles computed (not carried over)
         self.published = 0
         self.earlier = keep.Earlier(out, rebuild.graph_index() if rebuild is not None else None)
         self._old = -1
@@ -145,6 +145,7 @@ class Assembly:
         ids = o.ids.digest if o.ids is not None else ""
         exports = tuple((f.name, f.sha256 or "") for f in files)
         name = Path(o.file).name
+        self.computed.add(name)
         self.record.articles[name] = manifest.Article(
             (0, 0, 0), o.sha256, o.slug, exports, manifest.summary_counts(o.findings), ids
         )
@@ -182,19 +183,21 @@ class Assembly:
         if self.delta is not None:
             self.delta.parts.close()
 
-    def save(self, cache_dir: Path, out: Path, build: int, ids: Mapping[str, object] | None) -> None:
-        """The records, partitions and (when given: else the last build's still hold) @id summaries."""
-        save(cache_dir, out, build, "records", self.stored)
-        if self.delta is None:
+    def save(self, cache_dir: Path, out: Path, build: int, ids: tuple[dict[str, Any], set[str]] | None) -> None:
+        """The records, the partitions and the @id summaries (`ids`: all, and the names of this build's;
+        None: the last build's still hold)."""
+        last = self.delta
+        save(cache_dir, out, build, self.stored, (last.build, last.layered | self.computed) if last else None)
+        if last is None:
             partstore.create(manifest.beside(cache_dir, out, build, "parts"), self.parts, build)
         else:
-            self.delta.parts.commit(manifest.beside(cache_dir, out, build, "parts"), build)
+            last.parts.commit(manifest.beside(cache_dir, out, build, "parts"), build)
         if ids is not None:
-            save(cache_dir, out, build, "ids", ids)
-        elif self.delta is not None:
-            os.link(
-                manifest.beside(cache_dir, out, self.delta.build, "ids"), manifest.beside(cache_dir, out, build, "ids")
+            layered.write(
+                cache_dir, out, build, "ids", ids[0], (last.build, last.ids_layered | ids[1]) if last else None
             )
+        elif last is not None:
+            layered.carry(cache_dir, out, last.build, build, "ids")
 
 
 class _Counted:

@@ -14,6 +14,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from kg.check import idlint
 from kg.core.errors import InputError
@@ -148,7 +149,7 @@ def _remember(
     cache_dir: Path,
     out: Path,
     done: BuildResult,
-    kept: tuple[manifest.Manifest, Assembly, dict[str, idlint.Summary] | None],
+    kept: tuple[manifest.Manifest, Assembly, tuple[dict[str, Any], set[str]] | None],
     stats: dict[str, manifest.Stat | None],
 ) -> None:
     """Write the manifest of a build that replaced the folder and checked every file (else drop it), and
@@ -191,7 +192,7 @@ def _stream(
     wants: Wants,
     progress: Progress | None,
     last: tuple[manifest.Manifest | None, Path],
-) -> tuple[Tally, bool, dict[str, idlint.Summary] | None]:
+) -> tuple[Tally, bool, tuple[dict[str, Any], set[str]] | None]:
     """Every article into the assembly (a failing one's last good files), void.ttl last. Returns the tally,
     whether nothing may be written (a site-wide check failed, or every article failed: the folder on
     disk then stays as it is, which keeps every last good export) and the @id summaries when they changed.
@@ -207,8 +208,9 @@ def _stream(
     failed = tally.failed or bool(tally.result.problems)
     lint, ids = assembly.record.lint_from(prior), None
     if lint is None or delta is None:
-        ids = _summaries(files, assembly, tally, out, options)
-        lint = lint if lint is not None else idlint.lint(list(ids.values()), site.base_iri)
+        index = _summaries(files, assembly, tally, out, options)
+        lint = lint if lint is not None else idlint.lint(list(index.values()), site.base_iri)
+        ids = (index, {Path(s.file).name for s in tally.ids})
     tally.finish(site.base_iri, lint)
     site_failed = (tally.failed and not failed) or (failed and assembly.published == 0)
     if not site_failed:

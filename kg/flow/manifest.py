@@ -73,7 +73,7 @@ def facts_files(data: Path) -> list[Path]:
     """The article files of a data folder, in build order (as kg.load.facts lists them)."""
     folder = data / "articles"
     try:
-        return sorted(p for p in folder.iterdir() if p.suffix in FACT_SUFFIXES and p.is_file())
+        return sorted((p for p in folder.iterdir() if p.suffix in FACT_SUFFIXES and p.is_file()), key=lambda p: p.name)
     except OSError:
         return []
 

@@ -23,12 +23,10 @@ from typing import Any
 from kg.check import idlint
 from kg.core.findings import Finding
 from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
-from kg.flow import manifest
+from kg.flow import layered, manifest
 from kg.flow.article import Outcome
 from kg.flow.partstore import Store
 from kg.load.yamlloc import Position
-
-_DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
 
 
 class Stale(Exception):
@@ -91,6 +89,8 @@ class Delta:
     build: int  # the last build's id (its files beside the manifest)
     parts: Store  # the last build's partitions
     removed: list[Partitions]  # what the changed and removed articles added to them
+    layered: set[str]  # the records changed since their base (kg.flow.layered)
+    ids_layered: set[str] = field(default_factory=set)  # the same of the @id summaries, once read
 
     def graph_index(self) -> dict[bytes, list[tuple[int, int]]]:
         """Where each named graph's lines lie in the last kg.nq (for kg.flow.keep.Earlier)."""
@@ -104,9 +104,11 @@ class Delta:
     def summaries(self, cache_dir: Path, out: Path, fresh: list[idlint.Summary]) -> dict[str, idlint.Summary] | None:
         """Every article's @id summary by facts file name: the last build's index, `fresh` ones replacing
         theirs (the caller drops removed files); None when the index is gone."""
-        index: dict[str, idlint.Summary] | None = _load(cache_dir, out, self.build, "ids", dict)
-        if index is not None:
-            index.update((Path(s.file).name, s) for s in fresh)
+        kept = layered.read(cache_dir, out, self.build, "ids")
+        if kept is None:
+            return None
+        index, self.ids_layered = kept
+        index.update((Path(s.file).name, s) for s in fresh)
         return index
 
 
@@ -117,15 +119,15 @@ def _triples(quads: bytes) -> list[Any]:
 
 
 def _load(cache_dir: Path, out: Path, build: int, what: str, kind: type) -> Any:
-    try:
-        value = manifest.unpickled(manifest.beside(cache_dir, out, build, what))
-    except _DAMAGED:
-        return None
+    value = layered.value(manifest.beside(cache_dir, out, build, what))
     return value if isinstance(value, kind) else None
 
 
-def save(cache_dir: Path, out: Path, build: int, what: str, value: object) -> None:
-    manifest.put(manifest.beside(cache_dir, out, build, what), pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+def save(cache_dir: Path, out: Path, build: int, stored: Stored, last: tuple[int, set[str]] | None) -> None:
+    """A build's records: the corpus-wide part whole, the articles' layered (`last`: see kg.flow.layered)."""
+    corpus = Stored(stored.head, stored.bundled, stored.files)
+    manifest.put(manifest.beside(cache_dir, out, build, "corpus"), pickle.dumps(corpus, pickle.HIGHEST_PROTOCOL))
+    layered.write(cache_dir, out, build, "records", stored.records, last)
 
 
 def plan(
@@ -141,7 +143,11 @@ def plan(
     build, same content)."""
     if prior.key != key:
         return None
-    stored = _load(cache_dir, out, prior.started_ns, "records", Stored)
+    stored = _load(cache_dir, out, prior.started_ns, "corpus", Stored)
+    kept = layered.read(cache_dir, out, prior.started_ns, "records")
+    if stored is None or kept is None:
+        return None
+    stored.records, changed = kept
     folder = Path(os.path.realpath(out))
     if stored is None or stored.records.keys() != prior.articles.keys():
         return None
@@ -161,7 +167,7 @@ def plan(
         return None
     ranges = stored.ranges()
     gone = [(r, ranges[n][0]) for n, r in stored.records.items() if n not in unchanged]
-    return Delta(folder, stored, unchanged, ranges, prior.started_ns, parts, _contributions(folder, gone))
+    return Delta(folder, stored, unchanged, ranges, prior.started_ns, parts, _contributions(folder, gone), changed)
 
 
 def _contributions(folder: Path, gone: list[tuple[Record, int]]) -> list[Partitions]:
