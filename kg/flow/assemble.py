@@ -50,6 +50,7 @@ class Assembly:
         self.nq = _Counted(target.open(CORPUS_FILE))
         self.graphs: list[GraphSummary] = []  # the articles' graphs in kg.nq
         self.computed: set[str] = set()  # the facts files of the articles computed (not carried over)
+        self.ids_kept = False  # the @id summaries were kept for this build already (kg.flow.sitelint)
         self.published = 0
         self.earlier = keep.Earlier(out, rebuild.graph_index() if rebuild is not None else None)
         self._old = -1
@@ -196,7 +197,7 @@ class Assembly:
             layered.write(
                 cache_dir, out, build, "ids", ids[0], (last.build, last.ids_layered | ids[1]) if last else None
             )
-        elif last is not None:
+        elif last is not None and not self.ids_kept:
             layered.carry(cache_dir, out, last.build, build, "ids")
 
 

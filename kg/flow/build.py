@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,8 @@ from kg.core.fsio import TreeChecker, TreeDiff, TreeWriter
 from kg.core.options import RunOptions
 from kg.core.result import Result
 from kg.export.dataset import VOID_FILE
-from kg.flow import manifest, records
-from kg.flow.article import Illustration, Wants
+from kg.flow import manifest, records, sitelint
+from kg.flow.article import Illustration, Outcome, Wants
 from kg.flow.assemble import Assembly
 from kg.flow.corpus import Progress, Tally, outcomes
 from kg.load.facts import Site, site_and_files
@@ -199,7 +200,12 @@ def _stream(
     `last`: the last build's manifest (its @id lint may still hold) and the export folder."""
     (prior, out), delta, tally = last, assembly.delta, Tally(threshold=options.fail_on)
     todo = files if delta is None else [p for p in files if p.name not in delta.unchanged]
-    fresh = outcomes(site, todo, options, wants, progress=progress)
+    fresh: Iterator[Outcome] = outcomes(site, todo, options, wants, progress=progress)
+    ahead = None
+    if delta is not None and prior is not None and options.jobs > 1 and len(todo) <= 64:
+        computed = list(fresh)  # a few changed articles first: the lint can start beside the assembly
+        fresh = iter(computed)
+        ahead = _ahead(site, files, computed, assembly, options, (prior, out))
     for p in files:
         if delta is not None and p.name in delta.unchanged and prior is not None:
             assembly.unchanged(p.name, delta.unchanged[p.name], tally, prior.articles)
@@ -207,6 +213,10 @@ def _stream(
             assembly.fresh(next(fresh), tally)
     failed = tally.failed or bool(tally.result.problems)
     lint, ids = assembly.record.lint_from(prior), None
+    if ahead is not None:
+        found = ahead.findings(tally.ids)
+        if lint is None and found is not None:
+            lint, assembly.ids_kept = found, True
     if lint is None or delta is None:
         index = _summaries(files, assembly, tally, out, options)
         lint = lint if lint is not None else idlint.lint(list(index.values()), site.base_iri)
@@ -216,6 +226,28 @@ def _stream(
     if not site_failed:
         assembly.target.add(VOID_FILE, assembly.void())
     return tally, site_failed, ids
+
+
+def _ahead(
+    site: Site,
+    files: list[Path],
+    computed: list[Outcome],
+    assembly: Assembly,
+    options: RunOptions,
+    last: tuple[manifest.Manifest, Path],
+) -> sitelint.Ahead | None:
+    """The site-wide lint started beside the assembly (kg.flow.sitelint), when the last build's may not
+    hold (see Manifest.lint_from): a file added or removed, or a changed article's @id summary differs."""
+    prior, out = last
+    same = len(files) == len(prior.articles) and all(p.name in prior.articles for p in files)
+    if same and all(o.ids is not None and prior.articles[Path(o.file).name].ids == o.ids.digest for o in computed):
+        return None
+    if assembly.delta is None or options.cache_dir is None:
+        return None
+    summaries = [o.ids for o in computed if o.ids is not None]
+    order = [p.name for p in files]
+    build = assembly.record.started_ns
+    return sitelint.start(sitelint.Job(assembly.delta, options.cache_dir, out, build, summaries, order, site.base_iri))
 
 
 def _summaries(

@@ -36,7 +36,10 @@ def read(cache_dir: Path, out: Path, build: int, what: str) -> tuple[dict[str, A
     layer = value(path)
     if not isinstance(layer, Layer):
         return None
-    return {n: layer.changed[n] if n in layer.changed else base[n] for n in layer.order}, set(layer.changed)
+    base.update(layer.changed)
+    if len(base) != len(layer.order) or list(base) != layer.order:  # names removed or added since the base
+        base = {n: base[n] for n in layer.order}
+    return base, set(layer.changed)
 
 
 def write(

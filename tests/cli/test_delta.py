@@ -15,6 +15,7 @@ from click.testing import Result
 from conftest import snapshot
 
 from benchmarks.corpus import write as write_corpus
+from kg.check import idlint
 from kg.flow import corpus as flow_corpus
 from kg.flow.article import process
 from kg.flow.cache import Cache
@@ -84,19 +85,16 @@ def _fixed(data: Path, build: Build) -> None:
     path.write_text(original, encoding="utf-8")
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])  # with 2, a changed @id summary is linted in a forked process
 @pytest.mark.parametrize(
     ("change", "changed"),
     [(_description, 1), (_headline, 1), (_added, 1), (_removed, 0), (_now_failing, 1), (_fixed, 1)],
 )
 def test_a_rebuild_after_a_change_equals_a_full_build(
-    change: Callable[[Path, Build], None],
-    changed: int,
-    site: Path,
-    tmp_path: Path,
-    kg: Build,
+    change: Callable[[Path, Build], None], changed: int, jobs: str, site: Path, tmp_path: Path, kg: Build
 ) -> None:
     def build(out: str, *args: str) -> Result:
-        return kg("build", "--data", site, "--out", out, *args)
+        return kg("build", "--data", site, "--out", out, "--jobs", jobs, *args)
 
     assert build("delta", "--cache", "cache").exit_code == 0
     assert build("full", "--no-cache").exit_code == 0
@@ -113,12 +111,27 @@ def test_a_rebuild_after_a_change_equals_a_full_build(
         reads.append(key)
         return real_get(self, key)
 
+    lints: list[int] = []
+    real_lint = idlint.lint
+
+    def linting(*args: object) -> object:
+        lints.append(1)
+        return real_lint(*args)  # type: ignore[arg-type]
+
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(flow_corpus, "process", counting)
         patched.setattr(Cache, "get", reading)
+        patched.setattr(idlint, "lint", linting)
         delta = build("delta", "--cache", "cache")
     assert len(calls) + len(reads) == changed  # computed or read from the cache: the changed articles only
-    full = build("full", "--no-cache")
+    if change is _headline:  # linted again: here, or with --jobs 2 in the forked process
+        assert lints == ([1] if jobs == "1" else [])
+    _same(delta, build("full", "--no-cache"), tmp_path)
+    _headline(site, build)  # a second rebuild, from what the first kept (a layer over the first base)
+    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+
+
+def _same(delta: Result, full: Result, tmp_path: Path) -> None:
     assert (delta.exit_code, delta.stdout) == (full.exit_code, full.stdout)
     assert delta.stderr.splitlines()[:-1] == full.stderr.splitlines()[:-1]  # the last line names the folder
     assert snapshot(tmp_path / "delta") == snapshot(tmp_path / "full")
