@@ -24,7 +24,7 @@ from kg.flow.article import Outcome
 from kg.flow.bundled import bundled_files, bundled_graphs
 from kg.flow.corpus import Tally
 from kg.flow.dataset import graph_part, source_of, void_file
-from kg.flow.records import Delta, Record, Stored, rows, save
+from kg.flow.records import Delta, Record, Stored, contributions, rows, save
 from kg.graph.iris import Minter
 from kg.load.facts import Site
 
@@ -81,6 +81,10 @@ class Assembly:
     def unchanged(self, name: str, r: Record, tally: Tally, articles: dict[str, manifest.Article]) -> None:
         """An article as the last build left it (`articles`: the last manifest's)."""
         assert self.delta is not None and isinstance(self.target, TreeWriter), "only a rebuild has records"
+        if tally.seen.get(r.slug, r.file) != r.file:  # a changed article before it took its slug: as a full build
+            self.delta.removed += contributions(self.delta.folder, [(r, self.delta.ranges[name][0])])
+            self.fresh(r.outcome(), tally)
+            return
         tally.accept(r.outcome())
         if r.failing:
             tally.result.extend([keep.notice(r.file, *r.slug_at, r.slug, r.files, self.threshold)])

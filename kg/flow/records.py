@@ -167,10 +167,10 @@ def plan(
         return None
     ranges = stored.ranges()
     gone = [(r, ranges[n][0]) for n, r in stored.records.items() if n not in unchanged]
-    return Delta(folder, stored, unchanged, ranges, prior.started_ns, parts, _contributions(folder, gone), changed)
+    return Delta(folder, stored, unchanged, ranges, prior.started_ns, parts, contributions(folder, gone), changed)
 
 
-def _contributions(folder: Path, gone: list[tuple[Record, int]]) -> list[Partitions]:
+def contributions(folder: Path, gone: list[tuple[Record, int]]) -> list[Partitions]:
     """What the articles `gone` (changed or removed; with their offsets in the last kg.nq) added to the
     partitions: their graphs' lines, read back."""
     out = []

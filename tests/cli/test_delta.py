@@ -77,6 +77,11 @@ def _now_failing(data: Path, build: Build) -> None:
     _fail(_articles(data)[5])
 
 
+def _slug_taken(data: Path, build: Build) -> None:  # an earlier file takes a later unchanged one's slug
+    first, taken = _articles(data)[1], _articles(data)[2]
+    _edit(first, f"slug: {first.stem}", f"slug: {taken.stem}")
+
+
 def _fixed(data: Path, build: Build) -> None:
     path = _articles(data)[5]
     original = path.read_text(encoding="utf-8")
@@ -88,7 +93,7 @@ def _fixed(data: Path, build: Build) -> None:
 @pytest.mark.parametrize("jobs", ["1", "2"])  # with 2, a changed @id summary is linted in a forked process
 @pytest.mark.parametrize(
     ("change", "changed"),
-    [(_description, 1), (_headline, 1), (_added, 1), (_removed, 0), (_now_failing, 1), (_fixed, 1)],
+    [(_description, 1), (_headline, 1), (_added, 1), (_removed, 0), (_now_failing, 1), (_fixed, 1), (_slug_taken, 1)],
 )
 def test_a_rebuild_after_a_change_equals_a_full_build(
     change: Callable[[Path, Build], None], changed: int, jobs: str, site: Path, tmp_path: Path, kg: Build
