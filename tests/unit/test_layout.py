@@ -20,7 +20,6 @@ ALLOWED: dict[tuple[str, str], int] = {
     # line); the ceiling is their size now, so they cannot grow: split them next.
     ("kg/audit/blocks.py", "parse"): 87,
     ("kg/check/idlint.py", "_Lint.conflicts"): 63,
-    ("kg/export/dataset.py", "describe"): 68,
     ("tests/cli/test_wheel.py", "test_wheel_builds_the_sample_from_its_bundled_data"): 76,
     ("tests/unit/shape_cases.py", ""): 534,
 }
