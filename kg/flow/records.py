@@ -3,10 +3,11 @@ files reads nothing of the unchanged articles but these records.
 
 Per article (`Record`): its findings, counts and page, the names of its files in the export folder,
 the length of its block in kg.nq (blocks lie in build order after the bundled graphs, so offsets are
-running sums), how void.ttl describes its graph and its part of void.ttl as rendered. Beside them, in
-files of their own: the class and property partitions of the whole kg.nq with a count per subject
-(`Partitions`: an article's contribution can be taken out again), and every article's @id summary,
-read only when one of them changed and the site-wide lint must run again.
+running sums), how void.ttl describes its graph and its part of void.ttl as rendered (written as a layer
+over the last full write: kg.flow.layered). Beside them: the class and property partitions of the whole
+kg.nq with a count per subject, so an article's contribution can be taken out again (SQLite:
+kg.flow.partstore), and every article's @id summary, read only when one of them changed and the
+site-wide lint must run again.
 
 A rebuild (`plan`) uses them only when the last build's manifest has the same key and the export
 folder is exactly as that build left it (the stat of every file); otherwise the build runs in full.
@@ -25,6 +26,7 @@ from kg.core.findings import Finding
 from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
 from kg.flow import layered, manifest
 from kg.flow.article import Outcome
+from kg.flow.keep import parse_quads
 from kg.flow.partstore import Store
 from kg.load.yamlloc import Position
 
@@ -112,12 +114,6 @@ class Delta:
         return index
 
 
-def _triples(quads: bytes) -> list[Any]:
-    from kg.flow.keep import parse_quads
-
-    return parse_quads(quads)
-
-
 def _load(cache_dir: Path, out: Path, build: int, what: str, kind: type) -> Any:
     value = layered.value(manifest.beside(cache_dir, out, build, what))
     return value if isinstance(value, kind) else None
@@ -178,7 +174,7 @@ def contributions(folder: Path, gone: list[tuple[Record, int]]) -> list[Partitio
         for r, offset in gone:
             if r.graph is not None and r.nq:
                 fh.seek(offset)
-                out.append(Partitions().add(_triples(fh.read(r.nq)), r.graph.iri))
+                out.append(Partitions().add(parse_quads(fh.read(r.nq)), r.graph.iri))
     return out
 
 
