@@ -371,6 +371,9 @@ def main(argv: list[str]) -> int:
         print(against_facts(args.article, args.facts, misses=args.misses))
         return 0
     pages = [load(p) for p in sorted(EVAL.glob("*.yaml")) if args.set == "all" or load(p).set == args.set]
+    if not pages:  # between rounds, before a new round's held-out pages are listed
+        print(f"error: the evaluation set has no {args.set} pages", file=sys.stderr)
+        return 2
     absent = [p.slug for p in pages if not (args.pages / f"{p.slug}.txt").exists()]
     if absent:
         print(
@@ -379,7 +382,7 @@ def main(argv: list[str]) -> int:
         )
         return 3
     for name in SETS:
-        if args.set in (name, "all"):
+        if args.set in (name, "all") and any(p.set == name for p in pages):
             table, _ = report([p for p in pages if p.set == name], args.pages, misses=args.misses)
             print(f"## {name}\n\n{table}\n")
     return 0

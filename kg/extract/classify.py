@@ -99,6 +99,33 @@ def advises(text: str) -> bool:
     return imperative or lexicon.has(lexicon.data()["advice"]["cues"], said)
 
 
+def advice(text: str) -> bool:
+    """True when a sentence of running prose tells the reader what to do: it opens with an imperative ("Avoid direct
+    sun exposure …", "Please contact us if …") or says what is advisable wherever it stands ("However, it is
+    advisable to avoid heat for 24 hours", "… should be avoided"). A call to book or buy is promotion, not advice."""
+    words = lexicon.data()["advice"]
+    first = re.match(r"(?:please\s+)?([A-Za-z'\u2019]+)", text, re.IGNORECASE)
+    imperative = first is not None and first[1].lower().replace("\u2019", "'") in words["imperatives"]
+    return (imperative or lexicon.has(words["prose"], text)) and not lexicon.has(words["promotion"], text)
+
+
+def passes(text: str) -> bool:
+    """True when a sentence says how an effect passes ("the main swelling will decrease in about two weeks", "These
+    sensations generally subside within three hours", "splints … help to reduce swelling"): what recovery is like,
+    not a result of the treatment."""
+    effects = "|".join(re.escape(w) for w in (*lexicon.data()["symptoms"], *_EFFECTS))
+    return (
+        re.search(rf"\b(?:{effects})\b[^.;]{{0,40}}?\b{_PASSING}", text, re.IGNORECASE) is not None
+        or re.search(rf"\bwhich\b[^.;]{{0,30}}?\b{_ENDS}", text, re.IGNORECASE) is not None
+        or re.search(r"\breduce\s+(?:the\s+)?(?:swelling|bruising)\b", text, re.IGNORECASE) is not None
+    )
+
+
+_EFFECTS = ("reactions", "sensations", "symptoms", "side effects", "side-effects")
+_ENDS = r"(?:subsides?|resolves?|fades?|settles?|goes\s+away|go\s+away|disappears?)\b"
+_PASSING = rf"(?:{_ENDS}|decreases?|lasts?|goes\s+down)"
+
+
 def stated_item(u: Unit) -> bool:
     """A list item that states what happens: an item of an aftercare list that gives no advice."""
     return u.block.kind == "item" and u.kind == "aftercare" and not advises(u.text)
@@ -109,11 +136,12 @@ def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
     or a myth, or announces what follows, states nothing of its own."""
     out = []
     for i, u in continued(units, frozenset(skip)):
+        advised = advice(u.text) and u.kind != "procedure"
         if (
             i in skip
             or not (u.block.kind == "paragraph" or stated_item(u))
             or u.within("faq")
-            or len(u.text.split()) < 4
+            or len(u.text.split()) < (2 if advised else 4)
         ):
             continue
         if u.text.endswith((":", "?")) or _title(u.text) or lexicon.has(lexicon.data()["reported_cues"], u.text):
@@ -122,6 +150,10 @@ def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
         if u.block.text.endswith(":") and lexicon.section_kinds(u.text):
             continue  # "Some people are not candidates. They include:" names the section of the list it leads
         found = category(u) or _asked(u)
+        if advised and found not in ("preparation", "cost", "regulatory"):
+            found = "aftercare"  # "Avoid direct sun exposure", "Contact us if symptoms worsen"
+        elif found in (None, "outcome") and passes(u.text):
+            found = "recovery"
         if found is not None:
             out.append(Statement(found, u))
     return out

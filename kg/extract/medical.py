@@ -154,7 +154,7 @@ def _as_written(kind: str, text: str, value: str | None) -> str | None:
 _WHEN_OR_WHERE = re.compile(
     r"\s+(?:on|in)\s+(?:your|their|the)\s+(?:skin|face)\b.*$|\s+in\s+(?:the|your|their)\s+(?:[\w-]+\s+){0,3}?areas?\b.*$"
     r"|\s+(?:in|during|within|over|for)\s+the\s+(?:[\w-]+\s+){0,4}?(?:hours?|days?|weeks?)\b.*$"
-    r"|\s+(?:after|following|from)\s+.*$|(?<=[.;!?])\s.*$",
+    r"|\s+(?:after|following|from|during|depending\s+on|if|when|whether)\s+.*$|(?<=[.;!?])\s.*$",
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"(?:feel|feels|look|looks|seem|seems|notice|see|be|become|get|find)\b", re.IGNORECASE)

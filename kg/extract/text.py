@@ -10,6 +10,7 @@ from kg.extract.quantities import NUM, number
 from kg.load import model
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"\u201d\u2019)]?\s+(?=[\"\u201c(]?[A-Z0-9])")
+_BULLET = re.compile(r"(?:^|\s+)[\u2219\u2022\u00b7]\s+")  # "∙ Drink water ∙ Rest": items run together in one line
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|ex|vs|Dr|Mr|Mrs|Ms|St|approx|incl|no)\.)$", re.IGNORECASE)
 _UNITS: dict[str, model.Unit] = {
     "min": "minute",
@@ -27,7 +28,12 @@ DURATION = re.compile(
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of a paragraph, each an exact substring of it."""
+    """The sentences of a paragraph, each an exact substring of it; items run together with bullet marks
+    ("∙ Drink plenty of water ∙ Exercise regularly") are sentences of their own."""
+    return [part for s in _sentences(text) for part in (p.strip() for p in _BULLET.split(s)) if part]
+
+
+def _sentences(text: str) -> list[str]:
     out, start = [], 0
     for m in _BOUNDARY.finditer(text):
         candidate = text[start : m.start()].strip()

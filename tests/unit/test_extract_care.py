@@ -1,0 +1,132 @@
+"""`kg extract` rules for aftercare and recovery told in running prose ([extract2] round 4), each on a snippet of
+our own: imperative advice, bullets run together in one line, "pre- and post-", how effects pass and when work
+resumes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.extract import extract, render_yaml
+from kg.extract.classify import advice, passes
+from kg.extract.text import sentences
+from kg.load.facts import Source, check
+
+
+def _draft(tmp_path: Path, text: str) -> dict[str, Any]:
+    """The drafted treatment of a plain-text page; the draft is schema-valid and every quote is in the page."""
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    draft = extract(path)
+    assert check(Source("page.txt", yaml.safe_load(render_yaml(draft)), {}, ""), "article") == []
+    assert all(q in draft.document.text for q in draft.quotes())
+    treatment: dict[str, Any] = draft.data["treatment"]
+    return treatment
+
+
+def test_bullets_run_together_in_one_line_are_sentences_of_their_own() -> None:
+    assert sentences("∙ Sleep on your back ∙ Use a mild cleanser ∙ Limit coffee.") == [
+        "Sleep on your back",
+        "Use a mild cleanser",
+        "Limit coffee.",
+    ]
+    assert sentences("Rest well. Then walk • not too far") == ["Rest well.", "Then walk", "not too far"]
+    assert sentences("A 4.5 mm probe is used.") == ["A 4.5 mm probe is used."]
+
+
+def test_advice_opens_with_an_imperative_or_says_what_is_advisable_but_promotion_is_none() -> None:
+    assert advice("Avoid saunas for two days.") and advice("Please call the clinic if the puffiness grows.")
+    assert advice("However, it is advisable to skip make-up until morning.")
+    assert advice("Harsh scrubs should be avoided for a week.")
+    assert advice("Your main responsibilities will be to rest and keep your head up.")
+    assert not advice("Call us today to book your first session.")
+    assert not advice("Makeup can be worn the next day.") and not advice("The skin heals in a week.")
+
+
+def test_imperative_prose_and_bullets_in_a_line_are_aftercare(tmp_path: Path) -> None:
+    page = (
+        "Glowpeel\n\n"
+        "Glowpeel is a gentle resurfacing treatment for dull skin.\n\n"
+        "Next steps\n\n"
+        "Avoid saunas and hot baths for two days. Please call the clinic if the puffiness gets worse.\n"
+        "However, it is advisable to skip make-up until the next morning.\n"
+        "∙ Sleep on your back ∙ Use a gentle cleanser ∙ Limit alcohol.\n"
+        "Call us today to book your next visit.\n"
+    )
+    aftercare = [a["text"] for a in _draft(tmp_path, page)["aftercare"]]
+    assert aftercare == [
+        "Avoid saunas and hot baths for two days.",
+        "Please call the clinic if the puffiness gets worse.",
+        "However, it is advisable to skip make-up until the next morning.",
+        "Sleep on your back",
+        "Use a gentle cleanser",
+        "Limit alcohol.",
+    ]
+
+
+def test_pre_and_post_advice_is_both_a_preparation_and_an_aftercare_step(tmp_path: Path) -> None:
+    page = (
+        "Glowpeel\n\n"
+        "Glowpeel is a gentle resurfacing treatment for dull skin.\n\n"
+        "Avoid retinol creams pre- and post-treatment for three days.\n"
+    )
+    treatment = _draft(tmp_path, page)
+    said = "Avoid retinol creams pre- and post-treatment for three days."
+    assert [a["text"] for a in treatment["aftercare"]] == [said]
+    assert [p["text"] for p in treatment["procedure"]["preparation"]] == [said]
+
+
+def test_how_effects_pass_is_recovery_not_an_outcome() -> None:
+    assert passes("The main puffiness will decrease in about a week.".replace("puffiness", "swelling"))
+    assert passes("These sensations usually settle within an hour.")
+    assert passes("Most people notice mild redness, which typically fades within a day.")
+    assert passes("Soft splints help to reduce swelling in the first days.")
+    assert not passes("The treatment can reduce redness caused by rosacea.")
+    assert not passes("This resolves in a few days.")  # the effect it means is named before: its duration
+
+
+def test_recovery_is_the_paragraph_saying_most_about_it_and_effects_pass_in_another(tmp_path: Path) -> None:
+    page = (
+        "Nosefix\n\n"
+        "Nosefix is a surgical procedure that reshapes the nose.\n\n"
+        "You can return to work after about ten days.\n\n"
+        "You go home the same day with a light cast. Soft splints help to reduce swelling in the first week. "
+        "The scar is well hidden.\n\n"
+        "The main swelling will decrease in about two weeks.\n"
+    )
+    recovery = _draft(tmp_path, page)["recovery"]
+    assert recovery["summary"] == (
+        "You go home the same day with a light cast. Soft splints help to reduce swelling in the first week."
+    )
+    assert recovery["side_effects_resolve"] == {
+        "min": 2,
+        "max": 2,
+        "unit": "week",
+        "as_written": "two weeks",
+        "source": {"section": "(introduction)", "quote": "The main swelling will decrease in about two weeks."},
+    }
+
+
+def test_returning_to_work_after_treatment_is_recovery_not_aftercare(tmp_path: Path) -> None:
+    page = (
+        "Glowpeel\n\n"
+        "Glowpeel is a gentle resurfacing treatment for dull skin.\n\n"
+        "Is there downtime?\n\n"
+        "You can return to work or your daily routine straight after treatment.\n"
+    )
+    treatment = _draft(tmp_path, page)
+    assert treatment["recovery"]["summary"] == "You can return to work or your daily routine straight after treatment."
+    assert "aftercare" not in treatment
+
+
+def test_effects_your_skin_may_experience_lose_when_and_why(tmp_path: Path) -> None:
+    page = (
+        "Glowpeel\n\n"
+        "Glowpeel is a gentle resurfacing treatment for dull skin.\n\n"
+        "Your skin may experience warmth, tightness, or flaking. You may experience tingling during the session.\n"
+        "You may have some bruising around your eyes depending on the technique.\n"
+    )
+    names = [e["name"] for e in _draft(tmp_path, page)["adverse_effects"]]
+    assert names == ["Warmth", "Tightness", "Flaking", "Tingling", "Bruising around your eyes"]
