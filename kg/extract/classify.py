@@ -224,11 +224,17 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
     indication cue that contain a concern of the lexicon. Nothing from a negated sentence."""
     cue = lexicon.find(lexicon.data()["indication_cues"], u.text)
     helps = _IF_YOU_HAVE.match(u.text)
-    if (cue is None and helps is None) or negated(u.text):
+    led = u.block.kind == "item" and u.lead.endswith(":") and lexicon.has(lexicon.data()["indication_cues"], u.lead)
+    if (cue is None and helps is None and not led) or negated(u.text):
         return []
     out = []
     synonyms = [s for names in lexicon.data()["conditions"].values() for s in names]
-    listed = helps[1] if helps else re.split(r"[.;:]", u.text[cue.end() :] if cue else "", maxsplit=1)[0]
+    if helps:
+        listed = helps[1]
+    elif cue is not None:
+        listed = re.split(r"[.;:]", u.text[cue.end() :], maxsplit=1)[0]
+    else:  # an item of a list its lead says the treatment helps with ("It helps: - acne - …")
+        listed = u.text
     joined = [m[0] for m in lexicon.phrase_re(tuple(synonyms)).finditer(listed) if " and " in m[0]]
     areas = lexicon.phrase_re(tuple(lexicon.data()["body_areas"])).pattern
     joined += [m[0] for m in re.finditer(rf"{areas}\s+and\s+(?:the\s+)?{areas}", listed, re.IGNORECASE)]

@@ -47,9 +47,24 @@ def _is_tag(line: str) -> bool:
     return len(line.split()) <= 6 and not line.endswith(_SENTENCE_END) and not line.endswith("?")
 
 
+_MARK = re.compile(r"^[\u2022\u25cf\u25aa\u25e6\u00b7*+\u2013-]$")
+
+
+def _joined_marks(lines: list[str]) -> list[str]:
+    """A bullet mark alone on its line and the item on the next ("-", "treat acne"), as some pages' text comes out
+    of their HTML, joined into one item line ("- treat acne")."""
+    out: list[str] = []
+    for ln in lines:
+        if out and _MARK.match(out[-1]) and ln:
+            out[-1] = f"{out[-1]} {ln}"
+        elif ln or not (out and _MARK.match(out[-1])):
+            out.append(ln)
+    return out
+
+
 def _content_lines(text: str) -> list[str]:
     """Non-empty lines without chrome, repeats (a byline or banner shown twice) and leading comment lines."""
-    lines = [ln.strip() for ln in text.splitlines()]
+    lines = _joined_marks([ln.strip() for ln in text.splitlines()])
     lines = [ln for ln in lines if ln and (lexicon.is_tag_marker(ln) or not lexicon.is_chrome_line(ln))]
     seen: set[str] = set()
     kept = []

@@ -130,3 +130,33 @@ def test_effects_your_skin_may_experience_lose_when_and_why(tmp_path: Path) -> N
     )
     names = [e["name"] for e in _draft(tmp_path, page)["adverse_effects"]]
     assert names == ["Warmth", "Tightness", "Flaking", "Tingling", "Bruising around your eyes"]
+
+
+def test_a_stated_session_count_comes_before_repeated_sessions_and_a_few_weeks_apart_is_an_interval(
+    tmp_path: Path,
+) -> None:
+    page = (
+        "Glowpeel\n\n"
+        "Glowpeel is a gentle resurfacing treatment for dull skin.\n\n"
+        "Repeated sessions give a brighter look over two months.\n\n"
+        "Most people need 3 to 5 sessions, spaced a few weeks apart. Monthly sessions help maintain the glow.\n"
+    )
+    course = _draft(tmp_path, page)["course"]
+    assert course["sessions"]["as_written"] == "3 to 5 sessions"
+    assert course["interval"] == {
+        "unit": "week",
+        "approximate": True,
+        "as_written": "a few weeks apart",
+        "source": {"section": "(introduction)", "quote": "Most people need 3 to 5 sessions, spaced a few weeks apart."},
+    }
+    assert course["maintenance"] == "Monthly sessions help maintain the glow."
+
+
+def test_a_bullet_mark_alone_on_its_line_starts_the_item_on_the_next(tmp_path: Path) -> None:
+    page = (
+        "Glowlight\n\n"
+        "Glowlight is a gentle light treatment. Using red light, this technique helps:\n"
+        "-\ntreat acne\n-\nreduce inflammation\n"
+    )
+    conditions = [i["condition"] for i in _draft(tmp_path, page)["indications"]]
+    assert conditions == ["Acne", "Inflammation"]
