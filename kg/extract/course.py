@@ -3,7 +3,8 @@
 - *Course*: the first session count that states a number ("two to three sessions", "a single treatment session";
   else "repeated sessions" and the like) is `sessions`, the first "… weeks apart" ("a few weeks apart") the
   `interval`, the first sentence about touch-ups, repeat or monthly treatment the `maintenance` (with the sentences
-  after it that refer back to it: "This is typically …"), and "once a year" its interval. Two different session counts (ranges that differ) are a `conflict` for the editor.
+  after it that refer back to it: "This is typically …"), and "once a year" its interval. Two different session
+  counts (ranges that differ) are a `conflict` for the editor.
 - *Regulatory*: a sentence with a status word of the lexicon ("FDA-cleared", "off-label") is one entry, with
   the authority it names and the use after "to" / "for".
 - *none_stated*: "no side effects" and the like, in a sentence that nothing else negates or hedges.
