@@ -279,9 +279,24 @@ _COMMON = {
 }
 
 
+_PROPER = re.compile(r"(?<=[a-z,;]\s)([A-Z][A-Za-z0-9]*(?:\s+[A-Z][A-Za-z0-9]*){1,3})\b")
+
+
+def _asked_about(units: list[Unit]) -> tuple[str, Unit] | None:
+    """A name written in capitals inside a sentence ("Unlike peels, NIR Skin Tightening targets …") that the
+    page's headings ask about too ("How long do the results of NIR skin tightening last?")."""
+    headings = " ".join(h for u in units for h in u.block.section).lower()
+    for u in units:
+        for m in _PROPER.finditer(u.text):
+            if m[1].split()[0].lower() not in _COMMON and re.search(rf"\b{re.escape(m[1].lower())}\b", headings):
+                return m[1], u
+    return None
+
+
 def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
     """The treatment a page without a usable title is about: the subject of its first defining sentence
-    ("X is a … treatment"), else the capitalised word it names most often (at least three times)."""
+    ("X is a … treatment"), else a capitalised name its headings ask about, else the capitalised word it names
+    most often (at least three times)."""
     for u in units:
         m = _DEFINES.match(u.text)
         if (
@@ -290,6 +305,8 @@ def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
             and m[1].split()[0].lower() not in _COMMON
         ):
             return capitalise(m[1]), u
+    if (asked := _asked_about(units)) is not None:
+        return asked
     counts: Counter[str] = Counter()
     first: dict[str, Unit] = {}
     for u in units:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from kg.extract import lexicon
+from kg.extract.classify import advice
 from kg.extract.text import capitalise, cut_at_enders, durations, is_vague, sentences, split_items, strip_prefixes
 from kg.extract.units import Unit
 from kg.load import names
@@ -118,6 +119,8 @@ def title_indication(title: str) -> Indication | None:
 def ingredients(units: list[Unit]) -> list[Ingredient]:
     out: dict[str, Ingredient] = {}
     for u in units:
+        if advice(u.text):
+            continue  # "Avoid products containing acids": what not to use, not what the treatment contains
         found = _list_after(
             u.text,
             lexicon.cue("ingredients"),

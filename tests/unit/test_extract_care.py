@@ -160,3 +160,35 @@ def test_a_bullet_mark_alone_on_its_line_starts_the_item_on_the_next(tmp_path: P
     )
     conditions = [i["condition"] for i in _draft(tmp_path, page)["indications"]]
     assert conditions == ["Acne", "Inflammation"]
+
+
+def test_an_untitled_answer_page_is_named_by_the_capitalised_name_its_questions_ask_about(tmp_path: Path) -> None:
+    page = (
+        "Does it hurt?\n"
+        "Most people feel a mild warmth as the probe passes over the skin.\n"
+        "How long do the results of deep glow lifting last?\n"
+        "Results can last for months. Unlike peels, Deep Glow Lifting works below the surface.\n"
+        "When will I see the results?\n"
+        "Results show within weeks and keep improving.\n"
+    )
+    assert _draft(tmp_path, page)["name"] == "Deep Glow Lifting"
+
+
+def test_this_treatment_is_a_describes_it_and_avoiding_products_containing_acids_names_no_ingredient(
+    tmp_path: Path,
+) -> None:
+    page = (
+        "Vein Sealing for Spider Veins\n\n"
+        "This gentle treatment is an outpatient procedure done under ultrasound guidance.\n"
+        "Heat from the probe seals the vein closed.\n"
+        "Products containing acids should be avoided on the leg for a week.\n"
+    )
+    treatment = _draft(tmp_path, page)
+    assert (
+        treatment["description"] == "This gentle treatment is an outpatient procedure done under ultrasound guidance."
+    )
+    assert treatment["claimed_mechanisms"] == ["Heat from the probe seals the vein closed."]
+    assert "ingredients" not in treatment
+    assert [a["text"] for a in treatment["aftercare"]] == [
+        "Products containing acids should be avoided on the leg for a week."
+    ]
