@@ -157,7 +157,8 @@ def _as_written(kind: str, text: str, value: str | None) -> str | None:
 _WHEN_OR_WHERE = re.compile(
     r"\s+(?:on|in)\s+(?:your|their|the)\s+(?:skin|face)\b.*$|\s+in\s+(?:the|your|their)\s+(?:[\w-]+\s+){0,3}?areas?\b.*$"
     r"|\s+(?:in|during|within|over|for)\s+the\s+(?:[\w-]+\s+){0,4}?(?:hours?|days?|weeks?)\b.*$"
-    r"|\s+(?:after|following|from|during|depending\s+on|if|when|whether)\s+.*$|(?<=[.;!?])\s.*$",
+    r"|\s+(?:after|following|from|during|depending\s+on|if|when|whether)\s+.*$|(?<=[.;!?])\s.*$"
+    r"|\s+as\s+(?:the|your|their|it|they|you)\b.*$",
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"(?:feel|feels|look|looks|seem|seems|notice|see|be|become|get|find)\b", re.IGNORECASE)
@@ -219,7 +220,7 @@ def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
                 u.text,
                 cues,
                 lexicon.cue("list_openers"),
-                immediate=("experience", "cause", *lexicon.cue("adverse_effects_in_section")),
+                immediate=("experience", "cause", "some", *lexicon.cue("adverse_effects_in_section")),
             )
             if found is None or (
                 u.kind in ("aftercare", "preparation") and not re.search(r"side effect|\bexperience\b", u.text, re.I)

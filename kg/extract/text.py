@@ -74,8 +74,10 @@ def durations(text: str) -> list[Duration]:
 
 
 def split_items(text: str, *, on_or: bool = True) -> list[str]:
-    """A phrase list ("a, b, and c", "a or b") → its items, outside parentheses, as exact slices."""
-    separators = r",\s+(?:and|or)\s+|,\s+|\s+and\s+|;\s+" + (r"|\s+or\s+" if on_or else "")
+    """A phrase list ("a, b, and c", "a or b", "a/b") → its items, outside parentheses, as exact slices."""
+    separators = r",\s+(?:and|or)\s+|,\s+|\s+and\s+|;\s+" + (
+        r"|\s+or\s+|(?<=[a-z])(?<!\band)/(?!or\b)(?=[a-z])" if on_or else ""
+    )
     items, depth, start = [], 0, 0
     pattern = re.compile(separators)
     i = 0

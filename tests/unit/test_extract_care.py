@@ -11,7 +11,7 @@ import yaml
 
 from kg.extract import extract, render_yaml
 from kg.extract.classify import advice, passes
-from kg.extract.text import sentences
+from kg.extract.text import sentences, split_items
 from kg.load.facts import Source, check
 
 
@@ -192,3 +192,17 @@ def test_this_treatment_is_a_describes_it_and_avoiding_products_containing_acids
     assert [a["text"] for a in treatment["aftercare"]] == [
         "Products containing acids should be avoided on the leg for a week."
     ]
+
+
+def test_effects_it_is_normal_to_feel_and_effects_written_with_a_slash(tmp_path: Path) -> None:
+    assert split_items("soreness/pain") == ["soreness", "pain"]
+    assert split_items("your arm and/or hand") == ["your arm and/or hand"]
+    page = (
+        "Glowlift\n\n"
+        "Glowlift is a gentle tightening treatment for loose skin.\n\n"
+        "It is normal to feel some slight warmth as the probe heats the skin.\n"
+        "You will experience aching/tenderness where the probe passed.\n"
+        "They may have some itching from the dressing.\n"
+    )
+    names = [e["name"] for e in _draft(tmp_path, page)["adverse_effects"]]
+    assert names == ["Slight warmth", "Aching", "Tenderness where the probe passed", "Itching"]
