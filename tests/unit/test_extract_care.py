@@ -206,3 +206,15 @@ def test_effects_it_is_normal_to_feel_and_effects_written_with_a_slash(tmp_path:
     )
     names = [e["name"] for e in _draft(tmp_path, page)["adverse_effects"]]
     assert names == ["Slight warmth", "Aching", "Tenderness where the probe passed", "Itching"]
+
+
+def test_a_sentence_about_upkeep_is_the_course_not_an_outcome(tmp_path: Path) -> None:
+    page = (
+        "Glowpeel\n\n"
+        "Glowpeel is a gentle resurfacing treatment for dull skin.\n\n"
+        "Your skin looks smoother straight away.\n"
+        "For longer lasting results, plan monthly Glowpeel sessions.\n"
+    )
+    treatment = _draft(tmp_path, page)
+    assert [o["text"] for o in treatment["outcomes"]] == ["Your skin looks smoother straight away."]
+    assert treatment["course"]["maintenance"] == "For longer lasting results, plan monthly Glowpeel sessions."
