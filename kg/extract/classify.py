@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from kg.extract import lexicon
-from kg.extract.text import capitalise, split_items
+from kg.extract.text import capitalise, sentences, split_items
 from kg.extract.units import Unit
 
 
@@ -90,26 +90,33 @@ def _title(text: str) -> bool:
     )
 
 
+_CONDITION = re.compile(r"^(?:if|when|once|should)\b[^,.;]{3,100},\s*", re.IGNORECASE)
+
+
+def _imperative(sentence: str) -> bool:
+    """True when a sentence opens with an imperative ("Avoid …", "Please call …"), also after a condition ("If the
+    wrap feels tight, loosen it")."""
+    said = _CONDITION.sub("", sentence)
+    first = re.match(r"(?:please\s+)?([A-Za-z'\u2019]+)", said, re.IGNORECASE)
+    return first is not None and first[1].lower().replace("\u2019", "'") in lexicon.data()["advice"]["imperatives"]
+
+
 def advises(text: str) -> bool:
     """True when a list item tells the reader what to do ("Avoid swimming for a month", "Shampooing: your surgeon will
-    advise you when …", "you can resume …"); an item of an aftercare list that only says what happens ("Hair growth:
-    new hair typically becomes visible …") is a statement instead."""
+    advise you when …", "you can resume …", "Some oozing is expected. If it soaks through, press on it"); an item
+    of an aftercare list that only says what happens ("Hair growth: new hair typically becomes visible …") is a
+    statement instead."""
     said = re.split(r"(?::|\s[-\u2013\u2014])\s+", text, maxsplit=1)[-1]  # after a "Label:"
-    first = re.match(r"[A-Za-z'\u2019]+", said)
-    imperative = (
-        first is not None and first[0].lower().replace("\u2019", "'") in lexicon.data()["advice"]["imperatives"]
-    )
-    return imperative or lexicon.has(lexicon.data()["advice"]["cues"], said)
+    return any(_imperative(s) for s in sentences(said)) or lexicon.has(lexicon.data()["advice"]["cues"], said)
 
 
 def advice(text: str) -> bool:
     """True when a sentence of running prose tells the reader what to do: it opens with an imperative ("Avoid direct
-    sun exposure …", "Please contact us if …") or says what is advisable wherever it stands ("However, it is
-    advisable to avoid heat for 24 hours", "… should be avoided"). A call to book or buy is promotion, not advice."""
+    sun exposure …", "Please contact us if …", "If it stings, rinse …") or says what is advisable wherever it
+    stands ("However, it is advisable to avoid heat for 24 hours", "… should be avoided"). A call to book or buy is
+    promotion, not advice."""
     words = lexicon.data()["advice"]
-    first = re.match(r"(?:please\s+)?([A-Za-z'\u2019]+)", text, re.IGNORECASE)
-    imperative = first is not None and first[1].lower().replace("\u2019", "'") in words["imperatives"]
-    return (imperative or lexicon.has(words["prose"], text)) and not lexicon.has(words["promotion"], text)
+    return (_imperative(text) or lexicon.has(words["prose"], text)) and not lexicon.has(words["promotion"], text)
 
 
 def passes(text: str) -> bool:
@@ -130,8 +137,13 @@ _PASSING = rf"(?:{_ENDS}|decreases?|lasts?|goes\s+down)"
 
 
 def stated_item(u: Unit) -> bool:
-    """A list item that states what happens: an item of an aftercare list that gives no advice."""
-    return u.block.kind == "item" and u.kind == "aftercare" and not advises(u.text)
+    """A list item that states what happens: an item of an aftercare list that gives no advice, or a whole sentence
+    in a list no heading or lead names ("Pros", "a few drawbacks:" — "The results aren't guaranteed.")."""
+    if u.block.kind != "item":
+        return False
+    if u.kind == "aftercare":
+        return not advises(u.text)
+    return u.kind == "" and u.text.endswith(".") and len(u.text.split()) >= 4
 
 
 def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:

@@ -218,3 +218,31 @@ def test_a_sentence_about_upkeep_is_the_course_not_an_outcome(tmp_path: Path) ->
     treatment = _draft(tmp_path, page)
     assert [o["text"] for o in treatment["outcomes"]] == ["Your skin looks smoother straight away."]
     assert treatment["course"]["maintenance"] == "For longer lasting results, plan monthly Glowpeel sessions."
+
+
+def test_an_aftercare_item_advises_in_a_later_sentence_or_after_a_condition(tmp_path: Path) -> None:
+    assert advice("If the wrap feels tight, remove the outer layer.") and advice("Once home, rest for a day.")
+    assert not advice("For mild pain, we suggest a cold pack.")  # what the clinic suggests, said of itself
+    page = (
+        "Vein Sealing\n\n"
+        "Vein Sealing is a gentle treatment for spider veins.\n\n"
+        "After your treatment:\n\n"
+        "  • Some oozing on the bandage is expected. If it soaks through, hold a clean pad on the spot.\n"
+        "  • The leg feels tight for a day.\n"
+    )
+    treatment = _draft(tmp_path, page)
+    assert [a["text"] for a in treatment["aftercare"]] == [
+        "Some oozing on the bandage is expected. If it soaks through, hold a clean pad on the spot."
+    ]
+
+
+def test_a_whole_sentence_in_a_list_no_heading_names_is_a_statement(tmp_path: Path) -> None:
+    page = (
+        "Glowpeel\n\n"
+        "Glowpeel is a gentle resurfacing treatment for dull skin.\n\n"
+        "There are a few drawbacks. Here are some:\n"
+        "- Glowpeel can be costly.\n"
+        "- The results are not permanent.\n"
+        "- Fine lines\n"
+    )
+    assert [o["text"] for o in _draft(tmp_path, page)["outcomes"]] == ["The results are not permanent."]
