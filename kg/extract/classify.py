@@ -114,9 +114,9 @@ def advice(text: str) -> bool:
     """True when a sentence of running prose tells the reader what to do: it opens with an imperative ("Avoid direct
     sun exposure …", "Please contact us if …", "If it stings, rinse …") or says what is advisable wherever it
     stands ("However, it is advisable to avoid heat for 24 hours", "… should be avoided"). A call to book or buy is
-    promotion, not advice."""
+    promotion, and "Keep in mind that …" a remark: neither is advice."""
     words = lexicon.data()["advice"]
-    return (_imperative(text) or lexicon.has(words["prose"], text)) and not lexicon.has(words["promotion"], text)
+    return (_imperative(text) or lexicon.has(words["prose"], text)) and not lexicon.has(words["not_advice"], text)
 
 
 def passes(text: str) -> bool:

@@ -42,6 +42,7 @@ def test_advice_opens_with_an_imperative_or_says_what_is_advisable_but_promotion
     assert advice("Harsh scrubs should be avoided for a week.")
     assert advice("Your main responsibilities will be to rest and keep your head up.")
     assert not advice("Call us today to book your first session.")
+    assert not advice("Keep in mind that every skin heals at its own pace.")
     assert not advice("Makeup can be worn the next day.") and not advice("The skin heals in a week.")
 
 
