@@ -119,6 +119,16 @@ def advice(text: str) -> bool:
     return (_imperative(text) or lexicon.has(words["prose"], text)) and not lexicon.has(words["not_advice"], text)
 
 
+_BEFORE = re.compile(r"\b(?:before|prior\s+to|beforehand)\b|\bpre-", re.IGNORECASE)
+_AFTER = re.compile(r"\b(?:after|afterwards|following)\b|\bpost-?", re.IGNORECASE)
+
+
+def _when_advised(text: str) -> str:
+    """Advice is a preparation step when it speaks only of before ("Don't use harsh scrubs for a week before"), else
+    an aftercare step ("Avoid direct sun exposure", "Contact us if symptoms worsen")."""
+    return "preparation" if _BEFORE.search(text) and not _AFTER.search(text) else "aftercare"
+
+
 def passes(text: str) -> bool:
     """True when a sentence says how an effect passes ("the main swelling will decrease in about two weeks", "These
     sensations generally subside within three hours", "splints … help to reduce swelling"): what recovery is like,
@@ -166,7 +176,7 @@ def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
             continue  # "Some people are not candidates. They include:" names the section of the list it leads
         found = category(u) or _asked(u)
         if advised and found not in ("preparation", "cost", "regulatory"):
-            found = "aftercare"  # "Avoid direct sun exposure", "Contact us if symptoms worsen"
+            found = _when_advised(u.text)
         elif found in (None, "outcome") and passes(u.text):
             found = "recovery"
         if found is not None:
@@ -213,6 +223,12 @@ _CLAUSE = re.compile(
 )
 
 
+_VERBS = (
+    r"(?:improv|reduc|remov|treat|alleviat|minimi[sz]|diminish|fight|clear|correct|promot|target|address|fad|lighten"
+    r"|soften|smooth|tighten|eliminat)(?:e|es|ed|ing|s)?"
+)
+
+
 def _head(item: str) -> str:
     """The concern of a list item without a clause after it ("redness as the skin recovers", "… were satisfied")
     and without where it is ("wrinkles on the face"); "spots on the skin" and "sagging of the midface" keep their
@@ -221,7 +237,8 @@ def _head(item: str) -> str:
     m = _TAIL.search(item)
     if m and not re.match(r"skin\b", m[1], re.IGNORECASE):
         item = item[: m.start()]
-    item = re.sub(r"^(?:a|an|the|improving|reducing|removing|and|or)\s+", "", item, flags=re.IGNORECASE)
+    item = re.sub(r"^(?:a|an|the|and|or)\s+", "", item, flags=re.IGNORECASE)
+    item = re.sub(rf"^(?:{_VERBS})\s+(?:the\s+)?", "", item, flags=re.IGNORECASE)  # "treat acne" names acne
     return capitalise(item.strip(" \"'\u201c\u201d"))
 
 

@@ -247,3 +247,19 @@ def test_a_whole_sentence_in_a_list_no_heading_names_is_a_statement(tmp_path: Pa
         "- Fine lines\n"
     )
     assert [o["text"] for o in _draft(tmp_path, page)["outcomes"]] == ["The results are not permanent."]
+
+
+def test_advice_that_speaks_only_of_before_is_preparation_and_a_verb_names_no_concern(tmp_path: Path) -> None:
+    page = (
+        "Glowpeel Care Instructions\n\n"
+        "Glowpeel is a gentle process used to reduce fine lines, treat acne, and alleviate sun damage.\n\n"
+        "If you want a peel, don't use harsh scrubs for a week before.\n"
+        "Stay out of the sun for two days after treatment.\n"
+    )
+    treatment = _draft(tmp_path, page)
+    assert treatment["name"] == "Glowpeel"  # "Care Instructions" is what the page is, not the treatment
+    assert [i["condition"] for i in treatment["indications"]] == ["Fine lines", "Acne", "Sun damage"]
+    assert [p["text"] for p in treatment["procedure"]["preparation"]] == [
+        "If you want a peel, don't use harsh scrubs for a week before."
+    ]
+    assert [a["text"] for a in treatment["aftercare"]] == ["Stay out of the sun for two days after treatment."]
