@@ -314,9 +314,20 @@ _COMMON = {
 _PROPER = re.compile(r"(?<=[a-z,;]\s)([A-Z][A-Za-z0-9]*(?:\s+[A-Z][A-Za-z0-9]*){1,3})\b")
 
 
+_WHAT_IS = re.compile(
+    r"^what\s+(?:is|are)\s+(?:an?\s+|the\s+)?((?:[A-Z][\w'-]*)(?:\s+(?:[A-Z][\w'-]*|\([A-Z0-9-]+\)|of|and|for)){0,6})\s*\?$",
+    re.IGNORECASE,
+)
+
+
 def _asked_about(units: list[Unit]) -> tuple[str, Unit] | None:
-    """A name written in capitals inside a sentence ("Unlike peels, NIR Skin Tightening targets …") that the
-    page's headings ask about too ("How long do the results of NIR skin tightening last?")."""
+    """The name a question heading asks about in capitals ("What is Endovenous Laser Ablation (EVLA)?"), else a name
+    written in capitals inside a sentence ("Unlike peels, NIR Skin Tightening targets …") that the page's headings
+    ask about too ("How long do the results of NIR skin tightening last?")."""
+    for u in units:
+        m = next((m for h in u.block.section if (m := _WHAT_IS.match(h))), None)
+        if m and all(w.strip("()")[:1].isupper() or w in ("of", "and", "for") for w in m[1].split()):
+            return m[1], u
     headings = " ".join(h for u in units for h in u.block.section).lower()
     for u in units:
         for m in _PROPER.finditer(u.text):

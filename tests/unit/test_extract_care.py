@@ -263,3 +263,17 @@ def test_advice_that_speaks_only_of_before_is_preparation_and_a_verb_names_no_co
         "If you want a peel, don't use harsh scrubs for a week before."
     ]
     assert [a["text"] for a in treatment["aftercare"]] == ["Stay out of the sun for two days after treatment."]
+
+
+def test_an_untitled_answer_page_is_named_by_what_is_x_when_x_is_a_name(tmp_path: Path) -> None:
+    page = (
+        "Are spider veins harmful?\n"
+        "Spider veins are mostly a cosmetic concern, though some people find them itchy.\n"
+        "What is Radiofrequency Vein Closure (RFVC)?\n"
+        "It is a minimally invasive procedure done in our clinic. A thin probe heats the vein from inside.\n"
+        "How long does the procedure take?\n"
+        "The procedure takes approximately 40 minutes.\n"
+    )
+    treatment = _draft(tmp_path, page)
+    assert treatment["name"] == "Radiofrequency Vein Closure (RFVC)"
+    assert treatment["procedure"]["duration"]["source"]["quote"] == "The procedure takes approximately 40 minutes."
