@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from kg.extract import lexicon
-from kg.extract.text import capitalise, sentences, split_items
+from kg.extract.text import capitalise, durations, sentences, split_items
 from kg.extract.units import Unit
 
 
@@ -90,7 +90,7 @@ def _title(text: str) -> bool:
     )
 
 
-_CONDITION = re.compile(r"^(?:if|when|once|should)\b[^,.;]{3,100},\s*", re.IGNORECASE)
+_CONDITION = re.compile(r"^(?:if|when|once|should|for|after|during|until)\b[^,.;]{3,100},\s*", re.IGNORECASE)
 
 
 def _imperative(sentence: str) -> bool:
@@ -129,6 +129,13 @@ def _when_advised(text: str) -> str:
     return "preparation" if _BEFORE.search(text) and not _AFTER.search(text) else "aftercare"
 
 
+def told_after(text: str) -> bool:
+    """True for advice on what to do for hours or days after ("For three days, do not rub your face"): an aftercare
+    step even where a procedure section tells it, not a step of the session."""
+    lasting = any(d.unit in ("hour", "day", "week", "month") for d in durations(text))
+    return lasting and advice(text) and _when_advised(text) == "aftercare"
+
+
 def passes(text: str) -> bool:
     """True when a sentence says how an effect passes ("the main swelling will decrease in about two weeks", "These
     sensations generally subside within three hours", "splints … help to reduce swelling"): what recovery is like,
@@ -161,7 +168,7 @@ def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
     or a myth, or announces what follows, states nothing of its own."""
     out = []
     for i, u in continued(units, frozenset(skip)):
-        advised = advice(u.text) and u.kind != "procedure"
+        advised = advice(u.text) and (u.kind != "procedure" or told_after(u.text))
         if (
             i in skip
             or not (u.block.kind == "paragraph" or stated_item(u))
@@ -311,7 +318,7 @@ _COMMON = {
 }
 
 
-_PROPER = re.compile(r"(?<=[a-z,;]\s)([A-Z][A-Za-z0-9]*(?:\s+[A-Z][A-Za-z0-9]*){1,3})\b")
+_PROPER = re.compile(r"(?<=[a-z,;]\s)([A-Z][A-Za-z0-9]*(?:\s+[A-Z][A-Za-z0-9]*){0,3})\b")
 
 
 _WHAT_IS = re.compile(
@@ -328,11 +335,12 @@ def _asked_about(units: list[Unit]) -> tuple[str, Unit] | None:
         m = next((m for h in u.block.section if (m := _WHAT_IS.match(h))), None)
         if m and all(w.strip("()")[:1].isupper() or w in ("of", "and", "for") for w in m[1].split()):
             return m[1], u
-    headings = " ".join(h for u in units for h in u.block.section).lower()
+    headings = list(dict.fromkeys(h.lower() for u in units for h in u.block.section))
     for u in units:
         for m in _PROPER.finditer(u.text):
-            if m[1].split()[0].lower() not in _COMMON and re.search(rf"\b{re.escape(m[1].lower())}\b", headings):
-                return m[1], u
+            asking = [h for h in headings if re.search(rf"\b{re.escape(m[1].lower())}\b", h)]
+            if m[1].split()[0].lower() not in _COMMON and len(asking) >= (1 if " " in m[1] else 2):
+                return m[1], u  # one capitalised word must be asked about twice ("What happens during a Botox …")
     return None
 
 
@@ -360,12 +368,15 @@ def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
     if counts and counts.most_common(1)[0][1] >= 3:
         word = counts.most_common(1)[0][0]
         return word, first[word]
-    topics: Counter[str] = Counter()  # else the longest word the page's questions keep asking about
+    topics: Counter[str] = Counter()  # else the longest word two or more of its headings ask about
+    asked: set[str] = set()
     for u in units:
-        for word in re.findall(r"\b[a-z]{7,}\b", " ".join(u.block.section).lower()):
-            topics[word] += 1
-            first.setdefault(word, u)
-    if topics and topics.most_common(1)[0][1] >= 3:
+        for heading in (h for h in u.block.section if h not in asked):
+            asked.add(heading)
+            for word in re.findall(r"\b[a-z]{7,}\b", heading.lower()):
+                topics[word] += 1
+                first.setdefault(word, u)
+    if topics and topics.most_common(1)[0][1] >= 2:
         word = topics.most_common(1)[0][0]
         return capitalise(word), first[word]
     return None

@@ -7,7 +7,7 @@ from typing import Any
 
 from kg.extract import lexicon
 from kg.extract.blocks import Document
-from kg.extract.classify import advises
+from kg.extract.classify import advises, told_after
 from kg.extract.text import as_sentence, durations
 from kg.extract.units import Unit
 
@@ -31,7 +31,7 @@ def steps(u: Unit) -> list[Fact]:
 def procedure(units: list[Unit]) -> Fact:
     out: Fact = {}
     for u in units:
-        if u.kind not in ("preparation", "procedure") or u.within("faq"):
+        if u.kind not in ("preparation", "procedure") or u.within("faq") or told_after(u.text):
             continue
         found = durations(u.text)
         if (

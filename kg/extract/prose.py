@@ -170,7 +170,11 @@ def complete(t: Treatment, units: list[Unit]) -> Treatment:
     }
     said: dict[str, list[Unit]] = {}
     for s in classify.statements(units, skip={i for i, u in enumerate(units) if id(u) in taken}):
-        if s.category in ("aftercare", "preparation") and s.unit.kind == "procedure":
+        if (
+            s.category in ("aftercare", "preparation")
+            and s.unit.kind == "procedure"
+            and not classify.told_after(s.unit.text)
+        ):
             continue  # "After the treatment, your provider will soothe your skin": a step of the procedure section
         said.setdefault(s.category, []).append(s.unit)
     both = [u for u in said.get("aftercare", []) + said.get("preparation", []) if _BOTH.search(u.text)]

@@ -11,6 +11,7 @@ import yaml
 
 from kg.extract import extract, render_yaml
 from kg.extract.classify import advice, passes
+from kg.extract.naming import Named, from_title
 from kg.extract.text import sentences, split_items
 from kg.load.facts import Source, check
 
@@ -277,3 +278,23 @@ def test_an_untitled_answer_page_is_named_by_what_is_x_when_x_is_a_name(tmp_path
     treatment = _draft(tmp_path, page)
     assert treatment["name"] == "Radiofrequency Vein Closure (RFVC)"
     assert treatment["procedure"]["duration"]["source"]["quote"] == "The procedure takes approximately 40 minutes."
+
+
+def test_advice_for_days_after_is_aftercare_even_under_a_what_happens_heading(tmp_path: Path) -> None:
+    page = (
+        "Glowpeel\n\n"
+        "Glowpeel is a gentle resurfacing treatment for dull skin.\n\n"
+        "What happens during a session?\n\n"
+        "Your clinician cleanses the skin and applies the peel.\n"
+        "For two days, do not rub your face. Stay still while the peel works.\n"
+    )
+    treatment = _draft(tmp_path, page)
+    assert [a["text"] for a in treatment["aftercare"]] == ["For two days, do not rub your face."]
+    steps = [s["text"] for s in treatment["procedure"]["steps"]]
+    assert "For two days, do not rub your face." not in steps and "Stay still while the peel works." in steps
+
+
+def test_a_question_title_names_what_it_asks_about() -> None:
+    asked = from_title("Does teeth whitening cause sensitivity or any side effects?")
+    assert asked is not None and asked.name == "Teeth whitening" and asked.topic  # the page is about its risks
+    assert from_title("How long do laser hair removal results last?") == Named("Laser hair removal")
