@@ -356,8 +356,8 @@ def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
             and m[1].split()[0].lower() not in _COMMON
         ):
             return capitalise(m[1]), u
-    if (asked := _asked_about(units)) is not None:
-        return asked
+    if (by_question := _asked_about(units)) is not None:
+        return by_question
     counts: Counter[str] = Counter()
     first: dict[str, Unit] = {}
     for u in units:
