@@ -115,10 +115,19 @@ def outcome(u: Unit) -> Outcome:
 
 
 def _recovery(said: list[Unit]) -> Recovery:
-    """The recovery sentences of the paragraph that has the most of them (under a recovery heading first, on a
-    tie), from the first to the last, as one verbatim summary."""
+    """The recovery sentences of the paragraph that says most about it — most sentences, then under a recovery
+    heading, then most sentences that give a time ("can resume routine activities in 2 to 5 days") — from the
+    first to the last, as one verbatim summary."""
+    timed = Counter(id(u.block) for u in said if durations(u.text))
     per_block = Counter(id(u.block) for u in said)
-    first = min(said, key=lambda u: (-per_block[id(u.block)], not lexicon.has(_RECOVERY_HEADINGS, u.section)))
+    first = min(
+        said,
+        key=lambda u: (
+            -per_block[id(u.block)],
+            not lexicon.has(_RECOVERY_HEADINGS, u.section),
+            -timed[id(u.block)],
+        ),
+    )
     last = [u for u in said if u.block is first.block][-1]
     text = first.block.text
     start = text.find(first.text)
