@@ -298,7 +298,8 @@ def test_a_question_title_names_what_it_asks_about() -> None:
     asked = from_title("Does teeth whitening cause sensitivity or any side effects?")
     assert asked is not None and asked.name == "Teeth whitening" and asked.topic  # the page is about its risks
     assert from_title("How long do laser hair removal results last?") == Named("Laser hair removal")
-    assert from_title("Pre-Care Instructions: Glowpeel") == Named("Glowpeel")
+    pre = "Pre-Care Instructions: Glowpeel"
+    assert from_title(pre) == Named("Glowpeel", pre)  # a page of preparation
 
 
 def test_a_blog_intro_says_nothing_of_recovery_and_a_tie_goes_to_the_paragraph_giving_a_time(tmp_path: Path) -> None:
