@@ -360,9 +360,11 @@ def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
         return by_question
     counts: Counter[str] = Counter()
     first: dict[str, Unit] = {}
+    # a word capitalised inside a sentence too ("Since Microdermabrasion removes …"), not only as its first word
+    inside = {w for u in units for w in re.findall(r"(?<=[a-z0-9,;:)]\s)[A-Z][A-Za-z0-9]+(?![\w-])", u.text)}
     for u in units:
         for word in re.findall(r"(?<![\w-])[A-Z][A-Za-z0-9]+(?![\w-])", u.text):
-            if word.lower() not in _COMMON:
+            if word.lower() not in _COMMON and word in inside:
                 counts[word] += 1
                 first.setdefault(word, u)
     if counts and counts.most_common(1)[0][1] >= 3:
@@ -373,7 +375,7 @@ def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
     for u in units:
         for heading in (h for h in u.block.section if h not in asked):
             asked.add(heading)
-            for word in re.findall(r"\b[a-z]{7,}\b", heading.lower()):
+            for word in set(re.findall(r"\b[a-z]{7,}\b", heading.lower())):
                 topics[word] += 1
                 first.setdefault(word, u)
     if topics and topics.most_common(1)[0][1] >= 2:

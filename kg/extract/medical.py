@@ -203,14 +203,32 @@ def stated_effects(units: list[Unit]) -> list[AdverseEffect]:
     return out
 
 
+_OFTEN = re.compile(
+    r"(?:(?:very|quite|fairly|extremely)\s+)?(?:rare|uncommon|common|occasional|frequent)(?:ly)?|often|sometimes|seldom",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(
+    r"^(?:(?:immediately|right|just)\s+)?(?:after|following|during|within|in\s+the\s+first)\b", re.IGNORECASE
+)
+
+
+def _item_head(item: str) -> str:
+    """What an item of a risks list names: its head before a dash, colon, bracket or comma, past a head that only
+    says how often or when ("Very rarely - ulceration …", "Immediately following treatment, the veins …")."""
+    parts = [p.strip() for p in re.split(r"\s[-\u2013\u2014]\s|[:(,.]", item) if p.strip()]
+    for part in parts:
+        if not (_HOW_OFTEN.fullmatch(part) or _OFTEN.fullmatch(part) or _WHEN.match(part)):
+            return "" if re.match(r"the\s", part, re.IGNORECASE) else part  # "the veins become …" says what changes
+    return parts[0] if parts else item
+
+
 def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
     """Effects listed after a cue ("side effects include", "risks … can include") or as items of a
     risks section; frequency, seriousness and temporariness from the words around them."""
     out: dict[str, AdverseEffect] = {}
     for u in units:
         if u.block.kind == "item" and u.kind == "risks":
-            head = re.split(r"\s[-\u2013\u2014]\s|[:(,.]", u.text, maxsplit=1)[0]
-            candidates, prefix = [head], u.text
+            candidates, prefix = [_item_head(u.text)], u.text
         else:
             # "If you develop a scar, …" says what is done about an effect, not that the treatment causes it
             conditional = re.match(r"(?:if|when|should)\b", u.text, re.IGNORECASE)

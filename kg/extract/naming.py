@@ -90,7 +90,8 @@ def topic_only(line: str) -> bool:
     """A line that names a topic and no treatment ("THE PROCEDURE", "Risks and side effects"): a heading, not a
     page's title."""
     parts = re.split(r"\s+(?:and|&)\s+", line.strip(" ?!.:"))
-    return all(_topics().fullmatch(p) or _topics().fullmatch(re.sub(r"^the\s+", "", p, flags=re.I)) for p in parts)
+    qualifier = r"^(?:the|possible|potential|common|rare|serious|other|known)\s+"  # "Possible side effects"
+    return all(_topics().fullmatch(p) or _topics().fullmatch(re.sub(qualifier, "", p, flags=re.I)) for p in parts)
 
 
 def usable(name: str) -> bool:

@@ -47,6 +47,7 @@ def _is_tag(line: str) -> bool:
     return len(line.split()) <= 6 and not line.endswith(_SENTENCE_END) and not line.endswith("?")
 
 
+_INLINE = re.compile(r"\s+[\u2022\u2219]\s+")  # a second bullet inside an item line: two items
 _MARK = re.compile(r"^[\u2022\u25cf\u25aa\u25e6\u00b7*+\u2013-]$")
 
 
@@ -112,7 +113,7 @@ def read(text: str) -> Document:
             doc.title = line
             continue
         if (m := _BULLET.match(line)) and not _is_heading(line):
-            raw.append(("item", m[1], 0))
+            raw += [("item", part, 0) for part in _INLINE.split(m[1]) if part]  # "a. • Very rarely - b."
         elif (label := _labelled(line)) and not _asks(line):
             if previous == "item" or (raw and raw[-1][0] == "heading" and len(label[0].split()) > 1):
                 raw.append(("item", line, 0))  # a labelled list: "Pregnant women - …"

@@ -11,7 +11,7 @@ import yaml
 
 from kg.extract import extract, render_yaml
 from kg.extract.classify import advice, passes
-from kg.extract.naming import Named, from_title
+from kg.extract.naming import Named, from_title, topic_only
 from kg.extract.text import sentences, split_items
 from kg.load.facts import Source, check
 
@@ -311,3 +311,23 @@ def test_a_blog_intro_says_nothing_of_recovery_and_a_tie_goes_to_the_paragraph_g
     )
     recovery = _draft(tmp_path, page)["recovery"]
     assert recovery["summary"] == "Most patients resume routine activities in 2 to 5 days."
+
+
+def test_a_risks_list_item_names_its_effect_past_how_often_and_when_and_two_bullets_in_a_line(tmp_path: Path) -> None:
+    assert topic_only("Side effects and Possible side effects")
+    page = (
+        "Vein Sealing\n\n"
+        "Vein Sealing is a gentle treatment for spider veins.\n\n"
+        "Possible side effects\n"
+        "• Right after treatment, the skin becomes raised and itchy.\n"
+        "• Bruising at the needle sites, which settles in 2-4 weeks.\n"
+        "• Very rarely \u2013 a skin ulcer. • Very rarely \u2013 an allergic reaction to the solution.\n"
+    )
+    names = [e["name"] for e in _draft(tmp_path, page)["adverse_effects"]]
+    assert names == ["Bruising", "Skin ulcer", "Allergic reaction"]
+
+
+def test_a_word_only_capitalised_as_a_sentence_start_names_no_treatment(tmp_path: Path) -> None:
+    page = "Very often the legs feel heavy.\nVery rarely a vein comes back.\nVery few people need a second session.\n"
+    draft = _draft(tmp_path, page)
+    assert draft["name"] == "Page"  # the file's name, with a note: "Very" is no name
