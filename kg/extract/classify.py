@@ -123,7 +123,7 @@ _BEFORE = re.compile(r"\b(?:before|prior\s+to|beforehand)\b|\bpre-", re.IGNORECA
 _AFTER = re.compile(r"\b(?:after|afterwards|following)\b|\bpost-?", re.IGNORECASE)
 
 
-def _when_advised(text: str) -> str:
+def when_advised(text: str) -> str:
     """Advice is a preparation step when it speaks only of before ("Don't use harsh scrubs for a week before"), else
     an aftercare step ("Avoid direct sun exposure", "Contact us if symptoms worsen")."""
     return "preparation" if _BEFORE.search(text) and not _AFTER.search(text) else "aftercare"
@@ -133,7 +133,7 @@ def told_after(text: str) -> bool:
     """True for advice on what to do for hours or days after ("For three days, do not rub your face"): an aftercare
     step even where a procedure section tells it, not a step of the session."""
     lasting = any(d.unit in ("hour", "day", "week", "month") for d in durations(text))
-    return lasting and advice(text) and _when_advised(text) == "aftercare"
+    return lasting and advice(text) and when_advised(text) == "aftercare"
 
 
 def passes(text: str) -> bool:
@@ -183,7 +183,7 @@ def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
             continue  # "Some people are not candidates. They include:" names the section of the list it leads
         found = category(u) or _asked(u)
         if advised and found not in ("preparation", "cost", "regulatory"):
-            found = _when_advised(u.text)
+            found = when_advised(u.text)
         elif found in (None, "outcome") and passes(u.text):
             found = "recovery"
         if found is not None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from kg.extract import lexicon
 from kg.extract.blocks import Document
-from kg.extract.classify import advises, told_after
+from kg.extract.classify import advises, told_after, when_advised
 from kg.extract.text import as_sentence, durations
 from kg.extract.units import Unit
 
@@ -31,7 +31,7 @@ def steps(u: Unit) -> list[Fact]:
 def procedure(units: list[Unit]) -> Fact:
     out: Fact = {}
     for u in units:
-        if u.kind not in ("preparation", "procedure") or u.within("faq") or told_after(u.text):
+        if (u.kind not in ("preparation", "procedure") and not _before(u)) or u.within("faq") or told_after(u.text):
             continue
         found = durations(u.text)
         if (
@@ -41,6 +41,9 @@ def procedure(units: list[Unit]) -> Fact:
             and u.kind == "procedure"
         ):
             out["duration"] = {**found[0].fact(), "source": u.source()}
+            continue
+        if _before(u):  # one piece of advice, not steps to split at "before"
+            out.setdefault("preparation", []).append({"text": as_sentence(u.text), "source": u.source()})
             continue
         key = "preparation" if u.kind == "preparation" else "steps"
         out.setdefault(key, []).extend(steps(u))
@@ -71,10 +74,18 @@ def recovery(units: list[Unit]) -> Fact:
     return {k: out[k] for k in ("summary", "side_effects_resolve", "resume_activities", "source") if k in out}
 
 
+def _before(u: Unit) -> bool:
+    """An item of an aftercare list that speaks only of before ("Avoid the sun for 10 days before your treatment"):
+    a preparation step."""
+    return (
+        u.block.kind == "item" and u.kind == "aftercare" and advises(u.text) and when_advised(u.text) == "preparation"
+    )
+
+
 def aftercare(units: list[Unit]) -> list[Fact]:
     out = []
     for u in units:
-        if u.block.kind != "item" or u.kind != "aftercare" or u.within("faq") or not advises(u.text):
+        if u.block.kind != "item" or u.kind != "aftercare" or u.within("faq") or not advises(u.text) or _before(u):
             continue
         fact: Fact = {"text": as_sentence(u.text)}
         found = durations(u.text)

@@ -109,7 +109,8 @@ def read(text: str) -> Document:
         if i < len(lines) and lines[i] == line:  # an image's alt text repeated as its caption
             i += 1
             continue
-        if not doc.title and not raw and not qa_page and _is_title(line):
+        topics_only = all(kind == "heading" and naming.topic_only(text) for kind, text, _ in raw)
+        if not doc.title and topics_only and not qa_page and _is_title(line):  # "Post Care Instructions", then X
             doc.title = line
             continue
         if (m := _BULLET.match(line)) and not _is_heading(line):

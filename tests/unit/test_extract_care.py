@@ -331,3 +331,24 @@ def test_a_word_only_capitalised_as_a_sentence_start_names_no_treatment(tmp_path
     page = "Very often the legs feel heavy.\nVery rarely a vein comes back.\nVery few people need a second session.\n"
     draft = _draft(tmp_path, page)
     assert draft["name"] == "Page"  # the file's name, with a note: "Very" is no name
+
+
+def test_a_topic_line_first_then_the_name_and_before_items_of_an_aftercare_list_are_preparation(
+    tmp_path: Path,
+) -> None:
+    page = (
+        "Post Care Instructions\n\n"
+        "Glow peel\n\n"
+        "  • Avoid sunbeds for 10 days before your treatment.\n"
+        "  • Avoid the sun for 10 days after the peel.\n"
+        "  • Do not pick flaking skin.\n"
+    )
+    treatment = _draft(tmp_path, page)
+    assert treatment["name"] == "Glow peel"
+    assert [p["text"] for p in treatment["procedure"]["preparation"]] == [
+        "Avoid sunbeds for 10 days before your treatment."
+    ]
+    assert [a["text"] for a in treatment["aftercare"]] == [
+        "Avoid the sun for 10 days after the peel.",
+        "Do not pick flaking skin.",
+    ]
