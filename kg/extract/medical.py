@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from kg.extract import lexicon
-from kg.extract.classify import advice
+from kg.extract.advice import advice
 from kg.extract.text import capitalise, cut_at_enders, durations, is_vague, sentences, split_items, strip_prefixes
 from kg.extract.units import Unit
 from kg.load import names

@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from kg.extract import lexicon
+from kg.extract.advice import advises, told_after, when_advised
 from kg.extract.blocks import Document
-from kg.extract.classify import advises, told_after, when_advised
 from kg.extract.text import as_sentence, durations
 from kg.extract.units import Unit
 

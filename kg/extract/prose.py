@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from kg.extract import classify, lexicon, process
+from kg.extract import advice, classify, lexicon, process
 from kg.extract.medical import provenance
 from kg.extract.text import durations
 from kg.extract.units import Unit
@@ -152,7 +152,7 @@ def _with_recovery(drafted: Recovery | None, said: list[Unit], units: list[Unit]
         return recovery
     for u in units:
         found = durations(u.text)
-        if found and u.block.kind == "paragraph" and u.text not in (recovery.summary or "") and classify.passes(u.text):
+        if found and u.block.kind == "paragraph" and u.text not in (recovery.summary or "") and advice.passes(u.text):
             lasts = found[0].drafted()
             return replace(recovery, side_effects_resolve=replace(lasts, note=None, source=provenance(u)))
     return recovery
@@ -182,7 +182,7 @@ def complete(t: Treatment, units: list[Unit]) -> Treatment:
         if (
             s.category in ("aftercare", "preparation")
             and s.unit.kind == "procedure"
-            and not classify.told_after(s.unit.text)
+            and not advice.told_after(s.unit.text)
         ):
             continue  # "After the treatment, your provider will soothe your skin": a step of the procedure section
         said.setdefault(s.category, []).append(s.unit)

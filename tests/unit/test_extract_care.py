@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from kg.extract import extract, render_yaml
-from kg.extract.classify import advice, passes
+from kg.extract.advice import advice, passes
 from kg.extract.naming import Named, from_title, topic_only
 from kg.extract.text import sentences, split_items
 from kg.load.facts import Source, check
