@@ -15,7 +15,7 @@ _CONDITION = re.compile(r"^(?:if|when|once|should|for|after|during|until)\b[^,.;
 
 def _imperative(sentence: str) -> bool:
     """True when a sentence opens with an imperative ("Avoid …", "Please call …"), also after a condition ("If the
-    wrap feels tight, loosen it")."""
+    wrap feels tight, remove the outer layer")."""
     said = _CONDITION.sub("", sentence)
     first = re.match(r"(?:please\s+)?([A-Za-z'\u2019]+)", said, re.IGNORECASE)
     return first is not None and first[1].lower().replace("\u2019", "'") in lexicon.data()["advice"]["imperatives"]
@@ -23,7 +23,7 @@ def _imperative(sentence: str) -> bool:
 
 def advises(text: str) -> bool:
     """True when a list item tells the reader what to do ("Avoid swimming for a month", "Shampooing: your surgeon will
-    advise you when …", "you can resume …", "Some oozing is expected. If it soaks through, press on it"); an item
+    advise you when …", "you can resume …", "Some oozing is expected. If it soaks through, hold a pad on it"); an item
     of an aftercare list that only says what happens ("Hair growth: new hair typically becomes visible …") is a
     statement instead."""
     said = re.split(r"(?::|\s[-\u2013\u2014])\s+", text, maxsplit=1)[-1]  # after a "Label:"
