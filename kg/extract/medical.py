@@ -222,6 +222,33 @@ def _item_head(item: str) -> str:
     return parts[0] if parts else item
 
 
+def _said_effects(u: Unit) -> tuple[list[str], str] | None:
+    """The effects a sentence lists after a cue ("side effects include", "you may experience"), with its words before
+    them; after a weak cue ("you may notice", "there will be") only the items that start with a symptom of the
+    lexicon."""
+    # "If you develop a scar, …" says what is done about an effect, not that the treatment causes it
+    conditional = re.match(r"(?:if|when|should)\b", u.text, re.IGNORECASE)
+    in_section = lexicon.cue("adverse_effects_in_section") if u.kind == "risks" and not conditional else []
+    openers = lexicon.cue("list_openers")
+    immediate = ("experience", "cause", "some", *lexicon.cue("adverse_effects_in_section"))
+    found = _list_after(u.text, lexicon.cue("adverse_effects") + in_section, openers, immediate=immediate)
+    # an aftercare step names no effect unless it says so ("you may experience swelling")
+    if found is not None and (
+        u.kind not in ("aftercare", "preparation") or re.search(r"side effect|\bexperience\b", u.text, re.I)
+    ):
+        return split_items(_WHEN_OR_WHERE.sub("", found[0])), u.text[: found[1]]
+    weak = lexicon.cue("adverse_effects_weak")
+    found = _list_after(u.text, weak, openers, immediate=tuple(weak))
+    if found is None or conditional:
+        return None
+    symptom = lexicon.phrase_re(tuple(lexicon.data()["symptoms"]))
+    named = (
+        re.sub(r"^(?:some|mild|slight|minor|temporary|a little)\s+", "", i, flags=re.I) for i in split_items(found[0])
+    )
+    items = [i for i in named if (m := symptom.match(i)) and m.start() == 0]  # "swelling and bruising", not "splints …"
+    return ([_WHEN_OR_WHERE.sub("", i) for i in items], u.text[: found[1]]) if items else None
+
+
 def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
     """Effects listed after a cue ("side effects include", "risks … can include") or as items of a
     risks section; frequency, seriousness and temporariness from the words around them."""
@@ -229,22 +256,10 @@ def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
     for u in units:
         if u.block.kind == "item" and u.kind == "risks":
             candidates, prefix = [_item_head(u.text)], u.text
+        elif (said := _said_effects(u)) is not None:
+            candidates, prefix = said
         else:
-            # "If you develop a scar, …" says what is done about an effect, not that the treatment causes it
-            conditional = re.match(r"(?:if|when|should)\b", u.text, re.IGNORECASE)
-            in_section = lexicon.cue("adverse_effects_in_section") if u.kind == "risks" and not conditional else []
-            cues = lexicon.cue("adverse_effects") + in_section
-            found = _list_after(
-                u.text,
-                cues,
-                lexicon.cue("list_openers"),
-                immediate=("experience", "cause", "some", *lexicon.cue("adverse_effects_in_section")),
-            )
-            if found is None or (
-                u.kind in ("aftercare", "preparation") and not re.search(r"side effect|\bexperience\b", u.text, re.I)
-            ):
-                continue  # an aftercare step names no effect unless it says so ("you may experience swelling")
-            candidates, prefix = split_items(_WHEN_OR_WHERE.sub("", found[0])), u.text[: found[1]]
+            continue
         frequency = _level("frequency", prefix, _FREQUENCIES) or _level("frequency", u.text, _FREQUENCIES)
         seriousness = _level("seriousness", prefix, _SERIOUSNESS) or _level("seriousness", u.text, _SERIOUSNESS)
         temporary = lexicon.has(lexicon.cue("temporary"), u.text)

@@ -352,3 +352,15 @@ def test_a_topic_line_first_then_the_name_and_before_items_of_an_aftercare_list_
         "Avoid the sun for 10 days after the peel.",
         "Do not pick flaking skin.",
     ]
+
+
+def test_after_a_weak_cue_only_items_that_start_with_a_symptom_are_effects(tmp_path: Path) -> None:
+    page = (
+        "Nosefix\n\n"
+        "Nosefix is a surgical procedure that reshapes the nose.\n\n"
+        "Although there will be swelling and bruising around the eyes, you go home the same day.\n"
+        "Inside the nose, there will be soft splints that help to reduce swelling.\n"
+        "You may notice some numbness of the tip.\n"
+    )
+    names = [e["name"] for e in _draft(tmp_path, page)["adverse_effects"]]
+    assert names == ["Swelling", "Bruising around the eyes", "Numbness of the tip"]
