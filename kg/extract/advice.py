@@ -68,6 +68,8 @@ def passes(text: str) -> bool:
     )
 
 
-_EFFECTS = ("reactions", "sensations", "symptoms", "side effects", "side-effects")
+_EFFECTS = tuple(
+    f"{w}{plural}" for w in ("reaction", "sensation", "symptom", "side effect", "side-effect") for plural in ("", "s")
+)
 _ENDS = r"(?:subsides?|resolves?|fades?|settles?|goes\s+away|go\s+away|disappears?)\b"
 _PASSING = rf"(?:{_ENDS}|decreases?|lasts?|goes\s+down)"

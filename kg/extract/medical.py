@@ -272,8 +272,12 @@ def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
             )
             core = item[: where.start()] if where else item
             core = re.sub(r"^(?:temporary|short-lived|transient)\s+", "", core.strip(), flags=re.IGNORECASE)
-            # "feel like your skin is scraped" is a clause, "VERY rare" says how often, neither names an effect
-            name = None if _CLAUSE.match(core) or _HOW_OFTEN.fullmatch(core) else _name(core)
+            # "feel like your skin is scraped" is a clause, "VERY rare" says how often, "also not long" says how
+            # long: none names an effect
+            told = (
+                _CLAUSE.match(core) or _HOW_OFTEN.fullmatch(core) or re.match(r"(?:also\s+)?(?:not|no)\b", core, re.I)
+            )
+            name = None if told else _name(core)
             if name is None or name.lower() in out:
                 continue
             out[name.lower()] = AdverseEffect(

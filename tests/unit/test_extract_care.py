@@ -87,6 +87,7 @@ def test_how_effects_pass_is_recovery_not_an_outcome() -> None:
     assert passes("Soft splints help to reduce swelling in the first days.")
     assert not passes("The treatment can reduce redness caused by rosacea.")
     assert not passes("This resolves in a few days.")  # the effect it means is named before: its duration
+    assert passes("This sensation is temporary and only lasts while the probe is on.")
 
 
 def test_recovery_is_the_paragraph_saying_most_about_it_and_effects_pass_in_another(tmp_path: Path) -> None:
@@ -364,3 +365,11 @@ def test_after_a_weak_cue_only_items_that_start_with_a_symptom_are_effects(tmp_p
     )
     names = [e["name"] for e in _draft(tmp_path, page)["adverse_effects"]]
     assert names == ["Swelling", "Bruising around the eyes", "Numbness of the tip"]
+
+
+def test_how_long_recovery_takes_names_no_effect(tmp_path: Path) -> None:
+    page = (
+        "Scalp Refill\n\n"
+        "Scalp Refill is a surgical procedure with some short term side effects; the recovery is also not long.\n"
+    )
+    assert "adverse_effects" not in _draft(tmp_path, page)
