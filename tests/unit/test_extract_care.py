@@ -373,3 +373,13 @@ def test_how_long_recovery_takes_names_no_effect(tmp_path: Path) -> None:
         "Scalp Refill is a surgical procedure with some short term side effects; the recovery is also not long.\n"
     )
     assert "adverse_effects" not in _draft(tmp_path, page)
+
+
+def test_not_safe_if_you_take_or_have_lists_contraindications(tmp_path: Path) -> None:
+    page = (
+        "Glowlight\n\n"
+        "Glowlight is a gentle light treatment for acne.\n\n"
+        "It is not safe if you take photosensitising drugs or have an active skin infection.\n"
+    )
+    conditions = [c["condition"] for c in _draft(tmp_path, page)["contraindications"]]
+    assert conditions == ["Photosensitising drugs", "Active skin infection"]
