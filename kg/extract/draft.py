@@ -218,6 +218,10 @@ def _named(doc: Document, path: Path) -> naming.Named:
     on a name)."""
     lead = next((b.text for b in doc.blocks if b.kind == "paragraph"), doc.description)
     named = (naming.from_title(doc.title) if doc.title else None) or naming.from_lead(lead)
+    if named is not None and named.name.isupper():  # a title in capitals ("LED THERAPY"): as the text writes it
+        body = " ".join(b.text for b in doc.blocks)
+        found = re.search(rf"(?<!\w){re.escape(named.name)}(?!\w)", body, re.IGNORECASE)
+        return replace(named, name=found[0]) if found and not found[0].isupper() else named
     if named is not None:
         return named
     by_text = classify.name_from_text(units(doc))

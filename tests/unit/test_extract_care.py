@@ -383,3 +383,8 @@ def test_not_safe_if_you_take_or_have_lists_contraindications(tmp_path: Path) ->
     )
     conditions = [c["condition"] for c in _draft(tmp_path, page)["contraindications"]]
     assert conditions == ["Photosensitising drugs", "Active skin infection"]
+
+
+def test_a_name_from_a_title_in_capitals_is_written_as_the_text_writes_it(tmp_path: Path) -> None:
+    page = "GLOW THERAPY\n\nGlow therapy is a gentle light treatment for acne.\n"
+    assert _draft(tmp_path, page)["name"] == "Glow therapy"
