@@ -234,7 +234,8 @@ def drafted(data: dict[str, Any]) -> list[Fact]:
     """The facts of a draft (the facts format), in the reference lists' categories. Page chrome (keywords,
     breadcrumb, headline) is not scored; procedure steps have no reference category and count as drafted. An agent
     taken before or after the session is a preparation or aftercare fact ("numbing cream before"), others are
-    agents. A fact drafted twice (same category, text and quote) counts once."""
+    agents. The body areas of indications and of outcomes ("smoother skin on the neck") are body area facts. A fact
+    drafted twice (same category, text and quote) counts once."""
     t: dict[str, Any] = data.get("treatment") or {}
     out: list[Fact] = []
     if t.get("name"):
@@ -244,6 +245,7 @@ def drafted(data: dict[str, Any]) -> list[Fact]:
     out += _texts("mechanism", t.get("claimed_mechanisms"))
     out += _texts("outcome", t.get("claimed_outcomes"))
     out += _texts("outcome", t.get("outcomes"))
+    out += [Fact("body_area", a, _quote(o)) for o in t.get("outcomes") or [] for a in o.get("body_areas") or []]
     for i in t.get("indications") or []:
         out.append(Fact("indication", i["condition"], _quote(i)))
         out += [Fact("body_area", a, _quote(i)) for a in i.get("body_areas") or []]

@@ -111,7 +111,10 @@ def outcome(u: Unit) -> Outcome:
                 onset = onset or found.drafted()
     lowered = u.text.lower()
     permanence = next((p for p, words in _PERMANENCE if any(re.search(rf"\b{w}\b", lowered) for w in words)), None)
-    return Outcome(text=u.text, onset=onset, full_effect=full, permanence=permanence, source=provenance(u))
+    areas = tuple(classify.areas(u.text))
+    return Outcome(
+        text=u.text, onset=onset, full_effect=full, permanence=permanence, body_areas=areas, source=provenance(u)
+    )
 
 
 def _recovery(said: list[Unit]) -> Recovery:

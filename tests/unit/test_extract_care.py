@@ -388,3 +388,15 @@ def test_not_safe_if_you_take_or_have_lists_contraindications(tmp_path: Path) ->
 def test_a_name_from_a_title_in_capitals_is_written_as_the_text_writes_it(tmp_path: Path) -> None:
     page = "GLOW THERAPY\n\nGlow therapy is a gentle light treatment for acne.\n"
     assert _draft(tmp_path, page)["name"] == "Glow therapy"
+
+
+def test_an_outcome_keeps_the_body_areas_it_names(tmp_path: Path) -> None:
+    page = (
+        "Glowlift\n\n"
+        "Glowlift is a gentle tightening treatment for loose skin.\n\n"
+        "It leaves the neck and jawline firmer.\n"
+    )
+    outcomes = _draft(tmp_path, page)["outcomes"]
+    assert [(o["text"], o["body_areas"]) for o in outcomes] == [
+        ("It leaves the neck and jawline firmer.", ["Neck", "Jawline"])
+    ]

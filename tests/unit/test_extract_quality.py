@@ -198,3 +198,18 @@ def test_one_article_is_scored_against_a_reviewed_facts_file(tmp_path: Path) -> 
     assert "| adverse_effect | 2 | 1 | 50% | 2 | 1 | 50% |" in table
     assert "| **all** | 3 | 2 | 67% | 3 | 2 | 67% |" in table
     assert "missed adverse_effect: Itching" in table and "wrong adverse_effect: Flaking" in table
+
+
+def test_the_body_areas_of_an_outcome_are_body_area_facts() -> None:
+    said = {"quote": "The skin of the neck looks firmer."}
+    facts = drafted(
+        {
+            "treatment": {
+                "outcomes": [{"text": "The skin of the neck looks firmer.", "body_areas": ["Neck"], "source": said}]
+            }
+        }
+    )
+    assert [(f.category, f.text) for f in facts] == [
+        ("outcome", "The skin of the neck looks firmer."),
+        ("body_area", "Neck"),
+    ]
