@@ -400,3 +400,15 @@ def test_an_outcome_keeps_the_body_areas_it_names(tmp_path: Path) -> None:
     assert [(o["text"], o["body_areas"]) for o in outcomes] == [
         ("It leaves the neck and jawline firmer.", ["Neck", "Jawline"])
     ]
+
+
+def test_a_sentence_that_sets_the_treatment_against_others_names_comparisons(tmp_path: Path) -> None:
+    page = (
+        "Glowlift\n\n"
+        "Glowlift is a gentle tightening treatment for loose skin.\n\n"
+        "Unlike peels or dermabrasion, Glowlift leaves the surface untouched.\n"
+        "Glowlift alternatives like Thermage and Ultherapy can cost more.\n"
+    )
+    comparisons = _draft(tmp_path, page)["comparisons"]
+    assert [c["treatment"] for c in comparisons] == ["Peels", "Dermabrasion", "Thermage", "Ultherapy"]
+    assert comparisons[0]["points"][0]["text"] == "Unlike peels or dermabrasion, Glowlift leaves the surface untouched."
