@@ -102,10 +102,18 @@ def _cued(key: str, values: tuple[E, ...], text: str) -> E | None:
     return None
 
 
+# "This minimally invasive treatment is an outpatient procedure …": the page says what it is without its name
+_THIS_IS = re.compile(
+    r"^(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:treatment|procedure|therapy|technique)\s+(?:is|are)\s+(?:a|an)\s",
+    re.IGNORECASE,
+)
+
+
 def _treatment(found: list[Unit], name: str) -> Treatment:
-    """The treatment's name, and what its opening sentence ("X is a …") says."""
+    """The treatment's name, and what its opening sentence ("X is a …", else "This … treatment is a …") says."""
     opening = re.compile(rf"^(?:{re.escape(name)})\w*\s+(?:is|are)\s+(?:a|an|the)?\b", re.IGNORECASE)
     intro = next((u for u in found if u.block.kind == "paragraph" and opening.match(u.text)), None)
+    intro = intro or next((u for u in found if u.block.kind == "paragraph" and _THIS_IS.match(u.text)), None)
     if intro is None:
         return Treatment(name=name)
     return Treatment(
@@ -210,6 +218,10 @@ def _named(doc: Document, path: Path) -> naming.Named:
     on a name)."""
     lead = next((b.text for b in doc.blocks if b.kind == "paragraph"), doc.description)
     named = (naming.from_title(doc.title) if doc.title else None) or naming.from_lead(lead)
+    if named is not None and named.name.isupper():  # a title in capitals ("LED THERAPY"): as the text writes it
+        body = " ".join(b.text for b in doc.blocks)
+        found = re.search(rf"(?<!\w){re.escape(named.name)}(?!\w)", body, re.IGNORECASE)
+        return replace(named, name=found[0]) if found and not found[0].isupper() else named
     if named is not None:
         return named
     by_text = classify.name_from_text(units(doc))

@@ -57,6 +57,19 @@ def _clean(text: str) -> str:
     return _NOISE.sub("", text).strip(" -:|?") or text
 
 
+# what a question title asks of X ("Does X cause sensitivity …?", "How long does X last?"): the verb ends X
+_ASKED_VERB = re.compile(
+    r"\s+(?:cause|hurt|work|help|last|leave|damage|affect|require|need|have|make|get|give|remove|treat|reduce"
+    r"|take|cost)s?\b.*$|\s+(?:or|and|any|the|a|of|for|with|to)$",
+    re.IGNORECASE,
+)
+
+
+def _subject(text: str) -> str:
+    """X of a question's words after its opener ("teeth whitening cause sensitivity or any" → "teeth whitening")."""
+    return _ASKED_VERB.sub("", text) or text
+
+
 def _from_part(part: str) -> str:
     """X of one part of a title: after "<topic> for X", before "X <topic>", else the part without a question
     opener ("About X") and without "for …" (a treatment's use: "Laser Hair Removal for Acne Scars")."""
@@ -64,7 +77,9 @@ def _from_part(part: str) -> str:
         after = re.match(rf"\s+{_PREPOSITION}\s+{_DETERMINER}?(.+)$", part[m.end() :], re.IGNORECASE)
         if after:
             return _clean(after[1])
+        asked = _OPENER.match(part[: m.start()].strip()) is not None
         before = _OPENER.sub("", part[: m.start()].strip())
+        before = _subject(before) if asked and before else before
         if before and not re.match(rf"^{_PREPOSITION}$", before, re.IGNORECASE):
             return _clean(re.sub(rf"\s+{_PREPOSITION}$", "", before, flags=re.IGNORECASE))
     head = _OPENER.sub("", part)
@@ -75,7 +90,8 @@ def topic_only(line: str) -> bool:
     """A line that names a topic and no treatment ("THE PROCEDURE", "Risks and side effects"): a heading, not a
     page's title."""
     parts = re.split(r"\s+(?:and|&)\s+", line.strip(" ?!.:"))
-    return all(_topics().fullmatch(p) or _topics().fullmatch(re.sub(r"^the\s+", "", p, flags=re.I)) for p in parts)
+    qualifier = r"^(?:the|possible|potential|common|rare|serious|other|known)\s+"  # "Possible side effects"
+    return all(_topics().fullmatch(p) or _topics().fullmatch(re.sub(qualifier, "", p, flags=re.I)) for p in parts)
 
 
 def usable(name: str) -> bool:

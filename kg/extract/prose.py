@@ -10,9 +10,10 @@ regulatory statements when its format has a place for them.)
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
-from kg.extract import classify, lexicon, process
+from kg.extract import advice, classify, lexicon, process
 from kg.extract.medical import provenance
 from kg.extract.text import durations
 from kg.extract.units import Unit
@@ -31,7 +32,7 @@ from kg.load.model import (
     Treatment,
 )
 
-_BOTH = re.compile(r"\bbefore and after\b", re.IGNORECASE)
+_BOTH = re.compile(r"\bbefore and after\b|\bpre-?\s*(?:and|&)\s*post\b", re.IGNORECASE)
 _RECOVERY_HEADINGS = ["recovery", "downtime", "healing", "healing time"]
 _PERMANENCE: tuple[tuple[Permanence, tuple[str, ...]], ...] = (
     ("temporary", ("temporary", "temporarily", "not permanent")),
@@ -110,17 +111,54 @@ def outcome(u: Unit) -> Outcome:
                 onset = onset or found.drafted()
     lowered = u.text.lower()
     permanence = next((p for p, words in _PERMANENCE if any(re.search(rf"\b{w}\b", lowered) for w in words)), None)
-    return Outcome(text=u.text, onset=onset, full_effect=full, permanence=permanence, source=provenance(u))
+    areas = tuple(classify.areas(u.text))
+    return Outcome(
+        text=u.text, onset=onset, full_effect=full, permanence=permanence, body_areas=areas, source=provenance(u)
+    )
 
 
 def _recovery(said: list[Unit]) -> Recovery:
-    """The recovery sentences of one paragraph (under a recovery heading first) as one summary, verbatim."""
-    first = min(said, key=lambda u: not lexicon.has(_RECOVERY_HEADINGS, u.section))
+    """The recovery sentences of the paragraph that says most about it — most sentences, then under a recovery
+    heading, then most sentences that give a time ("can resume routine activities in 2 to 5 days") — from the
+    first to the last, as one verbatim summary."""
+    timed = Counter(id(u.block) for u in said if durations(u.text))
+    per_block = Counter(id(u.block) for u in said)
+    first = min(
+        said,
+        key=lambda u: (
+            -per_block[id(u.block)],
+            not lexicon.has(_RECOVERY_HEADINGS, u.section),
+            -timed[id(u.block)],
+        ),
+    )
     last = [u for u in said if u.block is first.block][-1]
     text = first.block.text
     start = text.find(first.text)
     summary = text[start : text.find(last.text, start) + len(last.text)] if start >= 0 else first.text
     return Recovery(summary=summary, source=provenance(first, summary))
+
+
+def _with_recovery(drafted: Recovery | None, said: list[Unit], units: list[Unit]) -> Recovery | None:
+    """The drafted recovery, its summary widened to the prose's (when that contains it), and how long effects last
+    from a sentence the summary does not already quote ("These sensations generally subside within three hours")."""
+    told = _recovery(said) if said else None
+    recovery = drafted or told
+    if (
+        drafted is not None
+        and told is not None
+        and drafted.summary
+        and told.summary
+        and drafted.summary in told.summary
+    ):
+        recovery = replace(drafted, summary=told.summary, source=told.source)
+    if recovery is None or recovery.side_effects_resolve is not None:
+        return recovery
+    for u in units:
+        found = durations(u.text)
+        if found and u.block.kind == "paragraph" and u.text not in (recovery.summary or "") and advice.passes(u.text):
+            lasts = found[0].drafted()
+            return replace(recovery, side_effects_resolve=replace(lasts, note=None, source=provenance(u)))
+    return recovery
 
 
 def _candidates(t: Treatment, said: list[Unit]) -> Candidates | None:
@@ -144,7 +182,11 @@ def complete(t: Treatment, units: list[Unit]) -> Treatment:
     }
     said: dict[str, list[Unit]] = {}
     for s in classify.statements(units, skip={i for i, u in enumerate(units) if id(u) in taken}):
-        if s.category in ("aftercare", "preparation") and s.unit.kind == "procedure":
+        if (
+            s.category in ("aftercare", "preparation")
+            and s.unit.kind == "procedure"
+            and not advice.told_after(s.unit.text)
+        ):
             continue  # "After the treatment, your provider will soothe your skin": a step of the procedure section
         said.setdefault(s.category, []).append(s.unit)
     both = [u for u in said.get("aftercare", []) + said.get("preparation", []) if _BOTH.search(u.text)]
@@ -154,9 +196,7 @@ def complete(t: Treatment, units: list[Unit]) -> Treatment:
     aftercare = t.aftercare + tuple(
         AftercareItem(text=u.text, source=provenance(u)) for u in said.get("aftercare", []) if u.text not in quoted
     )
-    recovery = t.recovery
-    if recovery is None and said.get("recovery"):
-        recovery = _recovery(said["recovery"])
+    recovery = _with_recovery(t.recovery, said.get("recovery", []), units)
     return replace(
         t,
         claimed_mechanisms=t.claimed_mechanisms or tuple(u.text for u in said.get("mechanism", [])),

@@ -47,9 +47,25 @@ def _is_tag(line: str) -> bool:
     return len(line.split()) <= 6 and not line.endswith(_SENTENCE_END) and not line.endswith("?")
 
 
+_INLINE = re.compile(r"\s+[\u2022\u2219]\s+")  # a second bullet inside an item line: two items
+_MARK = re.compile(r"^[\u2022\u25cf\u25aa\u25e6\u00b7*+\u2013-]$")
+
+
+def _joined_marks(lines: list[str]) -> list[str]:
+    """A bullet mark alone on its line and the item on the next ("-", "treat acne"), as some pages' text comes out
+    of their HTML, joined into one item line ("- treat acne")."""
+    out: list[str] = []
+    for ln in lines:
+        if out and _MARK.match(out[-1]) and ln:
+            out[-1] = f"{out[-1]} {ln}"
+        elif ln or not (out and _MARK.match(out[-1])):
+            out.append(ln)
+    return out
+
+
 def _content_lines(text: str) -> list[str]:
     """Non-empty lines without chrome, repeats (a byline or banner shown twice) and leading comment lines."""
-    lines = [ln.strip() for ln in text.splitlines()]
+    lines = _joined_marks([ln.strip() for ln in text.splitlines()])
     lines = [ln for ln in lines if ln and (lexicon.is_tag_marker(ln) or not lexicon.is_chrome_line(ln))]
     seen: set[str] = set()
     kept = []
@@ -93,11 +109,12 @@ def read(text: str) -> Document:
         if i < len(lines) and lines[i] == line:  # an image's alt text repeated as its caption
             i += 1
             continue
-        if not doc.title and not raw and not qa_page and _is_title(line):
+        topics_only = all(kind == "heading" and naming.topic_only(text) for kind, text, _ in raw)
+        if not doc.title and topics_only and not qa_page and _is_title(line):  # "Post Care Instructions", then X
             doc.title = line
             continue
         if (m := _BULLET.match(line)) and not _is_heading(line):
-            raw.append(("item", m[1], 0))
+            raw += [("item", part, 0) for part in _INLINE.split(m[1]) if part]  # "a. • Very rarely - b."
         elif (label := _labelled(line)) and not _asks(line):
             if previous == "item" or (raw and raw[-1][0] == "heading" and len(label[0].split()) > 1):
                 raw.append(("item", line, 0))  # a labelled list: "Pregnant women - …"
