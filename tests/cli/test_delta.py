@@ -140,3 +140,17 @@ def _same(delta: Result, full: Result, tmp_path: Path) -> None:
     assert (delta.exit_code, delta.stdout) == (full.exit_code, full.stdout)
     assert delta.stderr.splitlines()[:-1] == full.stderr.splitlines()[:-1]  # the last line names the folder
     assert snapshot(tmp_path / "delta") == snapshot(tmp_path / "full")
+
+
+@pytest.mark.parametrize("gone", ["ids", "parts", "records"])
+def test_a_rebuild_whose_kept_files_are_gone_builds_in_full(gone: str, site: Path, tmp_path: Path, kg: Build) -> None:
+    def build(out: str, *args: str) -> Result:
+        return kg("build", "--data", site, "--out", out, *args)
+
+    assert build("delta", "--cache", "cache").exit_code == build("full", "--no-cache").exit_code == 0
+    (kept,) = (tmp_path / "cache" / "manifests").glob(f"*.{gone}")
+    kept.unlink()
+    _headline(site, build)
+    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+    _description(site, build)  # and the next rebuild starts from what that full build kept
+    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
