@@ -225,7 +225,11 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
     return out
 
 
-_DEFINES = re.compile(r"^(?:the\s+)?([A-Z][\w-]*(?:\s+[\w()-]+){0,4}?)\s+(?:is|are)\s+(?:a|an|the)\s", re.IGNORECASE)
+_DEFINES = re.compile(
+    r"^(?:(?:the|an?)\s+)?([A-Z][\w-]*(?:\s+[\w()-]+){0,4}?)"
+    r"(?:,\s+(?:also\s+)?(?:known|called|referred\s+to)\s+as\s+[^,]+,)?\s+(?:is|are)\s+(?:a|an|the)\s",
+    re.IGNORECASE,
+)
 _KIND_WORDS = ("treatment", "procedure", "therapy", "technique", "device")
 _COMMON = {
     "the",
@@ -282,6 +286,16 @@ def _asked_about(units: list[Unit]) -> tuple[str, Unit] | None:
     return None
 
 
+def _widest(word: str, units: list[Unit]) -> str:
+    """The capitalised name a word most often heads ("Carbon Peel" for "Carbon"), when it does so twice: a name
+    keeps all its words."""
+    runs = Counter(
+        m[0] for u in units for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?:\s+[A-Z][a-z0-9]+)+(?![\w-])", u.text)
+    )
+    best = runs.most_common(1)
+    return best[0][0] if best and best[0][1] >= 2 else word
+
+
 def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
     """The treatment a page without a usable title is about: the subject of its first defining sentence
     ("X is a … treatment"), else a capitalised name its headings ask about, else the capitalised word it names
@@ -300,14 +314,15 @@ def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
     first: dict[str, Unit] = {}
     # a word capitalised inside a sentence too ("Since Microdermabrasion removes …"), not only as its first word
     inside = {w for u in units for w in re.findall(r"(?<=[a-z0-9,;:)]\s)[A-Z][A-Za-z0-9]+(?![\w-])", u.text)}
+    imperatives = lexicon.data()["advice"]["imperatives"]
     for u in units:
         for word in re.findall(r"(?<![\w-])[A-Z][A-Za-z0-9]+(?![\w-])", u.text):
-            if word.lower() not in _COMMON and word in inside:
+            if word.lower() not in _COMMON and word.lower() not in imperatives and word in inside:
                 counts[word] += 1
                 first.setdefault(word, u)
     if counts and counts.most_common(1)[0][1] >= 3:
         word = counts.most_common(1)[0][0]
-        return word, first[word]
+        return _widest(word, units), first[word]
     topics: Counter[str] = Counter()  # else the longest word two or more of its headings ask about
     asked: set[str] = set()
     for u in units:

@@ -127,6 +127,24 @@ def from_lead(sentence: str) -> Named | None:
         sentence,
         re.IGNORECASE,
     )
-    if m is None or not usable(_clean(m[2])):
+    if m is None:
+        return _after(sentence)
+    if not usable(_clean(m[2])):
         return None
     return Named(capitalise(_clean(m[2])), sentence if page_kinds(m[1]) else "")
+
+
+_AFTER = re.compile(
+    r"^(?:after|following|before)\s+(?:(?:getting|having|receiving|undergoing)\s+(?:(?:an?|the|your)\s+)?|(?:an?|your)\s+)"
+    r"([\w-]+(?:\s+[\w-]+){0,3})\s*,",
+    re.IGNORECASE,
+)
+
+
+def _after(sentence: str) -> Named | None:
+    """A first sentence "After getting X, you should follow these aftercare tips" names X (not a bare "the
+    treatment"), and the page's topic when it names one."""
+    m = _AFTER.match(sentence)
+    if m is None or not _NOISE.sub("", m[1]).strip() or not usable(_clean(m[1])):
+        return None
+    return Named(capitalise(_clean(m[1])), sentence if page_kinds(sentence) else "")

@@ -78,6 +78,26 @@ def _content_lines(text: str) -> list[str]:
     return kept
 
 
+def _is_sentence(text: str) -> bool:
+    return text[:1].isupper() and text.endswith((".", "!")) and len(text.split()) >= 6
+
+
+def _answers(raw: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """A question heading answered by one to three bulleted sentences ("What is X?" "- X is a …") is a question
+    and its answer, not a list: the items become the answer's paragraphs."""
+    out = list(raw)
+    for i, (kind, text, _) in enumerate(raw):
+        if kind != "heading" or not _asks(text):
+            continue
+        end = i + 1
+        while end < len(raw) and raw[end][0] == "item":
+            end += 1
+        items = raw[i + 1 : end]
+        if 1 <= len(items) <= 3 and all(_is_sentence(t) for _, t, _ in items):
+            out[i + 1 : end] = [("paragraph", t, 0) for _, t, _ in items]
+    return out
+
+
 def read(text: str) -> Document:
     """Lines → Document. Chrome lines are dropped, a leading numbered trail is the breadcrumb,
     short lines after a tag marker ("Share:", "Tags") are the keywords, and a tail marker
@@ -136,5 +156,5 @@ def read(text: str) -> Document:
         previous = raw[-1][0]
     if raw and raw[-1][0] == "heading" and not raw[-1][1].endswith(("?", ":")):
         raw[-1] = ("paragraph", raw[-1][1], 0)  # a heading over nothing is text (a page cut off mid-sentence)
-    doc.blocks = with_sections(raw)
+    doc.blocks = with_sections(_answers(raw))
     return doc
