@@ -93,7 +93,7 @@ def _answers(raw: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
         while end < len(raw) and raw[end][0] == "item":
             end += 1
         items = raw[i + 1 : end]
-        if 1 <= len(items) <= 3 and all(_is_sentence(t) for _, t, _ in items):
+        if 1 <= len(items) <= 3 and all(_is_sentence(t) and not _labelled(t) for _, t, _ in items):
             out[i + 1 : end] = [("paragraph", t, 0) for _, t, _ in items]
     return out
 

@@ -1,0 +1,85 @@
+"""`kg extract` rules of [extract2] round 5, each on a snippet of our own: a question answered by bulleted
+sentences, names read from definitions and "After getting X,", the name gate's clauses and qualifiers, indications
+after "such as", body areas of a treatment sentence, procedure steps in the passive voice, descriptions and
+agents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kg.extract.draft import extract
+from kg.load.names import problem
+
+Drafted = Callable[[str], dict[str, Any]]
+
+
+def test_a_question_answered_by_one_bulleted_sentence_is_a_question_and_its_answer(tmp_path: Path) -> None:
+    page = (
+        "Glow peel\n\nGlow peel questions\n\n"
+        "What is a glow peel?\n\n- A glow peel is a skincare treatment that brightens dull skin with fruit acids.\n\n"
+        "Does a glow peel hurt?\n\n- Most people feel a light tingling that fades within minutes.\n\n"
+        "Are there any side effects?\n\n- Possible side effects include redness, dryness and mild itching.\n"
+    )
+    path = tmp_path / "page.txt"
+    path.write_text(page, encoding="utf-8")
+    data = extract(path).data
+    assert [q["question"] for q in data["faq"]] == [
+        "What is a glow peel?",
+        "Does a glow peel hurt?",
+        "Are there any side effects?",
+    ]
+    assert data["faq"][1]["answer"] == "Most people feel a light tingling that fades within minutes."
+    treatment = data["treatment"]
+    assert treatment["name"] == "Glow peel"  # "A glow peel is a …": the article is not part of the name
+    assert [e["name"] for e in treatment["adverse_effects"]] == ["Redness", "Dryness", "Mild itching"]
+
+
+def test_a_bulleted_list_under_a_question_stays_a_list(drafted: Drafted) -> None:
+    page = (
+        "Glow peel\n\nGlow peel is a gentle skincare treatment for dull skin.\n\n"
+        "Who should not have a glow peel?\n\n- Pregnancy\n- Active cold sores\n- Recent sunburn\n"
+    )
+    assert [c["condition"] for c in drafted(page)["contraindications"]] == [
+        "Pregnancy",
+        "Active cold sores",
+        "Recent sunburn",
+    ]
+
+
+def test_a_name_keeps_all_its_words_and_an_also_known_as_definition_names_it(drafted: Drafted) -> None:
+    page = (
+        "A Velvet Peel, also known as a Velvet Laser Peel, is a gentle procedure that brightens the skin.\n"
+        "Many people book a Velvet Peel before an event. A Velvet Peel leaves the skin smooth.\n"
+    )
+    assert drafted(page)["name"] == "Velvet Peel"
+
+
+def test_an_imperative_never_names_the_treatment_and_after_getting_x_names_x(drafted: Drafted) -> None:
+    page = (
+        "Aftercare\n\nAfter getting brow tinting, follow these aftercare tips so the colour lasts:\n\n"
+        "- Avoid water: Keep the brows dry for a day.\n- Avoid makeup: Avoid brow pencils for two days.\n"
+        "- Avoid heat: Avoid saunas and Avoid hot showers for two days.\n"
+    )
+    assert drafted(page)["name"] == "Brow tinting"
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("Possible side effects include redness", "reads as a clause (the verb 'include' inside it)"),
+        ("Skin is red", "reads as a clause (the verb 'is' inside it)"),
+        ("Usually mild", "only qualifies (no noun: how mild, how often, how long)"),
+        ("Short-lived", "only qualifies (no noun: how mild, how often, how long)"),
+    ],
+)
+def test_the_name_gate_refuses_clauses_and_bare_qualifiers(name: str, why: str) -> None:
+    assert problem(name) == why
+
+
+@pytest.mark.parametrize("name", ["Skin that is sunburned or peeling", "Mild itching", "Temporary hyperpigmentation"])
+def test_the_name_gate_keeps_relative_clauses_and_qualified_nouns(name: str) -> None:
+    assert problem(name) is None
