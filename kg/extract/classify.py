@@ -212,6 +212,9 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
         listed = re.split(r"[.;:]", u.text[cue.end() :], maxsplit=1)[0]
     else:  # an item of a list its lead says the treatment helps with ("It helps: - acne - …")
         listed = u.text
+    example = re.search(r"\b(?:such as|including|like|e\.g\.)\s+", listed, re.IGNORECASE)
+    if example and lexicon.find(synonyms, listed[: example.start()]) is None:
+        listed = listed[example.end() :]  # "various skin concerns such as acne, …": the examples are the concerns
     joined = [m[0] for m in lexicon.phrase_re(tuple(synonyms)).finditer(listed) if " and " in m[0]]
     areas = lexicon.phrase_re(tuple(lexicon.data()["body_areas"])).pattern
     joined += [m[0] for m in re.finditer(rf"{areas}\s+and\s+(?:the\s+)?{areas}", listed, re.IGNORECASE)]
