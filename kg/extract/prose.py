@@ -49,11 +49,19 @@ def _indications(t: Treatment, units: list[Unit]) -> tuple[Indication, ...]:
         if lexicon.has(lexicon.cue("adverse_effects"), u.text):  # "potential for side effects like …"
             continue
         found = classify.concerns(u)
+        areas = tuple(classify.areas(u.text))
         for name, _quote in found:
-            areas = tuple(classify.areas(u.text))
             if name.lower() not in out and 1 <= len(name.split()) <= 8 and names.problem(name) is None:
                 out[name.lower()] = Indication(condition=name, body_areas=areas, source=provenance(u))
+        if not found and areas and _TREATED_ON.search(u.text) and not advice.advice(u.text):
+            out.setdefault(" ".join(areas).lower(), Indication(body_areas=areas, source=provenance(u)))
     return tuple(out.values())
+
+
+# "X is commonly performed on the face, neck and chest": where it is used, with no concern named
+_TREATED_ON = re.compile(
+    r"\b(?:performed|used|done|carried\s+out|applied)\s+(?:\w+\s+)?(?:on|to)\b|\bbody\s+areas\b", re.IGNORECASE
+)
 
 
 # who should perform it ("should be performed by a dermatologist") or what it is ("is an outpatient procedure
