@@ -142,7 +142,9 @@ def _asked(u: Unit) -> str | None:
 _INCLUDING = re.compile(r"\((?:including|incl\.|especially|such as)\b[^)]*\)", re.IGNORECASE)
 
 
-_GENERIC_AREA = re.compile(r"\b(?:other\s+)?(?:parts?|areas?|regions?)\s+of\s+the\s+body\b", re.IGNORECASE)
+_GENERIC_AREA = re.compile(
+    r"\b(?:other\s+)?(?:parts?|areas?|regions?)\s+of\s+the\s+body\b|\bbody\s+(?:parts?|areas?|regions?)\b", re.IGNORECASE
+)
 _SHARED = re.compile(r"\b(above|below|under|around)\s+the\s+\w+\s+(?:or|and)\s+(\w+)\b", re.IGNORECASE)
 
 
@@ -228,10 +230,10 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
     return out
 
 
+# ", also known as a Carbon Laser Peel or Hollywood Peel," between a name and what it is
+ALIAS = r"(?:,\s+(?:also\s+)?(?:known|called|referred\s+to)\s+as\s+[^,]+,)?"
 _DEFINES = re.compile(
-    r"^(?:(?:the|an?)\s+)?([A-Z][\w-]*(?:\s+[\w()-]+){0,4}?)"
-    r"(?:,\s+(?:also\s+)?(?:known|called|referred\s+to)\s+as\s+[^,]+,)?\s+(?:is|are)\s+(?:a|an|the)\s",
-    re.IGNORECASE,
+    rf"^(?:(?:the|an?)\s+)?([A-Z][\w-]*(?:\s+[\w()-]+){{0,4}}?){ALIAS}\s+(?:is|are)\s+(?:a|an|the)\s", re.IGNORECASE
 )
 _KIND_WORDS = ("treatment", "procedure", "therapy", "technique", "device")
 _COMMON = {

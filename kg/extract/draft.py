@@ -111,7 +111,9 @@ _THIS_IS = re.compile(
 
 def _treatment(found: list[Unit], name: str) -> Treatment:
     """The treatment's name, and what its opening sentence ("X is a …", else "This … treatment is a …") says."""
-    opening = re.compile(rf"^(?:{re.escape(name)})\w*\s+(?:is|are)\s+(?:a|an|the)?\b", re.IGNORECASE)
+    opening = re.compile(
+        rf"^(?:(?:an?|the)\s+)?(?:{re.escape(name)})\w*{classify.ALIAS}\s+(?:is|are)\s+(?:a|an|the)?\b", re.IGNORECASE
+    )
     intro = next((u for u in found if u.block.kind == "paragraph" and opening.match(u.text)), None)
     intro = intro or next((u for u in found if u.block.kind == "paragraph" and _THIS_IS.match(u.text)), None)
     if intro is None:

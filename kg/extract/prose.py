@@ -64,11 +64,12 @@ _TREATED_ON = re.compile(
 )
 
 
-# who should perform it ("should be performed by a dermatologist") or what it is ("is an outpatient procedure
-# performed using …") is no step of the session
+# who should perform it ("should be performed by a dermatologist", "safe when performed by …") or what it is ("is an
+# outpatient procedure performed using …") is no step of the session
 _NOT_A_STEP = re.compile(
     r"\b(?:should|must|can|could|may|might)\s+(?:only\s+|always\s+)?be\b"
-    r"|\b(?:is|are)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}?(?:procedure|treatment|therapy)\b",
+    r"|\b(?:is|are)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}?(?:procedure|treatment|therapy)\b"
+    r"|\b(?:when|if)\s+(?:[\w-]+\s+){0,2}?(?:performed|done|carried\s+out)\s+by\b",  # "safe when performed by …"
     re.IGNORECASE,
 )
 
