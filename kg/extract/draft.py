@@ -44,6 +44,7 @@ from kg.load.model import (
     Comparison,
     FaqItem,
     Indication,
+    Ingredient,
     Keyword,
     Page,
     Procedure,
@@ -158,6 +159,14 @@ def _indications(found: list[Unit], title: str) -> tuple[Indication, ...]:
     return tuple(listed.values())
 
 
+def _ingredients(found: list[Unit]) -> tuple[Ingredient, ...]:
+    """The ingredients a section or cue lists, then the products a session uses or applies."""
+    listed = {i.name.lower(): i for i in medical.ingredients(found)}
+    for product in agents.products(found):
+        listed.setdefault(product.name.lower(), product)
+    return tuple(listed.values())
+
+
 def _one(make: Callable[[Any, At], T], value: Mapping[str, Any]) -> T | None:
     """A drafted part (procedure, recovery …) as a model object; None when nothing was found."""
     return make(value, NOWHERE) if value else None
@@ -182,7 +191,7 @@ def extract(path: Path, slug: str | None = None) -> Draft:
     treatment = replace(
         _treatment(found, name),
         indications=_indications(found, doc.title),
-        ingredients=tuple(medical.ingredients(found)),
+        ingredients=_ingredients(found),
         adverse_effects=_unique(medical.adverse_effects(found) + medical.stated_effects(found)),
         contraindications=tuple(medical.contraindications(found)),
         procedure=_one(Procedure.from_data, process.procedure(found)),

@@ -83,3 +83,39 @@ def test_the_name_gate_refuses_clauses_and_bare_qualifiers(name: str, why: str) 
 @pytest.mark.parametrize("name", ["Skin that is sunburned or peeling", "Mild itching", "Temporary hyperpigmentation"])
 def test_the_name_gate_keeps_relative_clauses_and_qualified_nouns(name: str) -> None:
     assert problem(name) is None
+
+
+def test_concerns_after_such_as_and_the_areas_a_treatment_is_performed_on(drafted: Drafted) -> None:
+    page = (
+        "Glow peel\n\nGlow peel is a gentle skincare treatment for the skin.\n\n"
+        "Glow peels can address many skin concerns such as acne, fine lines and sun damage.\n\n"
+        "Glow peels are usually performed on the face, neck and chest, and on other body areas.\n"
+    )
+    indications = drafted(page)["indications"]
+    assert [i.get("condition") for i in indications] == ["Acne", "Fine lines", "Sun damage", None]
+    assert indications[3]["body_areas"] == ["Face", "Neck", "Chest"]
+
+
+def test_steps_told_in_the_passive_voice_are_procedure_steps(drafted: Drafted) -> None:
+    page = (
+        "Blue light therapy\n\nBlue light therapy is a gentle light treatment for sun damage.\n\n"
+        "Blue light therapy involves the application of a cream that makes the skin sensitive to light. "
+        "After an hour, the area is illuminated with blue light for ten minutes. "
+        "It is considered safe when performed by a trained nurse.\n"
+    )
+    steps = [s["text"] for s in drafted(page)["procedure"]["steps"]]
+    assert steps == [
+        "Blue light therapy involves the application of a cream that makes the skin sensitive to light.",
+        "After an hour, the area is illuminated with blue light for ten minutes.",
+    ]
+
+
+def test_an_also_known_as_definition_describes_and_what_a_session_applies_is_an_ingredient(drafted: Drafted) -> None:
+    page = (
+        "A Velvet Peel, also known as a Satin Peel, is a gentle procedure that uses a warm clay mask on the skin. "
+        "Your provider then soothes the skin with a substance like honey.\n\n"
+        "Aftercare\n\nApply a rich cream at home for three days.\n"
+    )
+    treatment = drafted(page)
+    assert treatment["description"].startswith("A Velvet Peel, also known as a Satin Peel, is a gentle procedure")
+    assert [i["name"] for i in treatment["ingredients"]] == ["Warm clay mask", "Honey"]
