@@ -168,8 +168,9 @@ _HOW_OFTEN = re.compile(
     re.IGNORECASE,
 )
 _HOW_COMMON = re.compile(
-    r"(?:^|,\s+)(?:(?:yes|no|but|and|however),?\s+)?([a-z][\w -]{2,40}?)(?:,\s+especially\b[^,]*?)?,?\s+(?:is|are)\s+"
-    r"(?:the\s+most\s+|very\s+|quite\s+|fairly\s+)?(common|normal|expected|usual|typical|uncommon|rare)\b",
+    r"(?:^|,\s+)(?:(?:yes|no|but|and|however),?\s+)?([a-z][\w -]{2,40}?)(?:,\s+especially\b[^,]*?)?,?\s+(?:(?:is|are)\s+"
+    r"(?:the\s+most\s+|very\s+|quite\s+|fairly\s+)?(common|normal|expected|usual|typical|uncommon|rare)"
+    r"|(?:may|can|might|could)\s+(occur|happen|develop))\b",  # "Mild redness and peeling may occur": how often unsaid
     re.IGNORECASE,
 )
 _COMMON = ("common", "normal", "expected", "usual", "typical")
@@ -186,13 +187,16 @@ def stated_effects(units: list[Unit]) -> list[AdverseEffect]:
             continue
         nxt = units[i + 1] if i + 1 < len(units) and units[i + 1].block is u.block else None
         lasts = durations(nxt.text) if nxt and lexicon.has(lexicon.cue("side_effects_resolve"), nxt.text) else []
-        frequency: Frequency = "common" if m[2].lower() in _COMMON else "rare" if m[2].lower() == "rare" else "uncommon"
+        said = (m[2] or "").lower()
+        frequency: Frequency = (
+            "unknown" if not said else "common" if said in _COMMON else "rare" if said == "rare" else "uncommon"
+        )
         out += [
             AdverseEffect(
                 name=name,
                 frequency=frequency,
                 frequency_as_written=m[2],
-                seriousness="unknown",
+                seriousness="minor" if re.match(r"mild|slight|minor", m[1], re.IGNORECASE) else "unknown",
                 temporary=True if lasts else None,
                 duration=lasts[0].drafted() if lasts else None,
                 source=provenance(u),
@@ -249,14 +253,27 @@ def _said_effects(u: Unit) -> tuple[list[str], str] | None:
     return ([_WHEN_OR_WHERE.sub("", i) for i in items], u.text[: found[1]]) if items else None
 
 
+_THEY_INCLUDE = re.compile(r"^(?:they|these(?:\s+effects)?)\s+(?:\w+\s+)?(?:include|includes)\s+(.+)$", re.IGNORECASE)
+
+
+def _they_include(u: Unit, before: Unit | None) -> tuple[list[str], str] | None:
+    """"They may include redness, …" after a sentence about side effects: the effects that sentence spoke of."""
+    m = _THEY_INCLUDE.match(u.text)
+    if m is None or before is None or before.block is not u.block:
+        return None
+    if not lexicon.has(lexicon.cue("adverse_effects"), before.text):
+        return None
+    return split_items(_WHEN_OR_WHERE.sub("", m[1].rstrip("."))), u.text[: m.start(1)]
+
+
 def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
     """Effects listed after a cue ("side effects include", "risks … can include") or as items of a
     risks section; frequency, seriousness and temporariness from the words around them."""
     out: dict[str, AdverseEffect] = {}
-    for u in units:
+    for i, u in enumerate(units):
         if u.block.kind == "item" and u.kind == "risks":
             candidates, prefix = [_item_head(u.text)], u.text
-        elif (said := _said_effects(u)) is not None:
+        elif (said := _said_effects(u) or _they_include(u, units[i - 1] if i else None)) is not None:
             candidates, prefix = said
         else:
             continue

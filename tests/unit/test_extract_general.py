@@ -119,3 +119,19 @@ def test_an_also_known_as_definition_describes_and_what_a_session_applies_is_an_
     treatment = drafted(page)
     assert treatment["description"].startswith("A Velvet Peel, also known as a Satin Peel, is a gentle procedure")
     assert [i["name"] for i in treatment["ingredients"]] == ["Warm clay mask", "Honey"]
+
+
+def test_effects_that_may_occur_and_effects_they_include_after_a_side_effects_sentence(drafted: Drafted) -> None:
+    page = (
+        "Glow peel\n\nGlow peel is a gentle skincare treatment for dull skin.\n\n"
+        "Side effects of a glow peel are usually mild and short-lived. They may include temporary tightness, "
+        "mild itching, and flaking. Slight stinging and warmth may occur for an hour.\n"
+    )
+    effects = {e["name"]: (e["frequency"], e["seriousness"]) for e in drafted(page)["adverse_effects"]}
+    assert effects == {
+        "Tightness": ("unknown", "minor"),
+        "Mild itching": ("unknown", "minor"),
+        "Flaking": ("unknown", "minor"),
+        "Stinging": ("unknown", "minor"),
+        "Warmth": ("unknown", "minor"),
+    }
