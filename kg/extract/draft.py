@@ -44,7 +44,6 @@ from kg.load.model import (
     Comparison,
     FaqItem,
     Indication,
-    Ingredient,
     Keyword,
     Page,
     Procedure,
@@ -160,11 +159,9 @@ def _indications(found: list[Unit], title: str) -> tuple[Indication, ...]:
 
 
 def _ingredients(found: list[Unit]) -> tuple[Ingredient, ...]:
-    """The ingredients a section or cue lists, then the products a session uses or applies."""
-    listed = {i.name.lower(): i for i in medical.ingredients(found)}
-    for product in agents.products(found):
-        listed.setdefault(product.name.lower(), product)
-    return tuple(listed.values())
+    """The ingredients a section or cue lists, else the products a session uses or applies (a page that lists what
+    its product contains has said what it is made of)."""
+    return tuple(medical.ingredients(found)) or tuple(agents.products(found))
 
 
 def _one(make: Callable[[Any, At], T], value: Mapping[str, Any]) -> T | None:
