@@ -143,7 +143,8 @@ _INCLUDING = re.compile(r"\((?:including|incl\.|especially|such as)\b[^)]*\)", r
 
 
 _GENERIC_AREA = re.compile(
-    r"\b(?:other\s+)?(?:parts?|areas?|regions?)\s+of\s+the\s+body\b|\bbody\s+(?:parts?|areas?|regions?)\b", re.IGNORECASE
+    r"\b(?:other\s+)?(?:parts?|areas?|regions?)\s+of\s+the\s+body\b|\bbody\s+(?:parts?|areas?|regions?)\b",
+    re.IGNORECASE,
 )
 _SHARED = re.compile(r"\b(above|below|under|around)\s+the\s+\w+\s+(?:or|and)\s+(\w+)\b", re.IGNORECASE)
 

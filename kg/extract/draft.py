@@ -44,6 +44,7 @@ from kg.load.model import (
     Comparison,
     FaqItem,
     Indication,
+    Ingredient,
     Keyword,
     Page,
     Procedure,

@@ -168,8 +168,8 @@ _HOW_OFTEN = re.compile(
     re.IGNORECASE,
 )
 _HOW_COMMON = re.compile(
-    r"(?:^|,\s+)(?:(?:yes|no|but|and|however),?\s+)?([a-z][\w -]{2,40}?)(?:,\s+especially\b[^,]*?)?,?\s+(?:(?:is|are)\s+"
-    r"(?:the\s+most\s+|very\s+|quite\s+|fairly\s+)?(common|normal|expected|usual|typical|uncommon|rare)"
+    r"(?:^|,\s+)(?:(?:yes|no|but|and|however),?\s+)?([a-z][\w -]{2,40}?)(?:,\s+especially\b[^,]*?)?,?\s+"
+    r"(?:(?:is|are)\s+(?:the\s+most\s+|very\s+|quite\s+|fairly\s+)?(common|normal|expected|usual|typical|uncommon|rare)"
     r"|(?:may|can|might|could)\s+(occur|happen|develop))\b",  # "Mild redness and peeling may occur": how often unsaid
     re.IGNORECASE,
 )
@@ -257,7 +257,7 @@ _THEY_INCLUDE = re.compile(r"^(?:they|these(?:\s+effects)?)\s+(?:\w+\s+)?(?:incl
 
 
 def _they_include(u: Unit, before: Unit | None) -> tuple[list[str], str] | None:
-    """"They may include redness, …" after a sentence about side effects: the effects that sentence spoke of."""
+    """ "They may include redness, …" after a sentence about side effects: the effects that sentence spoke of."""
     m = _THEY_INCLUDE.match(u.text)
     if m is None or before is None or before.block is not u.block:
         return None
