@@ -45,11 +45,18 @@ class Statement:
 _MARKED = ("cost", "regulatory", "candidacy")  # categories a single word marks, wherever it stands
 
 
+# sessions spaced apart or given as a series are the course, whatever else the sentence says ("for best results,
+# two treatments about a month apart")
+_SPACED = re.compile(
+    r"\b(?:an?|one|two|three|four|\d+|few|several)\s+(?:days?|weeks?|months?)\s+apart\b|\ba\s+series\s+of\b", re.I
+)
+
+
 def category(u: Unit) -> str | None:
-    """The statement category of a sentence: cost, regulatory, candidacy or a maintenance course ("monthly
-    treatments for longer lasting results") when it says so anywhere, else the category of its earliest cue (the
-    main clause usually comes first: "Can be very effective …, promotes collagen" is an outcome, "This injury
-    triggers the natural healing process" a mechanism)."""
+    """The statement category of a sentence: cost, regulatory, candidacy or a maintenance or spaced course
+    ("monthly treatments for longer lasting results", "two treatments a month apart") when it says so anywhere,
+    else the category of its earliest cue (the main clause usually comes first: "Can be very effective …, promotes
+    collagen" is an outcome, "This injury triggers the natural healing process" a mechanism)."""
     found: list[tuple[int, int, str]] = []
     for order, (name, cues) in enumerate(lexicon.data()["statements"].items()):
         if "$" in cues and "$" in u.text:
@@ -57,7 +64,7 @@ def category(u: Unit) -> str | None:
         elif m := lexicon.find([c for c in cues if c != "$"], u.text):
             found.append((m.start(), order, str(name)))
     marked = [f for f in found if f[2] in _MARKED]
-    if upkeep := lexicon.find(lexicon.data()["maintenance_cues"], u.text):
+    if upkeep := lexicon.find(lexicon.data()["maintenance_cues"], u.text) or _SPACED.search(u.text):
         marked.append((upkeep.start(), list(lexicon.data()["statements"]).index("course"), "course"))
     return min(marked or found, key=lambda f: (f[1], f[0]) if marked else f)[2] if found else None
 

@@ -135,3 +135,21 @@ def test_effects_that_may_occur_and_effects_they_include_after_a_side_effects_se
         "Stinging": ("unknown", "minor"),
         "Warmth": ("unknown", "minor"),
     }
+
+
+def test_spaced_sessions_are_the_course_and_recommended_avoidance_is_aftercare(drafted: Drafted) -> None:
+    page = (
+        "Glow peel\n\nGlow peel is a gentle skincare treatment for dull skin.\n\n"
+        "For the best results, three treatments are booked about a month apart. "
+        "Your nurse will send pre-treatment instructions for best results. "
+        "It is generally recommended to avoid swimming for a day after a glow peel.\n"
+    )
+    treatment = drafted(page)
+    assert treatment["course"]["interval"]["as_written"] == "about a month apart"
+    assert "outcomes" not in treatment
+    assert [s["text"] for s in treatment["procedure"]["preparation"]] == [
+        "Your nurse will send pre-treatment instructions for best results."
+    ]
+    assert [a["text"] for a in treatment["aftercare"]] == [
+        "It is generally recommended to avoid swimming for a day after a glow peel."
+    ]
