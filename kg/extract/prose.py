@@ -180,6 +180,18 @@ def _candidates(t: Treatment, said: list[Unit]) -> Candidates | None:
     return replace(t.candidates or Candidates(), good=good, not_good=bad)
 
 
+def _mechanisms(t: Treatment, said: dict[str, list[Unit]]) -> tuple[str, ...]:
+    """The sentences that say how it works, with the steps that say it too ("a laser then heats …, stimulating
+    collagen production"); on a page with none, the definition when it says it ("… applied to the skin to
+    exfoliate")."""
+    cues = lexicon.data()["statements"]["mechanism"]
+    told = [u.text for u in said.get("procedure", []) if lexicon.has(cues, u.text)]
+    told += [u.text for u in said.get("mechanism", [])]
+    if not told and t.description and lexicon.has(cues, t.description):
+        return (t.description,)
+    return tuple(dict.fromkeys(told))
+
+
 def complete(t: Treatment, units: list[Unit]) -> Treatment:
     """The drafted treatment with the facts its prose states and the section rules did not find."""
     named = {e.source.quote for e in t.adverse_effects if e.source}  # a named fact's sentence is not a statement too
@@ -208,7 +220,7 @@ def complete(t: Treatment, units: list[Unit]) -> Treatment:
     recovery = _with_recovery(t.recovery, said.get("recovery", []), units)
     return replace(
         t,
-        claimed_mechanisms=t.claimed_mechanisms or tuple(u.text for u in said.get("mechanism", [])),
+        claimed_mechanisms=t.claimed_mechanisms or _mechanisms(t, said),
         outcomes=t.outcomes or tuple(outcome(u) for u in said.get("outcome", [])),
         indications=_indications(t, units),
         procedure=_procedure(t, said),

@@ -153,3 +153,10 @@ def test_spaced_sessions_are_the_course_and_recommended_avoidance_is_aftercare(d
     assert [a["text"] for a in treatment["aftercare"]] == [
         "It is generally recommended to avoid swimming for a day after a glow peel."
     ]
+
+
+def test_a_step_that_says_how_it_works_is_a_mechanism_and_else_the_definition_is(drafted: Drafted) -> None:
+    defined = "Glow peel is a skincare treatment that applies a fruit acid to the skin to exfoliate dull skin."
+    assert drafted(f"Glow peel\n\n{defined}\n")["claimed_mechanisms"] == [defined]
+    step = "A warm light is then used to heat the skin, stimulating collagen production."
+    assert drafted(f"Glow peel\n\n{defined} {step}\n")["claimed_mechanisms"] == [step]
