@@ -160,3 +160,14 @@ def test_a_step_that_says_how_it_works_is_a_mechanism_and_else_the_definition_is
     assert drafted(f"Glow peel\n\n{defined}\n")["claimed_mechanisms"] == [defined]
     step = "A warm light is then used to heat the skin, stimulating collagen production."
     assert drafted(f"Glow peel\n\n{defined} {step}\n")["claimed_mechanisms"] == [step]
+
+
+def test_these_effects_resolve_after_a_side_effects_sentence_says_how_long_they_last(drafted: Drafted) -> None:
+    page = (
+        "Glow peel\n\nGlow peel is a gentle skincare treatment for dull skin.\n\n"
+        "Side effects of a glow peel are mild. They may include redness and dryness. "
+        "These effects usually resolve within 3 days.\n"
+    )
+    resolve = drafted(page)["recovery"]["side_effects_resolve"]
+    assert (resolve["max"], resolve["unit"]) == (3, "day")
+    assert resolve["source"]["quote"] == "These effects usually resolve within 3 days."
