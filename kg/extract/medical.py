@@ -236,9 +236,11 @@ def _said_effects(u: Unit) -> tuple[list[str], str] | None:
     openers = lexicon.cue("list_openers")
     immediate = ("experience", "cause", "some", *lexicon.cue("adverse_effects_in_section"))
     found = _list_after(u.text, lexicon.cue("adverse_effects") + in_section, openers, immediate=immediate)
-    # an aftercare step names no effect unless it says so ("you may experience swelling")
+    # an aftercare step names no effect unless it says so ("you may experience swelling", "picking can cause
+    # scarring")
     if found is not None and (
-        u.kind not in ("aftercare", "preparation") or re.search(r"side effect|\bexperience\b", u.text, re.I)
+        u.kind not in ("aftercare", "preparation")
+        or re.search(r"side effect|\bexperience\b|\b(?:can|may|could)\s+cause\b", u.text, re.I)
     ):
         return split_items(_WHEN_OR_WHERE.sub("", found[0])), u.text[: found[1]]
     weak = lexicon.cue("adverse_effects_weak")

@@ -171,3 +171,12 @@ def test_these_effects_resolve_after_a_side_effects_sentence_says_how_long_they_
     resolve = drafted(page)["recovery"]["side_effects_resolve"]
     assert (resolve["max"], resolve["unit"]) == (3, "day")
     assert resolve["source"]["quote"] == "These effects usually resolve within 3 days."
+
+
+def test_what_an_aftercare_step_says_can_cause_is_an_effect(drafted: Drafted) -> None:
+    page = (
+        "Glow peel\n\nGlow peel is a gentle skincare treatment for dull skin.\n\nAftercare\n\n"
+        "- Leave flakes alone: Do not pull at flaking skin, as this can cause blotches or scarring.\n"
+        "- Stay cool: Skip saunas for two days.\n"
+    )
+    assert [e["name"] for e in drafted(page)["adverse_effects"]] == ["Blotches", "Scarring"]
