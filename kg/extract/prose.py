@@ -180,6 +180,11 @@ def _candidates(t: Treatment, said: list[Unit]) -> Candidates | None:
     return replace(t.candidates or Candidates(), good=good, not_good=bad)
 
 
+def _benefits(units: list[Unit]) -> list[Unit]:
+    """The items of a list of benefits ("Benefits: - Smoother skin texture"): each an outcome."""
+    return [u for u in units if u.block.kind == "item" and u.kind == "outcomes"]
+
+
 def _mechanisms(t: Treatment, said: dict[str, list[Unit]]) -> tuple[str, ...]:
     """The sentences that say how it works, with the steps that say it too ("a laser then heats …, stimulating
     collagen production"); on a page with none, the definition when it says it ("… applied to the skin to
@@ -221,7 +226,7 @@ def complete(t: Treatment, units: list[Unit]) -> Treatment:
     return replace(
         t,
         claimed_mechanisms=t.claimed_mechanisms or _mechanisms(t, said),
-        outcomes=t.outcomes or tuple(outcome(u) for u in said.get("outcome", [])),
+        outcomes=t.outcomes or tuple(outcome(u) for u in said.get("outcome", []) + _benefits(units)),
         indications=_indications(t, units),
         procedure=_procedure(t, said),
         recovery=recovery,

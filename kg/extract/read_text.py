@@ -130,7 +130,9 @@ def read(text: str) -> Document:
             i += 1
             continue
         topics_only = all(kind == "heading" and naming.topic_only(text) for kind, text, _ in raw)
-        if not doc.title and topics_only and not qa_page and _is_title(line):  # "Post Care Instructions", then X
+        # on a Q&A page only a first line that does not ask is the title
+        first_asks = qa_page and (_asks(line) or bool(raw))
+        if not doc.title and topics_only and not first_asks and _is_title(line):  # "Post Care Instructions", then X
             doc.title = line
             continue
         if (m := _BULLET.match(line)) and not _is_heading(line):

@@ -180,3 +180,15 @@ def test_what_an_aftercare_step_says_can_cause_is_an_effect(drafted: Drafted) ->
         "- Stay cool: Skip saunas for two days.\n"
     )
     assert [e["name"] for e in drafted(page)["adverse_effects"]] == ["Blotches", "Scarring"]
+
+
+def test_a_q_and_a_page_keeps_its_title_and_a_benefits_list_gives_outcomes(drafted: Drafted) -> None:
+    page = (
+        "Velvet Light Facial\n\nWhat is a velvet light facial?\nIt is a gentle light treatment for dull skin.\n\n"
+        "Benefits\n- Smoother skin texture\n- Smaller pores\n\n"
+        "Does it hurt?\nMost people feel only mild warmth.\n\n"
+        "How long does it take?\nAbout 30 minutes.\n"
+    )
+    treatment = drafted(page)
+    assert treatment["name"] == "Velvet Light Facial"
+    assert [o["text"] for o in treatment["outcomes"]] == ["Smoother skin texture", "Smaller pores"]
