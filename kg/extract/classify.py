@@ -52,6 +52,15 @@ _SPACED = re.compile(
 )
 
 
+# a step told in the passive voice: "thin threads are then inserted under the skin", "a gel is applied over …"
+_PASSIVE_STEP = re.compile(
+    r"\b(?:is|are)\s+(?:(?:then|first|next|now|gently|carefully|slowly)\s+)*"
+    r"(?:applied|inserted|injected|placed|passed|moved|guided|illuminated|cleansed|numbed|marked|massaged|wiped|"
+    r"pulled|delivered|directed)\s+(?:to|into|under|onto|on|over|along|with|through|across|in)\b",
+    re.IGNORECASE,
+)
+
+
 def category(u: Unit) -> str | None:
     """The statement category of a sentence: cost, regulatory, candidacy or a maintenance or spaced course
     ("monthly treatments for longer lasting results", "two treatments a month apart") when it says so anywhere,
@@ -63,6 +72,8 @@ def category(u: Unit) -> str | None:
             found.append((u.text.index("$"), order, str(name)))
         elif m := lexicon.find([c for c in cues if c != "$"], u.text):
             found.append((m.start(), order, str(name)))
+    if step := _PASSIVE_STEP.search(u.text):
+        found.append((step.start(), list(lexicon.data()["statements"]).index("procedure"), "procedure"))
     marked = [f for f in found if f[2] in _MARKED]
     if upkeep := lexicon.find(lexicon.data()["maintenance_cues"], u.text) or _SPACED.search(u.text):
         marked.append((upkeep.start(), list(lexicon.data()["statements"]).index("course"), "course"))

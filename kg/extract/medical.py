@@ -156,7 +156,7 @@ def _as_written(kind: str, text: str, value: str | None) -> str | None:
 # when or where an effect is felt, not its name: "whiteheads on their skin in the day or two after …"
 _WHEN_OR_WHERE = re.compile(
     r"\s+(?:on|in)\s+(?:your|their|the)\s+(?:skin|face)\b.*$|\s+in\s+(?:the|your|their)\s+(?:[\w-]+\s+){0,3}?areas?\b.*$"
-    r"|\s+(?:in|during|within|over|for)\s+the\s+(?:[\w-]+\s+){0,4}?(?:hours?|days?|weeks?)\b.*$"
+    r"|\s+(?:in|during|within|over|for)\s+(?:the|a|an|\d+)\s+(?:[\w-]+\s+){0,4}?(?:hours?|days?|weeks?)\b.*$"
     r"|\s+(?:after|following|from|during|depending\s+on|if|when|whether)\s+.*$|(?<=[.;!?])\s.*$"
     r"|\s+as\s+(?:the|your|their|it|they|you)\b.*$",
     re.IGNORECASE,

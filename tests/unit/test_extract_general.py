@@ -192,3 +192,16 @@ def test_a_q_and_a_page_keeps_its_title_and_a_benefits_list_gives_outcomes(draft
     treatment = drafted(page)
     assert treatment["name"] == "Velvet Light Facial"
     assert [o["text"] for o in treatment["outcomes"]] == ["Smoother skin texture", "Smaller pores"]
+
+
+def test_any_passive_step_is_a_step_and_an_effect_loses_how_long_it_lasts(drafted: Drafted) -> None:
+    page = (
+        "Silk thread lift\n\nSilk thread lift is a minimally invasive procedure for loose skin.\n\n"
+        "Fine threads are then carefully inserted under the skin with a cannula. "
+        "You may experience swelling and mild tenderness for a few days.\n"
+    )
+    treatment = drafted(page)
+    assert [s["text"] for s in treatment["procedure"]["steps"]] == [
+        "Fine threads are then carefully inserted under the skin with a cannula."
+    ]
+    assert [e["name"] for e in treatment["adverse_effects"]] == ["Swelling", "Mild tenderness"]
