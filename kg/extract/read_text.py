@@ -63,9 +63,13 @@ def _joined_marks(lines: list[str]) -> list[str]:
     return out
 
 
+_QA_MARK = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.)]\s+(?=\S)")
+
+
 def _content_lines(text: str) -> list[str]:
-    """Non-empty lines without chrome, repeats (a byline or banner shown twice) and leading comment lines."""
-    lines = _joined_marks([ln.strip() for ln in text.splitlines()])
+    """Non-empty lines without chrome, repeats (a byline or banner shown twice) and leading comment lines; a "Q:" or
+    "A:" mark before a question or its answer is not part of it."""
+    lines = _joined_marks([_QA_MARK.sub("", ln.strip()) for ln in text.splitlines()])
     lines = [ln for ln in lines if ln and (lexicon.is_tag_marker(ln) or not lexicon.is_chrome_line(ln))]
     seen: set[str] = set()
     kept = []

@@ -205,3 +205,19 @@ def test_any_passive_step_is_a_step_and_an_effect_loses_how_long_it_lasts(drafte
         "Fine threads are then carefully inserted under the skin with a cannula."
     ]
     assert [e["name"] for e in treatment["adverse_effects"]] == ["Swelling", "Mild tenderness"]
+
+
+def test_q_and_a_marks_are_not_part_of_the_question_or_its_answer(tmp_path: Path) -> None:
+    page = (
+        "Velvet Light FAQ\n\nQ: What is Velvet Light?\nA: Velvet Light is a gentle light treatment for dull skin.\n\n"
+        "Q: Who should not have it?\nA: It is not recommended during pregnancy.\n\n"
+        "Q: Does it hurt?\nA: Most people feel only mild warmth.\n"
+    )
+    path = tmp_path / "page.txt"
+    path.write_text(page, encoding="utf-8")
+    data = extract(path).data
+    assert (data["faq"][0]["question"], data["faq"][0]["answer"]) == (
+        "What is Velvet Light?",
+        "Velvet Light is a gentle light treatment for dull skin.",
+    )
+    assert [c["condition"] for c in data["treatment"]["contraindications"]] == ["Pregnancy"]
