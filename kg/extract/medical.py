@@ -168,7 +168,7 @@ _HOW_OFTEN = re.compile(
     re.IGNORECASE,
 )
 _HOW_COMMON = re.compile(
-    r"(?:^|,\s+)(?:(?:yes|no|but|and|however),?\s+)?([a-z][\w -]{2,40}?)(?:,\s+especially\b[^,]*?)?,?\s+"
+    r"(?:^|,\s+)(?:(?:yes|no|but|and|however),?\s+)?([a-z][\w ,-]{2,60}?)(?:,\s+especially\b[^,]*?)?,?\s+"
     r"(?:(?:is|are)\s+(?:the\s+most\s+|very\s+|quite\s+|fairly\s+)?(common|normal|expected|usual|typical|uncommon|rare)"
     r"|(?:may|can|might|could)\s+(occur|happen|develop))\b",  # "Mild redness and peeling may occur": how often unsaid
     re.IGNORECASE,

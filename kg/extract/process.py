@@ -43,7 +43,7 @@ def procedure(units: list[Unit]) -> Fact:
         ):
             out["duration"] = {**found[0].fact(), "source": u.source()}
             continue
-        if _before(u):  # one piece of advice, not steps to split at "before"
+        if _before(u) or (u.kind == "preparation" and advises(u.text)):  # one piece of advice, not steps to split
             out.setdefault("preparation", []).append({"text": as_sentence(u.text), "source": u.source()})
             continue
         key = "preparation" if u.kind == "preparation" else "steps"

@@ -221,3 +221,19 @@ def test_q_and_a_marks_are_not_part_of_the_question_or_its_answer(tmp_path: Path
         "Velvet Light is a gentle light treatment for dull skin.",
     )
     assert [c["condition"] for c in data["treatment"]["contraindications"]] == ["Pregnancy"]
+
+
+def test_a_preparation_item_is_one_piece_of_advice_and_listed_effects_that_are_normal_are_effects(
+    drafted: Drafted,
+) -> None:
+    page = (
+        "Brow lamination\n\nBefore your appointment\n"
+        "1. Do not drink coffee 24 hours before your appointment.\n2. Avoid tanning for one week before.\n\n"
+        "What is normal?\nSome redness, dryness and light flaking are normal during the first week.\n"
+    )
+    treatment = drafted(page)
+    assert [s["text"] for s in treatment["procedure"]["preparation"]] == [
+        "Do not drink coffee 24 hours before your appointment.",
+        "Avoid tanning for one week before.",
+    ]
+    assert [e["name"] for e in treatment["adverse_effects"]] == ["Redness", "Dryness", "Light flaking"]
