@@ -227,9 +227,10 @@ def test_a_preparation_item_is_one_piece_of_advice_and_listed_effects_that_are_n
     drafted: Drafted,
 ) -> None:
     page = (
-        "Brow lamination\n\nBefore your appointment\n"
-        "1. Do not drink coffee 24 hours before your appointment.\n2. Avoid tanning for one week before.\n\n"
-        "What is normal?\nSome redness, dryness and light flaking are normal during the first week.\n"
+        "Brow lamination\n\nWhat is normal?\n"
+        "Some redness, dryness and light flaking are normal during the first week.\n\n"
+        "Before your appointment\n"
+        "1. Do not drink coffee 24 hours before your appointment.\n2. Avoid tanning for one week before.\n"
     )
     treatment = drafted(page)
     assert [s["text"] for s in treatment["procedure"]["preparation"]] == [
