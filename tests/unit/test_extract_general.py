@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from kg.extract.draft import extract
+from kg.extract.naming import from_title
 from kg.load.names import problem
 
 Drafted = Callable[[str], dict[str, Any]]
@@ -238,3 +239,12 @@ def test_a_preparation_item_is_one_piece_of_advice_and_listed_effects_that_are_n
         "Avoid tanning for one week before.",
     ]
     assert [e["name"] for e in treatment["adverse_effects"]] == ["Redness", "Dryness", "Light flaking"]
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [("Avoid Touching", None), ("Keep the area clean", None), ("Protect your skin after a glow peel", "Glow peel")],
+)
+def test_an_imperative_title_names_only_what_it_advises_after(title: str, name: str | None) -> None:
+    named = from_title(title)
+    assert (named.name if named else None) == name
