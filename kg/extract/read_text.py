@@ -35,6 +35,13 @@ def _is_title(line: str) -> bool:
     return _is_heading(line) and not line.endswith(":") and not naming.topic_only(line)
 
 
+def _is_first_title(line: str, before: list[tuple[str, str, int]], qa_page: bool) -> bool:
+    """The page's title: a title-shaped line after nothing but topic headings ("Post Care Instructions", then X);
+    on a Q&A page, only a first line that does not ask."""
+    topics_only = all(kind == "heading" and naming.topic_only(text) for kind, text, _ in before)
+    return topics_only and not (qa_page and (_asks(line) or bool(before))) and _is_title(line)
+
+
 def _labelled(line: str) -> tuple[str, str] | None:
     """("Pros", "Can be very effective …") for "Pros: Can be very effective …"; None for a sentence."""
     m = _LABELLED.match(line)
@@ -133,10 +140,7 @@ def read(text: str) -> Document:
         if i < len(lines) and lines[i] == line:  # an image's alt text repeated as its caption
             i += 1
             continue
-        topics_only = all(kind == "heading" and naming.topic_only(text) for kind, text, _ in raw)
-        # on a Q&A page only a first line that does not ask is the title
-        first_asks = qa_page and (_asks(line) or bool(raw))
-        if not doc.title and topics_only and not first_asks and _is_title(line):  # "Post Care Instructions", then X
+        if not doc.title and _is_first_title(line, raw, qa_page):
             doc.title = line
             continue
         if (m := _BULLET.match(line)) and not _is_heading(line):
