@@ -1,7 +1,7 @@
 """`kg extract` rules of [extract2] round 5, each on a snippet of our own: a question answered by bulleted
-sentences, names read from definitions and "After getting X,", the name gate's clauses and qualifiers, indications
-after "such as", body areas of a treatment sentence, procedure steps in the passive voice, descriptions and
-agents."""
+sentences, "Q:"/"A:" marks, names read from definitions, titles and "After getting X,", the name gate's clauses and
+qualifiers, indications after "such as", body areas of a treatment sentence, procedure steps in the passive voice,
+mechanisms, products, effects in prose and aftercare, spaced courses, preparation and benefits lists."""
 
 from __future__ import annotations
 
