@@ -58,9 +58,12 @@ def _indications(t: Treatment, units: list[Unit]) -> tuple[Indication, ...]:
     return tuple(out.values())
 
 
-# "X is commonly performed on the face, neck and chest": where it is used, with no concern named
+# "X is commonly performed on the face, neck and chest", "the most popular areas are …": where it is used, with no
+# concern named
 _TREATED_ON = re.compile(
-    r"\b(?:performed|used|done|carried\s+out|applied)\s+(?:\w+\s+)?(?:on|to)\b|\bbody\s+areas\b", re.IGNORECASE
+    r"\b(?:performed|used|done|carried\s+out|applied)\s+(?:\w+\s+)?(?:on|to)\b"
+    r"|\b(?:body|popular|common|treatment|treated)\s+areas\b",  # "The most popular areas are the face, neck & chest"
+    re.IGNORECASE,
 )
 
 

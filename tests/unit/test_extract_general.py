@@ -248,3 +248,17 @@ def test_a_preparation_item_is_one_piece_of_advice_and_listed_effects_that_are_n
 def test_an_imperative_title_names_only_what_it_advises_after(title: str, name: str | None) -> None:
     named = from_title(title)
     assert (named.name if named else None) == name
+
+
+def test_a_faqs_title_names_the_treatment_and_improvements_are_outcomes_and_popular_areas_are_areas(
+    drafted: Drafted,
+) -> None:
+    page = (
+        "FAQ's of Glow peels\n\nWhat is a glow peel?\nGlow peels are a gentle cosmetic treatment for dull skin.\n\n"
+        "How long do results last?\nImprovements can be seen for many months after treatment.\n\n"
+        "Where can it be used?\nThe most popular areas are the face, neck & chest.\n"
+    )
+    treatment = drafted(page)
+    assert treatment["name"] == "Glow peels"
+    assert [o["text"] for o in treatment["outcomes"]] == ["Improvements can be seen for many months after treatment."]
+    assert treatment["indications"][-1]["body_areas"] == ["Face", "Neck", "Chest"]
