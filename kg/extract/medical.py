@@ -377,10 +377,15 @@ def contraindications(units: list[Unit]) -> list[Contraindication]:
             items = _listed(u)
         else:
             cue = lexicon.find(lexicon.cue("contraindications"), u.text)
-            if cue is None or (
-                cue[0].lower().endswith(" have") and re.match(r"\s+\w+(?:ed|en)\b", u.text[cue.end() :])
+            if (
+                cue is None
+                or (cue[0].lower().endswith(" have") and re.match(r"\s+\w+(?:ed|en)\b", u.text[cue.end() :]))
+                or (
+                    re.search(r"\byou\s+$", u.text[: cue.start()], re.I)
+                    and re.match(r"\s+\w+ing\b", u.text[cue.end() :])
+                )
             ):
-                continue  # "should not have changed": a perfect tense, not who should not have it
+                continue  # "should not have changed": a perfect tense; "you should avoid using …": advice
             begin = _after(u.text, lexicon.cue("contraindication_openers"), cue.end()) or cue.end()
             # each item's kind from its own words and the words before the list ("a recent cold sore" is temporary)
             items = [(i, f"{u.text[:begin]} {i}") for i in split_items(u.text[begin:])]

@@ -262,3 +262,12 @@ def test_a_faqs_title_names_the_treatment_and_improvements_are_outcomes_and_popu
     assert treatment["name"] == "Glow peels"
     assert [o["text"] for o in treatment["outcomes"]] == ["Improvements can be seen for many months after treatment."]
     assert treatment["indications"][-1]["body_areas"] == ["Face", "Neck", "Chest"]
+
+
+def test_advice_to_avoid_doing_something_names_no_contraindication(drafted: Drafted) -> None:
+    page = (
+        "Glow peel\n\nGlow peel is a gentle skincare treatment for dull skin.\n\n"
+        "During healing you should avoid using retinols for five days. "
+        "You should not have a glow peel if you are pregnant.\n"
+    )
+    assert [c["condition"] for c in drafted(page)["contraindications"]] == ["Pregnancy"]
