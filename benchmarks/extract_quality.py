@@ -247,7 +247,8 @@ def drafted(data: dict[str, Any]) -> list[Fact]:
     out += _texts("outcome", t.get("outcomes"))
     out += [Fact("body_area", a, _quote(o)) for o in t.get("outcomes") or [] for a in o.get("body_areas") or []]
     for i in t.get("indications") or []:
-        out.append(Fact("indication", i["condition"], _quote(i)))
+        if i.get("condition"):  # an indication may name only body areas
+            out.append(Fact("indication", i["condition"], _quote(i)))
         out += [Fact("body_area", a, _quote(i)) for a in i.get("body_areas") or []]
     out += _texts("ingredient_or_agent", t.get("ingredients"), "name")
     for agent in t.get("agents") or []:

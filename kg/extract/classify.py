@@ -45,19 +45,37 @@ class Statement:
 _MARKED = ("cost", "regulatory", "candidacy")  # categories a single word marks, wherever it stands
 
 
+# sessions spaced apart or given as a series are the course, whatever else the sentence says ("for best results,
+# two treatments about a month apart")
+_SPACED = re.compile(
+    r"\b(?:an?|one|two|three|four|\d+|few|several)\s+(?:days?|weeks?|months?)\s+apart\b|\ba\s+series\s+of\b", re.I
+)
+
+
+# a step told in the passive voice: "thin threads are then inserted under the skin", "a gel is applied over …"
+_PASSIVE_STEP = re.compile(
+    r"\b(?:is|are)\s+(?:(?:then|first|next|now|gently|carefully|slowly)\s+)*"
+    r"(?:applied|inserted|injected|placed|passed|moved|guided|illuminated|cleansed|numbed|marked|massaged|wiped|"
+    r"pulled|delivered|directed)\s+(?:to|into|under|onto|on|over|along|with|through|across|in)\b",
+    re.IGNORECASE,
+)
+
+
 def category(u: Unit) -> str | None:
-    """The statement category of a sentence: cost, regulatory, candidacy or a maintenance course ("monthly
-    treatments for longer lasting results") when it says so anywhere, else the category of its earliest cue (the
-    main clause usually comes first: "Can be very effective …, promotes collagen" is an outcome, "This injury
-    triggers the natural healing process" a mechanism)."""
+    """The statement category of a sentence: cost, regulatory, candidacy or a maintenance or spaced course
+    ("monthly treatments for longer lasting results", "two treatments a month apart") when it says so anywhere,
+    else the category of its earliest cue (the main clause usually comes first: "Can be very effective …, promotes
+    collagen" is an outcome, "This injury triggers the natural healing process" a mechanism)."""
     found: list[tuple[int, int, str]] = []
     for order, (name, cues) in enumerate(lexicon.data()["statements"].items()):
         if "$" in cues and "$" in u.text:
             found.append((u.text.index("$"), order, str(name)))
         elif m := lexicon.find([c for c in cues if c != "$"], u.text):
             found.append((m.start(), order, str(name)))
+    if step := _PASSIVE_STEP.search(u.text):
+        found.append((step.start(), list(lexicon.data()["statements"]).index("procedure"), "procedure"))
     marked = [f for f in found if f[2] in _MARKED]
-    if upkeep := lexicon.find(lexicon.data()["maintenance_cues"], u.text):
+    if upkeep := lexicon.find(lexicon.data()["maintenance_cues"], u.text) or _SPACED.search(u.text):
         marked.append((upkeep.start(), list(lexicon.data()["statements"]).index("course"), "course"))
     return min(marked or found, key=lambda f: (f[1], f[0]) if marked else f)[2] if found else None
 
@@ -142,7 +160,10 @@ def _asked(u: Unit) -> str | None:
 _INCLUDING = re.compile(r"\((?:including|incl\.|especially|such as)\b[^)]*\)", re.IGNORECASE)
 
 
-_GENERIC_AREA = re.compile(r"\b(?:other\s+)?(?:parts?|areas?|regions?)\s+of\s+the\s+body\b", re.IGNORECASE)
+_GENERIC_AREA = re.compile(
+    r"\b(?:other\s+)?(?:parts?|areas?|regions?)\s+of\s+the\s+body\b|\bbody\s+(?:parts?|areas?|regions?)\b",
+    re.IGNORECASE,
+)
 _SHARED = re.compile(r"\b(above|below|under|around)\s+the\s+\w+\s+(?:or|and)\s+(\w+)\b", re.IGNORECASE)
 
 
@@ -212,6 +233,9 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
         listed = re.split(r"[.;:]", u.text[cue.end() :], maxsplit=1)[0]
     else:  # an item of a list its lead says the treatment helps with ("It helps: - acne - …")
         listed = u.text
+    example = re.search(r"\b(?:such as|including|like|e\.g\.)\s+", listed, re.IGNORECASE)
+    if example and lexicon.find(synonyms, listed[: example.start()]) is None:
+        listed = listed[example.end() :]  # "various skin concerns such as acne, …": the examples are the concerns
     joined = [m[0] for m in lexicon.phrase_re(tuple(synonyms)).finditer(listed) if " and " in m[0]]
     areas = lexicon.phrase_re(tuple(lexicon.data()["body_areas"])).pattern
     joined += [m[0] for m in re.finditer(rf"{areas}\s+and\s+(?:the\s+)?{areas}", listed, re.IGNORECASE)]
@@ -225,7 +249,11 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
     return out
 
 
-_DEFINES = re.compile(r"^(?:the\s+)?([A-Z][\w-]*(?:\s+[\w()-]+){0,4}?)\s+(?:is|are)\s+(?:a|an|the)\s", re.IGNORECASE)
+# ", also known as a Carbon Laser Peel or Hollywood Peel," between a name and what it is
+ALIAS = r"(?:,\s+(?:also\s+)?(?:known|called|referred\s+to)\s+as\s+[^,]+,)?"
+_DEFINES = re.compile(
+    rf"^(?:(?:the|an?)\s+)?([A-Z][\w-]*(?:\s+[\w()-]+){{0,4}}?){ALIAS}\s+(?:is|are)\s+(?:a|an|the)\s", re.IGNORECASE
+)
 _KIND_WORDS = ("treatment", "procedure", "therapy", "technique", "device")
 _COMMON = {
     "the",
@@ -282,6 +310,16 @@ def _asked_about(units: list[Unit]) -> tuple[str, Unit] | None:
     return None
 
 
+def _widest(word: str, units: list[Unit]) -> str:
+    """The capitalised name a word most often heads ("Carbon Peel" for "Carbon"), when it does so twice: a name
+    keeps all its words."""
+    runs = Counter(
+        m[0] for u in units for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?:\s+[A-Z][a-z0-9]+)+(?![\w-])", u.text)
+    )
+    best = runs.most_common(1)
+    return best[0][0] if best and best[0][1] >= 2 else word
+
+
 def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
     """The treatment a page without a usable title is about: the subject of its first defining sentence
     ("X is a … treatment"), else a capitalised name its headings ask about, else the capitalised word it names
@@ -300,14 +338,15 @@ def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
     first: dict[str, Unit] = {}
     # a word capitalised inside a sentence too ("Since Microdermabrasion removes …"), not only as its first word
     inside = {w for u in units for w in re.findall(r"(?<=[a-z0-9,;:)]\s)[A-Z][A-Za-z0-9]+(?![\w-])", u.text)}
+    imperatives = lexicon.data()["advice"]["imperatives"]
     for u in units:
         for word in re.findall(r"(?<![\w-])[A-Z][A-Za-z0-9]+(?![\w-])", u.text):
-            if word.lower() not in _COMMON and word in inside:
+            if word.lower() not in _COMMON and word.lower() not in imperatives and word in inside:
                 counts[word] += 1
                 first.setdefault(word, u)
     if counts and counts.most_common(1)[0][1] >= 3:
         word = counts.most_common(1)[0][0]
-        return word, first[word]
+        return _widest(word, units), first[word]
     topics: Counter[str] = Counter()  # else the longest word two or more of its headings ask about
     asked: set[str] = set()
     for u in units:

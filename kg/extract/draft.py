@@ -44,6 +44,7 @@ from kg.load.model import (
     Comparison,
     FaqItem,
     Indication,
+    Ingredient,
     Keyword,
     Page,
     Procedure,
@@ -111,7 +112,9 @@ _THIS_IS = re.compile(
 
 def _treatment(found: list[Unit], name: str) -> Treatment:
     """The treatment's name, and what its opening sentence ("X is a …", else "This … treatment is a …") says."""
-    opening = re.compile(rf"^(?:{re.escape(name)})\w*\s+(?:is|are)\s+(?:a|an|the)?\b", re.IGNORECASE)
+    opening = re.compile(
+        rf"^(?:(?:an?|the)\s+)?(?:{re.escape(name)})\w*{classify.ALIAS}\s+(?:is|are)\s+(?:a|an|the)?\b", re.IGNORECASE
+    )
     intro = next((u for u in found if u.block.kind == "paragraph" and opening.match(u.text)), None)
     intro = intro or next((u for u in found if u.block.kind == "paragraph" and _THIS_IS.match(u.text)), None)
     if intro is None:
@@ -156,6 +159,12 @@ def _indications(found: list[Unit], title: str) -> tuple[Indication, ...]:
     return tuple(listed.values())
 
 
+def _ingredients(found: list[Unit]) -> tuple[Ingredient, ...]:
+    """The ingredients a section or cue lists, else the products a session uses or applies (a page that lists what
+    its product contains has said what it is made of)."""
+    return tuple(medical.ingredients(found)) or tuple(agents.products(found))
+
+
 def _one(make: Callable[[Any, At], T], value: Mapping[str, Any]) -> T | None:
     """A drafted part (procedure, recovery …) as a model object; None when nothing was found."""
     return make(value, NOWHERE) if value else None
@@ -180,7 +189,7 @@ def extract(path: Path, slug: str | None = None) -> Draft:
     treatment = replace(
         _treatment(found, name),
         indications=_indications(found, doc.title),
-        ingredients=tuple(medical.ingredients(found)),
+        ingredients=_ingredients(found),
         adverse_effects=_unique(medical.adverse_effects(found) + medical.stated_effects(found)),
         contraindications=tuple(medical.contraindications(found)),
         procedure=_one(Procedure.from_data, process.procedure(found)),

@@ -156,7 +156,7 @@ def _as_written(kind: str, text: str, value: str | None) -> str | None:
 # when or where an effect is felt, not its name: "whiteheads on their skin in the day or two after …"
 _WHEN_OR_WHERE = re.compile(
     r"\s+(?:on|in)\s+(?:your|their|the)\s+(?:skin|face)\b.*$|\s+in\s+(?:the|your|their)\s+(?:[\w-]+\s+){0,3}?areas?\b.*$"
-    r"|\s+(?:in|during|within|over|for)\s+the\s+(?:[\w-]+\s+){0,4}?(?:hours?|days?|weeks?)\b.*$"
+    r"|\s+(?:in|during|within|over|for)\s+(?:the|a|an|\d+)\s+(?:[\w-]+\s+){0,4}?(?:hours?|days?|weeks?)\b.*$"
     r"|\s+(?:after|following|from|during|depending\s+on|if|when|whether)\s+.*$|(?<=[.;!?])\s.*$"
     r"|\s+as\s+(?:the|your|their|it|they|you)\b.*$",
     re.IGNORECASE,
@@ -168,8 +168,9 @@ _HOW_OFTEN = re.compile(
     re.IGNORECASE,
 )
 _HOW_COMMON = re.compile(
-    r"(?:^|,\s+)(?:(?:yes|no|but|and|however),?\s+)?([a-z][\w -]{2,40}?)(?:,\s+especially\b[^,]*?)?,?\s+(?:is|are)\s+"
-    r"(?:the\s+most\s+|very\s+|quite\s+|fairly\s+)?(common|normal|expected|usual|typical|uncommon|rare)\b",
+    r"(?:^|,\s+)(?:(?:yes|no|but|and|however),?\s+)?([a-z][\w ,-]{2,60}?)(?:,\s+especially\b[^,]*?)?,?\s+"
+    r"(?:(?:is|are)\s+(?:the\s+most\s+|very\s+|quite\s+|fairly\s+)?(common|normal|expected|usual|typical|uncommon|rare)"
+    r"|(?:may|can|might|could)\s+(occur|happen|develop))\b",  # "Mild redness and peeling may occur": how often unsaid
     re.IGNORECASE,
 )
 _COMMON = ("common", "normal", "expected", "usual", "typical")
@@ -186,13 +187,16 @@ def stated_effects(units: list[Unit]) -> list[AdverseEffect]:
             continue
         nxt = units[i + 1] if i + 1 < len(units) and units[i + 1].block is u.block else None
         lasts = durations(nxt.text) if nxt and lexicon.has(lexicon.cue("side_effects_resolve"), nxt.text) else []
-        frequency: Frequency = "common" if m[2].lower() in _COMMON else "rare" if m[2].lower() == "rare" else "uncommon"
+        said = (m[2] or "").lower()
+        frequency: Frequency = (
+            "unknown" if not said else "common" if said in _COMMON else "rare" if said == "rare" else "uncommon"
+        )
         out += [
             AdverseEffect(
                 name=name,
                 frequency=frequency,
                 frequency_as_written=m[2],
-                seriousness="unknown",
+                seriousness="minor" if re.match(r"mild|slight|minor", m[1], re.IGNORECASE) else "unknown",
                 temporary=True if lasts else None,
                 duration=lasts[0].drafted() if lasts else None,
                 source=provenance(u),
@@ -232,9 +236,11 @@ def _said_effects(u: Unit) -> tuple[list[str], str] | None:
     openers = lexicon.cue("list_openers")
     immediate = ("experience", "cause", "some", *lexicon.cue("adverse_effects_in_section"))
     found = _list_after(u.text, lexicon.cue("adverse_effects") + in_section, openers, immediate=immediate)
-    # an aftercare step names no effect unless it says so ("you may experience swelling")
+    # an aftercare step names no effect unless it says so ("you may experience swelling", "picking can cause
+    # scarring")
     if found is not None and (
-        u.kind not in ("aftercare", "preparation") or re.search(r"side effect|\bexperience\b", u.text, re.I)
+        u.kind not in ("aftercare", "preparation")
+        or re.search(r"side effect|\bexperience\b|\b(?:can|may|could)\s+cause\b", u.text, re.I)
     ):
         return split_items(_WHEN_OR_WHERE.sub("", found[0])), u.text[: found[1]]
     weak = lexicon.cue("adverse_effects_weak")
@@ -249,14 +255,27 @@ def _said_effects(u: Unit) -> tuple[list[str], str] | None:
     return ([_WHEN_OR_WHERE.sub("", i) for i in items], u.text[: found[1]]) if items else None
 
 
+_THEY_INCLUDE = re.compile(r"^(?:they|these(?:\s+effects)?)\s+(?:\w+\s+)?(?:include|includes)\s+(.+)$", re.IGNORECASE)
+
+
+def _they_include(u: Unit, before: Unit | None) -> tuple[list[str], str] | None:
+    """ "They may include redness, …" after a sentence about side effects: the effects that sentence spoke of."""
+    m = _THEY_INCLUDE.match(u.text)
+    if m is None or before is None or before.block is not u.block:
+        return None
+    if not lexicon.has(lexicon.cue("adverse_effects"), before.text):
+        return None
+    return split_items(_WHEN_OR_WHERE.sub("", m[1].rstrip("."))), u.text[: m.start(1)]
+
+
 def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
     """Effects listed after a cue ("side effects include", "risks … can include") or as items of a
     risks section; frequency, seriousness and temporariness from the words around them."""
     out: dict[str, AdverseEffect] = {}
-    for u in units:
+    for i, u in enumerate(units):
         if u.block.kind == "item" and u.kind == "risks":
             candidates, prefix = [_item_head(u.text)], u.text
-        elif (said := _said_effects(u)) is not None:
+        elif (said := _said_effects(u) or _they_include(u, units[i - 1] if i else None)) is not None:
             candidates, prefix = said
         else:
             continue
@@ -358,10 +377,15 @@ def contraindications(units: list[Unit]) -> list[Contraindication]:
             items = _listed(u)
         else:
             cue = lexicon.find(lexicon.cue("contraindications"), u.text)
-            if cue is None or (
-                cue[0].lower().endswith(" have") and re.match(r"\s+\w+(?:ed|en)\b", u.text[cue.end() :])
+            if (
+                cue is None
+                or (cue[0].lower().endswith(" have") and re.match(r"\s+\w+(?:ed|en)\b", u.text[cue.end() :]))
+                or (
+                    re.search(r"\byou\s+$", u.text[: cue.start()], re.I)
+                    and re.match(r"\s+\w+ing\b", u.text[cue.end() :])
+                )
             ):
-                continue  # "should not have changed": a perfect tense, not who should not have it
+                continue  # "should not have changed": a perfect tense; "you should avoid using …": advice
             begin = _after(u.text, lexicon.cue("contraindication_openers"), cue.end()) or cue.end()
             # each item's kind from its own words and the words before the list ("a recent cold sore" is temporary)
             items = [(i, f"{u.text[:begin]} {i}") for i in split_items(u.text[begin:])]

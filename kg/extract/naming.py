@@ -104,12 +104,25 @@ def page_kinds(topic: str) -> list[str]:
     return [k for k in lexicon.section_kinds(topic) if k not in _PAGE_KINDS_SKIPPED]
 
 
+def _advises(part: str) -> bool:
+    """A title part that opens with an imperative ("Avoid Touching", "Protect your skin after …") is advice."""
+    first = part.strip().split(maxsplit=1)
+    return bool(first) and first[0].lower() in lexicon.data()["advice"]["imperatives"]
+
+
+def _advised_about(part: str) -> str:
+    """The treatment advice names after "after", "before" or "following" ("Protect your skin after a peel" → "peel"),
+    else nothing: an imperative never names the treatment."""
+    m = re.search(rf"\s(?:after|before|following)\s+{_DETERMINER}?(.+)$", part, re.IGNORECASE)
+    return _clean(m[1]) if m else ""
+
+
 def from_title(title: str) -> Named | None:
     """The treatment a title names, from the first part of it ("X: What You Need to Know") that names one."""
     for part in _PARTS.split(title):
         if not part.strip() or _topics().fullmatch(part.strip(" ?!.")):
             continue
-        name = _from_part(part.strip())
+        name = _advised_about(part.strip()) if _advises(part) else _from_part(part.strip())
         topic = title if page_kinds(title) else ""
         if usable(name):
             return Named(capitalise(name), topic)
@@ -127,6 +140,24 @@ def from_lead(sentence: str) -> Named | None:
         sentence,
         re.IGNORECASE,
     )
-    if m is None or not usable(_clean(m[2])):
+    if m is None:
+        return _after(sentence)
+    if not usable(_clean(m[2])):
         return None
     return Named(capitalise(_clean(m[2])), sentence if page_kinds(m[1]) else "")
+
+
+_AFTER = re.compile(
+    r"^(?:after|following|before)\s+(?:(?:getting|having|receiving|undergoing)\s+(?:(?:an?|the|your)\s+)?|(?:an?|your)\s+)"
+    r"([\w-]+(?:\s+[\w-]+){0,3})\s*,",
+    re.IGNORECASE,
+)
+
+
+def _after(sentence: str) -> Named | None:
+    """A first sentence "After getting X, you should follow these aftercare tips" names X (not a bare "the
+    treatment"), and the page's topic when it names one."""
+    m = _AFTER.match(sentence)
+    if m is None or not _NOISE.sub("", m[1]).strip() or not usable(_clean(m[1])):
+        return None
+    return Named(capitalise(_clean(m[1])), sentence if page_kinds(sentence) else "")

@@ -43,12 +43,15 @@ def procedure(units: list[Unit]) -> Fact:
         ):
             out["duration"] = {**found[0].fact(), "source": u.source()}
             continue
-        if _before(u):  # one piece of advice, not steps to split at "before"
+        if _before(u) or (u.kind == "preparation" and advises(u.text)):  # one piece of advice, not steps to split
             out.setdefault("preparation", []).append({"text": as_sentence(u.text), "source": u.source()})
             continue
         key = "preparation" if u.kind == "preparation" else "steps"
         out.setdefault(key, []).extend(steps(u))
     return {k: out[k] for k in ("preparation", "steps", "duration") if out.get(k)}
+
+
+_REFERS = re.compile(r"^(?:these|they|this|such)\b", re.IGNORECASE)
 
 
 def recovery(units: list[Unit]) -> Fact:
@@ -64,7 +67,8 @@ def recovery(units: list[Unit]) -> Fact:
             found
             and "side_effects_resolve" not in out
             and lexicon.has(lexicon.cue("side_effects_resolve"), u.text)
-            and "side effect" in u.text.lower()
+            # "Side effects are mild. They include … . These effects resolve within days.": the paragraph's effects
+            and ("side effect" in u.text.lower() or ("side effect" in u.block.text.lower() and _REFERS.match(u.text)))
         ):
             out["side_effects_resolve"] = {**found[0].fact(), "source": u.source()}
     unit = out.pop("summary_unit", None)

@@ -49,18 +49,30 @@ def _indications(t: Treatment, units: list[Unit]) -> tuple[Indication, ...]:
         if lexicon.has(lexicon.cue("adverse_effects"), u.text):  # "potential for side effects like …"
             continue
         found = classify.concerns(u)
+        areas = tuple(classify.areas(u.text))
         for name, _quote in found:
-            areas = tuple(classify.areas(u.text))
             if name.lower() not in out and 1 <= len(name.split()) <= 8 and names.problem(name) is None:
                 out[name.lower()] = Indication(condition=name, body_areas=areas, source=provenance(u))
+        if not found and areas and _TREATED_ON.search(u.text) and not advice.advice(u.text):
+            out.setdefault(" ".join(areas).lower(), Indication(body_areas=areas, source=provenance(u)))
     return tuple(out.values())
 
 
-# who should perform it ("should be performed by a dermatologist") or what it is ("is an outpatient procedure
-# performed using …") is no step of the session
+# "X is commonly performed on the face, neck and chest", "the most popular areas are …": where it is used, with no
+# concern named
+_TREATED_ON = re.compile(
+    r"\b(?:performed|used|done|carried\s+out|applied)\s+(?:\w+\s+)?(?:on|to)\b"
+    r"|\b(?:body|popular|common|treatment|treated)\s+areas\b",  # "The most popular areas are the face, neck & chest"
+    re.IGNORECASE,
+)
+
+
+# who should perform it ("should be performed by a dermatologist", "safe when performed by …") or what it is ("is an
+# outpatient procedure performed using …") is no step of the session
 _NOT_A_STEP = re.compile(
     r"\b(?:should|must|can|could|may|might)\s+(?:only\s+|always\s+)?be\b"
-    r"|\b(?:is|are)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}?(?:procedure|treatment|therapy)\b",
+    r"|\b(?:is|are)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}?(?:procedure|treatment|therapy)\b"
+    r"|\b(?:when|if)\s+(?:[\w-]+\s+){0,2}?(?:performed|done|carried\s+out)\s+by\b",  # "safe when performed by …"
     re.IGNORECASE,
 )
 
@@ -171,6 +183,23 @@ def _candidates(t: Treatment, said: list[Unit]) -> Candidates | None:
     return replace(t.candidates or Candidates(), good=good, not_good=bad)
 
 
+def _benefits(units: list[Unit]) -> list[Unit]:
+    """The items of a list of benefits ("Benefits: - Smoother skin texture"): each an outcome."""
+    return [u for u in units if u.block.kind == "item" and u.kind == "outcomes"]
+
+
+def _mechanisms(t: Treatment, said: dict[str, list[Unit]]) -> tuple[str, ...]:
+    """The sentences that say how it works, with the steps that say it too ("a laser then heats …, stimulating
+    collagen production"); on a page with none, the definition when it says it ("… applied to the skin to
+    exfoliate")."""
+    cues = lexicon.data()["statements"]["mechanism"]
+    told = [u.text for u in said.get("procedure", []) if lexicon.has(cues, u.text)]
+    told += [u.text for u in said.get("mechanism", [])]
+    if not told and t.description and lexicon.has(cues, t.description):
+        return (t.description,)
+    return tuple(dict.fromkeys(told))
+
+
 def complete(t: Treatment, units: list[Unit]) -> Treatment:
     """The drafted treatment with the facts its prose states and the section rules did not find."""
     named = {e.source.quote for e in t.adverse_effects if e.source}  # a named fact's sentence is not a statement too
@@ -199,8 +228,8 @@ def complete(t: Treatment, units: list[Unit]) -> Treatment:
     recovery = _with_recovery(t.recovery, said.get("recovery", []), units)
     return replace(
         t,
-        claimed_mechanisms=t.claimed_mechanisms or tuple(u.text for u in said.get("mechanism", [])),
-        outcomes=t.outcomes or tuple(outcome(u) for u in said.get("outcome", [])),
+        claimed_mechanisms=t.claimed_mechanisms or _mechanisms(t, said),
+        outcomes=t.outcomes or tuple(outcome(u) for u in said.get("outcome", []) + _benefits(units)),
         indications=_indications(t, units),
         procedure=_procedure(t, said),
         recovery=recovery,

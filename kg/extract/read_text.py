@@ -35,6 +35,13 @@ def _is_title(line: str) -> bool:
     return _is_heading(line) and not line.endswith(":") and not naming.topic_only(line)
 
 
+def _is_first_title(line: str, before: list[tuple[str, str, int]], qa_page: bool) -> bool:
+    """The page's title: a title-shaped line after nothing but topic headings ("Post Care Instructions", then X);
+    on a Q&A page, only a first line that does not ask."""
+    topics_only = all(kind == "heading" and naming.topic_only(text) for kind, text, _ in before)
+    return topics_only and not (qa_page and (_asks(line) or bool(before))) and _is_title(line)
+
+
 def _labelled(line: str) -> tuple[str, str] | None:
     """("Pros", "Can be very effective …") for "Pros: Can be very effective …"; None for a sentence."""
     m = _LABELLED.match(line)
@@ -63,9 +70,13 @@ def _joined_marks(lines: list[str]) -> list[str]:
     return out
 
 
+_QA_MARK = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.)]\s+(?=\S)")
+
+
 def _content_lines(text: str) -> list[str]:
-    """Non-empty lines without chrome, repeats (a byline or banner shown twice) and leading comment lines."""
-    lines = _joined_marks([ln.strip() for ln in text.splitlines()])
+    """Non-empty lines without chrome, repeats (a byline or banner shown twice) and leading comment lines; a "Q:" or
+    "A:" mark before a question or its answer is not part of it."""
+    lines = _joined_marks([_QA_MARK.sub("", ln.strip()) for ln in text.splitlines()])
     lines = [ln for ln in lines if ln and (lexicon.is_tag_marker(ln) or not lexicon.is_chrome_line(ln))]
     seen: set[str] = set()
     kept = []
@@ -76,6 +87,26 @@ def _content_lines(text: str) -> list[str]:
     while kept and _COMMENT.match(kept[0]):  # a stray comment line ("# source") is not the title
         kept = kept[1:]
     return kept
+
+
+def _is_sentence(text: str) -> bool:
+    return text[:1].isupper() and text.endswith((".", "!")) and len(text.split()) >= 6
+
+
+def _answers(raw: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """A question heading answered by one to three bulleted sentences ("What is X?" "- X is a …") is a question
+    and its answer, not a list: the items become the answer's paragraphs."""
+    out = list(raw)
+    for i, (kind, text, _) in enumerate(raw):
+        if kind != "heading" or not _asks(text):
+            continue
+        end = i + 1
+        while end < len(raw) and raw[end][0] == "item":
+            end += 1
+        items = raw[i + 1 : end]
+        if 1 <= len(items) <= 3 and all(_is_sentence(t) and not _labelled(t) for _, t, _ in items):
+            out[i + 1 : end] = [("paragraph", t, 0) for _, t, _ in items]
+    return out
 
 
 def read(text: str) -> Document:
@@ -109,8 +140,7 @@ def read(text: str) -> Document:
         if i < len(lines) and lines[i] == line:  # an image's alt text repeated as its caption
             i += 1
             continue
-        topics_only = all(kind == "heading" and naming.topic_only(text) for kind, text, _ in raw)
-        if not doc.title and topics_only and not qa_page and _is_title(line):  # "Post Care Instructions", then X
+        if not doc.title and _is_first_title(line, raw, qa_page):
             doc.title = line
             continue
         if (m := _BULLET.match(line)) and not _is_heading(line):
@@ -136,5 +166,5 @@ def read(text: str) -> Document:
         previous = raw[-1][0]
     if raw and raw[-1][0] == "heading" and not raw[-1][1].endswith(("?", ":")):
         raw[-1] = ("paragraph", raw[-1][1], 0)  # a heading over nothing is text (a page cut off mid-sentence)
-    doc.blocks = with_sections(raw)
+    doc.blocks = with_sections(_answers(raw))
     return doc
