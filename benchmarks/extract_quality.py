@@ -234,7 +234,8 @@ def drafted(data: dict[str, Any]) -> list[Fact]:
     """The facts of a draft (the facts format), in the reference lists' categories. Page chrome (keywords,
     breadcrumb, headline) is not scored; procedure steps have no reference category and count as drafted. An agent
     taken before or after the session is a preparation or aftercare fact ("numbing cream before"), others are
-    agents. A fact drafted twice (same category, text and quote) counts once."""
+    agents. The body areas of indications and of outcomes ("smoother skin on the neck") are body area facts. A fact
+    drafted twice (same category, text and quote) counts once."""
     t: dict[str, Any] = data.get("treatment") or {}
     out: list[Fact] = []
     if t.get("name"):
@@ -244,8 +245,10 @@ def drafted(data: dict[str, Any]) -> list[Fact]:
     out += _texts("mechanism", t.get("claimed_mechanisms"))
     out += _texts("outcome", t.get("claimed_outcomes"))
     out += _texts("outcome", t.get("outcomes"))
+    out += [Fact("body_area", a, _quote(o)) for o in t.get("outcomes") or [] for a in o.get("body_areas") or []]
     for i in t.get("indications") or []:
-        out.append(Fact("indication", i["condition"], _quote(i)))
+        if i.get("condition"):  # an indication may name only body areas
+            out.append(Fact("indication", i["condition"], _quote(i)))
         out += [Fact("body_area", a, _quote(i)) for a in i.get("body_areas") or []]
     out += _texts("ingredient_or_agent", t.get("ingredients"), "name")
     for agent in t.get("agents") or []:
@@ -371,6 +374,9 @@ def main(argv: list[str]) -> int:
         print(against_facts(args.article, args.facts, misses=args.misses))
         return 0
     pages = [load(p) for p in sorted(EVAL.glob("*.yaml")) if args.set == "all" or load(p).set == args.set]
+    if not pages:  # between rounds, before a new round's held-out pages are listed
+        print(f"error: the evaluation set has no {args.set} pages", file=sys.stderr)
+        return 2
     absent = [p.slug for p in pages if not (args.pages / f"{p.slug}.txt").exists()]
     if absent:
         print(
@@ -379,7 +385,7 @@ def main(argv: list[str]) -> int:
         )
         return 3
     for name in SETS:
-        if args.set in (name, "all"):
+        if args.set in (name, "all") and any(p.set == name for p in pages):
             table, _ = report([p for p in pages if p.set == name], args.pages, misses=args.misses)
             print(f"## {name}\n\n{table}\n")
     return 0

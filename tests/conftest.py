@@ -5,12 +5,15 @@ import math
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from kg.cli.main import main
+from kg.extract import extract, render_yaml
+from kg.load.facts import Source, check
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -24,6 +27,23 @@ def data(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(CASES / "site", target)
     return target
+
+
+@pytest.fixture
+def drafted(tmp_path: Path) -> Callable[[str], dict[str, Any]]:
+    """Drafts a plain-text page of our own and gives the drafted treatment; every draft is schema-valid and every
+    quote is in the page."""
+
+    def draft(text: str) -> dict[str, Any]:
+        path = tmp_path / "page.txt"
+        path.write_text(text, encoding="utf-8")
+        made = extract(path)
+        assert check(Source("page.txt", yaml.safe_load(render_yaml(made)), {}, ""), "article") == []
+        assert all(q in made.document.text for q in made.quotes())
+        treatment: dict[str, Any] = made.data["treatment"]
+        return treatment
+
+    return draft
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from functools import cache
 
-from pyshacl import validate as shacl_validate
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection as RDFList
 from rdflib.term import Node
@@ -114,7 +113,10 @@ def _rule(shapes_graph: Graph, shape: Node, path: Node | None) -> str:
 
 
 def pyshacl_results(data: Graph, shapes_graph: Graph) -> list[Result]:
-    """Results of the reference engine, pySHACL, in the shape of the compiled engine's."""
+    """Results of the reference engine, pySHACL, in the shape of the compiled engine's (imported here: a
+    run on the native engine never needs it, and it costs ~0.1 s to import)."""
+    from pyshacl import validate as shacl_validate
+
     _, results, _ = shacl_validate(
         data,
         shacl_graph=shapes_graph,

@@ -20,11 +20,13 @@ instead (the marker is not an export and is not compared).
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,8 +66,36 @@ class _Stream:
             self._writer.abort()
             raise fail(self._writer.out, "writing the exports failed, nothing was changed", e) from None
 
+    def copy(self, source: int, offset: int, length: int) -> None:
+        """`length` bytes of the open file `source` from `offset` on, appended by the kernel (no copy
+        through Python: a rebuild carries the unchanged articles' part of kg.nq over this way)."""
+        try:
+            self._handle.flush()
+            out = self._handle.fileno()
+            while length > 0:
+                done = _copy_range(source, out, length, offset)
+                if done <= 0:
+                    raise OSError(f"{length} bytes short of the previous file")
+                offset, length = offset + done, length - done
+            self._handle.seek(0, os.SEEK_END)
+        except OSError as e:
+            self._writer.abort()
+            raise fail(self._writer.out, "writing the exports failed, nothing was changed", e) from None
+
     def close(self) -> None:
         self._handle.close()
+
+
+def _copy_range(source: int, out: int, length: int, offset: int) -> int:
+    """One step of a kernel-side copy, at the position of `out` (copy_file_range; pread+write elsewhere)."""
+    if hasattr(os, "copy_file_range"):
+        try:
+            return os.copy_file_range(source, out, length, offset)
+        except OSError as e:
+            if e.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+                raise
+    data = os.pread(source, min(length, 1 << 24), offset)
+    return os.write(out, data) if data else 0
 
 
 class TreeWriter:
@@ -78,6 +108,8 @@ class TreeWriter:
         self.count = 0
         self._handles: list[_Stream] = []
         self._lock: int | None = None
+        self._folders: tuple[int, int] | None = None  # the previous and the new folder, open to link by name
+        self._cleanup: threading.Thread | None = None
         self._done = False
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -145,6 +177,23 @@ class TreeWriter:
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
         self.count += 1
 
+    def link(self, name: str) -> None:
+        """The previous folder's file `name`, as it is (the caller knows it is unchanged): hard-linked."""
+        if self.previous is None or name == MARKER:
+            raise ValueError(f"{name}: no previous export to keep")
+        try:
+            if "/" in name:
+                (self.tmp / name).parent.mkdir(parents=True, exist_ok=True)
+                os.link(self.previous / name, self.tmp / name)
+            else:  # by folder descriptors: 30,000 links of a large site, each ~2x cheaper than by path
+                if self._folders is None:
+                    self._folders = (os.open(self.previous, os.O_RDONLY), os.open(self.tmp, os.O_RDONLY))
+                os.link(name, name, src_dir_fd=self._folders[0], dst_dir_fd=self._folders[1])
+        except OSError as e:
+            self.abort()
+            raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
+        self.count += 1
+
     def commit(self) -> None:
         """Swap the new folder in: atomically where the system can exchange two paths; else by two
         renames (a kill between them is repaired by the next build). Then the previous folder is removed."""
@@ -174,13 +223,24 @@ class TreeWriter:
         self._done = True
         self._release()
         fsync_folder(self.out.parent)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        if old is not None:  # removed while the caller goes on (a large site's ~0.5 s); `finish` waits for it
+            self._cleanup = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True})
+            self._cleanup.start()
+
+    def finish(self) -> None:
+        """Wait until the previous folder is removed (commit began it)."""
+        if self._cleanup is not None:
+            self._cleanup.join()
+            self._cleanup = None
 
     def _release(self) -> None:
         if self._lock is not None:
             os.close(self._lock)
             self._lock = None
+        if self._folders is not None:
+            for fd in self._folders:
+                os.close(fd)
+            self._folders = None
 
     def abort(self) -> None:
         """Drop the new folder (idempotent; nothing of the previous exports is touched)."""

@@ -12,11 +12,13 @@ import re
 from functools import cache
 
 from kg.extract import lexicon
+from kg.extract.advice import advice
 from kg.extract.medical import provenance
 from kg.extract.quantities import dose
 from kg.extract.text import capitalise, durations
 from kg.extract.units import Unit
-from kg.load.model import AGENT_ROLE_VALUES, Agent, AgentRole, Duration, SessionTiming, Timing
+from kg.load import names
+from kg.load.model import AGENT_ROLE_VALUES, Agent, AgentRole, Duration, Ingredient, SessionTiming, Timing
 
 _GENERIC = re.compile(r"\b(?:a\s+|the\s+)?((?:[a-z]+\s+)?[a-z]+)\s+agents?\b", re.IGNORECASE)
 _STRENGTH = re.compile(r"^(?:lesser|lower|higher|stronger|weaker|mild|strong|different|same|new|other)\s+", re.I)
@@ -88,4 +90,32 @@ def agents(units: list[Unit]) -> list[Agent]:
             timing = None if step else _timing(u.text)
             role = _role(u, timing, listed)
             out[name.lower()] = Agent(name=name, role=role, dose=amount, timing=timing, source=provenance(u, quote))
+    return list(out.values())
+
+
+# what a session puts on the skin, named where it is used: "uses a specialized carbon lotion applied to …", "a spray
+# of microcrystals", "the application of a medication", "apply sunscreen", "a substance like aloe"
+_PRODUCT_NOUNS = (
+    r"(?:lotion|cream|gel|serum|solution|medication|medicine|mask|ointment|paste|microcrystals|crystals|sunscreen)"
+)
+_PRODUCT = re.compile(
+    r"\b(?:uses?|using|appl(?:y|ies|ied|ying)|application\s+of)\s+(?:an?\s+|the\s+|some\s+)?"
+    r"(?:(?:spray|stream|layer|coat)\s+of\s+)?"
+    rf"((?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUNS})\b"
+    r"|\b(?:substance|product)s?\s+(?:like|such\s+as)\s+([a-z][\w-]*)",
+    re.IGNORECASE,
+)
+
+
+def products(units: list[Unit]) -> list[Ingredient]:
+    """The products a session uses or applies, by the sentence that says so; advice ("apply a cold compress at
+    home", "avoid creams") names what the reader should do, not what the treatment uses."""
+    out: dict[str, Ingredient] = {}
+    for u in units:
+        if u.kind in ("aftercare", "preparation") or advice(u.text):
+            continue
+        for m in _PRODUCT.finditer(u.text):
+            name = capitalise(m[1] or m[2])
+            if not names.problem(name):
+                out.setdefault(name.lower(), Ingredient(name=name, source=provenance(u)))
     return list(out.values())

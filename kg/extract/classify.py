@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from kg.extract import lexicon
+from kg.extract.advice import advice, advises, passes, told_after, when_advised
 from kg.extract.text import capitalise, split_items
 from kg.extract.units import Unit
 
@@ -44,17 +45,38 @@ class Statement:
 _MARKED = ("cost", "regulatory", "candidacy")  # categories a single word marks, wherever it stands
 
 
+# sessions spaced apart or given as a series are the course, whatever else the sentence says ("for best results,
+# two treatments about a month apart")
+_SPACED = re.compile(
+    r"\b(?:an?|one|two|three|four|\d+|few|several)\s+(?:days?|weeks?|months?)\s+apart\b|\ba\s+series\s+of\b", re.I
+)
+
+
+# a step told in the passive voice: "thin threads are then inserted under the skin", "a gel is applied over …"
+_PASSIVE_STEP = re.compile(
+    r"\b(?:is|are)\s+(?:(?:then|first|next|now|gently|carefully|slowly)\s+)*"
+    r"(?:applied|inserted|injected|placed|passed|moved|guided|illuminated|cleansed|numbed|marked|massaged|wiped|"
+    r"pulled|delivered|directed)\s+(?:to|into|under|onto|on|over|along|with|through|across|in)\b",
+    re.IGNORECASE,
+)
+
+
 def category(u: Unit) -> str | None:
-    """The statement category of a sentence: cost or regulatory when it says so anywhere, else the category of
-    its earliest cue (the main clause usually comes first: "Can be very effective …, promotes collagen" is an
-    outcome, "This injury triggers the natural healing process" a mechanism)."""
+    """The statement category of a sentence: cost, regulatory, candidacy or a maintenance or spaced course
+    ("monthly treatments for longer lasting results", "two treatments a month apart") when it says so anywhere,
+    else the category of its earliest cue (the main clause usually comes first: "Can be very effective …, promotes
+    collagen" is an outcome, "This injury triggers the natural healing process" a mechanism)."""
     found: list[tuple[int, int, str]] = []
     for order, (name, cues) in enumerate(lexicon.data()["statements"].items()):
         if "$" in cues and "$" in u.text:
             found.append((u.text.index("$"), order, str(name)))
         elif m := lexicon.find([c for c in cues if c != "$"], u.text):
             found.append((m.start(), order, str(name)))
+    if step := _PASSIVE_STEP.search(u.text):
+        found.append((step.start(), list(lexicon.data()["statements"]).index("procedure"), "procedure"))
     marked = [f for f in found if f[2] in _MARKED]
+    if upkeep := lexicon.find(lexicon.data()["maintenance_cues"], u.text) or _SPACED.search(u.text):
+        marked.append((upkeep.start(), list(lexicon.data()["statements"]).index("course"), "course"))
     return min(marked or found, key=lambda f: (f[1], f[0]) if marked else f)[2] if found else None
 
 
@@ -87,21 +109,14 @@ def _title(text: str) -> bool:
     )
 
 
-def advises(text: str) -> bool:
-    """True when a list item tells the reader what to do ("Avoid swimming for a month", "Shampooing: your surgeon will
-    advise you when …", "you can resume …"); an item of an aftercare list that only says what happens ("Hair growth:
-    new hair typically becomes visible …") is a statement instead."""
-    said = re.split(r"(?::|\s[-\u2013\u2014])\s+", text, maxsplit=1)[-1]  # after a "Label:"
-    first = re.match(r"[A-Za-z'\u2019]+", said)
-    imperative = (
-        first is not None and first[0].lower().replace("\u2019", "'") in lexicon.data()["advice"]["imperatives"]
-    )
-    return imperative or lexicon.has(lexicon.data()["advice"]["cues"], said)
-
-
 def stated_item(u: Unit) -> bool:
-    """A list item that states what happens: an item of an aftercare list that gives no advice."""
-    return u.block.kind == "item" and u.kind == "aftercare" and not advises(u.text)
+    """A list item that states what happens: an item of an aftercare list that gives no advice, or a whole sentence
+    in a list no heading or lead names ("Pros", "a few drawbacks:" — "The results aren't guaranteed.")."""
+    if u.block.kind != "item":
+        return False
+    if u.kind == "aftercare":
+        return not advises(u.text)
+    return u.kind == "" and u.text.endswith(".") and len(u.text.split()) >= 4
 
 
 def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
@@ -109,11 +124,12 @@ def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
     or a myth, or announces what follows, states nothing of its own."""
     out = []
     for i, u in continued(units, frozenset(skip)):
+        advised = advice(u.text) and (u.kind != "procedure" or told_after(u.text))
         if (
             i in skip
             or not (u.block.kind == "paragraph" or stated_item(u))
             or u.within("faq")
-            or len(u.text.split()) < 4
+            or len(u.text.split()) < (2 if advised else 4)
         ):
             continue
         if u.text.endswith((":", "?")) or _title(u.text) or lexicon.has(lexicon.data()["reported_cues"], u.text):
@@ -122,6 +138,10 @@ def statements(units: list[Unit], *, skip: set[int]) -> list[Statement]:
         if u.block.text.endswith(":") and lexicon.section_kinds(u.text):
             continue  # "Some people are not candidates. They include:" names the section of the list it leads
         found = category(u) or _asked(u)
+        if advised and found not in ("preparation", "cost", "regulatory"):
+            found = when_advised(u.text)
+        elif found in (None, "outcome") and passes(u.text):
+            found = "recovery"
         if found is not None:
             out.append(Statement(found, u))
     return out
@@ -140,7 +160,10 @@ def _asked(u: Unit) -> str | None:
 _INCLUDING = re.compile(r"\((?:including|incl\.|especially|such as)\b[^)]*\)", re.IGNORECASE)
 
 
-_GENERIC_AREA = re.compile(r"\b(?:other\s+)?(?:parts?|areas?|regions?)\s+of\s+the\s+body\b", re.IGNORECASE)
+_GENERIC_AREA = re.compile(
+    r"\b(?:other\s+)?(?:parts?|areas?|regions?)\s+of\s+the\s+body\b|\bbody\s+(?:parts?|areas?|regions?)\b",
+    re.IGNORECASE,
+)
 _SHARED = re.compile(r"\b(above|below|under|around)\s+the\s+\w+\s+(?:or|and)\s+(\w+)\b", re.IGNORECASE)
 
 
@@ -166,6 +189,12 @@ _CLAUSE = re.compile(
 )
 
 
+_VERBS = (
+    r"(?:improv|reduc|remov|treat|alleviat|minimi[sz]|diminish|fight|clear|correct|promot|target|address|fad|lighten"
+    r"|soften|smooth|tighten|eliminat)(?:e|es|ed|ing|s)?"
+)
+
+
 def _head(item: str) -> str:
     """The concern of a list item without a clause after it ("redness as the skin recovers", "… were satisfied")
     and without where it is ("wrinkles on the face"); "spots on the skin" and "sagging of the midface" keep their
@@ -174,7 +203,8 @@ def _head(item: str) -> str:
     m = _TAIL.search(item)
     if m and not re.match(r"skin\b", m[1], re.IGNORECASE):
         item = item[: m.start()]
-    item = re.sub(r"^(?:a|an|the|improving|reducing|removing|and|or)\s+", "", item, flags=re.IGNORECASE)
+    item = re.sub(r"^(?:a|an|the|and|or)\s+", "", item, flags=re.IGNORECASE)
+    item = re.sub(rf"^(?:{_VERBS})\s+(?:the\s+)?", "", item, flags=re.IGNORECASE)  # "treat acne" names acne
     return capitalise(item.strip(" \"'\u201c\u201d"))
 
 
@@ -192,11 +222,20 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
     indication cue that contain a concern of the lexicon. Nothing from a negated sentence."""
     cue = lexicon.find(lexicon.data()["indication_cues"], u.text)
     helps = _IF_YOU_HAVE.match(u.text)
-    if (cue is None and helps is None) or negated(u.text):
+    led = u.block.kind == "item" and u.lead.endswith(":") and lexicon.has(lexicon.data()["indication_cues"], u.lead)
+    if (cue is None and helps is None and not led) or negated(u.text):
         return []
     out = []
     synonyms = [s for names in lexicon.data()["conditions"].values() for s in names]
-    listed = helps[1] if helps else re.split(r"[.;:]", u.text[cue.end() :] if cue else "", maxsplit=1)[0]
+    if helps:
+        listed = helps[1]
+    elif cue is not None:
+        listed = re.split(r"[.;:]", u.text[cue.end() :], maxsplit=1)[0]
+    else:  # an item of a list its lead says the treatment helps with ("It helps: - acne - …")
+        listed = u.text
+    example = re.search(r"\b(?:such as|including|like|e\.g\.)\s+", listed, re.IGNORECASE)
+    if example and lexicon.find(synonyms, listed[: example.start()]) is None:
+        listed = listed[example.end() :]  # "various skin concerns such as acne, …": the examples are the concerns
     joined = [m[0] for m in lexicon.phrase_re(tuple(synonyms)).finditer(listed) if " and " in m[0]]
     areas = lexicon.phrase_re(tuple(lexicon.data()["body_areas"])).pattern
     joined += [m[0] for m in re.finditer(rf"{areas}\s+and\s+(?:the\s+)?{areas}", listed, re.IGNORECASE)]
@@ -210,7 +249,11 @@ def concerns(u: Unit) -> list[tuple[str, str]]:
     return out
 
 
-_DEFINES = re.compile(r"^(?:the\s+)?([A-Z][\w-]*(?:\s+[\w()-]+){0,4}?)\s+(?:is|are)\s+(?:a|an|the)\s", re.IGNORECASE)
+# ", also known as a Carbon Laser Peel or Hollywood Peel," between a name and what it is
+ALIAS = r"(?:,\s+(?:also\s+)?(?:known|called|referred\s+to)\s+as\s+[^,]+,)?"
+_DEFINES = re.compile(
+    rf"^(?:(?:the|an?)\s+)?([A-Z][\w-]*(?:\s+[\w()-]+){{0,4}}?){ALIAS}\s+(?:is|are)\s+(?:a|an|the)\s", re.IGNORECASE
+)
 _KIND_WORDS = ("treatment", "procedure", "therapy", "technique", "device")
 _COMMON = {
     "the",
@@ -241,9 +284,46 @@ _COMMON = {
 }
 
 
+_PROPER = re.compile(r"(?<=[a-z,;]\s)([A-Z][A-Za-z0-9]*(?:\s+[A-Z][A-Za-z0-9]*){0,3})\b")
+
+
+_WHAT_IS = re.compile(
+    r"^what\s+(?:is|are)\s+(?:an?\s+|the\s+)?((?:[A-Z][\w'-]*)(?:\s+(?:[A-Z][\w'-]*|\([A-Z0-9-]+\)|of|and|for)){0,6})\s*\?$",
+    re.IGNORECASE,
+)
+
+
+def _asked_about(units: list[Unit]) -> tuple[str, Unit] | None:
+    """The name a question heading asks about in capitals ("What is Endovenous Laser Ablation (EVLA)?"), else a name
+    written in capitals inside a sentence ("Unlike peels, NIR Skin Tightening targets …") that the page's headings
+    ask about too ("How long do the results of NIR skin tightening last?")."""
+    for u in units:
+        m = next((m for h in u.block.section if (m := _WHAT_IS.match(h))), None)
+        if m and all(w.strip("()")[:1].isupper() or w in ("of", "and", "for") for w in m[1].split()):
+            return m[1], u
+    headings = list(dict.fromkeys(h.lower() for u in units for h in u.block.section))
+    for u in units:
+        for m in _PROPER.finditer(u.text):
+            asking = [h for h in headings if re.search(rf"\b{re.escape(m[1].lower())}\b", h)]
+            if m[1].split()[0].lower() not in _COMMON and len(asking) >= (1 if " " in m[1] else 2):
+                return m[1], u  # one capitalised word must be asked about twice ("What happens during a Botox …")
+    return None
+
+
+def _widest(word: str, units: list[Unit]) -> str:
+    """The capitalised name a word most often heads ("Carbon Peel" for "Carbon"), when it does so twice: a name
+    keeps all its words."""
+    runs = Counter(
+        m[0] for u in units for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?:\s+[A-Z][a-z0-9]+)+(?![\w-])", u.text)
+    )
+    best = runs.most_common(1)
+    return best[0][0] if best and best[0][1] >= 2 else word
+
+
 def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
     """The treatment a page without a usable title is about: the subject of its first defining sentence
-    ("X is a … treatment"), else the capitalised word it names most often (at least three times)."""
+    ("X is a … treatment"), else a capitalised name its headings ask about, else the capitalised word it names
+    most often (at least three times)."""
     for u in units:
         m = _DEFINES.match(u.text)
         if (
@@ -252,22 +332,30 @@ def name_from_text(units: list[Unit]) -> tuple[str, Unit] | None:
             and m[1].split()[0].lower() not in _COMMON
         ):
             return capitalise(m[1]), u
+    if (by_question := _asked_about(units)) is not None:
+        return by_question
     counts: Counter[str] = Counter()
     first: dict[str, Unit] = {}
+    # a word capitalised inside a sentence too ("Since Microdermabrasion removes …"), not only as its first word
+    inside = {w for u in units for w in re.findall(r"(?<=[a-z0-9,;:)]\s)[A-Z][A-Za-z0-9]+(?![\w-])", u.text)}
+    imperatives = lexicon.data()["advice"]["imperatives"]
     for u in units:
         for word in re.findall(r"(?<![\w-])[A-Z][A-Za-z0-9]+(?![\w-])", u.text):
-            if word.lower() not in _COMMON:
+            if word.lower() not in _COMMON and word.lower() not in imperatives and word in inside:
                 counts[word] += 1
                 first.setdefault(word, u)
     if counts and counts.most_common(1)[0][1] >= 3:
         word = counts.most_common(1)[0][0]
-        return word, first[word]
-    topics: Counter[str] = Counter()  # else the longest word the page's questions keep asking about
+        return _widest(word, units), first[word]
+    topics: Counter[str] = Counter()  # else the longest word two or more of its headings ask about
+    asked: set[str] = set()
     for u in units:
-        for word in re.findall(r"\b[a-z]{7,}\b", " ".join(u.block.section).lower()):
-            topics[word] += 1
-            first.setdefault(word, u)
-    if topics and topics.most_common(1)[0][1] >= 3:
+        for heading in (h for h in u.block.section if h not in asked):
+            asked.add(heading)
+            for word in set(re.findall(r"\b[a-z]{7,}\b", heading.lower())):
+                topics[word] += 1
+                first.setdefault(word, u)
+    if topics and topics.most_common(1)[0][1] >= 2:
         word = topics.most_common(1)[0][0]
         return capitalise(word), first[word]
     return None

@@ -1,9 +1,10 @@
 """The course of treatment, regulatory status and lists the article says are empty, from sentences anywhere.
 
-- *Course*: the first session count ("two to three sessions", "a single treatment session") is `sessions`, the
-  first "… weeks apart" the `interval`, the first sentence about touch-ups or repeat treatment the `maintenance`
-  (with the sentences after it that refer back to it: "This is typically …"), and "once a year" its
-  interval. Two different session counts (ranges that differ) are a `conflict` for the editor.
+- *Course*: the first session count that states a number ("two to three sessions", "a single treatment session";
+  else "repeated sessions" and the like) is `sessions`, the first "… weeks apart" ("a few weeks apart") the
+  `interval`, the first sentence about touch-ups, repeat or monthly treatment the `maintenance` (with the sentences
+  after it that refer back to it: "This is typically …"), and "once a year" its interval. Two different session
+  counts (ranges that differ) are a `conflict` for the editor.
 - *Regulatory*: a sentence with a status word of the lexicon ("FDA-cleared", "off-label") is one entry, with
   the authority it names and the use after "to" / "for".
 - *none_stated*: "no side effects" and the like, in a sentence that nothing else negates or hedges.
@@ -48,6 +49,7 @@ def course(units: list[Unit]) -> tuple[Course | None, tuple[Conflict, ...]]:
         if (found := quantities.sessions(u.text, provenance(u))) is not None:
             counts.append(found)
         interval = interval or (replace(d, source=provenance(u)) if (d := quantities.interval(u.text)) else None)
+    counts.sort(key=lambda q: q.max is None)  # a stated number ("4 to 6 sessions") before "repeated sessions"
     made = Course(
         sessions=counts[0] if counts else None,
         interval=interval,

@@ -44,6 +44,7 @@ from kg.load.model import (
     Comparison,
     FaqItem,
     Indication,
+    Ingredient,
     Keyword,
     Page,
     Procedure,
@@ -102,10 +103,20 @@ def _cued(key: str, values: tuple[E, ...], text: str) -> E | None:
     return None
 
 
+# "This minimally invasive treatment is an outpatient procedure …": the page says what it is without its name
+_THIS_IS = re.compile(
+    r"^(?:this|the)\s+(?:[\w-]+\s+){0,3}?(?:treatment|procedure|therapy|technique)\s+(?:is|are)\s+(?:a|an)\s",
+    re.IGNORECASE,
+)
+
+
 def _treatment(found: list[Unit], name: str) -> Treatment:
-    """The treatment's name, and what its opening sentence ("X is a …") says."""
-    opening = re.compile(rf"^(?:{re.escape(name)})\w*\s+(?:is|are)\s+(?:a|an|the)?\b", re.IGNORECASE)
+    """The treatment's name, and what its opening sentence ("X is a …", else "This … treatment is a …") says."""
+    opening = re.compile(
+        rf"^(?:(?:an?|the)\s+)?(?:{re.escape(name)})\w*{classify.ALIAS}\s+(?:is|are)\s+(?:a|an|the)?\b", re.IGNORECASE
+    )
     intro = next((u for u in found if u.block.kind == "paragraph" and opening.match(u.text)), None)
+    intro = intro or next((u for u in found if u.block.kind == "paragraph" and _THIS_IS.match(u.text)), None)
     if intro is None:
         return Treatment(name=name)
     return Treatment(
@@ -148,6 +159,12 @@ def _indications(found: list[Unit], title: str) -> tuple[Indication, ...]:
     return tuple(listed.values())
 
 
+def _ingredients(found: list[Unit]) -> tuple[Ingredient, ...]:
+    """The ingredients a section or cue lists, else the products a session uses or applies (a page that lists what
+    its product contains has said what it is made of)."""
+    return tuple(medical.ingredients(found)) or tuple(agents.products(found))
+
+
 def _one(make: Callable[[Any, At], T], value: Mapping[str, Any]) -> T | None:
     """A drafted part (procedure, recovery …) as a model object; None when nothing was found."""
     return make(value, NOWHERE) if value else None
@@ -172,7 +189,7 @@ def extract(path: Path, slug: str | None = None) -> Draft:
     treatment = replace(
         _treatment(found, name),
         indications=_indications(found, doc.title),
-        ingredients=tuple(medical.ingredients(found)),
+        ingredients=_ingredients(found),
         adverse_effects=_unique(medical.adverse_effects(found) + medical.stated_effects(found)),
         contraindications=tuple(medical.contraindications(found)),
         procedure=_one(Procedure.from_data, process.procedure(found)),
@@ -210,6 +227,10 @@ def _named(doc: Document, path: Path) -> naming.Named:
     on a name)."""
     lead = next((b.text for b in doc.blocks if b.kind == "paragraph"), doc.description)
     named = (naming.from_title(doc.title) if doc.title else None) or naming.from_lead(lead)
+    if named is not None and named.name.isupper():  # a title in capitals ("LED THERAPY"): as the text writes it
+        body = " ".join(b.text for b in doc.blocks)
+        found = re.search(rf"(?<!\w){re.escape(named.name)}(?!\w)", body, re.IGNORECASE)
+        return replace(named, name=found[0]) if found and not found[0].isupper() else named
     if named is not None:
         return named
     by_text = classify.name_from_text(units(doc))

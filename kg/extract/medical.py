@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from kg.extract import lexicon
+from kg.extract.advice import advice
 from kg.extract.text import capitalise, cut_at_enders, durations, is_vague, sentences, split_items, strip_prefixes
 from kg.extract.units import Unit
 from kg.load import names
@@ -118,6 +119,8 @@ def title_indication(title: str) -> Indication | None:
 def ingredients(units: list[Unit]) -> list[Ingredient]:
     out: dict[str, Ingredient] = {}
     for u in units:
+        if advice(u.text):
+            continue  # "Avoid products containing acids": what not to use, not what the treatment contains
         found = _list_after(
             u.text,
             lexicon.cue("ingredients"),
@@ -153,8 +156,9 @@ def _as_written(kind: str, text: str, value: str | None) -> str | None:
 # when or where an effect is felt, not its name: "whiteheads on their skin in the day or two after …"
 _WHEN_OR_WHERE = re.compile(
     r"\s+(?:on|in)\s+(?:your|their|the)\s+(?:skin|face)\b.*$|\s+in\s+(?:the|your|their)\s+(?:[\w-]+\s+){0,3}?areas?\b.*$"
-    r"|\s+(?:in|during|within|over|for)\s+the\s+(?:[\w-]+\s+){0,4}?(?:hours?|days?|weeks?)\b.*$"
-    r"|\s+(?:after|following|from)\s+.*$|(?<=[.;!?])\s.*$",
+    r"|\s+(?:in|during|within|over|for)\s+(?:the|a|an|\d+)\s+(?:[\w-]+\s+){0,4}?(?:hours?|days?|weeks?)\b.*$"
+    r"|\s+(?:after|following|from|during|depending\s+on|if|when|whether)\s+.*$|(?<=[.;!?])\s.*$"
+    r"|\s+as\s+(?:the|your|their|it|they|you)\b.*$",
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"(?:feel|feels|look|looks|seem|seems|notice|see|be|become|get|find)\b", re.IGNORECASE)
@@ -164,8 +168,9 @@ _HOW_OFTEN = re.compile(
     re.IGNORECASE,
 )
 _HOW_COMMON = re.compile(
-    r"(?:^|,\s+)(?:(?:yes|no|but|and|however),?\s+)?([a-z][\w -]{2,40}?)(?:,\s+especially\b[^,]*?)?,?\s+(?:is|are)\s+"
-    r"(?:the\s+most\s+|very\s+|quite\s+|fairly\s+)?(common|normal|expected|usual|typical|uncommon|rare)\b",
+    r"(?:^|,\s+)(?:(?:yes|no|but|and|however),?\s+)?([a-z][\w ,-]{2,60}?)(?:,\s+especially\b[^,]*?)?,?\s+"
+    r"(?:(?:is|are)\s+(?:the\s+most\s+|very\s+|quite\s+|fairly\s+)?(common|normal|expected|usual|typical|uncommon|rare)"
+    r"|(?:may|can|might|could)\s+(occur|happen|develop))\b",  # "Mild redness and peeling may occur": how often unsaid
     re.IGNORECASE,
 )
 _COMMON = ("common", "normal", "expected", "usual", "typical")
@@ -182,13 +187,16 @@ def stated_effects(units: list[Unit]) -> list[AdverseEffect]:
             continue
         nxt = units[i + 1] if i + 1 < len(units) and units[i + 1].block is u.block else None
         lasts = durations(nxt.text) if nxt and lexicon.has(lexicon.cue("side_effects_resolve"), nxt.text) else []
-        frequency: Frequency = "common" if m[2].lower() in _COMMON else "rare" if m[2].lower() == "rare" else "uncommon"
+        said = (m[2] or "").lower()
+        frequency: Frequency = (
+            "unknown" if not said else "common" if said in _COMMON else "rare" if said == "rare" else "uncommon"
+        )
         out += [
             AdverseEffect(
                 name=name,
                 frequency=frequency,
                 frequency_as_written=m[2],
-                seriousness="unknown",
+                seriousness="minor" if re.match(r"mild|slight|minor", m[1], re.IGNORECASE) else "unknown",
                 temporary=True if lasts else None,
                 duration=lasts[0].drafted() if lasts else None,
                 source=provenance(u),
@@ -199,30 +207,78 @@ def stated_effects(units: list[Unit]) -> list[AdverseEffect]:
     return out
 
 
+_OFTEN = re.compile(
+    r"(?:(?:very|quite|fairly|extremely)\s+)?(?:rare|uncommon|common|occasional|frequent)(?:ly)?|often|sometimes|seldom",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(
+    r"^(?:(?:immediately|right|just)\s+)?(?:after|following|during|within|in\s+the\s+first)\b", re.IGNORECASE
+)
+
+
+def _item_head(item: str) -> str:
+    """What an item of a risks list names: its head before a dash, colon, bracket or comma, past a head that only
+    says how often or when ("Very rarely - ulceration …", "Immediately following treatment, the veins …")."""
+    parts = [p.strip() for p in re.split(r"\s[-\u2013\u2014]\s|[:(,.]", item) if p.strip()]
+    for part in parts:
+        if not (_HOW_OFTEN.fullmatch(part) or _OFTEN.fullmatch(part) or _WHEN.match(part)):
+            return "" if re.match(r"the\s", part, re.IGNORECASE) else part  # "the veins become …" says what changes
+    return parts[0] if parts else item
+
+
+def _said_effects(u: Unit) -> tuple[list[str], str] | None:
+    """The effects a sentence lists after a cue ("side effects include", "you may experience"), with its words before
+    them; after a weak cue ("you may notice", "there will be") only the items that start with a symptom of the
+    lexicon."""
+    # "If you develop a scar, …" says what is done about an effect, not that the treatment causes it
+    conditional = re.match(r"(?:if|when|should)\b", u.text, re.IGNORECASE)
+    in_section = lexicon.cue("adverse_effects_in_section") if u.kind == "risks" and not conditional else []
+    openers = lexicon.cue("list_openers")
+    immediate = ("experience", "cause", "some", *lexicon.cue("adverse_effects_in_section"))
+    found = _list_after(u.text, lexicon.cue("adverse_effects") + in_section, openers, immediate=immediate)
+    # an aftercare step names no effect unless it says so ("you may experience swelling", "picking can cause
+    # scarring")
+    if found is not None and (
+        u.kind not in ("aftercare", "preparation")
+        or re.search(r"side effect|\bexperience\b|\b(?:can|may|could)\s+cause\b", u.text, re.I)
+    ):
+        return split_items(_WHEN_OR_WHERE.sub("", found[0])), u.text[: found[1]]
+    weak = lexicon.cue("adverse_effects_weak")
+    found = _list_after(u.text, weak, openers, immediate=tuple(weak))
+    if found is None or conditional:
+        return None
+    symptom = lexicon.phrase_re(tuple(lexicon.data()["symptoms"]))
+    named = (
+        re.sub(r"^(?:some|mild|slight|minor|temporary|a little)\s+", "", i, flags=re.I) for i in split_items(found[0])
+    )
+    items = [i for i in named if (m := symptom.match(i)) and m.start() == 0]  # "swelling and bruising", not "splints …"
+    return ([_WHEN_OR_WHERE.sub("", i) for i in items], u.text[: found[1]]) if items else None
+
+
+_THEY_INCLUDE = re.compile(r"^(?:they|these(?:\s+effects)?)\s+(?:\w+\s+)?(?:include|includes)\s+(.+)$", re.IGNORECASE)
+
+
+def _they_include(u: Unit, before: Unit | None) -> tuple[list[str], str] | None:
+    """ "They may include redness, …" after a sentence about side effects: the effects that sentence spoke of."""
+    m = _THEY_INCLUDE.match(u.text)
+    if m is None or before is None or before.block is not u.block:
+        return None
+    if not lexicon.has(lexicon.cue("adverse_effects"), before.text):
+        return None
+    return split_items(_WHEN_OR_WHERE.sub("", m[1].rstrip("."))), u.text[: m.start(1)]
+
+
 def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
     """Effects listed after a cue ("side effects include", "risks … can include") or as items of a
     risks section; frequency, seriousness and temporariness from the words around them."""
     out: dict[str, AdverseEffect] = {}
-    for u in units:
+    for i, u in enumerate(units):
         if u.block.kind == "item" and u.kind == "risks":
-            head = re.split(r"\s[-\u2013\u2014]\s|[:(,.]", u.text, maxsplit=1)[0]
-            candidates, prefix = [head], u.text
+            candidates, prefix = [_item_head(u.text)], u.text
+        elif (said := _said_effects(u) or _they_include(u, units[i - 1] if i else None)) is not None:
+            candidates, prefix = said
         else:
-            # "If you develop a scar, …" says what is done about an effect, not that the treatment causes it
-            conditional = re.match(r"(?:if|when|should)\b", u.text, re.IGNORECASE)
-            in_section = lexicon.cue("adverse_effects_in_section") if u.kind == "risks" and not conditional else []
-            cues = lexicon.cue("adverse_effects") + in_section
-            found = _list_after(
-                u.text,
-                cues,
-                lexicon.cue("list_openers"),
-                immediate=("experience", "cause", *lexicon.cue("adverse_effects_in_section")),
-            )
-            if found is None or (
-                u.kind in ("aftercare", "preparation") and not re.search(r"side effect|\bexperience\b", u.text, re.I)
-            ):
-                continue  # an aftercare step names no effect unless it says so ("you may experience swelling")
-            candidates, prefix = split_items(_WHEN_OR_WHERE.sub("", found[0])), u.text[: found[1]]
+            continue
         frequency = _level("frequency", prefix, _FREQUENCIES) or _level("frequency", u.text, _FREQUENCIES)
         seriousness = _level("seriousness", prefix, _SERIOUSNESS) or _level("seriousness", u.text, _SERIOUSNESS)
         temporary = lexicon.has(lexicon.cue("temporary"), u.text)
@@ -235,8 +291,12 @@ def adverse_effects(units: list[Unit]) -> list[AdverseEffect]:
             )
             core = item[: where.start()] if where else item
             core = re.sub(r"^(?:temporary|short-lived|transient)\s+", "", core.strip(), flags=re.IGNORECASE)
-            # "feel like your skin is scraped" is a clause, "VERY rare" says how often, neither names an effect
-            name = None if _CLAUSE.match(core) or _HOW_OFTEN.fullmatch(core) else _name(core)
+            # "feel like your skin is scraped" is a clause, "VERY rare" says how often, "also not long" says how
+            # long: none names an effect
+            told = (
+                _CLAUSE.match(core) or _HOW_OFTEN.fullmatch(core) or re.match(r"(?:also\s+)?(?:not|no)\b", core, re.I)
+            )
+            name = None if told else _name(core)
             if name is None or name.lower() in out:
                 continue
             out[name.lower()] = AdverseEffect(
@@ -317,10 +377,15 @@ def contraindications(units: list[Unit]) -> list[Contraindication]:
             items = _listed(u)
         else:
             cue = lexicon.find(lexicon.cue("contraindications"), u.text)
-            if cue is None or (
-                cue[0].lower().endswith(" have") and re.match(r"\s+\w+(?:ed|en)\b", u.text[cue.end() :])
+            if (
+                cue is None
+                or (cue[0].lower().endswith(" have") and re.match(r"\s+\w+(?:ed|en)\b", u.text[cue.end() :]))
+                or (
+                    re.search(r"\byou\s+$", u.text[: cue.start()], re.I)
+                    and re.match(r"\s+\w+ing\b", u.text[cue.end() :])
+                )
             ):
-                continue  # "should not have changed": a perfect tense, not who should not have it
+                continue  # "should not have changed": a perfect tense; "you should avoid using …": advice
             begin = _after(u.text, lexicon.cue("contraindication_openers"), cue.end()) or cue.end()
             # each item's kind from its own words and the words before the list ("a recent cold sore" is temporary)
             items = [(i, f"{u.text[:begin]} {i}") for i in split_items(u.text[begin:])]

@@ -57,6 +57,19 @@ def _clean(text: str) -> str:
     return _NOISE.sub("", text).strip(" -:|?") or text
 
 
+# what a question title asks of X ("Does X cause sensitivity …?", "How long does X last?"): the verb ends X
+_ASKED_VERB = re.compile(
+    r"\s+(?:cause|hurt|work|help|last|leave|damage|affect|require|need|have|make|get|give|remove|treat|reduce"
+    r"|take|cost)s?\b.*$|\s+(?:or|and|any|the|a|of|for|with|to)$",
+    re.IGNORECASE,
+)
+
+
+def _subject(text: str) -> str:
+    """X of a question's words after its opener ("teeth whitening cause sensitivity or any" → "teeth whitening")."""
+    return _ASKED_VERB.sub("", text) or text
+
+
 def _from_part(part: str) -> str:
     """X of one part of a title: after "<topic> for X", before "X <topic>", else the part without a question
     opener ("About X") and without "for …" (a treatment's use: "Laser Hair Removal for Acne Scars")."""
@@ -64,7 +77,9 @@ def _from_part(part: str) -> str:
         after = re.match(rf"\s+{_PREPOSITION}\s+{_DETERMINER}?(.+)$", part[m.end() :], re.IGNORECASE)
         if after:
             return _clean(after[1])
+        asked = _OPENER.match(part[: m.start()].strip()) is not None
         before = _OPENER.sub("", part[: m.start()].strip())
+        before = _subject(before) if asked and before else before
         if before and not re.match(rf"^{_PREPOSITION}$", before, re.IGNORECASE):
             return _clean(re.sub(rf"\s+{_PREPOSITION}$", "", before, flags=re.IGNORECASE))
     head = _OPENER.sub("", part)
@@ -75,7 +90,8 @@ def topic_only(line: str) -> bool:
     """A line that names a topic and no treatment ("THE PROCEDURE", "Risks and side effects"): a heading, not a
     page's title."""
     parts = re.split(r"\s+(?:and|&)\s+", line.strip(" ?!.:"))
-    return all(_topics().fullmatch(p) or _topics().fullmatch(re.sub(r"^the\s+", "", p, flags=re.I)) for p in parts)
+    qualifier = r"^(?:the|possible|potential|common|rare|serious|other|known)\s+"  # "Possible side effects"
+    return all(_topics().fullmatch(p) or _topics().fullmatch(re.sub(qualifier, "", p, flags=re.I)) for p in parts)
 
 
 def usable(name: str) -> bool:
@@ -88,12 +104,25 @@ def page_kinds(topic: str) -> list[str]:
     return [k for k in lexicon.section_kinds(topic) if k not in _PAGE_KINDS_SKIPPED]
 
 
+def _advises(part: str) -> bool:
+    """A title part that opens with an imperative ("Avoid Touching", "Protect your skin after …") is advice."""
+    first = part.strip().split(maxsplit=1)
+    return bool(first) and first[0].lower() in lexicon.data()["advice"]["imperatives"]
+
+
+def _advised_about(part: str) -> str:
+    """The treatment advice names after "after", "before" or "following" ("Protect your skin after a peel" → "peel"),
+    else nothing: an imperative never names the treatment."""
+    m = re.search(rf"\s(?:after|before|following)\s+{_DETERMINER}?(.+)$", part, re.IGNORECASE)
+    return _clean(m[1]) if m else ""
+
+
 def from_title(title: str) -> Named | None:
     """The treatment a title names, from the first part of it ("X: What You Need to Know") that names one."""
     for part in _PARTS.split(title):
         if not part.strip() or _topics().fullmatch(part.strip(" ?!.")):
             continue
-        name = _from_part(part.strip())
+        name = _advised_about(part.strip()) if _advises(part) else _from_part(part.strip())
         topic = title if page_kinds(title) else ""
         if usable(name):
             return Named(capitalise(name), topic)
@@ -111,6 +140,24 @@ def from_lead(sentence: str) -> Named | None:
         sentence,
         re.IGNORECASE,
     )
-    if m is None or not usable(_clean(m[2])):
+    if m is None:
+        return _after(sentence)
+    if not usable(_clean(m[2])):
         return None
     return Named(capitalise(_clean(m[2])), sentence if page_kinds(m[1]) else "")
+
+
+_AFTER = re.compile(
+    r"^(?:after|following|before)\s+(?:(?:getting|having|receiving|undergoing)\s+(?:(?:an?|the|your)\s+)?|(?:an?|your)\s+)"
+    r"([\w-]+(?:\s+[\w-]+){0,3})\s*,",
+    re.IGNORECASE,
+)
+
+
+def _after(sentence: str) -> Named | None:
+    """A first sentence "After getting X, you should follow these aftercare tips" names X (not a bare "the
+    treatment"), and the page's topic when it names one."""
+    m = _AFTER.match(sentence)
+    if m is None or not _NOISE.sub("", m[1]).strip() or not usable(_clean(m[1])):
+        return None
+    return Named(capitalise(_clean(m[1])), sentence if page_kinds(sentence) else "")

@@ -6,10 +6,11 @@ import re
 from typing import Any
 
 from kg.extract import lexicon
+from kg.extract.advice import advises, told_after, when_advised
 from kg.extract.blocks import Document
-from kg.extract.classify import advises
-from kg.extract.text import as_sentence, durations
+from kg.extract.text import as_sentence, capitalise, durations, split_items
 from kg.extract.units import Unit
+from kg.load import names
 
 Fact = dict[str, Any]
 
@@ -31,7 +32,7 @@ def steps(u: Unit) -> list[Fact]:
 def procedure(units: list[Unit]) -> Fact:
     out: Fact = {}
     for u in units:
-        if u.kind not in ("preparation", "procedure") or u.within("faq"):
+        if (u.kind not in ("preparation", "procedure") and not _before(u)) or u.within("faq") or told_after(u.text):
             continue
         found = durations(u.text)
         if (
@@ -42,9 +43,15 @@ def procedure(units: list[Unit]) -> Fact:
         ):
             out["duration"] = {**found[0].fact(), "source": u.source()}
             continue
+        if _before(u) or (u.kind == "preparation" and advises(u.text)):  # one piece of advice, not steps to split
+            out.setdefault("preparation", []).append({"text": as_sentence(u.text), "source": u.source()})
+            continue
         key = "preparation" if u.kind == "preparation" else "steps"
         out.setdefault(key, []).extend(steps(u))
     return {k: out[k] for k in ("preparation", "steps", "duration") if out.get(k)}
+
+
+_REFERS = re.compile(r"^(?:these|they|this|such)\b", re.IGNORECASE)
 
 
 def recovery(units: list[Unit]) -> Fact:
@@ -60,7 +67,8 @@ def recovery(units: list[Unit]) -> Fact:
             found
             and "side_effects_resolve" not in out
             and lexicon.has(lexicon.cue("side_effects_resolve"), u.text)
-            and "side effect" in u.text.lower()
+            # "Side effects are mild. They include … . These effects resolve within days.": the paragraph's effects
+            and ("side effect" in u.text.lower() or ("side effect" in u.block.text.lower() and _REFERS.match(u.text)))
         ):
             out["side_effects_resolve"] = {**found[0].fact(), "source": u.source()}
     unit = out.pop("summary_unit", None)
@@ -71,10 +79,18 @@ def recovery(units: list[Unit]) -> Fact:
     return {k: out[k] for k in ("summary", "side_effects_resolve", "resume_activities", "source") if k in out}
 
 
+def _before(u: Unit) -> bool:
+    """An item of an aftercare list that speaks only of before ("Avoid the sun for 10 days before your treatment"):
+    a preparation step."""
+    return (
+        u.block.kind == "item" and u.kind == "aftercare" and advises(u.text) and when_advised(u.text) == "preparation"
+    )
+
+
 def aftercare(units: list[Unit]) -> list[Fact]:
     out = []
     for u in units:
-        if u.block.kind != "item" or u.kind != "aftercare" or u.within("faq") or not advises(u.text):
+        if u.block.kind != "item" or u.kind != "aftercare" or u.within("faq") or not advises(u.text) or _before(u):
             continue
         fact: Fact = {"text": as_sentence(u.text)}
         found = durations(u.text)
@@ -119,8 +135,31 @@ def candidates(units: list[Unit]) -> Fact:
 _OTHER = re.compile(r"([A-Za-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)(?=[\s,.?!;:]|$)")
 
 
+# "Unlike peels or laser resurfacing, X …", "X alternatives like Xeomin and Dysport can …": treatments the sentence
+# sets X against
+_SET_AGAINST = re.compile(
+    r"^unlike\s+(?P<unlike>[^,]+?),"
+    r"|\balternatives?\s+(?:like|such\s+as)\s+(?P<like>.+?)(?=\s+(?:can|may|are|is|which|that|offer|have)\b|[,.;]|$)",
+    re.IGNORECASE,
+)
+
+
+def _set_against(units: list[Unit], name: str, found: dict[str, Fact]) -> None:
+    """The treatments a sentence compares the page's treatment with, each with that sentence as its point."""
+    for u in units:
+        m = _SET_AGAINST.search(u.text)
+        if m is None:
+            continue
+        for item in split_items(m["unlike"] or m["like"]):
+            other = capitalise(item.strip())
+            if other.lower() != name.lower() and other.lower() not in found and names.problem(other) is None:
+                point = {"text": u.text, "source": u.source()}
+                found[other.lower()] = {"treatment": other, "points": [point], "source": u.source(item.strip())}
+
+
 def comparisons(units: list[Unit], doc: Document, name: str) -> list[Fact]:
-    """Another treatment named after a comparison cue in a heading; the points are the sentences under it."""
+    """Another treatment named after a comparison cue in a heading, the points the sentences under it; and those a
+    sentence sets the treatment against ("Unlike peels, …", "alternatives like Xeomin")."""
     found: dict[str, Fact] = {}
     for i, block in enumerate(doc.blocks):
         if block.kind != "heading":
@@ -145,6 +184,7 @@ def comparisons(units: list[Unit], doc: Document, name: str) -> list[Fact]:
                 "points": points,
                 "source": {"section": block.text, "quote": block.text},
             }
+    _set_against(units, name, found)
     return list(found.values())
 
 

@@ -10,9 +10,10 @@ regulatory statements when its format has a place for them.)
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
-from kg.extract import classify, lexicon, process
+from kg.extract import advice, classify, lexicon, process
 from kg.extract.medical import provenance
 from kg.extract.text import durations
 from kg.extract.units import Unit
@@ -31,7 +32,7 @@ from kg.load.model import (
     Treatment,
 )
 
-_BOTH = re.compile(r"\bbefore and after\b", re.IGNORECASE)
+_BOTH = re.compile(r"\bbefore and after\b|\bpre-?\s*(?:and|&)\s*post\b", re.IGNORECASE)
 _RECOVERY_HEADINGS = ["recovery", "downtime", "healing", "healing time"]
 _PERMANENCE: tuple[tuple[Permanence, tuple[str, ...]], ...] = (
     ("temporary", ("temporary", "temporarily", "not permanent")),
@@ -48,18 +49,30 @@ def _indications(t: Treatment, units: list[Unit]) -> tuple[Indication, ...]:
         if lexicon.has(lexicon.cue("adverse_effects"), u.text):  # "potential for side effects like …"
             continue
         found = classify.concerns(u)
+        areas = tuple(classify.areas(u.text))
         for name, _quote in found:
-            areas = tuple(classify.areas(u.text))
             if name.lower() not in out and 1 <= len(name.split()) <= 8 and names.problem(name) is None:
                 out[name.lower()] = Indication(condition=name, body_areas=areas, source=provenance(u))
+        if not found and areas and _TREATED_ON.search(u.text) and not advice.advice(u.text):
+            out.setdefault(" ".join(areas).lower(), Indication(body_areas=areas, source=provenance(u)))
     return tuple(out.values())
 
 
-# who should perform it ("should be performed by a dermatologist") or what it is ("is an outpatient procedure
-# performed using …") is no step of the session
+# "X is commonly performed on the face, neck and chest", "the most popular areas are …": where it is used, with no
+# concern named
+_TREATED_ON = re.compile(
+    r"\b(?:performed|used|done|carried\s+out|applied)\s+(?:\w+\s+)?(?:on|to)\b"
+    r"|\b(?:body|popular|common|treatment|treated)\s+areas\b",  # "The most popular areas are the face, neck & chest"
+    re.IGNORECASE,
+)
+
+
+# who should perform it ("should be performed by a dermatologist", "safe when performed by …") or what it is ("is an
+# outpatient procedure performed using …") is no step of the session
 _NOT_A_STEP = re.compile(
     r"\b(?:should|must|can|could|may|might)\s+(?:only\s+|always\s+)?be\b"
-    r"|\b(?:is|are)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}?(?:procedure|treatment|therapy)\b",
+    r"|\b(?:is|are)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,4}?(?:procedure|treatment|therapy)\b"
+    r"|\b(?:when|if)\s+(?:[\w-]+\s+){0,2}?(?:performed|done|carried\s+out)\s+by\b",  # "safe when performed by …"
     re.IGNORECASE,
 )
 
@@ -110,17 +123,54 @@ def outcome(u: Unit) -> Outcome:
                 onset = onset or found.drafted()
     lowered = u.text.lower()
     permanence = next((p for p, words in _PERMANENCE if any(re.search(rf"\b{w}\b", lowered) for w in words)), None)
-    return Outcome(text=u.text, onset=onset, full_effect=full, permanence=permanence, source=provenance(u))
+    areas = tuple(classify.areas(u.text))
+    return Outcome(
+        text=u.text, onset=onset, full_effect=full, permanence=permanence, body_areas=areas, source=provenance(u)
+    )
 
 
 def _recovery(said: list[Unit]) -> Recovery:
-    """The recovery sentences of one paragraph (under a recovery heading first) as one summary, verbatim."""
-    first = min(said, key=lambda u: not lexicon.has(_RECOVERY_HEADINGS, u.section))
+    """The recovery sentences of the paragraph that says most about it — most sentences, then under a recovery
+    heading, then most sentences that give a time ("can resume routine activities in 2 to 5 days") — from the
+    first to the last, as one verbatim summary."""
+    timed = Counter(id(u.block) for u in said if durations(u.text))
+    per_block = Counter(id(u.block) for u in said)
+    first = min(
+        said,
+        key=lambda u: (
+            -per_block[id(u.block)],
+            not lexicon.has(_RECOVERY_HEADINGS, u.section),
+            -timed[id(u.block)],
+        ),
+    )
     last = [u for u in said if u.block is first.block][-1]
     text = first.block.text
     start = text.find(first.text)
     summary = text[start : text.find(last.text, start) + len(last.text)] if start >= 0 else first.text
     return Recovery(summary=summary, source=provenance(first, summary))
+
+
+def _with_recovery(drafted: Recovery | None, said: list[Unit], units: list[Unit]) -> Recovery | None:
+    """The drafted recovery, its summary widened to the prose's (when that contains it), and how long effects last
+    from a sentence the summary does not already quote ("These sensations generally subside within three hours")."""
+    told = _recovery(said) if said else None
+    recovery = drafted or told
+    if (
+        drafted is not None
+        and told is not None
+        and drafted.summary
+        and told.summary
+        and drafted.summary in told.summary
+    ):
+        recovery = replace(drafted, summary=told.summary, source=told.source)
+    if recovery is None or recovery.side_effects_resolve is not None:
+        return recovery
+    for u in units:
+        found = durations(u.text)
+        if found and u.block.kind == "paragraph" and u.text not in (recovery.summary or "") and advice.passes(u.text):
+            lasts = found[0].drafted()
+            return replace(recovery, side_effects_resolve=replace(lasts, note=None, source=provenance(u)))
+    return recovery
 
 
 def _candidates(t: Treatment, said: list[Unit]) -> Candidates | None:
@@ -131,6 +181,23 @@ def _candidates(t: Treatment, said: list[Unit]) -> Candidates | None:
     if not good and not bad:
         return t.candidates
     return replace(t.candidates or Candidates(), good=good, not_good=bad)
+
+
+def _benefits(units: list[Unit]) -> list[Unit]:
+    """The items of a list of benefits ("Benefits: - Smoother skin texture"): each an outcome."""
+    return [u for u in units if u.block.kind == "item" and u.kind == "outcomes"]
+
+
+def _mechanisms(t: Treatment, said: dict[str, list[Unit]]) -> tuple[str, ...]:
+    """The sentences that say how it works, with the steps that say it too ("a laser then heats …, stimulating
+    collagen production"); on a page with none, the definition when it says it ("… applied to the skin to
+    exfoliate")."""
+    cues = lexicon.data()["statements"]["mechanism"]
+    told = [u.text for u in said.get("procedure", []) if lexicon.has(cues, u.text)]
+    told += [u.text for u in said.get("mechanism", [])]
+    if not told and t.description and lexicon.has(cues, t.description):
+        return (t.description,)
+    return tuple(dict.fromkeys(told))
 
 
 def complete(t: Treatment, units: list[Unit]) -> Treatment:
@@ -144,7 +211,11 @@ def complete(t: Treatment, units: list[Unit]) -> Treatment:
     }
     said: dict[str, list[Unit]] = {}
     for s in classify.statements(units, skip={i for i, u in enumerate(units) if id(u) in taken}):
-        if s.category in ("aftercare", "preparation") and s.unit.kind == "procedure":
+        if (
+            s.category in ("aftercare", "preparation")
+            and s.unit.kind == "procedure"
+            and not advice.told_after(s.unit.text)
+        ):
             continue  # "After the treatment, your provider will soothe your skin": a step of the procedure section
         said.setdefault(s.category, []).append(s.unit)
     both = [u for u in said.get("aftercare", []) + said.get("preparation", []) if _BOTH.search(u.text)]
@@ -154,13 +225,11 @@ def complete(t: Treatment, units: list[Unit]) -> Treatment:
     aftercare = t.aftercare + tuple(
         AftercareItem(text=u.text, source=provenance(u)) for u in said.get("aftercare", []) if u.text not in quoted
     )
-    recovery = t.recovery
-    if recovery is None and said.get("recovery"):
-        recovery = _recovery(said["recovery"])
+    recovery = _with_recovery(t.recovery, said.get("recovery", []), units)
     return replace(
         t,
-        claimed_mechanisms=t.claimed_mechanisms or tuple(u.text for u in said.get("mechanism", [])),
-        outcomes=t.outcomes or tuple(outcome(u) for u in said.get("outcome", [])),
+        claimed_mechanisms=t.claimed_mechanisms or _mechanisms(t, said),
+        outcomes=t.outcomes or tuple(outcome(u) for u in said.get("outcome", []) + _benefits(units)),
         indications=_indications(t, units),
         procedure=_procedure(t, said),
         recovery=recovery,

@@ -45,6 +45,8 @@ _SEVERAL = re.compile(r"\b(multiple|several|a series of|a course of|repeat(?:ed)
 _INTERVAL = re.compile(
     rf"\b{_RANGE}\s+(day|week|month|year)s?\s+apart\b|\bevery\s+{_RANGE}\s+(day|week|month)s?\b", re.I
 )
+_ONE_APART = re.compile(r"\b(?:(about|around|roughly|approximately)\s+)?an?\s+(day|week|month|year)\s+apart\b", re.I)
+_FEW_APART = re.compile(r"\b(?:a\s+few|several|a\s+couple\s+of)\s+(day|week|month)s?\s+apart\b", re.IGNORECASE)
 _PER = re.compile(r"\b(once|twice)\s+(?:a|per|every)\s+(day|week|month|year)\b", re.IGNORECASE)
 _DOSE = re.compile(rf"\b{_BOUND}(\d{{1,5}}(?:\.\d+)?)\s*(mg|mcg|g|ml|mL|%|units|IU)\b")
 _UNITS: dict[str, Unit] = {u: u for u in get_args(Unit)}
@@ -86,10 +88,14 @@ def sessions(text: str, source: Provenance | None = None) -> Quantity | None:
 
 
 def interval(text: str) -> Duration | None:
-    """The time between sessions ("three to four weeks apart", "every 6 weeks"), or None."""
+    """The time between sessions ("three to four weeks apart", "every 6 weeks", "about a month apart", "a few weeks
+    apart"), or None."""
     m = _INTERVAL.search(text)
+    if m is None and (one := _ONE_APART.search(text)):  # "about a month apart"
+        return Duration(min=1, max=1, unit=_UNITS[one[2].lower()], approximate=one[1] is not None, as_written=one[0])
     if m is None:
-        return None
+        few = _FEW_APART.search(text)  # "spaced a few weeks apart": a unit and words, no number
+        return Duration(unit=_UNITS[few[1].lower()], approximate=True, as_written=few[0]) if few else None
     low, high, unit = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
     lo, hi = number(low), number(high or low)
     return Duration(min=lo, max=hi, unit=_UNITS[unit.lower()], as_written=m[0]) if lo <= hi else None

@@ -10,6 +10,7 @@ from kg.extract.quantities import NUM, number
 from kg.load import model
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"\u201d\u2019)]?\s+(?=[\"\u201c(]?[A-Z0-9])")
+_BULLET = re.compile(r"(?:^|\s+)[\u2219\u2022\u00b7]\s+")  # "∙ Drink water ∙ Rest": items run together in one line
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|ex|vs|Dr|Mr|Mrs|Ms|St|approx|incl|no)\.)$", re.IGNORECASE)
 _UNITS: dict[str, model.Unit] = {
     "min": "minute",
@@ -27,7 +28,12 @@ DURATION = re.compile(
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of a paragraph, each an exact substring of it."""
+    """The sentences of a paragraph, each an exact substring of it; items run together with bullet marks
+    ("∙ Drink plenty of water ∙ Exercise regularly") are sentences of their own."""
+    return [part for s in _sentences(text) for part in (p.strip() for p in _BULLET.split(s)) if part]
+
+
+def _sentences(text: str) -> list[str]:
     out, start = [], 0
     for m in _BOUNDARY.finditer(text):
         candidate = text[start : m.start()].strip()
@@ -68,8 +74,10 @@ def durations(text: str) -> list[Duration]:
 
 
 def split_items(text: str, *, on_or: bool = True) -> list[str]:
-    """A phrase list ("a, b, and c", "a or b") → its items, outside parentheses, as exact slices."""
-    separators = r",\s+(?:and|or)\s+|,\s+|\s+and\s+|;\s+" + (r"|\s+or\s+" if on_or else "")
+    """A phrase list ("a, b, and c", "a or b", "a/b") → its items, outside parentheses, as exact slices."""
+    separators = r",\s+(?:and|or)\s+|,\s+|\s+and\s+|;\s+" + (
+        r"|\s+or\s+|(?<=[a-z])(?<!\band)/(?!or\b)(?=[a-z])" if on_or else ""
+    )
     items, depth, start = [], 0, 0
     pattern = re.compile(separators)
     i = 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.extract import lexicon
 from kg.extract.blocks import Block, Document
@@ -45,10 +45,24 @@ class Unit:
         return {"section": self.section, "quote": quote or self.text}
 
 
+def _page_faq(blocks: list[Block]) -> str | None:
+    """The FAQ heading the whole page stands under ("Chemical peel FAQs" over every question): then the questions
+    are the page's own sections, and their answers its statements, not an FAQ apart from the article."""
+    content = [b for b in blocks if b.kind != "heading"]
+    if not content:
+        return None
+    return next(
+        (h for h in content[0].section if "faq" in lexicon.section_kinds(h) and all(h in b.section for b in content)),
+        None,
+    )
+
+
 def units(doc: Document) -> list[Unit]:
     out = []
     lead = ""
-    for i, block in enumerate(doc.blocks):
+    faq = _page_faq(doc.blocks)
+    blocks = [replace(b, section=tuple(h for h in b.section if h != faq)) for b in doc.blocks] if faq else doc.blocks
+    for i, block in enumerate(blocks):
         if block.kind == "paragraph":
             out += [Unit(s, block, i) for s in sentences(block.text)]  # prose says its own topic by its cues
             lead = " ".join(sentences(block.text)[-2:]) if block.text.endswith(":") else ""

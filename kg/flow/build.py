@@ -10,32 +10,24 @@ published, or when a site-wide check (the @id lint across articles) fails.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any
 
 from kg.check import idlint
 from kg.core.errors import InputError
 from kg.core.fsio import TreeChecker, TreeDiff, TreeWriter
 from kg.core.options import RunOptions
 from kg.core.result import Result
-from kg.export.dataset import CORPUS_FILE, VOID_FILE, FileInfo, GraphSummary, NamedGraph, Partitions
-from kg.export.serialize import nquads
-from kg.flow import keep, manifest
+from kg.export.dataset import VOID_FILE
+from kg.flow import manifest, records, sitelint
 from kg.flow.article import Illustration, Outcome, Wants
-from kg.flow.bundled import bundled_files, bundled_graphs
+from kg.flow.assemble import Assembly
 from kg.flow.corpus import Progress, Tally, outcomes
-from kg.flow.dataset import description, source_of, void_file
-from kg.graph.iris import Minter
-from kg.load.facts import Site, Source, site_and_files
-
-
-class _Sink(Protocol):
-    def write(self, data: bytes, /) -> int: ...
+from kg.load.facts import Site, site_and_files
 
 
 @dataclass
@@ -74,13 +66,9 @@ def validate(
         raise InputError(f"{missing[0]}: no such file")
     site, files = site_and_files(data, only)
     tally = Tally(threshold=options.fail_on)
-    try:
-        for o in outcomes(site, files, options, Wants(illustration=illustrate), progress=progress):
-            tally.accept(o)
-        return Checked(tally.finish(site.base_iri), tally.illustrations)
-    except BaseException:
-        tally.close()  # its stores on disk go now, not when it is collected
-        raise
+    for o in outcomes(site, files, options, Wants(illustration=illustrate), progress=progress):
+        tally.accept(o)
+    return Checked(tally.finish(site.base_iri), tally.illustrations)
 
 
 def build(
@@ -95,8 +83,10 @@ def build(
 ) -> BuildResult:
     """Validate then export a corpus. With input errors (InputError) or findings at or above
     `options.fail_on` nothing is written; with write=False the exports on disk are compared with a
-    fresh build instead. shard=(k, n) builds only the files in shard k of n (1-based)."""
-    last = manifest.up_to_date(data, out, options, shard) if write and not illustrate else None
+    fresh build instead. shard=(k, n) builds only the files in shard k of n (1-based). With a cache,
+    a rebuild after a few changes computes only them (kg.flow.records), with the same result."""
+    prior = manifest.read(options.cache_dir, out) if options.cache_dir is not None and write else None
+    last = manifest.up_to_date(data, out, options, shard, prior) if prior is not None and not illustrate else None
     if last is not None and options.cache_dir is not None:
         result = manifest.result(options.cache_dir, out, last)
         if result is not None:
@@ -107,30 +97,65 @@ def build(
         k, n = shard
         files = [p for p in files if manifest.shard_of(p, n) == k - 1]
     stats = {p.name: manifest.stat_of(p) for p in files}  # before reading them: an edit now shows next time
-    target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
     record = manifest.Manifest(manifest.key(data, out, options, shard) or "", started_ns=started)
-    prior = manifest.read(options.cache_dir, out) if options.cache_dir is not None and write else None
+    delta = None
+    if prior is not None and options.cache_dir is not None and record.key and not illustrate:
+        delta = records.plan(options.cache_dir, out, prior, record.key, files, stats)
+    try:
+        return _run(site, files, out, options, (write, illustrate, progress), (record, prior, delta), stats)
+    except records.Stale:
+        return _run(site, files, out, options, (write, illustrate, progress), (record, prior, None), stats)
+
+
+def _run(
+    site: Site,
+    files: Sequence[Path],
+    out: Path,
+    options: RunOptions,
+    how: tuple[bool, bool, Progress | None],
+    manifests: tuple[manifest.Manifest, manifest.Manifest | None, records.Delta | None],
+    stats: dict[str, manifest.Stat | None],
+) -> BuildResult:
+    """One build into a new folder (or compared with the one on disk), and its manifest."""
+    write, illustrate, progress = how
+    record, prior, delta = manifests
+    record.articles.clear()  # a rebuild from records that turned out stale may have begun it
+    target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
     if isinstance(target, TreeWriter):
         target.known = manifest.written(prior)
+    wants = Wants(exports=True, illustration=illustrate)
+    assembly: Assembly | None = None
     try:
-        tally, site_failed = _stream(
-            site, files, target, out, options, Wants(exports=True, illustration=illustrate), progress, (record, prior)
-        )
+        assembly = Assembly(site, target, options, record, (out, delta))
+        tally, site_failed, ids = _stream(site, files, assembly, options, wants, progress, (prior, out))
         done = _finish(target, tally, site_failed)
     except BaseException:
+        if assembly is not None:
+            assembly.close()
         if isinstance(target, TreeWriter):
             target.abort()
         raise
-    if options.cache_dir is not None and write:
-        _remember(options.cache_dir, out, done, record, stats)
+    try:
+        if options.cache_dir is not None and write:
+            _remember(options.cache_dir, out, done, (record, assembly, ids), stats)
+    finally:
+        assembly.close()
+        if isinstance(target, TreeWriter):
+            target.finish()
     tally.raise_problems()  # exit 2 for unreadable files, after the others were written
     return done
 
 
 def _remember(
-    cache_dir: Path, out: Path, done: BuildResult, record: manifest.Manifest, stats: dict[str, manifest.Stat | None]
+    cache_dir: Path,
+    out: Path,
+    done: BuildResult,
+    kept: tuple[manifest.Manifest, Assembly, tuple[dict[str, Any], set[str]] | None],
+    stats: dict[str, manifest.Stat | None],
 ) -> None:
-    """Write the manifest of a build that replaced the folder and checked every file (else drop it)."""
+    """Write the manifest of a build that replaced the folder and checked every file (else drop it), and
+    the records a rebuild after a few changes starts from."""
+    record, assembly, ids = kept
     folder = manifest.folder_stats(Path(os.path.realpath(out)))
     articles = {n: replace(a, stat=s) for n, a in record.articles.items() if (s := stats.get(n)) is not None}
     if not done.files or done.result.problems or folder is None or len(articles) != len(stats) or not record.key:
@@ -138,6 +163,11 @@ def _remember(
         return
     record.articles, record.exports = articles, folder
     record.record(done.result, done.files, idlint.FAMILY)
+    try:
+        assembly.save(cache_dir, out, record.started_ns, ids)
+    except OSError:
+        manifest.forget(cache_dir, out)
+        return
     if manifest.write(cache_dir, out, record, done.result):
         done.recorded = record.started_ns
 
@@ -158,96 +188,77 @@ def _finish(target: TreeWriter | TreeChecker, tally: Tally, site_failed: bool) -
 def _stream(
     site: Site,
     files: Sequence[Path],
-    target: TreeWriter | TreeChecker,
-    out: Path,
+    assembly: Assembly,
     options: RunOptions,
     wants: Wants,
     progress: Progress | None,
-    manifests: tuple[manifest.Manifest, manifest.Manifest | None],
-) -> tuple[Tally, bool]:
-    """Every article's files into `target` (a failing one's last good files), kg.nq as it goes, void.ttl
-    last. Returns the tally and whether nothing may be written: a site-wide check failed, or every
-    article failed (the folder on disk then stays as it is, which keeps every last good export).
-    `manifests`: this build's, filled in as it goes, and the last one (its @id lint may still hold)."""
-    tally, (record, prior) = Tally(threshold=options.fail_on), manifests
-    bundled = bundled_graphs(options.cache_dir)
-    summaries = [GraphSummary(g.iri, len(g), g.kind) for g in bundled]
-    sources: dict[str, Source] = {}
-    partitions = Partitions()
-    nq = _Counted(target.open(CORPUS_FILE))
-    infos = _bundled(target, nq, bundled, partitions)
-    published, earlier = 0, keep.Earlier(out)
-    for o in outcomes(site, files, options, wants, progress=progress):
-        problems = len(tally.result.problems)
-        tally.accept(o)
-        if len(tally.result.problems) > problems or any(f.severity >= options.fail_on for f in o.findings):
-            slug = o.slug or Path(o.file).stem
-            kept = earlier.kept(slug, o.graph_iri or Minter(site.base_iri).graph(slug))
-            if o.slug is not None and o.file != tally.owner(o.slug):  # a second file with a used slug
-                kept = None
-            tally.result.extend([keep.notice(o.file, o.slug_at.line, o.slug_at.column, slug, kept, options.fail_on)])
-            if o.slug is not None:
-                _note(record, o, [])
-            if kept is not None:
-                for name, content in kept.files.items():
-                    target.add(name, content)
-                nq.write(kept.quads)
-                summaries.append(GraphSummary(kept.graph_iri, kept.triples, "article"))
-                partitions.add(kept.graph(), kept.graph_iri)
-            continue
-        mine = [FileInfo.of(name, content) for name, content in o.files.items()]
-        for info, content in zip(mine, o.files.values(), strict=True):
-            target.add(info.name, content, info.sha256)
-        infos += mine
-        _note(record, o, mine)
-        nq.write(o.quads)
-        summaries.append(GraphSummary(o.graph_iri, o.triples, "article"))
-        sources[o.graph_iri] = source_of(o)
-        if o.partitions is not None:
-            partitions.merge(o.partitions)
-        published += 1
+    last: tuple[manifest.Manifest | None, Path],
+) -> tuple[Tally, bool, tuple[dict[str, Any], set[str]] | None]:
+    """Every article into the assembly (a failing one's last good files), void.ttl last. Returns the tally,
+    whether nothing may be written (a site-wide check failed, or every article failed: the folder on
+    disk then stays as it is, which keeps every last good export) and the @id summaries when they changed.
+    `last`: the last build's manifest (its @id lint may still hold) and the export folder."""
+    mine: list[idlint.Summary] = []  # this run's @id summaries (kept with the manifest)
+    (prior, out), delta, tally = last, assembly.delta, Tally(threshold=options.fail_on, summaries=mine)
+    todo = files if delta is None else [p for p in files if p.name not in delta.unchanged]
+    fresh: Iterator[Outcome] = outcomes(site, todo, options, wants, progress=progress)
+    ahead = None
+    if delta is not None and prior is not None and options.jobs > 1 and len(todo) <= 64:
+        computed = list(fresh)  # a few changed articles first: the lint can start beside the assembly
+        fresh = iter(computed)
+        ahead = _ahead(site, files, computed, assembly, options, (prior, out))
+    for p in files:
+        if delta is not None and p.name in delta.unchanged and prior is not None:
+            assembly.unchanged(p.name, delta.unchanged[p.name], tally, prior.articles)
+        else:
+            assembly.fresh(next(fresh), tally)
     failed = tally.failed or bool(tally.result.problems)
-    tally.finish(site.base_iri, record.lint_from(prior))
-    site_failed = (tally.failed and not failed) or (failed and published == 0)
+    lint, ids = assembly.record.lint_from(prior), None
+    if ahead is not None:
+        found = ahead.findings(mine)
+        if lint is None and found is not None:
+            lint, assembly.ids_kept = found, True
+    if lint is None or delta is None:
+        index = _summaries(files, assembly, mine, out, options)
+        lint = lint if lint is not None else idlint.lint(index.values(), site.base_iri)
+        ids = (index, {Path(s.file).name for s in mine})
+    tally.finish(site.base_iri, lint)
+    site_failed = (tally.failed and not failed) or (failed and assembly.published == 0)
     if not site_failed:
-        files_ = (nq.info(CORPUS_FILE), *sorted(infos, key=lambda f: f.name))
-        target.add(VOID_FILE, void_file(description(site, summaries, sources, files=files_, partitions=partitions)))
-    return tally, site_failed
+        assembly.target.add(VOID_FILE, assembly.void())
+    return tally, site_failed, ids
 
 
-def _bundled(
-    target: TreeWriter | TreeChecker, nq: _Counted, bundled: tuple[NamedGraph, ...], partitions: Partitions
-) -> list[FileInfo]:
-    """The ontology and shapes: kg.nq's first graphs, and their files as they are."""
-    for g in bundled:
-        nq.write(nquads(g.iri, g.triples))
-        partitions.add(g.triples, g.iri)
-    infos = []
-    for name, content in bundled_files().items():
-        target.add(name, content)
-        infos.append(FileInfo.of(name, content))
-    return infos
+def _ahead(
+    site: Site,
+    files: Sequence[Path],
+    computed: list[Outcome],
+    assembly: Assembly,
+    options: RunOptions,
+    last: tuple[manifest.Manifest, Path],
+) -> sitelint.Ahead | None:
+    """The site-wide lint started beside the assembly (kg.flow.sitelint), when the last build's may not
+    hold (see Manifest.lint_from): a file added or removed, or a changed article's @id summary differs."""
+    prior, out = last
+    same = len(files) == len(prior.articles) and all(p.name in prior.articles for p in files)
+    if same and all(o.ids is not None and prior.articles[Path(o.file).name].ids == o.ids.digest for o in computed):
+        return None
+    if assembly.delta is None or options.cache_dir is None:
+        return None
+    summaries = [o.ids for o in computed if o.ids is not None]
+    order = [p.name for p in files]
+    build = assembly.record.started_ns
+    return sitelint.start(sitelint.Job(assembly.delta, options.cache_dir, out, build, summaries, order, site.base_iri))
 
 
-def _note(record: manifest.Manifest, o: Outcome, files: list[FileInfo]) -> None:
-    """What the manifest keeps of an article (its facts file's stat is taken before the build)."""
-    ids = o.ids.digest if o.ids is not None else ""
-    exports = tuple((f.name, f.sha256) for f in files)
-    record.articles[Path(o.file).name] = manifest.Article(
-        (0, 0, 0), o.sha256, o.slug or "", exports, manifest.summary_counts(o.findings), ids
-    )
-
-
-class _Counted:
-    """A stream that counts and hashes what it writes (kg.nq's size and SHA-256 for the description)."""
-
-    def __init__(self, sink: BinaryIO | _Sink) -> None:
-        self.sink, self.size, self.hash = sink, 0, hashlib.sha256()
-
-    def write(self, data: bytes) -> None:
-        self.sink.write(data)
-        self.size += len(data)
-        self.hash.update(data)
-
-    def info(self, name: str) -> FileInfo:
-        return FileInfo(name, self.size, self.hash.hexdigest())
+def _summaries(
+    files: Sequence[Path], assembly: Assembly, mine: list[idlint.Summary], out: Path, options: RunOptions
+) -> dict[str, idlint.Summary]:
+    """Every article's @id summary by facts file name, in build order: this run's, and (a rebuild) the
+    last build's of the unchanged articles."""
+    if assembly.delta is None or options.cache_dir is None:
+        return {Path(s.file).name: s for s in mine}
+    index = assembly.delta.summaries(options.cache_dir, out, mine)
+    if index is None:
+        raise records.Stale("the @id summaries of the last build are gone")
+    return {p.name: index[p.name] for p in files if p.name in index}

@@ -112,11 +112,15 @@ class Tally:
     illustrations: dict[str, Illustration] = field(default_factory=dict)
     # each slug's file and the articles' @id summaries: on disk, in a store made for the run
     store: RunStore = field(default_factory=RunStore)
-    ids: idlint.Index = field(init=False)
+    # a build keeps this run's @id summaries itself (kept with its manifest, linted with the unchanged
+    # articles' of a rebuild): given a list, the summaries go there instead of the store's index
+    summaries: list[idlint.Summary] | None = None
+    ids: idlint.Index | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.store.db.execute("CREATE TABLE slugs (slug TEXT PRIMARY KEY, file TEXT) WITHOUT ROWID")
-        self.ids = idlint.Index(self.store)
+        if self.summaries is None:
+            self.ids = idlint.Index(self.store)
 
     def owner(self, slug: str) -> str | None:
         """The file that has `slug` (the first one: a second is an input problem)."""
@@ -138,7 +142,9 @@ class Tally:
         self.result.add_problems(o.problems)
         self.result.extend(o.findings)
         self.result.triples += o.triples
-        if o.ids is not None:
+        if o.ids is not None and self.summaries is not None:
+            self.summaries.append(o.ids)
+        elif o.ids is not None and self.ids is not None:
             self.ids.add(o.ids)
         self.failed = self.failed or any(f.severity >= self.threshold for f in o.findings)
         return not (self.result.problems or self.failed)
@@ -146,7 +152,10 @@ class Tally:
     def finish(self, base_iri: str, lint: list[Finding] | None = None) -> Result:
         """The site-wide @id lint joins the result (`lint`: its findings, known to be unchanged); the
         run's store goes."""
-        found = self.ids.run() if lint is None else lint
+        if lint is not None:
+            found = lint
+        else:
+            found = self.ids.run() if self.ids is not None else idlint.lint(self.summaries or [], base_iri)
         self.store.close()
         self.result.extend(found)
         self.failed = self.failed or any(f.severity >= self.threshold for f in found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from rdflib import OWL, URIRef
@@ -13,12 +14,15 @@ from kg.core.options import RunOptions
 from kg.core.result import Result
 from kg.export.dataset import (
     PREFIXES,
+    Counts,
     Extras,
     FileInfo,
     GraphSummary,
     NamedGraph,
     Partitions,
     describe,
+    describe_corpus,
+    describe_graph,
     void_graph_iri,
 )
 from kg.export.serialize import Turtle
@@ -28,6 +32,7 @@ from kg.flow.corpus import Progress, Tally, outcomes
 from kg.graph import ontology
 from kg.graph.iris import ONTOLOGY_IRI
 from kg.graph.mapping import publisher_iri
+from kg.graph.terms import nt_lines
 from kg.load.facts import Site, Source, site_and_files
 
 
@@ -37,17 +42,15 @@ def description(
     sources: dict[str, Source],
     *,
     timestamp: datetime | None = None,
-    files: tuple[FileInfo, ...] = (),
     partitions: Partitions | None = None,
 ) -> NamedGraph:
     """The VoID/DCAT description of a build's graphs, itself a named graph."""
-    version = ontology.graph().value(URIRef(ONTOLOGY_IRI), OWL.versionInfo)
-    extras = Extras(files, partitions, site.license, site.exports_url)
+    extras = Extras((), partitions.counts() if partitions else None, site.license, site.exports_url)
     triples = describe(
         site.base_iri,
         graphs,
         {**sources, "": site.source},
-        ontology_version=str(version),
+        ontology_version=_version(),
         publisher=publisher_iri(site),
         timestamp=timestamp,
         extras=extras,
@@ -55,13 +58,43 @@ def description(
     return NamedGraph(void_graph_iri(site.base_iri), tuple(triples), "description")
 
 
+def _version() -> str:
+    return str(ontology.graph().value(URIRef(ONTOLOGY_IRI), OWL.versionInfo))
+
+
 def source_of(o: Outcome) -> Source:
     """What the description states of an article's facts file: its name and content hash."""
     return Source(o.file, None, {}, o.sha256)
 
 
-def void_file(void: NamedGraph) -> bytes:
-    return Turtle(PREFIXES).document([(f"VoID/DCAT description of the build, graph <{void.iri}>", void.triples)])
+def void_file(
+    site: Site,
+    graphs: list[GraphSummary],
+    total: int,
+    files: tuple[FileInfo, ...],
+    partitions: Counts,
+    parts: list[str],
+) -> bytes:
+    """void.ttl: the corpus-wide part (dataset, `graphs` that are not articles', `files`, partitions), then
+    each article's part (`parts`, from `graph_part`) as it is, in build order: a rebuild re-renders only
+    the parts of the articles that changed."""
+    extras = Extras(files, partitions, site.license, site.exports_url)
+    triples = describe_corpus(site.base_iri, graphs, total, site.source, _version(), publisher_iri(site), None, extras)
+    title = f"VoID/DCAT description of the build, graph <{void_graph_iri(site.base_iri)}>"
+    head = _turtle().document_of_lines([(title, nt_lines(triples))])
+    return head + "".join(parts).encode("utf-8")
+
+
+def graph_part(site: Site, g: GraphSummary, source: Source | None, files: tuple[FileInfo, ...]) -> str:
+    """One article's part of void.ttl: its subset, facts file and export files, under a comment."""
+    extras = Extras((), None, site.license, site.exports_url)
+    triples = describe_graph(site.base_iri, g, source, site.source, files, extras)
+    return f"\n# article graph <{g.iri}>\n\n{_turtle().block(nt_lines(triples))}"
+
+
+@cache
+def _turtle() -> Turtle:
+    return Turtle(PREFIXES)
 
 
 @dataclass

@@ -7,6 +7,7 @@ void.ttl describe exactly the files that are there. An article with no earlier e
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,10 +35,14 @@ class Kept:
 
     def graph(self) -> list[Triple]:
         """The kept named graph's triples (for the build's description: its class and property partitions)."""
-        return [
-            (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
-            for q in ox.parse(self.quads, ox.RdfFormat.N_QUADS)
-        ]
+        return parse_quads(self.quads)
+
+
+def parse_quads(quads: bytes) -> list[Triple]:
+    """The triples of N-Quads lines (their graphs dropped)."""
+    return [
+        (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in ox.parse(quads, ox.RdfFormat.N_QUADS)
+    ]
 
 
 class Earlier:
@@ -45,9 +50,9 @@ class Earlier:
     scanned once, on the first failing article, into an index of where each named graph's lines lie (a few
     numbers per graph), so a build with many failing articles reads it once rather than once each."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, index: dict[bytes, list[tuple[int, int]]] | None = None) -> None:
         self.out = out
-        self._index: dict[bytes, list[tuple[int, int]]] | None = None
+        self._index = index  # known already when a rebuild starts from the last build's records
 
     def _ranges(self, graph_iri: str) -> list[tuple[int, int]]:
         if self._index is None:
@@ -95,12 +100,12 @@ def _graph_ranges(corpus: Path) -> dict[bytes, list[tuple[int, int]]]:
     return index
 
 
-def notice(file: str, line: int, column: int, slug: str, kept: Kept | None, threshold: Severity) -> Finding:
-    """The report's word on a failing article: what was kept of it."""
-    if kept is None:
+def notice(file: str, line: int, column: int, slug: str, kept: Collection[str], threshold: Severity) -> Finding:
+    """The report's word on a failing article: what was kept of it (`kept`: its files)."""
+    if not kept:
         what = "it has no earlier exports, so none are written for it"
     else:
-        what = f"its last good exports are kept unchanged ({', '.join(sorted(kept.files))} and its graph in kg.nq)"
+        what = f"its last good exports are kept unchanged ({', '.join(sorted(kept))} and its graph in kg.nq)"
     return Finding(
         file,
         line,

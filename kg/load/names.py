@@ -4,7 +4,8 @@ Checked on every treatment, condition, body area, ingredient, agent, adverse eff
 treatment: no leading '#', no trailing punctuation, balanced parentheses, 2 to 120 characters and at most 12 words,
 no pronoun or sentence opener ("You don't need", "Why we …", "Redness it causes"), no auxiliary verb first (the
 rest of a clause: "Is best for those …"), no dangling joining word at either end ("For laser hair removal",
-"Redness and"). Each problem is a violation on the field to fix.
+"Redness and"), no finite verb inside ("Possible side effects include redness"), not only qualifiers ("Usually
+mild", "Short-lived"). Each problem is a violation on the field to fix.
 """
 
 from __future__ import annotations
@@ -107,6 +108,36 @@ _ENDERS = {
     "can't",
 }
 _PRONOUNS = {"you", "we", "they", "i", "he", "she", "it", "don't", "can't", "won't", "doesn't", "isn't"}
+# a finite verb inside a name makes it a clause ("Possible side effects include redness", "Skin is red")
+_FINITE = {"include", "includes", "is", "are", "was", "were", "can", "may", "might", "will", "would", "should", "must"}
+# words that only qualify: a name made of them alone names nothing ("Usually mild", "Short-lived")
+_QUALIFIERS = {
+    "usually",
+    "often",
+    "generally",
+    "typically",
+    "normally",
+    "sometimes",
+    "rarely",
+    "very",
+    "quite",
+    "mild",
+    "mildly",
+    "minimal",
+    "minor",
+    "moderate",
+    "severe",
+    "slight",
+    "brief",
+    "short-lived",
+    "long-lasting",
+    "temporary",
+    "transient",
+    "common",
+    "rare",
+    "possible",
+    "and",
+}
 _FIELDS: dict[type[Located], tuple[str, ...]] = {
     Treatment: ("name",),
     Indication: ("condition",),
@@ -137,6 +168,11 @@ def problem(name: str) -> str | None:
         return "has no words"
     if words[0] in _OPENERS or words[-1] in _ENDERS or _PRONOUNS & set(words):
         return "reads as a piece of a sentence (a pronoun, a verb first, or a joining word at its start or end)"
+    relative = {"that", "which", "who", "whose", "when"}  # "Skin that is sunburned": a name with its own clause
+    if verb := next((w for i, w in enumerate(words[1:]) if w in _FINITE and words[i] not in relative), None):
+        return f"reads as a clause (the verb {verb!r} inside it)"
+    if set(words) <= _QUALIFIERS:
+        return "only qualifies (no noun: how mild, how often, how long)"
     return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -189,6 +190,7 @@ def send(
     name = shown or url
     seconds = max(timeout, 0.001)
     current = url
+    ends = time.monotonic() + seconds
     try:
         with guard.deadline(seconds):
             for _ in range(MAX_REDIRECTS + 1):
@@ -217,7 +219,8 @@ def send(
     except DeadlineExceeded:
         pass
     except requests.RequestException as e:
-        if not guard.expired:
+        # a socket's own timeout (set to what was left) can fire a moment before the guard's timer
+        if not guard.expired and time.monotonic() < ends:
             raise NetworkError(f"{what}: cannot reach {name}: {failure_reason(e)}") from None
     if never_connected(guard):
         raise NetworkError(

@@ -59,4 +59,6 @@ def test_a_slow_reading_server_cannot_hold_an_upload_past_its_deadline(slow_read
     started = time.monotonic()
     with pytest.raises(NetworkError, match=r"no complete answer within 2 s"):
         _post(slow_reader(len(BODY) / 30), timeout=2)
-    assert time.monotonic() - started < 3.5
+    # The server would take 30 s to read the body; the deadline ended it long before. The margin is wide
+    # (a loaded machine starts the server and Python late), which keeps this a check of the cut, not a timing.
+    assert time.monotonic() - started < 15

@@ -11,8 +11,9 @@ import yaml
 
 from kg.core.errors import InputError
 from kg.extract import extract, naming, render_yaml
+from kg.extract.advice import advises
 from kg.extract.blocks import Block
-from kg.extract.classify import advises, areas
+from kg.extract.classify import areas
 from kg.extract.units import Unit
 from kg.load.facts import Source, check
 from kg.load.model import Agent

@@ -59,7 +59,8 @@ def test_a_site_section_line_is_chrome_and_what_to_expect_after_is_aftercare(tmp
         "Walk for 15 minutes every two hours.",
         "Remember to elevate your leg in the evening.",
     ]
-    assert "procedure" not in data["treatment"]
+    steps = data["treatment"]["procedure"]["steps"]  # the list after "What to expect after" holds no step
+    assert [s["text"] for s in steps] == ["A thin probe is placed into the vein under ultrasound guidance."]
 
 
 def test_effects_lose_when_and_where_and_clauses_and_how_often(tmp_path: Path) -> None:

@@ -19,7 +19,6 @@ ALLOWED: dict[tuple[str, str], int] = {
     # Grown past the limits by the repository-wide `ruff format` that ended the 0.2.0 merges (one argument per
     # line); the ceiling is their size now, so they cannot grow: split them next.
     ("kg/audit/blocks.py", "parse"): 87,
-    ("kg/export/dataset.py", "describe"): 68,
     ("tests/cli/test_wheel.py", "test_wheel_builds_the_sample_from_its_bundled_data"): 76,
     ("tests/unit/shape_cases.py", ""): 534,
 }

@@ -1,0 +1,239 @@
+"""A build's export folder assembled article by article, in build order: each article's files, its
+block of kg.nq and its part of void.ttl, then the corpus-wide part of void.ttl.
+
+A full build writes every article from its outcome. A rebuild from the last build's records
+(kg.flow.records) writes only the changed articles from their outcomes: an unchanged article's files
+are hard-linked from the previous folder, its block of kg.nq copied by the kernel from the previous
+kg.nq, its part of void.ttl taken as rendered then. Both give the same bytes: every part depends on
+its article and the site alone, and the corpus-wide part on counts kept across builds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
+
+from kg.core.fsio import TreeChecker, TreeWriter
+from kg.core.options import RunOptions
+from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
+from kg.export.serialize import nquads
+from kg.flow import keep, layered, manifest, partstore
+from kg.flow.article import Outcome
+from kg.flow.bundled import bundled_files, bundled_graphs
+from kg.flow.corpus import Tally
+from kg.flow.dataset import graph_part, source_of, void_file
+from kg.flow.records import Delta, Record, Stored, contributions, rows, save
+from kg.graph.iris import Minter
+from kg.load.facts import Site
+
+
+class _Sink(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+
+class Assembly:
+    """The exports of one build, streamed into `target` (a new folder, or a checker of the one on disk)."""
+
+    def __init__(
+        self,
+        site: Site,
+        target: TreeWriter | TreeChecker,
+        options: RunOptions,
+        record: manifest.Manifest,
+        delta: tuple[Path, Delta | None],
+    ) -> None:
+        """`delta`: the export folder, and the last build's records when this is a rebuild from them."""
+        out, rebuild = delta
+        self.site, self.target, self.threshold, self.record, self.delta = site, target, options.fail_on, record, rebuild
+        self.nq = _Counted(target.open(CORPUS_FILE))
+        self.graphs: list[GraphSummary] = []  # the articles' graphs in kg.nq
+        self.computed: set[str] = set()  # the facts files of the articles computed (not carried over)
+        self.ids_kept = False  # the @id summaries were kept for this build already (kg.flow.sitelint)
+        self.published = 0
+        self.earlier = keep.Earlier(out, rebuild.graph_index() if rebuild is not None else None)
+        self._old = -1
+        if rebuild is None:
+            self.stored, self.parts = Stored(0, [], []), Partitions()
+            self._bundled(options.cache_dir)
+            return
+        assert isinstance(target, TreeWriter), "a rebuild from records writes a new folder"
+        self.stored = Stored(rebuild.stored.head, rebuild.stored.bundled, rebuild.stored.files)
+        self.parts = Partitions()  # what the changed articles add
+        self._old = os.open(rebuild.folder / CORPUS_FILE, os.O_RDONLY)
+        self.nq.carry(self._old, 0, rebuild.stored.head)
+        for f in rebuild.stored.files:
+            target.link(f.name)
+
+    def _bundled(self, cache_dir: Path | None) -> None:
+        """The ontology and shapes: kg.nq's first graphs, and their files as they are."""
+        for g in bundled_graphs(cache_dir):
+            block = nquads(g.iri, g.triples)
+            self.nq.write(block)
+            self.parts.add(g.triples, g.iri)
+            self.stored.bundled.append(GraphSummary(g.iri, len(g), g.kind, hashlib.sha256(block).hexdigest()))
+        self.stored.head = self.nq.size
+        for name, content in bundled_files().items():
+            self.target.add(name, content)
+            self.stored.files.append(FileInfo.of(name, content))
+
+    def unchanged(self, name: str, r: Record, tally: Tally, articles: dict[str, manifest.Article]) -> None:
+        """An article as the last build left it (`articles`: the last manifest's)."""
+        assert self.delta is not None and isinstance(self.target, TreeWriter), "only a rebuild has records"
+        if (tally.owner(r.slug) or r.file) != r.file:  # a changed article before it took its slug: as a full build
+            self.delta.removed += contributions(self.delta.folder, [(r, self.delta.ranges[name][0])])
+            self.fresh(r.outcome(), tally)
+            return
+        tally.accept(r.outcome())
+        if r.failing:
+            tally.result.extend([keep.notice(r.file, *r.slug_at, r.slug, r.files, self.threshold)])
+        else:
+            self.published += 1
+        for f in r.files:
+            self.target.link(f)
+        if r.nq:
+            self.nq.carry(self._old, self.delta.ranges[name][0], r.nq)
+        if r.graph is not None:
+            self.graphs.append(r.graph)
+        self.stored.records[name] = r
+        self.record.articles[name] = articles[name]
+
+    def fresh(self, o: Outcome, tally: Tally) -> None:
+        """An article from its outcome: published, or (failing) its last good exports kept."""
+        problems = len(tally.result.problems)
+        tally.accept(o)
+        if len(tally.result.problems) > problems or any(f.severity >= self.threshold for f in o.findings):
+            self._failing(o, tally)
+            return
+        mine = [FileInfo.of(name, content) for name, content in o.files.items()]
+        for info, content in zip(mine, o.files.values(), strict=True):
+            self.target.add(info.name, content, info.sha256)
+        self.nq.write(o.quads)
+        graph = GraphSummary(o.graph_iri, o.triples, "article", hashlib.sha256(o.quads).hexdigest())
+        self.graphs.append(graph)
+        if o.partitions is not None:
+            self.parts.merge(o.partitions)
+        self.published += 1
+        self._note(o, tuple(mine), (graph, len(o.quads), graph_part(self.site, graph, source_of(o), tuple(mine))))
+
+    def _failing(self, o: Outcome, tally: Tally) -> None:
+        slug = o.slug or Path(o.file).stem
+        kept = self.earlier.kept(slug, o.graph_iri or Minter(self.site.base_iri).graph(slug))
+        if o.slug is not None and o.file != tally.owner(o.slug):  # a second file with a used slug
+            kept = None
+        files = tuple(kept.files) if kept is not None else ()
+        tally.result.extend([keep.notice(o.file, o.slug_at.line, o.slug_at.column, slug, files, self.threshold)])
+        graph, part, length = None, "", 0
+        if kept is not None:
+            for name, content in kept.files.items():
+                self.target.add(name, content)
+            self.nq.write(kept.quads)
+            graph = GraphSummary(kept.graph_iri, kept.triples, "article", hashlib.sha256(kept.quads).hexdigest())
+            self.graphs.append(graph)
+            self.parts.add(kept.graph(), kept.graph_iri)
+            part, length = graph_part(self.site, graph, None, ()), len(kept.quads)
+        self._note(o, (), (graph, length, part), kept=files)
+
+    def _note(
+        self,
+        o: Outcome,
+        files: tuple[FileInfo, ...],
+        written: tuple[GraphSummary | None, int, str],
+        kept: tuple[str, ...] | None = None,
+    ) -> None:
+        """What the manifest and the records keep of an article (its facts file's stat is taken before the
+        build): `written` is its graph in kg.nq, its block's length and its part of void.ttl; `kept`, for a
+        failing article, the names of its last good files kept."""
+        if o.slug is None:
+            return
+        ids = o.ids.digest if o.ids is not None else ""
+        exports = tuple((f.name, f.sha256 or "") for f in files)
+        name = Path(o.file).name
+        self.computed.add(name)
+        self.record.articles[name] = manifest.Article(
+            (0, 0, 0), o.sha256, o.slug, exports, manifest.summary_counts(o.findings), ids
+        )
+        graph, length, part = written
+        names = kept if kept is not None else tuple(f.name for f in files)
+        self.stored.records[name] = Record(
+            o.file,
+            o.slug,
+            (o.slug_at.line, o.slug_at.column),
+            o.sha256,
+            o.graph_iri,
+            o.page,
+            o.triples,
+            rows(o.findings),
+            kept is not None,
+            names,
+            length,
+            graph,
+            part,
+        )
+
+    def void(self) -> bytes:
+        """void.ttl: the corpus-wide part, then each article's part in build order."""
+        graphs = [*self.stored.bundled, *self.graphs]
+        files = (self.nq.info(CORPUS_FILE), *sorted(self.stored.files, key=lambda f: f.name))
+        parts = [r.void for r in self.stored.records.values()]
+        counts = self.parts.counts() if self.delta is None else self.delta.parts.apply(self.delta.removed, [self.parts])
+        return void_file(self.site, self.stored.bundled, sum(len(g) for g in graphs), files, counts, parts)
+
+    def close(self) -> None:
+        """Close the last kg.nq, and the last partitions (what was not saved is dropped: they stay the last's)."""
+        if self._old >= 0:
+            os.close(self._old)
+            self._old = -1
+        if self.delta is not None:
+            self.delta.parts.close()
+
+    def save(self, cache_dir: Path, out: Path, build: int, ids: tuple[dict[str, Any], set[str]] | None) -> None:
+        """The records, the partitions and the @id summaries (`ids`: all, and the names of this build's;
+        None: the last build's still hold)."""
+        last = self.delta
+        save(cache_dir, out, build, self.stored, (last.build, last.layered | self.computed) if last else None)
+        if last is None:
+            partstore.create(manifest.beside(cache_dir, out, build, "parts"), self.parts, build)
+        else:
+            last.parts.commit(manifest.beside(cache_dir, out, build, "parts"), build)
+        if ids is not None:
+            layered.write(
+                cache_dir, out, build, "ids", ids[0], (last.build, last.ids_layered | ids[1]) if last else None
+            )
+        elif last is not None and not self.ids_kept:
+            layered.carry(cache_dir, out, last.build, build, "ids")
+
+
+class _Counted:
+    """kg.nq as it is written: its size, and carried ranges of the last kg.nq, joined while they are
+    adjacent so one kernel copy moves a run of unchanged articles."""
+
+    def __init__(self, sink: BinaryIO | _Sink) -> None:
+        self.sink, self.size = sink, 0
+        self._pending: tuple[int, int, int] | None = None  # source fd, offset, length
+
+    def write(self, data: bytes) -> None:
+        self._flush()
+        self.sink.write(data)
+        self.size += len(data)
+
+    def carry(self, source: int, offset: int, length: int) -> None:
+        p = self._pending
+        if p is not None and p[0] == source and p[1] + p[2] == offset:
+            self._pending = (source, p[1], p[2] + length)
+        else:
+            self._flush()
+            self._pending = (source, offset, length)
+        self.size += length
+
+    def _flush(self) -> None:
+        if self._pending is not None:
+            copy = getattr(self.sink, "copy", None)
+            assert copy is not None, "only a new folder's kg.nq carries the last one's blocks"
+            copy(*self._pending)
+            self._pending = None
+
+    def info(self, name: str) -> FileInfo:
+        self._flush()
+        return FileInfo(name, self.size, None)

@@ -1,0 +1,182 @@
+"""What a build keeps of each article beside its manifest, so that a rebuild after a few changed facts
+files reads nothing of the unchanged articles but these records.
+
+Per article (`Record`): its findings, counts and page, the names of its files in the export folder,
+the length of its block in kg.nq (blocks lie in build order after the bundled graphs, so offsets are
+running sums), how void.ttl describes its graph and its part of void.ttl as rendered (written as a layer
+over the last full write: kg.flow.layered). Beside them: the class and property partitions of the whole
+kg.nq with a count per subject, so an article's contribution can be taken out again (SQLite:
+kg.flow.partstore), and every article's @id summary, read only when one of them changed and the
+site-wide lint must run again.
+
+A rebuild (`plan`) uses them only when the last build's manifest has the same key and the export
+folder is exactly as that build left it (the stat of every file); otherwise the build runs in full.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.check import idlint
+from kg.core.findings import Finding
+from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
+from kg.flow import layered, manifest
+from kg.flow.article import Outcome
+from kg.flow.keep import parse_quads
+from kg.flow.partstore import Store
+from kg.load.yamlloc import Position
+
+
+class Stale(Exception):
+    """The last build's records do not hold after all (a file beside the manifest is gone): build in full."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One article as the corpus-wide steps of a build need it."""
+
+    file: str
+    slug: str
+    slug_at: tuple[int, int]
+    sha256: str
+    graph_iri: str
+    page: str
+    triples: int  # of its named graph, as the Result counts it
+    findings: tuple[manifest.Row, ...]
+    failing: bool  # not published: its last good exports (`files`, its block of kg.nq), if any, kept
+    files: tuple[str, ...]  # its files in the export folder
+    nq: int  # bytes of its block in kg.nq (0: none)
+    graph: GraphSummary | None  # its graph as void.ttl describes it (None: not in kg.nq)
+    void: str  # its part of void.ttl
+
+    def outcome(self) -> Outcome:
+        """What the run's Tally counts of it (its @id summary stays in the index)."""
+        findings = [manifest.finding(r) for r in self.findings]
+        at = Position(*self.slug_at)
+        return Outcome(
+            self.file, self.slug, findings, [], at, self.sha256, self.graph_iri, self.triples, None, self.page
+        )
+
+
+@dataclass
+class Stored:
+    """A build's records: the bundled part of kg.nq and void.ttl, then every article in build order."""
+
+    head: int  # bytes of kg.nq before the first article (the ontology and shapes graphs)
+    bundled: list[GraphSummary]
+    files: list[FileInfo]  # the ontology and shape files
+    records: dict[str, Record] = field(default_factory=dict)  # by facts file name, in build order
+
+    def ranges(self) -> dict[str, tuple[int, int]]:
+        """Each article's block of kg.nq: (offset, length)."""
+        out, at = {}, self.head
+        for name, r in self.records.items():
+            out[name] = (at, r.nq)
+            at += r.nq
+        return out
+
+
+@dataclass
+class Delta:
+    """A rebuild from the last build's records: the unchanged articles by name, the rest to compute."""
+
+    folder: Path  # the export folder as the last build left it
+    stored: Stored
+    unchanged: dict[str, Record]
+    ranges: dict[str, tuple[int, int]]  # every last-build article's block of kg.nq
+    build: int  # the last build's id (its files beside the manifest)
+    parts: Store  # the last build's partitions
+    removed: list[Partitions]  # what the changed and removed articles added to them
+    layered: set[str]  # the records changed since their base (kg.flow.layered)
+    ids_layered: set[str] = field(default_factory=set)  # the same of the @id summaries, once read
+
+    def graph_index(self) -> dict[bytes, list[tuple[int, int]]]:
+        """Where each named graph's lines lie in the last kg.nq (for kg.flow.keep.Earlier)."""
+        index: dict[bytes, list[tuple[int, int]]] = {}
+        for name, r in self.stored.records.items():
+            if r.graph is not None and r.nq:
+                at, length = self.ranges[name]
+                index[r.graph.iri.encode()] = [(at, at + length)]
+        return index
+
+    def summaries(self, cache_dir: Path, out: Path, fresh: list[idlint.Summary]) -> dict[str, idlint.Summary] | None:
+        """Every article's @id summary by facts file name: the last build's index, `fresh` ones replacing
+        theirs (the caller drops removed files); None when the index is gone."""
+        kept = layered.read(cache_dir, out, self.build, "ids")
+        if kept is None:
+            return None
+        index, self.ids_layered = kept
+        index.update((Path(s.file).name, s) for s in fresh)
+        return index
+
+
+def _load(cache_dir: Path, out: Path, build: int, what: str, kind: type) -> Any:
+    value = layered.value(manifest.beside(cache_dir, out, build, what))
+    return value if isinstance(value, kind) else None
+
+
+def save(cache_dir: Path, out: Path, build: int, stored: Stored, last: tuple[int, set[str]] | None) -> None:
+    """A build's records: the corpus-wide part whole, the articles' layered (`last`: see kg.flow.layered)."""
+    corpus = Stored(stored.head, stored.bundled, stored.files)
+    manifest.put(manifest.beside(cache_dir, out, build, "corpus"), pickle.dumps(corpus, pickle.HIGHEST_PROTOCOL))
+    layered.write(cache_dir, out, build, "records", stored.records, last)
+
+
+def plan(
+    cache_dir: Path,
+    out: Path,
+    prior: manifest.Manifest,
+    key: str,
+    files: list[Path],
+    stats: dict[str, manifest.Stat | None],
+) -> Delta | None:
+    """A rebuild from the records of the last build of `out`, when they hold: same key, the folder as
+    that build left it. Unchanged articles: same stat as then (and, when that stat is as recent as the
+    build, same content)."""
+    if prior.key != key:
+        return None
+    stored = _load(cache_dir, out, prior.started_ns, "corpus", Stored)
+    kept = layered.read(cache_dir, out, prior.started_ns, "records")
+    if stored is None or kept is None:
+        return None
+    stored.records, changed = kept
+    folder = Path(os.path.realpath(out))
+    if stored is None or stored.records.keys() != prior.articles.keys():
+        return None
+    if manifest.folder_stats(folder) != prior.exports:
+        return None
+    racy = prior.started_ns - 2_000_000_000
+    unchanged = {}
+    for p in files:
+        seen = prior.articles.get(p.name)
+        if seen is None or stats.get(p.name) != seen.stat:
+            continue
+        if seen.stat[2] >= racy and manifest.sha256_of(p) != seen.sha256:
+            continue
+        unchanged[p.name] = stored.records[p.name]
+    parts = Store.open(manifest.beside(cache_dir, out, prior.started_ns, "parts"), prior.started_ns)
+    if parts is None:
+        return None
+    ranges = stored.ranges()
+    gone = [(r, ranges[n][0]) for n, r in stored.records.items() if n not in unchanged]
+    return Delta(folder, stored, unchanged, ranges, prior.started_ns, parts, contributions(folder, gone), changed)
+
+
+def contributions(folder: Path, gone: list[tuple[Record, int]]) -> list[Partitions]:
+    """What the articles `gone` (changed or removed; with their offsets in the last kg.nq) added to the
+    partitions: their graphs' lines, read back."""
+    out = []
+    with open(folder / CORPUS_FILE, "rb") as fh:
+        for r, offset in gone:
+            if r.graph is not None and r.nq:
+                fh.seek(offset)
+                out.append(Partitions().add(parse_quads(fh.read(r.nq)), r.graph.iri))
+    return out
+
+
+def rows(findings: list[Finding]) -> tuple[manifest.Row, ...]:
+    return tuple(manifest.row(f) for f in findings)

@@ -1,0 +1,156 @@
+"""A rebuild after a few changed facts files (kg.flow.records): it computes the changed articles only,
+reads no cached outcome of the others, and leaves the same bytes, report and exit code as a full build
+without a cache of the same history."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import Result
+from conftest import snapshot
+
+from benchmarks.corpus import write as write_corpus
+from kg.check import idlint
+from kg.flow import corpus as flow_corpus
+from kg.flow.article import process
+from kg.flow.cache import Cache
+
+Build = Callable[..., Result]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("corpus"), 8, seed=11, violation_rate=0.0)
+
+
+@pytest.fixture
+def site(corpus: Path, tmp_path: Path) -> Path:
+    shutil.copytree(corpus, tmp_path / "data")
+    for p in (tmp_path / "data" / "articles").iterdir():  # written before the first build
+        st = p.stat()
+        os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns - 10_000_000_000))
+    return tmp_path / "data"
+
+
+def _articles(data: Path) -> list[Path]:
+    return sorted((data / "articles").iterdir())
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _fail(path: Path) -> None:
+    """A violation: a condition both indicated and contraindicated."""
+    facts = yaml.safe_load(path.read_text(encoding="utf-8"))
+    treatment = facts["treatment"]
+    treatment.setdefault("contraindications", []).append({"condition": treatment["indications"][0]["condition"]})
+    path.write_text(yaml.safe_dump(facts, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _description(data: Path, build: Build) -> None:
+    _edit(_articles(data)[2], "  description: ", "  description: Edited. ")
+
+
+def _headline(data: Path, build: Build) -> None:  # the @id summary changes: the site-wide lint runs again
+    _edit(_articles(data)[3], "  headline: '", "  headline: 'Renamed ")
+
+
+def _added(data: Path, build: Build) -> None:
+    source = _articles(data)[1]
+    text = source.read_text(encoding="utf-8").replace(f"slug: {source.stem}", "slug: added-article", 1)
+    (data / "articles" / "treatment-0000015.yaml").write_text(text, encoding="utf-8")
+
+
+def _removed(data: Path, build: Build) -> None:
+    _articles(data)[4].unlink()
+
+
+def _now_failing(data: Path, build: Build) -> None:
+    _fail(_articles(data)[5])
+
+
+def _slug_taken(data: Path, build: Build) -> None:  # an earlier file takes a later unchanged one's slug
+    first, taken = _articles(data)[1], _articles(data)[2]
+    _edit(first, f"slug: {first.stem}", f"slug: {taken.stem}")
+
+
+def _fixed(data: Path, build: Build) -> None:
+    path = _articles(data)[5]
+    original = path.read_text(encoding="utf-8")
+    _fail(path)
+    assert build("delta", "--cache", "cache").exit_code == build("full", "--no-cache").exit_code == 1
+    path.write_text(original, encoding="utf-8")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])  # with 2, a changed @id summary is linted in a forked process
+@pytest.mark.parametrize(
+    ("change", "changed"),
+    [(_description, 1), (_headline, 1), (_added, 1), (_removed, 0), (_now_failing, 1), (_fixed, 1), (_slug_taken, 1)],
+)
+def test_a_rebuild_after_a_change_equals_a_full_build(
+    change: Callable[[Path, Build], None], changed: int, jobs: str, site: Path, tmp_path: Path, kg: Build
+) -> None:
+    def build(out: str, *args: str) -> Result:
+        return kg("build", "--data", site, "--out", out, "--jobs", jobs, *args)
+
+    assert build("delta", "--cache", "cache").exit_code == 0
+    assert build("full", "--no-cache").exit_code == 0
+    change(site, build)
+    calls: list[Path] = []
+    reads: list[str] = []
+    real_get = Cache.get
+
+    def counting(site_: object, path: Path, *args: object) -> object:
+        calls.append(path)
+        return process(site_, path, *args)  # type: ignore[arg-type]
+
+    def reading(self: Cache, key: str) -> object:
+        reads.append(key)
+        return real_get(self, key)
+
+    lints: list[int] = []
+    real_lint = idlint.lint
+
+    def linting(*args: object) -> object:
+        lints.append(1)
+        return real_lint(*args)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(flow_corpus, "process", counting)
+        patched.setattr(Cache, "get", reading)
+        patched.setattr(idlint, "lint", linting)
+        delta = build("delta", "--cache", "cache")
+    assert len(calls) + len(reads) == changed  # computed or read from the cache: the changed articles only
+    if change is _headline:  # linted again: here, or with --jobs 2 in the forked process
+        assert lints == ([1] if jobs == "1" else [])
+    _same(delta, build("full", "--no-cache"), tmp_path)
+    _headline(site, build)  # a second rebuild, from what the first kept (a layer over the first base)
+    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+
+
+def _same(delta: Result, full: Result, tmp_path: Path) -> None:
+    assert (delta.exit_code, delta.stdout) == (full.exit_code, full.stdout)
+    assert delta.stderr.splitlines()[:-1] == full.stderr.splitlines()[:-1]  # the last line names the folder
+    assert snapshot(tmp_path / "delta") == snapshot(tmp_path / "full")
+
+
+@pytest.mark.parametrize("gone", ["ids", "parts", "records"])
+def test_a_rebuild_whose_kept_files_are_gone_builds_in_full(gone: str, site: Path, tmp_path: Path, kg: Build) -> None:
+    def build(out: str, *args: str) -> Result:
+        return kg("build", "--data", site, "--out", out, *args)
+
+    assert build("delta", "--cache", "cache").exit_code == build("full", "--no-cache").exit_code == 0
+    (kept,) = (tmp_path / "cache" / "manifests").glob(f"*.{gone}")
+    kept.unlink()
+    _headline(site, build)
+    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+    _description(site, build)  # and the next rebuild starts from what that full build kept
+    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)

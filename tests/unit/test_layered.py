@@ -1,0 +1,61 @@
+"""What a rebuild keeps beside the manifest: maps written as a base and a layer (kg.flow.layered), and
+the partitions in SQLite (kg.flow.partstore), each read back as the whole a full build would write."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from rdflib import RDF, URIRef
+
+from kg.export.dataset import Partitions
+from kg.flow import layered, manifest, partstore
+
+
+def _files(cache: Path, out: Path, build: int) -> list[str]:
+    return sorted(p.name.split(".", 2)[2] for p in (cache / "manifests").glob(f"*.{build}.*"))
+
+
+def test_a_few_changes_are_a_layer_over_the_last_base_and_many_a_new_base(tmp_path: Path) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    first = {f"a{i:03}.yaml": i for i in range(200)}
+    layered.write(cache, out, 1, "records", first, None)
+    assert layered.read(cache, out, 1, "records") == (first, set())
+    second = {**first, "a005.yaml": -5, "new.yaml": 7}
+    del second["a010.yaml"]
+    layered.write(cache, out, 2, "records", second, (1, {"a005.yaml", "new.yaml"}))
+    assert _files(cache, out, 2) == ["records", "records-layer"]
+    value, changed = layered.read(cache, out, 2, "records") or ({}, set())
+    assert value == second and list(value) == list(second) and changed == {"a005.yaml", "new.yaml"}
+    base = manifest.beside(cache, out, 1, "records").stat().st_ino
+    assert manifest.beside(cache, out, 2, "records").stat().st_ino == base  # linked, not written again
+    third = {**second, **{f"a{i:03}.yaml": -i for i in range(100, 180)}}  # 82 changed since the base: > 64
+    layered.write(cache, out, 3, "records", third, (2, changed | {f"a{i:03}.yaml" for i in range(100, 180)}))
+    assert _files(cache, out, 3) == ["records"]
+    assert layered.read(cache, out, 3, "records") == (third, set())
+
+
+def _parts(graph: str, *subjects: str) -> Partitions:
+    return Partitions().add([(URIRef(s), RDF.type, URIRef("https://x/C")) for s in subjects], graph)
+
+
+def test_partitions_taken_out_and_put_in_give_the_counts_of_a_recount(tmp_path: Path) -> None:
+    a, b, c = _parts("g1", "https://x/1", "https://x/2"), _parts("g2", "https://x/2", "https://x/3"), _parts("g3")
+    whole = Partitions()
+    for p in (a, b):
+        whole.merge(p)
+    path = tmp_path / "parts"
+    partstore.create(path, whole, 1)
+    store = partstore.Store.open(path, 1)
+    assert store is not None and partstore.Store.open(path, 2) is None  # another build's: not used
+    counts = store.apply([b], [_parts("g2", "https://x/4"), c])  # g2 changed: 3 gone, 4 added
+    recount = Partitions()
+    for p in (a, _parts("g2", "https://x/4"), c):
+        recount.merge(p)
+    assert counts == recount.counts() and counts.classes == {"https://x/C": 3}
+    store.close()  # not committed: the file is still build 1's, unchanged
+    again = partstore.Store.open(path, 1)
+    assert again is not None
+    assert again.apply([], []) == whole.counts()
+    again.commit(tmp_path / "parts-2", 2)
+    assert sqlite3.connect(tmp_path / "parts-2").execute("SELECT build FROM meta").fetchone() == (2,)
