@@ -189,8 +189,7 @@ def send(
     guard = http.guard
     name = shown or url
     seconds = max(timeout, 0.001)
-    current = url
-    ends = time.monotonic() + seconds
+    current, ends = url, time.monotonic() + seconds
     try:
         with guard.deadline(seconds):
             for _ in range(MAX_REDIRECTS + 1):
@@ -219,8 +218,7 @@ def send(
     except DeadlineExceeded:
         pass
     except requests.RequestException as e:
-        # a socket's own timeout (set to what was left) can fire a moment before the guard's timer
-        if not guard.expired and time.monotonic() < ends:
+        if not guard.expired and time.monotonic() < ends:  # a socket's timeout may beat the guard's timer
             raise NetworkError(f"{what}: cannot reach {name}: {failure_reason(e)}") from None
     if never_connected(guard):
         raise NetworkError(
