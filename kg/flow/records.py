@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,7 @@ def plan(
     out: Path,
     prior: manifest.Manifest,
     key: str,
-    files: list[Path],
+    files: Sequence[Path],
     stats: dict[str, manifest.Stat | None],
 ) -> Delta | None:
     """A rebuild from the records of the last build of `out`, when they hold: same key, the folder as
