@@ -27,7 +27,7 @@ import shutil
 import stat
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -177,6 +177,27 @@ class TreeWriter:
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
         self.count += 1
 
+    def add_pieces(self, name: str, pieces: Iterable[bytes]) -> None:
+        """A file of the new folder written piece by piece (void.ttl), never whole in memory; the previous
+        build's file is linked instead when its bytes turn out the same (compared as the pieces come)."""
+        target = self.tmp / name
+        try:
+            with open(target, "wb") as fh, contextlib.ExitStack() as stack:
+                old = self.previous / name if self.previous is not None else None
+                last = stack.enter_context(open(old, "rb")) if old is not None and old.is_file() else None
+                for piece in pieces:
+                    fh.write(piece)
+                    if last is not None and last.read(len(piece)) != piece:
+                        last = None
+                same = last is not None and not last.read(1)
+            if same and old is not None:
+                target.unlink()
+                os.link(old, target)
+        except OSError as e:
+            self.abort()
+            raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
+        self.count += 1
+
     def link(self, name: str) -> None:
         """The previous folder's file `name`, as it is (the caller knows it is unchanged): hard-linked."""
         if self.previous is None or name == MARKER:
@@ -302,6 +323,10 @@ class TreeChecker:
             self.changed.append(name)
             if len(self.fresh) < self.KEEP:
                 self.fresh[name] = data
+
+    def add_pieces(self, name: str, pieces: Iterable[bytes]) -> None:
+        """As `add`, the file given in pieces (joined: a changed file's new bytes may be shown)."""
+        self.add(name, b"".join(pieces))
 
     def open(self, name: str) -> _Digest:
         """A sink to stream a large file into; compared with the file on disk by diff()."""

@@ -6,6 +6,10 @@ A full build writes every article from its outcome. A rebuild from the last buil
 are hard-linked from the previous folder, its block of kg.nq copied by the kernel from the previous
 kg.nq, its part of void.ttl taken as rendered then. Both give the same bytes: every part depends on
 its article and the site alone, and the corpus-wide part on counts kept across builds.
+
+A full build keeps nothing per article in memory but the manifest's entry: its records go to a file
+(kg.flow.records.Log) and its partitions to a table (kg.flow.partstore.Fold), both in a store made
+for the run (kg.core.runstore), and void.ttl is written from them piece by piece.
 """
 
 from __future__ import annotations
@@ -17,14 +21,15 @@ from typing import Any, BinaryIO, Protocol
 
 from kg.core.fsio import TreeChecker, TreeWriter
 from kg.core.options import RunOptions
-from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
+from kg.core.runstore import RunStore
+from kg.export.dataset import CORPUS_FILE, VOID_FILE, FileInfo, GraphSummary, Partitions
 from kg.export.serialize import nquads
 from kg.flow import keep, layered, manifest, partstore
 from kg.flow.article import Outcome
 from kg.flow.bundled import bundled_files, bundled_graphs
 from kg.flow.corpus import Tally
 from kg.flow.dataset import graph_part, source_of, void_file
-from kg.flow.records import Delta, Record, Stored, contributions, rows, save
+from kg.flow.records import Delta, Log, Record, Stored, contributions, rows, save
 from kg.graph.iris import Minter
 from kg.load.facts import Site
 
@@ -48,19 +53,23 @@ class Assembly:
         out, rebuild = delta
         self.site, self.target, self.threshold, self.record, self.delta = site, target, options.fail_on, record, rebuild
         self.nq = _Counted(target.open(CORPUS_FILE))
-        self.graphs: list[GraphSummary] = []  # the articles' graphs in kg.nq
-        self.computed: set[str] = set()  # the facts files of the articles computed (not carried over)
+        self.triples = 0  # of the articles' graphs in kg.nq
+        self.computed: set[str] = set()  # a rebuild's: the facts files of the articles computed (not carried over)
         self.ids_kept = False  # the @id summaries were kept for this build already (kg.flow.sitelint)
         self.published = 0
         self.earlier = keep.Earlier(out, rebuild.graph_index() if rebuild is not None else None)
         self._old = -1
+        self.run: RunStore | None = None
+        self.log: Log | None = None
+        self.parts: Partitions | partstore.Fold = Partitions()  # a rebuild's: what the changed articles add
         if rebuild is None:
-            self.stored, self.parts = Stored(0, [], []), Partitions()
+            self.run = RunStore()
+            self.stored, self.parts = Stored(0, [], []), partstore.Fold(self.run.db)
+            self.log = Log(Path(self.run.folder) / "records")
             self._bundled(options.cache_dir)
             return
         assert isinstance(target, TreeWriter), "a rebuild from records writes a new folder"
         self.stored = Stored(rebuild.stored.head, rebuild.stored.bundled, rebuild.stored.files)
-        self.parts = Partitions()  # what the changed articles add
         self._old = os.open(rebuild.folder / CORPUS_FILE, os.O_RDONLY)
         self.nq.carry(self._old, 0, rebuild.stored.head)
         for f in rebuild.stored.files:
@@ -71,7 +80,7 @@ class Assembly:
         for g in bundled_graphs(cache_dir):
             block = nquads(g.iri, g.triples)
             self.nq.write(block)
-            self.parts.add(g.triples, g.iri)
+            self.parts.merge(Partitions().add(g.triples, g.iri))
             self.stored.bundled.append(GraphSummary(g.iri, len(g), g.kind, hashlib.sha256(block).hexdigest()))
         self.stored.head = self.nq.size
         for name, content in bundled_files().items():
@@ -95,7 +104,7 @@ class Assembly:
         if r.nq:
             self.nq.carry(self._old, self.delta.ranges[name][0], r.nq)
         if r.graph is not None:
-            self.graphs.append(r.graph)
+            self.triples += r.graph.size
         self.stored.records[name] = r
         self.record.articles[name] = articles[name]
 
@@ -111,7 +120,7 @@ class Assembly:
             self.target.add(info.name, content, info.sha256)
         self.nq.write(o.quads)
         graph = GraphSummary(o.graph_iri, o.triples, "article", hashlib.sha256(o.quads).hexdigest())
-        self.graphs.append(graph)
+        self.triples += graph.size
         if o.partitions is not None:
             self.parts.merge(o.partitions)
         self.published += 1
@@ -130,8 +139,8 @@ class Assembly:
                 self.target.add(name, content)
             self.nq.write(kept.quads)
             graph = GraphSummary(kept.graph_iri, kept.triples, "article", hashlib.sha256(kept.quads).hexdigest())
-            self.graphs.append(graph)
-            self.parts.add(kept.graph(), kept.graph_iri)
+            self.triples += graph.size
+            self.parts.merge(Partitions().add(kept.graph(), kept.graph_iri))
             part, length = graph_part(self.site, graph, None, ()), len(kept.quads)
         self._note(o, (), (graph, length, part), kept=files)
 
@@ -150,13 +159,14 @@ class Assembly:
         ids = o.ids.digest if o.ids is not None else ""
         exports = tuple((f.name, f.sha256 or "") for f in files)
         name = Path(o.file).name
-        self.computed.add(name)
+        if self.delta is not None:
+            self.computed.add(name)
         self.record.articles[name] = manifest.Article(
             (0, 0, 0), o.sha256, o.slug, exports, manifest.summary_counts(o.findings), ids
         )
         graph, length, part = written
         names = kept if kept is not None else tuple(f.name for f in files)
-        self.stored.records[name] = Record(
+        r = Record(
             o.file,
             o.slug,
             (o.slug_at.line, o.slug_at.column),
@@ -171,17 +181,34 @@ class Assembly:
             graph,
             part,
         )
+        self._keep(name, r)
 
-    def void(self) -> bytes:
-        """void.ttl: the corpus-wide part, then each article's part in build order."""
-        graphs = [*self.stored.bundled, *self.graphs]
+    def _keep(self, name: str, r: Record) -> None:
+        if self.log is not None:
+            self.log.add(name, r)
+        else:
+            self.stored.records[name] = r
+
+    def write_void(self) -> None:
+        """void.ttl: the corpus-wide part, then each article's part in build order, written as it goes."""
+        total = sum(len(g) for g in self.stored.bundled) + self.triples
         files = (self.nq.info(CORPUS_FILE), *sorted(self.stored.files, key=lambda f: f.name))
-        parts = [r.void for r in self.stored.records.values()]
-        counts = self.parts.counts() if self.delta is None else self.delta.parts.apply(self.delta.removed, [self.parts])
-        return void_file(self.site, self.stored.bundled, sum(len(g) for g in graphs), files, counts, parts)
+        if self.delta is None:
+            assert isinstance(self.parts, partstore.Fold) and self.log is not None, "a full build folds them"
+            counts, voids = self.parts.counts(), (r.void for _, r in self.log.items())
+        else:
+            assert isinstance(self.parts, Partitions), "a rebuild adds the changed articles' to the last build's"
+            counts = self.delta.parts.apply(self.delta.removed, [self.parts])
+            voids = (r.void for r in self.stored.records.values())
+        self.target.add_pieces(VOID_FILE, void_file(self.site, self.stored.bundled, total, files, counts, voids))
 
     def close(self) -> None:
-        """Close the last kg.nq, and the last partitions (what was not saved is dropped: they stay the last's)."""
+        """Close the last kg.nq, and the last partitions (what was not saved is dropped: they stay the last's),
+        and remove the run's store."""
+        if self.log is not None:
+            self.log.close()
+        if self.run is not None:
+            self.run.close()
         if self._old >= 0:
             os.close(self._old)
             self._old = -1
@@ -192,8 +219,9 @@ class Assembly:
         """The records, the partitions and the @id summaries (`ids`: all, and the names of this build's;
         None: the last build's still hold)."""
         last = self.delta
-        save(cache_dir, out, build, self.stored, (last.build, last.layered | self.computed) if last else None)
+        save(cache_dir, out, build, self.stored, (last.build, last.layered | self.computed) if last else self.log)
         if last is None:
+            assert isinstance(self.parts, partstore.Fold), "a full build folds them"
             partstore.create(manifest.beside(cache_dir, out, build, "parts"), self.parts, build)
         else:
             last.parts.commit(manifest.beside(cache_dir, out, build, "parts"), build)

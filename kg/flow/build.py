@@ -22,7 +22,6 @@ from kg.core.errors import InputError
 from kg.core.fsio import TreeChecker, TreeDiff, TreeWriter
 from kg.core.options import RunOptions
 from kg.core.result import Result
-from kg.export.dataset import VOID_FILE
 from kg.flow import manifest, records, sitelint
 from kg.flow.article import Illustration, Outcome, Wants
 from kg.flow.assemble import Assembly
@@ -225,7 +224,7 @@ def _stream(
     tally.finish(site.base_iri, lint)
     site_failed = (tally.failed and not failed) or (failed and assembly.published == 0)
     if not site_failed:
-        assembly.target.add(VOID_FILE, assembly.void())
+        assembly.write_void()
     return tally, site_failed, ids
 
 

@@ -3,6 +3,7 @@ description, through the same per-article flow and gate as `build`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -73,16 +74,17 @@ def void_file(
     total: int,
     files: tuple[FileInfo, ...],
     partitions: Counts,
-    parts: list[str],
-) -> bytes:
-    """void.ttl: the corpus-wide part (dataset, `graphs` that are not articles', `files`, partitions), then
-    each article's part (`parts`, from `graph_part`) as it is, in build order: a rebuild re-renders only
-    the parts of the articles that changed."""
+    parts: Iterable[str],
+) -> Iterator[bytes]:
+    """void.ttl in pieces: the corpus-wide part (dataset, `graphs` that are not articles', `files`,
+    partitions), then each article's part (`parts`, from `graph_part`) as it is, in build order: a rebuild
+    re-renders only the parts of the articles that changed."""
     extras = Extras(files, partitions, site.license, site.exports_url)
     triples = describe_corpus(site.base_iri, graphs, total, site.source, _version(), publisher_iri(site), None, extras)
     title = f"VoID/DCAT description of the build, graph <{void_graph_iri(site.base_iri)}>"
-    head = _turtle().document_of_lines([(title, nt_lines(triples))])
-    return head + "".join(parts).encode("utf-8")
+    yield _turtle().document_of_lines([(title, nt_lines(triples))])
+    for part in parts:
+        yield part.encode("utf-8")
 
 
 def graph_part(site: Site, g: GraphSummary, source: Source | None, files: tuple[FileInfo, ...]) -> str:

@@ -2,21 +2,27 @@
 base and a layer: a rebuild that changed a few articles links the last base under its own name and
 writes only a layer with the entries changed since that base (and every name, in build order), so
 it never rewrites the 80 MB of a 10,000-article site's records. When a layer would hold more than a
-twentieth of the entries, the whole map is written as a new base.
+twentieth of the entries, the whole map is written as a new base. A base is a run of pickles, each a
+list of a few thousand (name, entry) pairs in build order (`chunks`), so a full build writes it as its
+entries arrive (kg.flow.records.Log) and never holds the whole map.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from kg.flow import manifest
 
 _DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
+CHUNK = 2000  # entries a pickle of a base holds
 
 
 @dataclass
@@ -27,8 +33,8 @@ class Layer:
 
 def read(cache_dir: Path, out: Path, build: int, what: str) -> tuple[dict[str, Any], set[str]] | None:
     """The map build `build` kept as `what`, and the names its layer holds; None when it is not there."""
-    base = value(manifest.beside(cache_dir, out, build, what))
-    if not isinstance(base, dict):
+    base = entries(manifest.beside(cache_dir, out, build, what))
+    if base is None:
         return None
     path = manifest.beside(cache_dir, out, build, f"{what}-layer")
     if not path.is_file():
@@ -55,7 +61,32 @@ def write(
             layer = Layer(list(value), {n: value[n] for n in changed})
             manifest.put(target.with_name(f"{target.name}-layer"), pickle.dumps(layer, pickle.HIGHEST_PROTOCOL))
             return
-    manifest.put(target, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    manifest.put(target, chunks(value.items()))
+
+
+def chunks(pairs: Iterable[tuple[str, Any]]) -> Iterator[bytes]:
+    """(name, entry) pairs as a base's pickles of `CHUNK` each."""
+    for _, group in groupby(enumerate(pairs), key=lambda n_pair: n_pair[0] // CHUNK):
+        yield pickle.dumps([pair for _, pair in group], pickle.HIGHEST_PROTOCOL)
+
+
+def entries(path: Path) -> dict[str, Any] | None:
+    """A base's map, in build order; None when it is missing or damaged. Loaded as manifest.unpickled
+    loads (the collector paused, the objects frozen: they live as long as the run)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with open(path, "rb") as fh:
+            found: dict[str, Any] = {}
+            while fh.peek(1):
+                found.update(pickle.load(fh))
+        gc.freeze()
+        return found
+    except _DAMAGED:
+        return None
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def carry(cache_dir: Path, out: Path, last: int, build: int, what: str) -> None:

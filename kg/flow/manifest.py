@@ -38,7 +38,7 @@ from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.swap import parent_locked, sweep
 
-FORMAT = 3
+FORMAT = 4
 KEPT_RULE = "build:kept-previous"  # kg.flow.keep's notice: an article not published
 FACT_SUFFIXES = (".yaml", ".yml", ".json")  # kg.load.facts lists the same (a test holds them equal)
 Stat = tuple[int, int, int]  # inode, size, mtime_ns

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rdflib import RDF, URIRef
 
+from kg.core.runstore import RunStore
 from kg.export.dataset import Partitions
 from kg.flow import layered, manifest, partstore
 
@@ -35,6 +36,13 @@ def test_a_few_changes_are_a_layer_over_the_last_base_and_many_a_new_base(tmp_pa
     assert layered.read(cache, out, 3, "records") == (third, set())
 
 
+def _fold(*parts: Partitions) -> partstore.Fold:
+    fold = partstore.Fold(RunStore().db)
+    for p in parts:
+        fold.merge(p)
+    return fold
+
+
 def _parts(graph: str, *subjects: str) -> Partitions:
     return Partitions().add([(URIRef(s), RDF.type, URIRef("https://x/C")) for s in subjects], graph)
 
@@ -45,7 +53,7 @@ def test_partitions_taken_out_and_put_in_give_the_counts_of_a_recount(tmp_path: 
     for p in (a, b):
         whole.merge(p)
     path = tmp_path / "parts"
-    partstore.create(path, whole, 1)
+    partstore.create(path, _fold(a, b), 1)
     store = partstore.Store.open(path, 1)
     assert store is not None and partstore.Store.open(path, 2) is None  # another build's: not used
     counts = store.apply([b], [_parts("g2", "https://x/4"), c])  # g2 changed: 3 gone, 4 added
