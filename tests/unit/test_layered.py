@@ -3,10 +3,12 @@ the partitions in SQLite (kg.flow.partstore), each read back as the whole a full
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from pathlib import Path
 
-from rdflib import RDF, URIRef
+import pytest
+from rdflib import RDF, BNode, Literal, URIRef
 
 from kg.core.runstore import RunStore
 from kg.export.dataset import Partitions
@@ -67,3 +69,25 @@ def test_partitions_taken_out_and_put_in_give_the_counts_of_a_recount(tmp_path: 
     assert again.apply([], []) == whole.counts()
     again.commit(tmp_path / "parts-2", 2)
     assert sqlite3.connect(tmp_path / "parts-2").execute("SELECT build FROM meta").fetchone() == (2,)
+
+
+def test_partitions_folded_into_the_run_store_every_few_subjects_equal_those_merged_in_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(partstore.Fold, "HELD", 4)
+    rng = random.Random(3)
+    graphs = [
+        Partitions().add(
+            [(URIRef(f"https://x/{rng.randrange(40)}"), RDF.type, URIRef(f"https://x/C{rng.randrange(5)}"))]
+            + [(BNode(f"b{i}"), URIRef(f"https://x/p{rng.randrange(3)}"), Literal(i)) for i in range(rng.randrange(3))]
+            + [(BNode("b"), RDF.type, URIRef("https://x/C0"))],
+            f"g{n}",
+        )
+        for n in range(60)
+    ]
+    whole = Partitions()
+    for g in graphs:
+        whole.merge(g)
+    fold = _fold(*graphs)
+    assert fold.counts() == whole.counts() and list(fold.counts().classes) == sorted(whole.classes)
+    assert list(fold.typed()) == sorted((c, s, n) for c, subjects in whole.classes.items() for s, n in subjects.items())

@@ -1,0 +1,78 @@
+"""A full build keeps its per-article records and partitions on disk as they arrive (kg.flow.records.Log,
+kg.flow.partstore.Fold): with bounds so small that every few articles go to disk, it leaves the same
+bytes, report and kept records as with the default bounds, and a rebuild from them equals a full build."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import Result
+from conftest import snapshot
+
+from benchmarks.corpus import write as write_corpus
+from kg.flow import layered, manifest, partstore
+
+Build = Callable[..., Result]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("corpus"), 9, seed=5, violation_rate=0.0)
+
+
+def _fail(path: Path) -> str:
+    """A violation (a condition both indicated and contraindicated); returns the file's text before."""
+    text = path.read_text(encoding="utf-8")
+    facts = yaml.safe_load(text)
+    treatment = facts["treatment"]
+    treatment.setdefault("contraindications", []).append({"condition": treatment["indications"][0]["condition"]})
+    path.write_text(yaml.safe_dump(facts, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return text
+
+
+def _history(data: Path, build: Callable[..., Result], cache: str) -> list[Result]:
+    """A clean build; one without a cache with an article failing (its last good exports kept, its graph
+    read back for the partitions); one with it fixed; a rebuild from that one's records after an edit."""
+    articles = sorted((data / "articles").iterdir())
+    done = [build("--cache", cache)]
+    before = _fail(articles[4])
+    done.append(build("--no-cache"))
+    articles[4].write_text(before, encoding="utf-8")
+    done.append(build("--cache", cache))
+    text = articles[2].read_text(encoding="utf-8")
+    articles[2].write_text(text.replace("  description: ", "  description: Edited. ", 1), encoding="utf-8")
+    done.append(build("--cache", cache))
+    return done
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_build_whose_records_and_partitions_go_to_disk_every_few_articles_is_the_same(
+    jobs: str, corpus: Path, tmp_path: Path, kg: Build
+) -> None:
+    runs: dict[str, list[Result]] = {}
+    for name, chunk, held in [("default", layered.CHUNK, partstore.Fold.HELD), ("tiny", 2, 3)]:
+        data = tmp_path / name / "data"
+        shutil.copytree(corpus, data)
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(layered, "CHUNK", chunk)
+            patched.setattr(partstore.Fold, "HELD", held)
+            build = partial(kg, "build", "--data", data, "--out", f"{name}/out", "-j", jobs)
+            runs[name] = _history(data, build, f"{name}/cache")
+    default, tiny = runs["default"], runs["tiny"]
+    assert [r.exit_code for r in tiny] == [r.exit_code for r in default] == [0, 1, 0, 0]
+    for a, b in zip(default, tiny, strict=True):
+        assert a.stdout.replace("default/", "tiny/") == b.stdout
+        assert a.stderr.splitlines()[:-1] == [line.replace("tiny/", "default/") for line in b.stderr.splitlines()[:-1]]
+    assert snapshot(tmp_path / "default" / "out") == snapshot(tmp_path / "tiny" / "out")
+    kept = {}
+    for name in ("default", "tiny"):
+        cache, out = tmp_path / name / "cache", tmp_path / name / "out"
+        last = manifest.read(cache, out)
+        assert last is not None
+        kept[name] = layered.read(cache, out, last.started_ns, "records")
+    assert kept["default"] is not None and repr(kept["default"]).replace("default/", "tiny/") == repr(kept["tiny"])
