@@ -7,15 +7,16 @@ are hard-linked from the previous folder, its block of kg.nq copied by the kerne
 kg.nq, its part of void.ttl taken as rendered then. Both give the same bytes: every part depends on
 its article and the site alone, and the corpus-wide part on counts kept across builds.
 
-A full build keeps nothing per article in memory but the manifest's entry: its records go to a file
-(kg.flow.records.Log) and its partitions to a table (kg.flow.partstore.Fold), both in a store made
-for the run (kg.core.runstore), and void.ttl is written from them piece by piece.
+A full build keeps nothing per article in memory: its records and the manifest's articles go to files
+(kg.flow.layered.Log) and its partitions to a table (kg.flow.partstore.Fold), all in a store made for
+the run (kg.core.runstore), and void.ttl is written from them piece by piece.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -29,7 +30,8 @@ from kg.flow.article import Outcome
 from kg.flow.bundled import bundled_files, bundled_graphs
 from kg.flow.corpus import Tally
 from kg.flow.dataset import graph_part, source_of, void_file
-from kg.flow.records import Delta, Log, Record, Stored, contributions, rows, save
+from kg.flow.layered import Log
+from kg.flow.records import Delta, Record, Stored, contributions, rows, save
 from kg.graph.iris import Minter
 from kg.load.facts import Site
 
@@ -47,10 +49,11 @@ class Assembly:
         target: TreeWriter | TreeChecker,
         options: RunOptions,
         record: manifest.Manifest,
-        delta: tuple[Path, Delta | None],
+        delta: tuple[Path, Delta | None, dict[str, manifest.Stat | None]],
     ) -> None:
-        """`delta`: the export folder, and the last build's records when this is a rebuild from them."""
-        out, rebuild = delta
+        """`delta`: the export folder, the last build's records when this is a rebuild from them, and the
+        stat of each facts file taken before the build."""
+        out, rebuild, self.stats = delta
         self.site, self.target, self.threshold, self.record, self.delta = site, target, options.fail_on, record, rebuild
         self.nq = _Counted(target.open(CORPUS_FILE))
         self.triples = 0  # of the articles' graphs in kg.nq
@@ -60,12 +63,14 @@ class Assembly:
         self.earlier = keep.Earlier(out, rebuild.graph_index() if rebuild is not None else None)
         self._old = -1
         self.run: RunStore | None = None
-        self.log: Log | None = None
+        self.log: Log[Record] | None = None
+        self.articles: Log[manifest.Article] | None = None  # a full build's manifest articles (else `record`'s)
         self.parts: Partitions | partstore.Fold = Partitions()  # a rebuild's: what the changed articles add
         if rebuild is None:
             self.run = RunStore()
             self.stored, self.parts = Stored(0, [], []), partstore.Fold(self.run.db)
             self.log = Log(Path(self.run.folder) / "records")
+            self.articles = Log(Path(self.run.folder) / "articles")
             self._bundled(options.cache_dir)
             return
         assert isinstance(target, TreeWriter), "a rebuild from records writes a new folder"
@@ -161,9 +166,13 @@ class Assembly:
         name = Path(o.file).name
         if self.delta is not None:
             self.computed.add(name)
-        self.record.articles[name] = manifest.Article(
-            (0, 0, 0), o.sha256, o.slug, exports, manifest.summary_counts(o.findings), ids
-        )
+        stat = self.stats.get(name)
+        counts = manifest.summary_counts(o.findings)
+        article = manifest.Article(stat or (0, 0, 0), o.sha256, o.slug, exports, counts, ids)
+        if self.articles is None:
+            self.record.articles[name] = article
+        elif stat is not None:  # else no manifest is written (a file gone since the build began)
+            self.articles.add(name, article)
         graph, length, part = written
         names = kept if kept is not None else tuple(f.name for f in files)
         r = Record(
@@ -182,6 +191,12 @@ class Assembly:
             part,
         )
         self._keep(name, r)
+
+    def manifest_articles(self) -> tuple[int, Iterator[tuple[str, manifest.Article]]]:
+        """How many articles the manifest keeps (those with a stat), and them in build order."""
+        if self.articles is not None:
+            return self.articles.count, self.articles.items()
+        return len(self.record.articles), iter(self.record.articles.items())
 
     def _keep(self, name: str, r: Record) -> None:
         if self.log is not None:
@@ -205,8 +220,9 @@ class Assembly:
     def close(self) -> None:
         """Close the last kg.nq, and the last partitions (what was not saved is dropped: they stay the last's),
         and remove the run's store."""
-        if self.log is not None:
-            self.log.close()
+        for log in (self.log, self.articles):
+            if log is not None:
+                log.close()
         if self.run is not None:
             self.run.close()
         if self._old >= 0:

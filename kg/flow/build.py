@@ -10,7 +10,6 @@ published, or when a site-wide check (the @id lint across articles) fails.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -125,7 +124,7 @@ def _run(
     wants = Wants(exports=True, illustration=illustrate)
     assembly: Assembly | None = None
     try:
-        assembly = Assembly(site, target, options, record, (out, delta))
+        assembly = Assembly(site, target, options, record, (out, delta, stats))
         tally, site_failed, ids = _stream(site, files, assembly, options, wants, progress, (prior, out))
         done = _finish(target, tally, site_failed)
     except BaseException:
@@ -155,19 +154,18 @@ def _remember(
     """Write the manifest of a build that replaced the folder and checked every file (else drop it), and
     the records a rebuild after a few changes starts from."""
     record, assembly, ids = kept
-    folder = manifest.folder_stats(Path(os.path.realpath(out)))
-    articles = {n: replace(a, stat=s) for n, a in record.articles.items() if (s := stats.get(n)) is not None}
-    if not done.files or done.result.problems or folder is None or len(articles) != len(stats) or not record.key:
+    record.articles = {n: replace(a, stat=s) for n, a in record.articles.items() if (s := stats.get(n)) is not None}
+    count = assembly.articles.count if assembly.articles is not None else len(record.articles)
+    if not done.files or done.result.problems or count != len(stats) or not record.key:
         manifest.forget(cache_dir, out)
         return
-    record.articles, record.exports = articles, folder
     record.record(done.result, done.files, idlint.FAMILY)
     try:
         assembly.save(cache_dir, out, record.started_ns, ids)
     except OSError:
         manifest.forget(cache_dir, out)
         return
-    if manifest.write(cache_dir, out, record, done.result):
+    if manifest.write(cache_dir, out, record, done.result, assembly.articles.pieces() if assembly.articles else ()):
         done.recorded = record.started_ns
 
 
@@ -212,7 +210,7 @@ def _stream(
         else:
             assembly.fresh(next(fresh), tally)
     failed = tally.failed or bool(tally.result.problems)
-    lint, ids = assembly.record.lint_from(prior), None
+    lint, ids = assembly.record.lint_from(prior, assembly.manifest_articles()), None
     if ahead is not None:
         found = ahead.findings(mine)
         if lint is None and found is not None:

@@ -3,26 +3,65 @@ base and a layer: a rebuild that changed a few articles links the last base unde
 writes only a layer with the entries changed since that base (and every name, in build order), so
 it never rewrites the 80 MB of a 10,000-article site's records. When a layer would hold more than a
 twentieth of the entries, the whole map is written as a new base. A base is a run of pickles, each a
-list of a few thousand (name, entry) pairs in build order (`chunks`), so a full build writes it as its
-entries arrive (kg.flow.records.Log) and never holds the whole map.
+list of a few thousand (name, entry) pairs in build order (kg.flow.manifest.chunks), so a full build
+writes it as its entries arrive (`Log`) and never holds the whole map.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from kg.flow import manifest
 
 _DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
-CHUNK = 2000  # entries a pickle of a base holds
+
+
+T = TypeVar("T")
+
+
+class Log(Generic[T]):
+    """A map written to disk in build order as its entries arrive, as a base is (`manifest.chunks`): only
+    the last `manifest.CHUNK` entries are in memory. A full build's records and manifest articles."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.count = path, 0
+        self._fh = open(path, "wb")  # noqa: SIM115 - closed by close()
+        self._pending: list[tuple[str, T]] = []
+
+    def add(self, name: str, entry: T) -> None:
+        self._pending.append((name, entry))
+        self.count += 1
+        if len(self._pending) >= manifest.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._fh.write(pickle.dumps(self._pending, pickle.HIGHEST_PROTOCOL))
+            self._pending = []
+        self._fh.flush()
+
+    def items(self) -> Iterator[tuple[str, T]]:
+        """The entries so far, read back in build order."""
+        self._flush()
+        with open(self.path, "rb") as fh:
+            while fh.peek(1):
+                yield from pickle.load(fh)
+
+    def pieces(self) -> Iterator[bytes]:
+        """The file's bytes, a megabyte at a time (to be kept beside the manifest as they are)."""
+        self._flush()
+        with open(self.path, "rb") as fh:
+            while block := fh.read(1 << 20):
+                yield block
+
+    def close(self) -> None:
+        self._fh.close()
 
 
 @dataclass
@@ -33,7 +72,7 @@ class Layer:
 
 def read(cache_dir: Path, out: Path, build: int, what: str) -> tuple[dict[str, Any], set[str]] | None:
     """The map build `build` kept as `what`, and the names its layer holds; None when it is not there."""
-    base = entries(manifest.beside(cache_dir, out, build, what))
+    base = manifest.entries(manifest.beside(cache_dir, out, build, what))
     if base is None:
         return None
     path = manifest.beside(cache_dir, out, build, f"{what}-layer")
@@ -61,32 +100,7 @@ def write(
             layer = Layer(list(value), {n: value[n] for n in changed})
             manifest.put(target.with_name(f"{target.name}-layer"), pickle.dumps(layer, pickle.HIGHEST_PROTOCOL))
             return
-    manifest.put(target, chunks(value.items()))
-
-
-def chunks(pairs: Iterable[tuple[str, Any]]) -> Iterator[bytes]:
-    """(name, entry) pairs as a base's pickles of `CHUNK` each."""
-    for _, group in groupby(enumerate(pairs), key=lambda n_pair: n_pair[0] // CHUNK):
-        yield pickle.dumps([pair for _, pair in group], pickle.HIGHEST_PROTOCOL)
-
-
-def entries(path: Path) -> dict[str, Any] | None:
-    """A base's map, in build order; None when it is missing or damaged. Loaded as manifest.unpickled
-    loads (the collector paused, the objects frozen: they live as long as the run)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        with open(path, "rb") as fh:
-            found: dict[str, Any] = {}
-            while fh.peek(1):
-                found.update(pickle.load(fh))
-        gc.freeze()
-        return found
-    except _DAMAGED:
-        return None
-    finally:
-        if enabled:
-            gc.enable()
+    manifest.put(target, manifest.chunks(value.items()))
 
 
 def carry(cache_dir: Path, out: Path, last: int, build: int, what: str) -> None:

@@ -13,6 +13,10 @@ What invalidates it (a full build follows): any change to the tool's code, ontol
 version, engine, profile, --fail-on or --shard (all in `key`), any byte of site.yaml, a facts file
 added, removed, or with another size or mtime, an export file added, removed or touched. Only a
 build with no unreadable facts file (exit 2) and with every article checked writes one.
+
+What grows with the site (the articles, the export files' stats) is kept in files beside the manifest
+as runs of pickles of a few thousand entries each (`chunks`), so a full build writes them as they come
+and never holds them all (kg.flow.layered.Log); reading a manifest reads them whole.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import chain, groupby
 from pathlib import Path
@@ -43,7 +47,8 @@ KEPT_RULE = "build:kept-previous"  # kg.flow.keep's notice: an article not publi
 FACT_SUFFIXES = (".yaml", ".yml", ".json")  # kg.load.facts lists the same (a test holds them equal)
 Stat = tuple[int, int, int]  # inode, size, mtime_ns
 Row = tuple[str, int, int, int, str, str, str, str, str]  # a Finding, its severity as a number
-_CHUNK = 5000  # rows a pickle of the kept findings and pages holds
+CHUNK = 2000  # entries (findings, pages, articles, …) a pickle of a file beside the manifest holds
+_DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
 
 
 @cache
@@ -110,7 +115,8 @@ class Article:
 @dataclass
 class Manifest:
     """What a build read and wrote. The run's findings and pages are kept in a file beside it, read
-    only when a report needs them; a report once rendered is kept too (`report`)."""
+    only when a report needs them; a report once rendered is kept too (`report`); `articles` and
+    `exports` are kept in files beside it too (see `write`)."""
 
     key: str
     articles: dict[str, Article] = field(default_factory=dict)  # by facts file name (all in data/articles)
@@ -121,12 +127,16 @@ class Manifest:
     severities: tuple[int, int, int] = (0, 0, 0)  # distinct findings: infos, warnings, violations
     kept: tuple[str, ...] = ()  # facts files not published, their last good exports kept
 
-    def lint_from(self, previous: Manifest | None) -> list[Finding] | None:
-        """The last build's @id lint findings when this build's articles have the same @id summaries
-        in the same order (the lint is a function of them and the base IRI, which is in the key)."""
-        if previous is None or previous.key != self.key or len(previous.articles) != len(self.articles):
+    def lint_from(
+        self, previous: Manifest | None, articles: tuple[int, Iterable[tuple[str, Article]]]
+    ) -> list[Finding] | None:
+        """The last build's @id lint findings when this build's `articles` (how many, and them in build
+        order) have the same @id summaries in the same order (the lint is a function of them and the base
+        IRI, which is in the key)."""
+        count, mine = articles
+        if previous is None or previous.key != self.key or len(previous.articles) != count:
             return None
-        if any(previous.articles.get(n) is None or previous.articles[n].ids != a.ids for n, a in self.articles.items()):
+        if any(previous.articles.get(n) is None or previous.articles[n].ids != a.ids for n, a in mine):
             return None
         return [finding(r) for r in previous.lint]
 
@@ -184,12 +194,44 @@ def unpickled(path: Path) -> Any:
             gc.enable()
 
 
+def chunks(entries: Iterable[Any], size: int | None = None) -> Iterator[bytes]:
+    """Entries as a run of pickles of `size` (CHUNK) each: written and read without holding them all."""
+    for _, group in groupby(enumerate(entries), key=lambda n_entry: n_entry[0] // (size or CHUNK)):
+        yield pickle.dumps([entry for _, entry in group], pickle.HIGHEST_PROTOCOL)
+
+
+def entries(path: Path) -> dict[str, Any] | None:
+    """A file of (name, value) `chunks` as a map, in their order; None when it is missing or damaged.
+    Loaded as `unpickled` loads (the collector paused, the objects frozen)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with open(path, "rb") as fh:
+            found: dict[str, Any] = {}
+            while fh.peek(1):
+                found.update(pickle.load(fh))
+        gc.freeze()
+        return found
+    except _DAMAGED:
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read(cache_dir: Path, out: Path) -> Manifest | None:
     try:
         value = unpickled(location(cache_dir, out))
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    except _DAMAGED:
         return None  # a missing, stale or damaged manifest means a full build
-    return value if isinstance(value, Manifest) else None
+    if not isinstance(value, Manifest):
+        return None
+    articles = entries(beside(cache_dir, out, value.started_ns, "articles"))
+    exports = entries(beside(cache_dir, out, value.started_ns, "exports"))
+    if articles is None or exports is None:
+        return None
+    value.articles, value.exports = articles, exports
+    return value
 
 
 def put(target: Path, data: bytes | Iterable[bytes]) -> None:
@@ -211,19 +253,18 @@ def beside(cache_dir: Path, out: Path, build: int, what: str) -> Path:
     return here.with_name(f"{here.name}.{build}.{what}")
 
 
-def _chunks(rows: Iterable[tuple[str, tuple[object, ...]]]) -> Iterator[bytes]:
-    """Rows as a run of pickles of a few thousand each: written and read without holding them all."""
-    for _, group in groupby(enumerate(rows), key=lambda n_row: n_row[0] // _CHUNK):
-        yield pickle.dumps([row for _, row in group], pickle.HIGHEST_PROTOCOL)
-
-
-def write(cache_dir: Path, out: Path, manifest: Manifest, result: Result) -> bool:
+def write(cache_dir: Path, out: Path, manifest: Manifest, result: Result, articles: Iterable[bytes] = ()) -> bool:
     """Store the manifest and its build's findings and pages (atomically; a full disk only costs the
-    next build its shortcut); the files of earlier builds' manifests go. False when it could not."""
+    next build its shortcut); the files of earlier builds' manifests go. False when it could not.
+    `articles`: the articles' file as a full build wrote it (kg.flow.layered.Log; else
+    `manifest.articles` is written); `exports` is written from the folder as it is scanned."""
     rows = chain((("f", row(f)) for f in result.sorted()), (("p", (p.slug, p.file, p.node)) for p in result.pages()))
+    build, real = manifest.started_ns, Path(os.path.realpath(out))
     try:
-        put(beside(cache_dir, out, manifest.started_ns, "result"), _chunks(rows))
-        put(location(cache_dir, out), pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+        put(beside(cache_dir, out, build, "result"), chunks(rows, 5000))
+        put(beside(cache_dir, out, build, "articles"), articles or chunks(manifest.articles.items()))
+        put(beside(cache_dir, out, build, "exports"), chunks(_folder_stats(real)))
+        put(location(cache_dir, out), pickle.dumps(replace(manifest, articles={}, exports={}), pickle.HIGHEST_PROTOCOL))
     except OSError:
         return False
     here = location(cache_dir, out)
@@ -243,7 +284,7 @@ def result(cache_dir: Path, out: Path, m: Manifest) -> Result | None:
                 rows = pickle.load(fh)
                 done.extend(finding(r) for kind, r in rows if kind == "f")
                 done.add_pages(Page(*r) for kind, r in rows if kind == "p")
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    except _DAMAGED:
         done.close()
         return None
     return done
@@ -290,21 +331,24 @@ def sha256_of(path: Path) -> str | None:
 
 def folder_stats(out: Path) -> dict[str, Stat] | None:
     """The stat of every file in the export folder (recursively), by name relative to it."""
-    found: dict[str, Stat] = {}
     try:
-        stack = [(out, "")]
-        while stack:
-            folder, prefix = stack.pop()
-            with os.scandir(folder) as entries:
-                for e in entries:
-                    if e.is_dir(follow_symlinks=False):
-                        stack.append((Path(e.path), f"{prefix}{e.name}/"))
-                    else:
-                        s = e.stat(follow_symlinks=False)
-                        found[prefix + e.name] = (s.st_ino, s.st_size, s.st_mtime_ns)
+        return dict(_folder_stats(out))
     except OSError:
         return None
-    return found
+
+
+def _folder_stats(out: Path) -> Iterator[tuple[str, Stat]]:
+    """`folder_stats` as it scans (OSError when the folder cannot be read)."""
+    stack = [(out, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as found:
+            for e in found:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append((Path(e.path), f"{prefix}{e.name}/"))
+                else:
+                    s = e.stat(follow_symlinks=False)
+                    yield prefix + e.name, (s.st_ino, s.st_size, s.st_mtime_ns)
 
 
 def up_to_date(

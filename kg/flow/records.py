@@ -4,10 +4,10 @@ files reads nothing of the unchanged articles but these records.
 Per article (`Record`): its findings, counts and page, the names of its files in the export folder,
 the length of its block in kg.nq (blocks lie in build order after the bundled graphs, so offsets are
 running sums), how void.ttl describes its graph and its part of void.ttl as rendered (written as a layer
-over the last full write: kg.flow.layered; a full build writes them to disk as they arrive, `Log`).
-Beside them: the class and property partitions of the whole kg.nq with a count per subject, so an
-article's contribution can be taken out again (SQLite: kg.flow.partstore), and every article's @id
-summary, read only when one of them changed and the site-wide lint must run again.
+over the last full write: kg.flow.layered; a full build writes them to disk as they arrive,
+kg.flow.layered.Log). Beside them: the class and property partitions of the whole kg.nq with a count
+per subject, so an article's contribution can be taken out again (SQLite: kg.flow.partstore), and every
+article's @id summary, read only when one of them changed and the site-wide lint must run again.
 
 A rebuild (`plan`) uses them only when the last build's manifest has the same key and the export
 folder is exactly as that build left it (the stat of every file); otherwise the build runs in full.
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,55 +115,19 @@ class Delta:
         return index
 
 
-class Log:
-    """A full build's records on disk, in build order, as they arrive: a base of kg.flow.layered as it is
-    written, so only the last `layered.CHUNK` records are in memory (12 KB an article held otherwise)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fh = open(path, "wb")  # noqa: SIM115 - closed by close()
-        self._pending: list[tuple[str, Record]] = []
-
-    def add(self, name: str, r: Record) -> None:
-        self._pending.append((name, r))
-        if len(self._pending) >= layered.CHUNK:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._pending:
-            self._fh.write(pickle.dumps(self._pending, pickle.HIGHEST_PROTOCOL))
-            self._pending = []
-        self._fh.flush()
-
-    def items(self) -> Iterator[tuple[str, Record]]:
-        """The records so far, read back in build order."""
-        self._flush()
-        with open(self.path, "rb") as fh:
-            while fh.peek(1):
-                yield from pickle.load(fh)
-
-    def pieces(self) -> Iterator[bytes]:
-        """The file's bytes, a megabyte at a time (to be kept beside the manifest as they are)."""
-        self._flush()
-        with open(self.path, "rb") as fh:
-            while block := fh.read(1 << 20):
-                yield block
-
-    def close(self) -> None:
-        self._fh.close()
-
-
 def _load(cache_dir: Path, out: Path, build: int, what: str, kind: type) -> Any:
     value = layered.value(manifest.beside(cache_dir, out, build, what))
     return value if isinstance(value, kind) else None
 
 
-def save(cache_dir: Path, out: Path, build: int, stored: Stored, last: tuple[int, set[str]] | Log | None) -> None:
+def save(
+    cache_dir: Path, out: Path, build: int, stored: Stored, last: tuple[int, set[str]] | layered.Log[Record] | None
+) -> None:
     """A build's records: the corpus-wide part whole, the articles' layered (`last`: see kg.flow.layered),
     or (a full build) its Log as the base."""
     corpus = Stored(stored.head, stored.bundled, stored.files)
     manifest.put(manifest.beside(cache_dir, out, build, "corpus"), pickle.dumps(corpus, pickle.HIGHEST_PROTOCOL))
-    if isinstance(last, Log):
+    if isinstance(last, layered.Log):
         manifest.put(manifest.beside(cache_dir, out, build, "records"), last.pieces())
     else:
         layered.write(cache_dir, out, build, "records", stored.records, last)
