@@ -49,11 +49,10 @@ class Assembly:
         target: TreeWriter | TreeChecker,
         options: RunOptions,
         record: manifest.Manifest,
-        delta: tuple[Path, Delta | None, dict[str, manifest.Stat | None]],
+        delta: tuple[Path, Delta | None],
     ) -> None:
-        """`delta`: the export folder, the last build's records when this is a rebuild from them, and the
-        stat of each facts file taken before the build."""
-        out, rebuild, self.stats = delta
+        """`delta`: the export folder, and the last build's records when this is a rebuild from them."""
+        out, rebuild = delta
         self.site, self.target, self.threshold, self.record, self.delta = site, target, options.fail_on, record, rebuild
         self.nq = _Counted(target.open(CORPUS_FILE))
         self.triples = 0  # of the articles' graphs in kg.nq
@@ -97,7 +96,7 @@ class Assembly:
         assert self.delta is not None and isinstance(self.target, TreeWriter), "only a rebuild has records"
         if (tally.owner(r.slug) or r.file) != r.file:  # a changed article before it took its slug: as a full build
             self.delta.removed += contributions(self.delta.folder, [(r, self.delta.ranges[name][0])])
-            self.fresh(r.outcome(), tally)
+            self.fresh(r.outcome(), tally, articles[name].stat)
             return
         tally.accept(r.outcome())
         if r.failing:
@@ -113,12 +112,13 @@ class Assembly:
         self.stored.records[name] = r
         self.record.articles[name] = articles[name]
 
-    def fresh(self, o: Outcome, tally: Tally) -> None:
-        """An article from its outcome: published, or (failing) its last good exports kept."""
+    def fresh(self, o: Outcome, tally: Tally, stat: manifest.Stat) -> None:
+        """An article from its outcome: published, or (failing) its last good exports kept (`stat`: its
+        facts file's, taken before the build)."""
         problems = len(tally.result.problems)
         tally.accept(o)
         if len(tally.result.problems) > problems or any(f.severity >= self.threshold for f in o.findings):
-            self._failing(o, tally)
+            self._failing(o, tally, stat)
             return
         mine = [FileInfo.of(name, content) for name, content in o.files.items()]
         for info, content in zip(mine, o.files.values(), strict=True):
@@ -129,9 +129,9 @@ class Assembly:
         if o.partitions is not None:
             self.parts.merge(o.partitions)
         self.published += 1
-        self._note(o, tuple(mine), (graph, len(o.quads), graph_part(self.site, graph, source_of(o), tuple(mine))))
+        self._note(o, stat, tuple(mine), (graph, len(o.quads), graph_part(self.site, graph, source_of(o), tuple(mine))))
 
-    def _failing(self, o: Outcome, tally: Tally) -> None:
+    def _failing(self, o: Outcome, tally: Tally, stat: manifest.Stat) -> None:
         slug = o.slug or Path(o.file).stem
         kept = self.earlier.kept(slug, o.graph_iri or Minter(self.site.base_iri).graph(slug))
         if o.slug is not None and o.file != tally.owner(o.slug):  # a second file with a used slug
@@ -147,11 +147,12 @@ class Assembly:
             self.triples += graph.size
             self.parts.merge(Partitions().add(kept.graph(), kept.graph_iri))
             part, length = graph_part(self.site, graph, None, ()), len(kept.quads)
-        self._note(o, (), (graph, length, part), kept=files)
+        self._note(o, stat, (), (graph, length, part), kept=files)
 
     def _note(
         self,
         o: Outcome,
+        stat: manifest.Stat,
         files: tuple[FileInfo, ...],
         written: tuple[GraphSummary | None, int, str],
         kept: tuple[str, ...] | None = None,
@@ -166,12 +167,10 @@ class Assembly:
         name = Path(o.file).name
         if self.delta is not None:
             self.computed.add(name)
-        stat = self.stats.get(name)
-        counts = manifest.summary_counts(o.findings)
-        article = manifest.Article(stat or (0, 0, 0), o.sha256, o.slug, exports, counts, ids)
+        article = manifest.Article(stat, o.sha256, o.slug, exports, manifest.summary_counts(o.findings), ids)
         if self.articles is None:
             self.record.articles[name] = article
-        elif stat is not None:  # else no manifest is written (a file gone since the build began)
+        else:
             self.articles.add(name, article)
         graph, length, part = written
         names = kept if kept is not None else tuple(f.name for f in files)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +94,7 @@ def build(
     if shard is not None:
         k, n = shard
         files = [p for p in files if manifest.shard_of(p, n) == k - 1]
-    stats = {p.name: manifest.stat_of(p) for p in files}  # before reading them: an edit now shows next time
+    stats = manifest.Stats(files)  # before reading them: an edit now shows next time
     record = manifest.Manifest(manifest.key(data, out, options, shard) or "", started_ns=started)
     delta = None
     if prior is not None and options.cache_dir is not None and record.key and not illustrate:
@@ -112,7 +112,7 @@ def _run(
     options: RunOptions,
     how: tuple[bool, bool, Progress | None],
     manifests: tuple[manifest.Manifest, manifest.Manifest | None, records.Delta | None],
-    stats: dict[str, manifest.Stat | None],
+    stats: manifest.Stats,
 ) -> BuildResult:
     """One build into a new folder (or compared with the one on disk), and its manifest."""
     write, illustrate, progress = how
@@ -124,8 +124,8 @@ def _run(
     wants = Wants(exports=True, illustration=illustrate)
     assembly: Assembly | None = None
     try:
-        assembly = Assembly(site, target, options, record, (out, delta, stats))
-        tally, site_failed, ids = _stream(site, files, assembly, options, wants, progress, (prior, out))
+        assembly = Assembly(site, target, options, record, (out, delta))
+        tally, site_failed, ids = _stream(site, (files, stats), assembly, options, wants, progress, (prior, out))
         done = _finish(target, tally, site_failed)
     except BaseException:
         if assembly is not None:
@@ -149,14 +149,13 @@ def _remember(
     out: Path,
     done: BuildResult,
     kept: tuple[manifest.Manifest, Assembly, tuple[dict[str, Any], set[str]] | None],
-    stats: dict[str, manifest.Stat | None],
+    stats: manifest.Stats,
 ) -> None:
     """Write the manifest of a build that replaced the folder and checked every file (else drop it), and
     the records a rebuild after a few changes starts from."""
     record, assembly, ids = kept
-    record.articles = {n: replace(a, stat=s) for n, a in record.articles.items() if (s := stats.get(n)) is not None}
     count = assembly.articles.count if assembly.articles is not None else len(record.articles)
-    if not done.files or done.result.problems or count != len(stats) or not record.key:
+    if not done.files or done.result.problems or not stats.complete or count != len(stats) or not record.key:
         manifest.forget(cache_dir, out)
         return
     record.record(done.result, done.files, idlint.FAMILY)
@@ -184,7 +183,7 @@ def _finish(target: TreeWriter | TreeChecker, tally: Tally, site_failed: bool) -
 
 def _stream(
     site: Site,
-    files: Sequence[Path],
+    listed: tuple[Sequence[Path], manifest.Stats],
     assembly: Assembly,
     options: RunOptions,
     wants: Wants,
@@ -194,7 +193,9 @@ def _stream(
     """Every article into the assembly (a failing one's last good files), void.ttl last. Returns the tally,
     whether nothing may be written (a site-wide check failed, or every article failed: the folder on
     disk then stays as it is, which keeps every last good export) and the @id summaries when they changed.
-    `last`: the last build's manifest (its @id lint may still hold) and the export folder."""
+    `listed`: the facts files and their stats; `last`: the last build's manifest (its @id lint may still
+    hold) and the export folder."""
+    files, stats = listed
     mine: list[idlint.Summary] = []  # this run's @id summaries (kept with the manifest)
     (prior, out), delta, tally = last, assembly.delta, Tally(threshold=options.fail_on, summaries=mine)
     todo = files if delta is None else [p for p in files if p.name not in delta.unchanged]
@@ -204,11 +205,11 @@ def _stream(
         computed = list(fresh)  # a few changed articles first: the lint can start beside the assembly
         fresh = iter(computed)
         ahead = _ahead(site, files, computed, assembly, options, (prior, out))
-    for p in files:
+    for i, p in enumerate(files):
         if delta is not None and p.name in delta.unchanged and prior is not None:
             assembly.unchanged(p.name, delta.unchanged[p.name], tally, prior.articles)
         else:
-            assembly.fresh(next(fresh), tally)
+            assembly.fresh(next(fresh), tally, stats[i])
     failed = tally.failed or bool(tally.result.problems)
     lint, ids = assembly.record.lint_from(prior, assembly.manifest_articles()), None
     if ahead is not None:

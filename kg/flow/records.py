@@ -139,7 +139,7 @@ def plan(
     prior: manifest.Manifest,
     key: str,
     files: Sequence[Path],
-    stats: dict[str, manifest.Stat | None],
+    stats: manifest.Stats,
 ) -> Delta | None:
     """A rebuild from the records of the last build of `out`, when they hold: same key, the folder as
     that build left it. Unchanged articles: same stat as then (and, when that stat is as recent as the
@@ -158,9 +158,9 @@ def plan(
         return None
     racy = prior.started_ns - 2_000_000_000
     unchanged = {}
-    for p in files:
+    for i, p in enumerate(files):
         seen = prior.articles.get(p.name)
-        if seen is None or stats.get(p.name) != seen.stat:
+        if seen is None or stats[i] != seen.stat:
             continue
         if seen.stat[2] >= racy and manifest.sha256_of(p) != seen.sha256:
             continue
