@@ -33,7 +33,9 @@ _ECHAR_RE = re.compile(r'[\\"\n\r]')
 
 def nt_string(text: str) -> str:
     """An N-Triples string literal body with the four characters N-Triples must escape."""
-    return '"' + _ECHAR_RE.sub(lambda m: _ECHAR[m.group()], text) + '"'
+    if '"' in text or "\\" in text or "\n" in text or "\r" in text:
+        return '"' + _ECHAR_RE.sub(lambda m: _ECHAR[m.group()], text) + '"'
+    return f'"{text}"'
 
 
 def nt_term(term: Node) -> str:
@@ -42,17 +44,21 @@ def nt_term(term: Node) -> str:
     if isinstance(term, BNode):  # only the bundled ontology and shapes have them (kg.flow.bundled)
         return f"_:{term}"
     assert isinstance(term, Literal), term
-    if term.language:
-        return f"{nt_string(str(term))}@{term.language}"
-    if term.datatype:  # an explicit xsd:string stays explicit, as the source wrote it
-        return f"{nt_string(str(term))}^^<{term.datatype}>"
-    return nt_string(str(term))
+    if term._language:  # the slots, not the properties: this runs for every literal of every export
+        return f"{nt_string(term)}@{term._language}"
+    if term._datatype is not None:  # an explicit xsd:string stays explicit, as the source wrote it
+        return f"{nt_string(term)}^^<{term._datatype}>"
+    return nt_string(term)
 
 
 def nt_line(triple: Triple, graph: str | None = None) -> str:
     """One N-Triples line, or an N-Quads line in `graph`."""
     s, p, o = triple
-    return f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{f' <{graph}>' if graph is not None else ''} .\n"
+    # IRIs inline: a call per term is a third of the cost of a line, and most terms are IRIs
+    o_text = f"<{o}>" if type(o) is URIRef else nt_term(o)
+    s_text = f"<{s}>" if type(s) is URIRef else nt_term(s)
+    p_text = f"<{p}>" if type(p) is URIRef else nt_term(p)
+    return f"{s_text} {p_text} {o_text}{f' <{graph}>' if graph is not None else ''} .\n"
 
 
 def nt_lines(triples: Iterable[Triple]) -> list[str]:
