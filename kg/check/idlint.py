@@ -29,7 +29,7 @@ from kg.core.runstore import RunStore
 from kg.graph.iris import SCHEMA
 from kg.graph.locate import locator
 from kg.graph.mapping import ArticleGraph
-from kg.graph.terms import Triple
+from kg.graph.terms import Triple, is_iri
 
 FAMILY = "idlint"
 _LINK_PROPERTIES = frozenset({str(SCHEMA.item)})  # range Thing, but Google reads the breadcrumb item as a page URL
@@ -83,7 +83,7 @@ def summarise(schema: Iterable[Triple], ag: ArticleGraph, base_iri: str) -> Summ
     types: dict[str, set[str]] = defaultdict(set)
     references, relative = set(), set()
     for s, p, o in schema:  # on strings: rdflib compares equal terms in Python
-        if not isinstance(s, URIRef):
+        if not is_iri(s):
             continue
         subject, predicate, value = str(s), str(p), str(o)
         names[subject]  # every subject is described, named or not
@@ -93,7 +93,7 @@ def summarise(schema: Iterable[Triple], ag: ArticleGraph, base_iri: str) -> Summ
             types[subject].add(value[len(prefix) :])
         if not _absolute(subject):
             relative.add((subject, subject))
-        if isinstance(o, URIRef):
+        if is_iri(o):
             if not _absolute(value):
                 relative.add((subject, value))
             if predicate != _TYPE and predicate not in links and value.startswith(base_iri):

@@ -20,11 +20,11 @@ from datetime import datetime
 from importlib import metadata
 from pathlib import PurePath, PurePosixPath
 
-from rdflib import RDF, RDFS, XSD, BNode, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg.graph.iris import MEDKG, ONTOLOGY_IRI, SCHEMA, iri_path, text_of
-from kg.graph.terms import Triple, nt_line
+from kg.graph.terms import Triple, is_blank, nt_line
 from kg.load.facts import Source
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -102,7 +102,7 @@ class Partitions:
             if key == _RDF_TYPE:
                 typed.append((s, o))
         for s, o in typed:  # blank nodes are distinct per graph
-            self.classes.setdefault(str(o), Counter())[f"{graph} {s}" if isinstance(s, BNode) else str(s)] += 1
+            self.classes.setdefault(str(o), Counter())[f"{graph} {s}" if is_blank(s) else str(s)] += 1
         return self
 
     def merge(self, other: Partitions) -> None:

@@ -21,7 +21,7 @@ from rdflib.term import Node
 from kg.core import resources
 from kg.graph import ontology
 from kg.graph.iris import SCHEMA
-from kg.graph.terms import Triple, from_ox, ntriples
+from kg.graph.terms import Triple, from_ox, is_iri, ntriples
 
 # schema.org's JSON-LD context types dates as schema:Date / schema:DateTime, so the published
 # graph does too: that is what the JSON-LD export expands to.
@@ -86,7 +86,7 @@ def _store(medkg: Iterable[Triple], read: frozenset[str] | None) -> ox.Store:
 
 
 def _value(o: Node, individuals: dict[URIRef, URIRef]) -> Node:
-    if isinstance(o, URIRef):
+    if is_iri(o):
         return individuals.get(o, o)
     if isinstance(o, Literal) and o.datatype in _DATATYPES:
         return Literal(str(o), datatype=_DATATYPES[o.datatype])
