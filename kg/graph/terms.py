@@ -38,6 +38,21 @@ def to_graph(triples: Iterable[Triple]) -> Graph:
     return g
 
 
+_IRIS: dict[str, URIRef] = {}
+
+
+def iri(text: str) -> URIRef:
+    """`URIRef(text)` for a plain str, one object per IRI in the process (at most 50,000 kept; then it
+    starts again): the mapping's nodes and the projection's results are then the same objects, so the
+    sets and indexes that meet them compare identities instead of calling rdflib's Python __eq__."""
+    term = _IRIS.get(text)
+    if term is None:
+        if len(_IRIS) >= 50_000:
+            _IRIS.clear()
+        term = _IRIS[text] = URIRef(text)
+    return term
+
+
 _LITERALS: dict[tuple[type, object, URIRef | None, str | None], Literal] = {}
 _INTEGER = XSD.integer  # one object: rdflib builds a new URIRef on each XSD.x, and keys compare it
 
@@ -144,7 +159,7 @@ def from_ox(t: object) -> Node:
 
 def _from_ox(t: ox.NamedNode | ox.Literal) -> Node:
     if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
+        return iri(t.value)
     if t.language:
         return Literal(t.value, lang=t.language)
     return Literal(t.value, datatype=None if t.datatype.value == XSD_STRING else URIRef(t.datatype.value))

@@ -15,7 +15,7 @@ from rdflib.term import Node
 from kg.graph import ontology
 from kg.graph.iris import MEDKG as M
 from kg.graph.iris import Minter, slugify
-from kg.graph.terms import Triple, integer, literal, to_graph
+from kg.graph.terms import Triple, integer, iri, literal, to_graph
 from kg.load.codes import WIKIDATA_ENTITY
 from kg.load.located import At
 from kg.load.model import Article, Code, Duration, Site, Unit
@@ -78,11 +78,11 @@ class GraphWriter:
         self.site, self.article = site, article
         self.mint = Minter(site.base_iri)
         self.g: set[Triple] = set()
-        self.out = ArticleGraph(article, URIRef(self.mint.page(article.slug, article.url)), self.g)
+        self.out = ArticleGraph(article, iri(self.mint.page(article.slug, article.url)), self.g)
         self.shared_nodes: set[URIRef] = set()
 
-    def node(self, iri: str, cls: URIRef, at: At) -> URIRef:
-        n = URIRef(iri)
+    def node(self, text: str, cls: URIRef, at: At) -> URIRef:
+        n = iri(text)
         self.g.add((n, RDF.type, cls))
         self.out.origins.setdefault(n, at)
         return n
@@ -133,7 +133,7 @@ class GraphWriter:
         for prop, value in ((low, d.min), (high, d.max)):
             if value is None:
                 continue
-            n = URIRef(f"{s}/{prop.removeprefix(str(M))}")
+            n = iri(f"{s}/{prop.removeprefix(str(M))}")
             amount, unit = duration(value, d.unit)
             self.g.update(((s, prop, n), (n, RDF.type, M.Quantity), (n, M.value, amount), (n, M.unitCode, unit)))
             self.out.origins.setdefault(n, d.at)
