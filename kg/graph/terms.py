@@ -42,14 +42,15 @@ _IRIS: dict[str, URIRef] = {}
 
 
 def iri(text: str) -> URIRef:
-    """`URIRef(text)` for a plain str, one object per IRI in the process (at most 50,000 kept; then it
-    starts again): the mapping's nodes and the projection's results are then the same objects, so the
-    sets and indexes that meet them compare identities instead of calling rdflib's Python __eq__."""
+    """`URIRef(text)` for a plain str, one object per IRI in the process (the first 50,000: the vocabulary
+    and shared entities come first): the vocabulary, the mapping's nodes and the projection's results are
+    then the same objects, so the sets and indexes that meet them compare identities instead of calling
+    rdflib's Python __eq__."""
     term = _IRIS.get(text)
     if term is None:
-        if len(_IRIS) >= 50_000:
-            _IRIS.clear()
-        term = _IRIS[text] = URIRef(text)
+        term = URIRef(text)
+        if len(_IRIS) < 50_000:
+            _IRIS[text] = term
     return term
 
 
@@ -58,15 +59,15 @@ _INTEGER = XSD.integer  # one object: rdflib builds a new URIRef on each XSD.x, 
 
 
 def literal(value: str | int | float | bool, datatype: URIRef | None = None, lang: str | None = None) -> Literal:
-    """`Literal(value, lang, datatype)`, made once per process for the same arguments (at most 20,000 kept;
-    then it starts again): rdflib builds a literal in ~1.5 µs, checking and casting its value, and the
-    same object for the same literal makes later set and dict lookups identity checks."""
+    """`Literal(value, lang, datatype)`, made once per process for the same arguments (the first 20,000):
+    rdflib builds a literal in ~1.5 µs, checking and casting its value, and the same object for the same
+    literal makes later set and dict lookups identity checks."""
     key = (type(value), value, datatype, lang)  # the type: True == 1 == 1.0, but they are different literals
     term = _LITERALS.get(key)
     if term is None:
-        if len(_LITERALS) >= 20_000:
-            _LITERALS.clear()
-        term = _LITERALS[key] = Literal(value, lang=lang, datatype=datatype)
+        term = Literal(value, lang=lang, datatype=datatype)
+        if len(_LITERALS) < 20_000:
+            _LITERALS[key] = term
     return term
 
 
