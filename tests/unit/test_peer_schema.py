@@ -89,6 +89,23 @@ def test_enums_and_list_bounds_match() -> None:
     assert wrong == []
 
 
+def test_fields_taking_a_string_or_an_object_take_either_in_the_peer_schema() -> None:
+    either = {
+        f"{path}.{field}"
+        for path, node, _ in _objects()
+        for field, sub in node["properties"].items()
+        if len(_resolve(_resolve(sub).get("items", sub)).get("anyOf", [])) == 2
+    }
+    unions = {
+        f"{path}.{field}"
+        for path, node, name in _objects()
+        for field in node["properties"]
+        if len(CLASSES[name]["attributes"][field].get("any_of", [])) == 2
+    }
+    assert unions == either
+    assert "article.treatment.procedure.steps" in either
+
+
 def test_each_code_system_has_the_same_format() -> None:
     formats = {
         case["if"]["properties"]["system"]["const"]: case["then"]["properties"]["code"]["pattern"]
