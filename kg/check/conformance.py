@@ -15,14 +15,14 @@ from collections.abc import Collection, Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from rdflib import RDF, XSD, Literal, URIRef
+from rdflib import RDF, XSD, Literal
 from rdflib.term import Node
 
 from kg.core import resources
 from kg.core.findings import Finding, Severity
 from kg.graph.iris import SCHEMA, SCHEMA_HTTPS
 from kg.graph.iris import normalise as normalise  # its home is iris.py; audits and benchmarks read it here
-from kg.graph.terms import Triple
+from kg.graph.terms import Triple, is_iri
 
 if TYPE_CHECKING:
     from kg.graph.locate import Locator
@@ -112,10 +112,7 @@ def vocabulary() -> Vocabulary:
 
 
 def _local(term: Node) -> str | None:
-    # `type(term) is`: a Literal's isinstance check against URIRef goes through rdflib's ABC, ~10x slower
-    if type(term) is URIRef or (type(term) is not Literal and isinstance(term, URIRef)):
-        return term[len(HTTP) :] if str.startswith(term, HTTP) else None
-    return None
+    return term[len(HTTP) :] if is_iri(term) and str.startswith(term, HTTP) else None
 
 
 def _fits(text: str, datatype: str) -> bool:
@@ -157,10 +154,6 @@ def _what(kinds: set[str]) -> str:
     return "text"
 
 
-def _shown(o: Literal) -> str:
-    return str(o) if len(str(o)) <= 40 else str(o)[:37] + "..."
-
-
 def _short(names: set[str] | list[str] | frozenset[str]) -> str:
     return ", ".join(sorted(names)) or "nothing"
 
@@ -171,8 +164,7 @@ class _Checker:
         self.findings: list[Finding] = []
         self.types: dict[Node, set[str]] = {}
         for s, _, o in (t for t in graph if t[1] in _TYPES):
-            name = _local(o)
-            if name is not None and name in self.v.types:
+            if (name := _local(o)) is not None and name in self.v.types:
                 self.types.setdefault(s, set()).add(name)
 
     def add(self, severity: Severity, focus: Node, path: Node | None, rule: str, message: str) -> None:
@@ -321,12 +313,12 @@ class _Checker:
                 f"The value of schema:{prop} is a link to a node, but {self.expects(ranges)}: write the value itself.",
             )
 
-    def expects(self, ranges: set[str]) -> str:
-        """What a range finding says schema.org expects (written only for a finding)."""
+    def expects(self, ranges: set[str]) -> str:  # written only for a finding: most values fit
         return f"schema.org {self.v.release} expects {_short(ranges)}"
 
     def check_literal(self, s: Node, p: Node, prop: str, o: Literal, ranges: set[str]) -> None:
         kinds, typed = _literal_kinds(o)
+        shown = str(o) if len(str(o)) <= 40 else str(o)[:37] + "..."
         if typed:
             if kinds & self.v.reach(ranges):
                 return
@@ -338,7 +330,7 @@ class _Checker:
                 s,
                 p,
                 "range",
-                f"The value {_shown(o)!r} of schema:{prop} is {what}, but {self.expects(ranges)}. "
+                f"The value {shown!r} of schema:{prop} is {what}, but {self.expects(ranges)}. "
                 "Write a value of that kind.",
             )
             return
@@ -355,7 +347,7 @@ class _Checker:
                 s,
                 p,
                 "range",
-                f"The text {_shown(o)!r} of schema:{prop} is not a valid {' or '.join(sorted(ranges))}; "
+                f"The text {shown!r} of schema:{prop} is not a valid {' or '.join(sorted(ranges))}; "
                 f"{self.expects(ranges)}. Write it in that format (ISO 8601 for dates and times).",
             )
 
