@@ -13,18 +13,19 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import BinaryIO, Protocol
 
 from kg.core.fsio import TreeChecker, TreeWriter
 from kg.core.options import RunOptions
 from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
 from kg.export.serialize import nquads
-from kg.flow import keep, layered, manifest, partstore
+from kg.flow import keep, manifest, partstore
 from kg.flow.article import Outcome
 from kg.flow.bundled import bundled_files, bundled_graphs
 from kg.flow.corpus import Tally
 from kg.flow.dataset import graph_part, source_of, void_file
 from kg.flow.records import Delta, Record, Stored, contributions, rows, save
+from kg.flow.sitelint import Kept
 from kg.graph.iris import Minter
 from kg.load.facts import Site
 
@@ -50,10 +51,12 @@ class Assembly:
         self.nq = _Counted(target.open(CORPUS_FILE))
         self.graphs: list[GraphSummary] = []  # the articles' graphs in kg.nq
         self.computed: set[str] = set()  # the facts files of the articles computed (not carried over)
-        self.ids_kept = False  # the @id summaries were kept for this build already (kg.flow.sitelint)
         self.published = 0
         self.earlier = keep.Earlier(out, rebuild.graph_index() if rebuild is not None else None)
         self._old = -1
+        self.lint = rebuild.lint if rebuild is not None else None  # the @id lint's index kept (kg.flow.sitelint)
+        if rebuild is None and options.cache_dir is not None and isinstance(target, TreeWriter):
+            self.lint = Kept.create(manifest.beside(options.cache_dir, out, record.started_ns, "lint.tmp"))
         if rebuild is None:
             self.stored, self.parts = Stored(0, [], []), Partitions()
             self._bundled(options.cache_dir)
@@ -65,6 +68,8 @@ class Assembly:
         self.nq.carry(self._old, 0, rebuild.stored.head)
         for f in rebuild.stored.files:
             target.link(f.name)
+        for name in set(rebuild.lint.index.names()) - rebuild.unchanged.keys():
+            rebuild.lint.index.remove(name)  # changed or removed: the changed come back as they are computed
 
     def _bundled(self, cache_dir: Path | None) -> None:
         """The ontology and shapes: kg.nq's first graphs, and their files as they are."""
@@ -147,12 +152,11 @@ class Assembly:
         failing article, the names of its last good files kept."""
         if o.slug is None:
             return
-        ids = o.ids.digest if o.ids is not None else ""
         exports = tuple((f.name, f.sha256 or "") for f in files)
         name = Path(o.file).name
         self.computed.add(name)
         self.record.articles[name] = manifest.Article(
-            (0, 0, 0), o.sha256, o.slug, exports, manifest.summary_counts(o.findings), ids
+            (0, 0, 0), o.sha256, o.slug, exports, manifest.summary_counts(o.findings)
         )
         graph, length, part = written
         names = kept if kept is not None else tuple(f.name for f in files)
@@ -187,22 +191,19 @@ class Assembly:
             self._old = -1
         if self.delta is not None:
             self.delta.parts.close()
+        if self.lint is not None:
+            self.lint.close()
 
-    def save(self, cache_dir: Path, out: Path, build: int, ids: tuple[dict[str, Any], set[str]] | None) -> None:
-        """The records, the partitions and the @id summaries (`ids`: all, and the names of this build's;
-        None: the last build's still hold)."""
+    def save(self, cache_dir: Path, out: Path, build: int) -> None:
+        """The records, the partitions and the @id lint's index."""
         last = self.delta
         save(cache_dir, out, build, self.stored, (last.build, last.layered | self.computed) if last else None)
         if last is None:
             partstore.create(manifest.beside(cache_dir, out, build, "parts"), self.parts, build)
         else:
             last.parts.commit(manifest.beside(cache_dir, out, build, "parts"), build)
-        if ids is not None:
-            layered.write(
-                cache_dir, out, build, "ids", ids[0], (last.build, last.ids_layered | ids[1]) if last else None
-            )
-        elif last is not None and not self.ids_kept:
-            layered.carry(cache_dir, out, last.build, build, "ids")
+        if self.lint is not None:
+            self.lint.commit(manifest.beside(cache_dir, out, build, "lint"), build)
 
 
 class _Counted:

@@ -3,11 +3,11 @@ change is a `stat` of every facts file and export file, and nothing else.
 
 A manifest is kept beside the per-article cache (`<cache>/manifests/<folder key>`), one per export
 folder, and written after the folder was swapped in. It holds, per facts file, its size, mtime_ns
-and content hash, its slug, the SHA-256 of each export file and its findings by severity and the
-digest of its @id summary; the whole run's Result (findings, pages, counts); and the `stat` of every
-file in the export folder. It is valid only for the exports it was written with: every build
-writes a new marker file (a new inode), so a folder replaced by another build, edited, or left by a
-killed run no longer matches and the next build runs in full.
+and content hash, its slug, the SHA-256 of each export file and its findings by severity; the whole
+run's Result (findings, pages, counts); and the `stat` of every file in the export folder. It is valid
+only for the exports it was written with: every build writes a new marker file (a new inode), so a
+folder replaced by another build, edited, or left by a killed run no longer matches and the next
+build runs in full.
 
 What invalidates it (a full build follows): any change to the tool's code, ontology or shapes, the
 version, engine, profile, --fail-on or --shard (all in `key`), any byte of site.yaml, a facts file
@@ -38,7 +38,7 @@ from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.swap import parent_locked, sweep
 
-FORMAT = 3
+FORMAT = 4
 KEPT_RULE = "build:kept-previous"  # kg.flow.keep's notice: an article not published
 FACT_SUFFIXES = (".yaml", ".yml", ".json")  # kg.load.facts lists the same (a test holds them equal)
 Stat = tuple[int, int, int]  # inode, size, mtime_ns
@@ -104,7 +104,6 @@ class Article:
     slug: str
     exports: tuple[tuple[str, str], ...]  # (file name, SHA-256) of its export files
     findings: tuple[int, int, int]  # infos, warnings, violations
-    ids: str  # digest of its @id summary (what the site-wide lint reads of it)
 
 
 @dataclass
@@ -117,21 +116,10 @@ class Manifest:
     exports: dict[str, Stat] = field(default_factory=dict)  # every file in the export folder
     counts: tuple[int, int, int] = (0, 0, 0)  # articles, triples, files written
     started_ns: int = 0  # when the build began (its id); a file changed in the same clock tick is re-hashed
-    lint: list[Row] = field(default_factory=list)  # the site-wide @id lint's findings
     severities: tuple[int, int, int] = (0, 0, 0)  # distinct findings: infos, warnings, violations
     kept: tuple[str, ...] = ()  # facts files not published, their last good exports kept
 
-    def lint_from(self, previous: Manifest | None) -> list[Finding] | None:
-        """The last build's @id lint findings when this build's articles have the same @id summaries
-        in the same order (the lint is a function of them and the base IRI, which is in the key)."""
-        if previous is None or previous.key != self.key or len(previous.articles) != len(self.articles):
-            return None
-        if any(previous.articles.get(n) is None or previous.articles[n].ids != a.ids for n, a in self.articles.items()):
-            return None
-        return [finding(r) for r in previous.lint]
-
-    def record(self, result: Result, files: int, lint_family: str) -> None:
-        self.lint = [row(f) for f in result.matching(family=lint_family)]
+    def record(self, result: Result, files: int) -> None:
         self.counts = (result.articles, result.triples, files)
         self.severities = (
             result.count(Severity.INFO),
