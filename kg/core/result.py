@@ -3,20 +3,25 @@
 A Result holds no presentation state; renderers are pure functions of a Result and a RenderContext.
 A large run's findings and pages do not stay in memory: past `BOUND` of them they go to a store on
 disk (kg.core.runstore) and are read back in report order, so memory stays flat however many there are.
+Findings kept from an earlier run (a rebuild's unchanged articles) may come as rows, a block per
+article (`carry`): they are merged in report order as they are read, never stored again.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
+from itertools import chain
 from operator import attrgetter
 
-from kg.core.findings import Finding, Severity
+from kg.core.findings import Finding, Row, Severity, as_row, from_row
 from kg.core.spill import Spill
 
 BOUND = 20000  # findings, and pages, kept in memory before the run's go to disk
 _ORDER = attrgetter(*(f.name for f in fields(Finding)))
+_FIELDS = {f.name: i for i, f in enumerate(fields(Finding))}  # a field's place in a Row
 
 
 @dataclass(frozen=True, order=True)
@@ -50,6 +55,7 @@ class Result:
         self._pages: list[Page] = []
         self._counts: Counter[Severity] = Counter()
         self._spill: Spill | None = None
+        self._blocks: list[Sequence[Row]] = []  # carried rows, each block's file after the one before
         self.extend(findings)
         self.add_pages(pages)
 
@@ -79,6 +85,18 @@ class Result:
                 if len(self._findings) > self._bound:
                     self._store()
 
+    def carry(self, file: str, rows: Sequence[Row]) -> None:
+        """An article's findings kept as rows (sorted, once each): those in its own `file` as one block,
+        when it comes after the last block's in report order; the others (a site.yaml problem, which
+        other articles may find too) as findings, once each."""
+        own = [r for r in rows if r[0] == file]
+        if own and (not self._blocks or self._blocks[-1][0][0] < file):
+            self._blocks.append(own)
+            for severity, n in Counter(r[3] for r in own).items():
+                self._counts[Severity(severity)] += n
+            rows = [r for r in rows if r[0] != file]
+        self.extend(map(from_row, rows))
+
     def add_pages(self, pages: Iterable[Page]) -> None:
         for p in pages:
             if self._spill is not None:
@@ -93,18 +111,32 @@ class Result:
         self.problems += problems
         self.extend(problems)
 
-    def sorted(self) -> Iterator[Finding]:
-        """In Finding's order (file, line, column, …), by a key: the dataclass's own comparisons cost
-        seconds for the 120,000 findings of a 10,000-article site. Each call reads them anew."""
+    def _sorted(self) -> Iterator[Finding]:
+        """Those not carried, in Finding's order (file, line, column, …), by a key: the dataclass's own
+        comparisons cost seconds for the 120,000 findings of a 10,000-article site."""
         if self._spill is not None:
             return self._spill.sorted()
         return iter(sorted(self._findings, key=_ORDER))
 
+    def rows(self) -> Iterator[Row]:
+        """Every finding as a row, in Finding's order (rows sort as findings do). Each call reads them anew."""
+        return heapq.merge(map(as_row, self._sorted()), chain.from_iterable(self._blocks))
+
+    def sorted(self) -> Iterator[Finding]:
+        """Every finding in Finding's order. Each call reads them anew."""
+        return map(from_row, self.rows()) if self._blocks else self._sorted()
+
     def matching(self, **values: object) -> Iterator[Finding]:
         """The findings whose fields have these values (`family="idlint"`), in Finding's order."""
         if self._spill is not None:
-            return self._spill.matching(values)
-        return (f for f in self.sorted() if all(getattr(f, k) == v for k, v in values.items()))
+            mine = self._spill.matching(values)
+        else:
+            mine = (f for f in self._sorted() if all(getattr(f, k) == v for k, v in values.items()))
+        if not self._blocks:
+            return mine
+        tests = [(_FIELDS[k], v) for k, v in values.items()]
+        carried = (r for r in chain.from_iterable(self._blocks) if all(r[i] == v for i, v in tests))
+        return map(from_row, heapq.merge(map(as_row, mine), carried))
 
     def pages(self) -> Iterator[Page]:
         """The checked pages in Page's order (slug, file, node)."""

@@ -88,9 +88,9 @@ class Assembly:
         assert self.delta is not None and isinstance(self.target, TreeWriter), "only a rebuild has records"
         if (tally.owner(r.slug) or r.file) != r.file:  # a changed article before it took its slug: as a full build
             self.delta.removed += contributions(self.delta.folder, [(r, self.delta.ranges[name][0])])
-            self.fresh(r.outcome(), tally)
+            self.fresh(r.outcome(findings=True), tally)
             return
-        tally.accept(r.outcome())
+        tally.accept(r.outcome(), r.findings)
         if r.failing:
             tally.result.extend([keep.notice(r.file, *r.slug_at, r.slug, r.files, self.threshold)])
         else:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kg.check import families, idlint
 from kg.core.errors import InputError
-from kg.core.findings import Finding, Severity
+from kg.core.findings import Finding, Row, Severity
 from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.runstore import RunStore
@@ -123,8 +123,9 @@ class Tally:
         row = self.store.db.execute("SELECT file FROM slugs WHERE slug = ?", (slug,)).fetchone()
         return None if row is None else str(row[0])
 
-    def accept(self, o: Outcome) -> bool:
-        """Count one outcome; True while its output may still be kept (no problem, nothing failing)."""
+    def accept(self, o: Outcome, carried: Sequence[Row] = ()) -> bool:
+        """Count one outcome (`carried`: its findings as the last build kept them, sorted, once each);
+        True while its output may still be kept (no problem, nothing failing)."""
         first = None if o.slug is None else self.owner(o.slug)
         if o.slug is not None and first is not None:
             self.result.add_problems([duplicate_slug(o.file, o.slug_at, o.slug, first)])
@@ -139,10 +140,12 @@ class Tally:
                 self.illustrations[o.slug] = o.illustration
         self.result.add_problems(o.problems)
         self.result.extend(o.findings)
+        self.result.carry(o.file, carried)
         self.result.triples += o.triples
         if o.ids is not None and self.ids is not None:
             self.ids.add(o.ids)
-        self.failed = self.failed or any(f.severity >= self.threshold for f in o.findings)
+        failing = any(f.severity >= self.threshold for f in o.findings) or any(r[3] >= self.threshold for r in carried)
+        self.failed = self.failed or failing
         return not (self.result.problems or self.failed)
 
     def finish(self) -> Result:

@@ -32,7 +32,7 @@ from typing import Any
 
 import kg
 from kg.core import resources
-from kg.core.findings import Finding, Severity
+from kg.core.findings import Finding, Severity, from_row
 from kg.core.listing import Listing
 from kg.core.options import RunOptions
 from kg.core.result import Page, Result
@@ -42,7 +42,6 @@ FORMAT = 4
 KEPT_RULE = "build:kept-previous"  # kg.flow.keep's notice: an article not published
 FACT_SUFFIXES = (".yaml", ".yml", ".json")  # kg.load.facts lists the same (a test holds them equal)
 Stat = tuple[int, int, int]  # inode, size, mtime_ns
-Row = tuple[str, int, int, int, str, str, str, str, str]  # a Finding, its severity as a number
 _CHUNK = 5000  # rows a pickle of the kept findings and pages holds
 
 
@@ -132,18 +131,6 @@ class Manifest:
         return {s: self.severities[int(s) - 1] for s in Severity}
 
 
-def finding(r: Row) -> Finding:
-    file, line, column, severity, *rest = r
-    return Finding(file, line, column, _SEVERITIES[severity - 1], *rest)
-
-
-_SEVERITIES = tuple(Severity)
-
-
-def row(f: Finding) -> Row:
-    return (f.file, f.line, f.column, int(f.severity), f.message, f.field, f.node, f.rule, f.family)
-
-
 def summary_counts(findings: list[Finding]) -> tuple[int, int, int]:
     by = [0, 0, 0]
     for f in findings:
@@ -208,7 +195,7 @@ def _chunks(rows: Iterable[tuple[str, tuple[object, ...]]]) -> Iterator[bytes]:
 def write(cache_dir: Path, out: Path, manifest: Manifest, result: Result) -> bool:
     """Store the manifest and its build's findings and pages (atomically; a full disk only costs the
     next build its shortcut); the files of earlier builds' manifests go. False when it could not."""
-    rows = chain((("f", row(f)) for f in result.sorted()), (("p", (p.slug, p.file, p.node)) for p in result.pages()))
+    rows = chain((("f", r) for r in result.rows()), (("p", (p.slug, p.file, p.node)) for p in result.pages()))
     try:
         put(beside(cache_dir, out, manifest.started_ns, "result"), _chunks(rows))
         put(location(cache_dir, out), pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
@@ -229,7 +216,7 @@ def result(cache_dir: Path, out: Path, m: Manifest) -> Result | None:
         with open(beside(cache_dir, out, m.started_ns, "result"), "rb") as fh:
             while fh.peek(1):
                 rows = pickle.load(fh)
-                done.extend(finding(r) for kind, r in rows if kind == "f")
+                done.extend(from_row(r) for kind, r in rows if kind == "f")
                 done.add_pages(Page(*r) for kind, r in rows if kind == "p")
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         done.close()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.core.findings import Finding
+from kg.core.findings import Finding, Row, as_row, from_row
 from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
 from kg.flow import layered, manifest
 from kg.flow.article import Outcome
@@ -46,20 +46,19 @@ class Record:
     graph_iri: str
     page: str
     triples: int  # of its named graph, as the Result counts it
-    findings: tuple[manifest.Row, ...]
+    findings: tuple[Row, ...]  # sorted, once each
     failing: bool  # not published: its last good exports (`files`, its block of kg.nq), if any, kept
     files: tuple[str, ...]  # its files in the export folder
     nq: int  # bytes of its block in kg.nq (0: none)
     graph: GraphSummary | None  # its graph as void.ttl describes it (None: not in kg.nq)
     void: str  # its part of void.ttl
 
-    def outcome(self) -> Outcome:
-        """What the run's Tally counts of it (its @id summary stays in the index)."""
-        findings = [manifest.finding(r) for r in self.findings]
+    def outcome(self, findings: bool = False) -> Outcome:
+        """What the run's Tally counts of it but its @id summary (it stays in the lint's index), and its
+        findings only when asked (else they are carried as rows: Tally.accept)."""
+        found = [from_row(r) for r in self.findings] if findings else []
         at = Position(*self.slug_at)
-        return Outcome(
-            self.file, self.slug, findings, [], at, self.sha256, self.graph_iri, self.triples, None, self.page
-        )
+        return Outcome(self.file, self.slug, found, [], at, self.sha256, self.graph_iri, self.triples, None, self.page)
 
 
 @dataclass
@@ -173,5 +172,6 @@ def contributions(folder: Path, gone: list[tuple[Record, int]]) -> list[Partitio
     return out
 
 
-def rows(findings: list[Finding]) -> tuple[manifest.Row, ...]:
-    return tuple(manifest.row(f) for f in findings)
+def rows(findings: list[Finding]) -> tuple[Row, ...]:
+    """An article's findings as a record keeps them: rows, sorted, once each."""
+    return tuple(sorted({as_row(f) for f in findings}))

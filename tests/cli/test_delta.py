@@ -153,3 +153,28 @@ def test_a_rebuild_whose_kept_files_are_gone_builds_in_full(gone: str, site: Pat
     _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
     _description(site, build)  # and the next rebuild starts from what that full build kept
     _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+
+
+def test_a_rebuild_reports_in_every_format_as_a_full_build(
+    site: Path, tmp_path: Path, kg: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The unchanged articles' findings are carried as rows, the changed one's and the lint's redone."""
+    calls: list[Path] = []
+
+    def counting(site_: object, path: Path, *args: object) -> object:
+        calls.append(path)
+        return process(site_, path, *args)  # type: ignore[arg-type]
+
+    def build(out: str, *args: str) -> Result:
+        return kg("build", "--data", site, "--out", out, *args)
+
+    assert build("delta", "--cache", "cache").exit_code == build("full", "--no-cache").exit_code == 0
+    for n, fmt in enumerate(["json", "sarif", "junit", "github", "text"]):
+        _edit(_articles(site)[n], "  headline: '", f"  headline: 'Renamed {fmt} ")
+        with monkeypatch.context() as patched:
+            patched.setattr(flow_corpus, "process", counting)
+            delta = build("delta", "--cache", "cache", "--format", fmt)
+        assert calls == [_articles(site)[n]]  # a rebuild: the changed article computed, no other
+        calls.clear()
+        full = build("full", "--no-cache", "--format", fmt)
+        _same(delta, full, tmp_path)
