@@ -3,17 +3,21 @@ exactly the findings of a full lint of the same summaries, after every edit of a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.check import idlint
 from kg.core.runstore import RunStore
+from kg.flow.sitelint import Kept
 
 BASE = "https://a.example/"
 _IDS = [f"{BASE}{p}" for p in ("x", "x/y", "x/y/z", "y", "p1", "p1#f", "p2", "q/x", "q")]
 _PAGES = [f"{BASE}{p}" for p in ("p1", "p2", "p3", "x")]
 _NAMES = ["Aspirin", "aspirin", "ASPIRIN", "Water", "Ice"]
 _TYPES = ["Drug", "MedicalEntity", "Person", "Thing", "MedicalCondition"]
+W = ("b.yaml", 3, 4, "name")
 _FILES = [f"data/articles/{n}.yaml" for n in ("a", "b", "c", "d", "e")]
 
 
@@ -49,7 +53,7 @@ def histories(draw: st.DrawFn) -> tuple[dict[str, idlint.Summary], list[tuple[st
     return first, edits
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(histories())
 def test_an_incremental_lint_equals_a_full_lint_after_every_edit(
     history: tuple[dict[str, idlint.Summary], list[tuple[str, idlint.Summary | None]]],
@@ -104,3 +108,36 @@ def test_an_owner_described_anew_makes_its_parts_no_duplicates() -> None:
         assert index.run() == []
         index.remove("c.yaml")
         assert [f.rule for f in index.run()] == ["idlint:duplicate-entity"]
+
+
+def test_a_kept_index_changes_only_when_its_build_commits(tmp_path: Path) -> None:
+    """A rebuild that stops before it commits leaves the last build's index as it was; one that commits
+    moves it to its own name and id."""
+    drug = frozenset({"Drug"})
+    a = idlint.Summary("a.yaml", BASE + "p1", {BASE + "x": (frozenset({"Aspirin"}), drug)}, (), (), {})
+    b = idlint.Summary("b.yaml", BASE + "p2", {BASE + "y": (frozenset({"aspirin"}), drug)}, (), (), {BASE + "y": W})
+    first = Kept.create(tmp_path / "1.lint.tmp")
+    first.index.add(a)
+    first.index.add(b)
+    (warning,) = first.index.run()
+    first.commit(tmp_path / "1.lint", 1)
+    first.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1.lint"]
+    assert Kept.open(tmp_path / "1.lint", 2) is None  # another build's
+    stopped = Kept.open(tmp_path / "1.lint", 1)
+    assert stopped is not None
+    stopped.index.remove("a.yaml")
+    assert stopped.index.run() == []
+    stopped.close()
+    kept = Kept.open(tmp_path / "1.lint", 1)
+    assert kept is not None and kept.index.names() == ["a.yaml", "b.yaml"]
+    kept.index.remove("a.yaml")
+    assert kept.index.run() == []
+    kept.commit(tmp_path / "2.lint", 2)
+    kept.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2.lint"]
+    again = Kept.open(tmp_path / "2.lint", 2)
+    assert again is not None and again.index.names() == ["b.yaml"]
+    again.index.add(a)
+    assert again.index.run() == [warning]
+    again.close()
