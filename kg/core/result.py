@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from kg.core.findings import Finding, Row, Severity, as_row, from_row
 from kg.core.spill import Spill
@@ -56,6 +56,7 @@ class Result:
         self._counts: Counter[Severity] = Counter()
         self._spill: Spill | None = None
         self._blocks: list[Sequence[Row]] = []  # carried rows, each block's file after the one before
+        self._carried = [0] * (len(Severity) + 1)  # carried rows by severity (as a number)
         self.extend(findings)
         self.add_pages(pages)
 
@@ -89,12 +90,15 @@ class Result:
         """An article's findings kept as rows (sorted, once each): those in its own `file` as one block,
         when it comes after the last block's in report order; the others (a site.yaml problem, which
         other articles may find too) as findings, once each."""
-        own = [r for r in rows if r[0] == file]
+        if not rows:
+            return
+        own = rows if rows[0][0] == rows[-1][0] == file else [r for r in rows if r[0] == file]
         if own and (not self._blocks or self._blocks[-1][0][0] < file):
             self._blocks.append(own)
-            for severity, n in Counter(r[3] for r in own).items():
-                self._counts[Severity(severity)] += n
-            rows = [r for r in rows if r[0] != file]
+            counts = self._carried
+            for r in own:
+                counts[r[3]] += 1
+            rows = [] if own is rows else [r for r in rows if r[0] != file]
         self.extend(map(from_row, rows))
 
     def add_pages(self, pages: Iterable[Page]) -> None:
@@ -132,10 +136,11 @@ class Result:
             mine = self._spill.matching(values)
         else:
             mine = (f for f in self._sorted() if all(getattr(f, k) == v for k, v in values.items()))
-        if not self._blocks:
-            return mine
-        tests = [(_FIELDS[k], v) for k, v in values.items()]
-        carried = (r for r in chain.from_iterable(self._blocks) if all(r[i] == v for i, v in tests))
+        if not self._blocks or not values:
+            return mine if not self._blocks else self.sorted()
+        get = itemgetter(*(_FIELDS[k] for k in values))  # one field: its value; more: a tuple of them
+        want = tuple(values.values()) if len(values) > 1 else next(iter(values.values()))
+        carried = (r for r in chain.from_iterable(self._blocks) if get(r) == want)
         return map(from_row, heapq.merge(map(as_row, mine), carried))
 
     def pages(self) -> Iterator[Page]:
@@ -145,15 +150,15 @@ class Result:
         return iter(sorted(self._pages))
 
     def __len__(self) -> int:
-        return sum(self._counts.values())
+        return sum(self._counts.values()) + sum(self._carried)
 
     def count(self, severity: Severity) -> int:
         """Distinct findings of a severity (a site.yaml problem repeats for every article)."""
-        return self._counts[severity]
+        return self._counts[severity] + self._carried[severity]
 
     def failed(self, threshold: Severity) -> bool:
         """Whether any finding is at or above `threshold` (the run's fail_on)."""
-        return any(n and s >= threshold for s, n in self._counts.items())
+        return any(self.count(s) and s >= threshold for s in Severity)
 
     def failing(self, threshold: Severity) -> str:
         """The counts that fail the run, in words: '1 violation, 13 warnings'."""
