@@ -99,10 +99,7 @@ def build(
     delta = None
     if prior is not None and options.cache_dir is not None and record.key and not illustrate:
         delta = records.plan(options.cache_dir, out, prior, record.key, files, stats)
-    try:
-        return _run(site, files, out, options, (write, illustrate, progress), (record, prior, delta), stats)
-    except records.Stale:
-        return _run(site, files, out, options, (write, illustrate, progress), (record, prior, None), stats)
+    return _run(site, files, out, options, (write, illustrate, progress), (record, prior, delta), stats)
 
 
 def _run(
@@ -117,7 +114,6 @@ def _run(
     """One build into a new folder (or compared with the one on disk), and its manifest."""
     write, illustrate, progress = how
     record, prior, delta = manifests
-    record.articles.clear()  # a rebuild from records that turned out stale may have begun it
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
     if isinstance(target, TreeWriter):
         target.known = manifest.written(prior)

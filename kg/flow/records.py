@@ -31,10 +31,6 @@ from kg.flow.sitelint import Kept
 from kg.load.yamlloc import Position
 
 
-class Stale(Exception):
-    """The last build's records do not hold after all (a file beside the manifest is gone): build in full."""
-
-
 @dataclass(frozen=True)
 class Record:
     """One article as the corpus-wide steps of a build need it."""
