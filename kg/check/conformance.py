@@ -15,14 +15,14 @@ from collections.abc import Collection, Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from rdflib import RDF, XSD, Literal, URIRef
+from rdflib import RDF, XSD, Literal
 from rdflib.term import Node
 
 from kg.core import resources
 from kg.core.findings import Finding, Severity
 from kg.graph.iris import SCHEMA, SCHEMA_HTTPS
 from kg.graph.iris import normalise as normalise  # its home is iris.py; audits and benchmarks read it here
-from kg.graph.terms import Triple
+from kg.graph.terms import Triple, is_iri
 
 if TYPE_CHECKING:
     from kg.graph.locate import Locator
@@ -112,7 +112,7 @@ def vocabulary() -> Vocabulary:
 
 
 def _local(term: Node) -> str | None:
-    return str(term)[len(HTTP) :] if isinstance(term, URIRef) and str(term).startswith(HTTP) else None
+    return term[len(HTTP) :] if is_iri(term) and str.startswith(term, HTTP) else None
 
 
 def _fits(text: str, datatype: str) -> bool:
@@ -164,8 +164,7 @@ class _Checker:
         self.findings: list[Finding] = []
         self.types: dict[Node, set[str]] = {}
         for s, _, o in (t for t in graph if t[1] in _TYPES):
-            name = _local(o)
-            if name is not None and name in self.v.types:
+            if (name := _local(o)) is not None and name in self.v.types:
                 self.types.setdefault(s, set()).add(name)
 
     def add(self, severity: Severity, focus: Node, path: Node | None, rule: str, message: str) -> None:
@@ -285,13 +284,12 @@ class _Checker:
 
     def check_range(self, s: Node, p: Node, prop: str, entry: dict[str, Any], o: Node) -> None:
         ranges = set(entry["ranges"])
-        expected = f"schema.org {self.v.release} expects {_short(ranges)}"
         if isinstance(o, Literal):
-            self.check_literal(s, p, prop, o, ranges, expected)
+            self.check_literal(s, p, prop, o, ranges)
             return
         name = _local(o)
         if name is not None:
-            self.check_term(s, p, prop, name, ranges, expected)
+            self.check_term(s, p, prop, name, ranges)
             return
         own = self.types.get(o, set())
         if own:
@@ -303,8 +301,8 @@ class _Checker:
                 s,
                 p,
                 "range",
-                f"The value of schema:{prop} is a {_short(own)}, but {expected}. Link a node of one of those "
-                "types, or use the property schema.org defines for this kind of value.",
+                f"The value of schema:{prop} is a {_short(own)}, but {self.expects(ranges)}. "
+                "Link a node of one of those types, or use the property schema.org defines for this kind of value.",
             )
         elif ranges and all(self.v.is_datatype(r) and "Text" not in self.v.ancestors(r) for r in ranges):
             self.add(
@@ -312,10 +310,13 @@ class _Checker:
                 s,
                 p,
                 "range",
-                f"The value of schema:{prop} is a link to a node, but {expected}: write the value itself.",
+                f"The value of schema:{prop} is a link to a node, but {self.expects(ranges)}: write the value itself.",
             )
 
-    def check_literal(self, s: Node, p: Node, prop: str, o: Literal, ranges: set[str], expected: str) -> None:
+    def expects(self, ranges: set[str]) -> str:  # written only for a finding: most values fit
+        return f"schema.org {self.v.release} expects {_short(ranges)}"
+
+    def check_literal(self, s: Node, p: Node, prop: str, o: Literal, ranges: set[str]) -> None:
         kinds, typed = _literal_kinds(o)
         shown = str(o) if len(str(o)) <= 40 else str(o)[:37] + "..."
         if typed:
@@ -329,11 +330,12 @@ class _Checker:
                 s,
                 p,
                 "range",
-                f"The value {shown!r} of schema:{prop} is {what}, but {expected}. Write a value of that kind.",
+                f"The value {shown!r} of schema:{prop} is {what}, but {self.expects(ranges)}. "
+                "Write a value of that kind.",
             )
             return
         if str(o).startswith((HTTP, SCHEMA_HTTPS)) and "/" not in str(o).split("schema.org/", 1)[1]:
-            self.check_term(s, p, prop, str(o).split("schema.org/", 1)[1], ranges, expected, as_text=True)
+            self.check_term(s, p, prop, str(o).split("schema.org/", 1)[1], ranges, as_text=True)
             return
         if any(r != "URL" and "Text" in self.v.ancestors(r) for r in ranges):
             return  # text where schema.org expects text
@@ -346,12 +348,10 @@ class _Checker:
                 p,
                 "range",
                 f"The text {shown!r} of schema:{prop} is not a valid {' or '.join(sorted(ranges))}; "
-                f"{expected}. Write it in that format (ISO 8601 for dates and times).",
+                f"{self.expects(ranges)}. Write it in that format (ISO 8601 for dates and times).",
             )
 
-    def check_term(
-        self, s: Node, p: Node, prop: str, name: str, ranges: set[str], expected: str, *, as_text: bool = False
-    ) -> None:
+    def check_term(self, s: Node, p: Node, prop: str, name: str, ranges: set[str], *, as_text: bool = False) -> None:
         """A schema.org term as a value: an enumeration member, or (a mistake) a type."""
         given = "as text" if as_text else "as a link"
         if name in self.v.members:
@@ -363,8 +363,9 @@ class _Checker:
                     s,
                     p,
                     "range",
-                    f"schema:{name} (given {given}) is a member of {_short(member['types'])}, but {expected}: "
-                    "use a member or node of the expected type, or the property made for this value.",
+                    f"schema:{name} (given {given}) is a member of {_short(member['types'])}, "
+                    f"but {self.expects(ranges)}: use a member or node of the expected type, "
+                    "or the property made for this value.",
                 )
             return
         if name in self.v.types:
@@ -380,10 +381,10 @@ class _Checker:
                 p,
                 "type-as-value",
                 f"The value of schema:{prop} is the schema.org type schema:{name} given {given} as if it were "
-                f"a value; {expected}: {advice}",
+                f"a value; {self.expects(ranges)}: {advice}",
             )
             return
-        did = self.v.did_you_mean(name, self.v.members)
+        did, expected = self.v.did_you_mean(name, self.v.members), self.expects(ranges)
         self.add(
             Severity.VIOLATION,
             s,

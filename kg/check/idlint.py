@@ -19,7 +19,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from rdflib import RDF, URIRef
@@ -30,10 +30,10 @@ from kg.core.runstore import RunStore
 from kg.graph.iris import SCHEMA
 from kg.graph.locate import locator
 from kg.graph.mapping import ArticleGraph
-from kg.graph.terms import Triple
+from kg.graph.terms import Triple, is_iri
 
 FAMILY = "idlint"
-_LINK_PROPERTIES = frozenset({SCHEMA.item})  # range Thing, but Google reads the breadcrumb item as a page URL
+_LINK_PROPERTIES = frozenset({str(SCHEMA.item)})  # range Thing, but Google reads the breadcrumb item as a page URL
 
 Where = tuple[str, int, int, str]  # file, line, column, field
 
@@ -51,41 +51,45 @@ class Summary:
 
 
 @cache
-def _links() -> frozenset[URIRef]:
+def _links() -> frozenset[str]:
     """schema.org properties whose values may be plain web addresses (their range includes URL)."""
     v = vocabulary()
-    return (
-        frozenset(URIRef(str(SCHEMA) + p) for p, e in v.properties.items() if "URL" in e["ranges"]) | _LINK_PROPERTIES
-    )
+    return frozenset(str(SCHEMA) + p for p, e in v.properties.items() if "URL" in e["ranges"]) | _LINK_PROPERTIES
 
 
 _SPACE = re.compile(r"\s")  # in a str pattern, exactly the characters str.isspace() accepts (one C scan)
+_TYPE, _NAME = str(RDF.type), str(SCHEMA.name)
 
 
-def _absolute(term: URIRef) -> bool:
-    parts = urlsplit(str(term))
-    return bool(parts.scheme) and bool(parts.netloc or parts.path) and _SPACE.search(term) is None
+@lru_cache(maxsize=1 << 14)
+def _absolute(iri: str) -> bool:
+    """Cached: an article names ~100 IRIs, most of them shared with other articles (vocabulary, pages)."""
+    parts = urlsplit(iri)
+    return bool(parts.scheme) and bool(parts.netloc or parts.path) and _SPACE.search(iri) is None
 
 
 def summarise(schema: Iterable[Triple], ag: ArticleGraph, base_iri: str) -> Summary:
     locate = locator(ag)
-    links, rdf_type, name, prefix = _links(), RDF.type, SCHEMA.name, str(SCHEMA)
+    links, prefix = _links(), str(SCHEMA)
     names: dict[str, set[str]] = defaultdict(set)
     types: dict[str, set[str]] = defaultdict(set)
     references, relative = set(), set()
-    for s, p, o in schema:
-        if not isinstance(s, URIRef):
+    for s, p, o in schema:  # on strings: rdflib compares equal terms in Python
+        if not is_iri(s):
             continue
-        names[str(s)]  # every subject is described, named or not
-        if p == name:
-            names[str(s)].add(str(o))
-        elif p == rdf_type and str(o).startswith(prefix):
-            types[str(s)].add(str(o)[len(prefix) :])
-        for term in (s, o):
-            if isinstance(term, URIRef) and not _absolute(term):
-                relative.add((str(s), str(term)))
-        if isinstance(o, URIRef) and p != rdf_type and p not in links and str(o).startswith(base_iri):
-            references.add((str(s), str(o)))
+        subject, predicate, value = str(s), str(p), str(o)
+        names[subject]  # every subject is described, named or not
+        if predicate == _NAME:
+            names[subject].add(value)
+        elif predicate == _TYPE and value.startswith(prefix):
+            types[subject].add(value[len(prefix) :])
+        if not _absolute(subject):
+            relative.add((subject, subject))
+        if is_iri(o):
+            if not _absolute(value):
+                relative.add((subject, value))
+            if predicate != _TYPE and predicate not in links and value.startswith(base_iri):
+                references.add((subject, value))
     # Only what other articles can collide with: fragments of the page and references resolved within
     # the article need no site-wide index, which keeps a large build small.
     page = str(ag.page)
@@ -143,8 +147,7 @@ _INDEXES = (  # made once the summaries of a full build are in (one sort each, n
 _AFFECTED = ("a_f", "a_s", "a_p", "a_cf")
 _DANGLING = """SELECT r.f, r.s, r.o, r.op FROM ref r
 WHERE NOT EXISTS (SELECT 1 FROM des d WHERE d.s = r.o) AND NOT EXISTS (SELECT 1 FROM art a WHERE a.page = r.op)"""
-_DANGLING_AFFECTED = """ AND (r.f IN (SELECT k FROM a_f) OR r.o IN (SELECT k FROM a_s)
-OR r.op IN (SELECT k FROM a_p))"""
+_DANGLING_AFFECTED = " AND (r.f IN (SELECT k FROM a_f) OR r.o IN (SELECT k FROM a_s) OR r.op IN (SELECT k FROM a_p))"
 _RESTATED = """WITH firsts AS (SELECT s, MIN(f) AS f FROM des {} GROUP BY s HAVING COUNT(*) > 1)
 SELECT d.f, d.s, d.names, d.types, m.f, fd.names, fd.types
 FROM firsts m JOIN des fd ON fd.s = m.s AND fd.f = m.f JOIN des d ON d.s = m.s AND d.f > m.f
@@ -166,10 +169,6 @@ def _decoded(text: str) -> frozenset[str]:
 def _name(file: str) -> str:
     """An article's key: its facts file's name (build order is name order, as SQLite sorts text)."""
     return os.path.basename(file)
-
-
-def _page_of(iri: str) -> str:
-    return iri.split("#", 1)[0]
 
 
 class Index:
@@ -223,7 +222,7 @@ class Index:
             "INSERT OR IGNORE INTO nam VALUES (?, ?, ?)",
             ((n.casefold(), s, f) for s, (names, _) in a.described.items() for n in names),
         )
-        db.executemany("INSERT INTO ref VALUES (?, ?, ?, ?)", ((f, s, o, _page_of(o)) for s, o in a.references))
+        db.executemany("INSERT INTO ref VALUES (?, ?, ?, ?)", ((f, s, o, o.split("#", 1)[0]) for s, o in a.references))
         db.executemany("INSERT INTO rel VALUES (?, ?, ?)", ((f, s, t) for s, t in a.relative))
 
     def file(self, f: str) -> str:

@@ -20,7 +20,7 @@ this module compiles shapes and runs them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
@@ -191,27 +191,36 @@ class Engine:
         return self.conforms(self.shape(shape), data, node)
 
     def conforms(self, shape: Shape, data: Data, node: Node) -> bool:
-        return next(self._validate(shape, data, node), None) is None
+        return not self._results(shape, data, node, [], first=True)
 
-    def _validate(self, shape: Shape, data: Data, focus: Node) -> Iterator[Result]:
+    def _results(self, shape: Shape, data: Data, focus: Node, out: list[Result], *, first: bool) -> bool:
+        """Append the results of `focus` against `shape` to `out`; with `first` (what `conforms` asks), stop
+        at the first one, and say so. Appending, not nested generators: a walk visits every (shape, value
+        node) pair of an article, ~400, and most give nothing."""
         if shape.deactivated:
-            return
+            return False
         values = shape.path(data, focus) if shape.path is not None else [focus]
         for check in shape.checks:
             for value, path, messages in check.test(data, focus, values):
-                yield Result(
-                    focus,
-                    path if path is not None else shape.path_node,
-                    value,
-                    shape.node,
-                    shape.severity,
-                    messages if messages is not None else shape.messages,
-                    check.component,
-                    check.constraint,
+                out.append(
+                    Result(
+                        focus,
+                        path if path is not None else shape.path_node,
+                        value,
+                        shape.node,
+                        shape.severity,
+                        messages if messages is not None else shape.messages,
+                        check.component,
+                        check.constraint,
+                    )
                 )
+                if first:
+                    return True
         for prop in shape.properties:
             for v in values:
-                yield from self._validate(prop, data, v)
+                if self._results(prop, data, v, out, first=first):
+                    return True
+        return False
 
     def validate(self, triples: Iterable[Triple] | Data) -> list[Result]:
         """The validation results of a data graph (none: it conforms), or of its index (shared between
@@ -221,9 +230,8 @@ class Engine:
             data = triples
         else:
             data = Data(triples.triples() if isinstance(triples, Data) else triples, shapes)
-        return [
-            r
-            for shape, spec in self.targeted
-            for focus in sorted(self.targets(spec, data), key=str)
-            for r in self._validate(shape, data, focus)
-        ]
+        results: list[Result] = []
+        for shape, spec in self.targeted:
+            for focus in sorted(self.targets(spec, data), key=str):
+                self._results(shape, data, focus, results, first=False)
+        return results

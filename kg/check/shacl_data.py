@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, BNode, Graph, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
@@ -64,6 +64,7 @@ class Data:
         self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
         self.by_predicate: dict[Node, dict[Node, None]] = defaultdict(dict)
         self._inverse: dict[Node, dict[Node, list[Node]]] = {}  # per predicate, made when a path or target asks
+        self._superclasses: dict[Node, frozenset[Node]] = {}
         # a set is taken as it is: copying it hashes every triple again (rdflib hashes a Literal in Python)
         for s, p, o in triples if isinstance(triples, set | frozenset) else set(triples):
             self.out[s][p].append(o)
@@ -79,7 +80,7 @@ class Data:
     def store(self) -> ox.Store:
         """The graph in an in-memory Oxigraph store, for SHACL-SPARQL (built on first use)."""
         store = ox.Store()
-        if self.shapes is not None or any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in self.triples()):
+        if self.shapes is not None or self._has_blank():
             # term by term: a parser would relabel blank nodes, and results must name the same nodes
             store.extend(_ox_quad(s, p, o) for s, p, o in self.triples())
             if self.shapes is not None:
@@ -88,6 +89,16 @@ class Data:
             text = "".join(self.lines()) if self.lines is not None else ntriples(self.triples())
             store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, lenient=True)
         return store
+
+    def _has_blank(self) -> bool:
+        """Whether a blank node is in the graph (`type(t) is` first: rdflib's isinstance goes through an ABC)."""
+        for s, by_p in self.out.items():
+            if type(s) is not URIRef and isinstance(s, BNode):
+                return True
+            for objects in by_p.values():
+                if any(type(o) is not URIRef and type(o) is not Literal and isinstance(o, BNode) for o in objects):
+                    return True
+        return False
 
     def solutions(self, query: str) -> Iterator[dict[str, Node]]:
         """The solutions of a SPARQL SELECT, lazily (an ASK gives one empty solution when true)."""
@@ -124,14 +135,18 @@ class Data:
                     inverse[value].append(s)
         return inverse.get(o, [])
 
-    def superclasses(self, cls: Node) -> set[Node]:
-        seen, todo = {cls}, [cls]
-        while todo:
-            for sup in self.objects(todo.pop(), _SUBCLASS):
-                if sup not in seen:
-                    seen.add(sup)
-                    todo.append(sup)
-        return seen
+    def superclasses(self, cls: Node) -> frozenset[Node]:
+        """The class and its superclasses in the data, found once per class (a check asks for each focus node)."""
+        found = self._superclasses.get(cls)
+        if found is None:
+            seen, todo = {cls}, [cls]
+            while todo:
+                for sup in self.objects(todo.pop(), _SUBCLASS):
+                    if sup not in seen:
+                        seen.add(sup)
+                        todo.append(sup)
+            found = self._superclasses[cls] = frozenset(seen)
+        return found
 
     def is_instance(self, node: Node, cls: Node) -> bool:
         return any(cls in self.superclasses(t) for t in self.objects(node, _TYPE))

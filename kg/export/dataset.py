@@ -20,11 +20,11 @@ from datetime import datetime
 from importlib import metadata
 from pathlib import PurePath, PurePosixPath
 
-from rdflib import RDF, RDFS, XSD, BNode, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg.graph.iris import MEDKG, ONTOLOGY_IRI, SCHEMA, iri_path, text_of
-from kg.graph.terms import Triple, nt_line
+from kg.graph.terms import Triple, is_blank, nt_line
 from kg.load.facts import Source
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -40,6 +40,7 @@ MEDIA_TYPES = {
     ".html": "text/html",
 }
 VOID_FILE = "void.ttl"
+_RDF_TYPE = str(RDF.type)
 CORPUS_FILE = "kg.nq"  # the ontology and one named graph per article, as N-Quads
 PREFIXES = {
     "dcat": str(DCAT),
@@ -93,10 +94,15 @@ class Partitions:
     properties: Counter[str] = field(default_factory=Counter)
 
     def add(self, triples: Iterable[Triple], graph: str = "") -> Partitions:
+        # plain strings: rdflib compares two equal terms in Python, str in C (a named graph has ~1,000 triples)
+        properties, typed = self.properties, []
         for s, p, o in triples:
-            self.properties[str(p)] += 1
-            if p == RDF.type:  # blank nodes are distinct per graph
-                self.classes.setdefault(str(o), Counter())[f"{graph} {s}" if isinstance(s, BNode) else str(s)] += 1
+            key = str(p)
+            properties[key] += 1
+            if key == _RDF_TYPE:
+                typed.append((s, o))
+        for s, o in typed:  # blank nodes are distinct per graph
+            self.classes.setdefault(str(o), Counter())[f"{graph} {s}" if is_blank(s) else str(s)] += 1
         return self
 
     def merge(self, other: Partitions) -> None:

@@ -22,7 +22,8 @@ from kg.graph.iris import SCHEMA
 from kg.graph.terms import XSD_STRING, Triple, nt_line, nt_lines
 
 CONTEXT_URL = "https://schema.org"
-_XSD_INTEGER, _XSD_BOOLEAN, _RDF_TYPE = XSD.integer, XSD.boolean, RDF.type
+_INTEGER, _BOOLEAN, _RDF_TYPE = str(XSD.integer), str(XSD.boolean), RDF.type
+_INTEGER_TEXT = re.compile(r"-?(0|[1-9][0-9]*)")
 CONTEXT_FILE = "schemaorg/schemaorgcontext.jsonld"
 _TYPES = frozenset({_RDF_TYPE})
 
@@ -57,23 +58,24 @@ JsonValue = str | int | bool | dict[str, str]
 
 
 def _json_value(o: Node, coercion: str | None) -> JsonValue:
-    if isinstance(o, URIRef):
+    if type(o) is URIRef:
         return str(o) if coercion == "@id" else {"@id": str(o)}
     assert isinstance(o, Literal), f"blank nodes are not exported: {o!r}"
-    if o.language:
-        return {"@value": str(o), "@language": o.language}
+    text = str(o)
+    if o._language:  # the slots, not the properties: this runs for every value of every export
+        return {"@value": text, "@language": o._language}
     if coercion == "@id":
-        return {"@value": str(o)}  # a literal where the context expects an IRI must not be coerced
-    datatype = str(o.datatype) if o.datatype else None
-    if coercion and coercion != "@id":
-        return str(o) if datatype == coercion else {"@value": str(o), "@type": datatype or XSD_STRING}
+        return {"@value": text}  # a literal where the context expects an IRI must not be coerced
+    datatype = str(o._datatype) if o._datatype else None
+    if coercion:
+        return text if datatype == coercion else {"@value": text, "@type": datatype or XSD_STRING}
     if datatype is None or datatype == XSD_STRING:
-        return str(o)
-    if datatype == str(_XSD_INTEGER) and re.fullmatch(r"-?(0|[1-9][0-9]*)", str(o)):
-        return int(str(o))
-    if datatype == str(_XSD_BOOLEAN) and str(o) in ("true", "false"):
-        return str(o) == "true"
-    return {"@value": str(o), "@type": datatype}
+        return text
+    if datatype == _INTEGER and _INTEGER_TEXT.fullmatch(text):
+        return int(text)
+    if datatype == _BOOLEAN and text in ("true", "false"):
+        return text == "true"
+    return {"@value": text, "@type": datatype}
 
 
 def _sort_key(value: JsonValue) -> tuple[int, str]:
@@ -90,7 +92,8 @@ def jsonld(graph: Iterable[Triple]) -> dict[str, Any]:
     for s, p, o in graph:
         assert isinstance(s, URIRef), f"blank nodes are not exported: {s!r}"
         if p in _TYPES:  # a set compares hashes first; `p ==` is rdflib's Python __eq__
-            nodes[str(s)]["@type"].append(str(o)[len(vocab) :] if str(o).startswith(vocab) else str(o))
+            cls = str(o)
+            nodes[str(s)]["@type"].append(cls[len(vocab) :] if cls.startswith(vocab) else cls)
             continue
         term, coercion = terms.get(str(p), (str(p), None))
         nodes[str(s)][term].append(_json_value(o, coercion))
@@ -105,7 +108,34 @@ def jsonld(graph: Iterable[Triple]) -> dict[str, Any]:
 
 
 def jsonld_text(graph: Iterable[Triple]) -> str:
-    return json.dumps(jsonld(graph), indent=2, sort_keys=True, ensure_ascii=False)
+    return _indented(jsonld(graph), "")
+
+
+_encode_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes for a str
+
+
+def _indented(value: Any, indent: str) -> str:
+    """`json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)` for what JSON-LD holds (objects,
+    arrays, text, integers, booleans): the standard library writes indented JSON in Python, a generator
+    per level; the same text written here costs half."""
+    if isinstance(value, str):
+        return _encode_string(value)
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        members = ",\n".join(f"{inner}{_encode_string(k)}: {_indented(v, inner)}" for k, v in sorted(value.items()))
+        return f"{{\n{members}\n{indent}}}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        items = ",\n".join(inner + _indented(v, inner) for v in value)
+        return f"[\n{items}\n{indent}]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    raise TypeError(f"not a JSON-LD value: {value!r}")
 
 
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}

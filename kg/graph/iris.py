@@ -19,7 +19,7 @@ from rdflib import Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg.core.iri import iri_path, iri_problem, iri_segment, text_of
-from kg.graph.terms import Triple
+from kg.graph.terms import Triple, iri, is_blank, is_iri
 
 __all__ = [
     "MEDKG",
@@ -37,8 +37,12 @@ __all__ = [
 
 
 class _Memo(Namespace):
-    """A Namespace whose terms are built once: rdflib builds and checks a new URIRef on every
-    attribute access, which the mapper does thousands of times per article."""
+    """A Namespace whose terms are built once, as the process's one object for each (`terms.iri`): rdflib
+    builds and checks a new URIRef on every attribute access, which the mapper does thousands of times
+    per article."""
+
+    def term(self, name: str) -> URIRef:
+        return iri(str(self) + name)
 
     def __getattr__(self, name: str) -> URIRef:
         if name.startswith("__"):
@@ -67,9 +71,14 @@ def _norm(term: Node) -> Node:
 
 def _https(term: Node) -> bool:
     """Whether `_norm` would rewrite a term: an https://schema.org/ IRI or literal datatype."""
-    if isinstance(term, URIRef):
+    if is_iri(term):
         return str.startswith(term, SCHEMA_HTTPS)  # str's: rdflib's URIRef.startswith is a Python call
-    return isinstance(term, Literal) and term.datatype is not None and str.startswith(term.datatype, SCHEMA_HTTPS)
+    return (
+        not is_blank(term)
+        and isinstance(term, Literal)
+        and term._datatype is not None
+        and str.startswith(term._datatype, SCHEMA_HTTPS)
+    )
 
 
 def normalise(graph: Iterable[Triple]) -> set[Triple]:

@@ -13,6 +13,7 @@ from rdflib import Literal
 
 from kg.graph.iris import MEDKG
 from kg.graph.mapping import ArticleGraph
+from kg.graph.terms import literal
 
 TEXT = frozenset(
     MEDKG[name]
@@ -54,5 +55,5 @@ def tagged(ag: ArticleGraph, language: str) -> ArticleGraph:
         if p in TEXT and isinstance(o, Literal) and o.datatype is None and o.language is None
     }
     # the other triples kept by subtraction, which does not hash them again (rdflib hashes a Literal in Python)
-    triples = (ag.triples - plain) | {(s, p, Literal(str(o), lang=language)) for s, p, o in plain}
+    triples = (ag.triples - plain) | {(s, p, literal(str(o), lang=language)) for s, p, o in plain}
     return ArticleGraph(ag.article, ag.page, triples, ag.origins, ag.field_origins)

@@ -10,6 +10,7 @@ from rdflib.term import Node
 
 from kg.core import resources
 from kg.graph.iris import MEDKG, SCHEMA
+from kg.graph.terms import iri
 
 ONTOLOGY_FILE = "medkg.ttl"
 
@@ -33,9 +34,9 @@ class Alignment:
 
 def _to_schema(g: Graph, predicate: URIRef) -> dict[Node, tuple[URIRef, ...]]:
     out: dict[Node, list[URIRef]] = {}
-    for s, o in g.subject_objects(predicate):
+    for s, o in g.subject_objects(predicate):  # the process's objects for these IRIs: lookups compare identities
         if isinstance(s, URIRef) and isinstance(o, URIRef) and o.startswith(str(SCHEMA)):
-            out.setdefault(s, []).append(o)
+            out.setdefault(iri(str(s)), []).append(iri(str(o)))
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 

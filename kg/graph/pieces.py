@@ -21,7 +21,7 @@ from rdflib.term import Node
 from kg.graph.ids import PageIds
 from kg.graph.iris import MEDKG, SCHEMA
 from kg.graph.mapping import ArticleGraph
-from kg.graph.terms import Triple
+from kg.graph.terms import Triple, is_iri
 from kg.load.model import Site
 
 # Sets, not tuples, throughout: `p in (a, b)` calls rdflib's Python __eq__ for each member it is not,
@@ -75,7 +75,7 @@ def _owned(triples: set[Triple], root: URIRef) -> set[Node]:
     """A piece and the nodes that belong to it: its list items, its logo, nodes named `<node>-…` (sizes)."""
     by_subject: dict[Node, list[tuple[Node, URIRef]]] = defaultdict(list)
     for s, p, o in triples:
-        if isinstance(o, URIRef):
+        if is_iri(o):
             by_subject[s].append((p, o))
     out: set[Node] = {root}
     todo = [root]
@@ -92,9 +92,7 @@ def _owned(triples: set[Triple], root: URIRef) -> set[Node]:
 def drop(triples: set[Triple], root: URIRef, *, keep_references: bool = False) -> set[Triple]:
     """The triples without a piece and the nodes it owns; without references to it unless kept."""
     gone = _owned(triples, root)  # IRIs only: a literal is never one of them
-    return triples - {
-        t for t in triples if t[0] in gone or (not keep_references and isinstance(t[2], URIRef) and t[2] in gone)
-    }
+    return triples - {t for t in triples if t[0] in gone or (not keep_references and is_iri(t[2]) and t[2] in gone)}
 
 
 def article_piece(triples: set[Triple], ids: PageIds, site: Site) -> set[Triple]:
@@ -228,13 +226,11 @@ def renamed_triples(triples: Iterable[Triple], renames: dict[URIRef, URIRef]) ->
     """Triples with nodes renamed, except where a value is an address (a URL stays the page's URL)."""
 
     def r(n: Node) -> Node:
-        return renames.get(n, n) if isinstance(n, URIRef) else n
+        return renames.get(n, n) if is_iri(n) else n
 
     def moves(t: Triple) -> bool:
         s, p, o = t
-        return (isinstance(s, URIRef) and s in renames) or (
-            isinstance(o, URIRef) and p not in _ADDRESSES and o in renames
-        )
+        return (is_iri(s) and s in renames) or (is_iri(o) and p not in _ADDRESSES and o in renames)
 
     given = triples if isinstance(triples, set) else set(triples)
     moved = {t for t in given if moves(t)}

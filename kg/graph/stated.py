@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rdflib import RDF, Literal, Namespace, URIRef
+from rdflib import RDF, Namespace, URIRef
 
 from kg.graph.iris import MEDKG as M
 from kg.graph.iris import slugify, text_key, unique_keys
+from kg.graph.terms import literal
 from kg.graph.writer import GraphWriter, duration_words
 from kg.load.located import At, Located
 from kg.load.model import (
@@ -226,9 +227,9 @@ class Stated(GraphWriter):
         self.g.add((q, RDF.type, PROV.Entity))
         self.g.add((n, PROV.wasDerivedFrom, q))
         self.g.add((q, PROV.wasQuotedFrom, self.out.page))
-        self.g.add((q, PROV.value, Literal(quote)))
+        self.g.add((q, PROV.value, literal(quote)))
         self.lit(q, M.section, section, at.child("section"))
-        self.g.add((q, M.factPath, Literal(at.dotted)))
+        self.g.add((q, M.factPath, literal(at.dotted)))
 
     def sources(self, tr: URIRef) -> None:
         """Every fact node derives from its page; where the facts quote the article, from that quotation.

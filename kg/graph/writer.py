@@ -15,12 +15,13 @@ from rdflib.term import Node
 from kg.graph import ontology
 from kg.graph.iris import MEDKG as M
 from kg.graph.iris import Minter, slugify
-from kg.graph.terms import Triple, to_graph
+from kg.graph.terms import Triple, integer, iri, literal, to_graph
 from kg.load.codes import WIKIDATA_ENTITY
 from kg.load.located import At
 from kg.load.model import Article, Code, Duration, Site, Unit
 
 E = TypeVar("E", bound=str)
+_DATE, _DATE_TIME, _DECIMAL = XSD.date, XSD.dateTime, XSD.decimal
 # UN/CEFACT common codes, the units schema.org's unitCode expects
 _UNIT: dict[Unit, str] = {"minute": "MIN", "hour": "HUR", "day": "DAY", "week": "WEE", "month": "MON", "year": "ANN"}
 
@@ -28,7 +29,7 @@ _UNIT: dict[Unit, str] = {"minute": "MIN", "hour": "HUR", "day": "DAY", "week": 
 def duration(value: int, unit: Unit) -> tuple[Literal, Literal]:
     """A duration as an amount and a UN/CEFACT unit code: values every store gives back as sent
     (Virtuoso returns an xsd:duration as a number of seconds, and months have none)."""
-    return Literal(value, datatype=XSD.integer), Literal(_UNIT[unit])
+    return integer(value), literal(_UNIT[unit])
 
 
 def duration_words(d: Duration) -> str:
@@ -50,7 +51,7 @@ def duration_words(d: Duration) -> str:
 
 
 def date(value: str) -> Literal:
-    return Literal(value, datatype=XSD.dateTime if "T" in value else XSD.date)
+    return literal(value, _DATE_TIME if "T" in value else _DATE)
 
 
 @dataclass
@@ -77,11 +78,11 @@ class GraphWriter:
         self.site, self.article = site, article
         self.mint = Minter(site.base_iri)
         self.g: set[Triple] = set()
-        self.out = ArticleGraph(article, URIRef(self.mint.page(article.slug, article.url)), self.g)
+        self.out = ArticleGraph(article, iri(self.mint.page(article.slug, article.url)), self.g)
         self.shared_nodes: set[URIRef] = set()
 
-    def node(self, iri: str, cls: URIRef, at: At) -> URIRef:
-        n = URIRef(iri)
+    def node(self, text: str, cls: URIRef, at: At) -> URIRef:
+        n = iri(text)
         self.g.add((n, RDF.type, cls))
         self.out.origins.setdefault(n, at)
         return n
@@ -94,11 +95,11 @@ class GraphWriter:
         if value is None:
             return
         if type(value) is int:
-            self.g.add((s, p, Literal(value, datatype=XSD.integer)))
+            self.g.add((s, p, integer(value)))
         elif type(value) is float:
-            self.g.add((s, p, Literal(str(value), datatype=XSD.decimal)))
+            self.g.add((s, p, literal(str(value), _DECIMAL)))
         else:
-            self.g.add((s, p, Literal(value)))
+            self.g.add((s, p, literal(value)))
         self.mark(s, p, at)
 
     def enum(self, s: URIRef, p: URIRef, value: E | None, at: At, terms: Mapping[E, URIRef]) -> None:
@@ -113,7 +114,7 @@ class GraphWriter:
         self.out.value_origins.setdefault((s, p, o), at)
 
     def position(self, n: URIRef, index: int) -> None:
-        self.g.add((n, M.position, Literal(index + 1, datatype=XSD.integer)))
+        self.g.add((n, M.position, integer(index + 1)))
 
     def durations(self, s: URIRef, d: Duration | None, low: URIRef, high: URIRef, note: URIRef) -> None:
         """A duration as flat properties of `s` (the form of the first facts format)."""
@@ -132,7 +133,7 @@ class GraphWriter:
         for prop, value in ((low, d.min), (high, d.max)):
             if value is None:
                 continue
-            n = URIRef(f"{s}/{prop.removeprefix(str(M))}")
+            n = iri(f"{s}/{prop.removeprefix(str(M))}")
             amount, unit = duration(value, d.unit)
             self.g.update(((s, prop, n), (n, RDF.type, M.Quantity), (n, M.value, amount), (n, M.unitCode, unit)))
             self.out.origins.setdefault(n, d.at)
@@ -141,7 +142,7 @@ class GraphWriter:
     def shared(self, kind: str, cls: URIRef, name: str, slug: str | None, at: At) -> URIRef:
         """A site-wide entity (condition, ingredient …), one node across all articles."""
         n = self.node(self.mint.entity(kind, slug or slugify(name)), cls, at)
-        self.g.add((n, RDFS.label, Literal(name)))
+        self.g.add((n, RDFS.label, literal(name)))
         self.shared_nodes.add(n)
         return n
 

@@ -26,7 +26,7 @@ class Source:
 
     file: str
     data: Any
-    where: dict[Path_, Position]
+    where: yamlloc.Where
     sha256: str
 
     def position(self, path: Path_) -> Position:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -36,6 +36,18 @@ class ParseError(ValueError):
         self.column = column
 
 
+class Mark(Protocol):
+    """Where PyYAML's composer saw a node start (0-based); a Position is made of it only when asked."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+
+
+Where = dict[Path_, Mark]
+
+
 def _pos(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -47,8 +59,8 @@ MAX_DEPTH = 64  # a facts file nests about 6 deep; far deeper is an attack on th
 BOM = "\ufeff"
 
 
-def _walk(node: yaml.Node, loader: Any, path: Path_, where: dict[Path_, Position]) -> Any:
-    where[path] = _pos(node)
+def _walk(node: yaml.Node, loader: Any, path: Path_, where: Where) -> Any:
+    where[path] = node.start_mark  # its mark, not a Position: making one per node was a third of the walk
     if len(where) > MAX_NODES:
         p = _pos(node)
         raise ParseError(f"the document expands to more than {MAX_NODES} values", p.line, p.column)
@@ -66,7 +78,7 @@ def _walk(node: yaml.Node, loader: Any, path: Path_, where: dict[Path_, Position
                 p = _pos(key_node)
                 raise ParseError(f"duplicate field '{key}'", p.line, p.column)
             out[key] = _walk(value_node, loader, (*path, key), where)
-            where[(*path, key, KEY)] = _pos(key_node)
+            where[(*path, key, KEY)] = key_node.start_mark
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_walk(item, loader, (*path, i), where) for i, item in enumerate(node.value)]
@@ -120,7 +132,7 @@ def _pair_escapes(text: str) -> str:
     return _PAIR.sub(one, text)
 
 
-def parse(text: str, *, json_syntax: bool = False) -> tuple[Any, dict[Path_, Position]]:
+def parse(text: str, *, json_syntax: bool = False) -> tuple[Any, Where]:
     """Parse a document; returns (value, positions). Raises ParseError with line and column.
     A leading byte-order mark is ignored in YAML and JSON alike."""
     text = text.removeprefix(BOM)
@@ -138,7 +150,7 @@ def parse(text: str, *, json_syntax: bool = False) -> tuple[Any, dict[Path_, Pos
         node = loader.get_single_node()
         if node is None:
             raise ParseError("the file is empty", 1, 1)
-        where: dict[Path_, Position] = {}
+        where: Where = {}
         value = _walk(node, loader, (), where)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -152,11 +164,11 @@ def parse(text: str, *, json_syntax: bool = False) -> tuple[Any, dict[Path_, Pos
     return value, where
 
 
-def nearest(where: dict[Path_, Position], path: Path_) -> Position:
+def nearest(where: Where, path: Path_) -> Position:
     """Position of a path, or of its closest ancestor that has one."""
     for end in range(len(path), -1, -1):
-        if path[:end] in where:
-            return where[path[:end]]
+        if (mark := where.get(path[:end])) is not None:
+            return Position(mark.line + 1, mark.column + 1)
     return Position(1, 1)
 
 

@@ -13,7 +13,7 @@ from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
-from kg.export import jsonld
+from kg.export import jsonld, serialize
 from kg.export.serialize import Turtle, nquads_of_lines
 from kg.flow.article import Compiled, compile_article
 from kg.graph.iris import SCHEMA
@@ -174,3 +174,20 @@ def test_turtle_says_the_graph_deterministically_types_first(medkg: set[Triple],
             assert not types or types[0] == 0, block
     quads = Dataset().parse(data=nquads_of_lines("urn:g", nt_lines(medkg) + nt_lines(view)), format="nquads")
     assert {(s, p, o) for s, p, o, _ in quads.quads((None, None, None, None))} == medkg | view
+
+
+_JSON = st.recursive(
+    st.text() | st.integers() | st.booleans(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_JSON)
+def test_jsonld_text_is_what_json_dumps_writes(value: object) -> None:
+    assert serialize._indented(value, "") == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def test_jsonld_text_refuses_what_jsonld_never_holds() -> None:
+    with pytest.raises(TypeError, match=r"not a JSON-LD value: 1\.5"):
+        serialize._indented({"a": [1.5]}, "")
