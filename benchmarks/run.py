@@ -240,7 +240,7 @@ def rebuilds(table: Table, root: Path, n: int, args: argparse.Namespace, naive: 
     the peak RSS of `kg validate -j1` on the same corpus."""
     data, out, cache = root / f"n{n}" / "data", root / f"out-{n}", root / f"cache-{n}"
     jobs = str(max(args.jobs))
-    if not args.quick:  # --quick: the cold build filled it
+    if not args.quick or args.rebuilds_only:  # --quick: the cold build filled it
         shutil.rmtree(cache, ignore_errors=True)
         _build_row(
             table,
@@ -293,6 +293,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--naive-sample", type=int, default=100)
+    parser.add_argument(
+        "--rebuilds-only", action="store_true", help="only the cache-filling build and the rebuild rows (no naive)"
+    )
     parser.add_argument("--workdir", type=Path, default=None, help="where corpora are generated (default: a temp dir)")
     parser.add_argument("--json", type=Path, default=None, help="default: .benchmarks/run-<date>.json")
     args = parser.parse_args()
@@ -310,6 +313,9 @@ def main() -> None:
     for n in args.sizes:
         data = write_corpus(root / f"n{n}", n, violation_rate=0.0)
         naive = 0.0
+        if args.rebuilds_only:
+            rebuilds(table, root, n, args, naive)
+            continue
         if n <= 10000:
             naive = statistics.median(naive_rate(data, args.naive_sample) for _ in range(args.repeat))
             table.add(n, "naive (1 process, scaled)", n / naive, None, naive)

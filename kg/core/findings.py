@@ -39,4 +39,18 @@ class Finding:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+Row = tuple[str, int, int, int, str, str, str, str, str]  # a Finding's fields, its severity as a number:
+# tuples sort as findings do, and pickle and store small (kept findings, a run's store on disk)
+_SEVERITIES = tuple(Severity)
+
+
+def as_row(f: Finding) -> Row:
+    return (f.file, f.line, f.column, int(f.severity), f.message, f.field, f.node, f.rule, f.family)
+
+
+def from_row(r: Row) -> Finding:
+    file, line, column, severity, message, field, node, rule, family = r
+    return Finding(file, line, column, _SEVERITIES[severity - 1], message, field, node, rule, family)
+
+
 FAMILIES = ("facts", "medkg", "schemaorg")  # rule families every report knows, even when they found nothing

@@ -3,20 +3,25 @@
 A Result holds no presentation state; renderers are pure functions of a Result and a RenderContext.
 A large run's findings and pages do not stay in memory: past `BOUND` of them they go to a store on
 disk (kg.core.runstore) and are read back in report order, so memory stays flat however many there are.
+Findings kept from an earlier run (a rebuild's unchanged articles) may come as rows, a block per
+article (`carry`): they are merged in report order as they are read, never stored again.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
-from operator import attrgetter
+from itertools import chain
+from operator import attrgetter, itemgetter
 
-from kg.core.findings import Finding, Severity
+from kg.core.findings import Finding, Row, Severity, as_row, from_row
 from kg.core.spill import Spill
 
 BOUND = 20000  # findings, and pages, kept in memory before the run's go to disk
 _ORDER = attrgetter(*(f.name for f in fields(Finding)))
+_FIELDS = {f.name: i for i, f in enumerate(fields(Finding))}  # a field's place in a Row
 
 
 @dataclass(frozen=True, order=True)
@@ -50,6 +55,8 @@ class Result:
         self._pages: list[Page] = []
         self._counts: Counter[Severity] = Counter()
         self._spill: Spill | None = None
+        self._blocks: list[Sequence[Row]] = []  # carried rows, each block's file after the one before
+        self._carried = [0] * (len(Severity) + 1)  # carried rows by severity (as a number)
         self.extend(findings)
         self.add_pages(pages)
 
@@ -79,6 +86,21 @@ class Result:
                 if len(self._findings) > self._bound:
                     self._store()
 
+    def carry(self, file: str, rows: Sequence[Row]) -> None:
+        """An article's findings kept as rows (sorted, once each): those in its own `file` as one block,
+        when it comes after the last block's in report order; the others (a site.yaml problem, which
+        other articles may find too) as findings, once each."""
+        if not rows:
+            return
+        own = rows if rows[0][0] == rows[-1][0] == file else [r for r in rows if r[0] == file]
+        if own and (not self._blocks or self._blocks[-1][0][0] < file):
+            self._blocks.append(own)
+            counts = self._carried
+            for r in own:
+                counts[r[3]] += 1
+            rows = [] if own is rows else [r for r in rows if r[0] != file]
+        self.extend(map(from_row, rows))
+
     def add_pages(self, pages: Iterable[Page]) -> None:
         for p in pages:
             if self._spill is not None:
@@ -93,18 +115,33 @@ class Result:
         self.problems += problems
         self.extend(problems)
 
-    def sorted(self) -> Iterator[Finding]:
-        """In Finding's order (file, line, column, …), by a key: the dataclass's own comparisons cost
-        seconds for the 120,000 findings of a 10,000-article site. Each call reads them anew."""
+    def _sorted(self) -> Iterator[Finding]:
+        """Those not carried, in Finding's order (file, line, column, …), by a key: the dataclass's own
+        comparisons cost seconds for the 120,000 findings of a 10,000-article site."""
         if self._spill is not None:
             return self._spill.sorted()
         return iter(sorted(self._findings, key=_ORDER))
 
+    def rows(self) -> Iterator[Row]:
+        """Every finding as a row, in Finding's order (rows sort as findings do). Each call reads them anew."""
+        return heapq.merge(map(as_row, self._sorted()), chain.from_iterable(self._blocks))
+
+    def sorted(self) -> Iterator[Finding]:
+        """Every finding in Finding's order. Each call reads them anew."""
+        return map(from_row, self.rows()) if self._blocks else self._sorted()
+
     def matching(self, **values: object) -> Iterator[Finding]:
         """The findings whose fields have these values (`family="idlint"`), in Finding's order."""
         if self._spill is not None:
-            return self._spill.matching(values)
-        return (f for f in self.sorted() if all(getattr(f, k) == v for k, v in values.items()))
+            mine = self._spill.matching(values)
+        else:
+            mine = (f for f in self._sorted() if all(getattr(f, k) == v for k, v in values.items()))
+        if not self._blocks or not values:
+            return mine if not self._blocks else self.sorted()
+        get = itemgetter(*(_FIELDS[k] for k in values))  # one field: its value; more: a tuple of them
+        want = tuple(values.values()) if len(values) > 1 else next(iter(values.values()))
+        carried = (r for r in chain.from_iterable(self._blocks) if get(r) == want)
+        return map(from_row, heapq.merge(map(as_row, mine), carried))
 
     def pages(self) -> Iterator[Page]:
         """The checked pages in Page's order (slug, file, node)."""
@@ -113,15 +150,15 @@ class Result:
         return iter(sorted(self._pages))
 
     def __len__(self) -> int:
-        return sum(self._counts.values())
+        return sum(self._counts.values()) + sum(self._carried)
 
     def count(self, severity: Severity) -> int:
         """Distinct findings of a severity (a site.yaml problem repeats for every article)."""
-        return self._counts[severity]
+        return self._counts[severity] + self._carried[severity]
 
     def failed(self, threshold: Severity) -> bool:
         """Whether any finding is at or above `threshold` (the run's fail_on)."""
-        return any(n and s >= threshold for s, n in self._counts.items())
+        return any(self.count(s) and s >= threshold for s in Severity)
 
     def failing(self, threshold: Severity) -> str:
         """The counts that fail the run, in words: '1 violation, 13 warnings'."""

@@ -10,17 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
 
-from kg.core.findings import Finding, Severity
+from kg.core.findings import Finding, as_row, from_row
 from kg.core.runstore import RunStore
 
 _FIELDS = tuple(f.name for f in fields(Finding))
 _COLUMNS = ", ".join(f'"{c}"' for c in _FIELDS)
-_SEVERITIES = tuple(Severity)
-
-
-def _finding(row: tuple[str, int, int, int, str, str, str, str, str]) -> Finding:
-    file, line, column, severity, *rest = row
-    return Finding(file, line, column, _SEVERITIES[severity - 1], *rest)
 
 
 class Spill:
@@ -37,9 +31,7 @@ class Spill:
         added = 0
         insert = f"INSERT OR IGNORE INTO findings VALUES ({', '.join('?' * len(_FIELDS))})"
         for f in findings:
-            cursor = self.db.execute(
-                insert, (f.file, f.line, f.column, int(f.severity), f.message, f.field, f.node, f.rule, f.family)
-            )
+            cursor = self.db.execute(insert, as_row(f))
             added += cursor.rowcount
         return added
 
@@ -47,7 +39,7 @@ class Spill:
         self.db.executemany("INSERT INTO pages VALUES (?, ?, ?)", pages)
 
     def sorted(self) -> Iterator[Finding]:
-        return map(_finding, self.db.execute(f"SELECT {_COLUMNS} FROM findings ORDER BY {_COLUMNS}"))
+        return map(from_row, self.db.execute(f"SELECT {_COLUMNS} FROM findings ORDER BY {_COLUMNS}"))
 
     def matching(self, values: Mapping[str, object]) -> Iterator[Finding]:
         unknown = set(values) - set(_FIELDS)
@@ -55,7 +47,7 @@ class Spill:
             raise ValueError(f"not a field of a finding: {', '.join(sorted(unknown))}")
         where = " AND ".join(f'"{k}" = ?' for k in values) or "1"
         query = f"SELECT {_COLUMNS} FROM findings WHERE {where} ORDER BY {_COLUMNS}"
-        return map(_finding, self.db.execute(query, tuple(values.values())))
+        return map(from_row, self.db.execute(query, tuple(values.values())))
 
     def pages(self) -> Iterator[tuple[str, str, str]]:
         return iter(self.db.execute("SELECT slug, file, node FROM pages ORDER BY slug, file, node"))

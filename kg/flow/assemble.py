@@ -16,22 +16,22 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import BinaryIO, Protocol
 
 from kg.core.fsio import TreeChecker, TreeWriter
 from kg.core.options import RunOptions
 from kg.core.runstore import RunStore
 from kg.export.dataset import CORPUS_FILE, VOID_FILE, FileInfo, GraphSummary, Partitions
 from kg.export.serialize import nquads
-from kg.flow import keep, layered, manifest, partstore
+from kg.flow import keep, manifest, partstore
 from kg.flow.article import Outcome
 from kg.flow.bundled import bundled_files, bundled_graphs
 from kg.flow.corpus import Tally
 from kg.flow.dataset import graph_part, source_of, void_file
 from kg.flow.layered import Log
 from kg.flow.records import Delta, Record, Stored, contributions, rows, save
+from kg.flow.sitelint import Kept
 from kg.graph.iris import Minter
 from kg.load.facts import Site
 
@@ -57,10 +57,12 @@ class Assembly:
         self.nq = _Counted(target.open(CORPUS_FILE))
         self.triples = 0  # of the articles' graphs in kg.nq
         self.computed: set[str] = set()  # a rebuild's: the facts files of the articles computed (not carried over)
-        self.ids_kept = False  # the @id summaries were kept for this build already (kg.flow.sitelint)
         self.published = 0
         self.earlier = keep.Earlier(out, rebuild.graph_index() if rebuild is not None else None)
         self._old = -1
+        self.lint = rebuild.lint if rebuild is not None else None  # the @id lint's index kept (kg.flow.sitelint)
+        if rebuild is None and options.cache_dir is not None and isinstance(target, TreeWriter):
+            self.lint = Kept.create(manifest.beside(options.cache_dir, out, record.started_ns, "lint.tmp"))
         self.run: RunStore | None = None
         self.log: Log[Record] | None = None
         self.articles: Log[manifest.Article] | None = None  # a full build's manifest articles (else `record`'s)
@@ -78,6 +80,8 @@ class Assembly:
         self.nq.carry(self._old, 0, rebuild.stored.head)
         for f in rebuild.stored.files:
             target.link(f.name)
+        for name in set(rebuild.lint.index.names()) - rebuild.unchanged.keys():
+            rebuild.lint.index.remove(name)  # changed or removed: the changed come back as they are computed
 
     def _bundled(self, cache_dir: Path | None) -> None:
         """The ontology and shapes: kg.nq's first graphs, and their files as they are."""
@@ -96,9 +100,9 @@ class Assembly:
         assert self.delta is not None and isinstance(self.target, TreeWriter), "only a rebuild has records"
         if (tally.owner(r.slug) or r.file) != r.file:  # a changed article before it took its slug: as a full build
             self.delta.removed += contributions(self.delta.folder, [(r, self.delta.ranges[name][0])])
-            self.fresh(r.outcome(), tally, articles[name].stat)
+            self.fresh(r.outcome(findings=True), tally, articles[name].stat)
             return
-        tally.accept(r.outcome())
+        tally.accept(r.outcome(), r.findings)
         if r.failing:
             tally.result.extend([keep.notice(r.file, *r.slug_at, r.slug, r.files, self.threshold)])
         else:
@@ -162,12 +166,11 @@ class Assembly:
         failing article, the names of its last good files kept."""
         if o.slug is None:
             return
-        ids = o.ids.digest if o.ids is not None else ""
         exports = tuple((f.name, f.sha256 or "") for f in files)
         name = Path(o.file).name
         if self.delta is not None:
             self.computed.add(name)
-        article = manifest.Article(stat, o.sha256, o.slug, exports, manifest.summary_counts(o.findings), ids)
+        article = manifest.Article(stat, o.sha256, o.slug, exports, manifest.summary_counts(o.findings))
         if self.articles is None:
             self.record.articles[name] = article
         else:
@@ -190,12 +193,6 @@ class Assembly:
             part,
         )
         self._keep(name, r)
-
-    def manifest_articles(self) -> tuple[int, Iterator[tuple[str, manifest.Article]]]:
-        """How many articles the manifest keeps (those with a stat), and them in build order."""
-        if self.articles is not None:
-            return self.articles.count, self.articles.items()
-        return len(self.record.articles), iter(self.record.articles.items())
 
     def _keep(self, name: str, r: Record) -> None:
         if self.log is not None:
@@ -229,10 +226,11 @@ class Assembly:
             self._old = -1
         if self.delta is not None:
             self.delta.parts.close()
+        if self.lint is not None:
+            self.lint.close()
 
-    def save(self, cache_dir: Path, out: Path, build: int, ids: tuple[dict[str, Any], set[str]] | None) -> None:
-        """The records, the partitions and the @id summaries (`ids`: all, and the names of this build's;
-        None: the last build's still hold)."""
+    def save(self, cache_dir: Path, out: Path, build: int) -> None:
+        """The records, the partitions and the @id lint's index."""
         last = self.delta
         save(cache_dir, out, build, self.stored, (last.build, last.layered | self.computed) if last else self.log)
         if last is None:
@@ -240,12 +238,8 @@ class Assembly:
             partstore.create(manifest.beside(cache_dir, out, build, "parts"), self.parts, build)
         else:
             last.parts.commit(manifest.beside(cache_dir, out, build, "parts"), build)
-        if ids is not None:
-            layered.write(
-                cache_dir, out, build, "ids", ids[0], (last.build, last.ids_layered | ids[1]) if last else None
-            )
-        elif last is not None and not self.ids_kept:
-            layered.carry(cache_dir, out, last.build, build, "ids")
+        if self.lint is not None:
+            self.lint.commit(manifest.beside(cache_dir, out, build, "lint"), build)
 
 
 class _Counted:

@@ -14,14 +14,12 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from kg.check import idlint
 from kg.core.errors import InputError
 from kg.core.fsio import TreeChecker, TreeDiff, TreeWriter
 from kg.core.options import RunOptions
 from kg.core.result import Result
-from kg.flow import manifest, records, sitelint
+from kg.flow import manifest, records
 from kg.flow.article import Illustration, Outcome, Wants
 from kg.flow.assemble import Assembly
 from kg.flow.corpus import Progress, Tally, outcomes
@@ -66,7 +64,7 @@ def validate(
     tally = Tally(threshold=options.fail_on)
     for o in outcomes(site, files, options, Wants(illustration=illustrate), progress=progress):
         tally.accept(o)
-    return Checked(tally.finish(site.base_iri), tally.illustrations)
+    return Checked(tally.finish(), tally.illustrations)
 
 
 def build(
@@ -99,10 +97,7 @@ def build(
     delta = None
     if prior is not None and options.cache_dir is not None and record.key and not illustrate:
         delta = records.plan(options.cache_dir, out, prior, record.key, files, stats)
-    try:
-        return _run(site, files, out, options, (write, illustrate, progress), (record, prior, delta), stats)
-    except records.Stale:
-        return _run(site, files, out, options, (write, illustrate, progress), (record, prior, None), stats)
+    return _run(site, files, out, options, (write, illustrate, progress), (record, prior, delta), stats)
 
 
 def _run(
@@ -117,7 +112,6 @@ def _run(
     """One build into a new folder (or compared with the one on disk), and its manifest."""
     write, illustrate, progress = how
     record, prior, delta = manifests
-    record.articles.clear()  # a rebuild from records that turned out stale may have begun it
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
     if isinstance(target, TreeWriter):
         target.known = manifest.written(prior)
@@ -125,7 +119,7 @@ def _run(
     assembly: Assembly | None = None
     try:
         assembly = Assembly(site, target, options, record, (out, delta))
-        tally, site_failed, ids = _stream(site, (files, stats), assembly, options, wants, progress, (prior, out))
+        tally, site_failed = _stream(site, (files, stats), assembly, options, wants, progress, prior)
         done = _finish(target, tally, site_failed)
     except BaseException:
         if assembly is not None:
@@ -135,7 +129,7 @@ def _run(
         raise
     try:
         if options.cache_dir is not None and write:
-            _remember(options.cache_dir, out, done, (record, assembly, ids), stats)
+            _remember(options.cache_dir, out, done, (record, assembly), stats)
     finally:
         assembly.close()
         if isinstance(target, TreeWriter):
@@ -148,19 +142,19 @@ def _remember(
     cache_dir: Path,
     out: Path,
     done: BuildResult,
-    kept: tuple[manifest.Manifest, Assembly, tuple[dict[str, Any], set[str]] | None],
+    kept: tuple[manifest.Manifest, Assembly],
     stats: manifest.Stats,
 ) -> None:
     """Write the manifest of a build that replaced the folder and checked every file (else drop it), and
     the records a rebuild after a few changes starts from."""
-    record, assembly, ids = kept
+    record, assembly = kept
     count = assembly.articles.count if assembly.articles is not None else len(record.articles)
     if not done.files or done.result.problems or not stats.complete or count != len(stats) or not record.key:
         manifest.forget(cache_dir, out)
         return
-    record.record(done.result, done.files, idlint.FAMILY)
+    record.record(done.result, done.files)
     try:
-        assembly.save(cache_dir, out, record.started_ns, ids)
+        assembly.save(cache_dir, out, record.started_ns)
     except OSError:
         manifest.forget(cache_dir, out)
         return
@@ -188,75 +182,25 @@ def _stream(
     options: RunOptions,
     wants: Wants,
     progress: Progress | None,
-    last: tuple[manifest.Manifest | None, Path],
-) -> tuple[Tally, bool, tuple[dict[str, Any], set[str]] | None]:
-    """Every article into the assembly (a failing one's last good files), void.ttl last. Returns the tally,
-    whether nothing may be written (a site-wide check failed, or every article failed: the folder on
-    disk then stays as it is, which keeps every last good export) and the @id summaries when they changed.
-    `listed`: the facts files and their stats; `last`: the last build's manifest (its @id lint may still
-    hold) and the export folder."""
+    prior: manifest.Manifest | None,
+) -> tuple[Tally, bool]:
+    """Every article into the assembly (a failing one's last good files), void.ttl last. Returns the tally
+    and whether nothing may be written (a site-wide check failed, or every article failed: the folder on
+    disk then stays as it is, which keeps every last good export). `listed`: the facts files and their
+    stats; `prior`: the last build's manifest."""
     files, stats = listed
-    mine: list[idlint.Summary] = []  # this run's @id summaries (kept with the manifest)
-    (prior, out), delta, tally = last, assembly.delta, Tally(threshold=options.fail_on, summaries=mine)
+    delta = assembly.delta
+    tally = Tally(threshold=options.fail_on, ids=assembly.lint.index if assembly.lint is not None else None)
     todo = files if delta is None else [p for p in files if p.name not in delta.unchanged]
     fresh: Iterator[Outcome] = outcomes(site, todo, options, wants, progress=progress)
-    ahead = None
-    if delta is not None and prior is not None and options.jobs > 1 and len(todo) <= 64:
-        computed = list(fresh)  # a few changed articles first: the lint can start beside the assembly
-        fresh = iter(computed)
-        ahead = _ahead(site, files, computed, assembly, options, (prior, out))
     for i, p in enumerate(files):
         if delta is not None and p.name in delta.unchanged and prior is not None:
             assembly.unchanged(p.name, delta.unchanged[p.name], tally, prior.articles)
         else:
             assembly.fresh(next(fresh), tally, stats[i])
     failed = tally.failed or bool(tally.result.problems)
-    lint, ids = assembly.record.lint_from(prior, assembly.manifest_articles()), None
-    if ahead is not None:
-        found = ahead.findings(mine)
-        if lint is None and found is not None:
-            lint, assembly.ids_kept = found, True
-    if lint is None or delta is None:
-        index = _summaries(files, assembly, mine, out, options)
-        lint = lint if lint is not None else idlint.lint(index.values(), site.base_iri)
-        ids = (index, {Path(s.file).name for s in mine})
-    tally.finish(site.base_iri, lint)
+    tally.finish()
     site_failed = (tally.failed and not failed) or (failed and assembly.published == 0)
     if not site_failed:
         assembly.write_void()
-    return tally, site_failed, ids
-
-
-def _ahead(
-    site: Site,
-    files: Sequence[Path],
-    computed: list[Outcome],
-    assembly: Assembly,
-    options: RunOptions,
-    last: tuple[manifest.Manifest, Path],
-) -> sitelint.Ahead | None:
-    """The site-wide lint started beside the assembly (kg.flow.sitelint), when the last build's may not
-    hold (see Manifest.lint_from): a file added or removed, or a changed article's @id summary differs."""
-    prior, out = last
-    same = len(files) == len(prior.articles) and all(p.name in prior.articles for p in files)
-    if same and all(o.ids is not None and prior.articles[Path(o.file).name].ids == o.ids.digest for o in computed):
-        return None
-    if assembly.delta is None or options.cache_dir is None:
-        return None
-    summaries = [o.ids for o in computed if o.ids is not None]
-    order = [p.name for p in files]
-    build = assembly.record.started_ns
-    return sitelint.start(sitelint.Job(assembly.delta, options.cache_dir, out, build, summaries, order, site.base_iri))
-
-
-def _summaries(
-    files: Sequence[Path], assembly: Assembly, mine: list[idlint.Summary], out: Path, options: RunOptions
-) -> dict[str, idlint.Summary]:
-    """Every article's @id summary by facts file name, in build order: this run's, and (a rebuild) the
-    last build's of the unchanged articles."""
-    if assembly.delta is None or options.cache_dir is None:
-        return {Path(s.file).name: s for s in mine}
-    index = assembly.delta.summaries(options.cache_dir, out, mine)
-    if index is None:
-        raise records.Stale("the @id summaries of the last build are gone")
-    return {p.name: index[p.name] for p in files if p.name in index}
+    return tally, site_failed

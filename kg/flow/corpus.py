@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kg.check import families, idlint
 from kg.core.errors import InputError
-from kg.core.findings import Finding, Severity
+from kg.core.findings import Finding, Row, Severity
 from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.runstore import RunStore
@@ -50,10 +50,7 @@ def _init_worker(job: _Job) -> None:
 
 def _work(path: Path) -> Outcome:
     job = _worker[0]
-    outcome = process(job.site, path, job.options, job.wants)
-    if outcome.ids is not None:
-        _ = outcome.ids.digest  # taken in the worker and cached with the outcome (0.3 ms an article)
-    return outcome
+    return process(job.site, path, job.options, job.wants)
 
 
 def outcomes(
@@ -110,28 +107,30 @@ class Tally:
     result: Result = field(default_factory=Result)
     failed: bool = False
     illustrations: dict[str, Illustration] = field(default_factory=dict)
-    # each slug's file and the articles' @id summaries: on disk, in a store made for the run
+    # each slug's file, on disk in a store made for the run
     store: RunStore = field(default_factory=RunStore)
-    # a build keeps this run's @id summaries itself (kept with its manifest, linted with the unchanged
-    # articles' of a rebuild): given a list, the summaries go there instead of the store's index
-    summaries: list[idlint.Summary] | None = None
-    ids: idlint.Index | None = field(init=False, default=None)
+    # the articles' @id summaries, as they come: in the run's store, unless the caller gives an index
+    # (a build with the cache keeps its own beside the manifest: kg.flow.sitelint)
+    ids: idlint.Index | None = None
 
     def __post_init__(self) -> None:
         self.store.db.execute("CREATE TABLE slugs (slug TEXT PRIMARY KEY, file TEXT) WITHOUT ROWID")
-        if self.summaries is None:
-            self.ids = idlint.Index(self.store)
+        if self.ids is None:
+            self.ids = idlint.Index(self.store.db)
 
     def owner(self, slug: str) -> str | None:
         """The file that has `slug` (the first one: a second is an input problem)."""
         row = self.store.db.execute("SELECT file FROM slugs WHERE slug = ?", (slug,)).fetchone()
         return None if row is None else str(row[0])
 
-    def accept(self, o: Outcome) -> bool:
-        """Count one outcome; True while its output may still be kept (no problem, nothing failing)."""
+    def accept(self, o: Outcome, carried: Sequence[Row] = ()) -> bool:
+        """Count one outcome (`carried`: its findings as the last build kept them, sorted, once each);
+        True while its output may still be kept (no problem, nothing failing)."""
         first = None if o.slug is None else self.owner(o.slug)
         if o.slug is not None and first is not None:
             self.result.add_problems([duplicate_slug(o.file, o.slug_at, o.slug, first)])
+            if self.ids is not None:  # a rebuild's index may hold it from the last build
+                self.ids.remove(o.file)
             return False
         if o.slug is not None:
             self.store.db.execute("INSERT INTO slugs VALUES (?, ?)", (o.slug, o.file))
@@ -141,21 +140,17 @@ class Tally:
                 self.illustrations[o.slug] = o.illustration
         self.result.add_problems(o.problems)
         self.result.extend(o.findings)
+        self.result.carry(o.file, carried)
         self.result.triples += o.triples
-        if o.ids is not None and self.summaries is not None:
-            self.summaries.append(o.ids)
-        elif o.ids is not None and self.ids is not None:
+        if o.ids is not None and self.ids is not None:
             self.ids.add(o.ids)
-        self.failed = self.failed or any(f.severity >= self.threshold for f in o.findings)
+        failing = any(f.severity >= self.threshold for f in o.findings) or any(r[3] >= self.threshold for r in carried)
+        self.failed = self.failed or failing
         return not (self.result.problems or self.failed)
 
-    def finish(self, base_iri: str, lint: list[Finding] | None = None) -> Result:
-        """The site-wide @id lint joins the result (`lint`: its findings, known to be unchanged); the
-        run's store goes."""
-        if lint is not None:
-            found = lint
-        else:
-            found = self.ids.run() if self.ids is not None else idlint.lint(self.summaries or [], base_iri)
+    def finish(self) -> Result:
+        """The site-wide @id lint joins the result; the run's store goes."""
+        found = self.ids.run() if self.ids is not None else []
         self.store.close()
         self.result.extend(found)
         self.failed = self.failed or any(f.severity >= self.threshold for f in found)

@@ -127,7 +127,7 @@ def dataset(
             articles.append(NamedGraph(o.graph_iri, o.graph, "article"))
             sources[o.graph_iri] = source_of(o)
     tally.raise_problems()
-    result = tally.finish(site.base_iri)
+    result = tally.finish()
     if tally.failed:
         return Dataset(result, [], site.base_iri)
     graphs = [*bundled_graphs(), *articles]

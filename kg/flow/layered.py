@@ -1,4 +1,4 @@
-"""Maps by facts file name kept beside a build's manifest (the records, the @id summaries), written as a
+"""Maps by facts file name kept beside a build's manifest (the records), written as a
 base and a layer: a rebuild that changed a few articles links the last base under its own name and
 writes only a layer with the entries changed since that base (and every name, in build order), so
 it never rewrites the 80 MB of a 10,000-article site's records. When a layer would hold more than a

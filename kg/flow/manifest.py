@@ -3,11 +3,11 @@ change is a `stat` of every facts file and export file, and nothing else.
 
 A manifest is kept beside the per-article cache (`<cache>/manifests/<folder key>`), one per export
 folder, and written after the folder was swapped in. It holds, per facts file, its size, mtime_ns
-and content hash, its slug, the SHA-256 of each export file and its findings by severity and the
-digest of its @id summary; the whole run's Result (findings, pages, counts); and the `stat` of every
-file in the export folder. It is valid only for the exports it was written with: every build
-writes a new marker file (a new inode), so a folder replaced by another build, edited, or left by a
-killed run no longer matches and the next build runs in full.
+and content hash, its slug, the SHA-256 of each export file and its findings by severity; the whole
+run's Result (findings, pages, counts); and the `stat` of every file in the export folder. It is valid
+only for the exports it was written with: every build writes a new marker file (a new inode), so a
+folder replaced by another build, edited, or left by a killed run no longer matches and the next
+build runs in full.
 
 What invalidates it (a full build follows): any change to the tool's code, ontology or shapes, the
 version, engine, profile, --fail-on or --shard (all in `key`), any byte of site.yaml, a facts file
@@ -35,7 +35,7 @@ from typing import Any
 
 import kg
 from kg.core import resources
-from kg.core.findings import Finding, Severity
+from kg.core.findings import Finding, Severity, from_row
 from kg.core.listing import Listing
 from kg.core.options import RunOptions
 from kg.core.result import Page, Result
@@ -45,7 +45,6 @@ FORMAT = 4
 KEPT_RULE = "build:kept-previous"  # kg.flow.keep's notice: an article not published
 FACT_SUFFIXES = (".yaml", ".yml", ".json")  # kg.load.facts lists the same (a test holds them equal)
 Stat = tuple[int, int, int]  # inode, size, mtime_ns
-Row = tuple[str, int, int, int, str, str, str, str, str]  # a Finding, its severity as a number
 CHUNK = 2000  # entries (findings, pages, articles, …) a pickle of a file beside the manifest holds
 _DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
 
@@ -128,7 +127,6 @@ class Article:
     slug: str
     exports: tuple[tuple[str, str], ...]  # (file name, SHA-256) of its export files
     findings: tuple[int, int, int]  # infos, warnings, violations
-    ids: str  # digest of its @id summary (what the site-wide lint reads of it)
 
 
 @dataclass
@@ -142,25 +140,10 @@ class Manifest:
     exports: dict[str, Stat] = field(default_factory=dict)  # every file in the export folder
     counts: tuple[int, int, int] = (0, 0, 0)  # articles, triples, files written
     started_ns: int = 0  # when the build began (its id); a file changed in the same clock tick is re-hashed
-    lint: list[Row] = field(default_factory=list)  # the site-wide @id lint's findings
     severities: tuple[int, int, int] = (0, 0, 0)  # distinct findings: infos, warnings, violations
     kept: tuple[str, ...] = ()  # facts files not published, their last good exports kept
 
-    def lint_from(
-        self, previous: Manifest | None, articles: tuple[int, Iterable[tuple[str, Article]]]
-    ) -> list[Finding] | None:
-        """The last build's @id lint findings when this build's `articles` (how many, and them in build
-        order) have the same @id summaries in the same order (the lint is a function of them and the base
-        IRI, which is in the key)."""
-        count, mine = articles
-        if previous is None or previous.key != self.key or len(previous.articles) != count:
-            return None
-        if any(previous.articles.get(n) is None or previous.articles[n].ids != a.ids for n, a in mine):
-            return None
-        return [finding(r) for r in previous.lint]
-
-    def record(self, result: Result, files: int, lint_family: str) -> None:
-        self.lint = [row(f) for f in result.matching(family=lint_family)]
+    def record(self, result: Result, files: int) -> None:
         self.counts = (result.articles, result.triples, files)
         self.severities = (
             result.count(Severity.INFO),
@@ -171,18 +154,6 @@ class Manifest:
 
     def by_severity(self) -> dict[Severity, int]:
         return {s: self.severities[int(s) - 1] for s in Severity}
-
-
-def finding(r: Row) -> Finding:
-    file, line, column, severity, *rest = r
-    return Finding(file, line, column, _SEVERITIES[severity - 1], *rest)
-
-
-_SEVERITIES = tuple(Severity)
-
-
-def row(f: Finding) -> Row:
-    return (f.file, f.line, f.column, int(f.severity), f.message, f.field, f.node, f.rule, f.family)
 
 
 def summary_counts(findings: list[Finding]) -> tuple[int, int, int]:
@@ -277,7 +248,7 @@ def write(cache_dir: Path, out: Path, manifest: Manifest, result: Result, articl
     next build its shortcut); the files of earlier builds' manifests go. False when it could not.
     `articles`: the articles' file as a full build wrote it (kg.flow.layered.Log; else
     `manifest.articles` is written); `exports` is written from the folder as it is scanned."""
-    rows = chain((("f", row(f)) for f in result.sorted()), (("p", (p.slug, p.file, p.node)) for p in result.pages()))
+    rows = chain((("f", r) for r in result.rows()), (("p", (p.slug, p.file, p.node)) for p in result.pages()))
     build, real = manifest.started_ns, Path(os.path.realpath(out))
     try:
         put(beside(cache_dir, out, build, "result"), chunks(rows, 5000))
@@ -301,7 +272,7 @@ def result(cache_dir: Path, out: Path, m: Manifest) -> Result | None:
         with open(beside(cache_dir, out, m.started_ns, "result"), "rb") as fh:
             while fh.peek(1):
                 rows = pickle.load(fh)
-                done.extend(finding(r) for kind, r in rows if kind == "f")
+                done.extend(from_row(r) for kind, r in rows if kind == "f")
                 done.add_pages(Page(*r) for kind, r in rows if kind == "p")
     except _DAMAGED:
         done.close()

@@ -6,8 +6,8 @@ the length of its block in kg.nq (blocks lie in build order after the bundled gr
 running sums), how void.ttl describes its graph and its part of void.ttl as rendered (written as a layer
 over the last full write: kg.flow.layered; a full build writes them to disk as they arrive,
 kg.flow.layered.Log). Beside them: the class and property partitions of the whole kg.nq with a count
-per subject, so an article's contribution can be taken out again (SQLite: kg.flow.partstore), and every
-article's @id summary, read only when one of them changed and the site-wide lint must run again.
+per subject, so an article's contribution can be taken out again (SQLite: kg.flow.partstore), and the
+site-wide @id lint's index with its findings (kg.flow.sitelint).
 
 A rebuild (`plan`) uses them only when the last build's manifest has the same key and the export
 folder is exactly as that build left it (the stat of every file); otherwise the build runs in full.
@@ -22,18 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.check import idlint
-from kg.core.findings import Finding
+from kg.core.findings import Finding, Row, as_row, from_row
 from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
 from kg.flow import layered, manifest
 from kg.flow.article import Outcome
 from kg.flow.keep import parse_quads
 from kg.flow.partstore import Store
+from kg.flow.sitelint import Kept
 from kg.load.yamlloc import Position
-
-
-class Stale(Exception):
-    """The last build's records do not hold after all (a file beside the manifest is gone): build in full."""
 
 
 @dataclass(frozen=True)
@@ -47,20 +43,19 @@ class Record:
     graph_iri: str
     page: str
     triples: int  # of its named graph, as the Result counts it
-    findings: tuple[manifest.Row, ...]
+    findings: tuple[Row, ...]  # sorted, once each
     failing: bool  # not published: its last good exports (`files`, its block of kg.nq), if any, kept
     files: tuple[str, ...]  # its files in the export folder
     nq: int  # bytes of its block in kg.nq (0: none)
     graph: GraphSummary | None  # its graph as void.ttl describes it (None: not in kg.nq)
     void: str  # its part of void.ttl
 
-    def outcome(self) -> Outcome:
-        """What the run's Tally counts of it (its @id summary stays in the index)."""
-        findings = [manifest.finding(r) for r in self.findings]
+    def outcome(self, findings: bool = False) -> Outcome:
+        """What the run's Tally counts of it but its @id summary (it stays in the lint's index), and its
+        findings only when asked (else they are carried as rows: Tally.accept)."""
+        found = [from_row(r) for r in self.findings] if findings else []
         at = Position(*self.slug_at)
-        return Outcome(
-            self.file, self.slug, findings, [], at, self.sha256, self.graph_iri, self.triples, None, self.page
-        )
+        return Outcome(self.file, self.slug, found, [], at, self.sha256, self.graph_iri, self.triples, None, self.page)
 
 
 @dataclass
@@ -93,7 +88,7 @@ class Delta:
     parts: Store  # the last build's partitions
     removed: list[Partitions]  # what the changed and removed articles added to them
     layered: set[str]  # the records changed since their base (kg.flow.layered)
-    ids_layered: set[str] = field(default_factory=set)  # the same of the @id summaries, once read
+    lint: Kept  # the last build's @id lint index
 
     def graph_index(self) -> dict[bytes, list[tuple[int, int]]]:
         """Where each named graph's lines lie in the last kg.nq (for kg.flow.keep.Earlier)."""
@@ -102,16 +97,6 @@ class Delta:
             if r.graph is not None and r.nq:
                 at, length = self.ranges[name]
                 index[r.graph.iri.encode()] = [(at, at + length)]
-        return index
-
-    def summaries(self, cache_dir: Path, out: Path, fresh: list[idlint.Summary]) -> dict[str, idlint.Summary] | None:
-        """Every article's @id summary by facts file name: the last build's index, `fresh` ones replacing
-        theirs (the caller drops removed files); None when the index is gone."""
-        kept = layered.read(cache_dir, out, self.build, "ids")
-        if kept is None:
-            return None
-        index, self.ids_layered = kept
-        index.update((Path(s.file).name, s) for s in fresh)
         return index
 
 
@@ -168,9 +153,14 @@ def plan(
     parts = Store.open(manifest.beside(cache_dir, out, prior.started_ns, "parts"), prior.started_ns)
     if parts is None:
         return None
+    lint = Kept.open(manifest.beside(cache_dir, out, prior.started_ns, "lint"), prior.started_ns)
+    if lint is None:
+        parts.close()
+        return None
     ranges = stored.ranges()
     gone = [(r, ranges[n][0]) for n, r in stored.records.items() if n not in unchanged]
-    return Delta(folder, stored, unchanged, ranges, prior.started_ns, parts, contributions(folder, gone), changed)
+    removed = contributions(folder, gone)
+    return Delta(folder, stored, unchanged, ranges, prior.started_ns, parts, removed, changed, lint)
 
 
 def contributions(folder: Path, gone: list[tuple[Record, int]]) -> list[Partitions]:
@@ -185,5 +175,6 @@ def contributions(folder: Path, gone: list[tuple[Record, int]]) -> list[Partitio
     return out
 
 
-def rows(findings: list[Finding]) -> tuple[manifest.Row, ...]:
-    return tuple(manifest.row(f) for f in findings)
+def rows(findings: list[Finding]) -> tuple[Row, ...]:
+    """An article's findings as a record keeps them: rows, sorted, once each."""
+    return tuple(sorted({as_row(f) for f in findings}))

@@ -1,78 +1,72 @@
-"""A rebuild's site-wide @id lint, run in a forked process while the unchanged articles are assembled.
+"""The site-wide @id lint's index kept beside a build's manifest, so a rebuild relints only what its
+changed articles can affect (kg.check.idlint.Index).
 
-When a changed article's @id summary differs from the last build's, the lint runs again over every
-summary: at 10,000 articles, reading the index and linting take ~2 s, about as long as carrying the
-unchanged articles over. With `--jobs` above 1 the rebuild computes its few changed articles first,
-then forks: the child reads the index, lints, keeps the index for the next build and sends back the
-findings, while the parent links files and copies kg.nq. The parent uses them only if the summaries
-its tally gathered are exactly those the child was given; otherwise it lints itself, as a full build does.
+A build with the cache writes its articles' @id summaries into a new SQLite file as they arrive (no
+journal: a build that dies leaves a file no manifest names, removed with the next build's), lints
+them and keeps the findings with them. A rebuild opens the last build's file, takes out the changed
+and removed articles, puts the changed ones back in and relints in one transaction, committed with
+the records of the build (its id in `meta`) and the file renamed as the build's; a rebuild that does
+not get that far leaves the file as the last build had it (SQLite rolls the transaction back).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
+import contextlib
+import os
+import sqlite3
 from pathlib import Path
 
-from kg.check import idlint
-from kg.core.findings import Finding
-from kg.flow import layered, manifest
-from kg.flow.records import Delta
+from kg.check.idlint import Index
+from kg.core.runstore import CACHE_KB
 
 
-@dataclass(frozen=True)
-class Job:
-    delta: Delta
-    cache_dir: Path
-    out: Path
-    build: int  # this build's id: the child keeps the index as its
-    fresh: list[idlint.Summary]
-    order: list[str]
-    base_iri: str
+class Kept:
+    """A build's lint index in its file: `index` to fill or change, then `commit`."""
 
+    def __init__(self, path: Path, db: sqlite3.Connection, index: Index) -> None:
+        self.path, self.db, self.index = path, db, index
+        self.new = not index.linted  # a file this build made: removed unless committed
 
-@dataclass
-class Ahead:
-    """A lint started before the assembly."""
+    @classmethod
+    def create(cls, path: Path) -> Kept:
+        """A new, empty index in a file at `path` (replaced if there)."""
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path)
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{CACHE_KB}"):
+            db.execute(f"PRAGMA {pragma}")
+        db.execute("CREATE TABLE meta (build INTEGER NOT NULL)")
+        db.execute("INSERT INTO meta VALUES (0)")
+        return cls(path, db, Index(db))
 
-    fresh: list[idlint.Summary]
-    process: BaseProcess
-    reader: Connection
-
-    def findings(self, gathered: list[idlint.Summary]) -> list[Finding] | None:
-        """Its findings when `gathered` (the tally's summaries) are those it was given, else None."""
-        try:
-            rows = self.reader.recv()
-        except (EOFError, OSError):
-            rows = None
-        self.reader.close()
-        self.process.join()
-        same = len(gathered) == len(self.fresh) and all(a is b for a, b in zip(gathered, self.fresh, strict=True))
-        if rows is None or not same:
+    @classmethod
+    def open(cls, path: Path, build: int) -> Kept | None:
+        """The index build `build` kept, to be changed; None when there is none, or another build's."""
+        if not path.is_file():
             return None
-        return [manifest.finding(r) for r in rows]
+        db = sqlite3.connect(path)
+        db.execute(f"PRAGMA cache_size=-{CACHE_KB}")
+        try:
+            row = db.execute("SELECT build FROM meta").fetchone()
+        except sqlite3.Error:
+            row = None
+        if row is None or row[0] != build:
+            db.close()
+            return None
+        return cls(path, db, Index(db, linted=True))
 
+    def commit(self, path: Path, build: int) -> None:
+        """Make the index (and the lint's findings in it) build `build`'s, in its file `path`."""
+        self.db.execute("UPDATE meta SET build = ?", (build,))
+        self.db.commit()
+        self.db.close()
+        os.replace(self.path, path)
+        self.path, self.new = path, False
 
-def start(job: Job) -> Ahead:
-    reader, writer = multiprocessing.Pipe(duplex=False)
-    process = multiprocessing.get_context("fork").Process(target=_child, args=(writer, job), daemon=True)
-    process.start()
-    writer.close()
-    return Ahead(job.fresh, process, reader)
-
-
-def _child(writer: Connection, job: Job) -> None:
-    """Lint over the index with the fresh summaries, keep the index as this build's, send the findings."""
-    index = job.delta.summaries(job.cache_dir, job.out, job.fresh)
-    if index is None:
-        writer.close()
-        return
-    summaries = {n: index[n] for n in job.order if n in index}
-    found = idlint.lint(list(summaries.values()), job.base_iri)
-    mine = {Path(s.file).name for s in job.fresh}
-    last = (job.delta.build, job.delta.ids_layered | mine)
-    layered.write(job.cache_dir, job.out, job.build, "ids", summaries, last)
-    writer.send([manifest.row(f) for f in found])
-    writer.close()
+    def close(self) -> None:
+        """Close; a new index not committed goes, an opened one keeps the last build's state."""
+        self.db.close()
+        if self.new:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()

@@ -59,7 +59,7 @@ def _description(data: Path, build: Build) -> None:
     _edit(_articles(data)[2], "  description: ", "  description: Edited. ")
 
 
-def _headline(data: Path, build: Build) -> None:  # the @id summary changes: the site-wide lint runs again
+def _headline(data: Path, build: Build) -> None:  # the @id summary changes: the lint redoes what it affects
     _edit(_articles(data)[3], "  headline: '", "  headline: 'Renamed ")
 
 
@@ -90,7 +90,7 @@ def _fixed(data: Path, build: Build) -> None:
     path.write_text(original, encoding="utf-8")
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])  # with 2, a changed @id summary is linted in a forked process
+@pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize(
     ("change", "changed"),
     [(_description, 1), (_headline, 1), (_added, 1), (_removed, 0), (_now_failing, 1), (_fixed, 1), (_slug_taken, 1)],
@@ -116,21 +116,20 @@ def test_a_rebuild_after_a_change_equals_a_full_build(
         reads.append(key)
         return real_get(self, key)
 
-    lints: list[int] = []
-    real_lint = idlint.lint
+    added: list[str] = []
+    real_add = idlint.Index.add
 
-    def linting(*args: object) -> object:
-        lints.append(1)
-        return real_lint(*args)  # type: ignore[arg-type]
+    def adding(self: idlint.Index, a: idlint.Summary) -> None:
+        added.append(a.file)
+        real_add(self, a)
 
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(flow_corpus, "process", counting)
         patched.setattr(Cache, "get", reading)
-        patched.setattr(idlint, "lint", linting)
+        patched.setattr(idlint.Index, "add", adding)
         delta = build("delta", "--cache", "cache")
     assert len(calls) + len(reads) == changed  # computed or read from the cache: the changed articles only
-    if change is _headline:  # linted again: here, or with --jobs 2 in the forked process
-        assert lints == ([1] if jobs == "1" else [])
+    assert len(added) == changed  # the lint index kept took the changed articles' summaries only
     _same(delta, build("full", "--no-cache"), tmp_path)
     _headline(site, build)  # a second rebuild, from what the first kept (a layer over the first base)
     _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
@@ -142,7 +141,7 @@ def _same(delta: Result, full: Result, tmp_path: Path) -> None:
     assert snapshot(tmp_path / "delta") == snapshot(tmp_path / "full")
 
 
-@pytest.mark.parametrize("gone", ["ids", "parts", "records"])
+@pytest.mark.parametrize("gone", ["lint", "parts", "records"])
 def test_a_rebuild_whose_kept_files_are_gone_builds_in_full(gone: str, site: Path, tmp_path: Path, kg: Build) -> None:
     def build(out: str, *args: str) -> Result:
         return kg("build", "--data", site, "--out", out, *args)
@@ -154,3 +153,28 @@ def test_a_rebuild_whose_kept_files_are_gone_builds_in_full(gone: str, site: Pat
     _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
     _description(site, build)  # and the next rebuild starts from what that full build kept
     _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+
+
+def test_a_rebuild_reports_in_every_format_as_a_full_build(
+    site: Path, tmp_path: Path, kg: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The unchanged articles' findings are carried as rows, the changed one's and the lint's redone."""
+    calls: list[Path] = []
+
+    def counting(site_: object, path: Path, *args: object) -> object:
+        calls.append(path)
+        return process(site_, path, *args)  # type: ignore[arg-type]
+
+    def build(out: str, *args: str) -> Result:
+        return kg("build", "--data", site, "--out", out, *args)
+
+    assert build("delta", "--cache", "cache").exit_code == build("full", "--no-cache").exit_code == 0
+    for n, fmt in enumerate(["json", "sarif", "junit", "github", "text"]):
+        _edit(_articles(site)[n], "  headline: '", f"  headline: 'Renamed {fmt} ")
+        with monkeypatch.context() as patched:
+            patched.setattr(flow_corpus, "process", counting)
+            delta = build("delta", "--cache", "cache", "--format", fmt)
+        assert calls == [_articles(site)[n]]  # a rebuild: the changed article computed, no other
+        calls.clear()
+        full = build("full", "--no-cache", "--format", fmt)
+        _same(delta, full, tmp_path)

@@ -142,9 +142,9 @@ def test_a_node_belongs_to_an_owner_exactly_when_a_prefix_before_a_slash_is_desc
     s: str, described: frozenset[str], pages: frozenset[str]
 ) -> None:
     with RunStore() as store:
-        index = idlint.Index(store)
-        for page in sorted(pages):
-            index.add(idlint.Summary("a.yaml", page, {}, (), (), {}))
+        index = idlint.Index(store.db)
+        for n, page in enumerate(sorted(pages)):
+            index.add(idlint.Summary(f"a{n}.yaml", page, {}, (), (), {}))
         index.add(idlint.Summary("b.yaml", BASE, {d: (frozenset(), frozenset()) for d in described}, (), (), {}))
         owners = (s[:i] for i in range(len(s)) if s[i] == "/")  # the definition, scanned char by char
         assert index.part(s) == (s in pages or "#" in s or any(o in described for o in owners))

@@ -7,6 +7,8 @@ import json
 import os
 import subprocess
 import tempfile
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from hypothesis import strategies as st
 
 import kg.core.result
 from benchmarks.corpus import write as write_corpus
-from kg.core.findings import Finding, Severity
+from kg.core.findings import Finding, Severity, as_row
 from kg.core.listing import Listing
 from kg.core.options import RunOptions
 from kg.core.result import Result
@@ -66,6 +68,33 @@ def test_a_run_past_the_bound_renders_exactly_as_one_kept_in_memory(
     assert list(spilled.result.matching(family="idlint")) == list(kept.result.matching(family="idlint"))
     spilled.result.close()
     assert list(temp.iterdir()) == []  # the run's stores are gone, the @id lint's since the lint ran
+
+
+@pytest.mark.parametrize("bound", [5, 20000])
+def test_findings_carried_as_rows_render_exactly_as_findings_added(
+    bound: int, corpus: Path, temp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild carries its unchanged articles' findings as blocks of rows: every report, count and
+    selection is as if each had been added (kept in memory, or past the bound on disk)."""
+    kept = _checked(corpus, monkeypatch)
+    by_file = [list(group) for _, group in groupby(kept.result.sorted(), key=attrgetter("file"))]
+    assert len(by_file) > 3
+    carried = Result(articles=kept.result.articles, triples=kept.result.triples, bound=bound)
+    carried.add_pages(kept.result.pages())
+    for n, findings in enumerate(by_file):
+        site_wide = Finding("data/site.yaml", 1, 1, Severity.INFO, "seen by every article")
+        if n % 2 or "/articles/" not in findings[0].file:
+            carried.extend(findings)
+        else:  # an article's own file's rows as a block, another file's as a finding
+            carried.carry(findings[0].file, sorted({as_row(f) for f in [*findings, site_wide]}))
+    reference = Result(kept.result.sorted(), kept.result.articles, kept.result.triples, kept.result.pages())
+    reference.extend([site_wide])
+    with_pictures = Checked(carried, kept.illustrations)
+    assert _reports(with_pictures) == _reports(Checked(reference, kept.illustrations))
+    assert [carried.count(s) for s in Severity] == [reference.count(s) for s in Severity]
+    assert len(carried) == len(reference)
+    for values in ({"family": "idlint"}, {"severity": Severity.WARNING, "family": "medkg"}):
+        assert list(carried.matching(**values)) == list(reference.matching(**values))
 
 
 def test_a_finding_seen_again_on_disk_counts_once(temp: Path) -> None:
