@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
-# What Python's `\s` matches (str.isspace), which Rust's `\s` does not all match (\x1c-\x1f, \x85)
-_PYTHON_SPACE = "".join(f"\\x{{{i:X}}}" for i in range(sys.maxunicode + 1) if chr(i).isspace())
+
+@cache
+def _python_space() -> str:
+    """What Python's `\\s` matches (str.isspace), which Rust's `\\s` does not all match (\\x1c-\\x1f, \\x85):
+    found once, when a pattern first needs it (a walk of every code point; no command pays it at import)."""
+    return "".join(f"\\x{{{ord(c):X}}}" for c in filter(str.isspace, map(chr, range(sys.maxunicode + 1))))
 
 
 def _translate(pattern: str, escape: Callable[[str, bool], str], dollar: str) -> str:
@@ -43,11 +48,11 @@ def python_pattern(pattern: str) -> str:
 
 def _rust_escape(escape: str, in_class: bool) -> str:
     if escape == "\\s":
-        return _PYTHON_SPACE if in_class else f"[{_PYTHON_SPACE}]"
+        return _python_space() if in_class else f"[{_python_space()}]"
     if escape == "\\S":
         if in_class:
             raise ValueError("\\S inside a character class is not translated")
-        return f"[^{_PYTHON_SPACE}]"
+        return f"[^{_python_space()}]"
     return escape
 
 
