@@ -20,7 +20,6 @@ instead (the marker is not an export and is not compared).
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
 import shutil
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kg.core.errors import InputError, OutputError
+from kg.core.streamed import Streamed
 from kg.core.swap import (
     MARKER,
     MARKER_TEXT,
@@ -54,48 +54,36 @@ _rename = os.rename  # the two-rename swap's steps (a test interposes a kill bet
 
 
 class _Stream:
-    """A file of the new folder written piece by piece (kg.nq); a failed write aborts the build."""
+    """A file of the new folder written piece by piece (kg.nq), by a thread of its own (kg.core.streamed);
+    a failed write aborts the build."""
 
     def __init__(self, writer: TreeWriter, handle: BinaryIO) -> None:
-        self._writer, self._handle = writer, handle
+        self._writer, self._file = writer, Streamed(handle)
 
     def write(self, data: bytes) -> int:
         try:
-            return self._handle.write(data)
+            return self._file.write(data)
         except OSError as e:
-            self._writer.abort()
-            raise fail(self._writer.out, "writing the exports failed, nothing was changed", e) from None
+            raise self._failed(e) from None
 
     def copy(self, source: int, offset: int, length: int) -> None:
-        """`length` bytes of the open file `source` from `offset` on, appended by the kernel (no copy
-        through Python: a rebuild carries the unchanged articles' part of kg.nq over this way)."""
+        """`length` bytes of the open file `source` from `offset` on, appended by the kernel (a rebuild
+        carries the unchanged articles' part of kg.nq over this way); `source` stays open until commit."""
         try:
-            self._handle.flush()
-            out = self._handle.fileno()
-            while length > 0:
-                done = _copy_range(source, out, length, offset)
-                if done <= 0:
-                    raise OSError(f"{length} bytes short of the previous file")
-                offset, length = offset + done, length - done
-            self._handle.seek(0, os.SEEK_END)
+            self._file.copy(source, offset, length)
         except OSError as e:
-            self._writer.abort()
-            raise fail(self._writer.out, "writing the exports failed, nothing was changed", e) from None
+            raise self._failed(e) from None
+
+    def _failed(self, e: OSError) -> OutputError:
+        self._writer.abort()
+        return fail(self._writer.out, "writing the exports failed, nothing was changed", e)
 
     def close(self) -> None:
-        self._handle.close()
+        """Every write done (OSError for the first that failed)."""
+        self._file.close()
 
-
-def _copy_range(source: int, out: int, length: int, offset: int) -> int:
-    """One step of a kernel-side copy, at the position of `out` (copy_file_range; pread+write elsewhere)."""
-    if hasattr(os, "copy_file_range"):
-        try:
-            return os.copy_file_range(source, out, length, offset)
-        except OSError as e:
-            if e.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
-                raise
-    data = os.pread(source, min(length, 1 << 24), offset)
-    return os.write(out, data) if data else 0
+    def cancel(self) -> None:
+        self._file.cancel()
 
 
 class TreeWriter:
@@ -270,7 +258,7 @@ class TreeWriter:
         self._done = True
         for handle in self._handles:
             with contextlib.suppress(OSError):
-                handle.close()
+                handle.cancel()
         self._release()
         shutil.rmtree(self.tmp, ignore_errors=True)
 

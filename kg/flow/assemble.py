@@ -244,7 +244,10 @@ class Assembly:
 
 class _Counted:
     """kg.nq as it is written: its size, and carried ranges of the last kg.nq, joined while they are
-    adjacent so one kernel copy moves a run of unchanged articles."""
+    adjacent so one kernel copy moves a run of unchanged articles; handed on every RUN bytes, so the new
+    folder's writer copies them while the build goes on (kg.core.streamed)."""
+
+    RUN = 1 << 26
 
     def __init__(self, sink: BinaryIO | _Sink) -> None:
         self.sink, self.size = sink, 0
@@ -263,6 +266,8 @@ class _Counted:
             self._flush()
             self._pending = (source, offset, length)
         self.size += length
+        if self._pending[2] >= self.RUN:
+            self._flush()
 
     def _flush(self) -> None:
         if self._pending is not None:

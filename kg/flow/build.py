@@ -122,10 +122,10 @@ def _run(
         tally, site_failed = _stream(site, (files, stats), assembly, options, wants, progress, prior)
         done = _finish(target, tally, site_failed)
     except BaseException:
+        if isinstance(target, TreeWriter):
+            target.abort()  # first: its kg.nq may still be copying from the last one, which the assembly holds
         if assembly is not None:
             assembly.close()
-        if isinstance(target, TreeWriter):
-            target.abort()
         raise
     try:
         if options.cache_dir is not None and write:
