@@ -79,8 +79,11 @@ class _Stream:
         return fail(self._writer.out, "writing the exports failed, nothing was changed", e)
 
     def close(self) -> None:
-        """Every write done (OSError for the first that failed)."""
-        self._file.close()
+        """Every write done (the first that failed aborts the build)."""
+        try:
+            self._file.close()
+        except OSError as e:
+            raise self._failed(e) from None
 
     def cancel(self) -> None:
         self._file.cancel()
@@ -116,6 +119,10 @@ class TreeWriter:
         # What the last build wrote, by name: (inode, size, mtime_ns) and SHA-256; a file still as
         # it was then, with the same hash as the new bytes, is linked without reading it back.
         self.known: Mapping[str, tuple[tuple[int, int, int], str]] = {}
+        # The new folder's files by name: those `link` took from the previous folder as they were (the
+        # same inodes: their stat is the previous folder's), and the others.
+        self.linked: list[str] = []
+        self.written: list[str] = [MARKER]
 
     def open(self, name: str) -> _Stream:
         """A file to stream into (e.g. kg.nq, written article by article)."""
@@ -127,6 +134,7 @@ class TreeWriter:
         stream = _Stream(self, handle)
         self._handles.append(stream)
         self.count += 1
+        self.written.append(name)
         return stream
 
     def _reuse(self, name: str, data: bytes, target: Path, sha256: str | None) -> bool:
@@ -155,15 +163,14 @@ class TreeWriter:
         try:
             target = self.tmp / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            if self._reuse(name, data, target, sha256):
-                self.count += 1
-                return
-            with open(target, "wb") as fh:
-                fh.write(data)
+            if not self._reuse(name, data, target, sha256):
+                with open(target, "wb") as fh:
+                    fh.write(data)
         except OSError as e:
             self.abort()
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
         self.count += 1
+        self.written.append(name)
 
     def add_pieces(self, name: str, pieces: Iterable[bytes]) -> None:
         """A file of the new folder written piece by piece (void.ttl), never whole in memory; the previous
@@ -185,6 +192,7 @@ class TreeWriter:
             self.abort()
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
         self.count += 1
+        self.written.append(name)
 
     def link(self, name: str) -> None:
         """The previous folder's file `name`, as it is (the caller knows it is unchanged): hard-linked."""
@@ -202,6 +210,7 @@ class TreeWriter:
             self.abort()
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
         self.count += 1
+        self.linked.append(name)
 
     def commit(self) -> None:
         """Swap the new folder in: atomically where the system can exchange two paths; else by two

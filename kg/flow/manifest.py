@@ -243,17 +243,25 @@ def beside(cache_dir: Path, out: Path, build: int, what: str) -> Path:
     return here.with_name(f"{here.name}.{build}.{what}")
 
 
-def write(cache_dir: Path, out: Path, manifest: Manifest, result: Result, articles: Iterable[bytes] = ()) -> bool:
+def write(
+    cache_dir: Path,
+    out: Path,
+    manifest: Manifest,
+    result: Result,
+    articles: Iterable[bytes] = (),
+    exports: Iterable[tuple[str, Stat]] | None = None,
+) -> bool:
     """Store the manifest and its build's findings and pages (atomically; a full disk only costs the
     next build its shortcut); the files of earlier builds' manifests go. False when it could not.
     `articles`: the articles' file as a full build wrote it (kg.flow.layered.Log; else
-    `manifest.articles` is written); `exports` is written from the folder as it is scanned."""
+    `manifest.articles` is written); `exports`: the export folder's files' stats when the caller
+    knows them (else the folder is scanned; OSError from either means no manifest)."""
     rows = chain((("f", r) for r in result.rows()), (("p", (p.slug, p.file, p.node)) for p in result.pages()))
     build, real = manifest.started_ns, Path(os.path.realpath(out))
     try:
         put(beside(cache_dir, out, build, "result"), chunks(rows, 5000))
         put(beside(cache_dir, out, build, "articles"), articles or chunks(manifest.articles.items()))
-        put(beside(cache_dir, out, build, "exports"), chunks(_folder_stats(real)))
+        put(beside(cache_dir, out, build, "exports"), chunks(_folder_stats(real) if exports is None else exports))
         put(location(cache_dir, out), pickle.dumps(replace(manifest, articles={}, exports={}), pickle.HIGHEST_PROTOCOL))
     except OSError:
         return False

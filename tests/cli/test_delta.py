@@ -17,6 +17,7 @@ from conftest import snapshot
 from benchmarks.corpus import write as write_corpus
 from kg.check import idlint
 from kg.flow import corpus as flow_corpus
+from kg.flow import manifest
 from kg.flow.article import process
 from kg.flow.cache import Cache
 
@@ -130,6 +131,8 @@ def test_a_rebuild_after_a_change_equals_a_full_build(
         delta = build("delta", "--cache", "cache")
     assert len(calls) + len(reads) == changed  # computed or read from the cache: the changed articles only
     assert len(added) == changed  # the lint index kept took the changed articles' summaries only
+    last = manifest.read(tmp_path / "cache", tmp_path / "delta")  # its folder's stats, carried and not scanned:
+    assert last is None or last.exports == manifest.folder_stats(tmp_path / "delta")  # as a scan finds
     _same(delta, build("full", "--no-cache"), tmp_path)
     _headline(site, build)  # a second rebuild, from what the first kept (a layer over the first base)
     _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
