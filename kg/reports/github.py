@@ -31,7 +31,7 @@ def annotation(ctx: RenderContext, f: Finding, also: str = "") -> str:
 
 def render(result: Result, ctx: RenderContext) -> str:
     """A finding said alike on many pages is annotated at its first few places only, saying so."""
-    repeated, single = gather(result.sorted)
+    repeated, single = gather(result.rows)
     lines = [annotation(ctx, f) for f in single]
     for r in repeated:
         also = f" (the same on {r.pages:,} pages; `--format json` lists every one)"

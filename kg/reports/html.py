@@ -89,13 +89,13 @@ def _repeated(repeated: list[Repeated]) -> str:
 
 
 def render(result: Result, ctx: RenderContext) -> str:
-    repeated, single = gather(result.sorted)
+    repeated, single = gather(result.rows)
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in single:
         by_file[f.file].append(f)
     sections = [_repeated(repeated)]
     kinds = {r.key for r in repeated}
-    elsewhere = {f.file for f in result.sorted() if key(f) in kinds}
+    elsewhere = {r[0] for r in result.rows() if key(r) in kinds}
     shown: set[str] = set()
     for page in result.pages():
         shown.add(page.file)

@@ -31,7 +31,7 @@ def _what(f: Finding, colour: bool) -> str:
 
 
 def render(result: Result, ctx: RenderContext) -> str:
-    repeated, single = gather(result.sorted)
+    repeated, single = gather(result.rows)
     lines: list[str] = []
     for file, group in groupby(single, key=lambda f: f.file):
         lines.append(file)
