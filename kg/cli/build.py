@@ -77,7 +77,14 @@ def build(
 
     with progress_bar(fmt == "text") as progress:
         done = flow.build(
-            data, out, options, write=not check_only, shard=shard, illustrate=fmt == "html", progress=progress
+            data,
+            out,
+            options,
+            write=not check_only,
+            shard=shard,
+            illustrate=fmt == "html",
+            progress=progress,
+            changed=replayed is None and not check_only and fmt != "html",  # _replay asked: not up to date
         )
     ctx = final(fmt, context(fmt, threshold, done.illustrations), to_stderr=True)
     report = rendered(done.result, fmt, ctx, to_stderr=True)

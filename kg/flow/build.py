@@ -77,13 +77,16 @@ def build(
     shard: tuple[int, int] | None = None,
     illustrate: bool = False,
     progress: Progress | None = None,
+    changed: bool = False,
 ) -> BuildResult:
     """Validate then export a corpus. With input errors (InputError) or findings at or above
     `options.fail_on` nothing is written; with write=False the exports on disk are compared with a
     fresh build instead. shard=(k, n) builds only the files in shard k of n (1-based). With a cache,
-    a rebuild after a few changes computes only them (kg.flow.records), with the same result."""
+    a rebuild after a few changes computes only them (kg.flow.records), with the same result.
+    `changed`: the caller found the last build out of date (manifest.up_to_date), so it is not asked again."""
     prior = manifest.read(options.cache_dir, out) if options.cache_dir is not None and write else None
-    last = manifest.up_to_date(data, out, options, shard, prior) if prior is not None and not illustrate else None
+    check = prior is not None and not illustrate and not changed
+    last = manifest.up_to_date(data, out, options, shard, prior) if check else None
     if last is not None and options.cache_dir is not None:
         result = manifest.result(options.cache_dir, out, last)
         if result is not None:
