@@ -29,7 +29,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from itertools import chain, groupby
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -186,8 +186,9 @@ def unpickled(path: Path) -> Any:
 
 def chunks(entries: Iterable[Any], size: int | None = None) -> Iterator[bytes]:
     """Entries as a run of pickles of `size` (CHUNK) each: written and read without holding them all."""
-    for _, group in groupby(enumerate(entries), key=lambda n_entry: n_entry[0] // (size or CHUNK)):
-        yield pickle.dumps([entry for _, entry in group], pickle.HIGHEST_PROTOCOL)
+    it = iter(entries)
+    while group := list(islice(it, size or CHUNK)):
+        yield pickle.dumps(group, pickle.HIGHEST_PROTOCOL)
 
 
 def entries(path: Path) -> dict[str, Any] | None:
@@ -302,7 +303,15 @@ def report(cache_dir: Path, out: Path, build: int, how: str) -> str | None:
 
 def keep_report(cache_dir: Path, out: Path, build: int, how: str, text: str) -> None:
     """Keep a rendered report of a build whose manifest is kept (a rebuild with no change prints it)."""
-    if read(cache_dir, out) is None or not beside(cache_dir, out, build, "result").is_file():
+    try:
+        kept = unpickled(location(cache_dir, out))  # the manifest alone, not its articles and files
+    except _DAMAGED:
+        return
+    if (
+        not isinstance(kept, Manifest)
+        or kept.started_ns != build
+        or not beside(cache_dir, out, build, "result").is_file()
+    ):
         return
     with contextlib.suppress(OSError):
         put(beside(cache_dir, out, build, _report_name(how)), text.encode("utf-8"))
