@@ -85,6 +85,7 @@ def build(
             illustrate=fmt == "html",
             progress=progress,
             changed=replayed is None and not check_only and fmt != "html",  # _replay asked: not up to date
+            wait=False,  # the last folder is removed while the report is rendered
         )
     ctx = final(fmt, context(fmt, threshold, done.illustrations), to_stderr=True)
     report = rendered(done.result, fmt, ctx, to_stderr=True)
@@ -103,7 +104,9 @@ def build(
     elif done.diff is not None:
         err(f"{out} is up to date ({done.files} files)")
     else:
+        done.finish()
         err(f"{done.files} files written to {out}/ in {time.perf_counter() - started:.2f} s")
+    done.finish()
     return Verdict(done.result, threshold, done.stale)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +41,8 @@ class BuildResult(Checked):
     diff: TreeDiff | None = None  # write=False: how the folder on disk differs from this build
     unchanged: bool = False  # nothing changed since the last build (its manifest): nothing was written
     recorded: int | None = None  # the id of the manifest this build left (its reports may be kept with it)
+    # Waits until the folder this build replaced is removed (build(wait=False) leaves it going on meanwhile)
+    finish: Callable[[], None] = field(default=lambda: None, repr=False)
 
     @property
     def stale(self) -> bool:
@@ -78,12 +80,14 @@ def build(
     illustrate: bool = False,
     progress: Progress | None = None,
     changed: bool = False,
+    wait: bool = True,
 ) -> BuildResult:
     """Validate then export a corpus. With input errors (InputError) or findings at or above
     `options.fail_on` nothing is written; with write=False the exports on disk are compared with a
     fresh build instead. shard=(k, n) builds only the files in shard k of n (1-based). With a cache,
     a rebuild after a few changes computes only them (kg.flow.records), with the same result.
-    `changed`: the caller found the last build out of date (manifest.up_to_date), so it is not asked again."""
+    `changed`: the caller found the last build out of date (manifest.up_to_date), so it is not asked again;
+    `wait=False`: the replaced folder is still being removed on return, until the caller's `finish()`."""
     prior = manifest.read(options.cache_dir, out) if options.cache_dir is not None and write else None
     check = prior is not None and not illustrate and not changed
     last = manifest.up_to_date(data, out, options, shard, prior) if check else None
@@ -101,7 +105,7 @@ def build(
     delta = None
     if prior is not None and options.cache_dir is not None and record.key and not illustrate:
         delta = records.plan(options.cache_dir, out, prior, record.key, files, stats)
-    return _run(site, files, out, options, (write, illustrate, progress), (record, prior, delta), stats)
+    return _run(site, files, out, options, (write, illustrate, progress, wait), (record, prior, delta), stats)
 
 
 def _run(
@@ -109,12 +113,12 @@ def _run(
     files: Sequence[Path],
     out: Path,
     options: RunOptions,
-    how: tuple[bool, bool, Progress | None],
+    how: tuple[bool, bool, Progress | None, bool],
     manifests: tuple[manifest.Manifest, manifest.Manifest | None, records.Delta | None],
     stats: manifest.Stats,
 ) -> BuildResult:
     """One build into a new folder (or compared with the one on disk), and its manifest."""
-    write, illustrate, progress = how
+    write, illustrate, progress, wait = how
     record, prior, delta = manifests
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
     if isinstance(target, TreeWriter):
@@ -138,7 +142,9 @@ def _run(
     finally:
         assembly.close()
         if isinstance(target, TreeWriter):
-            target.finish()
+            done.finish = target.finish
+            if wait:
+                target.finish()
     tally.raise_problems()  # exit 2 for unreadable files, after the others were written
     return done
 

@@ -209,6 +209,9 @@ def test_a_rebuild_whose_kg_nq_copy_fails_midway_changes_nothing(
     assert len(copies) == 2  # the first range copied, the second failed, nothing after it
     assert snapshot(tmp_path / "out") == before and snapshot(tmp_path / "cache" / "manifests") == kept
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "data", "out"]
+    again = kg("build", "--data", site, "--out", tmp_path / "out", "--cache", tmp_path / "cache")
+    assert again.exit_code == 0 and snapshot(tmp_path / "out") != before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "data", "out"]  # the last folder removed on exit
     _same(
         kg("build", "--data", site, "--out", tmp_path / "delta", "--cache", tmp_path / "cache"),
         kg("build", "--data", site, "--out", tmp_path / "full", "--no-cache"),
