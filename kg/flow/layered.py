@@ -49,9 +49,7 @@ class Log(Generic[T]):
     def items(self) -> Iterator[tuple[str, T]]:
         """The entries so far, read back in build order."""
         self._flush()
-        with open(self.path, "rb") as fh:
-            while fh.peek(1):
-                yield from pickle.load(fh)
+        return manifest.items(self.path)
 
     def pieces(self) -> Iterator[bytes]:
         """The file's bytes, a megabyte at a time (to be kept beside the manifest as they are)."""

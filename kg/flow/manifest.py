@@ -29,7 +29,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from itertools import chain, islice
+from itertools import chain, islice, zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +40,12 @@ from kg.core.listing import Listing
 from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.swap import parent_locked, sweep
+from kg.flow.folder import Digest, scan
+from kg.flow.folder import Stat as Stat  # the facts files' and export files' stats
 
-FORMAT = 4
+FORMAT = 5
 KEPT_RULE = "build:kept-previous"  # kg.flow.keep's notice: an article not published
 FACT_SUFFIXES = (".yaml", ".yml", ".json")  # kg.load.facts lists the same (a test holds them equal)
-Stat = tuple[int, int, int]  # inode, size, mtime_ns
 CHUNK = 2000  # entries (findings, pages, articles, …) a pickle of a file beside the manifest holds
 _DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
 
@@ -142,6 +143,7 @@ class Manifest:
     started_ns: int = 0  # when the build began (its id); a file changed in the same clock tick is re-hashed
     severities: tuple[int, int, int] = (0, 0, 0)  # distinct findings: infos, warnings, violations
     kept: tuple[str, ...] = ()  # facts files not published, their last good exports kept
+    digest: str = ""  # of `exports` (`Digest`): a rebuild with no change compares the folder's with it
 
     def record(self, result: Result, files: int) -> None:
         self.counts = (result.articles, result.triples, files)
@@ -197,10 +199,7 @@ def entries(path: Path) -> dict[str, Any] | None:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        with open(path, "rb") as fh:
-            found: dict[str, Any] = {}
-            while fh.peek(1):
-                found.update(pickle.load(fh))
+        found = dict(items(path))
         gc.freeze()
         return found
     except _DAMAGED:
@@ -210,12 +209,27 @@ def entries(path: Path) -> dict[str, Any] | None:
             gc.enable()
 
 
-def read(cache_dir: Path, out: Path) -> Manifest | None:
+def items(path: Path) -> Iterator[tuple[str, Any]]:
+    """The (name, value) pairs of a file of `chunks`, a chunk at a time (OSError or a pickle's error past
+    damage)."""
+    with open(path, "rb") as fh:
+        while fh.peek(1):
+            yield from pickle.load(fh)
+
+
+def head(cache_dir: Path, out: Path) -> Manifest | None:
+    """The last build's manifest alone: its articles and export files left in the files beside it."""
     try:
         value = unpickled(location(cache_dir, out))
     except _DAMAGED:
         return None  # a missing, stale or damaged manifest means a full build
-    if not isinstance(value, Manifest):
+    return value if isinstance(value, Manifest) else None
+
+
+def read(cache_dir: Path, out: Path) -> Manifest | None:
+    """The last build's manifest with its articles and export files."""
+    value = head(cache_dir, out)
+    if value is None:
         return None
     articles = entries(beside(cache_dir, out, value.started_ns, "articles"))
     exports = entries(beside(cache_dir, out, value.started_ns, "exports"))
@@ -259,11 +273,14 @@ def write(
     knows them (else the folder is scanned; OSError from either means no manifest)."""
     rows = chain((("f", r) for r in result.rows()), (("p", (p.slug, p.file, p.node)) for p in result.pages()))
     build, real = manifest.started_ns, Path(os.path.realpath(out))
+    digest = Digest()
     try:
         put(beside(cache_dir, out, build, "result"), chunks(rows, 5000))
         put(beside(cache_dir, out, build, "articles"), articles or chunks(manifest.articles.items()))
-        put(beside(cache_dir, out, build, "exports"), chunks(_folder_stats(real) if exports is None else exports))
-        put(location(cache_dir, out), pickle.dumps(replace(manifest, articles={}, exports={}), pickle.HIGHEST_PROTOCOL))
+        files = digest.taking(scan(real) if exports is None else exports)
+        put(beside(cache_dir, out, build, "exports"), chunks(files))
+        kept = replace(manifest, articles={}, exports={}, digest=digest.value())
+        put(location(cache_dir, out), pickle.dumps(kept, pickle.HIGHEST_PROTOCOL))
     except OSError:
         return False
     here = location(cache_dir, out)
@@ -336,52 +353,35 @@ def sha256_of(path: Path) -> str | None:
         return None
 
 
-def folder_stats(out: Path) -> dict[str, Stat] | None:
-    """The stat of every file in the export folder (recursively), by name relative to it."""
-    try:
-        return dict(_folder_stats(out))
-    except OSError:
-        return None
-
-
-def _folder_stats(out: Path) -> Iterator[tuple[str, Stat]]:
-    """`folder_stats` as it scans (OSError when the folder cannot be read)."""
-    stack = [(out, "")]
-    while stack:
-        folder, prefix = stack.pop()
-        with os.scandir(folder) as found:
-            for e in found:
-                if e.is_dir(follow_symlinks=False):
-                    stack.append((Path(e.path), f"{prefix}{e.name}/"))
-                else:
-                    s = e.stat(follow_symlinks=False)
-                    yield prefix + e.name, (s.st_ino, s.st_size, s.st_mtime_ns)
-
-
 def up_to_date(
     data: Path, out: Path, options: RunOptions, shard: tuple[int, int] | None, m: Manifest | None = None
 ) -> Manifest | None:
-    """The manifest of the last build of `out` (`m`, when the caller read it) when nothing it depends on
-    changed since: then that build's Result stands and its exports are exactly what a build now would
-    write. Like any build, it clears the temp folders killed builds left (kg.core.swap.sweep)."""
+    """The manifest of the last build of `out` (`m`, when the caller read it; else it is read alone) when
+    nothing it depends on changed since: then that build's Result stands and its exports are exactly what
+    a build now would write. Its articles are read a chunk at a time beside the facts files, in build order,
+    and the folder's files are compared by their digest, so the check holds no entry per article. Like any
+    build, it clears the temp folders killed builds left (kg.core.swap.sweep)."""
     if options.cache_dir is None:
         return None
-    m = m or read(options.cache_dir, out)
+    m = m or head(options.cache_dir, out)
     k = key(data, out, options, shard)
-    if m is None or k is None or m.key != k:
+    if m is None or k is None or m.key != k or not m.digest:
         return None
     files = facts_files(data)
     if shard is not None:
         files = [p for p in files if shard_of(p, shard[1]) == shard[0] - 1]
-    if len(files) != len(m.articles):
-        return None
     racy = m.started_ns - 2_000_000_000  # mtimes are coarser than the clock: a same-tick edit keeps them
-    for p in files:
-        seen = m.articles.get(p.name)
-        if seen is None or stat_of(p) != seen.stat or (seen.stat[2] >= racy and sha256_of(p) != seen.sha256):
-            return None
+    seen = items(beside(options.cache_dir, out, m.started_ns, "articles"))
     real = Path(os.path.realpath(out))
-    if folder_stats(real) != m.exports:
+    try:
+        for p, (name, a) in zip_longest(files, seen, fillvalue=(None, None)):
+            if not isinstance(p, Path) or not isinstance(a, Article) or name != p.name or stat_of(p) != a.stat:
+                return None
+            if a.stat[2] >= racy and sha256_of(p) != a.sha256:
+                return None
+        if Digest().of(scan(real)) != m.digest:
+            return None
+    except _DAMAGED:  # OSError among them: a folder that cannot be read
         return None
     with parent_locked(real.parent):
         sweep(real)  # a build with nothing to do still clears what killed builds left beside the folder

@@ -26,6 +26,7 @@ from kg.core.findings import Finding, Row, as_row, from_row
 from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
 from kg.flow import layered, manifest
 from kg.flow.article import Outcome
+from kg.flow.folder import folder_stats
 from kg.flow.keep import parse_quads
 from kg.flow.partstore import Store
 from kg.flow.sitelint import Kept
@@ -139,7 +140,7 @@ def plan(
     folder = Path(os.path.realpath(out))
     if stored is None or stored.records.keys() != prior.articles.keys():
         return None
-    if manifest.folder_stats(folder) != prior.exports:
+    if folder_stats(folder) != prior.exports:
         return None
     racy = prior.started_ns - 2_000_000_000
     unchanged = {}

@@ -238,3 +238,21 @@ def test_a_rebuild_relints_from_the_index_the_last_build_kept(
         fresh = build(site, tmp_path / "fresh", RunOptions())
         assert list(rebuilt.result.sorted()) == list(fresh.result.sorted())
         added.clear()
+
+
+def test_a_damaged_or_shorter_list_of_articles_beside_the_manifest_is_not_trusted(site: Path, tmp_path: Path) -> None:
+    """The check reads the last build's articles a chunk at a time beside the facts files: a list cut
+    short or damaged vouches for nothing."""
+    _aged(site)
+    options, out = RunOptions(cache_dir=tmp_path / "cache"), tmp_path / "out"
+    build(site, out, options)
+    last = manifest.head(tmp_path / "cache", out)
+    assert last is not None and last.articles == {} and manifest.up_to_date(site, out, options, None) is not None
+    listed = manifest.beside(tmp_path / "cache", out, last.started_ns, "articles")
+    pairs = list(manifest.items(listed))
+    manifest.put(listed, manifest.chunks(pairs[:-1]))
+    assert manifest.up_to_date(site, out, options, None) is None
+    listed.write_bytes(b"\x80\x05garbage")
+    assert manifest.up_to_date(site, out, options, None) is None
+    assert not build(site, out, options).unchanged
+    assert build(site, out, options).unchanged

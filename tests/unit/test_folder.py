@@ -1,0 +1,24 @@
+"""The export folder's digest: what a rebuild with no change compares instead of every file's stat."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kg.flow.folder import Digest, folder_stats, scan
+
+
+def test_the_digest_is_the_same_in_any_order_and_sees_any_change(tmp_path: Path) -> None:
+    for name in ("a.jsonld", "b.html", "sub/c.ttl"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    entries = list(scan(tmp_path))
+    assert dict(entries) == folder_stats(tmp_path) and len(entries) == 3
+    first = Digest().of(entries)
+    assert Digest().of(reversed(entries)) == first and first.startswith("3:")
+    assert Digest().of(entries[:2]) != first  # a file gone
+    st = (tmp_path / "b.html").stat()
+    os.utime(tmp_path / "b.html", ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    assert Digest().of(scan(tmp_path)) != first  # a file touched
+    passed = Digest()
+    assert list(passed.taking(entries)) == entries and passed.value() == first
