@@ -4,7 +4,8 @@ A Result holds no presentation state; renderers are pure functions of a Result a
 A large run's findings and pages do not stay in memory: past `BOUND` of them they go to a store on
 disk (kg.core.runstore) and are read back in report order, so memory stays flat however many there are.
 Findings kept from an earlier run (a rebuild's unchanged articles) may come as rows, a block per
-article (`carry`): they are merged in report order as they are read, never stored again.
+article (`carry`): they are merged in report order as they are read, never sorted again; past `BOUND`
+rows they are appended to a file beside the store, read back in order.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from itertools import chain
 from operator import attrgetter, itemgetter
+from pathlib import Path
 
 from kg.core.findings import Finding, Row, Severity, as_row, from_row
-from kg.core.spill import Spill
+from kg.core.spill import Appended, Spill
 
 BOUND = 20000  # findings, and pages, kept in memory before the run's go to disk
 _ORDER = attrgetter(*(f.name for f in fields(Finding)))
@@ -56,6 +58,8 @@ class Result:
         self._counts: Counter[Severity] = Counter()
         self._spill: Spill | None = None
         self._blocks: list[Sequence[Row]] = []  # carried rows, each block's file after the one before
+        self._later: Appended[Row] | None = None  # the carried rows, on disk past the bound
+        self._last = ""  # the file of the last block carried
         self._carried = [0] * (len(Severity) + 1)  # carried rows by severity (as a number)
         self.extend(findings)
         self.add_pages(pages)
@@ -93,13 +97,25 @@ class Result:
         if not rows:
             return
         own = rows if rows[0][0] == rows[-1][0] == file else [r for r in rows if r[0] == file]
-        if own and (not self._blocks or self._blocks[-1][0][0] < file):
-            self._blocks.append(own)
+        if own and (not self._last or self._last < file):
+            self._last = file
             counts = self._carried
             for r in own:
                 counts[r[3]] += 1
+            self._blocks.append(own)
+            if self._later is None and sum(counts) > self._bound:
+                self._later = Appended(Path(self._store().store.folder) / "carried")
+            if self._later is not None:
+                for block in self._blocks:
+                    for r in block:
+                        self._later.append(r)
+                self._blocks = []
             rows = [] if own is rows else [r for r in rows if r[0] != file]
         self.extend(map(from_row, rows))
+
+    def _carried_rows(self) -> Iterator[Row]:
+        """The carried rows in report order (from disk past the bound)."""
+        return chain.from_iterable(self._blocks) if self._later is None else self._later.items()
 
     def add_pages(self, pages: Iterable[Page]) -> None:
         for p in pages:
@@ -124,11 +140,11 @@ class Result:
 
     def rows(self) -> Iterator[Row]:
         """Every finding as a row, in Finding's order (rows sort as findings do). Each call reads them anew."""
-        return heapq.merge(map(as_row, self._sorted()), chain.from_iterable(self._blocks))
+        return heapq.merge(map(as_row, self._sorted()), self._carried_rows())
 
     def sorted(self) -> Iterator[Finding]:
         """Every finding in Finding's order. Each call reads them anew."""
-        return map(from_row, self.rows()) if self._blocks else self._sorted()
+        return map(from_row, self.rows()) if self._last else self._sorted()
 
     def matching(self, **values: object) -> Iterator[Finding]:
         """The findings whose fields have these values (`family="idlint"`), in Finding's order."""
@@ -136,11 +152,11 @@ class Result:
             mine = self._spill.matching(values)
         else:
             mine = (f for f in self._sorted() if all(getattr(f, k) == v for k, v in values.items()))
-        if not self._blocks or not values:
-            return mine if not self._blocks else self.sorted()
+        if not self._last or not values:
+            return mine if not self._last else self.sorted()
         get = itemgetter(*(_FIELDS[k] for k in values))  # one field: its value; more: a tuple of them
         want = tuple(values.values()) if len(values) > 1 else next(iter(values.values()))
-        carried = (r for r in chain.from_iterable(self._blocks) if get(r) == want)
+        carried = (r for r in self._carried_rows() if get(r) == want)
         return map(from_row, heapq.merge(map(as_row, mine), carried))
 
     def pages(self) -> Iterator[Page]:
@@ -165,6 +181,8 @@ class Result:
         return failing_words({s: self.count(s) for s in Severity}, threshold)
 
     def close(self) -> None:
+        if self._later is not None:
+            self._later.close()
         if self._spill is not None:
             self._spill.close()
 

@@ -7,14 +7,63 @@ Python orders str (by code point).
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from kg.core.findings import Finding, as_row, from_row
 from kg.core.runstore import RunStore
 
 _FIELDS = tuple(f.name for f in fields(Finding))
 _COLUMNS = ", ".join(f'"{c}"' for c in _FIELDS)
+CHUNK = 2000  # items a pickle of an `Appended` file holds (kg.flow.manifest's files beside it too)
+T = TypeVar("T")
+
+
+class Appended(Generic[T]):
+    """Items written to a file in the order they arrive, as a run of pickles of `CHUNK` each: only the last
+    chunk is in memory, and they are read back in order as often as asked."""
+
+    def __init__(self, path: Path, chunk: int | None = None) -> None:
+        self.path, self.count, self._chunk = path, 0, chunk
+        self._fh = open(path, "wb")  # noqa: SIM115 - closed by close()
+        self._pending: list[T] = []
+
+    def append(self, item: T) -> None:
+        self._pending.append(item)
+        self.count += 1
+        if len(self._pending) >= (self._chunk or CHUNK):
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._fh.write(pickle.dumps(self._pending, pickle.HIGHEST_PROTOCOL))
+            self._pending = []
+        self._fh.flush()
+
+    def items(self) -> Iterator[T]:
+        """The items so far, read back in order."""
+        self._flush()
+        return chunked(self.path)
+
+    def pieces(self) -> Iterator[bytes]:
+        """The file's bytes, a megabyte at a time (to be kept elsewhere as they are)."""
+        self._flush()
+        with open(self.path, "rb") as fh:
+            while block := fh.read(1 << 20):
+                yield block
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def chunked(path: Path) -> Iterator[Any]:
+    """The items of a file of pickled lists, a list at a time (OSError or a pickle's error past damage)."""
+    with open(path, "rb") as fh:
+        while fh.peek(1):
+            yield from pickle.load(fh)
 
 
 class Spill:

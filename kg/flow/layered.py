@@ -12,11 +12,11 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
+from kg.core.spill import Appended
 from kg.flow import manifest
 
 _DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
@@ -25,41 +25,15 @@ _DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportErr
 T = TypeVar("T")
 
 
-class Log(Generic[T]):
+class Log(Appended[tuple[str, T]]):
     """A map written to disk in build order as its entries arrive, as a base is (`manifest.chunks`): only
     the last `manifest.CHUNK` entries are in memory. A full build's records and manifest articles."""
 
     def __init__(self, path: Path) -> None:
-        self.path, self.count = path, 0
-        self._fh = open(path, "wb")  # noqa: SIM115 - closed by close()
-        self._pending: list[tuple[str, T]] = []
+        super().__init__(path, manifest.CHUNK)
 
     def add(self, name: str, entry: T) -> None:
-        self._pending.append((name, entry))
-        self.count += 1
-        if len(self._pending) >= manifest.CHUNK:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._pending:
-            self._fh.write(pickle.dumps(self._pending, pickle.HIGHEST_PROTOCOL))
-            self._pending = []
-        self._fh.flush()
-
-    def items(self) -> Iterator[tuple[str, T]]:
-        """The entries so far, read back in build order."""
-        self._flush()
-        return manifest.items(self.path)
-
-    def pieces(self) -> Iterator[bytes]:
-        """The file's bytes, a megabyte at a time (to be kept beside the manifest as they are)."""
-        self._flush()
-        with open(self.path, "rb") as fh:
-            while block := fh.read(1 << 20):
-                yield block
-
-    def close(self) -> None:
-        self._fh.close()
+        self.append((name, entry))
 
 
 @dataclass

@@ -39,6 +39,7 @@ from kg.core.findings import Finding, Severity, from_row
 from kg.core.listing import Listing
 from kg.core.options import RunOptions
 from kg.core.result import Page, Result
+from kg.core.spill import chunked
 from kg.core.swap import parent_locked, sweep
 from kg.flow.folder import Digest, scan
 from kg.flow.folder import Stat as Stat  # the facts files' and export files' stats
@@ -212,9 +213,7 @@ def entries(path: Path) -> dict[str, Any] | None:
 def items(path: Path) -> Iterator[tuple[str, Any]]:
     """The (name, value) pairs of a file of `chunks`, a chunk at a time (OSError or a pickle's error past
     damage)."""
-    with open(path, "rb") as fh:
-        while fh.peek(1):
-            yield from pickle.load(fh)
+    return chunked(path)
 
 
 def head(cache_dir: Path, out: Path) -> Manifest | None:

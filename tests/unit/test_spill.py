@@ -95,6 +95,8 @@ def test_findings_carried_as_rows_render_exactly_as_findings_added(
     assert len(carried) == len(reference)
     for values in ({"family": "idlint"}, {"severity": Severity.WARNING, "family": "medkg"}):
         assert list(carried.matching(**values)) == list(reference.matching(**values))
+    on_disk = Path(carried.on_disk) / "carried" if carried.on_disk else None  # the blocks past the bound
+    assert (on_disk is not None and on_disk.stat().st_size > 0) == (bound == 5)
 
 
 def test_a_finding_seen_again_on_disk_counts_once(temp: Path) -> None:
