@@ -24,7 +24,7 @@ from kg.core.options import RunOptions
 from kg.core.runstore import RunStore
 from kg.export.dataset import CORPUS_FILE, VOID_FILE, FileInfo, GraphSummary, Partitions
 from kg.export.serialize import nquads
-from kg.flow import keep, manifest, partstore
+from kg.flow import keep, layered, manifest, partstore
 from kg.flow.article import Outcome
 from kg.flow.bundled import bundled_files, bundled_graphs
 from kg.flow.corpus import Tally
@@ -57,8 +57,9 @@ class Assembly:
         self.nq = _Counted(target.open(CORPUS_FILE))
         self.triples = 0  # of the articles' graphs in kg.nq
         self.computed: set[str] = set()  # a rebuild's: the facts files of the articles computed (not carried over)
+        self.order: list[str] = []  # a rebuild's: every article's facts file, in build order
         self.published = 0
-        self.earlier = keep.Earlier(out, rebuild.graph_index() if rebuild is not None else None)
+        self.earlier = keep.Earlier(out, rebuild.graph_index if rebuild is not None else None)
         self._old = -1
         self.lint = rebuild.lint if rebuild is not None else None  # the @id lint's index kept (kg.flow.sitelint)
         if rebuild is None and options.cache_dir is not None and isinstance(target, TreeWriter):
@@ -80,7 +81,7 @@ class Assembly:
         self.nq.carry(self._old, 0, rebuild.stored.head)
         for f in rebuild.stored.files:
             target.link(f.name)
-        for name in set(rebuild.lint.index.names()) - rebuild.unchanged.keys():
+        for name in set(rebuild.lint.index.names()) - rebuild.unchanged:
             rebuild.lint.index.remove(name)  # changed or removed: the changed come back as they are computed
 
     def _bundled(self, cache_dir: Path | None) -> None:
@@ -95,11 +96,15 @@ class Assembly:
             self.target.add(name, content)
             self.stored.files.append(FileInfo.of(name, content))
 
-    def unchanged(self, name: str, r: Record, tally: Tally, articles: dict[str, manifest.Article]) -> None:
-        """An article as the last build left it (`articles`: the last manifest's)."""
+    def unchanged(
+        self, name: str, last: tuple[Record, int], tally: Tally, articles: dict[str, manifest.Article]
+    ) -> None:
+        """An article as the last build left it (`last`: its record and its block's offset in the last kg.nq;
+        `articles`: the last manifest's)."""
         assert self.delta is not None and isinstance(self.target, TreeWriter), "only a rebuild has records"
+        r, offset = last
         if (tally.owner(r.slug) or r.file) != r.file:  # a changed article before it took its slug: as a full build
-            self.delta.removed += contributions(self.delta.folder, [(r, self.delta.ranges[name][0])])
+            self.delta.removed += contributions(self.delta.folder, [(r, offset)])
             self.fresh(r.outcome(findings=True), tally, articles[name].stat)
             return
         tally.accept(r.outcome(), r.findings)
@@ -110,10 +115,10 @@ class Assembly:
         for f in r.files:
             self.target.link(f)
         if r.nq:
-            self.nq.carry(self._old, self.delta.ranges[name][0], r.nq)
+            self.nq.carry(self._old, offset, r.nq)
         if r.graph is not None:
             self.triples += r.graph.size
-        self.stored.records[name] = r
+        self.order.append(name)
         self.record.articles[name] = articles[name]
 
     def fresh(self, o: Outcome, tally: Tally, stat: manifest.Stat) -> None:
@@ -199,6 +204,12 @@ class Assembly:
             self.log.add(name, r)
         else:
             self.stored.records[name] = r
+            self.order.append(name)
+
+    def records(self) -> layered.Stream:
+        """A rebuild's records: those it computed over the last build's, read in build order."""
+        assert self.delta is not None, "a rebuild's"
+        return layered.Stream(self.delta.kept, layered.Layer(self.order, self.stored.records))
 
     def write_void(self) -> None:
         """void.ttl: the corpus-wide part, then each article's part in build order, written as it goes."""
@@ -210,7 +221,7 @@ class Assembly:
         else:
             assert isinstance(self.parts, Partitions), "a rebuild adds the changed articles' to the last build's"
             counts = self.delta.parts.apply(self.delta.removed, [self.parts])
-            voids = (r.void for r in self.stored.records.values())
+            voids = (r.void for _, r in self.records().items())
         self.target.add_pieces(VOID_FILE, void_file(self.site, self.stored.bundled, total, files, counts, voids))
         if self._old >= 0:  # kg.nq complete: the last one closed before the swap, so whoever removes the
             self.nq.close()  # last folder frees its blocks (~0.3 s for 1.2 GB), not this build's last step
@@ -236,7 +247,9 @@ class Assembly:
     def save(self, cache_dir: Path, out: Path, build: int) -> None:
         """The records, the partitions and the @id lint's index."""
         last = self.delta
-        save(cache_dir, out, build, self.stored, (last.build, last.layered | self.computed) if last else self.log)
+        kept = (last.build, last.layered | self.computed, self.records()) if last is not None else self.log
+        assert kept is not None, "a full build logs its records"
+        save(cache_dir, out, build, self.stored, kept)
         if last is None:
             assert isinstance(self.parts, partstore.Fold), "a full build folds them"
             partstore.create(manifest.beside(cache_dir, out, build, "parts"), self.parts, build)

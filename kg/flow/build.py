@@ -226,7 +226,7 @@ def _stream(
     fresh: Iterator[Outcome] = outcomes(site, todo, options, wants, progress=progress)
     for i, p in enumerate(files):
         if delta is not None and p.name in delta.unchanged and prior is not None:
-            assembly.unchanged(p.name, delta.unchanged[p.name], tally, prior.articles)
+            assembly.unchanged(p.name, delta.take(p.name), tally, prior.articles)
         else:
             assembly.fresh(next(fresh), tally, stats[i])
     failed = tally.failed or bool(tally.result.problems)

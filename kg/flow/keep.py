@@ -7,7 +7,7 @@ void.ttl describe exactly the files that are there. An article with no earlier e
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,13 +50,14 @@ class Earlier:
     scanned once, on the first failing article, into an index of where each named graph's lines lie (a few
     numbers per graph), so a build with many failing articles reads it once rather than once each."""
 
-    def __init__(self, out: Path, index: dict[bytes, list[tuple[int, int]]] | None = None) -> None:
+    def __init__(self, out: Path, index: Callable[[], dict[bytes, list[tuple[int, int]]]] | None = None) -> None:
         self.out = out
-        self._index = index  # known already when a rebuild starts from the last build's records
+        self._find = index  # a rebuild finds it from the last build's records, if an article fails
+        self._index: dict[bytes, list[tuple[int, int]]] | None = None
 
     def _ranges(self, graph_iri: str) -> list[tuple[int, int]]:
         if self._index is None:
-            self._index = _graph_ranges(self.out / CORPUS_FILE)
+            self._index = self._find() if self._find is not None else _graph_ranges(self.out / CORPUS_FILE)
         return self._index.get(graph_iri.encode(), [])
 
     def kept(self, slug: str, graph_iri: str) -> Kept | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +20,7 @@ from typing import Any, TypeVar
 from kg.core.spill import Appended
 from kg.flow import manifest
 
-_DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
+DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
 
 
 T = TypeVar("T")
@@ -42,34 +43,84 @@ class Layer:
     changed: dict[str, Any]  # the entries that differ from the base
 
 
-def read(cache_dir: Path, out: Path, build: int, what: str) -> tuple[dict[str, Any], set[str]] | None:
-    """The map build `build` kept as `what`, and the names its layer holds; None when it is not there."""
-    base = manifest.entries(manifest.beside(cache_dir, out, build, what))
-    if base is None:
+class Stream:
+    """A map kept as a base and a layer, read in build order a chunk at a time, never whole. The base is a
+    file (a full write), or another Stream: a rebuild's records are its computed articles' over the last
+    build's."""
+
+    def __init__(self, base: Path | Stream, layer: Layer | None = None) -> None:
+        self.base, self.layer = base, layer
+
+    @property
+    def changed(self) -> set[str]:
+        """The names its layer holds."""
+        return set(self.layer.changed) if self.layer is not None else set()
+
+    def names(self) -> list[str]:
+        return self.layer.order if self.layer is not None else [n for n, _ in self.items()]
+
+    def items(self) -> Iterator[tuple[str, Any]]:
+        """The entries in build order (ValueError, OSError or a pickle's error when the files do not hold):
+        the base's are read as the layer's order passes them (both in build order)."""
+        below = manifest.items(self.base) if isinstance(self.base, Path) else self.base.items()
+        if self.layer is None:
+            yield from below
+            return
+        for name in self.layer.order:
+            if name in self.layer.changed:
+                yield name, self.layer.changed[name]
+                continue
+            for n, entry in below:
+                if n == name:
+                    yield n, entry
+                    break
+            else:
+                raise ValueError(f"{name!r} is in neither the layer nor its base")
+
+    def get(self, name: str) -> Any:
+        """An entry one of its layers holds (KeyError for one only in the base file)."""
+        if self.layer is not None and name in self.layer.changed:
+            return self.layer.changed[name]
+        if isinstance(self.base, Stream):
+            return self.base.get(name)
+        raise KeyError(name)
+
+
+def stream(cache_dir: Path, out: Path, build: int, what: str) -> Stream | None:
+    """The map build `build` kept as `what`, to be read as it goes; None when it is not there."""
+    base = manifest.beside(cache_dir, out, build, what)
+    path = base.with_name(f"{base.name}-layer")
+    if not base.is_file():
         return None
-    path = manifest.beside(cache_dir, out, build, f"{what}-layer")
     if not path.is_file():
-        return base, set()
+        return Stream(base)
     layer = value(path)
-    if not isinstance(layer, Layer):
+    return Stream(base, layer) if isinstance(layer, Layer) else None
+
+
+def read(cache_dir: Path, out: Path, build: int, what: str) -> tuple[dict[str, Any], set[str]] | None:
+    """The map build `build` kept as `what`, whole, and the names its layer holds; None when it is not there."""
+    kept = stream(cache_dir, out, build, what)
+    try:
+        return None if kept is None else (dict(kept.items()), kept.changed)
+    except DAMAGED:
         return None
-    base.update(layer.changed)
-    if len(base) != len(layer.order) or list(base) != layer.order:  # names removed or added since the base
-        base = {n: base[n] for n in layer.order}
-    return base, set(layer.changed)
 
 
 def write(
-    cache_dir: Path, out: Path, build: int, what: str, value: dict[str, Any], last: tuple[int, set[str]] | None
+    cache_dir: Path, out: Path, build: int, what: str, value: dict[str, Any] | Stream, last: tuple[int, set[str]] | None
 ) -> None:
     """Keep `value` as build `build`'s `what`: a layer over the last build's base when `last` (its id, and
     the names changed since its base, this build's included) is given and few enough, else whole."""
     target = manifest.beside(cache_dir, out, build, what)
     if last is not None:
-        changed = last[1] & value.keys()
-        if len(changed) <= max(64, len(value) // 20):
+        names = value.names() if isinstance(value, Stream) else list(value)
+        present = set(names)
+        changed = {n for n in last[1] if n in present}
+        if len(changed) <= max(64, len(names) // 20):
             carry(cache_dir, out, last[0], build, what)
-            layer = Layer(list(value), {n: value[n] for n in changed})
+            get = value.get if isinstance(value, Stream) else value.__getitem__
+            layer = Layer(names, {n: get(n) for n in changed})
             manifest.put(target.with_name(f"{target.name}-layer"), pickle.dumps(layer, pickle.HIGHEST_PROTOCOL))
             return
     manifest.put(target, manifest.chunks(value.items()))
@@ -89,5 +140,5 @@ def value(path: Path) -> Any:
     """A pickle file's value; None when it is missing or damaged (the caller then builds in full)."""
     try:
         return manifest.unpickled(path)
-    except _DAMAGED:
+    except DAMAGED:
         return None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,37 +68,51 @@ class Stored:
     files: list[FileInfo]  # the ontology and shape files
     records: dict[str, Record] = field(default_factory=dict)  # by facts file name, in build order
 
-    def ranges(self) -> dict[str, tuple[int, int]]:
-        """Each article's block of kg.nq: (offset, length)."""
-        out, at = {}, self.head
-        for name, r in self.records.items():
-            out[name] = (at, r.nq)
-            at += r.nq
-        return out
-
 
 @dataclass
 class Delta:
-    """A rebuild from the last build's records: the unchanged articles by name, the rest to compute."""
+    """A rebuild from the last build's records: the names of the unchanged articles, the rest to compute.
+    The records are read from disk in build order as the build asks for them, never held whole."""
 
     folder: Path  # the export folder as the last build left it
-    stored: Stored
-    unchanged: dict[str, Record]
-    ranges: dict[str, tuple[int, int]]  # every last-build article's block of kg.nq
+    stored: Stored  # its corpus-wide part (no records)
+    kept: layered.Stream  # its records
+    unchanged: set[str]
     build: int  # the last build's id (its files beside the manifest)
     parts: Store  # the last build's partitions
     removed: list[Partitions]  # what the changed and removed articles added to them
-    layered: set[str]  # the records changed since their base (kg.flow.layered)
     lint: Kept  # the last build's @id lint index
+    _reading: Iterator[tuple[str, Record, int]] | None = field(default=None, repr=False)
+
+    @property
+    def layered(self) -> set[str]:
+        """The records changed since their base (kg.flow.layered)."""
+        return self.kept.changed
+
+    def records(self) -> Iterator[tuple[str, Record, int]]:
+        """Every last-build article's record and the offset of its block of kg.nq (blocks lie in build
+        order after the bundled graphs), read anew."""
+        return _placed(self.stored.head, self.kept)
+
+    def take(self, name: str) -> tuple[Record, int]:
+        """An unchanged article's record and offset, read on from the last one taken (build order)."""
+        if self._reading is None:
+            self._reading = self.records()
+        for n, r, at in self._reading:
+            if n == name:
+                return r, at
+        raise KeyError(name)
 
     def graph_index(self) -> dict[bytes, list[tuple[int, int]]]:
         """Where each named graph's lines lie in the last kg.nq (for kg.flow.keep.Earlier)."""
-        index: dict[bytes, list[tuple[int, int]]] = {}
-        for name, r in self.stored.records.items():
-            if r.graph is not None and r.nq:
-                at, length = self.ranges[name]
-                index[r.graph.iri.encode()] = [(at, at + length)]
-        return index
+        return {r.graph.iri.encode(): [(at, at + r.nq)] for _, r, at in self.records() if r.graph is not None and r.nq}
+
+
+def _placed(head: int, kept: layered.Stream) -> Iterator[tuple[str, Record, int]]:
+    at = head
+    for name, r in kept.items():
+        yield name, r, at
+        at += r.nq
 
 
 def _load(cache_dir: Path, out: Path, build: int, what: str, kind: type) -> Any:
@@ -107,16 +121,21 @@ def _load(cache_dir: Path, out: Path, build: int, what: str, kind: type) -> Any:
 
 
 def save(
-    cache_dir: Path, out: Path, build: int, stored: Stored, last: tuple[int, set[str]] | layered.Log[Record] | None
+    cache_dir: Path,
+    out: Path,
+    build: int,
+    stored: Stored,
+    last: tuple[int, set[str], layered.Stream] | layered.Log[Record],
 ) -> None:
-    """A build's records: the corpus-wide part whole, the articles' layered (`last`: see kg.flow.layered),
-    or (a full build) its Log as the base."""
+    """A build's records: the corpus-wide part whole, the articles' layered (`last`: the last build's id, the
+    names changed since its base and this build's records; see kg.flow.layered), or (a full build) its Log
+    as the base."""
     corpus = Stored(stored.head, stored.bundled, stored.files)
     manifest.put(manifest.beside(cache_dir, out, build, "corpus"), pickle.dumps(corpus, pickle.HIGHEST_PROTOCOL))
     if isinstance(last, layered.Log):
         manifest.put(manifest.beside(cache_dir, out, build, "records"), last.pieces())
     else:
-        layered.write(cache_dir, out, build, "records", stored.records, last)
+        layered.write(cache_dir, out, build, "records", last[2], (last[0], last[1]))
 
 
 def plan(
@@ -129,28 +148,36 @@ def plan(
 ) -> Delta | None:
     """A rebuild from the records of the last build of `out`, when they hold: same key, the folder as
     that build left it. Unchanged articles: same stat as then (and, when that stat is as recent as the
-    build, same content)."""
+    build, same content). The records are read once here, a chunk at a time, for the changed and removed
+    articles' (what they added to the partitions comes out)."""
     if prior.key != key:
         return None
     stored = _load(cache_dir, out, prior.started_ns, "corpus", Stored)
-    kept = layered.read(cache_dir, out, prior.started_ns, "records")
-    if stored is None or kept is None:
-        return None
-    stored.records, changed = kept
+    kept = layered.stream(cache_dir, out, prior.started_ns, "records")
     folder = Path(os.path.realpath(out))
-    if stored is None or stored.records.keys() != prior.articles.keys():
-        return None
-    if folder_stats(folder) != prior.exports:
+    if stored is None or kept is None or folder_stats(folder) != prior.exports:
         return None
     racy = prior.started_ns - 2_000_000_000
-    unchanged = {}
+    unchanged = set()
     for i, p in enumerate(files):
         seen = prior.articles.get(p.name)
         if seen is None or stats[i] != seen.stat:
             continue
         if seen.stat[2] >= racy and manifest.sha256_of(p) != seen.sha256:
             continue
-        unchanged[p.name] = stored.records[p.name]
+        unchanged.add(p.name)
+    gone, count = [], 0
+    try:
+        for name, r, at in _placed(stored.head, kept):
+            count += 1
+            if name not in prior.articles:
+                return None
+            if name not in unchanged:
+                gone.append((r, at))
+    except layered.DAMAGED:
+        return None
+    if count != len(prior.articles):
+        return None
     parts = Store.open(manifest.beside(cache_dir, out, prior.started_ns, "parts"), prior.started_ns)
     if parts is None:
         return None
@@ -158,10 +185,7 @@ def plan(
     if lint is None:
         parts.close()
         return None
-    ranges = stored.ranges()
-    gone = [(r, ranges[n][0]) for n, r in stored.records.items() if n not in unchanged]
-    removed = contributions(folder, gone)
-    return Delta(folder, stored, unchanged, ranges, prior.started_ns, parts, removed, changed, lint)
+    return Delta(folder, stored, kept, unchanged, prior.started_ns, parts, contributions(folder, gone), lint)
 
 
 def contributions(folder: Path, gone: list[tuple[Record, int]]) -> list[Partitions]:
