@@ -76,6 +76,12 @@ def _disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
         def close(self) -> None:
             self.handle.close()
 
+        def __enter__(self) -> Full:  # every file fails, kg.nq (on its writer's thread) or not, whichever is first
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            self.close()
+
     monkeypatch.setattr(fsio, "open", Full, raising=False)
 
 
