@@ -122,7 +122,7 @@ def _run(
     record, prior, delta = manifests
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
     if isinstance(target, TreeWriter):
-        target.known = manifest.written(prior)
+        target.known = manifest.written(prior, delta.unchanged if delta is not None else ())
     wants = Wants(exports=True, illustration=illustrate)
     assembly: Assembly | None = None
     try:

@@ -11,16 +11,17 @@ from pathlib import Path
 Stat = tuple[int, int, int]  # inode, size, mtime_ns
 
 
-def folder_stats(out: Path) -> dict[str, Stat] | None:
-    """The stat of every file in the export folder (recursively), by name relative to it."""
+def digest_of(out: Path) -> str | None:
+    """The export folder's `Digest`; None when it cannot be read."""
     try:
-        return dict(scan(out))
+        return Digest().of(scan(out))
     except OSError:
         return None
 
 
 def scan(out: Path) -> Iterator[tuple[str, Stat]]:
-    """`folder_stats` as it scans (OSError when the folder cannot be read)."""
+    """The stat of every file in the export folder (recursively), by name relative to it, as it scans
+    (OSError when the folder cannot be read)."""
     stack = [(out, "")]
     while stack:
         folder, prefix = stack.pop()

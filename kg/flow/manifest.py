@@ -26,7 +26,7 @@ import os
 import pickle
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import chain, islice, zip_longest
@@ -41,7 +41,7 @@ from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.spill import chunked
 from kg.core.swap import parent_locked, sweep
-from kg.flow.folder import Digest, scan
+from kg.flow.folder import Digest, digest_of, scan
 from kg.flow.folder import Stat as Stat  # the facts files' and export files' stats
 
 FORMAT = 5
@@ -333,11 +333,13 @@ def keep_report(cache_dir: Path, out: Path, build: int, how: str, text: str) -> 
         put(beside(cache_dir, out, build, _report_name(how)), text.encode("utf-8"))
 
 
-def written(m: Manifest | None) -> dict[str, tuple[Stat, str]]:
-    """The article export files the last build wrote: their stat then and SHA-256."""
+def written(m: Manifest | None, carried: Collection[str] = ()) -> dict[str, tuple[Stat, str]]:
+    """The article export files the last build wrote: their stat then and SHA-256; but those of the facts
+    files `carried` (a rebuild links their files as they are, never comparing them)."""
     if m is None:
         return {}
-    return {name: (m.exports[name], sha) for a in m.articles.values() for name, sha in a.exports if name in m.exports}
+    articles = (a for n, a in m.articles.items() if n not in carried)
+    return {name: (m.exports[name], sha) for a in articles for name, sha in a.exports if name in m.exports}
 
 
 def forget(cache_dir: Path, out: Path) -> None:
@@ -378,9 +380,9 @@ def up_to_date(
                 return None
             if a.stat[2] >= racy and sha256_of(p) != a.sha256:
                 return None
-        if Digest().of(scan(real)) != m.digest:
-            return None
-    except _DAMAGED:  # OSError among them: a folder that cannot be read
+    except _DAMAGED:
+        return None
+    if digest_of(real) != m.digest:
         return None
     with parent_locked(real.parent):
         sweep(real)  # a build with nothing to do still clears what killed builds left beside the folder

@@ -26,7 +26,7 @@ from kg.core.findings import Finding, Row, as_row, from_row
 from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
 from kg.flow import layered, manifest
 from kg.flow.article import Outcome
-from kg.flow.folder import folder_stats
+from kg.flow.folder import digest_of
 from kg.flow.keep import parse_quads
 from kg.flow.partstore import Store
 from kg.flow.sitelint import Kept
@@ -155,7 +155,7 @@ def plan(
     stored = _load(cache_dir, out, prior.started_ns, "corpus", Stored)
     kept = layered.stream(cache_dir, out, prior.started_ns, "records")
     folder = Path(os.path.realpath(out))
-    if stored is None or kept is None or folder_stats(folder) != prior.exports:
+    if stored is None or kept is None or not prior.digest or digest_of(folder) != prior.digest:
         return None
     racy = prior.started_ns - 2_000_000_000
     unchanged = set()

@@ -20,7 +20,7 @@ from kg.flow import corpus as flow_corpus
 from kg.flow import manifest
 from kg.flow.article import process
 from kg.flow.cache import Cache
-from kg.flow.folder import folder_stats
+from kg.flow.folder import scan
 
 Build = Callable[..., Result]
 
@@ -133,7 +133,7 @@ def test_a_rebuild_after_a_change_equals_a_full_build(
     assert len(calls) + len(reads) == changed  # computed or read from the cache: the changed articles only
     assert len(added) == changed  # the lint index kept took the changed articles' summaries only
     last = manifest.read(tmp_path / "cache", tmp_path / "delta")  # its folder's stats, carried and not scanned:
-    assert last is None or last.exports == folder_stats(tmp_path / "delta")  # as a scan finds
+    assert last is None or last.exports == dict(scan(tmp_path / "delta"))  # as a scan finds
     _same(delta, build("full", "--no-cache"), tmp_path)
     _headline(site, build)  # a second rebuild, from what the first kept (a layer over the first base)
     _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)

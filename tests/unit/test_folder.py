@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kg.flow.folder import Digest, folder_stats, scan
+from kg.flow.folder import Digest, digest_of, scan
 
 
 def test_the_digest_is_the_same_in_any_order_and_sees_any_change(tmp_path: Path) -> None:
@@ -13,7 +13,8 @@ def test_the_digest_is_the_same_in_any_order_and_sees_any_change(tmp_path: Path)
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(name, encoding="utf-8")
     entries = list(scan(tmp_path))
-    assert dict(entries) == folder_stats(tmp_path) and len(entries) == 3
+    assert len(entries) == 3 and digest_of(tmp_path) == Digest().of(entries)
+    assert digest_of(tmp_path / "gone") is None
     first = Digest().of(entries)
     assert Digest().of(reversed(entries)) == first and first.startswith("3:")
     assert Digest().of(entries[:2]) != first  # a file gone
