@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -96,16 +97,14 @@ class Assembly:
             self.target.add(name, content)
             self.stored.files.append(FileInfo.of(name, content))
 
-    def unchanged(
-        self, name: str, last: tuple[Record, int], tally: Tally, articles: dict[str, manifest.Article]
-    ) -> None:
-        """An article as the last build left it (`last`: its record and its block's offset in the last kg.nq;
-        `articles`: the last manifest's)."""
+    def unchanged(self, name: str, last: tuple[Record, int, manifest.Article], tally: Tally) -> None:
+        """An article as the last build left it (`last`: its record, its block's offset in the last kg.nq and
+        the last manifest's entry)."""
         assert self.delta is not None and isinstance(self.target, TreeWriter), "only a rebuild has records"
-        r, offset = last
+        r, offset, article = last
         if (tally.owner(r.slug) or r.file) != r.file:  # a changed article before it took its slug: as a full build
             self.delta.removed += contributions(self.delta.folder, [(r, offset)])
-            self.fresh(r.outcome(findings=True), tally, articles[name].stat)
+            self.fresh(r.outcome(findings=True), tally, article.stat)
             return
         tally.accept(r.outcome(), r.findings)
         if r.failing:
@@ -119,7 +118,6 @@ class Assembly:
         if r.graph is not None:
             self.triples += r.graph.size
         self.order.append(name)
-        self.record.articles[name] = articles[name]
 
     def fresh(self, o: Outcome, tally: Tally, stat: manifest.Stat) -> None:
         """An article from its outcome: published, or (failing) its last good exports kept (`stat`: its
@@ -210,6 +208,15 @@ class Assembly:
         """A rebuild's records: those it computed over the last build's, read in build order."""
         assert self.delta is not None, "a rebuild's"
         return layered.Stream(self.delta.kept, layered.Layer(self.order, self.stored.records))
+
+    def manifest_articles(self) -> tuple[int, Iterable[bytes]]:
+        """How many articles the manifest lists, and its file of them: a full build's as it logged them, a
+        rebuild's those it computed over the last manifest's, read in build order."""
+        if self.articles is not None:
+            return self.articles.count, self.articles.pieces()
+        assert self.delta is not None, "a full build logs them"
+        listed = layered.Stream(self.delta.listed, layered.Layer(self.order, self.record.articles))
+        return len(self.order), manifest.chunks(listed.items())
 
     def write_void(self) -> None:
         """void.ttl: the corpus-wide part, then each article's part in build order, written as it goes."""

@@ -88,7 +88,7 @@ def build(
     a rebuild after a few changes computes only them (kg.flow.records), with the same result.
     `changed`: the caller found the last build out of date (manifest.up_to_date), so it is not asked again;
     `wait=False`: the replaced folder is still being removed on return, until the caller's `finish()`."""
-    prior = manifest.read(options.cache_dir, out) if options.cache_dir is not None and write else None
+    prior = manifest.read(options.cache_dir, out, articles=False) if options.cache_dir is not None and write else None
     check = prior is not None and not illustrate and not changed
     last = manifest.up_to_date(data, out, options, shard, prior) if check else None
     if last is not None and options.cache_dir is not None:
@@ -105,6 +105,8 @@ def build(
     delta = None
     if prior is not None and options.cache_dir is not None and record.key and not illustrate:
         delta = records.plan(options.cache_dir, out, prior, record.key, files, stats)
+    if delta is None and prior is not None and options.cache_dir is not None:  # a full build offers its last files
+        prior = manifest.read(options.cache_dir, out)
     return _run(site, files, out, options, (write, illustrate, progress, wait), (record, prior, delta), stats)
 
 
@@ -122,7 +124,7 @@ def _run(
     record, prior, delta = manifests
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
     if isinstance(target, TreeWriter):
-        target.known = manifest.written(prior, delta.unchanged if delta is not None else ())
+        target.known = manifest.written(prior, delta.replaced if delta is not None else None)
     wants = Wants(exports=True, illustration=illustrate)
     assembly: Assembly | None = None
     try:
@@ -159,7 +161,7 @@ def _remember(
     """Write the manifest of a build that replaced the folder and checked every file (else drop it), and
     the records a rebuild after a few changes starts from (`kept`: and its files' stats, else scanned)."""
     record, assembly, exports = kept
-    count = assembly.articles.count if assembly.articles is not None else len(record.articles)
+    count, articles = assembly.manifest_articles()
     if not done.files or done.result.problems or not stats.complete or count != len(stats) or not record.key:
         manifest.forget(cache_dir, out)
         return
@@ -169,7 +171,6 @@ def _remember(
     except OSError:
         manifest.forget(cache_dir, out)
         return
-    articles = assembly.articles.pieces() if assembly.articles else ()
     if manifest.write(cache_dir, out, record, done.result, articles, exports):
         done.recorded = record.started_ns
 
@@ -226,7 +227,7 @@ def _stream(
     fresh: Iterator[Outcome] = outcomes(site, todo, options, wants, progress=progress)
     for i, p in enumerate(files):
         if delta is not None and p.name in delta.unchanged and prior is not None:
-            assembly.unchanged(p.name, delta.take(p.name), tally, prior.articles)
+            assembly.unchanged(p.name, delta.take(p.name), tally)
         else:
             assembly.fresh(next(fresh), tally, stats[i])
     failed = tally.failed or bool(tally.result.problems)

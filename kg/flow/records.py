@@ -19,6 +19,7 @@ import os
 import pickle
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -69,49 +70,59 @@ class Stored:
     records: dict[str, Record] = field(default_factory=dict)  # by facts file name, in build order
 
 
+Placed = tuple[str, Record, int, manifest.Article]  # a record, its block's offset in kg.nq, its manifest entry
+
+
 @dataclass
 class Delta:
     """A rebuild from the last build's records: the names of the unchanged articles, the rest to compute.
-    The records are read from disk in build order as the build asks for them, never held whole."""
+    The records and the manifest's articles are read from disk in build order as the build asks for them,
+    never held whole."""
 
     folder: Path  # the export folder as the last build left it
     stored: Stored  # its corpus-wide part (no records)
     kept: layered.Stream  # its records
+    listed: layered.Stream  # its manifest's articles (the same names, in the same order)
     unchanged: set[str]
+    replaced: dict[str, manifest.Article]  # the last manifest's entries of the changed and removed articles
     build: int  # the last build's id (its files beside the manifest)
     parts: Store  # the last build's partitions
     removed: list[Partitions]  # what the changed and removed articles added to them
     lint: Kept  # the last build's @id lint index
-    _reading: Iterator[tuple[str, Record, int]] | None = field(default=None, repr=False)
+    _reading: Iterator[Placed] | None = field(default=None, repr=False)
 
     @property
     def layered(self) -> set[str]:
         """The records changed since their base (kg.flow.layered)."""
         return self.kept.changed
 
-    def records(self) -> Iterator[tuple[str, Record, int]]:
-        """Every last-build article's record and the offset of its block of kg.nq (blocks lie in build
-        order after the bundled graphs), read anew."""
-        return _placed(self.stored.head, self.kept)
+    def records(self) -> Iterator[Placed]:
+        """Every last-build article, read anew."""
+        return _placed(self.stored.head, self.kept, self.listed)
 
-    def take(self, name: str) -> tuple[Record, int]:
-        """An unchanged article's record and offset, read on from the last one taken (build order)."""
+    def take(self, name: str) -> tuple[Record, int, manifest.Article]:
+        """An unchanged article, read on from the last one taken (build order)."""
         if self._reading is None:
             self._reading = self.records()
-        for n, r, at in self._reading:
+        for n, r, at, a in self._reading:
             if n == name:
-                return r, at
+                return r, at, a
         raise KeyError(name)
 
     def graph_index(self) -> dict[bytes, list[tuple[int, int]]]:
         """Where each named graph's lines lie in the last kg.nq (for kg.flow.keep.Earlier)."""
-        return {r.graph.iri.encode(): [(at, at + r.nq)] for _, r, at in self.records() if r.graph is not None and r.nq}
+        placed = self.records()
+        return {r.graph.iri.encode(): [(at, at + r.nq)] for _, r, at, _ in placed if r.graph is not None and r.nq}
 
 
-def _placed(head: int, kept: layered.Stream) -> Iterator[tuple[str, Record, int]]:
+def _placed(head: int, kept: layered.Stream, listed: layered.Stream) -> Iterator[Placed]:
+    """The records with their offsets (blocks lie in build order after the bundled graphs) and the manifest's
+    articles beside them (ValueError when their names differ)."""
     at = head
-    for name, r in kept.items():
-        yield name, r, at
+    for (name, r), (listed_as, a) in zip_longest(kept.items(), listed.items(), fillvalue=("", None)):
+        if name != listed_as or not isinstance(r, Record) or not isinstance(a, manifest.Article):
+            raise ValueError(f"the records and the manifest differ at {name or listed_as!r}")
+        yield name, r, at, a
         at += r.nq
 
 
@@ -157,26 +168,10 @@ def plan(
     folder = Path(os.path.realpath(out))
     if stored is None or kept is None or not prior.digest or digest_of(folder) != prior.digest:
         return None
-    racy = prior.started_ns - 2_000_000_000
-    unchanged = set()
-    for i, p in enumerate(files):
-        seen = prior.articles.get(p.name)
-        if seen is None or stats[i] != seen.stat:
-            continue
-        if seen.stat[2] >= racy and manifest.sha256_of(p) != seen.sha256:
-            continue
-        unchanged.add(p.name)
-    gone, count = [], 0
+    listed = layered.Stream(manifest.beside(cache_dir, out, prior.started_ns, "articles"))
     try:
-        for name, r, at in _placed(stored.head, kept):
-            count += 1
-            if name not in prior.articles:
-                return None
-            if name not in unchanged:
-                gone.append((r, at))
+        unchanged, replaced, gone = _compare(_placed(stored.head, kept, listed), files, stats, prior.started_ns)
     except layered.DAMAGED:
-        return None
-    if count != len(prior.articles):
         return None
     parts = Store.open(manifest.beside(cache_dir, out, prior.started_ns, "parts"), prior.started_ns)
     if parts is None:
@@ -185,7 +180,28 @@ def plan(
     if lint is None:
         parts.close()
         return None
-    return Delta(folder, stored, kept, unchanged, prior.started_ns, parts, contributions(folder, gone), lint)
+    removed = contributions(folder, gone)
+    return Delta(folder, stored, kept, listed, unchanged, replaced, prior.started_ns, parts, removed, lint)
+
+
+def _compare(
+    placed: Iterator[Placed], files: Sequence[Path], stats: manifest.Stats, build: int
+) -> tuple[set[str], dict[str, manifest.Article], list[tuple[Record, int]]]:
+    """The unchanged articles (same stat as the last build saw, and, when that stat is as recent as the
+    build, same content), and the others' manifest entries and records with their offsets. Both are in
+    build order (by name), walked side by side."""
+    racy, i = build - 2_000_000_000, 0
+    unchanged, replaced, gone = set(), {}, []
+    for name, r, at, seen in placed:
+        while i < len(files) and files[i].name < name:
+            i += 1
+        same = i < len(files) and files[i].name == name and stats[i] == seen.stat
+        if same and (seen.stat[2] < racy or manifest.sha256_of(files[i]) == seen.sha256):
+            unchanged.add(name)
+        else:
+            replaced[name] = seen
+            gone.append((r, at))
+    return unchanged, replaced, gone
 
 
 def contributions(folder: Path, gone: list[tuple[Record, int]]) -> list[Partitions]:
