@@ -1,6 +1,8 @@
 """A full build keeps its per-article records and partitions on disk as they arrive (kg.flow.layered.Log,
 kg.flow.partstore.Fold): with bounds so small that every few articles go to disk, it leaves the same
-bytes, report and kept records as with the default bounds, and a rebuild from them equals a full build."""
+bytes, report and kept records as with the default bounds, and a rebuild from them equals a full build.
+A rebuild reads those records as it goes (kg.flow.layered.Stream) and carries the unchanged articles'
+findings to disk past the Result's bound: the same again, with tiny bounds and over two layers."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from click.testing import Result
 from conftest import snapshot
 
 from benchmarks.corpus import write as write_corpus
+from kg.core import result
 from kg.flow import layered, manifest, partstore
 
 Build = Callable[..., Result]
@@ -38,7 +41,8 @@ def _fail(path: Path) -> str:
 
 def _history(data: Path, build: Callable[..., Result], cache: str) -> list[Result]:
     """A clean build; one without a cache with an article failing (its last good exports kept, its graph
-    read back for the partitions); one with it fixed; a rebuild from that one's records after an edit."""
+    read back for the partitions); one with it fixed; a rebuild from that one's records after an edit, and
+    another from its layer after a second edit."""
     articles = sorted((data / "articles").iterdir())
     done = [build("--cache", cache)]
     before = _fail(articles[4])
@@ -48,6 +52,9 @@ def _history(data: Path, build: Callable[..., Result], cache: str) -> list[Resul
     text = articles[2].read_text(encoding="utf-8")
     articles[2].write_text(text.replace("  description: ", "  description: Edited. ", 1), encoding="utf-8")
     done.append(build("--cache", cache))
+    text = articles[6].read_text(encoding="utf-8")
+    articles[6].write_text(text.replace("  description: ", "  description: Edited. ", 1), encoding="utf-8")
+    done.append(build("--cache", cache))
     return done
 
 
@@ -56,16 +63,21 @@ def test_a_build_whose_records_and_partitions_go_to_disk_every_few_articles_is_t
     jobs: str, corpus: Path, tmp_path: Path, kg: Build
 ) -> None:
     runs: dict[str, list[Result]] = {}
-    for name, chunk, held in [("default", manifest.CHUNK, partstore.Fold.HELD), ("tiny", 2, 3)]:
+    for name, chunk, held, bound in [("default", manifest.CHUNK, partstore.Fold.HELD, result.BOUND), ("tiny", 2, 3, 3)]:
         data = tmp_path / name / "data"
         shutil.copytree(corpus, data)
         with pytest.MonkeyPatch.context() as patched:
             patched.setattr(manifest, "CHUNK", chunk)
             patched.setattr(partstore.Fold, "HELD", held)
+            patched.setattr(result, "BOUND", bound)
             build = partial(kg, "build", "--data", data, "--out", f"{name}/out", "-j", jobs)
             runs[name] = _history(data, build, f"{name}/cache")
     default, tiny = runs["default"], runs["tiny"]
-    assert [r.exit_code for r in tiny] == [r.exit_code for r in default] == [0, 1, 0, 0]
+    assert [r.exit_code for r in tiny] == [r.exit_code for r in default] == [0, 1, 0, 0, 0]
+    full = kg("build", "--data", tmp_path / "tiny" / "data", "--out", "tiny/full", "--no-cache")
+    assert full.stdout == tiny[-1].stdout and snapshot(tmp_path / "tiny" / "full") == snapshot(
+        tmp_path / "tiny" / "out"
+    )
     for a, b in zip(default, tiny, strict=True):
         assert a.stdout.replace("default/", "tiny/") == b.stdout
         assert a.stderr.splitlines()[:-1] == [line.replace("tiny/", "default/") for line in b.stderr.splitlines()[:-1]]
@@ -75,6 +87,7 @@ def test_a_build_whose_records_and_partitions_go_to_disk_every_few_articles_is_t
         cache, out = tmp_path / name / "cache", tmp_path / name / "out"
         last = manifest.read(cache, out)
         assert last is not None
+        assert manifest.beside(cache, out, last.started_ns, "records-layer").is_file()  # rebuilt from records
         articles = [(n, replace(a, stat=(0, 0, 0))) for n, a in last.articles.items()]  # other files: other stats
         kept[name] = (layered.read(cache, out, last.started_ns, "records"), articles, sorted(last.exports))
     assert kept["default"][0] is not None and len(kept["default"][1]) == 9
