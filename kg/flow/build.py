@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from kg.core.errors import InputError
@@ -88,7 +89,7 @@ def build(
     a rebuild after a few changes computes only them (kg.flow.records), with the same result.
     `changed`: the caller found the last build out of date (manifest.up_to_date), so it is not asked again;
     `wait=False`: the replaced folder is still being removed on return, until the caller's `finish()`."""
-    prior = manifest.read(options.cache_dir, out, articles=False) if options.cache_dir is not None and write else None
+    prior = manifest.head(options.cache_dir, out) if options.cache_dir is not None and write else None
     check = prior is not None and not illustrate and not changed
     last = manifest.up_to_date(data, out, options, shard, prior) if check else None
     if last is not None and options.cache_dir is not None:
@@ -124,7 +125,7 @@ def _run(
     record, prior, delta = manifests
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
     if isinstance(target, TreeWriter):
-        target.known = manifest.written(prior, delta.replaced if delta is not None else None)
+        target.known = delta.known() if delta is not None else manifest.written(prior)
     wants = Wants(exports=True, illustration=illustrate)
     assembly: Assembly | None = None
     try:
@@ -139,7 +140,7 @@ def _run(
         raise
     try:
         if options.cache_dir is not None and write:
-            linked = _exports(out, target, prior.exports) if delta is not None and prior is not None else None
+            linked = _exports(out, target) if delta is not None else None
             _remember(options.cache_dir, out, done, (record, assembly, linked), stats)
     finally:
         assembly.close()
@@ -175,17 +176,12 @@ def _remember(
         done.recorded = record.started_ns
 
 
-def _exports(
-    out: Path, target: TreeWriter | TreeChecker, last: dict[str, manifest.Stat]
-) -> Iterator[tuple[str, manifest.Stat]]:
-    """A rebuild's new folder's files and their stats, with no scan of its 30,000 files: a linked file's
-    are the last folder's (kg.flow.records.plan found them as the last build left them; a hard link is
-    the same inode, size and mtime), the others' are taken (OSError when one is gone)."""
+def _exports(out: Path, target: TreeWriter | TreeChecker) -> Iterator[tuple[str, manifest.Stat]]:
+    """A rebuild's new folder's files and their stats, taken by name with no scan of the folder (the last
+    manifest's map of 300,000 files' stats is not read either: OSError when one is gone)."""
     assert isinstance(target, TreeWriter), "a rebuild writes a new folder"
     real = Path(os.path.realpath(out))
-    for name in target.linked:
-        yield name, last[name] if name in last else _stat(real / name)
-    for name in target.written:
+    for name in chain(target.linked, target.written):
         yield name, _stat(real / name)
 
 

@@ -26,7 +26,7 @@ import os
 import pickle
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import chain, islice, zip_longest
@@ -225,13 +225,12 @@ def head(cache_dir: Path, out: Path) -> Manifest | None:
     return value if isinstance(value, Manifest) else None
 
 
-def read(cache_dir: Path, out: Path, articles: bool = True) -> Manifest | None:
-    """The last build's manifest with its export files and (unless a rebuild reads them as it goes:
-    `articles=False`) its articles."""
+def read(cache_dir: Path, out: Path) -> Manifest | None:
+    """The last build's manifest with its articles and export files (a rebuild reads them as it goes)."""
     value = head(cache_dir, out)
     if value is None:
         return None
-    listed = entries(beside(cache_dir, out, value.started_ns, "articles")) if articles else {}
+    listed = entries(beside(cache_dir, out, value.started_ns, "articles"))
     exports = entries(beside(cache_dir, out, value.started_ns, "exports"))
     if listed is None or exports is None:
         return None
@@ -334,13 +333,11 @@ def keep_report(cache_dir: Path, out: Path, build: int, how: str, text: str) -> 
         put(beside(cache_dir, out, build, _report_name(how)), text.encode("utf-8"))
 
 
-def written(m: Manifest | None, articles: Mapping[str, Article] | None = None) -> dict[str, tuple[Stat, str]]:
-    """The article export files the last build wrote: their stat then and SHA-256; only those of `articles`
-    when given (a rebuild's changed articles: it links the others' files as they are, never comparing them)."""
+def written(m: Manifest | None) -> dict[str, tuple[Stat, str]]:
+    """The article export files the last build wrote: their stat then and SHA-256."""
     if m is None:
         return {}
-    listed = (m.articles if articles is None else articles).values()
-    return {name: (m.exports[name], sha) for a in listed for name, sha in a.exports if name in m.exports}
+    return {name: (m.exports[name], sha) for a in m.articles.values() for name, sha in a.exports if name in m.exports}
 
 
 def forget(cache_dir: Path, out: Path) -> None:

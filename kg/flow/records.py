@@ -109,6 +109,17 @@ class Delta:
                 return r, at, a
         raise KeyError(name)
 
+    def known(self) -> dict[str, tuple[manifest.Stat, str]]:
+        """The changed and removed articles' last files (a rebuild links the others as they are): their stat,
+        as the last build left them (the folder's digest said so), and SHA-256, for kg.core.fsio.TreeWriter."""
+        found = {}
+        for a in self.replaced.values():
+            for name, sha in a.exports:
+                stat = manifest.stat_of(self.folder / name)
+                if stat is not None:
+                    found[name] = (stat, sha)
+        return found
+
     def graph_index(self) -> dict[bytes, list[tuple[int, int]]]:
         """Where each named graph's lines lie in the last kg.nq (for kg.flow.keep.Earlier)."""
         placed = self.records()
