@@ -227,6 +227,7 @@ class Assembly:
             counts, voids = self.parts.counts(), (r.void for _, r in self.log.items())
         else:
             assert isinstance(self.parts, Partitions), "a rebuild adds the changed articles' to the last build's"
+            self.delta.taken()
             counts = self.delta.parts.apply(self.delta.removed, [self.parts])
             voids = (r.void for _, r in self.records().items())
         self.target.add_pieces(VOID_FILE, void_file(self.site, self.stored.bundled, total, files, counts, voids))
