@@ -14,7 +14,8 @@ version, engine, profile, --fail-on or --shard (all in `key`), any byte of site.
 added, removed, or with another size or mtime, an export file added, removed or touched. Only a
 build with no unreadable facts file (exit 2) and with every article checked writes one.
 The articles and the export files' stats are kept beside it in `chunks`: a full build writes them as
-they come, never holding them all (kg.flow.layered.Log); reading a manifest reads them whole.
+they come, never holding them all (kg.flow.layered.Log); the up-to-date check and a rebuild read them a
+chunk at a time in build order (the folder's files by their `Digest`), a full build whole.
 """
 
 from __future__ import annotations

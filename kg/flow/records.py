@@ -10,7 +10,9 @@ per subject, so an article's contribution can be taken out again (SQLite: kg.flo
 site-wide @id lint's index with its findings (kg.flow.sitelint).
 
 A rebuild (`plan`) uses them only when the last build's manifest has the same key and the export
-folder is exactly as that build left it (the stat of every file); otherwise the build runs in full.
+folder is exactly as that build left it (the digest of every file's stat); otherwise the build runs in
+full. It reads them, and the manifest's articles beside them, a chunk at a time in build order
+(kg.flow.layered.Stream), holding no record or manifest entry per unchanged article.
 """
 
 from __future__ import annotations
