@@ -91,3 +91,30 @@ def test_partitions_folded_into_the_run_store_every_few_subjects_equal_those_mer
     fold = _fold(*graphs)
     assert fold.counts() == whole.counts() and list(fold.counts().classes) == sorted(whole.classes)
     assert list(fold.typed()) == sorted((c, s, n) for c, subjects in whole.classes.items() for s, n in subjects.items())
+
+
+def test_a_stream_over_a_stream_reads_the_map_a_rebuild_writes(tmp_path: Path) -> None:
+    """A rebuild's records: its computed entries as a layer over the last build's stream (itself a base and a
+    layer), read in build order without loading the base whole; a name in neither is damage (ValueError)."""
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(manifest, "CHUNK", 3)  # the base read a few entries at a time
+        layered.write(cache, out, 1, "records", {f"a{i:02}.yaml": i for i in range(20)}, None)
+    second = {f"a{i:02}.yaml": i for i in range(20) if i != 4} | {"a05.yaml": -5, "a30.yaml": 30}
+    layered.write(cache, out, 2, "records", second, (1, {"a05.yaml", "a30.yaml"}))
+    last = layered.stream(cache, out, 2, "records")
+    assert last is not None and dict(last.items()) == second and last.changed == {"a05.yaml", "a30.yaml"}
+    order = [n for n in second if n != "a07.yaml"] + ["a31.yaml"]
+    now = layered.Stream(last, layered.Layer(order, {"a09.yaml": -9, "a31.yaml": 31}))
+    assert list(now.items()) == [(n, {"a09.yaml": -9, "a31.yaml": 31}.get(n, second.get(n))) for n in order]
+    assert now.names() == order and now.get("a05.yaml") == -5 and now.get("a31.yaml") == 31
+    with pytest.raises(KeyError):
+        now.get("a01.yaml")  # only in the base file
+    layered.write(cache, out, 3, "records", now, (2, {"a05.yaml", "a30.yaml", "a09.yaml", "a31.yaml"}))
+    assert layered.read(cache, out, 3, "records") == (
+        dict(now.items()),
+        {"a05.yaml", "a30.yaml", "a09.yaml", "a31.yaml"},
+    )
+    broken = layered.Stream(last, layered.Layer(["a00.yaml", "a99.yaml"], {}))
+    with pytest.raises(ValueError, match=r"a99\.yaml"):
+        list(broken.items())
