@@ -64,7 +64,9 @@ def _run(code: Path, folders: dict[str, str], args: argparse.Namespace) -> dict[
     env = dict(os.environ, PYTHONPATH=str(code))
     options = ["--repeat", str(args.repeat), "--engine", args.engine, "--clock", args.clock]
     command = [sys.executable, str(HERE / "checks.py"), "--worker", json.dumps(folders), *options]
-    done = subprocess.run(command, env=env, cwd=tempfile.gettempdir(), capture_output=True, text=True, check=True)
+    done = subprocess.run(command, env=env, cwd=tempfile.gettempdir(), capture_output=True, text=True)
+    if done.returncode:  # e.g. a baseline without today's API: say so, with the worker's traceback
+        sys.exit(f"the worker on {code} failed (exit {done.returncode}):\n{done.stderr.strip()[-2000:]}")
     result: dict[str, list[float]] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
