@@ -65,11 +65,12 @@ def one(clock: Clock, site: Site, path: Path, options: RunOptions) -> None:
     built = clock("mapping", lambda: build_graph(site, article))
     projected = clock("projection", lambda: project(built.triples))
     renames = ids.renames(str(built.page), organization_iri(site))
-    view = clock("assemble (pieces)", lambda: assemble(renamed_triples(projected, renames), ids, site))
-    ag = clock("rename + language tags", lambda: lang.tagged(renamed(built, renames), site.language))
+    pieces = clock("assemble (pieces)", lambda: assemble(renamed_triples(projected, renames), ids, site))
+    language = article.page.language or site.language
+    ag = clock("rename + language tags", lambda: lang.tagged(renamed(built, renames), language))
     alias(ag, ids.article, ids.webpage)
-    c = Compiled(article, ag, view.checked, Minter(site.base_iri).graph(article.slug), ids, view.left_out)
-    c.published = view.published
+    graph_iri, publish_jsonld = Minter(site.base_iri).graph(article.slug), ids.url_known or site.without_url != "skip"
+    c = Compiled(article, ag, pieces.checked, graph_iri, ids, pieces.left_out, publish_jsonld, pieces.published)
     locate = clock("locators", lambda: locator(ag))
     values = value_locator(ag)
     found = clock("shacl medkg", lambda: families.run(ag.triples, "medkg", locate, values=values))
@@ -78,16 +79,16 @@ def one(clock: Clock, site: Site, path: Path, options: RunOptions) -> None:
     found += clock("shacl schemaorg", lambda: families.run(c.schema_triples, "schemaorg", locate, index=index))
     view = clock("normalise", lambda: conformance.normalise(c.schema_triples))
     found += clock("conformance", lambda: conformance.check(view, locate, normalised=True))
-    assert options.profile is not None and view is c.schema_triples
-    found += clock(
-        "google: shacl", lambda: families.run(view, options.profile.name, locate, label="google", index=index)
-    )
+    profile = options.profile
+    assert profile is not None and view is c.schema_triples  # so the profile shares the view's index, as in a build
+    found += clock("google: shacl", lambda: families.run(view, profile.name, locate, label="google", index=index))
     found += clock("left out", lambda: leftout.left_out(c.left_out, locate))
-    found += leftout.page_url(c.ids, locate, skipped=False)
+    found += leftout.page_url(c.ids, locate, skipped=not c.publish_jsonld)
     clock("idlint summary", lambda: idlint.summarise(c.schema_triples, ag, site.base_iri))
     text = clock("jsonld", lambda: jsonld_text(c.exported))
     clock("html snippet", lambda: html_snippet_text(text))
-    medkg, exported = clock("N-Triples of medkg", lambda: nt_lines(ag.triples)), c.view_lines
+    medkg = clock("N-Triples of medkg", lambda: nt_lines(ag.triples))
+    exported = c.view_lines if c.exported is c.schema_triples else nt_lines(c.exported)  # as render_article
     clock("turtle", lambda: turtle_writer().document_of_lines([("medkg", medkg), ("schema.org view", exported)]))
     clock("nquads", lambda: nquads_of_lines(c.graph_iri, medkg + exported))
     clock("partitions", lambda: Partitions().add(c.named_graph, c.graph_iri))

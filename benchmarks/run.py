@@ -130,8 +130,9 @@ def naive_rate(data: Path, sample: int) -> float:
             medkg.add(triple)
         schema = Graph()
         for q in queries:
-            for triple in medkg.query(q):
-                schema.add(triple)  # type: ignore[arg-type]
+            constructed = medkg.query(q).graph  # each projection query is a CONSTRUCT: its result is a graph
+            assert constructed is not None, q
+            schema += constructed
         for g, sg in zip((medkg, schema), shape_graphs, strict=True):
             pyshacl.validate(g, shacl_graph=sg)
         schema.serialize(format="json-ld")
