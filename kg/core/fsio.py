@@ -26,7 +26,7 @@ import shutil
 import stat
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -47,6 +47,7 @@ from kg.core.swap import (
     try_lock,
     umask_mode,
 )
+from kg.core.vouched import Vouched
 
 __all__ = ["MARKER", "MARKER_TEXT", "TreeChecker", "TreeDiff", "TreeWriter", "claim", "exchange", "sweep", "write_new"]
 
@@ -116,9 +117,9 @@ class TreeWriter:
                 shutil.rmtree(self.tmp, ignore_errors=True)
             raise fail(self.out, "cannot create the export folder", e) from None
         self.previous = self.out if (self.out / MARKER).is_file() else None
-        # What the last build wrote, by name: (inode, size, mtime_ns) and SHA-256; a file still as
-        # it was then, with the same hash as the new bytes, is linked without reading it back.
-        self.known: Mapping[str, tuple[tuple[int, int, int], str]] = {}
+        # What the last build wrote: a file still as it was then, with the same hash as the new bytes,
+        # is linked without reading it back.
+        self.known = Vouched()
         # The new folder's files by name: those `link` took from the previous folder as they were (the
         # same inodes: their stat is the previous folder's), and the others.
         self.linked: list[str] = []
@@ -148,7 +149,7 @@ class TreeWriter:
             st = os.lstat(old)
             if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
                 return False
-            vouched = self.known.get(name) == ((st.st_ino, st.st_size, st.st_mtime_ns), sha256)
+            vouched = self.known.vouches(name, (st.st_ino, st.st_size, st.st_mtime_ns), sha256)
             if not vouched and old.read_bytes() != data:
                 return False
             os.link(old, target)

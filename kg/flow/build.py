@@ -106,8 +106,6 @@ def build(
     delta = None
     if prior is not None and options.cache_dir is not None and record.key and not illustrate:
         delta = records.plan(options.cache_dir, out, prior, record.key, files, stats)
-    if delta is None and prior is not None and options.cache_dir is not None:  # a full build offers its last files
-        prior = manifest.read(options.cache_dir, out)
     return _run(site, files, out, options, (write, illustrate, progress, wait), (record, prior, delta), stats)
 
 
@@ -124,8 +122,10 @@ def _run(
     write, illustrate, progress, wait = how
     record, prior, delta = manifests
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
-    if isinstance(target, TreeWriter):
-        target.known = delta.known() if delta is not None else manifest.written(prior)
+    if isinstance(target, TreeWriter) and delta is not None:
+        target.known = delta.known()
+    elif isinstance(target, TreeWriter) and options.cache_dir is not None:  # a full build offers its last files
+        target.known = manifest.vouched(options.cache_dir, out, prior)
     wants = Wants(exports=True, illustration=illustrate)
     assembly: Assembly | None = None
     try:

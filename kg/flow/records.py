@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.core.findings import Finding, Row, as_row, from_row
+from kg.core.vouched import Vouched
 from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
 from kg.flow import layered, manifest
 from kg.flow.article import Outcome
@@ -115,16 +116,12 @@ class Delta:
         """Every unchanged article was taken: the chunk of records read last is let go (~25 MB)."""
         self._reading = None
 
-    def known(self) -> dict[str, tuple[manifest.Stat, str]]:
+    def known(self) -> Vouched:
         """The changed and removed articles' last files (a rebuild links the others as they are): their stat,
         as the last build left them (the folder's digest said so), and SHA-256, for kg.core.fsio.TreeWriter."""
-        found = {}
-        for a in self.replaced.values():
-            for name, sha in a.exports:
-                stat = manifest.stat_of(self.folder / name)
-                if stat is not None:
-                    found[name] = (stat, sha)
-        return found
+        hashes = [(name, sha) for a in self.replaced.values() for name, sha in a.exports]
+        stats = ((name, manifest.stat_of(self.folder / name)) for name, _ in hashes)
+        return Vouched(((name, stat) for name, stat in stats if stat is not None), hashes)
 
     def graph_index(self) -> dict[bytes, list[tuple[int, int]]]:
         """Where each named graph's lines lie in the last kg.nq (for kg.flow.keep.Earlier)."""

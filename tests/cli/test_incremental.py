@@ -256,3 +256,36 @@ def test_a_damaged_or_shorter_list_of_articles_beside_the_manifest_is_not_truste
     assert manifest.up_to_date(site, out, options, None) is None
     assert not build(site, out, options).unchanged
     assert build(site, out, options).unchanged
+
+
+def test_a_full_build_links_the_files_the_last_manifest_vouches_for_unread(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other options (here another working folder) mean a full build: the last manifest's files, read a chunk
+    at a time, still vouch for each export file left as it was, linked and never read back; one touched
+    since is read back (and, with the same bytes, linked too)."""
+    _aged(site)
+    options, out = RunOptions(cache_dir=tmp_path / "cache"), tmp_path / "out"
+    build(site, out, options)
+    before = {p.name: p.stat().st_ino for p in out.iterdir() if p.suffix in (".html", ".jsonld", ".ttl")}
+    touched = out / sorted(before)[0]
+    st = touched.stat()
+    os.utime(touched, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    read: list[str] = []
+    real, folder = Path.read_bytes, out.resolve()
+
+    def reading(self: Path) -> bytes:
+        if self.parent.resolve() == folder:
+            read.append(self.name)
+        return real(self)
+
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    again = build(site, out, options)
+    monkeypatch.undo()
+    assert not again.unchanged and again.recorded is not None
+    assert read == [touched.name]
+    assert {p.name: p.stat().st_ino for p in out.iterdir() if p.name in before} == before
+    build(site, tmp_path / "fresh", RunOptions())
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
