@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kg.core.errors import InputError, OutputError
+from kg.core.spill import Appended
 from kg.core.streamed import Streamed
 from kg.core.swap import (
     MARKER,
@@ -120,10 +121,8 @@ class TreeWriter:
         # What the last build wrote: a file still as it was then, with the same hash as the new bytes,
         # is linked without reading it back.
         self.known = Vouched()
-        # The new folder's files by name: those `link` took from the previous folder as they were (the
-        # same inodes: their stat is the previous folder's), and the others.
-        self.linked: list[str] = []
-        self.written: list[str] = [MARKER]
+        # The new folder's files by name as they come, when the caller keeps them (`keep_names`).
+        self.names: Appended[str] | None = None
 
     def open(self, name: str) -> _Stream:
         """A file to stream into (e.g. kg.nq, written article by article)."""
@@ -134,8 +133,7 @@ class TreeWriter:
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
         stream = _Stream(self, handle)
         self._handles.append(stream)
-        self.count += 1
-        self.written.append(name)
+        self._added(name)
         return stream
 
     def _reuse(self, name: str, data: bytes, target: Path, sha256: str | None) -> bool:
@@ -170,8 +168,18 @@ class TreeWriter:
         except OSError as e:
             self.abort()
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
+        self._added(name)
+
+    def keep_names(self, path: Path) -> None:
+        """Keep the new folder's file names, from now on, in a file at `path` (the caller closes and removes
+        it): a rebuild's manifest lists them with no scan of the folder, and 300,000 names are not held."""
+        self.names = Appended(path)
+        self.names.append(MARKER)
+
+    def _added(self, name: str) -> None:
         self.count += 1
-        self.written.append(name)
+        if self.names is not None:
+            self.names.append(name)
 
     def add_pieces(self, name: str, pieces: Iterable[bytes]) -> None:
         """A file of the new folder written piece by piece (void.ttl), never whole in memory; the previous
@@ -192,8 +200,7 @@ class TreeWriter:
         except OSError as e:
             self.abort()
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
-        self.count += 1
-        self.written.append(name)
+        self._added(name)
 
     def link(self, name: str) -> None:
         """The previous folder's file `name`, as it is (the caller knows it is unchanged): hard-linked."""
@@ -210,8 +217,7 @@ class TreeWriter:
         except OSError as e:
             self.abort()
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
-        self.count += 1
-        self.linked.append(name)
+        self._added(name)
 
     def commit(self) -> None:
         """Swap the new folder in: atomically where the system can exchange two paths; else by two
