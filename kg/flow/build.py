@@ -232,10 +232,10 @@ def _stream(
     files, stats = listed
     delta = assembly.delta
     tally = Tally(threshold=options.fail_on, ids=assembly.lint.index if assembly.lint is not None else None)
-    todo = files if delta is None else [p for p in files if p.name not in delta.unchanged]
+    todo = files if delta is None else [p for i, p in enumerate(files) if not delta.unchanged[i]]
     fresh: Iterator[Outcome] = outcomes(site, todo, options, wants, progress=progress)
     for i, p in enumerate(files):
-        if delta is not None and p.name in delta.unchanged and prior is not None:
+        if delta is not None and delta.unchanged[i] and prior is not None:
             assembly.unchanged(p.name, delta.take(p.name), tally)
         else:
             assembly.fresh(next(fresh), tally, stats[i])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -78,7 +79,7 @@ Placed = tuple[str, Record, int, manifest.Article]  # a record, its block's offs
 
 @dataclass
 class Delta:
-    """A rebuild from the last build's records: the names of the unchanged articles, the rest to compute.
+    """A rebuild from the last build's records: which articles are unchanged, the rest to compute.
     The records and the manifest's articles are read from disk in build order as the build asks for them,
     never held whole."""
 
@@ -86,7 +87,8 @@ class Delta:
     stored: Stored  # its corpus-wide part (no records)
     kept: layered.Stream  # its records
     listed: layered.Stream  # its manifest's articles (the same names, in the same order)
-    unchanged: set[str]
+    files: Sequence[Path]  # the facts files, in build order (by name)
+    unchanged: bytearray  # by facts file, in build order: 1 for an unchanged article (no set of 100,000 names)
     replaced: dict[str, manifest.Article]  # the last manifest's entries of the changed and removed articles
     build: int  # the last build's id (its files beside the manifest)
     parts: Store  # the last build's partitions
@@ -102,6 +104,11 @@ class Delta:
     def records(self) -> Iterator[Placed]:
         """Every last-build article, read anew."""
         return _placed(self.stored.head, self.kept, self.listed)
+
+    def same(self, name: str) -> bool:
+        """Whether the facts file `name` is one of the unchanged articles' (found by bisection)."""
+        i = bisect_left(self.files, name, key=lambda p: p.name)
+        return i < len(self.files) and self.files[i].name == name and bool(self.unchanged[i])
 
     def take(self, name: str) -> tuple[Record, int, manifest.Article]:
         """An unchanged article, read on from the last one taken (build order)."""
@@ -195,23 +202,23 @@ def plan(
         parts.close()
         return None
     removed = contributions(folder, gone)
-    return Delta(folder, stored, kept, listed, unchanged, replaced, prior.started_ns, parts, removed, lint)
+    return Delta(folder, stored, kept, listed, files, unchanged, replaced, prior.started_ns, parts, removed, lint)
 
 
 def _compare(
     placed: Iterator[Placed], files: Sequence[Path], stats: manifest.Stats, build: int
-) -> tuple[set[str], dict[str, manifest.Article], list[tuple[Record, int]]]:
+) -> tuple[bytearray, dict[str, manifest.Article], list[tuple[Record, int]]]:
     """The unchanged articles (same stat as the last build saw, and, when that stat is as recent as the
-    build, same content), and the others' manifest entries and records with their offsets. Both are in
-    build order (by name), walked side by side."""
+    build, same content) marked by their file's place, and the others' manifest entries and records with
+    their offsets. Both are in build order (by name), walked side by side."""
     racy, i = build - 2_000_000_000, 0
-    unchanged, replaced, gone = set(), {}, []
+    unchanged, replaced, gone = bytearray(len(files)), {}, []
     for name, r, at, seen in placed:
         while i < len(files) and files[i].name < name:
             i += 1
         same = i < len(files) and files[i].name == name and stats[i] == seen.stat
         if same and (seen.stat[2] < racy or manifest.sha256_of(files[i]) == seen.sha256):
-            unchanged.add(name)
+            unchanged[i] = 1
         else:
             replaced[name] = seen
             gone.append((r, at))
