@@ -15,6 +15,7 @@ from pathlib import Path
 from kg.check import families, idlint
 from kg.core.errors import InputError
 from kg.core.findings import Finding, Row, Severity
+from kg.core.listing import Names
 from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.runstore import RunStore
@@ -59,9 +60,9 @@ def outcomes(
     """Outcomes in file order: from the cache where inputs are unchanged, else computed (in
     `options.jobs` worker processes when > 1). Parallel and serial runs give the same outcomes."""
     store = Cache(options.cache_dir, fingerprint(options, wants) + site.source.sha256) if options.cache_dir else None
-    keys = [store.key(p) for p in files] if store else [None] * len(files)
-    cached = [store is not None and k is not None and store.has(k) for k in keys]  # read when their turn comes
-    misses = cached.count(False)
+    keys = Names(k or "" for k in map(store.key, files)) if store else Names("" for _ in files)  # "": unreadable
+    cached = bytearray(store is not None and k != "" and store.has(k) for k in keys)  # read when their turn comes
+    misses = cached.count(0)
     todo = (p for p, hit in zip(files, cached, strict=True) if not hit)  # made as they go: a Path is not small
     if misses:
         families.prepare(options)  # a shape the engine cannot run fails here, before any article
@@ -75,7 +76,7 @@ def outcomes(
         computed = map(_work, todo)
     try:
         for done, (path, key, hit) in enumerate(zip(files, keys, cached, strict=True), 1):
-            outcome = _cached(store, key, path, options) if hit else next(computed)
+            outcome = _cached(store, key or None, path, options) if hit else next(computed)
             if store and key and not hit:
                 store.put(key, outcome)
             if progress:
