@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import shutil
 import stat
 import tempfile
 import threading
@@ -44,6 +43,7 @@ from kg.core.swap import (
     fail,
     fsync_folder,
     parent_locked,
+    remove,
     sweep,
     try_lock,
     umask_mode,
@@ -115,7 +115,7 @@ class TreeWriter:
         except OSError as e:
             self._release()
             if hasattr(self, "tmp"):
-                shutil.rmtree(self.tmp, ignore_errors=True)
+                remove(self.tmp)
             raise fail(self.out, "cannot create the export folder", e) from None
         self.previous = self.out if (self.out / MARKER).is_file() else None
         # What the last build wrote: a file still as it was then, with the same hash as the new bytes,
@@ -249,7 +249,7 @@ class TreeWriter:
         self._release()
         fsync_folder(self.out.parent)
         if old is not None:  # removed while the caller goes on (a large site's ~0.5 s); `finish` waits for it
-            self._cleanup = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True})
+            self._cleanup = threading.Thread(target=remove, args=(old,))
             self._cleanup.start()
 
     def finish(self) -> None:
@@ -276,7 +276,7 @@ class TreeWriter:
             with contextlib.suppress(OSError):
                 handle.cancel()
         self._release()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        remove(self.tmp)
 
 
 @dataclass(frozen=True)
