@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from kg.flow.manifest import code_digest
 from kg.load.facts import Site, duplicate_slug
 
 Progress = Callable[[int, int], None]  # (articles done, articles in the run)
+AHEAD = 256  # outcomes the workers may compute before the main process takes them (`_Ahead`)
 
 
 @cache
@@ -67,24 +69,55 @@ def outcomes(
     if misses:
         families.prepare(options)  # a shape the engine cannot run fails here, before any article
     job, jobs = _Job(site, options, wants), options.jobs
-    pool = None
+    pool, ahead = None, _Ahead(0)
     _init_worker(job)
     if jobs > 1 and misses > 1:
         pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (job,))
-        computed: Iterator[Outcome] = pool.imap(_work, todo, chunksize=max(1, min(64, misses // (jobs * 8))))
+        chunk = max(1, min(64, misses // (jobs * 8)))
+        ahead = _Ahead(max(AHEAD, 2 * jobs * chunk))
+        computed: Iterator[Outcome] = pool.imap(_work, ahead.paced(todo), chunksize=chunk)
     else:
         computed = map(_work, todo)
     try:
         for done, (path, key, hit) in enumerate(zip(files, keys, cached, strict=True), 1):
-            outcome = _cached(store, key or None, path, options) if hit else next(computed)
+            outcome = _cached(store, key or None, path, options) if hit else ahead.taken(next(computed))
             if store and key and not hit:
                 store.put(key, outcome)
             if progress:
                 progress(done, len(files))
             yield outcome
     finally:
+        ahead.stop()
         if pool is not None:
             pool.terminate()
+
+
+class _Ahead:
+    """How far the workers may run ahead of the outcomes taken: the pool's results wait in memory until
+    taken (~100 KB each), so while the main process reads a long run of cached outcomes, unpaced workers
+    would hold every miss after it (a cache filled 60 % by a killed build, 100k articles: ~6 GB). The
+    files are handed to the pool `window` ahead of the outcomes taken; a window of at least the pool's
+    chunk size, as `outcomes` gives, lets every chunk fill."""
+
+    def __init__(self, window: int) -> None:
+        self.room = threading.Semaphore(window)
+        self.stopped = False
+
+    def paced(self, files: Iterable[Path]) -> Iterator[Path]:
+        for p in files:
+            self.room.acquire()
+            if self.stopped:
+                return
+            yield p
+
+    def taken(self, outcome: Outcome) -> Outcome:
+        self.room.release()
+        return outcome
+
+    def stop(self) -> None:
+        """No more files to the pool (its feeding thread, waiting for room, wakes and ends)."""
+        self.stopped = True
+        self.room.release()
 
 
 def _cached(store: Cache | None, key: str | None, path: Path, options: RunOptions) -> Outcome:
