@@ -17,7 +17,7 @@ import re
 import sqlite3
 import sys
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from urllib.parse import urlsplit
@@ -202,9 +202,9 @@ class Index:
         for table in ("art", "des", "nam", "ref", "rel"):
             db.execute(f"DELETE FROM {table} WHERE f = ?", (f,))
 
-    def names(self) -> list[str]:
-        """The facts file names of the articles in the index."""
-        return [f for (f,) in self.db.execute("SELECT f FROM art")]
+    def names(self) -> Iterator[str]:
+        """The facts file names of the articles in the index, as they are read."""
+        return (f for (f,) in self.db.execute("SELECT f FROM art"))
 
     def add(self, a: Summary) -> None:
         f, db = _name(a.file), self.db

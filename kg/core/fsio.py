@@ -22,16 +22,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import shutil
 import stat
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from kg.core.errors import InputError, OutputError
+from kg.core.spill import Appended
 from kg.core.streamed import Streamed
 from kg.core.swap import (
     MARKER,
@@ -43,10 +43,12 @@ from kg.core.swap import (
     fail,
     fsync_folder,
     parent_locked,
+    remove,
     sweep,
     try_lock,
     umask_mode,
 )
+from kg.core.vouched import Vouched
 
 __all__ = ["MARKER", "MARKER_TEXT", "TreeChecker", "TreeDiff", "TreeWriter", "claim", "exchange", "sweep", "write_new"]
 
@@ -113,16 +115,14 @@ class TreeWriter:
         except OSError as e:
             self._release()
             if hasattr(self, "tmp"):
-                shutil.rmtree(self.tmp, ignore_errors=True)
+                remove(self.tmp)
             raise fail(self.out, "cannot create the export folder", e) from None
         self.previous = self.out if (self.out / MARKER).is_file() else None
-        # What the last build wrote, by name: (inode, size, mtime_ns) and SHA-256; a file still as
-        # it was then, with the same hash as the new bytes, is linked without reading it back.
-        self.known: Mapping[str, tuple[tuple[int, int, int], str]] = {}
-        # The new folder's files by name: those `link` took from the previous folder as they were (the
-        # same inodes: their stat is the previous folder's), and the others.
-        self.linked: list[str] = []
-        self.written: list[str] = [MARKER]
+        # What the last build wrote: a file still as it was then, with the same hash as the new bytes,
+        # is linked without reading it back.
+        self.known = Vouched()
+        # The new folder's files by name as they come, when the caller keeps them (`keep_names`).
+        self.names: Appended[str] | None = None
 
     def open(self, name: str) -> _Stream:
         """A file to stream into (e.g. kg.nq, written article by article)."""
@@ -133,8 +133,7 @@ class TreeWriter:
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
         stream = _Stream(self, handle)
         self._handles.append(stream)
-        self.count += 1
-        self.written.append(name)
+        self._added(name)
         return stream
 
     def _reuse(self, name: str, data: bytes, target: Path, sha256: str | None) -> bool:
@@ -148,7 +147,7 @@ class TreeWriter:
             st = os.lstat(old)
             if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
                 return False
-            vouched = self.known.get(name) == ((st.st_ino, st.st_size, st.st_mtime_ns), sha256)
+            vouched = self.known.vouches(name, (st.st_ino, st.st_size, st.st_mtime_ns), sha256)
             if not vouched and old.read_bytes() != data:
                 return False
             os.link(old, target)
@@ -169,8 +168,18 @@ class TreeWriter:
         except OSError as e:
             self.abort()
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
+        self._added(name)
+
+    def keep_names(self, path: Path) -> None:
+        """Keep the new folder's file names, from now on, in a file at `path` (the caller closes and removes
+        it): a rebuild's manifest lists them with no scan of the folder, and 300,000 names are not held."""
+        self.names = Appended(path)
+        self.names.append(MARKER)
+
+    def _added(self, name: str) -> None:
         self.count += 1
-        self.written.append(name)
+        if self.names is not None:
+            self.names.append(name)
 
     def add_pieces(self, name: str, pieces: Iterable[bytes]) -> None:
         """A file of the new folder written piece by piece (void.ttl), never whole in memory; the previous
@@ -191,8 +200,7 @@ class TreeWriter:
         except OSError as e:
             self.abort()
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
-        self.count += 1
-        self.written.append(name)
+        self._added(name)
 
     def link(self, name: str) -> None:
         """The previous folder's file `name`, as it is (the caller knows it is unchanged): hard-linked."""
@@ -209,8 +217,7 @@ class TreeWriter:
         except OSError as e:
             self.abort()
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
-        self.count += 1
-        self.linked.append(name)
+        self._added(name)
 
     def commit(self) -> None:
         """Swap the new folder in: atomically where the system can exchange two paths; else by two
@@ -242,7 +249,7 @@ class TreeWriter:
         self._release()
         fsync_folder(self.out.parent)
         if old is not None:  # removed while the caller goes on (a large site's ~0.5 s); `finish` waits for it
-            self._cleanup = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True})
+            self._cleanup = threading.Thread(target=remove, args=(old,))
             self._cleanup.start()
 
     def finish(self) -> None:
@@ -269,7 +276,7 @@ class TreeWriter:
             with contextlib.suppress(OSError):
                 handle.cancel()
         self._release()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        remove(self.tmp)
 
 
 @dataclass(frozen=True)

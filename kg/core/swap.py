@@ -215,3 +215,38 @@ def exchange(a: Path, b: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(b))
+
+
+_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+
+
+def remove(folder: Path) -> None:
+    """Remove a folder and all in it, as far as it can (as shutil.rmtree with ignore_errors), each entry as the
+    scan yields it: rmtree lists a folder's entries whole first (a replaced export folder of 300,000 files:
+    ~100 MB). Never follows a symlink: entries are removed and opened by their folder's descriptor."""
+    with contextlib.suppress(OSError):
+        _empty(os.open(folder, _FOLDER))
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
+
+
+def _empty(fd: int) -> None:
+    """Remove what the folder open as `fd` holds, then close it; a folder read while it changes may skip an
+    entry, so it is read again while a pass removed something."""
+    try:
+        removed = True
+        while removed:
+            removed = False
+            with os.scandir(fd) as entries:
+                for e in entries:
+                    try:
+                        if e.is_dir(follow_symlinks=False):
+                            _empty(os.open(e.name, _FOLDER, dir_fd=fd))
+                            os.rmdir(e.name, dir_fd=fd)
+                        else:
+                            os.unlink(e.name, dir_fd=fd)
+                        removed = True
+                    except OSError:
+                        continue
+    finally:
+        os.close(fd)

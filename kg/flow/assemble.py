@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from kg.core.fsio import TreeChecker, TreeWriter
+from kg.core.listing import Names
 from kg.core.options import RunOptions
 from kg.core.runstore import RunStore
 from kg.export.dataset import CORPUS_FILE, VOID_FILE, FileInfo, GraphSummary, Partitions
@@ -58,7 +59,7 @@ class Assembly:
         self.nq = _Counted(target.open(CORPUS_FILE))
         self.triples = 0  # of the articles' graphs in kg.nq
         self.computed: set[str] = set()  # a rebuild's: the facts files of the articles computed (not carried over)
-        self.order: list[str] = []  # a rebuild's: every article's facts file, in build order
+        self.order = Names()  # a rebuild's: every article's facts file, in build order
         self.published = 0
         self.earlier = keep.Earlier(out, rebuild.graph_index if rebuild is not None else None)
         self._old = -1
@@ -82,7 +83,7 @@ class Assembly:
         self.nq.carry(self._old, 0, rebuild.stored.head)
         for f in rebuild.stored.files:
             target.link(f.name)
-        for name in set(rebuild.lint.index.names()) - rebuild.unchanged:
+        for name in [n for n in rebuild.lint.index.names() if not rebuild.same(n)]:
             rebuild.lint.index.remove(name)  # changed or removed: the changed come back as they are computed
 
     def _bundled(self, cache_dir: Path | None) -> None:

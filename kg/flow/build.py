@@ -10,11 +10,11 @@ published, or when a site-wide check (the @id lint across articles) fails.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 
 from kg.core.errors import InputError
@@ -106,8 +106,6 @@ def build(
     delta = None
     if prior is not None and options.cache_dir is not None and record.key and not illustrate:
         delta = records.plan(options.cache_dir, out, prior, record.key, files, stats)
-    if delta is None and prior is not None and options.cache_dir is not None:  # a full build offers its last files
-        prior = manifest.read(options.cache_dir, out)
     return _run(site, files, out, options, (write, illustrate, progress, wait), (record, prior, delta), stats)
 
 
@@ -124,8 +122,11 @@ def _run(
     write, illustrate, progress, wait = how
     record, prior, delta = manifests
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
-    if isinstance(target, TreeWriter):
-        target.known = delta.known() if delta is not None else manifest.written(prior)
+    if isinstance(target, TreeWriter) and delta is not None and options.cache_dir is not None:
+        target.known = delta.known()
+        target.keep_names(manifest.beside(options.cache_dir, out, record.started_ns, "names.tmp"))
+    elif isinstance(target, TreeWriter) and options.cache_dir is not None:  # a full build offers its last files
+        target.known = manifest.vouched(options.cache_dir, out, prior)
     wants = Wants(exports=True, illustration=illustrate)
     assembly: Assembly | None = None
     try:
@@ -137,6 +138,7 @@ def _run(
             target.abort()  # first: its kg.nq may still be copying from the last one, which the assembly holds
         if assembly is not None:
             assembly.close()
+        _drop_names(target)
         raise
     try:
         if options.cache_dir is not None and write:
@@ -145,6 +147,7 @@ def _run(
     finally:
         assembly.close()
         if isinstance(target, TreeWriter):
+            _drop_names(target)
             done.finish = target.finish
             if wait:
                 target.finish()
@@ -177,12 +180,22 @@ def _remember(
 
 
 def _exports(out: Path, target: TreeWriter | TreeChecker) -> Iterator[tuple[str, manifest.Stat]]:
-    """A rebuild's new folder's files and their stats, taken by name with no scan of the folder (the last
-    manifest's map of 300,000 files' stats is not read either: OSError when one is gone)."""
-    assert isinstance(target, TreeWriter), "a rebuild writes a new folder"
+    """A rebuild's new folder's files and their stats, taken by the names it kept as they came with no scan
+    of the folder (the last manifest's map of 300,000 files' stats is not read either: OSError when one is
+    gone)."""
+    assert isinstance(target, TreeWriter) and target.names is not None, "a rebuild keeps its folder's names"
     real = Path(os.path.realpath(out))
-    for name in chain(target.linked, target.written):
+    for name in target.names.items():
         yield name, _stat(real / name)
+
+
+def _drop_names(target: TreeWriter | TreeChecker) -> None:
+    """A rebuild's file of its folder's names, once its manifest is written (or it failed)."""
+    if isinstance(target, TreeWriter) and target.names is not None:
+        target.names.close()
+        with contextlib.suppress(OSError):
+            target.names.path.unlink()
+        target.names = None
 
 
 def _stat(path: Path) -> manifest.Stat:
@@ -219,10 +232,10 @@ def _stream(
     files, stats = listed
     delta = assembly.delta
     tally = Tally(threshold=options.fail_on, ids=assembly.lint.index if assembly.lint is not None else None)
-    todo = files if delta is None else [p for p in files if p.name not in delta.unchanged]
+    todo = files if delta is None else [p for i, p in enumerate(files) if not delta.unchanged[i]]
     fresh: Iterator[Outcome] = outcomes(site, todo, options, wants, progress=progress)
     for i, p in enumerate(files):
-        if delta is not None and p.name in delta.unchanged and prior is not None:
+        if delta is not None and delta.unchanged[i] and prior is not None:
             assembly.unchanged(p.name, delta.take(p.name), tally)
         else:
             assembly.fresh(next(fresh), tally, stats[i])

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from kg.check import families, idlint
 from kg.core.errors import InputError
 from kg.core.findings import Finding, Row, Severity
+from kg.core.listing import Names
 from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.runstore import RunStore
@@ -24,6 +26,7 @@ from kg.flow.manifest import code_digest
 from kg.load.facts import Site, duplicate_slug
 
 Progress = Callable[[int, int], None]  # (articles done, articles in the run)
+AHEAD = 256  # outcomes the workers may compute before the main process takes them (`_Ahead`)
 
 
 @cache
@@ -59,31 +62,62 @@ def outcomes(
     """Outcomes in file order: from the cache where inputs are unchanged, else computed (in
     `options.jobs` worker processes when > 1). Parallel and serial runs give the same outcomes."""
     store = Cache(options.cache_dir, fingerprint(options, wants) + site.source.sha256) if options.cache_dir else None
-    keys = [store.key(p) for p in files] if store else [None] * len(files)
-    cached = [store is not None and k is not None and store.has(k) for k in keys]  # read when their turn comes
-    misses = cached.count(False)
+    keys = Names(k or "" for k in map(store.key, files)) if store else Names("" for _ in files)  # "": unreadable
+    cached = bytearray(store is not None and k != "" and store.has(k) for k in keys)  # read when their turn comes
+    misses = cached.count(0)
     todo = (p for p, hit in zip(files, cached, strict=True) if not hit)  # made as they go: a Path is not small
     if misses:
         families.prepare(options)  # a shape the engine cannot run fails here, before any article
     job, jobs = _Job(site, options, wants), options.jobs
-    pool = None
+    pool, ahead = None, _Ahead(0)
     _init_worker(job)
     if jobs > 1 and misses > 1:
         pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (job,))
-        computed: Iterator[Outcome] = pool.imap(_work, todo, chunksize=max(1, min(64, misses // (jobs * 8))))
+        chunk = max(1, min(64, misses // (jobs * 8)))
+        ahead = _Ahead(max(AHEAD, 2 * jobs * chunk))
+        computed: Iterator[Outcome] = pool.imap(_work, ahead.paced(todo), chunksize=chunk)
     else:
         computed = map(_work, todo)
     try:
         for done, (path, key, hit) in enumerate(zip(files, keys, cached, strict=True), 1):
-            outcome = _cached(store, key, path, options) if hit else next(computed)
+            outcome = _cached(store, key or None, path, options) if hit else ahead.taken(next(computed))
             if store and key and not hit:
                 store.put(key, outcome)
             if progress:
                 progress(done, len(files))
             yield outcome
     finally:
+        ahead.stop()
         if pool is not None:
             pool.terminate()
+
+
+class _Ahead:
+    """How far the workers may run ahead of the outcomes taken: the pool's results wait in memory until
+    taken (~100 KB each), so while the main process reads a long run of cached outcomes, unpaced workers
+    would hold every miss after it (a cache filled 60 % by a killed build, 100k articles: ~6 GB). The
+    files are handed to the pool `window` ahead of the outcomes taken; a window of at least the pool's
+    chunk size, as `outcomes` gives, lets every chunk fill."""
+
+    def __init__(self, window: int) -> None:
+        self.room = threading.Semaphore(window)
+        self.stopped = False
+
+    def paced(self, files: Iterable[Path]) -> Iterator[Path]:
+        for p in files:
+            self.room.acquire()
+            if self.stopped:
+                return
+            yield p
+
+    def taken(self, outcome: Outcome) -> Outcome:
+        self.room.release()
+        return outcome
+
+    def stop(self) -> None:
+        """No more files to the pool (its feeding thread, waiting for room, wakes and ends)."""
+        self.stopped = True
+        self.room.release()
 
 
 def _cached(store: Cache | None, key: str | None, path: Path, options: RunOptions) -> Outcome:

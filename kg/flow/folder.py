@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-Stat = tuple[int, int, int]  # inode, size, mtime_ns
+from kg.core.vouched import Stat as Stat  # inode, size, mtime_ns
 
 
 def digest_of(out: Path) -> str | None:

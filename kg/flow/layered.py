@@ -12,11 +12,12 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kg.core.listing import Names
 from kg.core.spill import Appended
 from kg.flow import manifest
 
@@ -39,7 +40,7 @@ class Log(Appended[tuple[str, T]]):
 
 @dataclass
 class Layer:
-    order: list[str]  # every name of the map, in build order
+    order: Sequence[str]  # every name of the map, in build order (kg.core.listing.Names: ~25 bytes a name)
     changed: dict[str, Any]  # the entries that differ from the base
 
 
@@ -56,8 +57,8 @@ class Stream:
         """The names its layer holds."""
         return set(self.layer.changed) if self.layer is not None else set()
 
-    def names(self) -> list[str]:
-        return self.layer.order if self.layer is not None else [n for n, _ in self.items()]
+    def names(self) -> Sequence[str]:
+        return self.layer.order if self.layer is not None else Names(n for n, _ in self.items())
 
     def items(self) -> Iterator[tuple[str, Any]]:
         """The entries in build order (ValueError, OSError or a pickle's error when the files do not hold):
@@ -114,9 +115,8 @@ def write(
     the names changed since its base, this build's included) is given and few enough, else whole."""
     target = manifest.beside(cache_dir, out, build, what)
     if last is not None:
-        names = value.names() if isinstance(value, Stream) else list(value)
-        present = set(names)
-        changed = {n for n in last[1] if n in present}
+        names = value.names() if isinstance(value, Stream) else Names(value)
+        changed = {n for n in names if n in last[1]}
         if len(changed) <= max(64, len(names) // 20):
             carry(cache_dir, out, last[0], build, what)
             get = value.get if isinstance(value, Stream) else value.__getitem__

@@ -15,7 +15,8 @@ added, removed, or with another size or mtime, an export file added, removed or 
 build with no unreadable facts file (exit 2) and with every article checked writes one.
 The articles and the export files' stats are kept beside it in `chunks`: a full build writes them as
 they come, never holding them all (kg.flow.layered.Log); the up-to-date check and a rebuild read them a
-chunk at a time in build order (the folder's files by their `Digest`), a full build whole.
+chunk at a time in build order (the folder's files by their `Digest`), a full build a chunk at a time
+too, keeping what it vouches for (kg.core.vouched) in 32 bytes a file.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.spill import chunked
 from kg.core.swap import parent_locked, sweep
+from kg.core.vouched import Vouched
 from kg.flow.folder import Digest, digest_of, scan
 from kg.flow.folder import Stat as Stat  # the facts files' and export files' stats
 
@@ -227,7 +229,8 @@ def head(cache_dir: Path, out: Path) -> Manifest | None:
 
 
 def read(cache_dir: Path, out: Path) -> Manifest | None:
-    """The last build's manifest with its articles and export files (a rebuild reads them as it goes)."""
+    """The last build's manifest with its articles and export files, whole (to look at it: a build reads them
+    a chunk at a time)."""
     value = head(cache_dir, out)
     if value is None:
         return None
@@ -334,11 +337,17 @@ def keep_report(cache_dir: Path, out: Path, build: int, how: str, text: str) -> 
         put(beside(cache_dir, out, build, _report_name(how)), text.encode("utf-8"))
 
 
-def written(m: Manifest | None) -> dict[str, tuple[Stat, str]]:
-    """The article export files the last build wrote: their stat then and SHA-256."""
+def vouched(cache_dir: Path, out: Path, m: Manifest | None) -> Vouched:
+    """The article export files the last build wrote, their stat then and SHA-256, read a chunk at a time
+    from the files beside its manifest (vouching for nothing when one is missing or damaged)."""
     if m is None:
-        return {}
-    return {name: (m.exports[name], sha) for a in m.articles.values() for name, sha in a.exports if name in m.exports}
+        return Vouched()
+    listed = items(beside(cache_dir, out, m.started_ns, "articles"))
+    files = items(beside(cache_dir, out, m.started_ns, "exports"))
+    try:
+        return Vouched(files, ((name, sha) for _, a in listed for name, sha in a.exports))
+    except _DAMAGED:
+        return Vouched()
 
 
 def forget(cache_dir: Path, out: Path) -> None:

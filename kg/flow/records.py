@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.core.findings import Finding, Row, as_row, from_row
+from kg.core.vouched import Vouched
 from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
 from kg.flow import layered, manifest
 from kg.flow.article import Outcome
@@ -77,7 +79,7 @@ Placed = tuple[str, Record, int, manifest.Article]  # a record, its block's offs
 
 @dataclass
 class Delta:
-    """A rebuild from the last build's records: the names of the unchanged articles, the rest to compute.
+    """A rebuild from the last build's records: which articles are unchanged, the rest to compute.
     The records and the manifest's articles are read from disk in build order as the build asks for them,
     never held whole."""
 
@@ -85,7 +87,8 @@ class Delta:
     stored: Stored  # its corpus-wide part (no records)
     kept: layered.Stream  # its records
     listed: layered.Stream  # its manifest's articles (the same names, in the same order)
-    unchanged: set[str]
+    files: Sequence[Path]  # the facts files, in build order (by name)
+    unchanged: bytearray  # by facts file, in build order: 1 for an unchanged article (no set of 100,000 names)
     replaced: dict[str, manifest.Article]  # the last manifest's entries of the changed and removed articles
     build: int  # the last build's id (its files beside the manifest)
     parts: Store  # the last build's partitions
@@ -102,6 +105,11 @@ class Delta:
         """Every last-build article, read anew."""
         return _placed(self.stored.head, self.kept, self.listed)
 
+    def same(self, name: str) -> bool:
+        """Whether the facts file `name` is one of the unchanged articles' (found by bisection)."""
+        i = bisect_left(self.files, name, key=lambda p: p.name)
+        return i < len(self.files) and self.files[i].name == name and bool(self.unchanged[i])
+
     def take(self, name: str) -> tuple[Record, int, manifest.Article]:
         """An unchanged article, read on from the last one taken (build order)."""
         if self._reading is None:
@@ -115,16 +123,12 @@ class Delta:
         """Every unchanged article was taken: the chunk of records read last is let go (~25 MB)."""
         self._reading = None
 
-    def known(self) -> dict[str, tuple[manifest.Stat, str]]:
+    def known(self) -> Vouched:
         """The changed and removed articles' last files (a rebuild links the others as they are): their stat,
         as the last build left them (the folder's digest said so), and SHA-256, for kg.core.fsio.TreeWriter."""
-        found = {}
-        for a in self.replaced.values():
-            for name, sha in a.exports:
-                stat = manifest.stat_of(self.folder / name)
-                if stat is not None:
-                    found[name] = (stat, sha)
-        return found
+        hashes = [(name, sha) for a in self.replaced.values() for name, sha in a.exports]
+        stats = ((name, manifest.stat_of(self.folder / name)) for name, _ in hashes)
+        return Vouched(((name, stat) for name, stat in stats if stat is not None), hashes)
 
     def graph_index(self) -> dict[bytes, list[tuple[int, int]]]:
         """Where each named graph's lines lie in the last kg.nq (for kg.flow.keep.Earlier)."""
@@ -198,23 +202,23 @@ def plan(
         parts.close()
         return None
     removed = contributions(folder, gone)
-    return Delta(folder, stored, kept, listed, unchanged, replaced, prior.started_ns, parts, removed, lint)
+    return Delta(folder, stored, kept, listed, files, unchanged, replaced, prior.started_ns, parts, removed, lint)
 
 
 def _compare(
     placed: Iterator[Placed], files: Sequence[Path], stats: manifest.Stats, build: int
-) -> tuple[set[str], dict[str, manifest.Article], list[tuple[Record, int]]]:
+) -> tuple[bytearray, dict[str, manifest.Article], list[tuple[Record, int]]]:
     """The unchanged articles (same stat as the last build saw, and, when that stat is as recent as the
-    build, same content), and the others' manifest entries and records with their offsets. Both are in
-    build order (by name), walked side by side."""
+    build, same content) marked by their file's place, and the others' manifest entries and records with
+    their offsets. Both are in build order (by name), walked side by side."""
     racy, i = build - 2_000_000_000, 0
-    unchanged, replaced, gone = set(), {}, []
+    unchanged, replaced, gone = bytearray(len(files)), {}, []
     for name, r, at, seen in placed:
         while i < len(files) and files[i].name < name:
             i += 1
         same = i < len(files) and files[i].name == name and stats[i] == seen.stat
         if same and (seen.stat[2] < racy or manifest.sha256_of(files[i]) == seen.sha256):
-            unchanged.add(name)
+            unchanged[i] = 1
         else:
             replaced[name] = seen
             gone.append((r, at))

@@ -134,6 +134,7 @@ def test_a_rebuild_after_a_change_equals_a_full_build(
     assert len(added) == changed  # the lint index kept took the changed articles' summaries only
     last = manifest.read(tmp_path / "cache", tmp_path / "delta")  # its folder's stats, carried and not scanned:
     assert last is None or last.exports == dict(scan(tmp_path / "delta"))  # as a scan finds
+    assert not list((tmp_path / "cache" / "manifests").glob("*.names.tmp"))  # the names it kept as they came
     _same(delta, build("full", "--no-cache"), tmp_path)
     _headline(site, build)  # a second rebuild, from what the first kept (a layer over the first base)
     _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)

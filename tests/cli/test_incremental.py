@@ -14,6 +14,7 @@ from click.testing import Result
 from conftest import json_findings, snapshot
 
 import kg.check.idlint
+import kg.flow.article
 import kg.flow.corpus
 from benchmarks.corpus import write as write_corpus
 from kg.core.errors import InputError
@@ -256,3 +257,54 @@ def test_a_damaged_or_shorter_list_of_articles_beside_the_manifest_is_not_truste
     assert manifest.up_to_date(site, out, options, None) is None
     assert not build(site, out, options).unchanged
     assert build(site, out, options).unchanged
+
+
+def test_a_full_build_links_the_files_the_last_manifest_vouches_for_unread(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other options (here another working folder) mean a full build: the last manifest's files, read a chunk
+    at a time, still vouch for each export file left as it was, linked and never read back; one touched
+    since is read back (and, with the same bytes, linked too)."""
+    _aged(site)
+    options, out = RunOptions(cache_dir=tmp_path / "cache"), tmp_path / "out"
+    build(site, out, options)
+    before = {p.name: p.stat().st_ino for p in out.iterdir() if p.suffix in (".html", ".jsonld", ".ttl")}
+    touched = out / sorted(before)[0]
+    st = touched.stat()
+    os.utime(touched, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    read: list[str] = []
+    real, folder = Path.read_bytes, out.resolve()
+
+    def reading(self: Path) -> bytes:
+        if self.parent.resolve() == folder:
+            read.append(self.name)
+        return real(self)
+
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    again = build(site, out, options)
+    monkeypatch.undo()
+    assert not again.unchanged and again.recorded is not None
+    assert read == [touched.name]
+    assert {p.name: p.stat().st_ino for p in out.iterdir() if p.name in before} == before
+    build(site, tmp_path / "fresh", RunOptions())
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+def test_workers_paced_behind_a_run_of_cached_outcomes_give_the_same_outcomes(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache filled for the first files only (a killed build): the main process reads those while the two
+    workers compute the rest, handed to them only a few ahead of the outcomes taken (`AHEAD`, made tiny)."""
+    files = sorted((site / "articles").iterdir())
+    wants = kg.flow.article.Wants(exports=True)
+    options = RunOptions(cache_dir=tmp_path / "cache", jobs=2)
+    site_facts = facts.site_and_files(site)[0]
+    first = list(kg.flow.corpus.outcomes(site_facts, files[:2], options, wants))
+    monkeypatch.setattr(kg.flow.corpus, "AHEAD", 1)
+    paced = list(kg.flow.corpus.outcomes(site_facts, files, options, wants))
+    alone = list(kg.flow.corpus.outcomes(site_facts, files, RunOptions(), wants))
+    assert [o.quads for o in paced] == [o.quads for o in alone] and len(paced) == len(files) == 6
+    assert [o.files for o in paced[:2]] == [o.files for o in first]
+    assert [o.files for o in paced] == [o.files for o in alone]

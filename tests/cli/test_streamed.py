@@ -18,7 +18,7 @@ from click.testing import Result
 from conftest import snapshot
 
 from benchmarks.corpus import write as write_corpus
-from kg.core import result
+from kg.core import result, spill
 from kg.flow import layered, manifest, partstore
 
 Build = Callable[..., Result]
@@ -68,6 +68,7 @@ def test_a_build_whose_records_and_partitions_go_to_disk_every_few_articles_is_t
         shutil.copytree(corpus, data)
         with pytest.MonkeyPatch.context() as patched:
             patched.setattr(manifest, "CHUNK", chunk)
+            patched.setattr(spill, "CHUNK", chunk)  # a rebuild's folder's names, kept as they come
             patched.setattr(partstore.Fold, "HELD", held)
             patched.setattr(result, "BOUND", bound)
             build = partial(kg, "build", "--data", data, "--out", f"{name}/out", "-j", jobs)

@@ -107,7 +107,7 @@ def test_a_stream_over_a_stream_reads_the_map_a_rebuild_writes(tmp_path: Path) -
     order = [n for n in second if n != "a07.yaml"] + ["a31.yaml"]
     now = layered.Stream(last, layered.Layer(order, {"a09.yaml": -9, "a31.yaml": 31}))
     assert list(now.items()) == [(n, {"a09.yaml": -9, "a31.yaml": 31}.get(n, second.get(n))) for n in order]
-    assert now.names() == order and now.get("a05.yaml") == -5 and now.get("a31.yaml") == 31
+    assert list(now.names()) == order and now.get("a05.yaml") == -5 and now.get("a31.yaml") == 31
     with pytest.raises(KeyError):
         now.get("a01.yaml")  # only in the base file
     layered.write(cache, out, 3, "records", now, (2, {"a05.yaml", "a30.yaml", "a09.yaml", "a31.yaml"}))

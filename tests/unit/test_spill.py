@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import tempfile
 from itertools import groupby
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 import kg.core.result
 from benchmarks.corpus import write as write_corpus
 from kg.core.findings import Finding, Severity, as_row
-from kg.core.listing import Listing
+from kg.core.listing import Listing, Names
 from kg.core.options import RunOptions
 from kg.core.result import Result
 from kg.core.runstore import RunStore
@@ -137,6 +138,17 @@ def test_a_listing_is_the_sorted_paths_of_the_folder(tmp_path: Path) -> None:
     assert listing[-1] == expected[-1] and listing[1:3] == expected[1:3]
     with pytest.raises(IndexError):
         listing[4]
+
+
+def test_names_held_in_one_buffer_read_back_as_added() -> None:
+    added = ["a.yaml", "é.yml", "", "b\udcff.json", "c.yaml"]  # a name the file system gave undecodable
+    names = Names(added[:2])
+    for name in added[2:]:
+        names.append(name)
+    assert list(names) == added and len(names) == 5 and names[-1] == "c.yaml" and names[1:3] == added[1:3]
+    assert [names[i] for i in range(5)] == added and pickle.loads(pickle.dumps(names))[3] == "b\udcff.json"
+    with pytest.raises(IndexError):
+        names[5]
 
 
 _JSON = st.recursive(
