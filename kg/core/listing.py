@@ -68,3 +68,9 @@ class Listing(Sequence[Path]):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         return self.folder / self.names[i]
+
+
+def names_of(files: Sequence[Path]) -> Sequence[str]:
+    """The files' names in their order: a Listing's own buffer (no Path made per name, as a bisection or a
+    walk by name would), else collected into one."""
+    return files.names if isinstance(files, Listing) else Names(p.name for p in files)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.core.findings import Finding, Row, as_row, from_row
+from kg.core.listing import names_of
 from kg.core.vouched import Vouched
 from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
 from kg.flow import layered, manifest
@@ -87,7 +88,7 @@ class Delta:
     stored: Stored  # its corpus-wide part (no records)
     kept: layered.Stream  # its records
     listed: layered.Stream  # its manifest's articles (the same names, in the same order)
-    files: Sequence[Path]  # the facts files, in build order (by name)
+    names: Sequence[str]  # the facts files' names, in build order (kg.core.listing.names_of)
     unchanged: bytearray  # by facts file, in build order: 1 for an unchanged article (no set of 100,000 names)
     replaced: dict[str, manifest.Article]  # the last manifest's entries of the changed and removed articles
     build: int  # the last build's id (its files beside the manifest)
@@ -107,8 +108,8 @@ class Delta:
 
     def same(self, name: str) -> bool:
         """Whether the facts file `name` is one of the unchanged articles' (found by bisection)."""
-        i = bisect_left(self.files, name, key=lambda p: p.name)
-        return i < len(self.files) and self.files[i].name == name and bool(self.unchanged[i])
+        i = bisect_left(self.names, name)
+        return i < len(self.names) and self.names[i] == name and bool(self.unchanged[i])
 
     def take(self, name: str) -> tuple[Record, int, manifest.Article]:
         """An unchanged article, read on from the last one taken (build order)."""
@@ -191,7 +192,8 @@ def plan(
         return None
     listed = layered.Stream(manifest.beside(cache_dir, out, prior.started_ns, "articles"))
     try:
-        unchanged, replaced, gone = _compare(_placed(stored.head, kept, listed), files, stats, prior.started_ns)
+        names = names_of(files)
+        unchanged, replaced, gone = _compare(_placed(stored.head, kept, listed), files, names, stats, prior.started_ns)
     except layered.DAMAGED:
         return None
     parts = Store.open(manifest.beside(cache_dir, out, prior.started_ns, "parts"), prior.started_ns)
@@ -202,11 +204,11 @@ def plan(
         parts.close()
         return None
     removed = contributions(folder, gone)
-    return Delta(folder, stored, kept, listed, files, unchanged, replaced, prior.started_ns, parts, removed, lint)
+    return Delta(folder, stored, kept, listed, names, unchanged, replaced, prior.started_ns, parts, removed, lint)
 
 
 def _compare(
-    placed: Iterator[Placed], files: Sequence[Path], stats: manifest.Stats, build: int
+    placed: Iterator[Placed], files: Sequence[Path], names: Sequence[str], stats: manifest.Stats, build: int
 ) -> tuple[bytearray, dict[str, manifest.Article], list[tuple[Record, int]]]:
     """The unchanged articles (same stat as the last build saw, and, when that stat is as recent as the
     build, same content) marked by their file's place, and the others' manifest entries and records with
@@ -214,9 +216,9 @@ def _compare(
     racy, i = build - 2_000_000_000, 0
     unchanged, replaced, gone = bytearray(len(files)), {}, []
     for name, r, at, seen in placed:
-        while i < len(files) and files[i].name < name:
+        while i < len(names) and names[i] < name:
             i += 1
-        same = i < len(files) and files[i].name == name and stats[i] == seen.stat
+        same = i < len(names) and names[i] == name and stats[i] == seen.stat
         if same and (seen.stat[2] < racy or manifest.sha256_of(files[i]) == seen.sha256):
             unchanged[i] = 1
         else:
