@@ -92,6 +92,7 @@ def build(
     show(report, fmt, to_stderr=True)
     if done.recorded is not None and options.cache_dir is not None:
         manifest.keep_report(options.cache_dir, out, done.recorded, _how(fmt, ctx), report)
+    done.finish()  # the last folder's removal, begun before the report, is over (and in the time said)
     if done.result.failed(threshold):
         kept = ", ".join(sorted({f.file for f in done.result.matching(rule=manifest.KEPT_RULE)}))
         _say(done.result.failing(threshold), threshold, kept, out, done.files)
@@ -104,9 +105,7 @@ def build(
     elif done.diff is not None:
         err(f"{out} is up to date ({done.files} files)")
     else:
-        done.finish()
         err(f"{done.files} files written to {out}/ in {time.perf_counter() - started:.2f} s")
-    done.finish()
     return Verdict(done.result, threshold, done.stale)
 
 
