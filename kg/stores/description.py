@@ -2,7 +2,8 @@
 
 The description grows with the corpus (28 MB of Turtle at 10,000 articles): it is parsed by
 pyoxigraph as a stream for what a publish needs (the graph it is stored as, its triple count, the
-triple count it states per graph) and PUT as the Turtle bytes the build wrote, from the mapped file.
+triple count it states per graph) and PUT as the Turtle bytes the build wrote, read from the file in
+blocks (kg.stores.chunked.put_file).
 """
 
 from __future__ import annotations

@@ -8,11 +8,11 @@ from the environment only and never appear in a message: the URL may not carry t
 
 from __future__ import annotations
 
-import mmap
 import os
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import BinaryIO
 from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
@@ -271,7 +271,7 @@ class GraphStore:
         what: str,
         *,
         params: dict[str, str] | None = None,
-        data: bytes | mmap.mmap | memoryview | None = None,
+        data: bytes | memoryview | BinaryIO | None = None,
         headers: dict[str, str] | None = None,
     ) -> requests.Response:
         response = send(
@@ -345,8 +345,10 @@ class GraphStore:
         """Replace the server's copy of one graph with a PUT (idempotent)."""
         self.put(graph.iri, graph.ntriples(), self.target.kind.content_type)
 
-    def put(self, iri: str, body: bytes | memoryview, content_type: str) -> None:
-        """PUT a graph's serialisation as is (replacing the graph)."""
+    def put(self, iri: str, body: bytes | memoryview | BinaryIO, content_type: str) -> None:
+        """PUT a graph's serialisation as is (replacing the graph); a file is sent in blocks from
+        where it stands (rewound for a retry by urllib3, for a redirect by requests as it
+        prepares the next request; tests/unit/test_put_file.py)."""
         self._request(
             "PUT",
             self.target.gsp_url,
