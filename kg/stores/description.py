@@ -3,7 +3,8 @@
 The description grows with the corpus (28 MB of Turtle at 10,000 articles): it is parsed by
 pyoxigraph as a stream for what a publish needs (the graph it is stored as, its triple count, the
 triple count it states per graph) and PUT as the Turtle bytes the build wrote, read from the file in
-blocks (kg.stores.chunked.put_file).
+blocks (kg.stores.chunked.put_file). The per-graph counts (~230 bytes a graph) are read again for the
+count-back instead of being held while kg.nq's chunks are sent.
 """
 
 from __future__ import annotations
@@ -27,11 +28,20 @@ class Description:
     path: Path
     iri: str  # the graph it is stored as, <base>graph/void
     triples: int
-    counts: dict[str, int]  # every graph it lists (void:subset) → the triples it states for it
+
+    def counts(self) -> dict[str, int]:
+        """Every graph it lists (void:subset) → the triples it states for it, the file read again."""
+        return _scan(self.path)[2]
 
 
 def read(path: Path) -> Description:
     """Stream void.ttl; InputError if it cannot be read or is not a medkg build description."""
+    iri, triples, _ = _scan(path)
+    return Description(path, iri, triples)
+
+
+def _scan(path: Path) -> tuple[str, int, dict[str, int]]:
+    """The graph void.ttl is stored as, its triple count and the counts it states per graph."""
     listed: set[str] = set()
     stated: dict[str, int] = {}
     dataset, triples = None, 0
@@ -50,4 +60,4 @@ def read(path: Path) -> Description:
     if dataset is None:
         raise InputError(f"{path}: not a medkg build description (no <…dataset> with void:subset)")
     iri = void_graph_iri(dataset[: -len("dataset")])
-    return Description(path, iri, triples, {g: stated[g] for g in sorted(listed) if g in stated and g != iri})
+    return iri, triples, {g: stated[g] for g in sorted(listed) if g in stated and g != iri}
