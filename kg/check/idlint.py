@@ -311,7 +311,9 @@ class Index:
         contraindication): it belongs to its owner, so two of them may share a name."""
         if "#" in s or self.db.execute("SELECT 1 FROM art WHERE page = ? LIMIT 1", (s,)).fetchone():
             return True
-        owners = [s[:at] for at, c in enumerate(s) if c == "/"]
+        # nearest owner first, where a nested node's owner is: the rebuild's lint of a name shared by many
+        # articles asks ~2 owners a subject instead of ~6 (every prefix up to "https:")
+        owners = [s[:at] for at in range(len(s) - 1, -1, -1) if s[at] == "/"]
         return any(self.db.execute("SELECT 1 FROM des WHERE s = ? LIMIT 1", (o,)).fetchone() for o in owners)
 
     def restated(self) -> None:
