@@ -10,8 +10,9 @@ A build writes into a sibling temp folder `.X.new-*` and swaps it in on commit. 
 is one `renameat2(RENAME_EXCHANGE)`: at every instant `X` is a complete export folder, old or new.
 Where the exchange is not available (other systems, some file systems) two renames are used, and a
 run killed between them leaves the previous folder as `.X.old-*`, which the next run puts back.
-Each temp folder holds the marker, locked (flock) while its build runs; the next build removes
-temp folders whose builds are gone, so `kill -9` never leaves litter behind for good.
+Each temp folder holds the marker, locked (flock) while its build runs and by the build alone (its
+forked workers close their copies); the next build removes temp folders whose builds are gone, so
+`kill -9` never leaves litter behind for good.
 
 `kg build --check` streams the same bytes past a checker that compares them with the folder on disk
 instead (the marker is not an export and is not compared).
@@ -42,10 +43,11 @@ from kg.core.swap import (
     exchange,
     fail,
     fsync_folder,
+    hold,
+    let_go,
     parent_locked,
     remove,
     sweep,
-    try_lock,
     umask_mode,
 )
 from kg.core.vouched import Vouched
@@ -110,7 +112,7 @@ class TreeWriter:
                 sweep(self.out)
                 self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.{NEW}-", dir=self.out.parent))
                 self._lock = os.open(self.tmp / MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-                try_lock(self._lock)
+                hold(self._lock)
                 os.write(self._lock, MARKER_TEXT)
         except OSError as e:
             self._release()
@@ -260,7 +262,7 @@ class TreeWriter:
 
     def _release(self) -> None:
         if self._lock is not None:
-            os.close(self._lock)
+            let_go(self._lock)
             self._lock = None
         if self._folders is not None:
             for fd in self._folders:

@@ -104,6 +104,35 @@ def try_lock(fd: int) -> bool:
     return True
 
 
+_HELD: set[int] = set()  # the descriptors of the temp folders' markers this process holds locked
+
+
+def hold(fd: int) -> None:
+    """Lock a build's own marker for as long as the build runs. A flock belongs to the open file, which a
+    forked child (a worker of the build's pool) shares: its copy is closed in every child, so a build
+    killed with `kill -9` frees its temp folder for the next build's sweep at once, not when its
+    orphaned workers get round to exiting."""
+    try_lock(fd)
+    _HELD.add(fd)
+
+
+def let_go(fd: int) -> None:
+    """Close a descriptor `hold` locked (which unlocks it)."""
+    _HELD.discard(fd)
+    os.close(fd)
+
+
+def _close_held_in_child() -> None:
+    for fd in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held_in_child)
+
+
 @contextlib.contextmanager
 def parent_locked(parent: Path) -> Iterator[None]:
     """Held while leftovers are swept and a temp folder is made next to the output folder, so a build
