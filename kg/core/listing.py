@@ -51,7 +51,7 @@ class Listing(Sequence[Path]):
 
     def __init__(self, folder: Path, suffixes: tuple[str, ...]) -> None:
         with os.scandir(folder) as entries:
-            names = sorted(e.name for e in entries if PurePath(e.name).suffix in suffixes and e.is_file())
+            names = sorted(e.name for e in entries if listed(e, suffixes))
         self.folder = folder
         self.names = Names(names)
 
@@ -68,6 +68,11 @@ class Listing(Sequence[Path]):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         return self.folder / self.names[i]
+
+
+def listed(entry: os.DirEntry[str], suffixes: tuple[str, ...]) -> bool:
+    """Whether a Listing of `suffixes` holds the entry: a file (or a link to one) with one of them."""
+    return PurePath(entry.name).suffix in suffixes and entry.is_file()
 
 
 def names_of(files: Sequence[Path]) -> Sequence[str]:

@@ -69,6 +69,7 @@ class Assembly:
         self.run: RunStore | None = None
         self.log: Log[Record] | None = None
         self.articles: Log[manifest.Article] | None = None  # a full build's manifest articles (else `record`'s)
+        self.facts = manifest.Facts(record.started_ns)  # the manifest articles' digest, as they are written
         self.parts: Partitions | partstore.Fold = Partitions()  # a rebuild's: what the changed articles add
         if rebuild is None:
             self.run = RunStore()
@@ -179,6 +180,7 @@ class Assembly:
             self.record.articles[name] = article
         else:
             self.articles.add(name, article)
+            self.facts.note(name, stat, o.sha256)
         graph, length, part = written
         names = kept if kept is not None else tuple(f.name for f in files)
         r = Record(
@@ -217,7 +219,7 @@ class Assembly:
             return self.articles.count, self.articles.pieces()
         assert self.delta is not None, "a full build logs them"
         listed = layered.Stream(self.delta.listed, layered.Layer(self.order, self.record.articles))
-        return len(self.order), manifest.chunks(listed.items())
+        return len(self.order), manifest.chunks(self.facts.noting(listed.items()))
 
     def write_void(self) -> None:
         """void.ttl: the corpus-wide part, then each article's part in build order, written as it goes."""

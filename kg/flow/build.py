@@ -175,7 +175,7 @@ def _remember(
     except OSError:
         manifest.forget(cache_dir, out)
         return
-    if manifest.write(cache_dir, out, record, done.result, articles, exports):
+    if manifest.write(cache_dir, out, record, done.result, articles, exports, assembly.facts):
         done.recorded = record.started_ns
 
 

@@ -41,12 +41,15 @@ class Digest:
     def __init__(self) -> None:
         self.count = self.total = 0
 
+    def add(self, name: str, value: object) -> None:
+        h = hashlib.blake2b(f"{name}\0{value}".encode("utf-8", "surrogateescape"), digest_size=16).digest()
+        self.total = (self.total + int.from_bytes(h, "big")) % (1 << 128)
+        self.count += 1
+
     def taking(self, entries: Iterable[tuple[str, Stat]]) -> Iterator[tuple[str, Stat]]:
         """The entries as they pass, each added."""
         for name, stat in entries:
-            h = hashlib.blake2b(f"{name}\0{stat}".encode("utf-8", "surrogateescape"), digest_size=16).digest()
-            self.total = (self.total + int.from_bytes(h, "big")) % (1 << 128)
-            self.count += 1
+            self.add(name, stat)
             yield name, stat
 
     def of(self, entries: Iterable[tuple[str, Stat]]) -> str:

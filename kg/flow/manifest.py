@@ -14,9 +14,10 @@ version, engine, profile, --fail-on or --shard (all in `key`), any byte of site.
 added, removed, or with another size or mtime, an export file added, removed or touched. Only a
 build with no unreadable facts file (exit 2) and with every article checked writes one.
 The articles and the export files' stats are kept beside it in `chunks`: a full build writes them as
-they come, never holding them all (kg.flow.layered.Log); the up-to-date check and a rebuild read them a
-chunk at a time in build order (the folder's files by their `Digest`), a full build a chunk at a time
-too, keeping what it vouches for (kg.core.vouched) in 32 bytes a file.
+they come, never holding them all (kg.flow.layered.Log); a rebuild reads them a chunk at a time in build
+order, a full build a chunk at a time too, keeping what it vouches for (kg.core.vouched) in 32 bytes a
+file. The up-to-date check reads neither: it compares the facts folder and the export folder, listed in
+whatever order the file system gives, with one `Digest` of each kept in the manifest.
 """
 
 from __future__ import annotations
@@ -31,14 +32,14 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from itertools import chain, islice, zip_longest
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 import kg
 from kg.core import resources
 from kg.core.findings import Finding, Severity, from_row
-from kg.core.listing import Listing
+from kg.core.listing import Listing, listed
 from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.spill import chunked
@@ -47,9 +48,10 @@ from kg.core.vouched import Vouched
 from kg.flow.folder import Digest, digest_of, scan
 from kg.flow.folder import Stat as Stat  # the facts files' and export files' stats
 
-FORMAT = 5
+FORMAT = 6
 KEPT_RULE = "build:kept-previous"  # kg.flow.keep's notice: an article not published
 FACT_SUFFIXES = (".yaml", ".yml", ".json")  # kg.load.facts lists the same (a test holds them equal)
+RACY_NS = 2_000_000_000  # mtimes are coarser than the clock: a file this close to a build's start is re-hashed
 CHUNK = 2000  # entries (findings, pages, articles, …) a pickle of a file beside the manifest holds
 _DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
 
@@ -115,6 +117,26 @@ class Stats:
         return (self._values[3 * i], self._values[3 * i + 1], self._values[3 * i + 2])
 
 
+class Facts(Digest):
+    """The facts files a build read, as one value whatever order they are added in: each one's name and
+    stat, and its SHA-256 when its mtime is within `RACY_NS` of the build's start (an edit in the same
+    clock tick keeps size and mtime). The up-to-date check sums the folder's files the same way as it
+    lists them, holding nothing per file."""
+
+    def __init__(self, started_ns: int) -> None:
+        super().__init__()
+        self.racy = started_ns - RACY_NS
+
+    def note(self, name: str, stat: Stat, sha256: str) -> None:
+        self.add(name, (stat, sha256 if stat[2] >= self.racy else ""))
+
+    def noting(self, entries: Iterable[tuple[str, Article]]) -> Iterator[tuple[str, Article]]:
+        """The manifest's (name, Article) entries as they pass, each noted."""
+        for name, a in entries:
+            self.note(name, a.stat, a.sha256)
+            yield name, a
+
+
 def stat_of(path: Path) -> Stat | None:
     try:
         s = os.stat(path)
@@ -148,6 +170,7 @@ class Manifest:
     severities: tuple[int, int, int] = (0, 0, 0)  # distinct findings: infos, warnings, violations
     kept: tuple[str, ...] = ()  # facts files not published, their last good exports kept
     digest: str = ""  # of `exports` (`Digest`): a rebuild with no change compares the folder's with it
+    facts: str = ""  # of `articles` (`Facts`): a rebuild with no change compares the facts folder's with it
 
     def record(self, result: Result, files: int) -> None:
         self.counts = (result.articles, result.triples, files)
@@ -268,21 +291,26 @@ def write(
     result: Result,
     articles: Iterable[bytes] = (),
     exports: Iterable[tuple[str, Stat]] | None = None,
+    facts: Facts | None = None,
 ) -> bool:
     """Store the manifest and its build's findings and pages (atomically; a full disk only costs the
     next build its shortcut); the files of earlier builds' manifests go. False when it could not.
-    `articles`: the articles' file as a full build wrote it (kg.flow.layered.Log; else
-    `manifest.articles` is written); `exports`: the export folder's files' stats when the caller
-    knows them (else the folder is scanned; OSError from either means no manifest)."""
+    `articles`: the articles' file as the build wrote it (kg.flow.layered.Log), with `facts` noting them
+    (complete once `articles` is written); else `manifest.articles` is written; `exports`: the export
+    folder's files' stats when the caller knows them (else the folder is scanned; OSError from either
+    means no manifest)."""
     rows = chain((("f", r) for r in result.rows()), (("p", (p.slug, p.file, p.node)) for p in result.pages()))
     build, real = manifest.started_ns, Path(os.path.realpath(out))
     digest = Digest()
+    if facts is None:
+        facts = Facts(build)
+        articles = chunks(facts.noting(manifest.articles.items()))
     try:
         put(beside(cache_dir, out, build, "result"), chunks(rows, 5000))
-        put(beside(cache_dir, out, build, "articles"), articles or chunks(manifest.articles.items()))
+        put(beside(cache_dir, out, build, "articles"), articles)
         files = digest.taking(scan(real) if exports is None else exports)
         put(beside(cache_dir, out, build, "exports"), chunks(files))
-        kept = replace(manifest, articles={}, exports={}, digest=digest.value())
+        kept = replace(manifest, articles={}, exports={}, digest=digest.value(), facts=facts.value())
         put(location(cache_dir, out), pickle.dumps(kept, pickle.HIGHEST_PROTOCOL))
     except OSError:
         return False
@@ -367,30 +395,30 @@ def up_to_date(
 ) -> Manifest | None:
     """The manifest of the last build of `out` (`m`, when the caller read it; else it is read alone) when
     nothing it depends on changed since: then that build's Result stands and its exports are exactly what
-    a build now would write. Its articles are read a chunk at a time beside the facts files, in build order,
-    and the folder's files are compared by their digest, so the check holds no entry per article. Like any
-    build, it clears the temp folders killed builds left (kg.core.swap.sweep)."""
+    a build now would write. The facts files and the export folder's files are compared by their digests
+    as the folders list them (unsorted), so the check holds nothing per file and reads none of the
+    manifest's articles. Like any build, it clears the temp folders killed builds left
+    (kg.core.swap.sweep)."""
     if options.cache_dir is None:
         return None
     m = m or head(options.cache_dir, out)
     k = key(data, out, options, shard)
-    if m is None or k is None or m.key != k or not m.digest:
+    if m is None or k is None or m.key != k or not m.digest or not m.facts:
         return None
-    files = facts_files(data)
-    if shard is not None:
-        files = [p for p in files if shard_of(p, shard[1]) == shard[0] - 1]
-    racy = m.started_ns - 2_000_000_000  # mtimes are coarser than the clock: a same-tick edit keeps them
-    seen = items(beside(options.cache_dir, out, m.started_ns, "articles"))
-    real = Path(os.path.realpath(out))
+    facts = Facts(m.started_ns)
     try:
-        for p, (name, a) in zip_longest(files, seen, fillvalue=(None, None)):
-            if not isinstance(p, Path) or not isinstance(a, Article) or name != p.name or stat_of(p) != a.stat:
-                return None
-            if a.stat[2] >= racy and sha256_of(p) != a.sha256:
-                return None
-    except _DAMAGED:
+        with os.scandir(data / "articles") as found:
+            for e in found:
+                if not listed(e, FACT_SUFFIXES) or (shard and shard_of(Path(e.path), shard[1]) != shard[0] - 1):
+                    continue
+                s = os.stat(e.path)
+                stat = (s.st_ino, s.st_size, s.st_mtime_ns)
+                racy = stat[2] >= facts.racy
+                facts.note(e.name, stat, (sha256_of(Path(e.path)) or "") if racy else "")
+    except OSError:
         return None
-    if digest_of(real) != m.digest:
+    real = Path(os.path.realpath(out))
+    if facts.value() != m.facts or digest_of(real) != m.digest:
         return None
     with parent_locked(real.parent):
         sweep(real)  # a build with nothing to do still clears what killed builds left beside the folder

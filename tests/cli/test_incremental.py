@@ -241,22 +241,38 @@ def test_a_rebuild_relints_from_the_index_the_last_build_kept(
         added.clear()
 
 
-def test_a_damaged_or_shorter_list_of_articles_beside_the_manifest_is_not_trusted(site: Path, tmp_path: Path) -> None:
-    """The check reads the last build's articles a chunk at a time beside the facts files: a list cut
-    short or damaged vouches for nothing."""
+def test_the_check_compares_digests_and_reads_no_list_of_articles(site: Path, tmp_path: Path) -> None:
+    """The no-change check sums the facts folder as it lists it: a damaged list of articles beside the
+    manifest does not change its answer, and the rebuild after a change, which reads that list, builds
+    in full with the same result."""
     _aged(site)
     options, out = RunOptions(cache_dir=tmp_path / "cache"), tmp_path / "out"
     build(site, out, options)
     last = manifest.head(tmp_path / "cache", out)
     assert last is not None and last.articles == {} and manifest.up_to_date(site, out, options, None) is not None
     listed = manifest.beside(tmp_path / "cache", out, last.started_ns, "articles")
-    pairs = list(manifest.items(listed))
-    manifest.put(listed, manifest.chunks(pairs[:-1]))
-    assert manifest.up_to_date(site, out, options, None) is None
     listed.write_bytes(b"\x80\x05garbage")
-    assert manifest.up_to_date(site, out, options, None) is None
-    assert not build(site, out, options).unchanged
+    assert manifest.up_to_date(site, out, options, None) is not None
+    changed = sorted((site / "articles").iterdir())[0]
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Treatment", "Therapy", 1), encoding="utf-8")
+    rebuilt = build(site, out, options)
+    assert not rebuilt.unchanged
+    assert list(rebuilt.result.sorted()) == list(build(site, tmp_path / "fresh", RunOptions()).result.sorted())
     assert build(site, out, options).unchanged
+
+
+def test_the_facts_digest_sees_a_renamed_file_and_ignores_what_the_loader_does_not_list(
+    site: Path, tmp_path: Path
+) -> None:
+    _aged(site)
+    options, out = RunOptions(cache_dir=tmp_path / "cache"), tmp_path / "out"
+    build(site, out, options)
+    (site / "articles" / "README.md").write_text("notes", encoding="utf-8")
+    (site / "articles" / "drafts.yaml").mkdir()
+    assert manifest.up_to_date(site, out, options, None) is not None
+    first = sorted(p for p in (site / "articles").glob("*.y*ml") if p.is_file())[0]
+    first.rename(first.with_name("zz-" + first.name))  # same inode, size and mtime: only the name differs
+    assert manifest.up_to_date(site, out, options, None) is None
 
 
 def test_a_full_build_links_the_files_the_last_manifest_vouches_for_unread(
