@@ -213,7 +213,7 @@ def _compare(
     """The unchanged articles (same stat as the last build saw, and, when that stat is as recent as the
     build, same content) marked by their file's place, and the others' manifest entries and records with
     their offsets. Both are in build order (by name), walked side by side."""
-    racy, i = build - 2_000_000_000, 0
+    racy, i = build - manifest.RACY_NS, 0
     unchanged, replaced, gone = bytearray(len(files)), {}, []
     for name, r, at, seen in placed:
         while i < len(names) and names[i] < name:
