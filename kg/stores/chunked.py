@@ -23,13 +23,13 @@ import mmap
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.core.errors import InputError, NetworkError, OutputError
 from kg.stores.gsp import GraphStore
-from kg.stores.nqchunks import Body, Chunk, split
+from kg.stores.nqchunks import Body, Chunk, graphs_in, split
 
 JOURNALS = Path(".kg/publish")
 DEFAULT_CHUNK_MB = 64
@@ -109,10 +109,10 @@ class Sent:
 class ChunkedPublishError(NetworkError):
     """A chunk failed: which graphs are published, which may be partial, which are not, how to resume."""
 
-    def __init__(self, reason: str, published: list[str], partial: tuple[str, ...], pending: list[str], resume: str):
+    def __init__(self, reason: str, published: list[str], partial: list[str], pending: list[str], resume: str):
         self.published, self.partial, self.pending = published, partial, pending
 
-        def some(iris: list[str] | tuple[str, ...]) -> str:
+        def some(iris: list[str]) -> str:
             more = f", … ({len(iris) - SHOWN} more)" if len(iris) > SHOWN else ""
             return (", ".join(iris[:SHOWN]) or "none") + more
 
@@ -149,17 +149,19 @@ def publish_chunks(
         for chunk in split(body, corpus, max_bytes=limits.max_bytes, max_graphs=limits.max_graphs):
             chunks.append(chunk)
             _forget(body, chunk)  # scanned: its pages may go until it is sent
-        sent = Sent(sum(c.quads for c in chunks), sum(len(c.graphs) for c in chunks), len(chunks))
+        sent = Sent(sum(c.quads for c in chunks), sum(c.graphs for c in chunks), len(chunks))
         todo = [c for c in chunks if c.digest not in journal.done]
         sent.skipped = len(chunks) - len(todo)
         if sent.skipped:
             say(
                 f"resuming: {sent.skipped} of {len(chunks)} chunks "
-                f"({sum(len(c.graphs) for c in chunks if c not in todo)} graphs) were acknowledged by an "
+                f"({sum(c.graphs for c in chunks if c not in todo)} graphs) were acknowledged by an "
                 f"earlier run ({journal.path}); sending the other {len(todo)}"
             )
         for chunk in todo:
-            _send(store, body, chunk, len(chunks), say, _failure(chunks, chunk, journal, resume))
+            _send(
+                store, (body, corpus), chunk, len(chunks), say, _failure((body, corpus), chunks, chunk, journal, resume)
+            )
             journal.acknowledge(chunk)
     return sent
 
@@ -197,21 +199,24 @@ def put_file(store: GraphStore, iri: str, path: Path, content_type: str) -> None
 
 
 def _send(
-    store: GraphStore, body: Body, chunk: Chunk, of: int, say: Progress, fail: Callable[[str], Exception]
+    store: GraphStore, file: tuple[Body, Path], chunk: Chunk, of: int, say: Progress, fail: Callable[[str], Exception]
 ) -> None:
     """Drop the chunk's graphs, then POST its bytes (a zero-copy view of the mapped file)."""
     started = time.perf_counter()
+    body, where = file
     view = memoryview(body)[chunk.start : chunk.end]
     try:
-        store.drop_graphs(chunk.graphs, f"chunk {chunk.index + 1}/{of}: dropping its {len(chunk.graphs)} graphs")
-        store.post_nquads(view, f"chunk {chunk.index + 1}/{of}: bulk load of {len(chunk.graphs)} graphs")
+        store.drop_graphs(
+            graphs_in(body, where, chunk), f"chunk {chunk.index + 1}/{of}: dropping its {chunk.graphs} graphs"
+        )
+        store.post_nquads(view, f"chunk {chunk.index + 1}/{of}: bulk load of {chunk.graphs} graphs")
     except NetworkError as e:
         raise fail(str(e)) from None
     finally:
         view.release()
         _forget(body, chunk)
     say(
-        f"  chunk {chunk.index + 1}/{of}: {len(chunk.graphs)} graphs, {chunk.quads} quads, "
+        f"  chunk {chunk.index + 1}/{of}: {chunk.graphs} graphs, {chunk.quads} quads, "
         f"{chunk.size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s"
     )
 
@@ -224,10 +229,17 @@ def _forget(body: Body, chunk: Chunk) -> None:
         body.madvise(mmap.MADV_DONTNEED, start, chunk.end - start)
 
 
-def _failure(chunks: list[Chunk], failed: Chunk, journal: Journal, resume: str) -> Callable[[str], Exception]:
+def _failure(
+    file: tuple[Body, Path], chunks: list[Chunk], failed: Chunk, journal: Journal, resume: str
+) -> Callable[[str], Exception]:
+    """The error a failed chunk raises, naming every graph by where it stands (read again from the file)."""
+
     def make(reason: str) -> Exception:
-        published = [g for c in chunks if c.digest in journal.done for g in c.graphs]
-        pending = [g for c in chunks if c.digest not in journal.done and c is not failed for g in c.graphs]
-        return ChunkedPublishError(reason, published, failed.graphs, pending, resume)
+        def graphs(which: Iterable[Chunk]) -> list[str]:
+            return [g for c in which for g in graphs_in(*file, c)]
+
+        published = graphs(c for c in chunks if c.digest in journal.done)
+        pending = graphs(c for c in chunks if c.digest not in journal.done and c is not failed)
+        return ChunkedPublishError(reason, published, graphs([failed]), pending, resume)
 
     return make

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from array import array
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.core.errors import InputError
-from kg.stores.nqchunks import split
+from kg.stores.nqchunks import Chunk, _no_graph_again, graphs_in, split
 
 WHERE = Path("kg.nq")
 
@@ -39,22 +40,22 @@ def test_chunks_cover_the_file_in_order_cut_at_graph_boundaries(
 ) -> None:
     body = "".join(line for _, lines in graphs for line in lines).encode()
     chunks = list(split(body, WHERE, max_bytes=max_bytes, max_graphs=max_graphs))
-    assert [g for c in chunks for g in c.graphs] == [iri for iri, _ in graphs]
+    assert [g for c in chunks for g in graphs_in(body, WHERE, c)] == [iri for iri, _ in graphs]
     assert chunks[0].start == 0 and chunks[-1].end == len(body)
     assert all(a.end == b.start for a, b in itertools.pairwise(chunks))
     for c in chunks:  # each chunk parses to exactly its graphs, with all their quads
         quads = list(ox.parse(body[c.start : c.end], ox.RdfFormat.N_QUADS))
-        assert {q.graph_name.value for q in quads} == set(c.graphs)
-        assert len(quads) == c.quads
-        assert max_graphs == 0 or len(c.graphs) <= max_graphs
+        assert {q.graph_name.value for q in quads} == set(graphs_in(body, WHERE, c))
+        assert len(quads) == c.quads and c.graphs == len(graphs_in(body, WHERE, c))
+        assert max_graphs == 0 or c.graphs <= max_graphs
     for c in chunks[:-1]:  # a chunk is cut as soon as it reaches a limit, never earlier
-        assert c.size >= max_bytes or len(c.graphs) == max_graphs
+        assert c.size >= max_bytes or c.graphs == max_graphs
 
 
 def test_equal_bytes_give_equal_digests_and_a_changed_byte_another() -> None:
     body = b"<urn:s> <urn:p> <urn:o> <urn:g:a> .\n<urn:s> <urn:p> <urn:o> <urn:g:b> .\n"
     a, b = split(body, WHERE, max_bytes=1)
-    assert (a.graphs, b.graphs) == (("urn:g:a",), ("urn:g:b",))
+    assert (graphs_in(body, WHERE, a), graphs_in(body, WHERE, b)) == (["urn:g:a"], ["urn:g:b"])
     again = list(split(body.replace(b"<urn:o> <urn:g:b>", b"<urn:x> <urn:g:b>"), WHERE, max_bytes=1))
     assert again[0].digest == a.digest and again[1].digest != b.digest
 
@@ -88,3 +89,18 @@ def test_what_chunks_cannot_carry_is_refused_before_anything_is_sent(body: bytes
 
 def test_an_empty_file_has_no_chunks() -> None:
     assert list(split(b"", WHERE, max_bytes=1)) == []
+
+
+def test_a_graph_again_is_refused_before_the_chunk_holding_it_is_given() -> None:
+    """Graphs that come back are found by their hashes once the file is scanned: the chunks before go out
+    (a publish lists every chunk before it sends one), the one holding the graph again never does."""
+    body = b"".join(f"<urn:s> <urn:p> <urn:o> <urn:g:{g}> .\n".encode() for g in "abca")
+    sent: list[Chunk] = []
+    with pytest.raises(InputError, match="byte 108: graph <urn:g:a> again after other graphs"):
+        sent.extend(split(body, WHERE, max_bytes=1))
+    assert [graphs_in(body, WHERE, c) for c in sent] == [["urn:g:a"], ["urn:g:b"], ["urn:g:c"]]
+
+
+def test_equal_hashes_of_different_graphs_are_not_taken_for_a_graph_again() -> None:
+    body = b"<urn:s> <urn:p> <urn:o> <urn:g:a> .\n<urn:s> <urn:p> <urn:o> <urn:g:b> .\n"
+    _no_graph_again(body, WHERE, array("q", [hash("urn:g:a"), hash("urn:g:a")]))  # as if b's hash were a's
