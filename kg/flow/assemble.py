@@ -84,7 +84,7 @@ class Assembly:
         self.nq.carry(self._old, 0, rebuild.stored.head)
         for f in rebuild.stored.files:
             target.link(f.name)
-        for name in [n for n in rebuild.lint.index.names() if not rebuild.same(n)]:
+        for name in [n for n in rebuild.lint.index.names() if n in rebuild.replaced]:
             rebuild.lint.index.remove(name)  # changed or removed: the changed come back as they are computed
 
     def _bundled(self, cache_dir: Path | None) -> None:

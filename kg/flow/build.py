@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kg.core.errors import InputError
 from kg.core.fsio import TreeChecker, TreeDiff, TreeWriter
+from kg.core.listing import names_of
 from kg.core.options import RunOptions
 from kg.core.result import Result
 from kg.flow import manifest, records
@@ -184,9 +185,10 @@ def _exports(out: Path, target: TreeWriter | TreeChecker) -> Iterator[tuple[str,
     of the folder (the last manifest's map of 300,000 files' stats is not read either: OSError when one is
     gone)."""
     assert isinstance(target, TreeWriter) and target.names is not None, "a rebuild keeps its folder's names"
-    real = Path(os.path.realpath(out))
+    real = os.path.realpath(out)
     for name in target.names.items():
-        yield name, _stat(real / name)
+        s = os.lstat(os.path.join(real, name))  # a str path: a Path made per file cost more than the stat
+        yield name, (s.st_ino, s.st_size, s.st_mtime_ns)
 
 
 def _drop_names(target: TreeWriter | TreeChecker) -> None:
@@ -196,11 +198,6 @@ def _drop_names(target: TreeWriter | TreeChecker) -> None:
         with contextlib.suppress(OSError):
             target.names.path.unlink()
         target.names = None
-
-
-def _stat(path: Path) -> manifest.Stat:
-    s = os.lstat(path)
-    return (s.st_ino, s.st_size, s.st_mtime_ns)
 
 
 def _finish(target: TreeWriter | TreeChecker, tally: Tally, site_failed: bool) -> BuildResult:
@@ -232,11 +229,11 @@ def _stream(
     files, stats = listed
     delta = assembly.delta
     tally = Tally(threshold=options.fail_on, ids=assembly.lint.index if assembly.lint is not None else None)
-    todo = files if delta is None else [p for i, p in enumerate(files) if not delta.unchanged[i]]
+    todo = files if delta is None else [files[i] for i, same in enumerate(delta.unchanged) if not same]
     fresh: Iterator[Outcome] = outcomes(site, todo, options, wants, progress=progress)
-    for i, p in enumerate(files):
+    for i, name in enumerate(names_of(files)):  # the listing's names: no Path made for an unchanged article
         if delta is not None and delta.unchanged[i] and prior is not None:
-            assembly.unchanged(p.name, delta.take(p.name), tally)
+            assembly.unchanged(name, delta.take(name), tally)
         else:
             assembly.fresh(next(fresh), tally, stats[i])
     failed = tally.failed or bool(tally.result.problems)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import pickle
-from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -88,7 +87,6 @@ class Delta:
     stored: Stored  # its corpus-wide part (no records)
     kept: layered.Stream  # its records
     listed: layered.Stream  # its manifest's articles (the same names, in the same order)
-    names: Sequence[str]  # the facts files' names, in build order (kg.core.listing.names_of)
     unchanged: bytearray  # by facts file, in build order: 1 for an unchanged article (no set of 100,000 names)
     replaced: dict[str, manifest.Article]  # the last manifest's entries of the changed and removed articles
     build: int  # the last build's id (its files beside the manifest)
@@ -105,11 +103,6 @@ class Delta:
     def records(self) -> Iterator[Placed]:
         """Every last-build article, read anew."""
         return _placed(self.stored.head, self.kept, self.listed)
-
-    def same(self, name: str) -> bool:
-        """Whether the facts file `name` is one of the unchanged articles' (found by bisection)."""
-        i = bisect_left(self.names, name)
-        return i < len(self.names) and self.names[i] == name and bool(self.unchanged[i])
 
     def take(self, name: str) -> tuple[Record, int, manifest.Article]:
         """An unchanged article, read on from the last one taken (build order)."""
@@ -204,7 +197,7 @@ def plan(
         parts.close()
         return None
     removed = contributions(folder, gone)
-    return Delta(folder, stored, kept, listed, names, unchanged, replaced, prior.started_ns, parts, removed, lint)
+    return Delta(folder, stored, kept, listed, unchanged, replaced, prior.started_ns, parts, removed, lint)
 
 
 def _compare(
