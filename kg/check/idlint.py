@@ -17,7 +17,7 @@ import re
 import sqlite3
 import sys
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from urllib.parse import urlsplit
@@ -202,9 +202,11 @@ class Index:
         for table in ("art", "des", "nam", "ref", "rel"):
             db.execute(f"DELETE FROM {table} WHERE f = ?", (f,))
 
-    def names(self) -> Iterator[str]:
-        """The facts file names of the articles in the index, as they are read."""
-        return (f for (f,) in self.db.execute("SELECT f FROM art"))
+    def holding(self, names: Iterable[str]) -> list[str]:
+        """Those of `names` (facts file names) whose articles the index holds, asked one by one: a rebuild
+        asks for its few changed and removed ones, not every name of the index."""
+        found = (self.db.execute("SELECT f FROM art WHERE f = ?", (n,)).fetchone() for n in names)
+        return [row[0] for row in found if row is not None]
 
     def add(self, a: Summary) -> None:
         f, db = _name(a.file), self.db

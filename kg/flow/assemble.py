@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from kg.core.fsio import TreeChecker, TreeWriter
-from kg.core.listing import Names
 from kg.core.options import RunOptions
 from kg.core.runstore import RunStore
 from kg.export.dataset import CORPUS_FILE, VOID_FILE, FileInfo, GraphSummary, Partitions
@@ -59,7 +58,7 @@ class Assembly:
         self.nq = _Counted(target.open(CORPUS_FILE))
         self.triples = 0  # of the articles' graphs in kg.nq
         self.computed: set[str] = set()  # a rebuild's: the facts files of the articles computed (not carried over)
-        self.order = Names()  # a rebuild's: every article's facts file, in build order
+        self.count = 0  # articles noted or carried: the records and the manifest list as many
         self.published = 0
         self.earlier = keep.Earlier(out, rebuild.graph_index if rebuild is not None else None)
         self._old = -1
@@ -84,7 +83,7 @@ class Assembly:
         self.nq.carry(self._old, 0, rebuild.stored.head)
         for f in rebuild.stored.files:
             target.link(f.name)
-        for name in [n for n in rebuild.lint.index.names() if n in rebuild.replaced]:
+        for name in rebuild.lint.index.holding(rebuild.replaced):
             rebuild.lint.index.remove(name)  # changed or removed: the changed come back as they are computed
 
     def _bundled(self, cache_dir: Path | None) -> None:
@@ -119,7 +118,7 @@ class Assembly:
             self.nq.carry(self._old, offset, r.nq)
         if r.graph is not None:
             self.triples += r.graph.size
-        self.order.append(name)
+        self.count += 1
 
     def fresh(self, o: Outcome, tally: Tally, stat: manifest.Stat) -> None:
         """An article from its outcome: published, or (failing) its last good exports kept (`stat`: its
@@ -205,12 +204,18 @@ class Assembly:
             self.log.add(name, r)
         else:
             self.stored.records[name] = r
-            self.order.append(name)
+            self.count += 1
 
     def records(self) -> layered.Stream:
         """A rebuild's records: those it computed over the last build's, read in build order."""
         assert self.delta is not None, "a rebuild's"
-        return layered.Stream(self.delta.kept, layered.Layer(self.order, self.stored.records))
+        return layered.Stream(self.delta.kept, layered.Layer(self.stored.records, self._gone()))
+
+    def _gone(self) -> frozenset[str]:
+        """A rebuild's: the last build's articles neither carried nor computed (their facts files changed
+        and could not be read, or are gone)."""
+        assert self.delta is not None, "a rebuild's"
+        return frozenset(self.delta.replaced.keys() - self.computed)
 
     def manifest_articles(self) -> tuple[int, Iterable[bytes]]:
         """How many articles the manifest lists, and its file of them: a full build's as it logged them, a
@@ -218,8 +223,8 @@ class Assembly:
         if self.articles is not None:
             return self.articles.count, self.articles.pieces()
         assert self.delta is not None, "a full build logs them"
-        listed = layered.Stream(self.delta.listed, layered.Layer(self.order, self.record.articles))
-        return len(self.order), manifest.chunks(self.facts.noting(listed.items()))
+        listed = layered.Stream(self.delta.listed, layered.Layer(self.record.articles, self._gone()))
+        return self.count, manifest.chunks(self.facts.noting(listed.items()))
 
     def write_void(self) -> None:
         """void.ttl: the corpus-wide part, then each article's part in build order, written as it goes."""
@@ -258,7 +263,7 @@ class Assembly:
     def save(self, cache_dir: Path, out: Path, build: int) -> None:
         """The records, the partitions and the @id lint's index."""
         last = self.delta
-        kept = (last.build, last.layered | self.computed, self.records()) if last is not None else self.log
+        kept = (self.records(), self.count) if last is not None else self.log
         assert kept is not None, "a full build logs its records"
         save(cache_dir, out, build, self.stored, kept)
         if last is None:

@@ -1,8 +1,9 @@
 """Maps by facts file name kept beside a build's manifest (the records), written as a
 base and a layer: a rebuild that changed a few articles links the last base under its own name and
-writes only a layer with the entries changed since that base (and every name, in build order), so
-it never rewrites the 80 MB of a 10,000-article site's records. When a layer would hold more than a
-twentieth of the entries, the whole map is written as a new base. A base is a run of pickles, each a
+writes only a layer with the entries changed since that base and the names gone from it (build order
+is name order, so the layer's entries merge into the base's as it is read), so it never rewrites the
+80 MB of a 10,000-article site's records, and holds nothing per unchanged article. When a layer would
+hold more than a twentieth of the entries, the whole map is written as a new base. A base is a run of pickles, each a
 list of a few thousand (name, entry) pairs in build order (kg.flow.manifest.chunks), so a full build
 writes it as its entries arrive (`Log`) and never holds the whole map.
 """
@@ -12,12 +13,11 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kg.core.listing import Names
 from kg.core.spill import Appended
 from kg.flow import manifest
 
@@ -40,8 +40,11 @@ class Log(Appended[tuple[str, T]]):
 
 @dataclass
 class Layer:
-    order: Sequence[str]  # every name of the map, in build order (kg.core.listing.Names: ~25 bytes a name)
-    changed: dict[str, Any]  # the entries that differ from the base
+    """What a map changed over its base: build order is name order (kg.core.listing.Listing sorts the
+    names), so the map's order is the base's with these merged in, and no list of every name is kept."""
+
+    changed: dict[str, Any]  # the entries that differ from the base's, or that the base does not have
+    gone: frozenset[str] = frozenset()  # names of the base the map no longer has
 
 
 class Stream:
@@ -57,26 +60,30 @@ class Stream:
         """The names its layer holds."""
         return set(self.layer.changed) if self.layer is not None else set()
 
-    def names(self) -> Sequence[str]:
-        return self.layer.order if self.layer is not None else Names(n for n, _ in self.items())
-
     def items(self) -> Iterator[tuple[str, Any]]:
-        """The entries in build order (ValueError, OSError or a pickle's error when the files do not hold):
-        the base's are read as the layer's order passes them (both in build order)."""
+        """The entries in build order (ValueError when the base's names are not in name order; OSError or a
+        pickle's error when its files do not hold): the layer's merged into the base's as they are read."""
         below = manifest.items(self.base) if isinstance(self.base, Path) else self.base.items()
         if self.layer is None:
             yield from below
             return
-        for name in self.layer.order:
-            if name in self.layer.changed:
-                yield name, self.layer.changed[name]
-                continue
-            for n, entry in below:
-                if n == name:
-                    yield n, entry
-                    break
-            else:
-                raise ValueError(f"{name!r} is in neither the layer nor its base")
+        changed, gone = self.layer.changed, self.layer.gone
+        added = sorted(changed)
+        i, last = 0, ""
+        for name, entry in below:
+            if name <= last:
+                raise ValueError(f"{name!r} comes after {last!r}: not in build order")
+            last = name
+            while i < len(added) and added[i] < name:
+                yield added[i], changed[added[i]]
+                i += 1
+            if i < len(added) and added[i] == name:
+                yield name, changed[name]
+                i += 1
+            elif name not in gone:
+                yield name, entry
+        for name in added[i:]:
+            yield name, changed[name]
 
     def get(self, name: str) -> Any:
         """An entry one of its layers holds (KeyError for one only in the base file)."""
@@ -85,6 +92,15 @@ class Stream:
         if isinstance(self.base, Stream):
             return self.base.get(name)
         raise KeyError(name)
+
+    def over_file(self) -> tuple[Path, Layer]:
+        """The map as one layer over the file at the bottom of its bases."""
+        upper = self.layer or Layer({})
+        if isinstance(self.base, Path):
+            return self.base, upper
+        path, lower = self.base.over_file()
+        changed = {n: e for n, e in lower.changed.items() if n not in upper.gone} | upper.changed
+        return path, Layer(changed, (lower.gone | upper.gone) - upper.changed.keys())
 
 
 def stream(cache_dir: Path, out: Path, build: int, what: str) -> Stream | None:
@@ -108,32 +124,22 @@ def read(cache_dir: Path, out: Path, build: int, what: str) -> tuple[dict[str, A
         return None
 
 
-def write(
-    cache_dir: Path, out: Path, build: int, what: str, value: dict[str, Any] | Stream, last: tuple[int, set[str]] | None
-) -> None:
-    """Keep `value` as build `build`'s `what`: a layer over the last build's base when `last` (its id, and
-    the names changed since its base, this build's included) is given and few enough, else whole."""
+def write(cache_dir: Path, out: Path, build: int, what: str, value: dict[str, Any] | Stream, count: int) -> None:
+    """Keep `value` (`count` entries) as build `build`'s `what`: a Stream as a layer over the file at the
+    bottom of its bases (linked as this build's) when few enough entries differ from it, else whole."""
     target = manifest.beside(cache_dir, out, build, what)
-    if last is not None:
-        names = value.names() if isinstance(value, Stream) else Names(value)
-        changed = {n for n in names if n in last[1]}
-        if len(changed) <= max(64, len(names) // 20):
-            carry(cache_dir, out, last[0], build, what)
-            get = value.get if isinstance(value, Stream) else value.__getitem__
-            layer = Layer(names, {n: get(n) for n in changed})
-            manifest.put(target.with_name(f"{target.name}-layer"), pickle.dumps(layer, pickle.HIGHEST_PROTOCOL))
+    layer_file = target.with_name(f"{target.name}-layer")
+    with contextlib.suppress(FileNotFoundError):
+        layer_file.unlink()
+    if isinstance(value, Stream):
+        base, layer = value.over_file()
+        if len(layer.changed) + len(layer.gone) <= max(64, count // 20):
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+            os.link(base, target)
+            manifest.put(layer_file, pickle.dumps(layer, pickle.HIGHEST_PROTOCOL))
             return
     manifest.put(target, manifest.chunks(value.items()))
-
-
-def carry(cache_dir: Path, out: Path, last: int, build: int, what: str) -> None:
-    """Keep the last build's `what` unchanged as build `build`'s: its files linked."""
-    for name in (what, f"{what}-layer"):
-        source, target = manifest.beside(cache_dir, out, last, name), manifest.beside(cache_dir, out, build, name)
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-        if source.is_file():
-            os.link(source, target)
 
 
 def value(path: Path) -> Any:

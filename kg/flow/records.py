@@ -95,11 +95,6 @@ class Delta:
     lint: Kept  # the last build's @id lint index
     _reading: Iterator[Placed] | None = field(default=None, repr=False)
 
-    @property
-    def layered(self) -> set[str]:
-        """The records changed since their base (kg.flow.layered)."""
-        return self.kept.changed
-
     def records(self) -> Iterator[Placed]:
         """Every last-build article, read anew."""
         return _placed(self.stored.head, self.kept, self.listed)
@@ -151,17 +146,17 @@ def save(
     out: Path,
     build: int,
     stored: Stored,
-    last: tuple[int, set[str], layered.Stream] | layered.Log[Record],
+    records: tuple[layered.Stream, int] | layered.Log[Record],
 ) -> None:
-    """A build's records: the corpus-wide part whole, the articles' layered (`last`: the last build's id, the
-    names changed since its base and this build's records; see kg.flow.layered), or (a full build) its Log
-    as the base."""
+    """A build's records: the corpus-wide part whole, the articles' (a rebuild's Stream over the last
+    build's, and how many) layered over the last base (kg.flow.layered), or (a full build) its Log as
+    the base."""
     corpus = Stored(stored.head, stored.bundled, stored.files)
     manifest.put(manifest.beside(cache_dir, out, build, "corpus"), pickle.dumps(corpus, pickle.HIGHEST_PROTOCOL))
-    if isinstance(last, layered.Log):
-        manifest.put(manifest.beside(cache_dir, out, build, "records"), last.pieces())
+    if isinstance(records, layered.Log):
+        manifest.put(manifest.beside(cache_dir, out, build, "records"), records.pieces())
     else:
-        layered.write(cache_dir, out, build, "records", last[2], (last[0], last[1]))
+        layered.write(cache_dir, out, build, "records", *records)
 
 
 def plan(
