@@ -107,6 +107,8 @@ def build(
     delta = None
     if prior is not None and options.cache_dir is not None and record.key and not illustrate:
         delta = records.plan(options.cache_dir, out, prior, record.key, files, stats)
+    if delta is not None:
+        stats.keeping(i for i, same in enumerate(delta.unchanged) if not same)
     return _run(site, files, out, options, (write, illustrate, progress, wait), (record, prior, delta), stats)
 
 

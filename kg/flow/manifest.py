@@ -103,18 +103,28 @@ class Stats:
 
     def __init__(self, files: Sequence[Path]) -> None:
         self._values = array("q")
+        self._kept: dict[int, Stat] | None = None
         self.complete = True  # every file had one
         for p in files:
             s = stat_of(p)
             self.complete = self.complete and s is not None
             self._values.extend(s or (0, 0, 0))
+        self._length = len(self._values) // 3
 
     def __len__(self) -> int:
-        return len(self._values) // 3
+        return self._length
 
     def __getitem__(self, i: int) -> Stat:
-        """The file's stat ((0, 0, 0) when it had none: never a stat a file has)."""
+        """The file's stat ((0, 0, 0) when it had none: never a stat a file has); KeyError for one let go."""
+        if self._kept is not None:
+            return self._kept[i]
         return (self._values[3 * i], self._values[3 * i + 1], self._values[3 * i + 2])
+
+    def keeping(self, wanted: Iterable[int]) -> None:
+        """Let go of all but the files `wanted`: a rebuild's changed ones, once the others were found unchanged
+        (2.4 MB at 100,000 files, held while the unchanged are carried)."""
+        self._kept = {i: self[i] for i in wanted}
+        self._values = array("q")
 
 
 class Facts(Digest):
