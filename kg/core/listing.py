@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import overload
 
 
@@ -72,7 +72,14 @@ class Listing(Sequence[Path]):
 
 def listed(entry: os.DirEntry[str], suffixes: tuple[str, ...]) -> bool:
     """Whether a Listing of `suffixes` holds the entry: a file (or a link to one) with one of them."""
-    return PurePath(entry.name).suffix in suffixes and entry.is_file()
+    return suffixed(entry.name, suffixes) and entry.is_file()
+
+
+def suffixed(name: str, suffixes: tuple[str, ...]) -> bool:
+    """Whether a file name's suffix, as `PurePath.suffix` reads it (not a leading dot, not a trailing
+    one), is one of `suffixes`, without making a path per name."""
+    dot = name.rfind(".")
+    return 0 < dot < len(name) - 1 and name[dot:] in suffixes
 
 
 def names_of(files: Sequence[Path]) -> Sequence[str]:

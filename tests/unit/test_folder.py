@@ -1,10 +1,15 @@
-"""The export folder's digest: what a rebuild with no change compares instead of every file's stat."""
+"""The folders' digests, what a rebuild with no change compares instead of every file's stat, and how
+their files are listed."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kg.core.listing import suffixed
 from kg.flow.folder import Digest, digest_of, scan
 
 
@@ -23,3 +28,9 @@ def test_the_digest_is_the_same_in_any_order_and_sees_any_change(tmp_path: Path)
     assert Digest().of(scan(tmp_path)) != first  # a file touched
     passed = Digest()
     assert list(passed.taking(entries)) == entries and passed.value() == first
+
+
+@given(st.text(alphabet="ab.yml", max_size=12))
+def test_a_listing_reads_a_suffix_as_pathlib_does(name: str) -> None:
+    suffixes = (".yaml", ".yml", ".json")
+    assert suffixed(name, suffixes) == (PurePath(name).suffix in suffixes)
