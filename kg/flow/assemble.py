@@ -30,6 +30,7 @@ from kg.flow.article import Outcome
 from kg.flow.bundled import bundled_files, bundled_graphs
 from kg.flow.corpus import Tally
 from kg.flow.dataset import graph_part, source_of, void_file
+from kg.flow.folder import Facts
 from kg.flow.layered import Log
 from kg.flow.records import Delta, Record, Stored, contributions, rows, save
 from kg.flow.sitelint import Kept
@@ -68,7 +69,7 @@ class Assembly:
         self.run: RunStore | None = None
         self.log: Log[Record] | None = None
         self.articles: Log[manifest.Article] | None = None  # a full build's manifest articles (else `record`'s)
-        self.facts = manifest.Facts(record.started_ns)  # the manifest articles' digest, as they are written
+        self.facts = Facts(record.started_ns)  # the manifest articles' digest, as they are written
         self.parts: Partitions | partstore.Fold = Partitions()  # a rebuild's: what the changed articles add
         if rebuild is None:
             self.run = RunStore()

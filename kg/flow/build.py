@@ -100,8 +100,7 @@ def build(
     started = time.time_ns()
     site, files = site_and_files(data)
     if shard is not None:
-        k, n = shard
-        files = [p for p in files if manifest.shard_of(p, n) == k - 1]
+        files = [p for p in files if manifest.shard_of(p.name, shard)]
     stats = manifest.Stats(files)  # before reading them: an edit now shows next time
     record = manifest.Manifest(manifest.key(data, out, options, shard) or "", started_ns=started)
     delta = None

@@ -39,19 +39,18 @@ from typing import Any
 import kg
 from kg.core import resources
 from kg.core.findings import Finding, Severity, from_row
-from kg.core.listing import Listing, listed
+from kg.core.listing import Listing
 from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.spill import chunked
 from kg.core.swap import parent_locked, sweep
 from kg.core.vouched import Vouched
-from kg.flow.folder import Digest, digest_of, scan
+from kg.flow.folder import Digest, Facts, digest_of, facts_digest, scan, stat_of
 from kg.flow.folder import Stat as Stat  # the facts files' and export files' stats
 
 FORMAT = 6
 KEPT_RULE = "build:kept-previous"  # kg.flow.keep's notice: an article not published
 FACT_SUFFIXES = (".yaml", ".yml", ".json")  # kg.load.facts lists the same (a test holds them equal)
-RACY_NS = 2_000_000_000  # mtimes are coarser than the clock: a file this close to a build's start is re-hashed
 CHUNK = 2000  # entries (findings, pages, articles, …) a pickle of a file beside the manifest holds
 _DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
 
@@ -92,9 +91,12 @@ def facts_files(data: Path) -> Sequence[Path]:
         return []
 
 
-def shard_of(path: Path, shards: int) -> int:
-    """Stable shard (0-based) of a facts file: by its name, so adding files never moves others."""
-    return int.from_bytes(hashlib.sha256(path.name.encode()).digest()[:8], "big") % shards
+def shard_of(name: str, shard: tuple[int, int] | None) -> bool:
+    """Whether the facts file `name` is in `shard` (k of n, 1-based; None: every file is): by its name's
+    hash, so adding files never moves others."""
+    if shard is None:
+        return True
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") % shard[1] == shard[0] - 1
 
 
 class Stats:
@@ -125,34 +127,6 @@ class Stats:
         (2.4 MB at 100,000 files, held while the unchanged are carried)."""
         self._kept = {i: self[i] for i in wanted}
         self._values = array("q")
-
-
-class Facts(Digest):
-    """The facts files a build read, as one value whatever order they are added in: each one's name and
-    stat, and its SHA-256 when its mtime is within `RACY_NS` of the build's start (an edit in the same
-    clock tick keeps size and mtime). The up-to-date check sums the folder's files the same way as it
-    lists them, holding nothing per file."""
-
-    def __init__(self, started_ns: int) -> None:
-        super().__init__()
-        self.racy = started_ns - RACY_NS
-
-    def note(self, name: str, stat: Stat, sha256: str) -> None:
-        self.add(name, (stat, sha256 if stat[2] >= self.racy else ""))
-
-    def noting(self, entries: Iterable[tuple[str, Article]]) -> Iterator[tuple[str, Article]]:
-        """The manifest's (name, Article) entries as they pass, each noted."""
-        for name, a in entries:
-            self.note(name, a.stat, a.sha256)
-            yield name, a
-
-
-def stat_of(path: Path) -> Stat | None:
-    try:
-        s = os.stat(path)
-    except OSError:
-        return None
-    return (s.st_ino, s.st_size, s.st_mtime_ns)
 
 
 @dataclass(frozen=True)
@@ -393,13 +367,6 @@ def forget(cache_dir: Path, out: Path) -> None:
         location(cache_dir, out).unlink()
 
 
-def sha256_of(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 def up_to_date(
     data: Path, out: Path, options: RunOptions, shard: tuple[int, int] | None, m: Manifest | None = None
 ) -> Manifest | None:
@@ -415,20 +382,12 @@ def up_to_date(
     k = key(data, out, options, shard)
     if m is None or k is None or m.key != k or not m.digest or not m.facts:
         return None
-    facts = Facts(m.started_ns)
     try:
-        with os.scandir(data / "articles") as found:
-            for e in found:
-                if not listed(e, FACT_SUFFIXES) or (shard and shard_of(Path(e.path), shard[1]) != shard[0] - 1):
-                    continue
-                s = os.stat(e.path)
-                stat = (s.st_ino, s.st_size, s.st_mtime_ns)
-                racy = stat[2] >= facts.racy
-                facts.note(e.name, stat, (sha256_of(Path(e.path)) or "") if racy else "")
+        facts = facts_digest(data / "articles", m.started_ns, FACT_SUFFIXES, lambda name: shard_of(name, shard))
     except OSError:
         return None
     real = Path(os.path.realpath(out))
-    if facts.value() != m.facts or digest_of(real) != m.digest:
+    if facts != m.facts or digest_of(real) != m.digest:
         return None
     with parent_locked(real.parent):
         sweep(real)  # a build with nothing to do still clears what killed builds left beside the folder

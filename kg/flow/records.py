@@ -31,7 +31,7 @@ from kg.core.vouched import Vouched
 from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
 from kg.flow import layered, manifest
 from kg.flow.article import Outcome
-from kg.flow.folder import digest_of
+from kg.flow.folder import RACY_NS, digest_of, sha256_of, stat_of
 from kg.flow.keep import parse_quads
 from kg.flow.partstore import Store
 from kg.flow.sitelint import Kept
@@ -116,7 +116,7 @@ class Delta:
         """The changed and removed articles' last files (a rebuild links the others as they are): their stat,
         as the last build left them (the folder's digest said so), and SHA-256, for kg.core.fsio.TreeWriter."""
         hashes = [(name, sha) for a in self.replaced.values() for name, sha in a.exports]
-        stats = ((name, manifest.stat_of(self.folder / name)) for name, _ in hashes)
+        stats = ((name, stat_of(self.folder / name)) for name, _ in hashes)
         return Vouched(((name, stat) for name, stat in stats if stat is not None), hashes)
 
     def graph_index(self) -> dict[bytes, list[tuple[int, int]]]:
@@ -201,13 +201,13 @@ def _compare(
     """The unchanged articles (same stat as the last build saw, and, when that stat is as recent as the
     build, same content) marked by their file's place, and the others' manifest entries and records with
     their offsets. Both are in build order (by name), walked side by side."""
-    racy, i = build - manifest.RACY_NS, 0
+    racy, i = build - RACY_NS, 0
     unchanged, replaced, gone = bytearray(len(files)), {}, []
     for name, r, at, seen in placed:
         while i < len(names) and names[i] < name:
             i += 1
         same = i < len(names) and names[i] == name and stats[i] == seen.stat
-        if same and (seen.stat[2] < racy or manifest.sha256_of(files[i]) == seen.sha256):
+        if same and (seen.stat[2] < racy or sha256_of(files[i]) == seen.sha256):
             unchanged[i] = 1
         else:
             replaced[name] = seen
