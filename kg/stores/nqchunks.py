@@ -101,14 +101,16 @@ def split(body: Body, where: Path, *, max_bytes: int, max_graphs: int = 0) -> It
     """Chunks of whole graphs, each cut once it holds `max_bytes` bytes or `max_graphs` graphs
     (0: no limit); a graph larger than `max_bytes` is a chunk of its own. A graph that comes back is
     found once the whole file is scanned (by 8-byte hashes, not a set of IRIs), so the last chunk is
-    yielded only after every check passed."""
+    yielded only after every check passed; every other one as soon as it is cut, before the next graph
+    is read, so that the caller can let its pages go (held back one chunk, two chunks' pages were
+    resident: 198 against 135 MB for the 10k publish)."""
     size = len(body)
     if size and body[size - 1 : size] != b"\n":
         raise InputError(f"{where}: does not end with a newline (cut short?)")
     hashes = array("q")
     index = chunk_start = quads = graphs = 0
     digest = hashlib.sha256()
-    last: Chunk | None = None
+    final: Chunk | None = None
     for iri, pos, end, suffix in _runs(body, where, 0, size):
         run = body[pos:end]
         lines = run.count(b"\n")
@@ -121,13 +123,15 @@ def split(body: Body, where: Path, *, max_bytes: int, max_graphs: int = 0) -> It
         hashes.append(hash(iri))
         graphs, quads = graphs + 1, quads + lines
         if end == size or end - chunk_start >= max_bytes or (max_graphs and graphs >= max_graphs):
-            if last is not None:
-                yield last
-            last = Chunk(index, chunk_start, end, graphs, quads, digest.hexdigest())
+            chunk = Chunk(index, chunk_start, end, graphs, quads, digest.hexdigest())
             index, chunk_start, quads, graphs, digest = index + 1, end, 0, 0, hashlib.sha256()
+            if end < size:
+                yield chunk
+            else:
+                final = chunk
     _no_graph_again(body, where, hashes)
-    if last is not None:
-        yield last
+    if final is not None:
+        yield final
 
 
 def graphs_in(body: Body, where: Path, chunk: Chunk) -> list[str]:

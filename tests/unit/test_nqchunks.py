@@ -104,3 +104,13 @@ def test_a_graph_again_is_refused_before_the_chunk_holding_it_is_given() -> None
 def test_equal_hashes_of_different_graphs_are_not_taken_for_a_graph_again() -> None:
     body = b"<urn:s> <urn:p> <urn:o> <urn:g:a> .\n<urn:s> <urn:p> <urn:o> <urn:g:b> .\n"
     _no_graph_again(body, WHERE, array("q", [hash("urn:g:a"), hash("urn:g:a")]))  # as if b's hash were a's
+
+
+def test_a_chunk_is_given_before_the_next_graph_is_read() -> None:
+    """The publisher lets a chunk's pages go as it is given: a chunk held back while the next one is read
+    kept two chunks' pages resident (the 10k publish peaked at 198 MB instead of 135)."""
+    body = b"<urn:s> <urn:p> <urn:o> <urn:g:a> .\n<urn:s> <urn:p> <urn:o> <urn:g:b> .\nnot a quad\n"
+    chunks = split(body, WHERE, max_bytes=1)
+    assert [graphs_in(body, WHERE, next(chunks)) for _ in range(2)] == [["urn:g:a"], ["urn:g:b"]]
+    with pytest.raises(InputError):
+        next(chunks)
