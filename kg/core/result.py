@@ -11,6 +11,7 @@ rows they are appended to a file beside the store, read back in order.
 from __future__ import annotations
 
 import heapq
+import pickle
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -22,6 +23,7 @@ from kg.core.findings import Finding, Row, Severity, as_row, from_row
 from kg.core.spill import Appended, Spill
 
 BOUND = 20000  # findings, and pages, kept in memory before the run's go to disk
+OTHERS = 1000  # carried rows of other files remembered as added (10,000 articles' 30,000 are 3 site.yaml findings)
 _ORDER = attrgetter(*(f.name for f in fields(Finding)))
 _FIELDS = {f.name: i for i, f in enumerate(fields(Finding))}  # a field's place in a Row
 
@@ -33,6 +35,39 @@ class Page:
     slug: str
     file: str
     node: str
+
+
+@dataclass(frozen=True)
+class Carried:
+    """An article's findings as a rebuild carries them (kept in its record): its own file's rows pickled as
+    one chunk of kg.core.spill's format, which a Result passes on to its file unread (unpickling 10,000
+    articles' rows twice was a third of a rebuild's reading of its records), their count by severity,
+    and other files' rows (site.yaml's) as they are."""
+
+    file: str
+    own: bytes  # its own file's rows (a pickled list, sorted)
+    counts: tuple[int, ...]  # those rows by severity (as a number: index 0 is none)
+    others: tuple[Row, ...]  # other files' rows, sorted
+
+    @classmethod
+    def of(cls, file: str, rows: Sequence[Row]) -> Carried:
+        """Of the rows, sorted and once each."""
+        own = [r for r in rows if r[0] == file]
+        counts = [0] * (len(Severity) + 1)
+        for r in own:
+            counts[r[3]] += 1
+        others = tuple(r for r in rows if r[0] != file)
+        return cls(file, pickle.dumps(own, pickle.HIGHEST_PROTOCOL) if own else b"", tuple(counts), others)
+
+    def rows(self) -> list[Row]:
+        """Every row, sorted."""
+        own: list[Row] = pickle.loads(self.own) if self.own else []
+        return sorted([*own, *self.others])
+
+    def worst(self) -> int:
+        """The highest severity (as a number) among its rows; 0 when it has none."""
+        own = max((s for s, n in enumerate(self.counts) if n), default=0)
+        return max([own, *(r[3] for r in self.others)])
 
 
 class Result:
@@ -57,10 +92,11 @@ class Result:
         self._pages: list[Page] = []
         self._counts: Counter[Severity] = Counter()
         self._spill: Spill | None = None
-        self._blocks: list[Sequence[Row]] = []  # carried rows, each block's file after the one before
+        self._blocks: list[tuple[bytes, int]] = []  # carried rows (pickled, how many), in report order
         self._later: Appended[Row] | None = None  # the carried rows, on disk past the bound
         self._last = ""  # the file of the last block carried
         self._carried = [0] * (len(Severity) + 1)  # carried rows by severity (as a number)
+        self._others: dict[Row, None] = {}  # carried rows of other files added (site.yaml's, on every article)
         self.extend(findings)
         self.add_pages(pages)
 
@@ -90,32 +126,35 @@ class Result:
                 if len(self._findings) > self._bound:
                     self._store()
 
-    def carry(self, file: str, rows: Sequence[Row]) -> None:
-        """An article's findings kept as rows (sorted, once each): those in its own `file` as one block,
-        when it comes after the last block's in report order; the others (a site.yaml problem, which
-        other articles may find too) as findings, once each."""
-        if not rows:
-            return
-        own = rows if rows[0][0] == rows[-1][0] == file else [r for r in rows if r[0] == file]
-        if own and (not self._last or self._last < file):
-            self._last = file
-            counts = self._carried
-            for r in own:
-                counts[r[3]] += 1
-            self._blocks.append(own)
-            if self._later is None and sum(counts) > self._bound:
+    def carry(self, c: Carried) -> None:
+        """An article's findings kept as rows: those in its own file as one block, when it comes after the
+        last block's in report order; the others (a site.yaml problem, which other articles may find too)
+        as findings, once each."""
+        rows: Sequence[Row] = c.others
+        if c.own and (not self._last or self._last < c.file):
+            self._last = c.file
+            for severity, n in enumerate(c.counts):
+                self._carried[severity] += n
+            self._blocks.append((c.own, sum(c.counts)))
+            if self._later is None and sum(self._carried) > self._bound:
                 self._later = Appended(Path(self._store().store.folder) / "carried")
             if self._later is not None:
-                for block in self._blocks:
-                    for r in block:
-                        self._later.append(r)
+                for block, n in self._blocks:
+                    self._later.chunk(block, n)
                 self._blocks = []
-            rows = [] if own is rows else [r for r in rows if r[0] != file]
-        self.extend(map(from_row, rows))
+        elif c.own:
+            rows = c.rows()
+        others = self._others
+        if rows := [r for r in rows if r not in others]:
+            if len(others) < OTHERS:
+                others.update(dict.fromkeys(rows))
+            self.extend(map(from_row, rows))
 
     def _carried_rows(self) -> Iterator[Row]:
         """The carried rows in report order (from disk past the bound)."""
-        return chain.from_iterable(self._blocks) if self._later is None else self._later.items()
+        if self._later is not None:
+            return self._later.items()
+        return chain.from_iterable(pickle.loads(block) for block, _ in self._blocks)
 
     def add_pages(self, pages: Iterable[Page]) -> None:
         for p in pages:
@@ -140,7 +179,17 @@ class Result:
 
     def rows(self) -> Iterator[Row]:
         """Every finding as a row, in Finding's order (rows sort as findings do). Each call reads them anew."""
-        return heapq.merge(map(as_row, self._sorted()), self._carried_rows())
+        return heapq.merge(self.own_rows(), self._carried_rows())
+
+    def own_rows(self) -> Iterator[Row]:
+        """The findings not carried, as rows in Finding's order (with `carried_pieces`: every finding)."""
+        return map(as_row, self._sorted())
+
+    def carried_pieces(self) -> Iterator[bytes]:
+        """The carried rows as a run of pickled lists (kg.core.spill's format), in report order: past the
+        bound the file's bytes as they are, so keeping them costs no unpickling (a rebuild carries ~120,000
+        rows of 10,000 articles)."""
+        return self._later.pieces() if self._later is not None else (block for block, _ in self._blocks)
 
     def sorted(self) -> Iterator[Finding]:
         """Every finding in Finding's order. Each call reads them anew."""

@@ -8,7 +8,7 @@ Python orders str (by code point).
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -32,15 +32,28 @@ class Appended(Generic[T]):
         self._pending: list[T] = []
 
     def append(self, item: T) -> None:
-        self._pending.append(item)
-        self.count += 1
-        if len(self._pending) >= (self._chunk or CHUNK):
-            self._flush()
+        self.extend((item,))
 
-    def _flush(self) -> None:
+    def extend(self, items: Sequence[T]) -> None:
+        """Append `items` (a chunk then holds up to len(items) - 1 more than its size)."""
+        self._pending.extend(items)
+        self.count += len(items)
+        if len(self._pending) >= (self._chunk or CHUNK):
+            self._write()
+
+    def chunk(self, pickled: bytes, count: int) -> None:
+        """`count` items pickled elsewhere as one list, written as they are after those before them."""
+        self._write()
+        self._fh.write(pickled)
+        self.count += count
+
+    def _write(self) -> None:
         if self._pending:
             self._fh.write(pickle.dumps(self._pending, pickle.HIGHEST_PROTOCOL))
             self._pending = []
+
+    def _flush(self) -> None:
+        self._write()
         self._fh.flush()
 
     def items(self) -> Iterator[T]:

@@ -23,6 +23,7 @@ from typing import BinaryIO, Protocol
 from kg.core.fsio import TreeChecker, TreeWriter
 from kg.core.options import RunOptions
 from kg.core.runstore import RunStore
+from kg.core.spill import Appended
 from kg.export.dataset import CORPUS_FILE, VOID_FILE, FileInfo, GraphSummary, Partitions
 from kg.export.serialize import nquads
 from kg.flow import keep, layered, manifest, partstore
@@ -32,10 +33,12 @@ from kg.flow.corpus import Tally
 from kg.flow.dataset import graph_part, source_of, void_file
 from kg.flow.folder import Facts
 from kg.flow.layered import Log
-from kg.flow.records import Delta, Record, Stored, contributions, rows, save
+from kg.flow.records import Delta, Record, Stored, carried, contributions, save
 from kg.flow.sitelint import Kept
 from kg.graph.iris import Minter
 from kg.load.facts import Site
+
+_VOIDS = 200  # parts of void.ttl (~3 KB each) a chunk of a rebuild's spool holds
 
 
 class _Sink(Protocol):
@@ -66,19 +69,20 @@ class Assembly:
         self.lint = rebuild.lint if rebuild is not None else None  # the @id lint's index kept (kg.flow.sitelint)
         if rebuild is None and options.cache_dir is not None and isinstance(target, TreeWriter):
             self.lint = Kept.create(manifest.beside(options.cache_dir, out, record.started_ns, "lint.tmp"))
-        self.run: RunStore | None = None
+        self.run = RunStore()
         self.log: Log[Record] | None = None
         self.articles: Log[manifest.Article] | None = None  # a full build's manifest articles (else `record`'s)
         self.facts = Facts(record.started_ns)  # the manifest articles' digest, as they are written
         self.parts: Partitions | partstore.Fold = Partitions()  # a rebuild's: what the changed articles add
+        self.voids: Appended[str] | None = None  # a rebuild's: each article's part of void.ttl, in build order
         if rebuild is None:
-            self.run = RunStore()
             self.stored, self.parts = Stored(0, [], []), partstore.Fold(self.run.db)
             self.log = Log(Path(self.run.folder) / "records")
             self.articles = Log(Path(self.run.folder) / "articles")
             self._bundled(options.cache_dir)
             return
         assert isinstance(target, TreeWriter), "a rebuild from records writes a new folder"
+        self.voids = Appended(Path(self.run.folder) / "voids", _VOIDS)  # not every record read again for them
         self.stored = Stored(rebuild.stored.head, rebuild.stored.bundled, rebuild.stored.files)
         self._old = os.open(rebuild.folder / CORPUS_FILE, os.O_RDONLY)
         self.nq.carry(self._old, 0, rebuild.stored.head)
@@ -117,6 +121,8 @@ class Assembly:
             self.target.link(f)
         if r.nq:
             self.nq.carry(self._old, offset, r.nq)
+        assert self.voids is not None, "a rebuild spools them"
+        self.voids.append(r.void)
         if r.graph is not None:
             self.triples += r.graph.size
         self.count += 1
@@ -191,7 +197,7 @@ class Assembly:
             o.graph_iri,
             o.page,
             o.triples,
-            rows(o.findings),
+            carried(o.file, o.findings),
             kept is not None,
             names,
             length,
@@ -204,7 +210,9 @@ class Assembly:
         if self.log is not None:
             self.log.add(name, r)
         else:
+            assert self.voids is not None, "a rebuild spools them"
             self.stored.records[name] = r
+            self.voids.append(r.void)
             self.count += 1
 
     def records(self) -> layered.Stream:
@@ -231,6 +239,7 @@ class Assembly:
         """void.ttl: the corpus-wide part, then each article's part in build order, written as it goes."""
         total = sum(len(g) for g in self.stored.bundled) + self.triples
         files = (self.nq.info(CORPUS_FILE), *sorted(self.stored.files, key=lambda f: f.name))
+        voids: Iterable[str]
         if self.delta is None:
             assert isinstance(self.parts, partstore.Fold) and self.log is not None, "a full build folds them"
             counts, voids = self.parts.counts(), (r.void for _, r in self.log.items())
@@ -238,7 +247,8 @@ class Assembly:
             assert isinstance(self.parts, Partitions), "a rebuild adds the changed articles' to the last build's"
             self.delta.taken()
             counts = self.delta.parts.apply(self.delta.removed, [self.parts])
-            voids = (r.void for _, r in self.records().items())
+            assert self.voids is not None, "a rebuild spools them"
+            voids = self.voids.items()
         self.target.add_pieces(VOID_FILE, void_file(self.site, self.stored.bundled, total, files, counts, voids))
         if self._old >= 0:  # kg.nq complete: the last one closed before the swap, so whoever removes the
             self.nq.close()  # last folder frees its blocks (~0.3 s for 1.2 GB), not this build's last step
@@ -248,11 +258,10 @@ class Assembly:
     def close(self) -> None:
         """Close the last kg.nq, and the last partitions (what was not saved is dropped: they stay the last's),
         and remove the run's store."""
-        for log in (self.log, self.articles):
+        for log in (self.log, self.articles, self.voids):
             if log is not None:
                 log.close()
-        if self.run is not None:
-            self.run.close()
+        self.run.close()
         if self._old >= 0:
             os.close(self._old)
             self._old = -1

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from kg.check import families, idlint
 from kg.core.errors import InputError
-from kg.core.findings import Finding, Row, Severity
+from kg.core.findings import Finding, Severity
 from kg.core.listing import Names
 from kg.core.options import RunOptions
-from kg.core.result import Page, Result
+from kg.core.result import Carried, Page, Result
 from kg.core.runstore import RunStore
 from kg.flow.article import Illustration, Outcome, Wants, process
 from kg.flow.cache import Cache
@@ -157,7 +157,7 @@ class Tally:
         row = self.store.db.execute("SELECT file FROM slugs WHERE slug = ?", (slug,)).fetchone()
         return None if row is None else str(row[0])
 
-    def accept(self, o: Outcome, carried: Sequence[Row] = ()) -> bool:
+    def accept(self, o: Outcome, carried: Carried | None = None) -> bool:
         """Count one outcome (`carried`: its findings as the last build kept them, sorted, once each);
         True while its output may still be kept (no problem, nothing failing)."""
         first = None if o.slug is None else self.owner(o.slug)
@@ -174,11 +174,13 @@ class Tally:
                 self.illustrations[o.slug] = o.illustration
         self.result.add_problems(o.problems)
         self.result.extend(o.findings)
-        self.result.carry(o.file, carried)
+        if carried is not None:
+            self.result.carry(carried)
         self.result.triples += o.triples
         if o.ids is not None and self.ids is not None:
             self.ids.add(o.ids)
-        failing = any(f.severity >= self.threshold for f in o.findings) or any(r[3] >= self.threshold for r in carried)
+        failing = any(f.severity >= self.threshold for f in o.findings)
+        failing = failing or (carried is not None and carried.worst() >= self.threshold)
         self.failed = self.failed or failing
         return not (self.result.problems or self.failed)
 

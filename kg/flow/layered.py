@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kg.core.spill import Appended
+from kg.core.spill import Appended, chunked
 from kg.flow import manifest
 
 DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
@@ -63,7 +63,7 @@ class Stream:
     def items(self) -> Iterator[tuple[str, Any]]:
         """The entries in build order (ValueError when the base's names are not in name order; OSError or a
         pickle's error when its files do not hold): the layer's merged into the base's as they are read."""
-        below = manifest.items(self.base) if isinstance(self.base, Path) else self.base.items()
+        below = chunked(self.base) if isinstance(self.base, Path) else self.base.items()
         if self.layer is None:
             yield from below
             return

@@ -48,10 +48,11 @@ from kg.core.vouched import Vouched
 from kg.flow.folder import Digest, Facts, digest_of, facts_digest, scan, stat_of
 from kg.flow.folder import Stat as Stat  # the facts files' and export files' stats
 
-FORMAT = 6
+FORMAT = 7
 KEPT_RULE = "build:kept-previous"  # kg.flow.keep's notice: an article not published
 FACT_SUFFIXES = (".yaml", ".yml", ".json")  # kg.load.facts lists the same (a test holds them equal)
 CHUNK = 2000  # entries (findings, pages, articles, …) a pickle of a file beside the manifest holds
+_CARRIED = "carried rows follow"  # in a result file: its findings and pages, then the rows carried as they were kept
 _DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
 
 
@@ -210,7 +211,7 @@ def entries(path: Path) -> dict[str, Any] | None:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        found = dict(items(path))
+        found = dict(chunked(path))
         gc.freeze()
         return found
     except _DAMAGED:
@@ -218,12 +219,6 @@ def entries(path: Path) -> dict[str, Any] | None:
     finally:
         if enabled:
             gc.enable()
-
-
-def items(path: Path) -> Iterator[tuple[str, Any]]:
-    """The (name, value) pairs of a file of `chunks`, a chunk at a time (OSError or a pickle's error past
-    damage)."""
-    return chunked(path)
 
 
 def head(cache_dir: Path, out: Path) -> Manifest | None:
@@ -283,14 +278,15 @@ def write(
     (complete once `articles` is written); else `manifest.articles` is written; `exports`: the export
     folder's files' stats when the caller knows them (else the folder is scanned; OSError from either
     means no manifest)."""
-    rows = chain((("f", r) for r in result.rows()), (("p", (p.slug, p.file, p.node)) for p in result.pages()))
+    own = chain((("f", r) for r in result.own_rows()), (("p", (p.slug, p.file, p.node)) for p in result.pages()))
+    kept_rows = chain(chunks(own, 5000), [pickle.dumps(_CARRIED)], result.carried_pieces())
     build, real = manifest.started_ns, Path(os.path.realpath(out))
     digest = Digest()
     if facts is None:
         facts = Facts(build)
         articles = chunks(facts.noting(manifest.articles.items()))
     try:
-        put(beside(cache_dir, out, build, "result"), chunks(rows, 5000))
+        put(beside(cache_dir, out, build, "result"), kept_rows)
         put(beside(cache_dir, out, build, "articles"), articles)
         files = digest.taking(scan(real) if exports is None else exports)
         put(beside(cache_dir, out, build, "exports"), chunks(files))
@@ -309,12 +305,18 @@ def write(
 def result(cache_dir: Path, out: Path, m: Manifest) -> Result | None:
     """The Result of the build `m` describes, as it reported it."""
     done = Result(articles=m.counts[0], triples=m.counts[1])
+    carried = False
     try:
         with open(beside(cache_dir, out, m.started_ns, "result"), "rb") as fh:
             while fh.peek(1):
                 rows = pickle.load(fh)
-                done.extend(from_row(r) for kind, r in rows if kind == "f")
-                done.add_pages(Page(*r) for kind, r in rows if kind == "p")
+                if carried:
+                    done.extend(map(from_row, rows))
+                elif rows == _CARRIED:
+                    carried = True
+                else:
+                    done.extend(from_row(r) for kind, r in rows if kind == "f")
+                    done.add_pages(Page(*r) for kind, r in rows if kind == "p")
     except _DAMAGED:
         done.close()
         return None
@@ -354,8 +356,8 @@ def vouched(cache_dir: Path, out: Path, m: Manifest | None) -> Vouched:
     from the files beside its manifest (vouching for nothing when one is missing or damaged)."""
     if m is None:
         return Vouched()
-    listed = items(beside(cache_dir, out, m.started_ns, "articles"))
-    files = items(beside(cache_dir, out, m.started_ns, "exports"))
+    listed = chunked(beside(cache_dir, out, m.started_ns, "articles"))
+    files = chunked(beside(cache_dir, out, m.started_ns, "exports"))
     try:
         return Vouched(files, ((name, sha) for _, a in listed for name, sha in a.exports))
     except _DAMAGED:

@@ -25,8 +25,9 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from kg.core.findings import Finding, Row, as_row, from_row
+from kg.core.findings import Finding, as_row, from_row
 from kg.core.listing import names_of
+from kg.core.result import Carried
 from kg.core.vouched import Vouched
 from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
 from kg.flow import layered, manifest
@@ -49,7 +50,7 @@ class Record:
     graph_iri: str
     page: str
     triples: int  # of its named graph, as the Result counts it
-    findings: tuple[Row, ...]  # sorted, once each
+    findings: Carried  # sorted, once each
     failing: bool  # not published: its last good exports (`files`, its block of kg.nq), if any, kept
     files: tuple[str, ...]  # its files in the export folder
     nq: int  # bytes of its block in kg.nq (0: none)
@@ -59,7 +60,7 @@ class Record:
     def outcome(self, findings: bool = False) -> Outcome:
         """What the run's Tally counts of it but its @id summary (it stays in the lint's index), and its
         findings only when asked (else they are carried as rows: Tally.accept)."""
-        found = [from_row(r) for r in self.findings] if findings else []
+        found = [from_row(r) for r in self.findings.rows()] if findings else []
         at = Position(*self.slug_at)
         return Outcome(self.file, self.slug, found, [], at, self.sha256, self.graph_iri, self.triples, None, self.page)
 
@@ -227,6 +228,6 @@ def contributions(folder: Path, gone: list[tuple[Record, int]]) -> list[Partitio
     return out
 
 
-def rows(findings: list[Finding]) -> tuple[Row, ...]:
+def carried(file: str, findings: list[Finding]) -> Carried:
     """An article's findings as a record keeps them: rows, sorted, once each."""
-    return tuple(sorted({as_row(f) for f in findings}))
+    return Carried.of(file, sorted({as_row(f) for f in findings}))

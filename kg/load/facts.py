@@ -14,11 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError  # type: ignore[import-untyped, unused-ignore]
-from jsonschema.exceptions import best_match  # type: ignore[import-untyped, unused-ignore]
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from kg.core import resources
 from kg.core.errors import InputError
@@ -31,6 +27,9 @@ from kg.load.located import At, Located, Source
 from kg.load.model import Article, Code, Duration, Quantity, Site, Treatment
 from kg.load.patterns import python_pattern, with_patterns
 from kg.load.yamlloc import Path_, Position
+
+if TYPE_CHECKING:  # jsonschema explains a file the gate (jsonschema-rs) refused; importing it costs ~0.1 s
+    from jsonschema import Draft202012Validator, ValidationError  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = [
     "FACT_SUFFIXES",
@@ -88,6 +87,9 @@ def display(path: Path) -> str:
 
 @cache
 def _validator(definition: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped, unused-ignore]
+    from referencing import Registry, Resource
+
     schema = _schema_document()
     registry: Registry = Registry().with_resource(schema["$id"], Resource.from_contents(schema))
     return Draft202012Validator({"$ref": f"{schema['$id']}#/$defs/{definition}"}, registry=registry)
@@ -145,6 +147,8 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
     value: Any = error.instance
     schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
     if kind == "anyOf" and error.context:  # e.g. a step that is neither text nor {text, source}
+        from jsonschema.exceptions import best_match  # type: ignore[import-untyped, unused-ignore]
+
         return _explain(best_match(error.context))
     if kind == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))

@@ -8,6 +8,7 @@ formats (json, sarif, junit) keep every location.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -66,15 +67,20 @@ def _alike(message: str) -> str:
 
 def gather(read: Callable[[], Iterable[Row]], at_least: int = AT_LEAST) -> tuple[list[Repeated], Iterator[Finding]]:
     """The findings said alike on `at_least` pages or more (most severe first, then by rule), and the
-    others. `read` gives the findings' rows in report order (a file's together) each time it is called:
-    two passes, so what is held is one entry (and a few places) per kind of finding, not the findings."""
+    others in report order. `read` gives the findings' rows in report order (a file's together); they
+    are read once. Held: one entry (and a few places) per kind of finding, and the rows of a kind while
+    it is on fewer than `at_least` pages (those left are shown one by one: the report holds them anyway)."""
     groups: dict[Key, Repeated] = {}
-    for r in read():
+    held: dict[Key, list[tuple[int, Row]]] = {}
+    for i, r in enumerate(read()):
         k = key(r)
         group = groups.get(k)
         if group is None:
             group = groups[k] = Repeated(k)
         group.add(r)
-    repeated = {k for k, g in groups.items() if g.pages >= at_least}
-    gathered = [groups[k] for k in sorted(repeated, key=lambda k: (-k[0], k[1], k[2], k[3]))]
-    return gathered, (from_row(r) for r in read() if key(r) not in repeated)
+        if group.pages < at_least:
+            held.setdefault(k, []).append((i, r))
+        elif k in held:
+            del held[k]  # repeated: its rows are not shown one by one
+    gathered = sorted((g for g in groups.values() if g.pages >= at_least), key=lambda g: (-g.key[0], *g.key[1:]))
+    return gathered, (from_row(r) for _, r in heapq.merge(*held.values()))

@@ -21,7 +21,7 @@ from benchmarks.corpus import write as write_corpus
 from kg.core.findings import Finding, Severity, as_row
 from kg.core.listing import Listing, Names
 from kg.core.options import RunOptions
-from kg.core.result import Result
+from kg.core.result import Carried, Result
 from kg.core.runstore import RunStore
 from kg.flow.build import Checked, validate
 from kg.reports import jsonstream
@@ -71,12 +71,15 @@ def test_a_run_past_the_bound_renders_exactly_as_one_kept_in_memory(
     assert list(temp.iterdir()) == []  # the run's stores are gone, the @id lint's since the lint ran
 
 
+@pytest.mark.parametrize("others", [0, kg.core.result.OTHERS])
 @pytest.mark.parametrize("bound", [5, 20000])
 def test_findings_carried_as_rows_render_exactly_as_findings_added(
-    bound: int, corpus: Path, temp: Path, monkeypatch: pytest.MonkeyPatch
+    bound: int, others: int, corpus: Path, temp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rebuild carries its unchanged articles' findings as blocks of rows: every report, count and
-    selection is as if each had been added (kept in memory, or past the bound on disk)."""
+    selection is as if each had been added (kept in memory, or past the bound on disk; another file's
+    finding seen again on every article remembered as added, or added again)."""
+    monkeypatch.setattr(kg.core.result, "OTHERS", others)
     kept = _checked(corpus, monkeypatch)
     by_file = [list(group) for _, group in groupby(kept.result.sorted(), key=attrgetter("file"))]
     assert len(by_file) > 3
@@ -87,7 +90,7 @@ def test_findings_carried_as_rows_render_exactly_as_findings_added(
         if n % 2 or "/articles/" not in findings[0].file:
             carried.extend(findings)
         else:  # an article's own file's rows as a block, another file's as a finding
-            carried.carry(findings[0].file, sorted({as_row(f) for f in [*findings, site_wide]}))
+            carried.carry(Carried.of(findings[0].file, sorted({as_row(f) for f in [*findings, site_wide]})))
     reference = Result(kept.result.sorted(), kept.result.articles, kept.result.triples, kept.result.pages())
     reference.extend([site_wide])
     with_pictures = Checked(carried, kept.illustrations)
