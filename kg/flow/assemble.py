@@ -226,14 +226,19 @@ class Assembly:
         assert self.delta is not None, "a rebuild's"
         return frozenset(self.delta.replaced.keys() - self.computed)
 
-    def manifest_articles(self) -> tuple[int, Iterable[bytes]]:
-        """How many articles the manifest lists, and its file of them: a full build's as it logged them, a
-        rebuild's those it computed over the last manifest's, read in build order."""
+    def manifest_articles(self) -> tuple[int, Iterable[bytes] | None]:
+        """How many articles the manifest lists, and its file of them: a full build's as it logged them; a
+        rebuild's, those it computed over the last manifest's, are noted here and written by `save` (None)."""
         if self.articles is not None:
             return self.articles.count, self.articles.pieces()
+        for name, article in self._listed().items():
+            self.facts.note(name, article.stat, article.sha256)
+        return self.count, None
+
+    def _listed(self) -> layered.Stream:
+        """A rebuild's manifest articles: those it computed over the last build's, read in build order."""
         assert self.delta is not None, "a full build logs them"
-        listed = layered.Stream(self.delta.listed, layered.Layer(self.record.articles, self._gone()))
-        return self.count, manifest.chunks(self.facts.noting(listed.items()))
+        return layered.Stream(self.delta.listed, layered.Layer(self.record.articles, self._gone()))
 
     def write_void(self) -> None:
         """void.ttl: the corpus-wide part, then each article's part in build order, written as it goes."""
@@ -271,11 +276,13 @@ class Assembly:
             self.lint.close()
 
     def save(self, cache_dir: Path, out: Path, build: int) -> None:
-        """The records, the partitions and the @id lint's index."""
+        """The records, the partitions, the @id lint's index and (a rebuild's, as a layer) the manifest's articles."""
         last = self.delta
         kept = (self.records(), self.count) if last is not None else self.log
         assert kept is not None, "a full build logs its records"
         save(cache_dir, out, build, self.stored, kept)
+        if last is not None:
+            layered.write(cache_dir, out, build, "articles", self._listed(), self.count)
         if last is None:
             assert isinstance(self.parts, partstore.Fold), "a full build folds them"
             partstore.create(manifest.beside(cache_dir, out, build, "parts"), self.parts, build)

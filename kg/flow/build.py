@@ -22,7 +22,7 @@ from kg.core.fsio import TreeChecker, TreeDiff, TreeWriter
 from kg.core.listing import names_of
 from kg.core.options import RunOptions
 from kg.core.result import Result
-from kg.flow import manifest, records
+from kg.flow import layered, manifest, records
 from kg.flow.article import Illustration, Outcome, Wants
 from kg.flow.assemble import Assembly
 from kg.flow.corpus import Progress, Tally, outcomes
@@ -128,7 +128,7 @@ def _run(
         target.known = delta.known()
         target.keep_names(manifest.beside(options.cache_dir, out, record.started_ns, "names.tmp"))
     elif isinstance(target, TreeWriter) and options.cache_dir is not None:  # a full build offers its last files
-        target.known = manifest.vouched(options.cache_dir, out, prior)
+        target.known = layered.vouched(options.cache_dir, out, prior)
     wants = Wants(exports=True, illustration=illustrate)
     assembly: Assembly | None = None
     try:

@@ -1,5 +1,5 @@
-"""Maps by facts file name kept beside a build's manifest (the records), written as a
-base and a layer: a rebuild that changed a few articles links the last base under its own name and
+"""Maps by facts file name kept beside a build's manifest (the records and the manifest's articles), written
+as a base and a layer: a rebuild that changed a few articles links the last base under its own name and
 writes only a layer with the entries changed since that base and the names gone from it (build order
 is name order, so the layer's entries merge into the base's as it is read), so it never rewrites the
 80 MB of a 10,000-article site's records, and holds nothing per unchanged article. When a layer would
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kg.core.spill import Appended, chunked
+from kg.core.vouched import Vouched
 from kg.flow import manifest
 
 DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
@@ -148,3 +149,30 @@ def value(path: Path) -> Any:
         return manifest.unpickled(path)
     except DAMAGED:
         return None
+
+
+def manifest_whole(cache_dir: Path, out: Path) -> manifest.Manifest | None:
+    """The last build's manifest with its articles and export files, whole (to look at it: a build reads them
+    a chunk at a time)."""
+    value = manifest.head(cache_dir, out)
+    if value is None:
+        return None
+    listed = read(cache_dir, out, value.started_ns, "articles")
+    exports = manifest.entries(manifest.beside(cache_dir, out, value.started_ns, "exports"))
+    if listed is None or exports is None:
+        return None
+    value.articles, value.exports = listed[0], exports
+    return value
+
+
+def vouched(cache_dir: Path, out: Path, m: manifest.Manifest | None) -> Vouched:
+    """The article export files the last build wrote, their stat then and SHA-256, read a chunk at a time
+    from the files beside its manifest (vouching for nothing when one is missing or damaged)."""
+    listed = None if m is None else stream(cache_dir, out, m.started_ns, "articles")
+    if m is None or listed is None:
+        return Vouched()
+    files = chunked(manifest.beside(cache_dir, out, m.started_ns, "exports"))
+    try:
+        return Vouched(files, ((name, sha) for _, a in listed.items() for name, sha in a.exports))
+    except DAMAGED:
+        return Vouched()

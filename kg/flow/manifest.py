@@ -14,10 +14,11 @@ version, engine, profile, --fail-on or --shard (all in `key`), any byte of site.
 added, removed, or with another size or mtime, an export file added, removed or touched. Only a
 build with no unreadable facts file (exit 2) and with every article checked writes one.
 The articles and the export files' stats are kept beside it in `chunks`: a full build writes them as
-they come, never holding them all (kg.flow.layered.Log); a rebuild reads them a chunk at a time in build
-order, a full build a chunk at a time too, keeping what it vouches for (kg.core.vouched) in 32 bytes a
-file. The up-to-date check reads neither: it compares the facts folder and the export folder, listed in
-whatever order the file system gives, with one `Digest` of each kept in the manifest.
+they come, never holding them all (kg.flow.layered.Log), and a rebuild its articles as a layer over the last
+build's (kg.flow.layered); a rebuild reads them a chunk at a time in build order, a full build a chunk at a
+time too, keeping what it vouches for (kg.core.vouched) in 32 bytes a file. The up-to-date check reads
+neither: it compares the facts folder and the export folder, listed in whatever order the file system gives,
+with one `Digest` of each kept in the manifest.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.spill import chunked
 from kg.core.swap import parent_locked, sweep
-from kg.core.vouched import Vouched
 from kg.flow.folder import Digest, Facts, digest_of, facts_digest, scan, stat_of
 from kg.flow.folder import Stat as Stat  # the facts files' and export files' stats
 
@@ -230,20 +230,6 @@ def head(cache_dir: Path, out: Path) -> Manifest | None:
     return value if isinstance(value, Manifest) else None
 
 
-def read(cache_dir: Path, out: Path) -> Manifest | None:
-    """The last build's manifest with its articles and export files, whole (to look at it: a build reads them
-    a chunk at a time)."""
-    value = head(cache_dir, out)
-    if value is None:
-        return None
-    listed = entries(beside(cache_dir, out, value.started_ns, "articles"))
-    exports = entries(beside(cache_dir, out, value.started_ns, "exports"))
-    if listed is None or exports is None:
-        return None
-    value.articles, value.exports = listed, exports
-    return value
-
-
 def put(target: Path, data: bytes | Iterable[bytes]) -> None:
     """Write a file atomically (a temp file renamed), or not at all; `data` may come in pieces."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -268,14 +254,14 @@ def write(
     out: Path,
     manifest: Manifest,
     result: Result,
-    articles: Iterable[bytes] = (),
+    articles: Iterable[bytes] | None = (),
     exports: Iterable[tuple[str, Stat]] | None = None,
     facts: Facts | None = None,
 ) -> bool:
     """Store the manifest and its build's findings and pages (atomically; a full disk only costs the
     next build its shortcut); the files of earlier builds' manifests go. False when it could not.
-    `articles`: the articles' file as the build wrote it (kg.flow.layered.Log), with `facts` noting them
-    (complete once `articles` is written); else `manifest.articles` is written; `exports`: the export
+    `articles`: the articles' file as the build wrote it (kg.flow.layered.Log), or None when the caller wrote
+    it (a rebuild's layer), with `facts` noting them; else `manifest.articles` is written; `exports`: the export
     folder's files' stats when the caller knows them (else the folder is scanned; OSError from either
     means no manifest)."""
     own = chain((("f", r) for r in result.own_rows()), (("p", (p.slug, p.file, p.node)) for p in result.pages()))
@@ -287,7 +273,8 @@ def write(
         articles = chunks(facts.noting(manifest.articles.items()))
     try:
         put(beside(cache_dir, out, build, "result"), kept_rows)
-        put(beside(cache_dir, out, build, "articles"), articles)
+        if articles is not None:
+            put(beside(cache_dir, out, build, "articles"), articles)
         files = digest.taking(scan(real) if exports is None else exports)
         put(beside(cache_dir, out, build, "exports"), chunks(files))
         kept = replace(manifest, articles={}, exports={}, digest=digest.value(), facts=facts.value())
@@ -349,19 +336,6 @@ def keep_report(cache_dir: Path, out: Path, build: int, how: str, text: str) -> 
         return
     with contextlib.suppress(OSError):
         put(beside(cache_dir, out, build, _report_name(how)), text.encode("utf-8"))
-
-
-def vouched(cache_dir: Path, out: Path, m: Manifest | None) -> Vouched:
-    """The article export files the last build wrote, their stat then and SHA-256, read a chunk at a time
-    from the files beside its manifest (vouching for nothing when one is missing or damaged)."""
-    if m is None:
-        return Vouched()
-    listed = chunked(beside(cache_dir, out, m.started_ns, "articles"))
-    files = chunked(beside(cache_dir, out, m.started_ns, "exports"))
-    try:
-        return Vouched(files, ((name, sha) for _, a in listed for name, sha in a.exports))
-    except _DAMAGED:
-        return Vouched()
 
 
 def forget(cache_dir: Path, out: Path) -> None:

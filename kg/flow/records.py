@@ -179,7 +179,9 @@ def plan(
     folder = Path(os.path.realpath(out))
     if stored is None or kept is None or not prior.digest or digest_of(folder) != prior.digest:
         return None
-    listed = layered.Stream(manifest.beside(cache_dir, out, prior.started_ns, "articles"))
+    listed = layered.stream(cache_dir, out, prior.started_ns, "articles")
+    if listed is None:
+        return None
     try:
         names = names_of(files)
         unchanged, replaced, gone = _compare(_placed(stored.head, kept, listed), files, names, stats, prior.started_ns)

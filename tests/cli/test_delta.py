@@ -17,7 +17,7 @@ from conftest import snapshot
 from benchmarks.corpus import write as write_corpus
 from kg.check import idlint
 from kg.flow import corpus as flow_corpus
-from kg.flow import manifest
+from kg.flow import layered
 from kg.flow.article import process
 from kg.flow.cache import Cache
 from kg.flow.folder import scan
@@ -132,7 +132,7 @@ def test_a_rebuild_after_a_change_equals_a_full_build(
         delta = build("delta", "--cache", "cache")
     assert len(calls) + len(reads) == changed  # computed or read from the cache: the changed articles only
     assert len(added) == changed  # the lint index kept took the changed articles' summaries only
-    last = manifest.read(tmp_path / "cache", tmp_path / "delta")  # its folder's stats, carried and not scanned:
+    last = layered.manifest_whole(tmp_path / "cache", tmp_path / "delta")  # the folder's stats, carried, not scanned:
     assert last is None or last.exports == dict(scan(tmp_path / "delta"))  # as a scan finds
     assert not list((tmp_path / "cache" / "manifests").glob("*.names.tmp"))  # the names it kept as they came
     _same(delta, build("full", "--no-cache"), tmp_path)

@@ -21,7 +21,7 @@ from kg.core.errors import InputError
 from kg.core.findings import Severity
 from kg.core.fsio import MARKER
 from kg.core.options import RunOptions
-from kg.flow import manifest
+from kg.flow import layered, manifest
 from kg.flow.article import process
 from kg.flow.build import build
 from kg.load import facts
@@ -168,11 +168,11 @@ def test_no_manifest_without_a_cache_or_after_a_failed_input(site: Path, tmp_pat
     assert not (tmp_path / "cache").exists()
     options = RunOptions(cache_dir=tmp_path / "cache")
     build(site, tmp_path / "out", options)
-    assert manifest.read(tmp_path / "cache", tmp_path / "out") is not None
+    assert layered.manifest_whole(tmp_path / "cache", tmp_path / "out") is not None
     (site / "articles" / "broken.yaml").write_text("slug: [", encoding="utf-8")
     with pytest.raises(InputError):
         build(site, tmp_path / "out", options)
-    assert manifest.read(tmp_path / "cache", tmp_path / "out") is None  # exit 2 is never replayed
+    assert layered.manifest_whole(tmp_path / "cache", tmp_path / "out") is None  # exit 2 is never replayed
 
 
 def test_the_manifest_lists_facts_files_as_the_loader_does() -> None:
