@@ -281,12 +281,11 @@ class Assembly:
         kept = (self.records(), self.count) if last is not None else self.log
         assert kept is not None, "a full build logs its records"
         save(cache_dir, out, build, self.stored, kept)
-        if last is not None:
-            layered.write(cache_dir, out, build, "articles", self._listed(), self.count)
         if last is None:
             assert isinstance(self.parts, partstore.Fold), "a full build folds them"
             partstore.create(manifest.beside(cache_dir, out, build, "parts"), self.parts, build)
         else:
+            layered.write(cache_dir, out, build, "articles", self._listed(), self.count)
             last.parts.commit(manifest.beside(cache_dir, out, build, "parts"), build)
         if self.lint is not None:
             self.lint.commit(manifest.beside(cache_dir, out, build, "lint"), build)

@@ -154,15 +154,15 @@ def value(path: Path) -> Any:
 def manifest_whole(cache_dir: Path, out: Path) -> manifest.Manifest | None:
     """The last build's manifest with its articles and export files, whole (to look at it: a build reads them
     a chunk at a time)."""
-    value = manifest.head(cache_dir, out)
-    if value is None:
+    kept = manifest.head(cache_dir, out)
+    if kept is None:
         return None
-    listed = read(cache_dir, out, value.started_ns, "articles")
-    exports = manifest.entries(manifest.beside(cache_dir, out, value.started_ns, "exports"))
+    listed = read(cache_dir, out, kept.started_ns, "articles")
+    exports = manifest.entries(manifest.beside(cache_dir, out, kept.started_ns, "exports"))
     if listed is None or exports is None:
         return None
-    value.articles, value.exports = listed[0], exports
-    return value
+    kept.articles, kept.exports = listed[0], exports
+    return kept
 
 
 def vouched(cache_dir: Path, out: Path, m: manifest.Manifest | None) -> Vouched:
