@@ -123,7 +123,8 @@ class TreeWriter:
         # What the last build wrote: a file still as it was then, with the same hash as the new bytes,
         # is linked without reading it back.
         self.known = Vouched()
-        # The new folder's files by name as they come, when the caller keeps them (`keep_names`).
+        # The names of the files it writes (not those it links: a hard link keeps the stat), as they come, when
+        # the caller keeps them (`keep_names`).
         self.names: Appended[str] | None = None
 
     def open(self, name: str) -> _Stream:
@@ -173,14 +174,14 @@ class TreeWriter:
         self._added(name)
 
     def keep_names(self, path: Path) -> None:
-        """Keep the new folder's file names, from now on, in a file at `path` (the caller closes and removes
-        it): a rebuild's manifest lists them with no scan of the folder, and 300,000 names are not held."""
+        """Keep the names of the files it writes, from now on, in a file at `path` (the caller closes and removes
+        it): a rebuild's manifest takes their stats with no scan of the folder, and many names are not held."""
         self.names = Appended(path)
         self.names.append(MARKER)
 
-    def _added(self, name: str) -> None:
+    def _added(self, name: str, written: bool = True) -> None:
         self.count += 1
-        if self.names is not None:
+        if self.names is not None and written:
             self.names.append(name)
 
     def add_pieces(self, name: str, pieces: Iterable[bytes]) -> None:
@@ -219,7 +220,7 @@ class TreeWriter:
         except OSError as e:
             self.abort()
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
-        self._added(name)
+        self._added(name, written=False)
 
     def commit(self) -> None:
         """Swap the new folder in: atomically where the system can exchange two paths; else by two

@@ -110,6 +110,7 @@ class Assembly:
         r, offset, article = last
         if (tally.owner(r.slug) or r.file) != r.file:  # a changed article before it took its slug: as a full build
             self.delta.removed += contributions(self.delta.folder, [(r, offset)])
+            self.delta.dropped.update(r.files)
             self.fresh(r.outcome(findings=True), tally, article.stat)
             return
         tally.accept(r.outcome(), r.findings)

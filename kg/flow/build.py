@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from kg.core.errors import InputError
@@ -144,8 +145,10 @@ def _run(
         raise
     try:
         if options.cache_dir is not None and write:
-            linked = _exports(out, target) if delta is not None else None
-            _remember(options.cache_dir, out, done, (record, assembly, linked), stats)
+            keep = None
+            if delta is not None and prior is not None:
+                keep = partial(_exports, options.cache_dir, out, target, (delta, prior, record.started_ns))
+            _remember(options.cache_dir, out, done, (record, assembly, keep), stats)
     finally:
         assembly.close()
         if isinstance(target, TreeWriter):
@@ -161,12 +164,13 @@ def _remember(
     cache_dir: Path,
     out: Path,
     done: BuildResult,
-    kept: tuple[manifest.Manifest, Assembly, Iterator[tuple[str, manifest.Stat]] | None],
+    kept: tuple[manifest.Manifest, Assembly, Callable[[], str | None] | None],
     stats: manifest.Stats,
 ) -> None:
     """Write the manifest of a build that replaced the folder and checked every file (else drop it), and
-    the records a rebuild after a few changes starts from (`kept`: and its files' stats, else scanned)."""
-    record, assembly, exports = kept
+    the records a rebuild after a few changes starts from (`kept`: and a rebuild's way to keep its files'
+    stats as a layer, giving their digest; else, or when it gives None, the folder is scanned)."""
+    record, assembly, keep_exports = kept
     count, articles = assembly.manifest_articles()
     if not done.files or done.result.problems or not stats.complete or count != len(stats) or not record.key:
         manifest.forget(cache_dir, out)
@@ -177,26 +181,37 @@ def _remember(
     except OSError:
         manifest.forget(cache_dir, out)
         return
+    exports = keep_exports() if keep_exports is not None else None
     if manifest.write(cache_dir, out, record, done.result, articles, exports, assembly.facts):
         done.recorded = record.started_ns
 
 
-def _exports(out: Path, target: TreeWriter | TreeChecker) -> Iterator[tuple[str, manifest.Stat]]:
-    """A rebuild's new folder's files and their stats, taken by the names it kept as they came with no scan
-    of the folder (the last manifest's map of 300,000 files' stats is not read either: OSError when one is
-    gone)."""
-    assert isinstance(target, TreeWriter) and target.names is not None, "a rebuild keeps its folder's names"
-    folder = os.open(os.path.realpath(out), os.O_RDONLY)
+def _exports(
+    cache_dir: Path, out: Path, target: TreeWriter | TreeChecker, last: tuple[records.Delta, manifest.Manifest, int]
+) -> str | None:
+    """A rebuild's export files' stats kept as a layer over the last build's (kg.flow.layered.rebuilt_exports):
+    those it wrote, stat'ed by the names it kept as they came; its links keep the stats they had. Their
+    digest; None (the folder is then scanned) when they are many, or one cannot be read."""
+    assert isinstance(target, TreeWriter) and target.names is not None, "a rebuild keeps the names it wrote"
+    delta, prior, build = last
+    if target.names.count + len(delta.dropped) > max(64, target.count // 20):
+        return None
+    written: dict[str, manifest.Stat] = {}
     try:
-        for name in target.names.items():  # by the folder's descriptor: a third cheaper than by path
-            s = os.stat(name, dir_fd=folder, follow_symlinks=False)
-            yield name, (s.st_ino, s.st_size, s.st_mtime_ns)
-    finally:
-        os.close(folder)
+        folder = os.open(os.path.realpath(out), os.O_RDONLY)
+        try:
+            for name in target.names.items():  # by the folder's descriptor: a third cheaper than by path
+                s = os.stat(name, dir_fd=folder, follow_symlinks=False)
+                written[name] = (s.st_ino, s.st_size, s.st_mtime_ns)
+        finally:
+            os.close(folder)
+        return layered.rebuilt_exports(cache_dir, out, build, prior, written, delta.dropped)
+    except OSError:
+        return None
 
 
 def _drop_names(target: TreeWriter | TreeChecker) -> None:
-    """A rebuild's file of its folder's names, once its manifest is written (or it failed)."""
+    """A rebuild's file of the names it wrote, once its manifest is written (or it failed)."""
     if isinstance(target, TreeWriter) and target.names is not None:
         target.names.close()
         with contextlib.suppress(OSError):

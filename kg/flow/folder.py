@@ -42,13 +42,16 @@ class Digest:
     """An export folder's files and their stats as one value, whatever order they come in: a sum of each
     (name, stat)'s hash, and their count."""
 
-    def __init__(self) -> None:
-        self.count = self.total = 0
+    def __init__(self, value: str = "") -> None:
+        """Empty, or as `value` (another's `value()`) left it."""
+        count, _, total = value.partition(":")
+        self.count, self.total = (int(count), int(total, 16)) if value else (0, 0)
 
-    def add(self, name: str, value: object) -> None:
+    def add(self, name: str, value: object, sign: int = 1) -> None:
+        """Add an entry (`sign` -1: take out one that was added)."""
         h = hashlib.blake2b(f"{name}\0{value}".encode("utf-8", "surrogateescape"), digest_size=16).digest()
-        self.total = (self.total + int.from_bytes(h, "big")) % (1 << 128)
-        self.count += 1
+        self.total = (self.total + sign * int.from_bytes(h, "big")) % (1 << 128)
+        self.count += sign
 
     def taking(self, entries: Iterable[tuple[str, Stat]]) -> Iterator[tuple[str, Stat]]:
         """The entries as they pass, each added."""

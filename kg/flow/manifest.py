@@ -255,15 +255,16 @@ def write(
     manifest: Manifest,
     result: Result,
     articles: Iterable[bytes] | None = (),
-    exports: Iterable[tuple[str, Stat]] | None = None,
+    exports: Iterable[tuple[str, Stat]] | str | None = None,
     facts: Facts | None = None,
 ) -> bool:
     """Store the manifest and its build's findings and pages (atomically; a full disk only costs the
     next build its shortcut); the files of earlier builds' manifests go. False when it could not.
     `articles`: the articles' file as the build wrote it (kg.flow.layered.Log), or None when the caller wrote
     it (a rebuild's layer), with `facts` noting them; else `manifest.articles` is written; `exports`: the export
-    folder's files' stats when the caller knows them (else the folder is scanned; OSError from either
-    means no manifest)."""
+    folder's files' stats when the caller knows them, or their digest when it kept them itself (a rebuild's
+    layer: kg.flow.layered.rebuilt_exports); else the folder is scanned (OSError from either means no
+    manifest)."""
     own = chain((("f", r) for r in result.own_rows()), (("p", (p.slug, p.file, p.node)) for p in result.pages()))
     kept_rows = chain(chunks(own, 5000), [pickle.dumps(_CARRIED)], result.carried_pieces())
     build, real = manifest.started_ns, Path(os.path.realpath(out))
@@ -275,9 +276,11 @@ def write(
         put(beside(cache_dir, out, build, "result"), kept_rows)
         if articles is not None:
             put(beside(cache_dir, out, build, "articles"), articles)
-        files = digest.taking(scan(real) if exports is None else exports)
-        put(beside(cache_dir, out, build, "exports"), chunks(files))
-        kept = replace(manifest, articles={}, exports={}, digest=digest.value(), facts=facts.value())
+        if not isinstance(exports, str):
+            files = digest.taking(scan(real) if exports is None else exports)
+            put(beside(cache_dir, out, build, "exports"), chunks(files))
+        folder = exports if isinstance(exports, str) else digest.value()
+        kept = replace(manifest, articles={}, exports={}, digest=folder, facts=facts.value())
         put(location(cache_dir, out), pickle.dumps(kept, pickle.HIGHEST_PROTOCOL))
     except OSError:
         return False

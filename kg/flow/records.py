@@ -94,6 +94,7 @@ class Delta:
     parts: Store  # the last build's partitions
     removed: list[Partitions]  # what the changed and removed articles added to them
     lint: Kept  # the last build's @id lint index
+    dropped: set[str]  # the last folder's files of the changed and removed articles (the others are linked)
     _reading: Iterator[Placed] | None = field(default=None, repr=False)
 
     def records(self) -> Iterator[Placed]:
@@ -195,7 +196,8 @@ def plan(
         parts.close()
         return None
     removed = contributions(folder, gone)
-    return Delta(folder, stored, kept, listed, unchanged, replaced, prior.started_ns, parts, removed, lint)
+    dropped = {name for r, _ in gone for name in r.files}
+    return Delta(folder, stored, kept, listed, unchanged, replaced, prior.started_ns, parts, removed, lint, dropped)
 
 
 def _compare(
