@@ -194,7 +194,7 @@ def _exports(
     digest; None (the folder is then scanned) when they are many, or one cannot be read."""
     assert isinstance(target, TreeWriter) and target.names is not None, "a rebuild keeps the names it wrote"
     delta, prior, build = last
-    if target.names.count + len(delta.dropped) > max(64, target.count // 20):
+    if target.names.count + len(delta.dropped) > max(layered.FEW, target.count // 20):
         return None
     written: dict[str, manifest.Stat] = {}
     try:

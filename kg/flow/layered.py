@@ -23,6 +23,7 @@ from kg.core.vouched import Vouched
 from kg.flow import manifest
 from kg.flow.folder import Digest, Stat
 
+FEW = 64  # entries a layer holds however few the map has (else a twentieth of them); more: the map written whole
 DAMAGED = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
 
 
@@ -140,7 +141,7 @@ def write(cache_dir: Path, out: Path, build: int, what: str, value: dict[str, An
         layer_file.unlink()
     if isinstance(value, Stream):
         base, layer = value.over_file()
-        if len(layer.changed) + len(layer.gone) <= max(64, count // 20):
+        if len(layer.changed) + len(layer.gone) <= max(FEW, count // 20):
             with contextlib.suppress(FileNotFoundError):
                 target.unlink()
             os.link(base, target)

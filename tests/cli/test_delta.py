@@ -160,6 +160,28 @@ def test_a_rebuild_whose_kept_files_are_gone_builds_in_full(gone: str, site: Pat
     _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
 
 
+@pytest.mark.parametrize("few", [layered.FEW, 0])
+def test_a_rebuild_keeps_its_export_files_stats_as_a_scan_finds_them(
+    few: int, site: Path, tmp_path: Path, kg: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a layer over the last build's (only the files it wrote stat'ed), or, past a layer's size, by a scan of
+    the new folder: either way the map a scan finds, and a digest the next build's up-to-date check agrees with."""
+    monkeypatch.setattr(layered, "FEW", few)
+
+    def build(*args: str) -> Result:
+        return kg("build", "--data", site, "--out", "delta", "--cache", "cache", *args)
+
+    assert build().exit_code == 0
+    for change, code in ((_headline, 0), (_added, 0), (_removed, 0), (_now_failing, 1)):
+        change(site, build)
+        assert build().exit_code == code
+        last = layered.manifest_whole(tmp_path / "cache", tmp_path / "delta")
+        assert last is not None and last.exports == dict(scan(tmp_path / "delta"))
+        layer = (tmp_path / "cache" / "manifests").glob("*.exports-layer")
+        assert bool(list(layer)) == bool(few)
+        assert "is up to date" in build().stderr
+
+
 def test_a_rebuild_reports_in_every_format_as_a_full_build(
     site: Path, tmp_path: Path, kg: Build, monkeypatch: pytest.MonkeyPatch
 ) -> None:
