@@ -14,11 +14,12 @@ version, engine, profile, --fail-on or --shard (all in `key`), any byte of site.
 added, removed, or with another size or mtime, an export file added, removed or touched. Only a
 build with no unreadable facts file (exit 2) and with every article checked writes one.
 The articles and the export files' stats are kept beside it in `chunks`: a full build writes them as
-they come, never holding them all (kg.flow.layered.Log), and a rebuild its articles as a layer over the last
-build's (kg.flow.layered); a rebuild reads them a chunk at a time in build order, a full build a chunk at a
-time too, keeping what it vouches for (kg.core.vouched) in 32 bytes a file. The up-to-date check reads
-neither: it compares the facts folder and the export folder, listed in whatever order the file system gives,
-with one `Digest` of each kept in the manifest.
+they come, never holding them all (kg.flow.layered.Log), and a rebuild both as layers over the last build's
+(kg.flow.layered: the export files it linked keep their stats, so only those it wrote are stat'ed). A
+rebuild reads them a chunk at a time in build order, a full build a chunk at a time too, keeping what it
+vouches for (kg.core.vouched) in 32 bytes a file. The up-to-date check reads neither: it compares the facts
+folder and the export folder, listed in whatever order the file system gives, with one `Digest` of each kept
+in the manifest.
 """
 
 from __future__ import annotations
