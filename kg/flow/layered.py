@@ -1,11 +1,12 @@
-"""Maps by facts file name kept beside a build's manifest (the records and the manifest's articles), written
-as a base and a layer: a rebuild that changed a few articles links the last base under its own name and
-writes only a layer with the entries changed since that base and the names gone from it (build order
-is name order, so the layer's entries merge into the base's as it is read), so it never rewrites the
-80 MB of a 10,000-article site's records, and holds nothing per unchanged article. When a layer would
-hold more than a twentieth of the entries, the whole map is written as a new base. A base is a run of pickles, each a
-list of a few thousand (name, entry) pairs in build order (kg.flow.manifest.chunks), so a full build
-writes it as its entries arrive (`Log`) and never holds the whole map.
+"""Maps kept beside a build's manifest — the records and the manifest's articles by facts file name, the
+export files' stats by file name — written as a base and a layer: a rebuild that changed a few articles links
+the last base under its own name and writes only a layer with the entries changed since that base and the names
+gone from it (build order is name order, so the layer's entries merge into the base's as it is read; the export
+stats are in no order, and read as the base's, then the layer's), so it never rewrites the 80 MB of a
+10,000-article site's records, and holds nothing per unchanged article. When a layer would hold more than a
+twentieth of the entries, the whole map is written as a new base. A base is a run of pickles, each a list of a
+few thousand (name, entry) pairs (kg.flow.manifest.chunks), so a full build writes it as its entries arrive
+(`Log`) and never holds the whole map.
 """
 
 from __future__ import annotations
