@@ -350,7 +350,7 @@ JSONLD = _VALUES | st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(JSONLD)
 def test_any_json_ld_is_audited_without_a_traceback(value: object) -> None:
     """Real JSON-LD written by others: whatever the shape, findings come back, never an exception."""

@@ -127,7 +127,7 @@ def _write_corpus(root: Path, texts: list[str]) -> Path:
     return data
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(hostile, min_size=20, max_size=60))
 def test_hostile_text_builds_and_stays_inert(tmp_path: Path, texts: list[str]) -> None:
     data = _write_corpus(tmp_path, list(texts))

@@ -155,7 +155,7 @@ _VALUES = st.one_of(
 _TRIPLES = st.sets(st.tuples(_IRIS, st.one_of(st.just(RDF.type), _IRIS), _VALUES), max_size=12)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(_TRIPLES, _TRIPLES)
 def test_turtle_says_the_graph_deterministically_types_first(medkg: set[Triple], view: set[Triple]) -> None:
     """Oxigraph's Turtle of two sections: read back, each is its graph; the same graph in any order gives

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import Result
 from conftest import CASES, DATA
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from kg.extract import extract, render_yaml
@@ -192,7 +192,6 @@ _LINES = st.sampled_from(
 )
 
 
-@settings(deadline=None)  # the first HTML example loads trafilatura's models; speed is not what this test checks
 @given(st.lists(_LINES, min_size=1, max_size=25), st.sampled_from(["a.txt", "a.md", "a.html"]))
 def test_any_article_gives_a_schema_valid_draft_with_verbatim_quotes(lines: list[str], name: str) -> None:
     title = "Laser Resurfacing: A Guide"

@@ -53,7 +53,7 @@ def histories(draw: st.DrawFn) -> tuple[dict[str, idlint.Summary], list[tuple[st
     return first, edits
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(histories())
 def test_an_incremental_lint_equals_a_full_lint_after_every_edit(
     history: tuple[dict[str, idlint.Summary], list[tuple[str, idlint.Summary | None]]],

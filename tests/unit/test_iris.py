@@ -51,7 +51,7 @@ def parses_in_both(iri: str) -> None:
         assert list(g.subjects()) == [URIRef(iri)]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(BASE, FILE_NAME)
 @example("https://getlabtest.com/", "x> a <urn:evil:Injected> . <urn:z.yaml")
 @example("https://getlabtest.com/", "my article \u00e9 \u6587.yaml")
@@ -65,14 +65,14 @@ def test_a_file_name_always_gives_one_valid_iri(base: str, name: str) -> None:
         assert iri.count("/") == source_iri(base, "x").count("/") + relative.count("/")  # no segment smuggled in
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.text(st.characters(codec="utf-8"), max_size=20), st.text(st.characters(codec="utf-8"), max_size=20))
 def test_distinct_names_give_distinct_segments(a: str, b: str) -> None:
     assert (iri_segment(a) == iri_segment(b)) == (a == b)
     assert (iri_path(a) == iri_path(b)) == (a == b)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(BASE, SLUG, st.sampled_from(["treatment", "condition", "ingredient", "organization"]))
 def test_every_minted_iri_parses_in_both(base: str, slug: str, kind: str) -> None:
     assert iri_problem(base, base=True) is None
@@ -89,7 +89,7 @@ def test_every_minted_iri_parses_in_both(base: str, slug: str, kind: str) -> Non
         parses_in_both(iri)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=1000)
 @given(IRI_ISH)
 @example("https://e.com/#/")
 @example("https://e.com/%zz")

@@ -80,7 +80,7 @@ def by_nquads(document: Any, base: str) -> Graph:
     return g
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(DOCUMENTS)
 def test_the_same_graph_as_the_nquads_round_trip(document: dict[str, Any]) -> None:
     base = "https://example.org/page.html"

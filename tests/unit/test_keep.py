@@ -25,7 +25,7 @@ def _quad(graph: int, text: str, iri_object: bool) -> bytes:
     return f"<https://example.org/s> <https://example.org/p> {value} <{GRAPHS[graph]}> .\n".encode()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(_line, max_size=40), st.integers(0, len(GRAPHS) - 1))
 def test_kept_block_is_every_line_of_the_graph(lines: list[tuple[int, str, bool]], wanted: int) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -33,7 +33,7 @@ def grouped(draw: st.DrawFn) -> list[tuple[str, list[str]]]:
     return graphs
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(grouped(), st.integers(1, 4000), st.integers(0, 4))
 def test_chunks_cover_the_file_in_order_cut_at_graph_boundaries(
     graphs: list[tuple[str, list[str]]], max_bytes: int, max_graphs: int

@@ -92,7 +92,7 @@ def _verdicts(definition: str, document: Any) -> tuple[bool, bool]:
     return fast, slow
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(FIELDS), st.one_of(st.text(max_size=12), st.just("")), TAILS, TAILS)
 @example(FIELDS[1], "en", "", "\n")
 @example(FIELDS[5], "2024-01-01", "", "\n")
@@ -108,7 +108,7 @@ def test_both_validators_agree_on_every_value(
         assert fast == slow or stricter_gate_may_refuse(document), f"{path}={value!r}: gate {fast}, jsonschema {slow}"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.sampled_from([f for f in FIELDS if f[2] != "\\S"]), st.sampled_from(["\n", "\r\n", "\n\n", " \n"]))
 def test_no_anchored_field_takes_a_trailing_newline(
     field: tuple[str, tuple[str | int, ...], str, str], tail: str
@@ -118,7 +118,7 @@ def test_no_anchored_field_takes_a_trailing_newline(
     assert _verdicts(definition, _document(definition, path, good + tail)) == (False, False)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(
     st.sampled_from([p for p in PATTERNS if p not in CONTAINS]).flatmap(
         lambda p: st.tuples(st.just(p), st.from_regex(python_pattern(p), fullmatch=True))
