@@ -164,3 +164,38 @@ def test_generated_graphs_give_the_same_results(family: str) -> None:
         )
 
     check()
+
+
+NUMBERS = ["2", "111.5", "112", "+1", ".5", "5.", "NaN", "INF", "-INF", "sNaN", "1.0E3", "1e2", "abc", ""]
+SCHEMA = Namespace("http://schema.org/")
+
+
+@pytest.mark.parametrize("profile", [p.name for p in profiles.available()])
+@pytest.mark.parametrize("datatype", [XSD.double, XSD.string])
+def test_the_google_profiles_read_numbers_as_sparql_does_in_both_engines(profile: str, datatype: URIRef) -> None:
+    """The profiles cast breadcrumb positions and logo sizes with xsd:decimal(STR(…)). rdflib's SPARQL
+    took any Python Decimal ("1.0E3", "NaN", which then crashed pySHACL with decimal.InvalidOperation),
+    where SPARQL allows only the xsd:decimal lexical form: the queries say so, and both engines agree."""
+    g = Graph(bind_namespaces="none")
+    lexical = {}  # as rdflib keeps it (it normalises some: "1e2"^^xsd:double is "100.0")
+    for i, text in enumerate(NUMBERS):
+        value = Literal(text, datatype=datatype)
+        lexical[i] = str(value)
+        trail, first, later, org, logo = (EX[f"{name}{i}"] for name in ("trail", "first", "later", "org", "logo"))
+        g.add((trail, RDF.type, SCHEMA.BreadcrumbList))
+        g.add((trail, SCHEMA.itemListElement, first))
+        g.add((trail, SCHEMA.itemListElement, later))
+        g.add((first, SCHEMA.position, value))
+        g.add((later, SCHEMA.position, Literal("100", datatype=XSD.integer)))
+        g.add((org, RDF.type, SCHEMA.Organization))
+        g.add((org, SCHEMA.logo, logo))
+        g.add((logo, SCHEMA.width, value))
+    native = _keys(results(list(g), profile, Engine.NATIVE), profile)
+    assert _keys(results(g, profile, Engine.PYSHACL), profile) == native
+    numbers = {i: float(s) for i, s in lexical.items() if re.fullmatch(r"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)", s)}
+    small = {r[0] for r in native.elements() if str(r[3]).endswith("Organization-logoSize")}
+    assert small == {EX[f"org{i}"] for i, n in numbers.items() if n < 112}
+    unlinked = {r[0] for r in native.elements() if str(r[3]).endswith("BreadcrumbItem-item")}
+    assert unlinked == {EX[f"first{i}"] for i, n in numbers.items() if n < 100} | {
+        EX[f"later{i}"] for i, n in numbers.items() if n > 100
+    }
