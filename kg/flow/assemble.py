@@ -33,7 +33,7 @@ from kg.flow.corpus import Tally
 from kg.flow.dataset import graph_part, source_of, void_file
 from kg.flow.folder import Facts
 from kg.flow.layered import Log
-from kg.flow.records import Delta, Record, Stored, carried, contributions, save
+from kg.flow.records import Delta, Record, Stored, carried, contributions, record_log, save
 from kg.flow.sitelint import Kept
 from kg.graph.iris import Minter
 from kg.load.facts import Site
@@ -77,7 +77,7 @@ class Assembly:
         self.voids: Appended[str] | None = None  # a rebuild's: each article's part of void.ttl, in build order
         if rebuild is None:
             self.stored, self.parts = Stored(0, [], []), partstore.Fold(self.run.db)
-            self.log = Log(Path(self.run.folder) / "records")
+            self.log = record_log(Path(self.run.folder) / "records")
             self.articles = Log(Path(self.run.folder) / "articles")
             self._bundled(options.cache_dir)
             return

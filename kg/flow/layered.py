@@ -33,10 +33,10 @@ T = TypeVar("T")
 
 class Log(Appended[tuple[str, T]]):
     """A map written to disk in build order as its entries arrive, as a base is (`manifest.chunks`): only
-    the last `manifest.CHUNK` entries are in memory. A full build's records and manifest articles."""
+    the last `chunk` entries (`manifest.CHUNK`) are in memory. A full build's records and manifest articles."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, manifest.CHUNK)
+    def __init__(self, path: Path, chunk: int | None = None) -> None:
+        super().__init__(path, chunk or manifest.CHUNK)
 
     def add(self, name: str, entry: T) -> None:
         self.append((name, entry))
@@ -133,9 +133,18 @@ def read(cache_dir: Path, out: Path, build: int, what: str) -> tuple[dict[str, A
         return None
 
 
-def write(cache_dir: Path, out: Path, build: int, what: str, value: dict[str, Any] | Stream, count: int) -> None:
+def write(
+    cache_dir: Path,
+    out: Path,
+    build: int,
+    what: str,
+    value: dict[str, Any] | Stream,
+    count: int,
+    chunk: int | None = None,
+) -> None:
     """Keep `value` (`count` entries) as build `build`'s `what`: a Stream as a layer over the file at the
-    bottom of its bases (linked as this build's) when few enough entries differ from it, else whole."""
+    bottom of its bases (linked as this build's) when few enough entries differ from it, else whole (in
+    pickles of `chunk` entries, `manifest.CHUNK`)."""
     target = manifest.beside(cache_dir, out, build, what)
     layer_file = target.with_name(f"{target.name}-layer")
     with contextlib.suppress(FileNotFoundError):
@@ -148,7 +157,7 @@ def write(cache_dir: Path, out: Path, build: int, what: str, value: dict[str, An
             os.link(base, target)
             manifest.put(layer_file, pickle.dumps(layer, pickle.HIGHEST_PROTOCOL))
             return
-    manifest.put(target, manifest.chunks(value.items()))
+    manifest.put(target, manifest.chunks(value.items(), chunk))
 
 
 def value(path: Path) -> Any:

@@ -5,6 +5,7 @@ without a cache of the same history."""
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from conftest import snapshot
 from benchmarks.corpus import write as write_corpus
 from kg.check import idlint
 from kg.flow import corpus as flow_corpus
-from kg.flow import layered
+from kg.flow import layered, records
 from kg.flow.article import process
 from kg.flow.cache import Cache
 from kg.flow.folder import scan
@@ -158,6 +159,34 @@ def test_a_rebuild_whose_kept_files_are_gone_builds_in_full(gone: str, site: Pat
     _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
     _description(site, build)  # and the next rebuild starts from what that full build kept
     _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+
+
+@pytest.mark.parametrize("few", [layered.FEW, 0])
+def test_records_are_read_and_written_a_chunk_at_a_time(
+    few: int, site: Path, tmp_path: Path, kg: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records are the largest entries kept per article (~8 KB): a pickle holds `records.CHUNK` of them, as a full
+    build logs them and as a rebuild writes them whole (past a layer's size); a rebuild reading across the chunks'
+    edges leaves what a full build does."""
+    monkeypatch.setattr(records, "CHUNK", 3)
+    monkeypatch.setattr(layered, "FEW", few)
+
+    def build(out: str, *args: str) -> Result:
+        return kg("build", "--data", site, "--out", out, *args)
+
+    def chunks() -> list[int]:
+        (kept,) = (tmp_path / "cache" / "manifests").glob("*.records")
+        with open(kept, "rb") as fh:
+            return [len(pickle.load(fh)) for _ in iter(lambda: fh.peek(1), b"")]
+
+    assert build("delta", "--cache", "cache").exit_code == 0
+    assert chunks() == [3, 3, 2]
+    for change in (_headline, _added, _removed, _description):
+        change(site, build)
+        _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+        sizes, articles = chunks(), len(_articles(site))
+        assert sizes == [3] * (len(sizes) - 1) + [sizes[-1]] and 0 < sizes[-1] <= 3
+        assert sum(sizes) == (8 if few else articles)  # a layer leaves the base as it was
 
 
 @pytest.mark.parametrize("few", [layered.FEW, 0])
