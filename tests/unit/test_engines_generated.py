@@ -174,8 +174,8 @@ SCHEMA = Namespace("http://schema.org/")
 @pytest.mark.parametrize("datatype", [XSD.double, XSD.string])
 def test_the_google_profiles_read_numbers_as_sparql_does_in_both_engines(profile: str, datatype: URIRef) -> None:
     """The profiles cast breadcrumb positions and logo sizes with xsd:decimal(STR(…)). rdflib's SPARQL
-    took any Python Decimal ("1.0E3", "NaN", which then crashed pySHACL with decimal.InvalidOperation),
-    where SPARQL allows only the xsd:decimal lexical form: the queries say so, and both engines agree."""
+    took "NaN" and "INF" as Python Decimals (then pySHACL crashed with decimal.InvalidOperation), where
+    SPARQL allows only the xsd:decimal lexical form: the queries say so, and both engines agree."""
     g = Graph(bind_namespaces="none")
     lexical = {}  # as rdflib keeps it (it normalises some: "1e2"^^xsd:double is "100.0")
     for i, text in enumerate(NUMBERS):
