@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from kg.core import offload
 from kg.core.errors import InputError, OutputError
 from kg.core.spill import Appended
 from kg.core.streamed import Streamed
@@ -103,8 +104,8 @@ class TreeWriter:
         self.count = 0
         self._handles: list[_Stream] = []
         self._lock: int | None = None
-        self._folders: tuple[int, int] | None = None  # the previous and the new folder, open to link by name
-        self._cleanup: threading.Thread | None = None
+        self._links: offload.Links | None = None  # of the previous folder's files into the new one
+        self._cleanup: threading.Thread | offload.Child | None = None
         self._done = False
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -210,13 +211,9 @@ class TreeWriter:
         if self.previous is None or name == MARKER:
             raise ValueError(f"{name}: no previous export to keep")
         try:
-            if "/" in name:
-                (self.tmp / name).parent.mkdir(parents=True, exist_ok=True)
-                os.link(self.previous / name, self.tmp / name)
-            else:  # by folder descriptors: 30,000 links of a large site, each ~2x cheaper than by path
-                if self._folders is None:
-                    self._folders = (os.open(self.previous, os.O_RDONLY), os.open(self.tmp, os.O_RDONLY))
-                os.link(name, name, src_dir_fd=self._folders[0], dst_dir_fd=self._folders[1])
+            if self._links is None:
+                self._links = offload.Links(self.previous, self.tmp)
+            self._links.add(name)  # a large site's by a child, beside the build (kg.core.offload)
         except OSError as e:
             self.abort()
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
@@ -227,6 +224,8 @@ class TreeWriter:
         renames (a kill between them is repaired by the next build). Then the previous folder is removed."""
         old: Path | None = None
         try:
+            if self._links is not None:
+                self._links.close()
             for handle in self._handles:
                 handle.close()
             os.chmod(self.tmp, umask_mode(0o777))
@@ -251,24 +250,33 @@ class TreeWriter:
         self._done = True
         self._release()
         fsync_folder(self.out.parent)
-        if old is not None:  # removed while the caller goes on (a large site's ~0.5 s); `finish` waits for it
+        if old is None:
+            return
+        # removed while the caller goes on (a large site's ~0.3 s): by a child when its files are many
+        # (kg.core.offload), else a thread; `finish` waits for it
+        if self.count >= offload.FORK_FROM and hasattr(os, "fork"):
+            self._cleanup = offload.Child(lambda _: remove(old))
+        else:
             self._cleanup = threading.Thread(target=remove, args=(old,))
             self._cleanup.start()
 
     def finish(self) -> None:
-        """Wait until the previous folder is removed (commit began it)."""
-        if self._cleanup is not None:
+        """Wait until the previous folder is removed (commit began it; what it could not remove is left, as
+        `remove` leaves it)."""
+        if isinstance(self._cleanup, offload.Child):
+            with contextlib.suppress(OSError):
+                self._cleanup.wait()
+        elif self._cleanup is not None:
             self._cleanup.join()
-            self._cleanup = None
+        self._cleanup = None
 
     def _release(self) -> None:
         if self._lock is not None:
             let_go(self._lock)
             self._lock = None
-        if self._folders is not None:
-            for fd in self._folders:
-                os.close(fd)
-            self._folders = None
+        if self._links is not None:
+            self._links.kill()
+            self._links = None
 
     def abort(self) -> None:
         """Drop the new folder (idempotent; nothing of the previous exports is touched)."""

@@ -272,7 +272,7 @@ class Assembly:
             os.close(self._old)
             self._old = -1
         if self.delta is not None:
-            self.delta.parts.close()
+            self.delta.close()
         if self.lint is not None:
             self.lint.close()
 

@@ -107,9 +107,17 @@ def build(
     delta = None
     if prior is not None and options.cache_dir is not None and record.key and not illustrate:
         delta = records.plan(options.cache_dir, out, prior, record.key, files, stats)
-    if delta is not None:
-        stats.keeping(i for i, same in enumerate(delta.unchanged) if not same)
-    return _run(site, files, out, options, (write, illustrate, progress, wait), (record, prior, delta), stats)
+    how = (write, illustrate, progress, wait)
+    if delta is None:
+        return _run(site, files, out, options, how, (record, prior, None), stats)
+    stats.keeping(i for i, same in enumerate(delta.unchanged) if not same)
+    try:
+        return _run(site, files, out, options, how, (record, prior, delta), stats)
+    except records.Unusable:  # found while carrying over, before any swap: nothing was changed; in full
+        record = manifest.Manifest(record.key, started_ns=time.time_ns())
+        return _run(site, files, out, options, how, (record, prior, None), manifest.Stats(files))
+    finally:
+        delta.close()
 
 
 def _run(
@@ -135,6 +143,8 @@ def _run(
     try:
         assembly = Assembly(site, target, options, record, (out, delta))
         tally, site_failed = _stream(site, (files, stats), assembly, options, wants, progress, prior)
+        if delta is not None and not site_failed:
+            delta.holds()  # the last folder as the last build left it (else Unusable: a full build)
         done = _finish(target, tally, site_failed)
     except BaseException:
         if isinstance(target, TreeWriter):

@@ -11,8 +11,12 @@ site-wide @id lint's index with its findings (kg.flow.sitelint).
 
 A rebuild (`plan`) uses them only when the last build's manifest has the same key and the export
 folder is exactly as that build left it (the digest of every file's stat); otherwise the build runs in
-full. It reads them, and the manifest's articles beside them, a chunk at a time in build order
-(kg.flow.layered.Stream), holding no record or manifest entry per unchanged article.
+full. It finds the changed articles from the manifest's articles (their facts files' stats), and reads the
+records once, as it carries the unchanged articles over, a chunk at a time in build order
+(kg.flow.layered.Stream), holding no record or manifest entry per unchanged article. The folder's digest
+is taken by a child meanwhile (kg.core.offload) and checked before the swap. Records that end early or
+differ from the manifest's articles (a damaged cache), or a folder changed since, raise `Unusable` before
+anything is swapped in: the build then runs in full.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
+from kg.core import offload
 from kg.core.findings import Finding, as_row, from_row
 from kg.core.listing import names_of
 from kg.core.result import Carried
@@ -83,6 +88,11 @@ class Stored:
 Placed = tuple[str, Record, int, manifest.Article]  # a record, its block's offset in kg.nq, its manifest entry
 
 
+class Unusable(Exception):
+    """What the last build kept cannot be carried over: its records end early or differ from its manifest's
+    articles, or the export folder is not as it left it."""
+
+
 @dataclass
 class Delta:
     """A rebuild from the last build's records: which articles are unchanged, the rest to compute.
@@ -97,27 +107,67 @@ class Delta:
     replaced: dict[str, manifest.Article]  # the last manifest's entries of the changed and removed articles
     build: int  # the last build's id (its files beside the manifest)
     parts: Store  # the last build's partitions
-    removed: list[Partitions]  # what the changed and removed articles added to them
     lint: Kept  # the last build's @id lint index
-    dropped: set[str]  # the last folder's files of the changed and removed articles (the others are linked)
+    # found as the records are read (`take`, `taken`): what the changed and removed articles added to the
+    # partitions, and their files in the last folder (the others are linked)
+    removed: list[Partitions] = field(default_factory=list)
+    dropped: set[str] = field(default_factory=set)
+    # the folder's digest as the last build left it, and as a child finds it now (`holds`)
+    digests: tuple[str, offload.Child] | None = field(default=None, repr=False)
     _reading: Iterator[Placed] | None = field(default=None, repr=False)
+
+    def holds(self) -> None:
+        """Raise Unusable unless the export folder is as the last build left it (every file's stat, summed);
+        checked before the swap, so a folder changed since has changed nothing and is then built in full."""
+        assert self.digests is not None, "the plan starts a child taking it"
+        last, now = self.digests
+        try:
+            found = now.wait().decode()
+        except OSError:
+            found = ""
+        if found != last:
+            raise Unusable("the export folder is not as the last build left it")
+
+    def close(self) -> None:
+        """The last partitions closed (what was not committed rolled back), and the child stopped (idempotent)."""
+        self.parts.close()
+        if self.digests is not None:
+            self.digests[1].kill()
 
     def records(self) -> Iterator[Placed]:
         """Every last-build article, read anew."""
         return _placed(self.stored.head, self.kept, self.listed)
 
     def take(self, name: str) -> tuple[Record, int, manifest.Article]:
-        """An unchanged article, read on from the last one taken (build order)."""
+        """An unchanged article, read on from the last one taken (build order); the changed and removed
+        articles before it are noted as they pass."""
         if self._reading is None:
             self._reading = self.records()
-        for n, r, at, a in self._reading:
-            if n == name:
-                return r, at, a
-        raise KeyError(name)
+        try:
+            for n, r, at, a in self._reading:
+                if n == name:
+                    return r, at, a
+                self._gone(n, r, at)
+        except layered.DAMAGED as e:
+            raise Unusable(f"the records end early: {e}") from None
+        raise Unusable(f"the records end before {name!r}")
 
     def taken(self) -> None:
-        """Every unchanged article was taken: the chunk of records read last is let go (~25 MB)."""
+        """Every unchanged article was taken: the changed and removed articles after the last are noted, and
+        the chunk of records read last is let go (~2 MB)."""
+        reading = self._reading if self._reading is not None else self.records()
+        try:
+            for n, r, at, _ in reading:
+                self._gone(n, r, at)
+        except layered.DAMAGED as e:
+            raise Unusable(f"the records end early: {e}") from None
         self._reading = None
+
+    def _gone(self, name: str, r: Record, at: int) -> None:
+        """A changed or removed article's record (offset `at` in the last kg.nq) passed in the reading."""
+        assert name in self.replaced, f"{name}: unchanged, and passed over (taken out of build order)"
+        self.removed += contributions(self.folder, [(r, at)])
+        self.dropped.update(r.files)
 
     def known(self) -> Vouched:
         """The changed and removed articles' last files (a rebuild links the others as they are): their stat,
@@ -128,8 +178,14 @@ class Delta:
 
     def graph_index(self) -> dict[bytes, list[tuple[int, int]]]:
         """Where each named graph's lines lie in the last kg.nq (for kg.flow.keep.Earlier)."""
-        placed = self.records()
-        return {r.graph.iri.encode(): [(at, at + r.nq)] for _, r, at, _ in placed if r.graph is not None and r.nq}
+        index: dict[bytes, list[tuple[int, int]]] = {}
+        try:
+            for _, r, at, _ in self.records():
+                if r.graph is not None and r.nq:
+                    index[r.graph.iri.encode()] = [(at, at + r.nq)]
+        except layered.DAMAGED as e:
+            raise Unusable(f"the records end early: {e}") from None
+        return index
 
 
 def _placed(head: int, kept: layered.Stream, listed: layered.Stream) -> Iterator[Placed]:
@@ -181,21 +237,20 @@ def plan(
 ) -> Delta | None:
     """A rebuild from the records of the last build of `out`, when they hold: same key, the folder as
     that build left it. Unchanged articles: same stat as then (and, when that stat is as recent as the
-    build, same content). The records are read once here, a chunk at a time, for the changed and removed
-    articles' (what they added to the partitions comes out)."""
+    build, same content), found from the last manifest's articles; the records are read as they are carried over."""
     if prior.key != key:
         return None
     stored = _load(cache_dir, out, prior.started_ns, "corpus", Stored)
     kept = layered.stream(cache_dir, out, prior.started_ns, "records")
     folder = Path(os.path.realpath(out))
-    if stored is None or kept is None or not prior.digest or digest_of(folder) != prior.digest:
+    if stored is None or kept is None or not prior.digest:
         return None
     listed = layered.stream(cache_dir, out, prior.started_ns, "articles")
     if listed is None:
         return None
     try:
         names = names_of(files)
-        unchanged, replaced, gone = _compare(_placed(stored.head, kept, listed), files, names, stats, prior.started_ns)
+        unchanged, replaced = _compare(listed.items(), files, names, stats, prior.started_ns)
     except layered.DAMAGED:
         return None
     parts = Store.open(manifest.beside(cache_dir, out, prior.started_ns, "parts"), prior.started_ns)
@@ -205,20 +260,23 @@ def plan(
     if lint is None:
         parts.close()
         return None
-    removed = contributions(folder, gone)
-    dropped = {name for r, _ in gone for name in r.files}
-    return Delta(folder, stored, kept, listed, unchanged, replaced, prior.started_ns, parts, removed, lint, dropped)
+    taking = offload.Child(lambda _: (digest_of(folder) or "").encode(), here=prior.counts[2] < offload.FORK_FROM)
+    return Delta(
+        folder, stored, kept, listed, unchanged, replaced, prior.started_ns, parts, lint, digests=(prior.digest, taking)
+    )
 
 
 def _compare(
-    placed: Iterator[Placed], files: Sequence[Path], names: Sequence[str], stats: manifest.Stats, build: int
-) -> tuple[bytearray, dict[str, manifest.Article], list[tuple[Record, int]]]:
+    listed: Iterator[tuple[str, Any]], files: Sequence[Path], names: Sequence[str], stats: manifest.Stats, build: int
+) -> tuple[bytearray, dict[str, manifest.Article]]:
     """The unchanged articles (same stat as the last build saw, and, when that stat is as recent as the
-    build, same content) marked by their file's place, and the others' manifest entries and records with
-    their offsets. Both are in build order (by name), walked side by side."""
+    build, same content) marked by their file's place, and the others' manifest entries. Both are in build
+    order (by name), walked side by side (ValueError for an entry that is not a manifest article)."""
     racy, i = build - RACY_NS, 0
-    unchanged, replaced, gone = bytearray(len(files)), {}, []
-    for name, r, at, seen in placed:
+    unchanged, replaced = bytearray(len(files)), {}
+    for name, seen in listed:
+        if not isinstance(seen, manifest.Article):
+            raise ValueError(f"the manifest's articles hold {seen!r} as {name!r}")
         while i < len(names) and names[i] < name:
             i += 1
         same = i < len(names) and names[i] == name and stats[i] == seen.stat
@@ -226,8 +284,7 @@ def _compare(
             unchanged[i] = 1
         else:
             replaced[name] = seen
-            gone.append((r, at))
-    return unchanged, replaced, gone
+    return unchanged, replaced
 
 
 def contributions(folder: Path, gone: list[tuple[Record, int]]) -> list[Partitions]:

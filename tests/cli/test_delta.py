@@ -9,6 +9,7 @@ import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -17,6 +18,7 @@ from conftest import snapshot
 
 from benchmarks.corpus import write as write_corpus
 from kg.check import idlint
+from kg.core import offload, spill
 from kg.flow import corpus as flow_corpus
 from kg.flow import layered, records
 from kg.flow.article import process
@@ -270,3 +272,115 @@ def test_a_rebuild_whose_kg_nq_copy_fails_midway_changes_nothing(
         kg("build", "--data", site, "--out", tmp_path / "full", "--no-cache"),
         tmp_path,
     )
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a child is forked only where os.fork is")
+def test_a_rebuild_links_checks_and_removes_by_children_and_equals_a_full_build(
+    site: Path, tmp_path: Path, kg: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large site's rebuild takes the last folder's digest, links its unchanged files, and removes the replaced
+    folder by forked children (kg.core.offload): here from the second file on, through every kind of change; an
+    export file edited since the last build is found before the swap, and the build then runs in full."""
+    monkeypatch.setattr(offload, "FORK_FROM", 2)
+    forked: list[offload.Child] = []
+
+    class Counted(offload.Child):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            forked.append(self)
+
+    monkeypatch.setattr(offload, "Child", Counted)
+
+    def build(out: str, *args: str) -> Result:
+        return kg("build", "--data", site, "--out", out, *args)
+
+    def layer() -> bool:
+        return bool(list((tmp_path / "cache" / "manifests").glob("*.records-layer")))
+
+    assert build("delta", "--cache", "cache").exit_code == 0
+    for change in (_headline, _added, _removed, _slug_taken, _now_failing):
+        forked.clear()
+        change(site, build)
+        delta = build("delta", "--cache", "cache")
+        assert len(forked) == 3 and all(child.pid == 0 for child in forked)  # digest, links, removal: waited for
+        _same(delta, build("full", "--no-cache"), tmp_path)
+        assert layer() and sorted(p.name for p in tmp_path.iterdir()) == ["cache", "data", "delta", "full"]
+    edited = sorted((tmp_path / "delta").glob("*.jsonld"))[-1]
+    edited.write_text(edited.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    _description(site, build)
+    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+    assert not layer()  # built in full: the records written anew
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a child is forked only where os.fork is")
+def test_a_rebuild_whose_linking_child_fails_midway_changes_nothing(
+    site: Path, tmp_path: Path, kg: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link the child cannot make (the disk full, here on its fifth) fails the build before the swap: the
+    folder, the last build's manifest and records stay as they were, and the next build goes on from them."""
+    assert kg("build", "--data", site, "--out", tmp_path / "out", "--cache", tmp_path / "cache").exit_code == 0
+    before, kept = snapshot(tmp_path / "out"), snapshot(tmp_path / "cache" / "manifests")
+    _description(site, kg)
+    monkeypatch.setattr(offload, "FORK_FROM", 2)
+    real_link, made = offload._link, [0]
+
+    def filling(name: str, folders: tuple[int, int]) -> None:
+        made[0] += 1
+        if made[0] == 5:  # in the child: the first two were the parent's
+            raise OSError(28, "No space left on device")
+        real_link(name, folders)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(offload, "_link", filling)
+        failed = kg("build", "--data", site, "--out", tmp_path / "out", "--cache", tmp_path / "cache")
+    assert failed.exit_code == 3, failed.output
+    assert "writing the exports failed, nothing was changed: No space left on device" in failed.stderr
+    assert made[0] == 2  # the parent's own links; the child's were counted in the child
+    assert snapshot(tmp_path / "out") == before and snapshot(tmp_path / "cache" / "manifests") == kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "data", "out"]
+    _same(
+        kg("build", "--data", site, "--out", tmp_path / "delta", "--cache", tmp_path / "cache"),
+        kg("build", "--data", site, "--out", tmp_path / "full", "--no-cache"),
+        tmp_path,
+    )
+
+
+@pytest.mark.parametrize("damage", ["cut mid-pickle", "last chunk gone"])
+def test_a_rebuild_whose_records_are_damaged_builds_in_full(
+    damage: str, site: Path, tmp_path: Path, kg: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The records are read once, as the unchanged articles are carried over (the plan reads the manifest's
+    articles only): records that end early are found there, before the swap, and the build runs in full,
+    with the result a build without a cache gives; the next rebuild starts from what that build kept."""
+    monkeypatch.setattr(records, "CHUNK", 3)
+    reads: list[str] = []
+    real_chunked = spill.chunked
+
+    def reading(path: Path) -> Any:
+        reads.append(path.suffix)
+        return real_chunked(path)
+
+    monkeypatch.setattr(layered, "chunked", reading)
+
+    def build(out: str, *args: str) -> Result:
+        return kg("build", "--data", site, "--out", out, *args)
+
+    assert build("delta", "--cache", "cache").exit_code == 0
+    _headline(site, build)
+    reads.clear()
+    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+    assert reads.count(".records") == 1  # once, by the carry
+    (kept,) = (tmp_path / "cache" / "manifests").glob("*.records")
+    data = kept.read_bytes()
+    with open(kept, "rb") as fh:
+        pickle.load(fh), pickle.load(fh)
+        two = fh.tell()
+    kept.write_bytes(data[: len(data) // 2] if damage == "cut mid-pickle" else data[:two])
+    assert list((tmp_path / "cache" / "manifests").glob("*.records-layer"))  # the rebuild wrote a layer over it
+    _description(site, build)
+    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+    assert not list((tmp_path / "cache" / "manifests").glob("*.records-layer"))  # in full: a new base
+    _added(site, build)
+    reads.clear()
+    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+    assert reads.count(".records") == 1 and list((tmp_path / "cache" / "manifests").glob("*.records-layer"))
