@@ -95,7 +95,8 @@ def test_a_child_stopped_by_anything_but_an_os_error_says_so() -> None:
     with pytest.raises(OSError, match=r"a helper process stopped \(1\)"):
         child.wait()  # waited once: the same again
     assert offload.Child(lambda _: b"done").wait() == b"done"
-    assert offload.Child(lambda _: b"here", here=True).pid == 0  # too little for a fork: done at once
+    here = offload.Child(lambda _: b"here", here=True)
+    assert here.pid == 0 and here.wait() == b"here"  # too little for a fork: done at once
 
 
 def test_a_tree_writer_whose_linking_child_fails_changes_nothing(
