@@ -279,8 +279,9 @@ def test_a_rebuild_links_checks_and_removes_by_children_and_equals_a_full_build(
     site: Path, tmp_path: Path, kg: Build, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A large site's rebuild takes the last folder's digest, links its unchanged files, and removes the replaced
-    folder by forked children (kg.core.offload): here from the second file on, through every kind of change; an
-    export file edited since the last build is found before the swap, and the build then runs in full."""
+    folder by forked children (kg.core.offload): here from the second file on, through every kind of change and
+    three changes at once (the pool's workers forked while the linking child runs); an export file edited since
+    the last build is found before the swap, and the build then runs in full."""
     monkeypatch.setattr(offload, "FORK_FROM", 2)
     forked: list[offload.Child] = []
 
@@ -292,13 +293,17 @@ def test_a_rebuild_links_checks_and_removes_by_children_and_equals_a_full_build(
     monkeypatch.setattr(offload, "Child", Counted)
 
     def build(out: str, *args: str) -> Result:
-        return kg("build", "--data", site, "--out", out, *args)
+        return kg("build", "--data", site, "--out", out, "--jobs", "2", *args)
+
+    def three(data: Path, build: Build) -> None:
+        for article in _articles(data)[5:]:
+            _edit(article, "  headline: '", "  headline: 'Again ")
 
     def layer() -> bool:
         return bool(list((tmp_path / "cache" / "manifests").glob("*.records-layer")))
 
     assert build("delta", "--cache", "cache").exit_code == 0
-    for change in (_headline, _added, _removed, _slug_taken, _now_failing):
+    for change in (_headline, _added, _removed, _slug_taken, _now_failing, three):
         forked.clear()
         change(site, build)
         delta = build("delta", "--cache", "cache")
