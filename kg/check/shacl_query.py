@@ -28,16 +28,17 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from pyparsing import ParseException, ParseResults
 from rdflib import OWL, BNode, Graph, Literal, URIRef, Variable
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from kg.check.shacl_data import BNODE_OF, FUNCTIONS, SH, IllFormed
 from kg.graph.terms import nt_string, nt_term
+
+if TYPE_CHECKING:  # rdflib's SPARQL parser (and pyparsing) imported only to parse a query with subqueries:
+    from rdflib.plugins.sparql.parserutils import CompValue  # ~70 ms that no bundled shape needs
 
 __all__ = ["OPTIONAL", "Query", "is_true", "prefixes", "prepare", "substitute_path"]
 
@@ -104,6 +105,9 @@ def prefixes(g: Graph, node: Node) -> str:
 
 
 def _walk(node: object) -> Iterator[CompValue]:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         yield node
         for value in node.values():
@@ -115,6 +119,9 @@ def _walk(node: object) -> Iterator[CompValue]:
 
 def _variables(node: object, skip: frozenset[str] = frozenset()) -> set[str]:
     """Names of the variables under node, not looking inside CompValues named in skip."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, Variable):
         return {str(node)}
     if isinstance(node, CompValue):
@@ -150,6 +157,9 @@ def _check_prebinding(tree: object, prebound: frozenset[str], where: str) -> Non
 
 
 def _parse(text: str, where: str) -> object:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         return parseQuery(text)
     except ParseException as e:

@@ -5,8 +5,11 @@ name, and messages keep their language and fill in their templates."""
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -213,3 +216,32 @@ N, D, S = XSD.integer, XSD.decimal, XSD.string
 def test_comparisons_follow_sparql(a: Literal, b: Literal, order: int | None) -> None:
     assert compare(a, b) == order
     assert compare(b, a) == (None if order is None else -order)
+
+
+LAZY = """
+import sys
+from pathlib import Path
+from kg.check import families
+from kg.core.options import RunOptions
+from kg.flow.article import Wants, process
+from kg.load.facts import site_and_files
+
+site, files = site_and_files(Path(sys.argv[1]))
+families.prepare(RunOptions())
+process(site, files[0], RunOptions(), Wants(exports=True))
+print("rdflib.plugins.sparql" in sys.modules, "pyparsing" in sys.modules)
+from tests.unit.test_shacl_sparql import constraint
+from kg.check.shacl import Engine
+Engine(constraint("SELECT $this WHERE { { SELECT $this ?o WHERE { $this ?p ?o } } }"))
+print("rdflib.plugins.sparql" in sys.modules)
+"""
+
+
+def test_rdflibs_sparql_parser_is_imported_only_for_a_query_with_subqueries() -> None:
+    """~70 ms of every process (rdflib's SPARQL grammar, pyparsing) that the bundled shapes never need."""
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", LAZY, str(repo / "data")], capture_output=True, text=True, cwd=repo, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False", "True"]
