@@ -38,7 +38,7 @@ from kg.check.shacl_data import BNODE_OF, FUNCTIONS, SH, IllFormed
 from kg.graph.terms import nt_string, nt_term
 
 if TYPE_CHECKING:  # rdflib's SPARQL parser (and pyparsing) imported only to parse a query with subqueries:
-    from rdflib.plugins.sparql.parserutils import CompValue  # ~70 ms that no bundled shape needs
+    from rdflib.plugins.sparql.parserutils import CompValue  # ~0.15 s and ~7 MiB no bundled shape needs
 
 __all__ = ["OPTIONAL", "Query", "is_true", "prefixes", "prepare", "substitute_path"]
 
