@@ -252,22 +252,25 @@ _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 def remove(folder: Path) -> None:
     """Remove a folder and all in it, as far as it can (as shutil.rmtree with ignore_errors), each entry as the
     scan yields it: rmtree lists a folder's entries whole first (a replaced export folder of 300,000 files:
-    ~100 MB). Never follows a symlink: entries are removed and opened by their folder's descriptor."""
+    ~100 MB). Never follows a symlink: entries are removed and opened by their folder's descriptor. Its marker
+    goes last: a removal killed midway leaves a folder the next build's `sweep` still knows as medkg's."""
     with contextlib.suppress(OSError):
-        _empty(os.open(folder, _FOLDER))
+        _empty(os.open(folder, _FOLDER), last=MARKER)
     with contextlib.suppress(OSError):
         os.rmdir(folder)
 
 
-def _empty(fd: int) -> None:
-    """Remove what the folder open as `fd` holds, then close it; a folder read while it changes may skip an
-    entry, so it is read again while a pass removed something."""
+def _empty(fd: int, last: str | None = None) -> None:
+    """Remove what the folder open as `fd` holds (the entry named `last` after the others), then close it; a
+    folder read while it changes may skip an entry, so it is read again while a pass removed something."""
     try:
         removed = True
         while removed:
             removed = False
             with os.scandir(fd) as entries:
                 for e in entries:
+                    if e.name == last:
+                        continue
                     try:
                         if e.is_dir(follow_symlinks=False):
                             _empty(os.open(e.name, _FOLDER, dir_fd=fd))
@@ -277,5 +280,8 @@ def _empty(fd: int) -> None:
                         removed = True
                     except OSError:
                         continue
+        if last is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(last, dir_fd=fd)
     finally:
         os.close(fd)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kg.core.swap import remove
+import pytest
+
+from kg.core.swap import MARKER, MARKER_TEXT, remove, sweep
 
 
 def test_a_folder_goes_with_all_in_it_and_nothing_a_symlink_points_at(tmp_path: Path) -> None:
@@ -31,3 +33,30 @@ def test_a_missing_folder_or_a_symlink_in_its_place_is_left_as_it_is(tmp_path: P
     (tmp_path / "alias").symlink_to(tmp_path / "real", target_is_directory=True)
     remove(tmp_path / "alias")
     assert (tmp_path / "real" / "a.txt").read_text(encoding="utf-8") == "a"
+
+
+def test_a_removal_killed_midway_leaves_a_folder_the_next_sweep_removes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The marker goes last: a build killed while it removed its replaced folder (here, at the fourth entry)
+    leaves the marker, so the next build's sweep knows the folder as medkg's and removes it."""
+    out, folder = tmp_path / "exports", tmp_path / ".exports.new-killed"
+    folder.mkdir()
+    (folder / MARKER).write_bytes(MARKER_TEXT)
+    for i in range(9):
+        (folder / f"page-{i}.jsonld").write_text(str(i), encoding="utf-8")
+    real = os.unlink
+    removed: list[str] = []
+
+    def killed(name: str, *, dir_fd: int | None = None) -> None:
+        if len(removed) == 3:
+            raise SystemExit("killed")  # not an OSError: remove() does not go on past it
+        removed.append(name)
+        real(name, dir_fd=dir_fd)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "unlink", killed)
+        with pytest.raises(SystemExit):
+            remove(folder)
+    assert (folder / MARKER).is_file() and MARKER not in removed
+    assert sweep(out) == [folder] and not folder.exists()
