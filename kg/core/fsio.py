@@ -254,7 +254,7 @@ class TreeWriter:
             return
         # removed while the caller goes on (a large site's ~0.3 s): by a child when its files are many
         # (kg.core.offload), else a thread; `finish` waits for it
-        if self.count >= offload.FORK_FROM and hasattr(os, "fork"):
+        if offload.worth(self.count):
             self._cleanup = offload.Child(lambda _: remove(old))
         else:
             self._cleanup = threading.Thread(target=remove, args=(old,))

@@ -19,9 +19,16 @@ import signal
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["FORK_FROM", "Child", "Links"]
+__all__ = ["FORK_FROM", "Child", "Links", "worth"]
 
-FORK_FROM = 2000  # calls worth a fork (~2,000 links take ~30 ms; a fork of a build ~5 ms, and a site's first)
+FORK_FROM = 2000  # calls worth a fork: ~2,000 links take ~30 ms, a fork of a build ~5 ms; a small site forks none
+
+
+def worth(calls: int) -> bool:
+    """Whether `calls` small system calls pay for a child (`Links` applies it as it goes: its first FORK_FROM
+    links are made in the caller)."""
+    return calls >= FORK_FROM and hasattr(os, "fork")
+
 
 _END = b"\0\0"  # after the last name (names are never empty): a copy of the pipe another child holds is no matter
 

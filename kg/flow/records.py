@@ -260,7 +260,7 @@ def plan(
     if lint is None:
         parts.close()
         return None
-    taking = offload.Child(lambda _: (digest_of(folder) or "").encode(), here=prior.counts[2] < offload.FORK_FROM)
+    taking = offload.Child(lambda _: (digest_of(folder) or "").encode(), here=not offload.worth(prior.counts[2]))
     return Delta(
         folder, stored, kept, listed, unchanged, replaced, prior.started_ns, parts, lint, digests=(prior.digest, taking)
     )
