@@ -94,7 +94,7 @@ def build(
         manifest.keep_report(options.cache_dir, out, done.recorded, _how(fmt, ctx), report)
     done.finish()  # the last folder's removal, begun before the report, is over (and in the time said)
     if done.result.failed(threshold):
-        kept = ", ".join(sorted({f.file for f in done.result.matching(rule=manifest.KEPT_RULE)}))
+        kept = ", ".join(sorted({f.file for f in done.result.added(rule=manifest.KEPT_RULE)}))
         _say(done.result.failing(threshold), threshold, kept, out, done.files)
     elif done.diff is not None and done.stale:
         from kg.diff.diff import stale_lines

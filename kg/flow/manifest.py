@@ -165,7 +165,7 @@ class Manifest:
             result.count(Severity.WARNING),
             result.count(Severity.VIOLATION),
         )
-        self.kept = tuple(sorted({f.file for f in result.matching(rule=KEPT_RULE)}))
+        self.kept = tuple(sorted({f.file for f in result.added(rule=KEPT_RULE)}))
 
     def by_severity(self) -> dict[Severity, int]:
         return {s: self.severities[int(s) - 1] for s in Severity}
