@@ -160,14 +160,13 @@ class Tally:
     def accept(self, o: Outcome, carried: Carried | None = None) -> bool:
         """Count one outcome (`carried`: its findings as the last build kept them, sorted, once each);
         True while its output may still be kept (no problem, nothing failing)."""
-        first = None if o.slug is None else self.owner(o.slug)
-        if o.slug is not None and first is not None:
-            self.result.add_problems([duplicate_slug(o.file, o.slug_at, o.slug, first)])
-            if self.ids is not None:  # a rebuild's index may hold it from the last build
-                self.ids.remove(o.file)
-            return False
         if o.slug is not None:
-            self.store.db.execute("INSERT INTO slugs VALUES (?, ?)", (o.slug, o.file))
+            taken = self.store.db.execute("INSERT OR IGNORE INTO slugs VALUES (?, ?)", (o.slug, o.file))
+            if not taken.rowcount:  # one statement for the slug's first file, which nearly every one is
+                self.result.add_problems([duplicate_slug(o.file, o.slug_at, o.slug, str(self.owner(o.slug)))])
+                if self.ids is not None:  # a rebuild's index may hold it from the last build
+                    self.ids.remove(o.file)
+                return False
             self.result.articles += 1
             self.result.add_pages([Page(o.slug, o.file, o.page)])
             if o.illustration is not None:

@@ -12,7 +12,6 @@ import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from kg.core.findings import Finding, Row, from_row
 
@@ -39,12 +38,15 @@ class Repeated:
         return self.sample[0]
 
     def add(self, r: Row) -> None:
-        if len(self.sample) < SAMPLE:
+        """One more place (called for each of a report's ~120,000 rows: a branch is cheaper than the sums)."""
+        if self.count < SAMPLE:
             self.sample.append(from_row(r))
         self.count += 1
-        self.pages += r[0] != self._last or self.count == 1
-        self._last = r[0]
-        self.worded_alike = self.worded_alike and r[4] == self.first.message
+        if r[0] != self._last or self.count == 1:
+            self.pages += 1
+            self._last = r[0]
+        if self.worded_alike and r[4] != self.sample[0].message:
+            self.worded_alike = False
 
     def places(self) -> str:
         """'a.yaml:3:1, b.yaml:3:1, … and 9,807 more'."""
@@ -59,10 +61,10 @@ def key(r: Row) -> Key:
     return (r[3], r[7], r[5], _alike(r[4]))
 
 
-@lru_cache(maxsize=4096)
 def _alike(message: str) -> str:
-    """The message with its nodes left out (a site-wide gap says the same words on every page: found once)."""
-    return _NODE.sub("<…>", message)
+    """The message with its nodes left out (a site-wide gap says the same words on every page: found once).
+    Not cached: a message that names nodes names the page's own, so nearly every one is new."""
+    return _NODE.sub("<…>", message) if "<" in message else message
 
 
 def gather(read: Callable[[], Iterable[Row]], at_least: int = AT_LEAST) -> tuple[list[Repeated], Iterator[Finding]]:
