@@ -24,6 +24,7 @@ from kg.core.options import RunOptions
 from kg.core.result import Carried, Result
 from kg.core.runstore import RunStore
 from kg.flow.build import Checked, validate
+from kg.flow.manifest import KEPT_RULE
 from kg.reports import jsonstream
 from kg.reports.context import RenderContext
 from kg.reports.jsonstream import Lazy
@@ -109,7 +110,7 @@ def test_the_runs_own_findings_are_selected_without_reading_a_carried_row(
 ) -> None:
     """A build's own notices (kg.flow.keep's, which a record never holds) are found by `added` without the
     carried rows, which a rebuild of 10,000 articles read a second time (~0.2 s) only to find none there."""
-    rule = "build:kept-previous"
+    rule = KEPT_RULE
     carried = as_row(Finding("data/articles/a.yaml", 2, 1, Severity.INFO, "kept", rule=rule))
     own = Finding("data/articles/b.yaml", 1, 1, Severity.INFO, "kept", rule=rule)
     with Result(bound=bound) as result:
