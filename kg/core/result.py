@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from itertools import chain
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from pathlib import Path
 
 from kg.core.findings import Finding, Row, Severity, as_row, from_row
@@ -25,7 +25,6 @@ from kg.core.spill import Appended, Spill
 BOUND = 20000  # findings, and pages, kept in memory before the run's go to disk
 OTHERS = 1000  # carried rows of other files remembered as added (10,000 articles' 30,000 are 3 site.yaml findings)
 _ORDER = attrgetter(*(f.name for f in fields(Finding)))
-_FIELDS = {f.name: i for i, f in enumerate(fields(Finding))}  # a field's place in a Row
 
 
 @dataclass(frozen=True, order=True)
@@ -195,21 +194,10 @@ class Result:
         """Every finding in Finding's order. Each call reads them anew."""
         return map(from_row, self.rows()) if self._last else self._sorted()
 
-    def matching(self, **values: object) -> Iterator[Finding]:
-        """The findings whose fields have these values (`family="idlint"`), in Finding's order."""
-        if not values:
-            return self.sorted()
-        mine = self.added(**values)
-        if not self._last:
-            return mine
-        get = itemgetter(*(_FIELDS[k] for k in values))  # one field: its value; more: a tuple of them
-        want = tuple(values.values()) if len(values) > 1 else next(iter(values.values()))
-        carried = (r for r in self._carried_rows() if get(r) == want)
-        return map(from_row, heapq.merge(map(as_row, mine), carried))
-
     def added(self, **values: object) -> Iterator[Finding]:
-        """Those of `matching` not carried from the last build's records, whose rows it does not read (~120,000
-        at 10,000 articles): what the run itself said of its articles, such as kg.flow.keep's notices."""
+        """The findings whose fields have these values (`rule=…`) but for those carried from the last build's
+        records, whose rows it does not read (~120,000 at 10,000 articles): what the run itself said of its
+        articles, such as kg.flow.keep's notices, in Finding's order."""
         if self._spill is not None:
             return self._spill.matching(values)
         return (f for f in self._sorted() if all(getattr(f, k) == v for k, v in values.items()))

@@ -108,12 +108,12 @@ class Assembly:
         the last manifest's entry)."""
         assert self.delta is not None and isinstance(self.target, TreeWriter), "only a rebuild has records"
         r, offset, article = last
-        if (tally.owner(r.slug) or r.file) != r.file:  # a changed article before it took its slug: as a full build
+        if not tally.claim(r.slug, r.file):  # a changed article before it took its slug: as a full build
             self.delta.removed += contributions(self.delta.folder, [(r, offset)])
             self.delta.dropped.update(r.files)
             self.fresh(r.outcome(findings=True), tally, article.stat)
             return
-        tally.accept(r.outcome(), r.findings)
+        tally.accept(r.outcome(), r.findings, claimed=True)
         if r.failing:
             tally.result.extend([keep.notice(r.file, *r.slug_at, r.slug, r.files, self.threshold)])
         else:

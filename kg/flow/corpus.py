@@ -157,12 +157,17 @@ class Tally:
         row = self.store.db.execute("SELECT file FROM slugs WHERE slug = ?", (slug,)).fetchone()
         return None if row is None else str(row[0])
 
-    def accept(self, o: Outcome, carried: Carried | None = None) -> bool:
-        """Count one outcome (`carried`: its findings as the last build kept them, sorted, once each);
-        True while its output may still be kept (no problem, nothing failing)."""
+    def claim(self, slug: str, file: str) -> bool:
+        """Give `slug` to `file`; False when an earlier file has it (one statement for the slug's first file,
+        which nearly every one is)."""
+        return bool(self.store.db.execute("INSERT OR IGNORE INTO slugs VALUES (?, ?)", (slug, file)).rowcount)
+
+    def accept(self, o: Outcome, carried: Carried | None = None, *, claimed: bool = False) -> bool:
+        """Count one outcome (`carried`: its findings as the last build kept them, sorted, once each;
+        `claimed`: its slug is its file's already); True while its output may still be kept (no problem,
+        nothing failing)."""
         if o.slug is not None:
-            taken = self.store.db.execute("INSERT OR IGNORE INTO slugs VALUES (?, ?)", (o.slug, o.file))
-            if not taken.rowcount:  # one statement for the slug's first file, which nearly every one is
+            if not claimed and not self.claim(o.slug, o.file):
                 self.result.add_problems([duplicate_slug(o.file, o.slug_at, o.slug, str(self.owner(o.slug)))])
                 if self.ids is not None:  # a rebuild's index may hold it from the last build
                     self.ids.remove(o.file)
