@@ -1,7 +1,8 @@
 """JUnit XML for CI test-report views: a test suite per facts file, a test case per rule family.
 
 A case fails when it has findings at or above the report's threshold (--fail-on); findings
-below it are listed in the case's system-out, so nothing is hidden.
+below it are listed in the case's system-out, so nothing is hidden. A finding said alike on many pages
+is listed once more, with its count, in the system-out of a first suite without test cases (`REPEATED`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from xml.etree import ElementTree as ET
 from kg.core.findings import FAMILIES, Finding
 from kg.core.result import Result
 from kg.reports.context import RenderContext
+from kg.reports.repeated import gather
+from kg.reports.text import repeated_lines
+
+REPEATED = "medkg: repeated on many pages"  # the first suite's name, when a finding is said alike on many pages
 
 
 def _text(findings: list[Finding]) -> str:
@@ -34,6 +39,11 @@ def render(result: Result, ctx: RenderContext) -> str:
     by_file = groupby(result.sorted(), key=attrgetter("file"))  # in file order, as the suites
     threshold = ctx.threshold
     root = ET.Element("testsuites", name="medkg")
+    repeated, _ = gather(result.rows, singles=False)
+    if repeated:  # no test case: the suites' counts stay those of the facts files
+        gathered = ET.SubElement(root, "testsuite", name=REPEATED, tests="0", failures="0", errors="0")
+        heading = "Said alike on many pages (each place is in its own suite too):"
+        ET.SubElement(gathered, "system-out").text = "\n".join([heading, *repeated_lines(repeated)])
     total = failed = 0
     group: tuple[str, Iterator[Finding]] | None = next(by_file, None)
     for file in sorted(files):

@@ -3,7 +3,8 @@ with a count and a few of its places, not 9,812 lines (a site-wide template gap,
 profile's missing author, says the same thing on every page).
 
 Reports for people (text, html, GitHub annotations) show each repeated finding once; the machine
-formats (json, sarif, junit) keep every location.
+formats (json, sarif, junit) keep every location and add the gathered findings beside them (json's
+`repeated`, sarif's run property `repeated`, junit's first suite).
 """
 
 from __future__ import annotations
@@ -67,11 +68,14 @@ def _alike(message: str) -> str:
     return _NODE.sub("<…>", message) if "<" in message else message
 
 
-def gather(read: Callable[[], Iterable[Row]], at_least: int = AT_LEAST) -> tuple[list[Repeated], Iterator[Finding]]:
+def gather(
+    read: Callable[[], Iterable[Row]], at_least: int = AT_LEAST, singles: bool = True
+) -> tuple[list[Repeated], Iterator[Finding]]:
     """The findings said alike on `at_least` pages or more (most severe first, then by rule), and the
-    others in report order. `read` gives the findings' rows in report order (a file's together); they
-    are read once. Held: one entry (and a few places) per kind of finding, and the rows of a kind while
-    it is on fewer than `at_least` pages (those left are shown one by one: the report holds them anyway)."""
+    others in report order (none unless `singles`: the machine formats list every finding anyway). `read`
+    gives the findings' rows in report order (a file's together); they are read once. Held: one entry (and
+    a few places) per kind of finding, and with `singles` the rows of a kind while it is on fewer than
+    `at_least` pages (those left are shown one by one: the report holds them anyway)."""
     groups: dict[Key, Repeated] = {}
     held: dict[Key, list[tuple[int, Row]]] = {}
     for i, r in enumerate(read()):
@@ -80,6 +84,8 @@ def gather(read: Callable[[], Iterable[Row]], at_least: int = AT_LEAST) -> tuple
         if group is None:
             group = groups[k] = Repeated(k)
         group.add(r)
+        if not singles:
+            continue
         if group.pages < at_least:
             held.setdefault(k, []).append((i, r))
         elif k in held:

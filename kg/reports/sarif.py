@@ -2,7 +2,8 @@
 
 Rules are the shapes and schema keywords that produced findings (ruleId = the rule's short
 name); levels map violation/warning/info to error/warning/note. Paths are relative to the
-repository root (uriBaseId %SRCROOT%), so GitHub shows results inline in pull requests.
+repository root (uriBaseId %SRCROOT%), so GitHub shows results inline in pull requests. A finding
+said alike on many pages is also listed once, with its counts, in the run's property `repeated`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from kg.core.result import Result
 from kg.reports import jsonstream
 from kg.reports.context import RenderContext
 from kg.reports.jsonstream import Lazy
+from kg.reports.repeated import Repeated, gather
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -48,7 +50,7 @@ def _rules(findings: Iterable[Finding]) -> tuple[list[dict[str, Any]], dict[str,
     return rules, index
 
 
-def _result(ctx: RenderContext, f: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _location(ctx: RenderContext, f: Finding) -> dict[str, Any]:
     location: dict[str, Any] = {
         "physicalLocation": {
             "artifactLocation": {"uri": ctx.repo_path(f.file), "uriBaseId": "%SRCROOT%"},
@@ -57,20 +59,42 @@ def _result(ctx: RenderContext, f: Finding, index: dict[str, int]) -> dict[str, 
     }
     if f.field:
         location["logicalLocations"] = [{"fullyQualifiedName": f.field, "kind": "member"}]
-    result: dict[str, Any] = {
+    return location
+
+
+def _message(f: Finding) -> dict[str, str]:
+    return {"text": f"{f.field}: {f.message}" if f.field else f.message}
+
+
+def _result(ctx: RenderContext, f: Finding, index: dict[str, int]) -> dict[str, Any]:
+    return {
         "ruleId": rule_id(f),
         "ruleIndex": index[rule_id(f)],
         "level": LEVELS[f.severity],
-        "message": {"text": f"{f.field}: {f.message}" if f.field else f.message},
-        "locations": [location],
+        "message": _message(f),
+        "locations": [_location(ctx, f)],
         "properties": {"family": f.family, "field": f.field, "node": f.node},
     }
-    return result
+
+
+def _repeated(ctx: RenderContext, r: Repeated) -> dict[str, Any]:
+    """A finding said alike on many pages (each of its results is in `results` too): SARIF has no object for
+    it, so it goes in the run's property bag, worded as its first result."""
+    return {
+        "ruleId": rule_id(r.first),
+        "level": LEVELS[r.first.severity],
+        "message": _message(r.first),
+        "wordedAlike": r.worded_alike,
+        "results": r.count,
+        "pages": r.pages,
+        "firstLocations": [_location(ctx, f) for f in r.sample],
+    }
 
 
 def chunks(result: Result, ctx: RenderContext) -> Iterator[str]:
     """The log in pieces: the rules from a first reading of the findings, each result made as it is written."""
     rules, index = _rules(result.sorted())
+    repeated, _ = gather(result.rows, singles=False)
     doc = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -78,6 +102,7 @@ def chunks(result: Result, ctx: RenderContext) -> Iterator[str]:
             {
                 "tool": {"driver": {"name": "medkg", "version": __version__, "rules": rules}},
                 "columnKind": "unicodeCodePoints",
+                "properties": {"repeated": [_repeated(ctx, r) for r in repeated]},
                 "results": Lazy(_result(ctx, f, index) for f in result.sorted()),
             }
         ],

@@ -8,7 +8,7 @@ from itertools import groupby
 from kg.core.findings import Finding, Severity
 from kg.core.result import Result
 from kg.reports.context import RenderContext
-from kg.reports.repeated import gather
+from kg.reports.repeated import Repeated, gather
 
 _COLOURS = {Severity.VIOLATION: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 
@@ -30,6 +30,16 @@ def _what(f: Finding, colour: bool) -> str:
     return f"{label}: {field}{f.message}{rule}"
 
 
+def repeated_lines(repeated: list[Repeated], colour: bool = False) -> list[str]:
+    """Each finding said alike on many pages, once: what it says, then on how many pages and where first."""
+    lines: list[str] = []
+    for r in repeated:
+        lines.append(f"  {_what(r.first, colour)}")
+        each = "" if r.worded_alike else " (as said of the first; each names its own nodes)"
+        lines.append(f"    on {r.pages:,} pages{each}: {r.places()}")
+    return lines
+
+
 def render(result: Result, ctx: RenderContext) -> str:
     repeated, single = gather(result.rows)
     lines: list[str] = []
@@ -38,9 +48,6 @@ def render(result: Result, ctx: RenderContext) -> str:
         lines += [f"  {f.where}: {_what(f, ctx.colour)}" for f in group]
     if repeated:
         lines.append("Repeated on many pages (each shown once):")
-    for r in repeated:
-        lines.append(f"  {_what(r.first, ctx.colour)}")
-        each = "" if r.worded_alike else " (as said of the first; each names its own nodes)"
-        lines.append(f"    on {r.pages:,} pages{each}: {r.places()}")
+    lines += repeated_lines(repeated, ctx.colour)
     lines.append(summary(result))
     return "\n".join(lines) + "\n"

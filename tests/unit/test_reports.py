@@ -8,6 +8,7 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from browser import dump_dom, serve
@@ -213,6 +214,64 @@ def test_machine_formats_keep_every_location_and_people_formats_gather() -> None
     page = RENDERERS["html"](result, RenderContext())
     assert page.count('<tr class="repeated">') == 2 and "40 pages: <code>a/p0.yaml:3:3" in page
     assert '<tr class="finding">' not in page
+
+
+FIRST_FIVE = ["a/p0.yaml", "a/p1.yaml", "a/p10.yaml", "a/p11.yaml", "a/p12.yaml"]  # report order
+
+
+def test_json_adds_each_finding_said_on_many_pages_once_with_its_counts() -> None:
+    schema = json.loads((REPO / "docs/report.schema.json").read_text(encoding="utf-8"))
+    doc = json.loads(RENDERERS["json"](Result(_on_pages(40)), RenderContext()))
+    Draft202012Validator(schema).validate(doc)
+    author, image = doc["repeated"]  # most severe first
+    assert author == {
+        "severity": "warning",
+        "rule": "g:author",
+        "family": "",
+        "field": "page",
+        "message": "Name the author.",
+        "worded_alike": True,
+        "findings": 40,
+        "pages": 40,
+        "first": [{"file": file, "line": 3, "column": 3} for file in FIRST_FIVE],
+    }
+    assert image["message"] == "Left out <https://x.org/p0#img>." and image["worded_alike"] is False
+    assert (image["severity"], image["findings"], image["pages"]) == ("info", 40, 40)
+    assert json.loads(RENDERERS["json"](Result(_on_pages(2)), RenderContext()))["repeated"] == []
+
+
+def test_sarif_adds_them_to_the_runs_property_bag_and_stays_valid() -> None:
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    doc = json.loads(RENDERERS["sarif"](Result(_on_pages(40)), RenderContext(source_prefix="site/")))
+    Draft4Validator(schema).validate(doc)
+    author, image = doc["runs"][0]["properties"]["repeated"]
+    assert (author["ruleId"], author["level"], author["message"]) == (
+        "g:author",
+        "warning",
+        {"text": "page: Name the author."},
+    )
+    assert (author["results"], author["pages"], author["wordedAlike"]) == (40, 40, True)
+    uris = [loc["physicalLocation"]["artifactLocation"]["uri"] for loc in author["firstLocations"]]
+    assert uris == [f"site/{file}" for file in FIRST_FIVE]
+    assert (image["level"], image["wordedAlike"]) == ("note", False)
+    few = json.loads(RENDERERS["sarif"](Result(_on_pages(2)), RenderContext()))
+    assert few["runs"][0]["properties"] == {"repeated": []}
+
+
+def test_junit_lists_them_in_a_first_suite_without_cases(tmp_path: Path) -> None:
+    path = tmp_path / "junit.xml"
+    path.write_text(RENDERERS["junit"](Result(_on_pages(40)), RenderContext()), encoding="utf-8")
+    xml = JUnitXml.fromfile(str(path))
+    first, *files = list(xml)
+    assert first.name == "medkg: repeated on many pages" and first.tests == 0 and list(first) == []
+    out = ElementTree.parse(path).findtext("testsuite/system-out") or ""  # the first suite's
+    assert out.splitlines()[1:3] == [
+        "  warning: page: Name the author.  [g:author]",
+        "    on 40 pages: a/p0.yaml:3:3, a/p1.yaml:3:3, a/p10.yaml:3:3, a/p11.yaml:3:3, a/p12.yaml:3:3 and 35 more",
+    ]
+    assert len(files) == 40 and xml.tests == sum(s.tests for s in files) == 40 * 4
+    path.write_text(RENDERERS["junit"](Result(_on_pages(2)), RenderContext()), encoding="utf-8")
+    assert [s.name for s in JUnitXml.fromfile(str(path))] == ["a/p0.yaml", "a/p1.yaml"]
 
 
 def test_kg_help_lists_each_command_as_its_own_help_says() -> None:
