@@ -92,7 +92,8 @@ def _repeated(ctx: RenderContext, r: Repeated) -> dict[str, Any]:
 
 
 def chunks(result: Result, ctx: RenderContext) -> Iterator[str]:
-    """The log in pieces: the rules from a first reading of the findings, each result made as it is written."""
+    """The log in pieces: the rules and the repeated findings from two first readings of the findings, each
+    result made as it is written."""
     rules, index = _rules(result.sorted())
     repeated, _ = gather(result.rows, singles=False)
     doc = {
