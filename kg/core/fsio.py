@@ -34,7 +34,7 @@ from typing import BinaryIO
 from kg.core import offload
 from kg.core.errors import InputError, OutputError
 from kg.core.spill import Appended
-from kg.core.streamed import Streamed
+from kg.core.streamed import Range, Streamed, write_pieces
 from kg.core.swap import (
     MARKER,
     MARKER_TEXT,
@@ -185,19 +185,16 @@ class TreeWriter:
         if self.names is not None and written:
             self.names.append(name)
 
-    def add_pieces(self, name: str, pieces: Iterable[bytes]) -> None:
-        """A file of the new folder written piece by piece (void.ttl), never whole in memory; the previous
-        build's file is linked instead when its bytes turn out the same (compared as the pieces come)."""
+    def add_pieces(self, name: str, pieces: Iterable[bytes | Range]) -> None:
+        """A file of the new folder written piece by piece (void.ttl), never whole in memory: bytes, or ranges
+        of an open file copied by the kernel (a rebuild's unchanged parts of the last void.ttl). The previous
+        build's file is linked instead when its bytes turn out the same (kg.core.streamed.write_pieces)."""
         target = self.tmp / name
         try:
             with open(target, "wb") as fh, contextlib.ExitStack() as stack:
                 old = self.previous / name if self.previous is not None else None
                 last = stack.enter_context(open(old, "rb")) if old is not None and old.is_file() else None
-                for piece in pieces:
-                    fh.write(piece)
-                    if last is not None and last.read(len(piece)) != piece:
-                        last = None
-                same = last is not None and not last.read(1)
+                same = write_pieces(fh, pieces, last)
             if same and old is not None:
                 target.unlink()
                 os.link(old, target)
@@ -339,9 +336,9 @@ class TreeChecker:
             if len(self.fresh) < self.KEEP:
                 self.fresh[name] = data
 
-    def add_pieces(self, name: str, pieces: Iterable[bytes]) -> None:
+    def add_pieces(self, name: str, pieces: Iterable[bytes | Range]) -> None:
         """As `add`, the file given in pieces (joined: a changed file's new bytes may be shown)."""
-        self.add(name, b"".join(pieces))
+        self.add(name, b"".join(p if isinstance(p, bytes) else os.pread(p[0], p[2], p[1]) for p in pieces))
 
     def open(self, name: str) -> _Digest:
         """A sink to stream a large file into; compared with the file on disk by diff()."""

@@ -19,6 +19,8 @@ from kg.core.runstore import RunStore
 _FIELDS = tuple(f.name for f in fields(Finding))
 _COLUMNS = ", ".join(f'"{c}"' for c in _FIELDS)
 CHUNK = 2000  # items a pickle of an `Appended` file holds (kg.flow.manifest's files beside it too)
+BUFFER = 1 << 20  # bytes an `Appended` file buffers: a rebuild writes 10,000 articles' findings blocks of
+# ~3.5 KB each to one, which the default 8 KB made one write call for every two (0.12 s against 0.05 s)
 T = TypeVar("T")
 
 
@@ -28,7 +30,7 @@ class Appended(Generic[T]):
 
     def __init__(self, path: Path, chunk: int | None = None) -> None:
         self.path, self.count, self._chunk = path, 0, chunk
-        self._fh = open(path, "wb")  # noqa: SIM115 - closed by close()
+        self._fh = open(path, "wb", BUFFER)  # noqa: SIM115 - closed by close()
         self._pending: list[T] = []
 
     def append(self, item: T) -> None:
@@ -74,7 +76,7 @@ class Appended(Generic[T]):
 
 def chunked(path: Path) -> Iterator[Any]:
     """The items of a file of pickled lists, a list at a time (OSError or a pickle's error past damage)."""
-    with open(path, "rb") as fh:
+    with open(path, "rb") as fh:  # the default buffer: pickle.load copies all that peek gives, a whole buffer
         while fh.peek(1):
             yield from pickle.load(fh)
 

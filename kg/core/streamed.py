@@ -13,10 +13,12 @@ import errno
 import os
 import queue
 import threading
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 PIECE = 1 << 28  # bytes copied by one call, so a cancelled build stops within a fraction of a second
-_Step = bytes | tuple[int, int, int] | None  # data, a range of an open file (fd, offset, length), or the end
+Range = tuple[int, int, int]  # bytes of an open file: its descriptor, the offset, the length
+_Step = bytes | Range | None  # data, a range of an open file, or the end
 
 
 class Streamed:
@@ -66,14 +68,7 @@ class Streamed:
                 self._error = e
 
     def _copy(self, source: int, offset: int, length: int) -> None:
-        self._handle.flush()
-        out = self._handle.fileno()
-        while length > 0 and not self._cancelled:
-            done = _copy_range(source, out, min(length, PIECE), offset)
-            if done <= 0:
-                raise OSError(f"{length} bytes short of the previous file")
-            offset, length = offset + done, length - done
-        self._handle.seek(0, os.SEEK_END)
+        append(self._handle, (source, offset, length), lambda: self._cancelled)
 
     def _stop(self) -> None:
         if self._thread is not None:
@@ -96,6 +91,42 @@ class Streamed:
             self._stop()
         finally:
             self._handle.close()
+
+
+def append(handle: BinaryIO, piece: Range, stopped: Callable[[], bool] = lambda: False) -> None:
+    """A range of an open file (`piece`) appended to `handle` by the kernel; `stopped` is asked between PIECEs."""
+    source, offset, length = piece
+    handle.flush()
+    out = handle.fileno()
+    while length > 0 and not stopped():
+        done = _copy_range(source, out, min(length, PIECE), offset)
+        if done <= 0:
+            raise OSError(f"{length} bytes short of the previous file")
+        offset, length = offset + done, length - done
+    handle.seek(0, os.SEEK_END)
+
+
+def write_pieces(handle: BinaryIO, pieces: Iterable[bytes | Range], last: BinaryIO | None) -> bool:
+    """Write bytes and ranges to `handle` in order; whether they turned out `last`'s bytes exactly (compared
+    as they come: a range of that very file, from where it has been read to, is the same unread; another
+    range is not compared, so the answer is then no)."""
+    for piece in pieces:
+        if isinstance(piece, bytes):
+            handle.write(piece)
+            if last is not None and last.read(len(piece)) != piece:
+                last = None
+            continue
+        append(handle, piece)
+        if last is not None and _same_range(last, piece):
+            last.seek(piece[2], os.SEEK_CUR)
+        else:
+            last = None
+    return last is not None and not last.read(1)
+
+
+def _same_range(last: BinaryIO, piece: Range) -> bool:
+    a, b = os.fstat(piece[0]), os.fstat(last.fileno())
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino) and piece[1] == last.tell()
 
 
 def _copy_range(source: int, out: int, length: int, offset: int) -> int:

@@ -3,42 +3,47 @@ block of kg.nq and its part of void.ttl, then the corpus-wide part of void.ttl.
 
 A full build writes every article from its outcome. A rebuild from the last build's records
 (kg.flow.records) writes only the changed articles from their outcomes: an unchanged article's files
-are hard-linked from the previous folder, its block of kg.nq copied by the kernel from the previous
-kg.nq, its part of void.ttl taken as rendered then. Both give the same bytes: every part depends on
-its article and the site alone, and the corpus-wide part on counts kept across builds.
+are hard-linked from the previous folder, its block of kg.nq and its part of void.ttl copied by the
+kernel from the previous kg.nq and void.ttl (a run of unchanged articles as one range). Both give the
+same bytes: every part depends on its article and the site alone, and the corpus-wide part on counts
+kept across builds.
 
 A full build keeps nothing per article in memory: its records and the manifest's articles go to files
-(kg.flow.layered.Log) and its partitions to a table (kg.flow.partstore.Fold), all in a store made for
-the run (kg.core.runstore), and void.ttl is written from them piece by piece.
+(kg.flow.layered.Log), the parts of void.ttl to a spool and its partitions to a table
+(kg.flow.partstore.Fold), all in a store made for the run (kg.core.runstore), and void.ttl is written from
+them piece by piece.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from kg.core.fsio import TreeChecker, TreeWriter
 from kg.core.options import RunOptions
+from kg.core.result import Carried, Page
 from kg.core.runstore import RunStore
 from kg.core.spill import Appended
+from kg.core.streamed import Range
 from kg.export.dataset import CORPUS_FILE, VOID_FILE, FileInfo, GraphSummary, Partitions
 from kg.export.serialize import nquads
 from kg.flow import keep, layered, manifest, partstore
 from kg.flow.article import Outcome
 from kg.flow.bundled import bundled_files, bundled_graphs
 from kg.flow.corpus import Tally
-from kg.flow.dataset import graph_part, source_of, void_file
+from kg.flow.dataset import graph_part, source_of, void_head
 from kg.flow.folder import Facts
 from kg.flow.layered import Log
-from kg.flow.records import Delta, Record, Stored, carried, contributions, record_log, save
+from kg.flow.records import At, Delta, Record, Stored, Unusable, carried, contributions, record_log, save
 from kg.flow.sitelint import Kept
 from kg.graph.iris import Minter
 from kg.load.facts import Site
 
-_VOIDS = 200  # parts of void.ttl (~3 KB each) a chunk of a rebuild's spool holds
+_VOIDS = 200  # parts of void.ttl (~3 KB each) a chunk of the spool holds
 
 
 class _Sink(Protocol):
@@ -58,6 +63,7 @@ class Assembly:
     ) -> None:
         """`delta`: the export folder, and the last build's records when this is a rebuild from them."""
         out, rebuild = delta
+        self._old = self._old_void = -1  # a rebuild's: the last kg.nq and void.ttl, opened last (_open_last)
         self.site, self.target, self.threshold, self.record, self.delta = site, target, options.fail_on, record, rebuild
         self.nq = _Counted(target.open(CORPUS_FILE))
         self.triples = 0  # of the articles' graphs in kg.nq
@@ -65,7 +71,6 @@ class Assembly:
         self.count = 0  # articles noted or carried: the records and the manifest list as many
         self.published = 0
         self.earlier = keep.Earlier(out, rebuild.graph_index if rebuild is not None else None)
-        self._old = -1
         self.lint = rebuild.lint if rebuild is not None else None  # the @id lint's index kept (kg.flow.sitelint)
         if rebuild is None and options.cache_dir is not None and isinstance(target, TreeWriter):
             self.lint = Kept.create(manifest.beside(options.cache_dir, out, record.started_ns, "lint.tmp"))
@@ -74,7 +79,8 @@ class Assembly:
         self.articles: Log[manifest.Article] | None = None  # a full build's manifest articles (else `record`'s)
         self.facts = Facts(record.started_ns)  # the manifest articles' digest, as they are written
         self.parts: Partitions | partstore.Fold = Partitions()  # a rebuild's: what the changed articles add
-        self.voids: Appended[str] | None = None  # a rebuild's: each article's part of void.ttl, in build order
+        self.spool = _Spool(Path(self.run.folder) / "voids")  # the articles' parts of void.ttl, in build order
+        self.voids = _Counted(self.spool)
         if rebuild is None:
             self.stored, self.parts = Stored(0, [], []), partstore.Fold(self.run.db)
             self.log = record_log(Path(self.run.folder) / "records")
@@ -82,12 +88,11 @@ class Assembly:
             self._bundled(options.cache_dir)
             return
         assert isinstance(target, TreeWriter), "a rebuild from records writes a new folder"
-        self.voids = Appended(Path(self.run.folder) / "voids", _VOIDS)  # not every record read again for them
         self.stored = Stored(rebuild.stored.head, rebuild.stored.bundled, rebuild.stored.files)
-        self._old = os.open(rebuild.folder / CORPUS_FILE, os.O_RDONLY)
-        self.nq.carry(self._old, 0, rebuild.stored.head)
         for f in rebuild.stored.files:
             target.link(f.name)
+        self._old, self._old_void = _open_last(rebuild.folder)  # last: a failure before leaves nothing open
+        self.nq.carry(self._old, 0, rebuild.stored.head)
         for name in rebuild.lint.index.holding(rebuild.replaced):
             rebuild.lint.index.remove(name)  # changed or removed: the changed come back as they are computed
 
@@ -103,30 +108,34 @@ class Assembly:
             self.target.add(name, content)
             self.stored.files.append(FileInfo.of(name, content))
 
-    def unchanged(self, name: str, last: tuple[Record, int, manifest.Article], tally: Tally) -> None:
-        """An article as the last build left it (`last`: its record, its block's offset in the last kg.nq and
-        the last manifest's entry)."""
+    def unchanged(self, run: Sequence[tuple[Record, At, manifest.Article]], tally: Tally) -> None:
+        """Articles as the last build left them, in build order (each: its record, where its block lies in
+        the last kg.nq and its part in the last void.ttl, and the last manifest's entry), counted a run at a
+        time; one whose slug a changed article before it took goes as in a full build."""
         assert self.delta is not None and isinstance(self.target, TreeWriter), "only a rebuild has records"
-        r, offset, article = last
-        if not tally.claim(r.slug, r.file):  # a changed article before it took its slug: as a full build
-            self.delta.removed += contributions(self.delta.folder, [(r, offset)])
-            self.delta.dropped.update(r.files)
-            self.fresh(r.outcome(findings=True), tally, article.stat)
-            return
-        tally.accept(r.outcome(), r.findings, claimed=True)
-        if r.failing:
-            tally.result.extend([keep.notice(r.file, *r.slug_at, r.slug, r.files, self.threshold)])
-        else:
-            self.published += 1
-        for f in r.files:
-            self.target.link(f)
-        if r.nq:
-            self.nq.carry(self._old, offset, r.nq)
-        assert self.voids is not None, "a rebuild spools them"
-        self.voids.append(r.void)
-        if r.graph is not None:
-            self.triples += r.graph.size
-        self.count += 1
+        claimed = tally.claim([(r.slug, r.file) for r, _, _ in run])
+        kept: list[tuple[Page, Carried, int]] = []
+        for (r, (offset, void), article), ok in zip(run, claimed, strict=True):
+            if not ok:
+                self.delta.removed += contributions(self.delta.folder, [(r, offset)])
+                self.delta.dropped.update(r.files)
+                self.fresh(r.outcome(), tally, article.stat)
+                continue
+            kept.append((Page(r.slug, r.file, r.page), r.findings, r.triples))
+            if r.failing:
+                tally.result.extend([keep.notice(r.file, *r.slug_at, r.slug, r.files, self.threshold)])
+            else:
+                self.published += 1
+            for f in r.files:
+                self.target.link(f)
+            if r.nq:
+                self.nq.carry(self._old, offset, r.nq)
+            if r.void:
+                self.voids.carry(self._old_void, void, r.void)
+            if r.graph is not None:
+                self.triples += r.graph.size
+            self.count += 1
+        tally.carry(kept)
 
     def fresh(self, o: Outcome, tally: Tally, stat: manifest.Stat) -> None:
         """An article from its outcome: published, or (failing) its last good exports kept (`stat`: its
@@ -189,6 +198,8 @@ class Assembly:
             self.articles.add(name, article)
             self.facts.note(name, stat, o.sha256)
         graph, length, part = written
+        void = part.encode("utf-8")
+        self.voids.write(void)
         names = kept if kept is not None else tuple(f.name for f in files)
         r = Record(
             o.file,
@@ -203,7 +214,7 @@ class Assembly:
             names,
             length,
             graph,
-            part,
+            len(void),
         )
         self._keep(name, r)
 
@@ -211,9 +222,7 @@ class Assembly:
         if self.log is not None:
             self.log.add(name, r)
         else:
-            assert self.voids is not None, "a rebuild spools them"
             self.stored.records[name] = r
-            self.voids.append(r.void)
             self.count += 1
 
     def records(self) -> layered.Stream:
@@ -245,17 +254,20 @@ class Assembly:
         """void.ttl: the corpus-wide part, then each article's part in build order, written as it goes."""
         total = sum(len(g) for g in self.stored.bundled) + self.triples
         files = (self.nq.info(CORPUS_FILE), *sorted(self.stored.files, key=lambda f: f.name))
-        voids: Iterable[str]
         if self.delta is None:
-            assert isinstance(self.parts, partstore.Fold) and self.log is not None, "a full build folds them"
-            counts, voids = self.parts.counts(), (r.void for _, r in self.log.items())
+            assert isinstance(self.parts, partstore.Fold), "a full build folds them"
+            counts = self.parts.counts()
         else:
             assert isinstance(self.parts, Partitions), "a rebuild adds the changed articles' to the last build's"
             self.delta.taken()
             counts = self.delta.parts.apply(self.delta.removed, [self.parts])
-            assert self.voids is not None, "a rebuild spools them"
-            voids = self.voids.items()
-        self.target.add_pieces(VOID_FILE, void_file(self.site, self.stored.bundled, total, files, counts, voids))
+        head = void_head(self.site, self.stored.bundled, total, files, counts)
+        self.stored.void = len(head)
+        self.voids.flush()  # the last range spooled
+        self.target.add_pieces(VOID_FILE, chain([head], self.spool.items()))
+        if self._old_void >= 0:
+            os.close(self._old_void)
+            self._old_void = -1
         if self._old >= 0:  # kg.nq complete: the last one closed before the swap, so whoever removes the
             self.nq.close()  # last folder frees its blocks (~0.3 s for 1.2 GB), not this build's last step
             os.close(self._old)
@@ -264,13 +276,14 @@ class Assembly:
     def close(self) -> None:
         """Close the last kg.nq, and the last partitions (what was not saved is dropped: they stay the last's),
         and remove the run's store."""
-        for log in (self.log, self.articles, self.voids):
+        for log in (self.log, self.articles, self.spool):
             if log is not None:
                 log.close()
         self.run.close()
-        if self._old >= 0:
-            os.close(self._old)
-            self._old = -1
+        for fd in (self._old, self._old_void):
+            if fd >= 0:
+                os.close(fd)
+        self._old = self._old_void = -1
         if self.delta is not None:
             self.delta.close()
         if self.lint is not None:
@@ -292,10 +305,39 @@ class Assembly:
             self.lint.commit(manifest.beside(cache_dir, out, build, "lint"), build)
 
 
+def _open_last(folder: Path) -> tuple[int, int]:
+    """The last kg.nq and void.ttl, whose unchanged articles' bytes a rebuild copies; Unusable when one cannot
+    be opened (the folder changed since the last build: it is then built in full)."""
+    opened: list[int] = []
+    try:
+        for name in (CORPUS_FILE, VOID_FILE):
+            opened.append(os.open(folder / name, os.O_RDONLY))
+    except OSError as e:
+        for fd in opened:
+            os.close(fd)
+        raise Unusable(f"the last exports cannot be read: {e}") from None
+    return opened[0], opened[1]
+
+
+class _Spool(Appended[bytes | Range]):
+    """The articles' parts of void.ttl until its corpus-wide part, which comes first, can be written: bytes,
+    and ranges of the last void.ttl (a rebuild's unchanged articles), on disk a chunk at a time."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, _VOIDS)
+
+    def write(self, data: bytes) -> int:
+        self.append(data)
+        return len(data)
+
+    def copy(self, source: int, offset: int, length: int) -> None:
+        self.append((source, offset, length))
+
+
 class _Counted:
-    """kg.nq as it is written: its size, and carried ranges of the last kg.nq, joined while they are
-    adjacent so one kernel copy moves a run of unchanged articles; handed on every RUN bytes, so the new
-    folder's writer copies them while the build goes on (kg.core.streamed)."""
+    """kg.nq (or the spool of void.ttl's parts) as it is written: its size, and carried ranges of the last
+    one, joined while they are adjacent so one kernel copy moves a run of unchanged articles; handed on every
+    RUN bytes, so the new folder's writer copies them while the build goes on (kg.core.streamed)."""
 
     RUN = 1 << 26
 
@@ -304,7 +346,7 @@ class _Counted:
         self._pending: tuple[int, int, int] | None = None  # source fd, offset, length
 
     def write(self, data: bytes) -> None:
-        self._flush()
+        self.flush()
         self.sink.write(data)
         self.size += len(data)
 
@@ -313,13 +355,13 @@ class _Counted:
         if p is not None and p[0] == source and p[1] + p[2] == offset:
             self._pending = (source, p[1], p[2] + length)
         else:
-            self._flush()
+            self.flush()
             self._pending = (source, offset, length)
         self.size += length
         if self._pending[2] >= self.RUN:
-            self._flush()
+            self.flush()
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
         if self._pending is not None:
             copy = getattr(self.sink, "copy", None)
             assert copy is not None, "only a new folder's kg.nq carries the last one's blocks"
@@ -327,12 +369,12 @@ class _Counted:
             self._pending = None
 
     def info(self, name: str) -> FileInfo:
-        self._flush()
+        self.flush()
         return FileInfo(name, self.size, None)
 
     def close(self) -> None:
         """Every write and copy done (a new folder's kg.nq: its writer waits for them)."""
-        self._flush()
+        self.flush()
         close = getattr(self.sink, "close", None)
         if close is not None:
             close()

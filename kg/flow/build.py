@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from kg.core.errors import InputError
+from kg.core.errors import InputError, OutputError
 from kg.core.fsio import TreeChecker, TreeDiff, TreeWriter
 from kg.core.listing import names_of
 from kg.core.options import RunOptions
@@ -146,12 +146,14 @@ def _run(
         if delta is not None and not site_failed:
             delta.holds()  # the last folder as the last build left it (else Unusable: a full build)
         done = _finish(target, tally, site_failed)
-    except BaseException:
+    except BaseException as e:
         if isinstance(target, TreeWriter):
             target.abort()  # first: its kg.nq may still be copying from the last one, which the assembly holds
         if assembly is not None:
             assembly.close()
         _drop_names(target)
+        if delta is not None and isinstance(e, OutputError):
+            delta.holds()  # a file linked or copied from a folder changed since: Unusable, built in full
         raise
     try:
         if options.cache_dir is not None and write:
@@ -260,11 +262,16 @@ def _stream(
     tally = Tally(threshold=options.fail_on, ids=assembly.lint.index if assembly.lint is not None else None)
     todo = files if delta is None else [files[i] for i, same in enumerate(delta.unchanged) if not same]
     fresh: Iterator[Outcome] = outcomes(site, todo, options, wants, progress=progress)
-    for i, name in enumerate(names_of(files)):  # the listing's names: no Path made for an unchanged article
-        if delta is not None and delta.unchanged[i] and prior is not None:
-            assembly.unchanged(name, delta.take(name), tally)
+    names, i = names_of(files), 0  # the listing's names: no Path made for an unchanged article
+    while i < len(files):
+        if delta is not None and delta.unchanged[i] and prior is not None:  # a run of unchanged articles
+            end = delta.unchanged.find(0, i, i + records.CHUNK)
+            end = min(i + records.CHUNK, len(files)) if end < 0 else end
+            assembly.unchanged(delta.take(names[i:end]), tally)
+            i = end
         else:
             assembly.fresh(next(fresh), tally, stats[i])
+            i += 1
     failed = tally.failed or bool(tally.result.problems)
     tally.finish()
     site_failed = (tally.failed and not failed) or (failed and assembly.published == 0)

@@ -157,17 +157,20 @@ class Tally:
         row = self.store.db.execute("SELECT file FROM slugs WHERE slug = ?", (slug,)).fetchone()
         return None if row is None else str(row[0])
 
-    def claim(self, slug: str, file: str) -> bool:
-        """Give `slug` to `file`; False when an earlier file has it (one statement for the slug's first file,
-        which nearly every one is)."""
-        return bool(self.store.db.execute("INSERT OR IGNORE INTO slugs VALUES (?, ?)", (slug, file)).rowcount)
+    def claim(self, owners: Sequence[tuple[str, str]]) -> list[bool]:
+        """Give each slug to its file, in order; False for one an earlier file has. One statement for them all
+        (a rebuild claims its unchanged articles' a run at a time), and, when every slug was free, which
+        nearly every one is, no other."""
+        before = self.store.db.total_changes
+        self.store.db.executemany("INSERT OR IGNORE INTO slugs VALUES (?, ?)", owners)
+        if self.store.db.total_changes - before == len(owners):
+            return [True] * len(owners)
+        return [self.owner(slug) == file for slug, file in owners]
 
-    def accept(self, o: Outcome, carried: Carried | None = None, *, claimed: bool = False) -> bool:
-        """Count one outcome (`carried`: its findings as the last build kept them, sorted, once each;
-        `claimed`: its slug is its file's already); True while its output may still be kept (no problem,
-        nothing failing)."""
+    def accept(self, o: Outcome) -> bool:
+        """Count one outcome; True while its output may still be kept (no problem, nothing failing)."""
         if o.slug is not None:
-            if not claimed and not self.claim(o.slug, o.file):
+            if not self.claim([(o.slug, o.file)])[0]:
                 self.result.add_problems([duplicate_slug(o.file, o.slug_at, o.slug, str(self.owner(o.slug)))])
                 if self.ids is not None:  # a rebuild's index may hold it from the last build
                     self.ids.remove(o.file)
@@ -178,15 +181,22 @@ class Tally:
                 self.illustrations[o.slug] = o.illustration
         self.result.add_problems(o.problems)
         self.result.extend(o.findings)
-        if carried is not None:
-            self.result.carry(carried)
         self.result.triples += o.triples
         if o.ids is not None and self.ids is not None:
             self.ids.add(o.ids)
-        failing = any(f.severity >= self.threshold for f in o.findings)
-        failing = failing or (carried is not None and carried.worst() >= self.threshold)
-        self.failed = self.failed or failing
+        self.failed = self.failed or any(f.severity >= self.threshold for f in o.findings)
         return not (self.result.problems or self.failed)
+
+    def carry(self, kept: Sequence[tuple[Page, Carried, int]]) -> None:
+        """Articles as the last build left them (a rebuild's unchanged ones, their slugs claimed), counted as
+        `accept` counts an outcome: each one's page, findings (as rows: Result.carry) and triples. Their @id
+        summaries stay in the lint's index."""
+        self.result.articles += len(kept)
+        self.result.add_pages([page for page, _, _ in kept])
+        for _, findings, triples in kept:
+            self.result.carry(findings)
+            self.result.triples += triples
+            self.failed = self.failed or findings.worst() >= self.threshold
 
     def finish(self) -> Result:
         """The site-wide @id lint joins the result; the run's store goes."""

@@ -3,7 +3,6 @@ description, through the same per-article flow and gate as `build`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -68,23 +67,15 @@ def source_of(o: Outcome) -> Source:
     return Source(o.file, None, {}, o.sha256)
 
 
-def void_file(
-    site: Site,
-    graphs: list[GraphSummary],
-    total: int,
-    files: tuple[FileInfo, ...],
-    partitions: Counts,
-    parts: Iterable[str],
-) -> Iterator[bytes]:
-    """void.ttl in pieces: the corpus-wide part (dataset, `graphs` that are not articles', `files`,
-    partitions), then each article's part (`parts`, from `graph_part`) as it is, in build order: a rebuild
-    re-renders only the parts of the articles that changed."""
+def void_head(
+    site: Site, graphs: list[GraphSummary], total: int, files: tuple[FileInfo, ...], partitions: Counts
+) -> bytes:
+    """void.ttl's corpus-wide part (dataset, `graphs` that are not articles', `files`, partitions); each
+    article's part (`graph_part`) follows it in build order, so a rebuild renders only the changed articles'."""
     extras = Extras(files, partitions, site.license, site.exports_url)
     triples = describe_corpus(site.base_iri, graphs, total, site.source, _version(), publisher_iri(site), None, extras)
     title = f"VoID/DCAT description of the build, graph <{void_graph_iri(site.base_iri)}>"
-    yield _turtle().document_of_lines([(title, nt_lines(triples))])
-    for part in parts:
-        yield part.encode("utf-8")
+    return _turtle().document_of_lines([(title, nt_lines(triples))])
 
 
 def graph_part(site: Site, g: GraphSummary, source: Source | None, files: tuple[FileInfo, ...]) -> str:

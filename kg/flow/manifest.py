@@ -49,7 +49,7 @@ from kg.core.swap import parent_locked, sweep
 from kg.flow.folder import Digest, Facts, digest_of, facts_digest, scan, stat_of
 from kg.flow.folder import Stat as Stat  # the facts files' and export files' stats
 
-FORMAT = 7
+FORMAT = 8
 KEPT_RULE = "build:kept-previous"  # kg.flow.keep's notice: an article not published
 FACT_SUFFIXES = (".yaml", ".yml", ".json")  # kg.load.facts lists the same (a test holds them equal)
 CHUNK = 2000  # entries (findings, pages, articles, …) a pickle of a file beside the manifest holds

@@ -3,11 +3,13 @@ files reads nothing of the unchanged articles but these records.
 
 Per article (`Record`): its findings, counts and page, the names of its files in the export folder,
 the length of its block in kg.nq (blocks lie in build order after the bundled graphs, so offsets are
-running sums), how void.ttl describes its graph and its part of void.ttl as rendered (written as a layer
-over the last full write: kg.flow.layered; a full build writes them to disk as they arrive,
-kg.flow.layered.Log). Beside them: the class and property partitions of the whole kg.nq with a count
-per subject, so an article's contribution can be taken out again (SQLite: kg.flow.partstore), and the
-site-wide @id lint's index with its findings (kg.flow.sitelint).
+running sums), how void.ttl describes its graph and the length of its part of void.ttl (parts lie in
+build order after the corpus-wide part: a rebuild copies an unchanged article's from the last void.ttl
+as it copies its block of kg.nq). Records are written as a layer over the last full write
+(kg.flow.layered; a full build writes them to disk as they arrive, kg.flow.layered.Log). Beside them:
+the class and property partitions of the whole kg.nq with a count per subject, so an article's
+contribution can be taken out again (SQLite: kg.flow.partstore), and the site-wide @id lint's index with
+its findings (kg.flow.sitelint).
 
 A rebuild (`plan`) uses them only when the last build's manifest has the same key and the export
 folder is exactly as that build left it (the digest of every file's stat); otherwise the build runs in
@@ -44,9 +46,9 @@ from kg.flow.sitelint import Kept
 from kg.load.yamlloc import Position
 
 CHUNK = 200
-"""Records a pickle of the records file holds: a record is ~8 KB in memory (its findings, its part of
-void.ttl), so a chunk read or written is ~2 MB, where `manifest.CHUNK` (2,000) made the rebuild's peak
-~20 MB higher at any size."""
+"""Records a pickle of the records file holds: a record is ~5 KB pickled (its findings mostly: 49 MB for 10,000
+articles), so a chunk read or written is ~1 MB, where `manifest.CHUNK` (2,000) made the rebuild's peak ~20 MB
+higher at any size. A rebuild also carries its unchanged articles a run of as many at a time."""
 
 
 @dataclass(frozen=True)
@@ -65,12 +67,12 @@ class Record:
     files: tuple[str, ...]  # its files in the export folder
     nq: int  # bytes of its block in kg.nq (0: none)
     graph: GraphSummary | None  # its graph as void.ttl describes it (None: not in kg.nq)
-    void: str  # its part of void.ttl
+    void: int  # bytes of its part of void.ttl
 
-    def outcome(self, findings: bool = False) -> Outcome:
-        """What the run's Tally counts of it but its @id summary (it stays in the lint's index), and its
-        findings only when asked (else they are carried as rows: Tally.accept)."""
-        found = [from_row(r) for r in self.findings.rows()] if findings else []
+    def outcome(self) -> Outcome:
+        """What the run's Tally counts of it but its @id summary (it stays in the lint's index): the article
+        goes as in a full build (a changed article before it took its slug)."""
+        found = [from_row(r) for r in self.findings.rows()]
         at = Position(*self.slug_at)
         return Outcome(self.file, self.slug, found, [], at, self.sha256, self.graph_iri, self.triples, None, self.page)
 
@@ -82,10 +84,12 @@ class Stored:
     head: int  # bytes of kg.nq before the first article (the ontology and shapes graphs)
     bundled: list[GraphSummary]
     files: list[FileInfo]  # the ontology and shape files
+    void: int = 0  # bytes of void.ttl before the first article's part (its corpus-wide part)
     records: dict[str, Record] = field(default_factory=dict)  # by facts file name, in build order
 
 
-Placed = tuple[str, Record, int, manifest.Article]  # a record, its block's offset in kg.nq, its manifest entry
+At = tuple[int, int]  # where an article's block lies in the last kg.nq, and its part in the last void.ttl
+Placed = tuple[str, Record, At, manifest.Article]  # a record, where its bytes lie, its manifest entry
 
 
 class Unusable(Exception):
@@ -136,21 +140,26 @@ class Delta:
 
     def records(self) -> Iterator[Placed]:
         """Every last-build article, read anew."""
-        return _placed(self.stored.head, self.kept, self.listed)
+        return _placed((self.stored.head, self.stored.void), self.kept, self.listed)
 
-    def take(self, name: str) -> tuple[Record, int, manifest.Article]:
-        """An unchanged article, read on from the last one taken (build order); the changed and removed
-        articles before it are noted as they pass."""
+    def take(self, names: Sequence[str]) -> list[tuple[Record, At, manifest.Article]]:
+        """A run of unchanged articles, read on from the last one taken (build order); the changed and removed
+        articles before each are noted as they pass."""
         if self._reading is None:
             self._reading = self.records()
+        run = []
         try:
-            for n, r, at, a in self._reading:
-                if n == name:
-                    return r, at, a
-                self._gone(n, r, at)
+            for name in names:
+                for n, r, at, a in self._reading:
+                    if n == name:
+                        run.append((r, at, a))
+                        break
+                    self._gone(n, r, at[0])
+                else:
+                    raise Unusable(f"the records end before {name!r}")
         except layered.DAMAGED as e:
             raise Unusable(f"the records end early: {e}") from None
-        raise Unusable(f"the records end before {name!r}")
+        return run
 
     def taken(self) -> None:
         """Every unchanged article was taken: the changed and removed articles after the last are noted, and
@@ -158,7 +167,7 @@ class Delta:
         reading = self._reading if self._reading is not None else self.records()
         try:
             for n, r, at, _ in reading:
-                self._gone(n, r, at)
+                self._gone(n, r, at[0])
         except layered.DAMAGED as e:
             raise Unusable(f"the records end early: {e}") from None
         self._reading = None
@@ -180,7 +189,7 @@ class Delta:
         """Where each named graph's lines lie in the last kg.nq (for kg.flow.keep.Earlier)."""
         index: dict[bytes, list[tuple[int, int]]] = {}
         try:
-            for _, r, at, _ in self.records():
+            for _, r, (at, _), _ in self.records():
                 if r.graph is not None and r.nq:
                     index[r.graph.iri.encode()] = [(at, at + r.nq)]
         except layered.DAMAGED as e:
@@ -188,15 +197,16 @@ class Delta:
         return index
 
 
-def _placed(head: int, kept: layered.Stream, listed: layered.Stream) -> Iterator[Placed]:
-    """The records with their offsets (blocks lie in build order after the bundled graphs) and the manifest's
-    articles beside them (ValueError when their names differ)."""
-    at = head
+def _placed(heads: At, kept: layered.Stream, listed: layered.Stream) -> Iterator[Placed]:
+    """The records with their offsets (blocks and parts lie in build order after the bundled graphs and the
+    corpus-wide part of void.ttl: `heads`) and the manifest's articles beside them (ValueError when their
+    names differ)."""
+    at, void = heads
     for (name, r), (listed_as, a) in zip_longest(kept.items(), listed.items(), fillvalue=("", None)):
         if name != listed_as or not isinstance(r, Record) or not isinstance(a, manifest.Article):
             raise ValueError(f"the records and the manifest differ at {name or listed_as!r}")
-        yield name, r, at, a
-        at += r.nq
+        yield name, r, (at, void), a
+        at, void = at + r.nq, void + r.void
 
 
 def _load(cache_dir: Path, out: Path, build: int, what: str, kind: type) -> Any:
@@ -219,7 +229,7 @@ def save(
     """A build's records: the corpus-wide part whole, the articles' (a rebuild's Stream over the last
     build's, and how many) layered over the last base (kg.flow.layered), or (a full build) its Log as
     the base."""
-    corpus = Stored(stored.head, stored.bundled, stored.files)
+    corpus = Stored(stored.head, stored.bundled, stored.files, stored.void)
     manifest.put(manifest.beside(cache_dir, out, build, "corpus"), pickle.dumps(corpus, pickle.HIGHEST_PROTOCOL))
     if isinstance(records, layered.Log):
         manifest.put(manifest.beside(cache_dir, out, build, "records"), records.pieces())

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,9 +13,8 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import Result
-from conftest import snapshot
+from rebuilds import Build, articles, corpus_in, description, edit, same, site_from
 
-from benchmarks.corpus import write as write_corpus
 from kg.check import idlint
 from kg.core import offload, spill
 from kg.flow import corpus as flow_corpus
@@ -26,31 +23,15 @@ from kg.flow.article import process
 from kg.flow.cache import Cache
 from kg.flow.folder import scan
 
-Build = Callable[..., Result]
-
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_corpus(tmp_path_factory.mktemp("corpus"), 8, seed=11, violation_rate=0.0)
+    return corpus_in(tmp_path_factory.mktemp("corpus"))
 
 
 @pytest.fixture
 def site(corpus: Path, tmp_path: Path) -> Path:
-    shutil.copytree(corpus, tmp_path / "data")
-    for p in (tmp_path / "data" / "articles").iterdir():  # written before the first build
-        st = p.stat()
-        os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns - 10_000_000_000))
-    return tmp_path / "data"
-
-
-def _articles(data: Path) -> list[Path]:
-    return sorted((data / "articles").iterdir())
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return site_from(corpus, tmp_path)
 
 
 def _fail(path: Path) -> None:
@@ -61,35 +42,31 @@ def _fail(path: Path) -> None:
     path.write_text(yaml.safe_dump(facts, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
-def _description(data: Path, build: Build) -> None:
-    _edit(_articles(data)[2], "  description: ", "  description: Edited. ")
-
-
 def _headline(data: Path, build: Build) -> None:  # the @id summary changes: the lint redoes what it affects
-    _edit(_articles(data)[3], "  headline: '", "  headline: 'Renamed ")
+    edit(articles(data)[3], "  headline: '", "  headline: 'Renamed ")
 
 
 def _added(data: Path, build: Build) -> None:
-    source = _articles(data)[1]
+    source = articles(data)[1]
     text = source.read_text(encoding="utf-8").replace(f"slug: {source.stem}", "slug: added-article", 1)
     (data / "articles" / "treatment-0000015.yaml").write_text(text, encoding="utf-8")
 
 
 def _removed(data: Path, build: Build) -> None:
-    _articles(data)[4].unlink()
+    articles(data)[4].unlink()
 
 
 def _now_failing(data: Path, build: Build) -> None:
-    _fail(_articles(data)[5])
+    _fail(articles(data)[5])
 
 
 def _slug_taken(data: Path, build: Build) -> None:  # an earlier file takes a later unchanged one's slug
-    first, taken = _articles(data)[1], _articles(data)[2]
-    _edit(first, f"slug: {first.stem}", f"slug: {taken.stem}")
+    first, taken = articles(data)[1], articles(data)[2]
+    edit(first, f"slug: {first.stem}", f"slug: {taken.stem}")
 
 
 def _fixed(data: Path, build: Build) -> None:
-    path = _articles(data)[5]
+    path = articles(data)[5]
     original = path.read_text(encoding="utf-8")
     _fail(path)
     assert build("delta", "--cache", "cache").exit_code == build("full", "--no-cache").exit_code == 1
@@ -99,7 +76,7 @@ def _fixed(data: Path, build: Build) -> None:
 @pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize(
     ("change", "changed"),
-    [(_description, 1), (_headline, 1), (_added, 1), (_removed, 0), (_now_failing, 1), (_fixed, 1), (_slug_taken, 1)],
+    [(description, 1), (_headline, 1), (_added, 1), (_removed, 0), (_now_failing, 1), (_fixed, 1), (_slug_taken, 1)],
 )
 def test_a_rebuild_after_a_change_equals_a_full_build(
     change: Callable[[Path, Build], None], changed: int, jobs: str, site: Path, tmp_path: Path, kg: Build
@@ -139,21 +116,9 @@ def test_a_rebuild_after_a_change_equals_a_full_build(
     last = layered.manifest_whole(tmp_path / "cache", tmp_path / "delta")  # the folder's stats, carried, not scanned:
     assert last is None or last.exports == dict(scan(tmp_path / "delta"))  # as a scan finds
     assert not list((tmp_path / "cache" / "manifests").glob("*.names.tmp"))  # the names it kept as they came
-    _same(delta, build("full", "--no-cache"), tmp_path)
+    same(delta, build("full", "--no-cache"), tmp_path)
     _headline(site, build)  # a second rebuild, from what the first kept (a layer over the first base)
-    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
-
-
-def _as_said(stderr: str, folder: str) -> str:
-    return re.sub(r" in [0-9.]+ s$", "", stderr.splitlines()[-1]).replace(f"{folder}/", "OUT/")
-
-
-def _same(delta: Result, full: Result, tmp_path: Path) -> None:
-    assert (delta.exit_code, delta.stdout) == (full.exit_code, full.stdout)
-    assert delta.stderr.splitlines()[:-1] == full.stderr.splitlines()[:-1]
-    # the last line names the folder and the time taken; a failed build's names the articles kept as they were
-    assert _as_said(delta.stderr, "delta") == _as_said(full.stderr, "full")
-    assert snapshot(tmp_path / "delta") == snapshot(tmp_path / "full")
+    same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
 
 
 @pytest.mark.parametrize("gone", ["lint", "parts", "records"])
@@ -165,9 +130,9 @@ def test_a_rebuild_whose_kept_files_are_gone_builds_in_full(gone: str, site: Pat
     (kept,) = (tmp_path / "cache" / "manifests").glob(f"*.{gone}")
     kept.unlink()
     _headline(site, build)
-    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
-    _description(site, build)  # and the next rebuild starts from what that full build kept
-    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+    same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+    description(site, build)  # and the next rebuild starts from what that full build kept
+    same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
 
 
 @pytest.mark.parametrize("few", [layered.FEW, 0])
@@ -190,12 +155,12 @@ def test_records_are_read_and_written_a_chunk_at_a_time(
 
     assert build("delta", "--cache", "cache").exit_code == 0
     assert chunks() == [3, 3, 2]
-    for change in (_headline, _added, _removed, _description):
+    for change in (_headline, _added, _removed, description):
         change(site, build)
-        _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
-        sizes, articles = chunks(), len(_articles(site))
+        same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+        sizes, listed = chunks(), len(articles(site))
         assert sizes == [3] * (len(sizes) - 1) + [sizes[-1]] and 0 < sizes[-1] <= 3
-        assert sum(sizes) == (8 if few else articles)  # a layer leaves the base as it was
+        assert sum(sizes) == (8 if few else listed)  # a layer leaves the base as it was
 
 
 @pytest.mark.parametrize("few", [layered.FEW, 0])
@@ -235,50 +200,14 @@ def test_a_rebuild_reports_in_every_format_as_a_full_build(
 
     assert build("delta", "--cache", "cache").exit_code == build("full", "--no-cache").exit_code == 0
     for n, fmt in enumerate(["json", "sarif", "junit", "github", "text"]):
-        _edit(_articles(site)[n], "  headline: '", f"  headline: 'Renamed {fmt} ")
+        edit(articles(site)[n], "  headline: '", f"  headline: 'Renamed {fmt} ")
         with monkeypatch.context() as patched:
             patched.setattr(flow_corpus, "process", counting)
             delta = build("delta", "--cache", "cache", "--format", fmt)
-        assert calls == [_articles(site)[n]]  # a rebuild: the changed article computed, no other
+        assert calls == [articles(site)[n]]  # a rebuild: the changed article computed, no other
         calls.clear()
         full = build("full", "--no-cache", "--format", fmt)
-        _same(delta, full, tmp_path)
-
-
-def test_a_rebuild_whose_kg_nq_copy_fails_midway_changes_nothing(
-    site: Path, tmp_path: Path, kg: Build, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The last kg.nq's carried ranges are copied by a thread of their own (kg.core.streamed): its failure
-    on the second range, while the build goes on, still leaves the folder and the last build's manifest
-    and records as they were (the changed article's outcome may stay cached: it is keyed by content)."""
-    assert kg("build", "--data", site, "--out", tmp_path / "out", "--cache", tmp_path / "cache").exit_code == 0
-    before, kept = snapshot(tmp_path / "out"), snapshot(tmp_path / "cache" / "manifests")
-    _description(site, kg)
-    copies: list[int] = []
-    real_copy = os.copy_file_range
-
-    def filling(source: int, out: int, length: int, offset: int | None = None) -> int:
-        copies.append(length)
-        if len(copies) == 2:
-            raise OSError(28, "No space left on device")
-        return real_copy(source, out, length, offset)
-
-    with monkeypatch.context() as patched:
-        patched.setattr(os, "copy_file_range", filling)
-        failed = kg("build", "--data", site, "--out", tmp_path / "out", "--cache", tmp_path / "cache")
-    assert failed.exit_code == 3, failed.output
-    assert "writing the exports failed, nothing was changed: No space left on device" in failed.stderr
-    assert len(copies) == 2  # the first range copied, the second failed, nothing after it
-    assert snapshot(tmp_path / "out") == before and snapshot(tmp_path / "cache" / "manifests") == kept
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "data", "out"]
-    again = kg("build", "--data", site, "--out", tmp_path / "out", "--cache", tmp_path / "cache")
-    assert again.exit_code == 0 and snapshot(tmp_path / "out") != before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "data", "out"]  # the last folder removed on exit
-    _same(
-        kg("build", "--data", site, "--out", tmp_path / "delta", "--cache", tmp_path / "cache"),
-        kg("build", "--data", site, "--out", tmp_path / "full", "--no-cache"),
-        tmp_path,
-    )
+        same(delta, full, tmp_path)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="a child is forked only where os.fork is")
@@ -303,8 +232,8 @@ def test_a_rebuild_links_checks_and_removes_by_children_and_equals_a_full_build(
         return kg("build", "--data", site, "--out", out, "--jobs", "2", *args)
 
     def three(data: Path, build: Build) -> None:
-        for article in _articles(data)[5:]:
-            _edit(article, "  headline: '", "  headline: 'Again ")
+        for article in articles(data)[5:]:
+            edit(article, "  headline: '", "  headline: 'Again ")
 
     def layer() -> bool:
         return bool(list((tmp_path / "cache" / "manifests").glob("*.records-layer")))
@@ -315,46 +244,13 @@ def test_a_rebuild_links_checks_and_removes_by_children_and_equals_a_full_build(
         change(site, build)
         delta = build("delta", "--cache", "cache")
         assert len(forked) == 3 and all(child.pid == 0 for child in forked)  # digest, links, removal: waited for
-        _same(delta, build("full", "--no-cache"), tmp_path)
+        same(delta, build("full", "--no-cache"), tmp_path)
         assert layer() and sorted(p.name for p in tmp_path.iterdir()) == ["cache", "data", "delta", "full"]
     edited = sorted((tmp_path / "delta").glob("*.jsonld"))[-1]
     edited.write_text(edited.read_text(encoding="utf-8") + " ", encoding="utf-8")
-    _description(site, build)
-    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+    description(site, build)
+    same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
     assert not layer()  # built in full: the records written anew
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="a child is forked only where os.fork is")
-def test_a_rebuild_whose_linking_child_fails_midway_changes_nothing(
-    site: Path, tmp_path: Path, kg: Build, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A link the child cannot make (the disk full, here on its fifth) fails the build before the swap: the
-    folder, the last build's manifest and records stay as they were, and the next build goes on from them."""
-    assert kg("build", "--data", site, "--out", tmp_path / "out", "--cache", tmp_path / "cache").exit_code == 0
-    before, kept = snapshot(tmp_path / "out"), snapshot(tmp_path / "cache" / "manifests")
-    _description(site, kg)
-    monkeypatch.setattr(offload, "FORK_FROM", 2)
-    real_link, made = offload._link, [0]
-
-    def filling(name: str, folders: tuple[int, int]) -> None:
-        made[0] += 1
-        if made[0] == 5:  # in the child: the first two were the parent's
-            raise OSError(28, "No space left on device")
-        real_link(name, folders)
-
-    with monkeypatch.context() as patched:
-        patched.setattr(offload, "_link", filling)
-        failed = kg("build", "--data", site, "--out", tmp_path / "out", "--cache", tmp_path / "cache")
-    assert failed.exit_code == 3, failed.output
-    assert "writing the exports failed, nothing was changed: No space left on device" in failed.stderr
-    assert made[0] == 2  # the parent's own links; the child's were counted in the child
-    assert snapshot(tmp_path / "out") == before and snapshot(tmp_path / "cache" / "manifests") == kept
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "data", "out"]
-    _same(
-        kg("build", "--data", site, "--out", tmp_path / "delta", "--cache", tmp_path / "cache"),
-        kg("build", "--data", site, "--out", tmp_path / "full", "--no-cache"),
-        tmp_path,
-    )
 
 
 @pytest.mark.parametrize("damage", ["cut mid-pickle", "last chunk gone"])
@@ -380,7 +276,7 @@ def test_a_rebuild_whose_records_are_damaged_builds_in_full(
     assert build("delta", "--cache", "cache").exit_code == 0
     _headline(site, build)
     reads.clear()
-    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+    same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
     assert reads.count(".records") == 1  # once, by the carry
     (kept,) = (tmp_path / "cache" / "manifests").glob("*.records")
     data = kept.read_bytes()
@@ -389,10 +285,10 @@ def test_a_rebuild_whose_records_are_damaged_builds_in_full(
         two = fh.tell()
     kept.write_bytes(data[: len(data) // 2] if damage == "cut mid-pickle" else data[:two])
     assert list((tmp_path / "cache" / "manifests").glob("*.records-layer"))  # the rebuild wrote a layer over it
-    _description(site, build)
-    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+    description(site, build)
+    same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
     assert not list((tmp_path / "cache" / "manifests").glob("*.records-layer"))  # in full: a new base
     _added(site, build)
     reads.clear()
-    _same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+    same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
     assert reads.count(".records") == 1 and list((tmp_path / "cache" / "manifests").glob("*.records-layer"))
