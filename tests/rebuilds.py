@@ -1,5 +1,6 @@
 """What the rebuild tests share (tests/cli/test_delta.py, tests/cli/test_delta_folder.py): a small generated
-site, edits of it, and a rebuild held to a full build of the same history."""
+site (the fixtures `corpus` and `site`, imported by each), edits of it, and a rebuild held to a full build of
+the same history."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 from conftest import snapshot
 
@@ -17,12 +19,14 @@ from benchmarks.corpus import write as write_corpus
 Build = Callable[..., Result]
 
 
-def corpus_in(folder: Path) -> Path:
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Eight generated articles, none failing."""
-    return write_corpus(folder, 8, seed=11, violation_rate=0.0)
+    return write_corpus(tmp_path_factory.mktemp("corpus"), 8, seed=11, violation_rate=0.0)
 
 
-def site_from(corpus: Path, tmp_path: Path) -> Path:
+@pytest.fixture
+def site(corpus: Path, tmp_path: Path) -> Path:
     """A copy of `corpus` in `tmp_path`/data, its facts files written before the first build."""
     shutil.copytree(corpus, tmp_path / "data")
     for p in (tmp_path / "data" / "articles").iterdir():

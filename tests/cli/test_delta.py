@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import rebuilds
 import yaml
 from click.testing import Result
-from rebuilds import Build, articles, corpus_in, description, edit, same, site_from
+from rebuilds import Build, articles, description, edit, same
 
 from kg.check import idlint
 from kg.core import offload, spill
@@ -23,15 +24,7 @@ from kg.flow.article import process
 from kg.flow.cache import Cache
 from kg.flow.folder import scan
 
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return corpus_in(tmp_path_factory.mktemp("corpus"))
-
-
-@pytest.fixture
-def site(corpus: Path, tmp_path: Path) -> Path:
-    return site_from(corpus, tmp_path)
+corpus, site = rebuilds.corpus, rebuilds.site  # the fixtures, shared
 
 
 def _fail(path: Path) -> None:

@@ -8,20 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import rebuilds
 from conftest import snapshot
-from rebuilds import Build, articles, corpus_in, description, same, site_from
+from rebuilds import Build, articles, description, same
 
 from kg.core import offload
 
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return corpus_in(tmp_path_factory.mktemp("corpus"))
-
-
-@pytest.fixture
-def site(corpus: Path, tmp_path: Path) -> Path:
-    return site_from(corpus, tmp_path)
+corpus, site = rebuilds.corpus, rebuilds.site  # the fixtures, shared
 
 
 @pytest.mark.parametrize("file", ["kg.nq", "void.ttl"])
