@@ -88,6 +88,8 @@ class Assembly:
             self._bundled(options.cache_dir)
             return
         assert isinstance(target, TreeWriter), "a rebuild from records writes a new folder"
+        if target.previous is None:  # removed since the last build (or no longer marked as medkg's)
+            raise Unusable("the last export folder is gone")
         self.stored = Stored(rebuild.stored.head, rebuild.stored.bundled, rebuild.stored.files)
         for f in rebuild.stored.files:
             target.link(f.name)

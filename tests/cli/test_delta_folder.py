@@ -4,6 +4,7 @@ links and copies from it fail midway: it builds in full, or changes nothing, nev
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -94,6 +95,7 @@ def _cut(path: Path) -> None:
 
 
 CHANGED_SINCE: dict[str, Callable[[Path, Path], None]] = {
+    "the folder removed": lambda out, _: shutil.rmtree(out),
     "an unchanged article's file removed": lambda out, data: (out / f"{articles(data)[0].stem}.html").unlink(),
     "kg.nq removed": lambda out, _: (out / "kg.nq").unlink(),
     "kg.nq cut short": lambda out, _: _cut(out / "kg.nq"),
@@ -116,6 +118,18 @@ def test_a_rebuild_from_a_folder_changed_since_builds_in_full(
     assert kg("build", "--data", site, "--out", tmp_path / "delta", "--cache", tmp_path / "cache").exit_code == 0
     CHANGED_SINCE[change](tmp_path / "delta", site)
     description(site, kg)
+    same(
+        kg("build", "--data", site, "--out", tmp_path / "delta", "--cache", tmp_path / "cache"),
+        kg("build", "--data", site, "--out", tmp_path / "full", "--no-cache"),
+        tmp_path,
+    )
+
+
+def test_a_build_after_the_export_folder_was_removed_writes_it_again(site: Path, tmp_path: Path, kg: Build) -> None:
+    """`rm -rf exports` and build again, nothing else changed: the folder is written as a full build writes it
+    (the last build's manifest and records are for a folder that is gone)."""
+    assert kg("build", "--data", site, "--out", tmp_path / "delta", "--cache", tmp_path / "cache").exit_code == 0
+    shutil.rmtree(tmp_path / "delta")
     same(
         kg("build", "--data", site, "--out", tmp_path / "delta", "--cache", tmp_path / "cache"),
         kg("build", "--data", site, "--out", tmp_path / "full", "--no-cache"),
