@@ -26,7 +26,7 @@ from kg.core.profiles import Profile
 from kg.graph.iris import MEDKG
 from kg.graph.locate import Locator, ValueLocator, locator, value_locator
 from kg.graph.mapping import ArticleGraph
-from kg.graph.terms import Triple, to_graph
+from kg.graph.terms import Triple, parse_turtle, to_graph
 
 SHAPE_FILES = {"medkg": "medkg.ttl", "schemaorg": "schemaorg.ttl"}
 _LABEL = frozenset({RDFS.label})  # `p in` a set compares hashes first; `p ==` is rdflib's Python __eq__
@@ -39,9 +39,7 @@ _SEVERITY: dict[Node, Severity] = {
 
 def _parse(family: str) -> Graph:
     name = SHAPE_FILES[family] if family in SHAPE_FILES else Profile(family).shapes_file
-    g = Graph(bind_namespaces="none")
-    g.parse(data=resources.text("shapes", name), format="turtle")
-    return g
+    return parse_turtle(resources.text("shapes", name))
 
 
 @cache

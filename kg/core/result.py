@@ -149,11 +149,11 @@ class Result:
                 others.update(dict.fromkeys(rows))
             self.extend(map(from_row, rows))
 
-    def _carried_rows(self) -> Iterator[Row]:
-        """The carried rows in report order (from disk past the bound)."""
+    def _carried_blocks(self) -> Iterator[list[Row]]:
+        """The carried rows in report order, a block (an article's) at a time (from disk past the bound)."""
         if self._later is not None:
-            return self._later.items()
-        return chain.from_iterable(pickle.loads(block) for block, _ in self._blocks)
+            return self._later.lists()
+        return (pickle.loads(block) for block, _ in self._blocks)
 
     def add_pages(self, pages: Iterable[Page]) -> None:
         for p in pages:
@@ -178,7 +178,7 @@ class Result:
 
     def rows(self) -> Iterator[Row]:
         """Every finding as a row, in Finding's order (rows sort as findings do). Each call reads them anew."""
-        return heapq.merge(self.own_rows(), self._carried_rows())
+        return chain.from_iterable(merged(self.own_rows(), self._carried_blocks()))
 
     def own_rows(self) -> Iterator[Row]:
         """The findings not carried, as rows in Finding's order (with `carried_pieces`: every finding)."""
@@ -234,6 +234,27 @@ class Result:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def merged(rows: Iterator[Row], blocks: Iterable[list[Row]]) -> Iterator[Iterable[Row]]:
+    """Sorted `rows` merged into a run of sorted blocks (every row of a block before the next block's: a
+    rebuild's carried articles), as pieces to chain: what heapq.merge gives (on a tie `rows` first), but a
+    block no row falls within goes whole, read at C speed (120,000 carried rows one by one through heapq.merge's
+    Python loop were a fifth of a one-change rebuild's report)."""
+    pending = next(rows, None)
+    for block in blocks:
+        before = []  # the rows up to the block's last
+        while pending is not None and block and pending <= block[-1]:
+            before.append(pending)
+            pending = next(rows, None)
+        if before and before[-1] > block[0]:
+            yield heapq.merge(before, block)
+        else:
+            yield before
+            yield block
+    if pending is not None:
+        yield (pending,)
+        yield rows
 
 
 def failing_words(counts: Mapping[Severity, int], threshold: Severity) -> str:

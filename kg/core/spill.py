@@ -10,6 +10,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
+from itertools import chain
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -63,6 +64,11 @@ class Appended(Generic[T]):
         self._flush()
         return chunked(self.path)
 
+    def lists(self) -> Iterator[list[T]]:
+        """The items so far, read back in order as the lists they were pickled in (`chunk`'s one each)."""
+        self._flush()
+        return pickled_lists(self.path)
+
     def pieces(self) -> Iterator[bytes]:
         """The file's bytes, a megabyte at a time (to be kept elsewhere as they are)."""
         self._flush()
@@ -74,11 +80,16 @@ class Appended(Generic[T]):
         self._fh.close()
 
 
-def chunked(path: Path) -> Iterator[Any]:
-    """The items of a file of pickled lists, a list at a time (OSError or a pickle's error past damage)."""
+def pickled_lists(path: Path) -> Iterator[list[Any]]:
+    """The lists a file of pickled lists holds, one at a time (OSError or a pickle's error past damage)."""
     with open(path, "rb") as fh:  # the default buffer: pickle.load copies all that peek gives, a whole buffer
         while fh.peek(1):
-            yield from pickle.load(fh)
+            yield pickle.load(fh)
+
+
+def chunked(path: Path) -> Iterator[Any]:
+    """The items of a file of pickled lists, a list at a time."""
+    return chain.from_iterable(pickled_lists(path))
 
 
 class Spill:

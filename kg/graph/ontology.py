@@ -10,16 +10,14 @@ from rdflib.term import Node
 
 from kg.core import resources
 from kg.graph.iris import MEDKG, SCHEMA
-from kg.graph.terms import iri
+from kg.graph.terms import iri, parse_turtle
 
 ONTOLOGY_FILE = "medkg.ttl"
 
 
 @cache
 def graph() -> Graph:
-    g = Graph(bind_namespaces="none")
-    g.parse(data=resources.text("ontology", ONTOLOGY_FILE), format="turtle")
-    return g
+    return parse_turtle(resources.text("ontology", ONTOLOGY_FILE))
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,13 @@ memory, and the store's folder goes when the run ends, also on Ctrl-C."""
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import pickle
 import subprocess
 import tempfile
-from itertools import groupby
+from itertools import chain, groupby
 from operator import attrgetter
 from pathlib import Path
 
@@ -18,10 +19,10 @@ from hypothesis import strategies as st
 
 import kg.core.result
 from benchmarks.corpus import write as write_corpus
-from kg.core.findings import Finding, Severity, as_row, from_row
+from kg.core.findings import Finding, Row, Severity, as_row, from_row
 from kg.core.listing import Listing, Names
 from kg.core.options import RunOptions
-from kg.core.result import Carried, Result
+from kg.core.result import Carried, Result, merged
 from kg.core.runstore import RunStore
 from kg.flow.build import Checked, validate
 from kg.flow.manifest import KEPT_RULE
@@ -122,9 +123,30 @@ def test_the_runs_own_findings_are_selected_without_reading_a_carried_row(
         def unread() -> None:
             raise AssertionError("the carried rows were read")
 
-        monkeypatch.setattr(result, "_carried_rows", unread)
+        monkeypatch.setattr(result, "_carried_blocks", unread)
         assert list(result.added(rule=rule)) == [own]
         assert list(result.added(rule="nothing")) == []
+
+
+@given(st.lists(st.integers(0, 30)), st.lists(st.lists(st.integers(0, 30), max_size=4)))
+def test_rows_merged_into_blocks_come_as_heapq_merges_them(lines: list[int], cuts: list[list[int]]) -> None:
+    """Sorted rows into a run of sorted blocks (each before the next, some empty): the same rows in the
+    same order as heapq.merge (the message tells a row from a block's row on the same line); a block no
+    row falls within goes whole (the same list)."""
+
+    def row(line: int, message: str) -> Row:
+        return ("a.yaml", line, 1, 2, message, "", "", "", "")
+
+    values = sorted(chain.from_iterable(cuts))
+    blocks, at = [], 0
+    for cut in cuts:
+        blocks.append([row(v, "block") for v in values[at : at + len(cut)]])
+        at += len(cut)
+    own = [row(v, "a row") for v in sorted(lines)]
+    pieces = list(merged(iter(own), blocks))
+    assert list(chain.from_iterable(pieces)) == list(heapq.merge(own, chain.from_iterable(blocks)))
+    untouched = [b for b in blocks if b and not any(b[0][1] <= v <= b[-1][1] for v in lines)]
+    assert all(any(piece is b for piece in pieces) for b in untouched)
 
 
 def test_a_finding_seen_again_on_disk_counts_once(temp: Path) -> None:
