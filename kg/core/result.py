@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.core.findings import Finding, Row, Severity, as_row, from_row
 from kg.core.spill import Appended, Spill
@@ -36,12 +37,11 @@ class Page:
     node: str
 
 
-@dataclass(frozen=True)
-class Carried:
+class Carried(NamedTuple):
     """An article's findings as a rebuild carries them (kept in its record): its own file's rows pickled as
     one chunk of kg.core.spill's format, which a Result passes on to its file unread (unpickling 10,000
     articles' rows twice was a third of a rebuild's reading of its records), their count by severity,
-    and other files' rows (site.yaml's) as they are."""
+    and other files' rows (site.yaml's) as they are. A named tuple: see kg.flow.records.Record."""
 
     file: str
     own: bytes  # its own file's rows (a pickled list, sorted)

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import kg
 from kg.core import resources
@@ -49,7 +49,7 @@ from kg.core.swap import parent_locked, sweep
 from kg.flow.folder import Digest, Facts, digest_of, facts_digest, scan, stat_of
 from kg.flow.folder import Stat as Stat  # the facts files' and export files' stats
 
-FORMAT = 8
+FORMAT = 9  # of the manifest and the files beside it: in the key, so a build of another format runs in full
 KEPT_RULE = "build:kept-previous"  # kg.flow.keep's notice: an article not published
 FACT_SUFFIXES = (".yaml", ".yml", ".json")  # kg.load.facts lists the same (a test holds them equal)
 CHUNK = 2000  # entries (findings, pages, articles, …) a pickle of a file beside the manifest holds
@@ -131,9 +131,8 @@ class Stats:
         self._values = array("q")
 
 
-@dataclass(frozen=True)
-class Article:
-    """One facts file as the last build saw it."""
+class Article(NamedTuple):
+    """One facts file as the last build saw it (a named tuple: see kg.flow.records.Record)."""
 
     stat: Stat  # before the build read it: an edit during the build shows as a change next time
     sha256: str

@@ -29,7 +29,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kg.core import offload
 from kg.core.findings import Finding, as_row, from_row
@@ -51,9 +51,10 @@ articles), so a chunk read or written is ~1 MB, where `manifest.CHUNK` (2,000) m
 higher at any size. A rebuild also carries its unchanged articles a run of as many at a time."""
 
 
-@dataclass(frozen=True)
-class Record:
-    """One article as the corpus-wide steps of a build need it."""
+class Record(NamedTuple):
+    """One article as the corpus-wide steps of a build need it. A named tuple, as `Carried` and
+    `manifest.Article` are: a rebuild unpickles 10,000 of each, and frozen dataclasses (an instance dict
+    each) took twice as long to load: 0.13 to 0.21 s against 0.07 s for the 10k corpus's records, measured."""
 
     file: str
     slug: str

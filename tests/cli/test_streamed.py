@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -90,12 +89,12 @@ def test_a_build_whose_records_and_partitions_go_to_disk_every_few_articles_is_t
         assert last is not None
         for what in ("records", "articles"):  # rebuilt from records, the manifest's articles kept as a layer
             assert manifest.beside(cache, out, last.started_ns, f"{what}-layer").is_file()
-        articles = [(n, replace(a, stat=(0, 0, 0))) for n, a in last.articles.items()]  # other files: other stats
+        articles = [(n, a._replace(stat=(0, 0, 0))) for n, a in last.articles.items()]  # other files: other stats
         vouched = layered.vouched(cache, out, last)  # what a full build next would link, read through the layer
         assert all(vouched.vouches(f, last.exports[f], sha) for a in last.articles.values() for f, sha in a.exports)
         records = layered.read(cache, out, last.started_ns, "records")
         assert records is not None
-        rows = {n: (replace(r, findings=None), r.findings.rows()) for n, r in records[0].items()}  # not their pickles
+        rows = {n: (r._replace(findings=None), r.findings.rows()) for n, r in records[0].items()}  # not their pickles
         kept[name] = ((rows, records[1]), articles, sorted(last.exports))
     assert len(kept["default"][1]) == 9
     assert repr(kept["default"]).replace("default/", "tiny/") == repr(kept["tiny"])
