@@ -239,8 +239,8 @@ class Result:
 def merged(rows: Iterator[Row], blocks: Iterable[list[Row]]) -> Iterator[Iterable[Row]]:
     """Sorted `rows` merged into a run of sorted blocks (every row of a block before the next block's: a
     rebuild's carried articles), as pieces to chain: what heapq.merge gives (on a tie `rows` first), but a
-    block no row falls within goes whole, read at C speed (120,000 carried rows one by one through heapq.merge's
-    Python loop were a fifth of a one-change rebuild's report)."""
+    block no row falls within goes whole, read at C speed (a one-change rebuild of 10,000 articles passed
+    120,000 carried rows one by one through heapq.merge's Python loop: a tenth of its report, measured)."""
     pending = next(rows, None)
     for block in blocks:
         before = []  # the rows up to the block's last

@@ -169,7 +169,7 @@ def _from_ox(t: ox.NamedNode | ox.Literal) -> Node:
 def parse_turtle(text: str) -> Graph:
     """A bundled Turtle file (the ontology, a shapes family) as an rdflib Graph with its prefixes bound, as
     rdflib's parser leaves it. Oxigraph parses: rdflib's own parser took twice as long, which every command
-    paid before its first article (~0.1 s of a one-change rebuild of 10,000 articles, measured)."""
+    paid before its first article (0.1 s of a one-change rebuild of 10,000 articles in a slow window)."""
     parser = ox.parse(text, format=ox.RdfFormat.TURTLE)
     g = to_graph((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in parser)
     for prefix, namespace in parser.prefixes.items():
