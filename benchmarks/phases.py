@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from benchmarks.corpus import write as write_corpus
-from kg.check import conformance, families, idlint, leftout
+from kg.check import conformance, families, idsummary, leftout
 from kg.check.shacl_data import Data
 from kg.core.options import RunOptions
 from kg.export.dataset import Partitions
@@ -84,7 +84,7 @@ def one(clock: Clock, site: Site, path: Path, options: RunOptions) -> None:
     found += clock("google: shacl", lambda: families.run(view, profile.name, locate, label="google", index=index))
     found += clock("left out", lambda: leftout.left_out(c.left_out, locate))
     found += leftout.page_url(c.ids, locate, skipped=not c.publish_jsonld)
-    clock("idlint summary", lambda: idlint.summarise(c.schema_triples, ag, site.base_iri))
+    clock("idlint summary", lambda: idsummary.summarise(c.schema_triples, ag, site.base_iri))
     text = clock("jsonld", lambda: jsonld_text(c.exported))
     clock("html snippet", lambda: html_snippet_text(text))
     medkg = clock("N-Triples of medkg", lambda: nt_lines(ag.triples))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.check import idlint, leftout
+from kg.check import idsummary, leftout
 from kg.check.families import validate_article
 from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
@@ -130,7 +130,7 @@ class Outcome:
     sha256: str = ""
     graph_iri: str = ""
     triples: int = 0  # distinct triples of the article's named graph
-    ids: idlint.Summary | None = None
+    ids: idsummary.Summary | None = None
     page: str = ""
     files: dict[str, bytes] = field(default_factory=dict)
     quads: bytes = b""
@@ -158,7 +158,7 @@ def process(site: Site, path: Path, options: RunOptions, wants: Wants) -> Outcom
         loaded.source.sha256,
         c.graph_iri,
         c.triples,
-        idlint.summarise(c.schema_triples, c.medkg, site.base_iri),
+        idsummary.summarise(c.schema_triples, c.medkg, site.base_iri),
         str(c.medkg.page),
     )
     if wants.exports and not outcome.violates:

@@ -16,7 +16,7 @@ import yaml
 from click.testing import Result
 from rebuilds import Build, articles, description, edit, same
 
-from kg.check import idlint
+from kg.check import idlint, idsummary
 from kg.core import offload, spill
 from kg.flow import corpus as flow_corpus
 from kg.flow import layered, records
@@ -95,7 +95,7 @@ def test_a_rebuild_after_a_change_equals_a_full_build(
     added: list[str] = []
     real_add = idlint.Index.add
 
-    def adding(self: idlint.Index, a: idlint.Summary) -> None:
+    def adding(self: idlint.Index, a: idsummary.Summary) -> None:
         added.append(a.file)
         real_add(self, a)
 

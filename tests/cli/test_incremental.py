@@ -14,6 +14,7 @@ from click.testing import Result
 from conftest import json_findings, snapshot
 
 import kg.check.idlint
+import kg.check.idsummary
 import kg.flow.article
 import kg.flow.corpus
 from benchmarks.corpus import write as write_corpus
@@ -224,7 +225,7 @@ def test_a_rebuild_relints_from_the_index_the_last_build_kept(
     added: list[str] = []
     real = kg.check.idlint.Index.add
 
-    def counting(index: kg.check.idlint.Index, a: kg.check.idlint.Summary) -> None:
+    def counting(index: kg.check.idlint.Index, a: kg.check.idsummary.Summary) -> None:
         added.append(Path(a.file).name)
         real(index, a)
 

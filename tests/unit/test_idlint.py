@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import RDF, Graph, URIRef
 
-from kg.check import idlint
+from kg.check import idlint, idsummary
 from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
 from kg.core.runstore import RunStore
@@ -110,7 +110,7 @@ def test_conflicting_types_dangling_and_relative_ids(tmp_path: Path) -> None:
     meso.add((page, SCHEMA.mentions, URIRef(BASE + "id/condition/ghost")))
     meso.add((page, SCHEMA.relatedLink, URIRef(BASE + "articles/not-in-this-build")))  # a URL, not a reference
     meso.add((page, SCHEMA.about, URIRef("articles/relative")))
-    summaries = [idlint.summarise(lipo, lipo_ag, BASE), idlint.summarise(meso, meso_ag, BASE)]
+    summaries = [idsummary.summarise(lipo, lipo_ag, BASE), idsummary.summarise(meso, meso_ag, BASE)]
     found = {f.rule: f for f in idlint.lint(summaries, BASE)}
     assert sorted(found) == ["idlint:conflicting-type", "idlint:dangling", "idlint:relative"]
     assert all(f.severity is Severity.VIOLATION and f.file.endswith("mesotherapy.yaml") for f in found.values())
@@ -144,14 +144,14 @@ def test_a_node_belongs_to_an_owner_exactly_when_a_prefix_before_a_slash_is_desc
     with RunStore() as store:
         index = idlint.Index(store.db)
         for n, page in enumerate(sorted(pages)):
-            index.add(idlint.Summary(f"a{n}.yaml", page, {}, (), (), {}))
-        index.add(idlint.Summary("b.yaml", BASE, {d: (frozenset(), frozenset()) for d in described}, (), (), {}))
+            index.add(idsummary.Summary(f"a{n}.yaml", page, {}, (), (), {}))
+        index.add(idsummary.Summary("b.yaml", BASE, {d: (frozenset(), frozenset()) for d in described}, (), (), {}))
         owners = (s[:i] for i in range(len(s)) if s[i] == "/")  # the definition, scanned char by char
         assert index.part(s) == (s in pages or "#" in s or any(o in described for o in owners))
 
 
 @given(st.text(max_size=12))
 def test_the_whitespace_check_is_str_isspace(s: str) -> None:
-    assert (idlint._SPACE.search(s) is None) == (not any(c.isspace() for c in s))
+    assert (idsummary._SPACE.search(s) is None) == (not any(c.isspace() for c in s))
     iri = URIRef("https://a.example/" + s)
-    assert idlint._absolute(iri) == (not any(c.isspace() for c in str(iri)))
+    assert idsummary._absolute(iri) == (not any(c.isspace() for c in str(iri)))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.check import idlint
+from kg.check import idlint, idsummary
 from kg.core.runstore import RunStore
 from kg.flow.sitelint import Kept
 
@@ -22,7 +23,7 @@ _FILES = [f"data/articles/{n}.yaml" for n in ("a", "b", "c", "d", "e")]
 
 
 @st.composite
-def summaries(draw: st.DrawFn, file: str) -> idlint.Summary:
+def summaries(draw: st.DrawFn, file: str) -> idsummary.Summary:
     """A small summary over shared @ids, names, types and pages, so the rules meet often."""
     page = draw(st.sampled_from(_PAGES))
     described = draw(
@@ -38,11 +39,11 @@ def summaries(draw: st.DrawFn, file: str) -> idlint.Summary:
     references = draw(st.frozensets(st.tuples(st.sampled_from(subjects), st.sampled_from(_IDS + _PAGES)), max_size=3))
     relative = draw(st.frozensets(st.tuples(st.sampled_from(subjects), st.sampled_from(["", "rel/x"])), max_size=1))
     where = {s: (file, n, 1, f"field{n}") for n, s in enumerate(sorted(set(subjects)))}
-    return idlint.Summary(file, page, described, tuple(sorted(references)), tuple(sorted(relative)), where)
+    return idsummary.Summary(file, page, described, tuple(sorted(references)), tuple(sorted(relative)), where)
 
 
 @st.composite
-def histories(draw: st.DrawFn) -> tuple[dict[str, idlint.Summary], list[tuple[str, idlint.Summary | None]]]:
+def histories(draw: st.DrawFn) -> tuple[dict[str, idsummary.Summary], list[tuple[str, idsummary.Summary | None]]]:
     """Summaries of a first build, then edits: (file, its new summary), None when the file is removed
     (an edit of a file not there adds it)."""
     first = {f: draw(summaries(f)) for f in draw(st.lists(st.sampled_from(_FILES), unique=True, max_size=4))}
@@ -56,7 +57,7 @@ def histories(draw: st.DrawFn) -> tuple[dict[str, idlint.Summary], list[tuple[st
 @settings(max_examples=200)
 @given(histories())
 def test_an_incremental_lint_equals_a_full_lint_after_every_edit(
-    history: tuple[dict[str, idlint.Summary], list[tuple[str, idlint.Summary | None]]],
+    history: tuple[dict[str, idsummary.Summary], list[tuple[str, idsummary.Summary | None]]],
 ) -> None:
     first, edits = history
     current = dict(first)
@@ -75,11 +76,61 @@ def test_an_incremental_lint_equals_a_full_lint_after_every_edit(
             assert index.run() == idlint.lint([current[f] for f in sorted(current)], BASE)
 
 
+@settings(max_examples=200)
+@given(histories())
+def test_names_an_article_marks_as_parts_lint_as_when_each_is_asked(
+    history: tuple[dict[str, idsummary.Summary], list[tuple[str, idsummary.Summary | None]]],
+) -> None:
+    """A name row marked a part by its own article (its page, a fragment, nested under an @id it describes)
+    is one the index calls a part, and the lint finds what it finds when every @id is asked (the marks
+    cleared), after every edit."""
+    first, edits = history
+    with RunStore() as marked, RunStore() as asked:
+        by_mark, by_asking = idlint.Index(marked.db), idlint.Index(asked.db)
+        for file, summary in [*first.items(), *edits]:
+            for index in (by_mark, by_asking):
+                index.add(summary) if summary is not None else index.remove(file)
+            asked.db.execute("UPDATE nam SET own = 0")
+            assert all(by_mark.part(s) for (s,) in marked.db.execute("SELECT s FROM nam WHERE own = 1"))
+            assert by_mark.run() == by_asking.run()
+
+
+def test_nested_nodes_their_articles_own_are_not_asked_about(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A contraindication named alike under each treatment (as in every article of a large site) needs no
+    lookup of its owner: the rebuild's lint asked ~7,600 of them, one by one, for one changed article."""
+    asthma = (frozenset({"Asthma"}), frozenset({"MedicalContraindication"}))
+    articles = [
+        idsummary.Summary(
+            f"{n}.yaml",
+            f"{BASE}p{n}",
+            {f"{BASE}t{n}": (frozenset({f"Drug {n}"}), frozenset({"Drug"})), f"{BASE}t{n}/c/asthma": asthma},
+            (),
+            (),
+            {},
+        )
+        for n in range(3)
+    ]
+    asked: list[str] = []
+
+    def part(self: idlint.Index, s: str) -> bool:
+        asked.append(s)
+        return False
+
+    monkeypatch.setattr(idlint.Index, "part", part)
+    with RunStore() as store:
+        index = idlint.Index(store.db)
+        for a in articles:
+            index.add(a)
+        assert index.run() == []
+    assert asked == []
+
+
 def test_an_edit_relints_a_name_shared_with_an_unchanged_article() -> None:
     """The duplicate-entity warning of an unchanged article goes when the other @id of its name goes."""
-    a = idlint.Summary("a.yaml", BASE + "p1", {BASE + "x": (frozenset({"Aspirin"}), frozenset({"Drug"}))}, (), (), {})
+    aspirin = (frozenset({"Aspirin"}), frozenset({"Drug"}))
+    a = idsummary.Summary("a.yaml", BASE + "p1", {BASE + "x": aspirin}, (), (), {})
     where = {BASE + "y": ("b.yaml", 3, 4, "name")}
-    b = idlint.Summary(
+    b = idsummary.Summary(
         "b.yaml", BASE + "p2", {BASE + "y": (frozenset({"aspirin"}), frozenset({"Drug"}))}, (), (), where
     )
     with RunStore() as store:
@@ -89,22 +140,22 @@ def test_an_edit_relints_a_name_shared_with_an_unchanged_article() -> None:
         (warning,) = index.run()
         assert (warning.file, warning.line, warning.rule) == ("b.yaml", 3, "idlint:duplicate-entity")
         assert warning.message.startswith(f"aspirin has two @ids: {BASE}y here and {BASE}x in a.yaml;")
-        index.add(idlint.Summary("a.yaml", BASE + "p1", {}, (), (), {}))
+        index.add(idsummary.Summary("a.yaml", BASE + "p1", {}, (), (), {}))
         assert index.run() == []
 
 
 def test_an_owner_described_anew_makes_its_parts_no_duplicates() -> None:
     """x/y belongs to x once an article describes x: the warning on another @id of its name goes."""
     drug = frozenset({"Drug"})
-    a = idlint.Summary("a.yaml", BASE + "p1", {BASE + "x/y": (frozenset({"Aspirin"}), drug)}, (), (), {})
+    a = idsummary.Summary("a.yaml", BASE + "p1", {BASE + "x/y": (frozenset({"Aspirin"}), drug)}, (), (), {})
     where = {BASE + "y": ("b.yaml", 3, 4, "name")}
-    b = idlint.Summary("b.yaml", BASE + "p2", {BASE + "y": (frozenset({"aspirin"}), drug)}, (), (), where)
+    b = idsummary.Summary("b.yaml", BASE + "p2", {BASE + "y": (frozenset({"aspirin"}), drug)}, (), (), where)
     with RunStore() as store:
         index = idlint.Index(store.db)
         index.add(a)
         index.add(b)
         assert [f.rule for f in index.run()] == ["idlint:duplicate-entity"]
-        index.add(idlint.Summary("c.yaml", BASE + "p3", {BASE + "x": (frozenset(), frozenset())}, (), (), {}))
+        index.add(idsummary.Summary("c.yaml", BASE + "p3", {BASE + "x": (frozenset(), frozenset())}, (), (), {}))
         assert index.run() == []
         index.remove("c.yaml")
         assert [f.rule for f in index.run()] == ["idlint:duplicate-entity"]
@@ -114,8 +165,8 @@ def test_a_kept_index_changes_only_when_its_build_commits(tmp_path: Path) -> Non
     """A rebuild that stops before it commits leaves the last build's index as it was; one that commits
     moves it to its own name and id."""
     drug = frozenset({"Drug"})
-    a = idlint.Summary("a.yaml", BASE + "p1", {BASE + "x": (frozenset({"Aspirin"}), drug)}, (), (), {})
-    b = idlint.Summary("b.yaml", BASE + "p2", {BASE + "y": (frozenset({"aspirin"}), drug)}, (), (), {BASE + "y": W})
+    a = idsummary.Summary("a.yaml", BASE + "p1", {BASE + "x": (frozenset({"Aspirin"}), drug)}, (), (), {})
+    b = idsummary.Summary("b.yaml", BASE + "p2", {BASE + "y": (frozenset({"aspirin"}), drug)}, (), (), {BASE + "y": W})
     first = Kept.create(tmp_path / "1.lint.tmp")
     first.index.add(a)
     first.index.add(b)
