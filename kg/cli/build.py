@@ -16,6 +16,8 @@ from kg.core.options import RunOptions
 from kg.core.result import Result, failing_words
 from kg.flow import manifest
 from kg.reports.context import RenderContext
+from kg.reports.registry import GATHERED
+from kg.reports.repeated import gathered, to_keep
 
 
 @click.command(epilog=EXIT_CODES_HELP)
@@ -87,11 +89,14 @@ def build(
             changed=replayed is None and not check_only and fmt != "html",  # _replay asked: not up to date
             wait=False,  # the last folder is removed while the report is rendered
         )
-    ctx = final(fmt, context(fmt, threshold, done.illustrations), to_stderr=True)
+    gathering = gathered(done.result, done.before) if fmt in GATHERED else None
+    ctx = replace(final(fmt, context(fmt, threshold, done.illustrations), to_stderr=True), gathering=gathering)
     report = rendered(done.result, fmt, ctx, to_stderr=True)
     show(report, fmt, to_stderr=True)
     if done.recorded is not None and options.cache_dir is not None:
         manifest.keep_report(options.cache_dir, out, done.recorded, _how(fmt, ctx), report)
+        if gathering is not None and (keeping := to_keep(done.result, gathering)) is not None:  # a rebuild's start
+            manifest.keep(options.cache_dir, out, done.recorded, manifest.GATHERING, keeping)
     done.finish()  # the last folder's removal, begun before the report, is over (and in the time said)
     if done.result.failed(threshold):
         kept = ", ".join(sorted({f.file for f in done.result.added(rule=manifest.KEPT_RULE)}))

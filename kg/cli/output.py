@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
 import click
@@ -42,7 +43,7 @@ def final(fmt: str, ctx: RenderContext, *, to_stderr: bool = False) -> RenderCon
     """The context a report is rendered in: a text report is coloured on a terminal."""
     if fmt != "text":
         return ctx
-    return RenderContext(ctx.threshold, ctx.source_prefix, _stream(fmt, to_stderr).isatty(), ctx.illustrations)
+    return replace(ctx, colour=_stream(fmt, to_stderr).isatty())
 
 
 def rendered(result: Result, fmt: str, ctx: RenderContext, *, to_stderr: bool = False) -> str:

@@ -24,6 +24,8 @@ from kg.core.findings import Finding, Row, Severity, as_row, from_row
 from kg.core.spill import Appended, Spill
 
 BOUND = 20000  # findings, and pages, kept in memory before the run's go to disk
+LOOSE = 10000  # findings not an article's own remembered (`loose`); past it, none
+MAYBE = 1 << 23  # bits noting the files carried (1 MB, whatever their number: `carried`)
 OTHERS = 1000  # carried rows of other files remembered as added (10,000 articles' 30,000 are 3 site.yaml findings)
 _ORDER = attrgetter(*(f.name for f in fields(Finding)))
 
@@ -96,6 +98,8 @@ class Result:
         self._last = ""  # the file of the last block carried
         self._carried = [0] * (len(Severity) + 1)  # carried rows by severity (as a number)
         self._others: dict[Row, None] = {}  # carried rows of other files added (site.yaml's, on every article)
+        self._loose: list[Row] | None = []  # the findings not an article's own, as rows (`loose`)
+        self._carried_bits = bytearray()  # the files whose rows were carried as blocks, a bit each (`carried`)
         self.extend(findings)
         self.add_pages(pages)
 
@@ -113,23 +117,40 @@ class Result:
             self._findings, self._pages = {}, []
         return self._spill
 
-    def extend(self, findings: Iterable[Finding]) -> None:
-        """Add findings, once each."""
+    def extend(self, findings: Iterable[Finding], own: str | None = None) -> None:
+        """Add findings, once each; those not in the file `own` (an article's, given with its outcome's
+        findings) are also `loose`."""
         for f in findings:
             if self._spill is not None:
-                if self._spill.add((f,)):
-                    self._counts[f.severity] += 1
+                if not self._spill.add((f,)):
+                    continue
             elif f not in self._findings:
                 self._findings[f] = None
-                self._counts[f.severity] += 1
                 if len(self._findings) > self._bound:
                     self._store()
+            else:
+                continue
+            self._counts[f.severity] += 1
+            if self._loose is not None and f.file != own:
+                self._loose.append(as_row(f))
+                if len(self._loose) > LOOSE:
+                    self._loose = None
+
+    def loose(self) -> list[Row] | None:
+        """The findings added but as an article's own (site.yaml's, the @id lint's, notices), as rows; None
+        past LOOSE of them. With every article's own rows (its record's), they are every finding of the run."""
+        return self._loose
 
     def carry(self, c: Carried) -> None:
         """An article's findings kept as rows: those in its own file as one block, when it comes after the
         last block's in report order; the others (a site.yaml problem, which other articles may find too)
         as findings, once each."""
         rows: Sequence[Row] = c.others
+        if c.own:
+            if not self._carried_bits:
+                self._carried_bits = bytearray(MAYBE >> 3)
+            bit = hash(c.file) % MAYBE
+            self._carried_bits[bit >> 3] |= 1 << (bit & 7)
         if c.own and (not self._last or self._last < c.file):
             self._last = c.file
             for severity, n in enumerate(c.counts):
@@ -148,6 +169,14 @@ class Result:
             if len(others) < OTHERS:
                 others.update(dict.fromkeys(rows))
             self.extend(map(from_row, rows))
+
+    def carried(self, file: str) -> bool:
+        """Whether rows of `file` may have come as a carried block: True for every such file, and for another
+        one now and then (a bit per file in 1 MB, not a set of 100,000 names)."""
+        if not self._carried_bits:
+            return False
+        bit = hash(file) % MAYBE
+        return bool(self._carried_bits[bit >> 3] & (1 << (bit & 7)))
 
     def _carried_blocks(self) -> Iterator[list[Row]]:
         """The carried rows in report order, a block (an article's) at a time (from disk past the bound)."""

@@ -38,7 +38,7 @@ from kg.flow.corpus import Tally
 from kg.flow.dataset import graph_part, source_of, void_head
 from kg.flow.folder import Facts
 from kg.flow.layered import Log
-from kg.flow.records import At, Delta, Record, Stored, Unusable, carried, contributions, record_log, save
+from kg.flow.records import At, Delta, Record, Stored, Unusable, carried, record_log, save
 from kg.flow.sitelint import Kept
 from kg.graph.iris import Minter
 from kg.load.facts import Site
@@ -119,8 +119,7 @@ class Assembly:
         kept: list[tuple[Page, Carried, int]] = []
         for (r, (offset, void), article), ok in zip(run, claimed, strict=True):
             if not ok:
-                self.delta.removed += contributions(self.delta.folder, [(r, offset)])
-                self.delta.dropped.update(r.files)
+                self.delta.leave(r, offset)
                 self.fresh(r.outcome(), tally, article.stat)
                 continue
             kept.append((Page(r.slug, r.file, r.page), r.findings, r.triples))

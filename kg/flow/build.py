@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from kg.core.errors import InputError, OutputError
+from kg.core.findings import Row
 from kg.core.fsio import TreeChecker, TreeDiff, TreeWriter
 from kg.core.listing import names_of
 from kg.core.options import RunOptions
@@ -44,6 +45,9 @@ class BuildResult(Checked):
     diff: TreeDiff | None = None  # write=False: how the folder on disk differs from this build
     unchanged: bool = False  # nothing changed since the last build (its manifest): nothing was written
     recorded: int | None = None  # the id of the manifest this build left (its reports may be kept with it)
+    # a rebuild's: what the last build's report gathered (kept with it) and the findings of the articles it
+    # did not carry over, from which kg.reports.repeated changes that gathering rather than read every finding
+    before: tuple[bytes, list[Row]] | None = None
     # Waits until the folder this build replaced is removed (build(wait=False) leaves it going on meanwhile)
     finish: Callable[[], None] = field(default=lambda: None, repr=False)
 
@@ -156,6 +160,8 @@ def _run(
             delta.holds()  # a file linked or copied from a folder changed since: Unusable, built in full
         raise
     try:
+        if delta is not None and prior is not None and options.cache_dir is not None:  # before its files go
+            _before(done, manifest.kept(options.cache_dir, out, prior.started_ns, manifest.GATHERING), delta)
         if options.cache_dir is not None and write:
             keep = None
             if delta is not None and prior is not None:
@@ -170,6 +176,13 @@ def _run(
                 target.finish()
     tally.raise_problems()  # exit 2 for unreadable files, after the others were written
     return done
+
+
+def _before(done: BuildResult, gathering: bytes | None, delta: records.Delta) -> None:
+    """`done.before`: the last build's gathering, as kept, and the findings of the articles not carried over."""
+    left = delta.rows_left() if gathering is not None else None
+    if gathering is not None and left is not None:
+        done.before = (gathering, left)
 
 
 def _remember(

@@ -180,7 +180,7 @@ class Tally:
             if o.illustration is not None:
                 self.illustrations[o.slug] = o.illustration
         self.result.add_problems(o.problems)
-        self.result.extend(o.findings)
+        self.result.extend(o.findings, own=o.file)
         self.result.triples += o.triples
         if o.ids is not None and self.ids is not None:
             self.ids.add(o.ids)

@@ -313,6 +313,9 @@ def result(cache_dir: Path, out: Path, m: Manifest) -> Result | None:
     return done
 
 
+GATHERING = "gathering"  # what a report gathered of a build's findings (kg.reports.repeated), kept beside it
+
+
 def _report_name(how: str) -> str:
     return hashlib.sha256(how.encode()).hexdigest()[:16] + ".report"
 
@@ -327,6 +330,11 @@ def report(cache_dir: Path, out: Path, build: int, how: str) -> str | None:
 
 def keep_report(cache_dir: Path, out: Path, build: int, how: str, text: str) -> None:
     """Keep a rendered report of a build whose manifest is kept (a rebuild with no change prints it)."""
+    keep(cache_dir, out, build, _report_name(how), text.encode("utf-8"))
+
+
+def keep(cache_dir: Path, out: Path, build: int, what: str, data: bytes) -> None:
+    """Keep a file beside the manifest of `build` while that manifest is the last one (else nothing)."""
     try:
         kept = unpickled(location(cache_dir, out))  # the manifest alone, not its articles and files
     except _DAMAGED:
@@ -338,7 +346,15 @@ def keep_report(cache_dir: Path, out: Path, build: int, how: str, text: str) -> 
     ):
         return
     with contextlib.suppress(OSError):
-        put(beside(cache_dir, out, build, _report_name(how)), text.encode("utf-8"))
+        put(beside(cache_dir, out, build, what), data)
+
+
+def kept(cache_dir: Path, out: Path, build: int, what: str) -> bytes | None:
+    """A file `keep` kept beside the manifest of `build` (None when there is none)."""
+    try:
+        return beside(cache_dir, out, build, what).read_bytes()
+    except OSError:
+        return None
 
 
 def forget(cache_dir: Path, out: Path) -> None:

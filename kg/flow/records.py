@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kg.core import offload
-from kg.core.findings import Finding, as_row, from_row
+from kg.core.findings import Finding, Row, as_row, from_row
 from kg.core.listing import names_of
 from kg.core.result import Carried
 from kg.core.vouched import Vouched
@@ -114,9 +114,10 @@ class Delta:
     parts: Store  # the last build's partitions
     lint: Kept  # the last build's @id lint index
     # found as the records are read (`take`, `taken`): what the changed and removed articles added to the
-    # partitions, and their files in the last folder (the others are linked)
+    # partitions, their files in the last folder (the others are linked), and their findings (pickled rows)
     removed: list[Partitions] = field(default_factory=list)
     dropped: set[str] = field(default_factory=set)
+    left: list[bytes] = field(default_factory=list)
     # the folder's digest as the last build left it, and as a child finds it now (`holds`)
     digests: tuple[str, offload.Child] | None = field(default=None, repr=False)
     _reading: Iterator[Placed] | None = field(default=None, repr=False)
@@ -176,8 +177,22 @@ class Delta:
     def _gone(self, name: str, r: Record, at: int) -> None:
         """A changed or removed article's record (offset `at` in the last kg.nq) passed in the reading."""
         assert name in self.replaced, f"{name}: unchanged, and passed over (taken out of build order)"
+        self.leave(r, at)
+
+    def leave(self, r: Record, at: int) -> None:
+        """A last-build article not carried over (changed, removed, or its slug taken by a changed one)."""
         self.removed += contributions(self.folder, [(r, at)])
         self.dropped.update(r.files)
+        if r.findings.own:
+            self.left.append(r.findings.own)
+
+    def rows_left(self) -> list[Row] | None:
+        """The findings of the articles not carried over, as the last build found them (their own file's);
+        None when a record's do not read."""
+        try:
+            return [row for own in self.left for row in pickle.loads(own)]
+        except layered.DAMAGED:
+            return None
 
     def known(self) -> Vouched:
         """The changed and removed articles' last files (a rebuild links the others as they are): their stat,

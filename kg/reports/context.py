@@ -12,6 +12,7 @@ from kg.core.result import Result
 
 if TYPE_CHECKING:
     from kg.flow.article import Illustration  # only a type here: importing it costs the whole flow
+    from kg.reports.repeated import Gathering
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class RenderContext:
     source_prefix: str = ""  # the working directory relative to the repository root ("" or "sub/dir/")
     colour: bool = False  # text: ANSI colours (for a terminal)
     illustrations: Mapping[str, Illustration] = field(default_factory=dict)  # html: by slug
+    gathering: Gathering | None = None  # text, github: what they read of the findings, when the caller has it
 
     def repo_path(self, file: str) -> str:
         """A finding's file as a forward-slash path from the repository root (SARIF, annotations)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from kg.core.findings import Finding, Severity
 from kg.core.result import Result
 from kg.reports.context import RenderContext
-from kg.reports.repeated import gather
+from kg.reports.repeated import gathered
 
 COMMANDS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -31,7 +31,8 @@ def annotation(ctx: RenderContext, f: Finding, also: str = "") -> str:
 
 def render(result: Result, ctx: RenderContext) -> str:
     """A finding said alike on many pages is annotated at its first few places only, saying so."""
-    repeated, single = gather(result.rows)
+    gathering = ctx.gathering or gathered(result)
+    repeated, single = gathering.repeated(), gathering.singles()
     lines = [annotation(ctx, f) for f in single]
     for r in repeated:
         also = f" (the same on {r.pages:,} pages; `--format json` lists every one)"

@@ -28,6 +28,7 @@ _MODULES = {
     "html": "html",
 }
 RENDERERS: dict[str, Renderer] = {name: _lazy(module) for name, module in _MODULES.items()}
+GATHERED = frozenset({"text", "github"})  # the formats whose report is a Gathering's (kg.reports.repeated)
 
 
 def chunks(fmt: str, result: Result, ctx: RenderContext) -> Iterator[str]:

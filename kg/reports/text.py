@@ -8,7 +8,7 @@ from itertools import groupby
 from kg.core.findings import Finding, Severity
 from kg.core.result import Result
 from kg.reports.context import RenderContext
-from kg.reports.repeated import Repeated, gather
+from kg.reports.repeated import Repeated, gathered
 
 _COLOURS = {Severity.VIOLATION: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 
@@ -41,7 +41,8 @@ def repeated_lines(repeated: list[Repeated], colour: bool = False) -> list[str]:
 
 
 def render(result: Result, ctx: RenderContext) -> str:
-    repeated, single = gather(result.rows)
+    gathering = ctx.gathering or gathered(result)
+    repeated, single = gathering.repeated(), gathering.singles()
     lines: list[str] = []
     for file, group in groupby(single, key=lambda f: f.file):
         lines.append(file)

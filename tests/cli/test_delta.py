@@ -18,6 +18,7 @@ from rebuilds import Build, articles, description, edit, same
 
 from kg.check import idlint, idsummary
 from kg.core import offload, spill
+from kg.core.result import Result as CoreResult
 from kg.flow import corpus as flow_corpus
 from kg.flow import layered, records
 from kg.flow.article import process
@@ -285,3 +286,29 @@ def test_a_rebuild_whose_records_are_damaged_builds_in_full(
     reads.clear()
     same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
     assert reads.count(".records") == 1 and list((tmp_path / "cache" / "manifests").glob("*.records-layer"))
+
+
+def _lines_moved(path: Path) -> None:
+    """Every finding of the article at another line: its rows go and come."""
+    path.write_text("# moved down a line\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_a_rebuilds_report_changes_the_last_gathering_without_reading_the_findings(
+    fmt: str, site: Path, tmp_path: Path, kg: Build
+) -> None:
+    def build(out: str, *args: str) -> Result:
+        return kg("build", "--data", site, "--out", out, "--format", fmt, *args)
+
+    def unread(self: object) -> None:
+        raise AssertionError("every finding read")
+
+    assert build("delta", "--cache", "cache").exit_code == build("full", "--no-cache").exit_code == 0
+    for changed in (articles(site)[6], articles(site)[7], articles(site)[6]):  # past the places shown (5)
+        _lines_moved(changed)
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(CoreResult, "rows", unread)
+            delta = build("delta", "--cache", "cache")
+        same(delta, build("full", "--no-cache"), tmp_path)  # as a build of every article reports it
+    _lines_moved(articles(site)[1])  # a place shown: the last gathering does not say, so every finding is read
+    same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
