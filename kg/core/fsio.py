@@ -15,24 +15,23 @@ forked workers close their copies); the next build removes temp folders whose bu
 `kill -9` never leaves litter behind for good.
 
 `kg build --check` streams the same bytes past a checker that compares them with the folder on disk
-instead (the marker is not an export and is not compared).
+instead (kg.core.treecheck).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import stat
 import tempfile
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from kg.core import offload
 from kg.core.errors import InputError, OutputError
+from kg.core.setaside import SetAside
 from kg.core.spill import Appended
 from kg.core.streamed import Range, Streamed, write_pieces
 from kg.core.swap import (
@@ -53,7 +52,7 @@ from kg.core.swap import (
 )
 from kg.core.vouched import Vouched
 
-__all__ = ["MARKER", "MARKER_TEXT", "TreeChecker", "TreeDiff", "TreeWriter", "claim", "exchange", "sweep", "write_new"]
+__all__ = ["MARKER", "MARKER_TEXT", "TreeWriter", "claim", "exchange", "sweep", "write_new"]
 
 _rename = os.rename  # the two-rename swap's steps (a test interposes a kill between them)
 
@@ -106,6 +105,8 @@ class TreeWriter:
         self._lock: int | None = None
         self._links: offload.Links | None = None  # of the previous folder's files into the new one
         self._cleanup: threading.Thread | offload.Child | None = None
+        self._aside: SetAside | None = None
+        self._streamed: list[str] = []  # the names `open` gave
         self._done = False
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -137,8 +138,15 @@ class TreeWriter:
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
         stream = _Stream(self, handle)
         self._handles.append(stream)
+        self._streamed.append(name)
         self._added(name)
         return stream
+
+    def keep_aside(self, folder: Path) -> None:
+        """On commit, the previous folder's files of the names `open` gave (kg.nq) go to `folder` rather than
+        with it, and what earlier builds set aside there is freed now, beside this one (kg.core.setaside)."""
+        self._aside = SetAside(folder)
+        self._aside.free()
 
     def _reuse(self, name: str, data: bytes, target: Path, sha256: str | None) -> bool:
         """Hard-link the previous build's file when its bytes are the same: a link costs ~20 µs here,
@@ -249,6 +257,9 @@ class TreeWriter:
         fsync_folder(self.out.parent)
         if old is None:
             return
+        if self._aside is not None:
+            for name in self._streamed:
+                self._aside.keep(old / name)
         # removed while the caller goes on (a large site's ~0.3 s): by a child when its files are many
         # (kg.core.offload), else a thread; `finish` waits for it
         if offload.worth(self.count):
@@ -259,13 +270,15 @@ class TreeWriter:
 
     def finish(self) -> None:
         """Wait until the previous folder is removed (commit began it; what it could not remove is left, as
-        `remove` leaves it)."""
+        `remove` leaves it), and what earlier builds set aside is freed."""
         if isinstance(self._cleanup, offload.Child):
             with contextlib.suppress(OSError):
                 self._cleanup.wait()
         elif self._cleanup is not None:
             self._cleanup.join()
         self._cleanup = None
+        if self._aside is not None:
+            self._aside.wait()
 
     def _release(self) -> None:
         if self._lock is not None:
@@ -285,87 +298,8 @@ class TreeWriter:
                 handle.cancel()
         self._release()
         remove(self.tmp)
-
-
-@dataclass(frozen=True)
-class TreeDiff:
-    changed: tuple[str, ...]
-    missing: tuple[str, ...]
-    extra: tuple[str, ...]
-    fresh: dict[str, bytes] = field(default_factory=dict, compare=False)  # new bytes of some changed files
-
-    @property
-    def clean(self) -> bool:
-        return not (self.changed or self.missing or self.extra)
-
-
-class _Digest:
-    """A write-only sink that keeps a SHA-256 of what was written."""
-
-    def __init__(self) -> None:
-        self.hash = hashlib.sha256()
-
-    def write(self, data: bytes) -> int:
-        self.hash.update(data)
-        return len(data)
-
-
-class TreeChecker:
-    """Compares streamed export bytes with the folder on disk, file by file, holding none of them
-    (but the new bytes of the first few changed files, for a readable summary of what changed)."""
-
-    KEEP = 20
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.count = 0
-        self.changed: list[str] = []
-        self.missing: list[str] = []
-        self.fresh: dict[str, bytes] = {}
-        self._seen: set[str] = set()
-        self._streams: dict[str, _Digest] = {}
-
-    def add(self, name: str, data: bytes, sha256: str | None = None) -> None:
-        self._seen.add(name)
-        self.count += 1
-        target = self.out / name
-        if not target.is_file():
-            self.missing.append(name)
-        elif target.stat().st_size != len(data) or target.read_bytes() != data:
-            self.changed.append(name)
-            if len(self.fresh) < self.KEEP:
-                self.fresh[name] = data
-
-    def add_pieces(self, name: str, pieces: Iterable[bytes | Range]) -> None:
-        """As `add`, the file given in pieces (joined: a changed file's new bytes may be shown)."""
-        self.add(name, b"".join(p if isinstance(p, bytes) else os.pread(p[0], p[2], p[1]) for p in pieces))
-
-    def open(self, name: str) -> _Digest:
-        """A sink to stream a large file into; compared with the file on disk by diff()."""
-        self._seen.add(name)
-        self.count += 1
-        self._streams[name] = _Digest()
-        return self._streams[name]
-
-    def diff(self) -> TreeDiff:
-        for name, digest in self._streams.items():
-            target = self.out / name
-            if not target.is_file():
-                self.missing.append(name)
-                continue
-            on_disk = hashlib.sha256()
-            with open(target, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    on_disk.update(chunk)
-            if on_disk.digest() != digest.hash.digest():
-                self.changed.append(name)
-        present = (
-            {str(p.relative_to(self.out)) for p in self.out.rglob("*") if p.is_file()} if self.out.is_dir() else set()
-        )
-        present.discard(MARKER)  # medkg's own mark, not an export
-        return TreeDiff(
-            tuple(sorted(self.changed)), tuple(sorted(self.missing)), tuple(sorted(present - self._seen)), self.fresh
-        )
+        if self._aside is not None:
+            self._aside.wait()
 
 
 _EXISTS = "{path}: already exists; choose another {out} or delete the file first"

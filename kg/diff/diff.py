@@ -20,7 +20,7 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.core.errors import InputError
-from kg.core.fsio import TreeDiff
+from kg.core.treecheck import TreeDiff
 from kg.diff import git
 from kg.export import picture
 from kg.export.dataset import CORPUS_FILE

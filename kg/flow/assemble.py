@@ -23,12 +23,13 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from kg.core.fsio import TreeChecker, TreeWriter
+from kg.core.fsio import TreeWriter
 from kg.core.options import RunOptions
 from kg.core.result import Carried, Page
 from kg.core.runstore import RunStore
 from kg.core.spill import Appended
 from kg.core.streamed import Range
+from kg.core.treecheck import TreeChecker
 from kg.export.dataset import CORPUS_FILE, VOID_FILE, FileInfo, GraphSummary, Partitions
 from kg.export.serialize import nquads
 from kg.flow import keep, layered, manifest, partstore

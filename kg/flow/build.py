@@ -20,10 +20,11 @@ from pathlib import Path
 
 from kg.core.errors import InputError, OutputError
 from kg.core.findings import Row
-from kg.core.fsio import TreeChecker, TreeDiff, TreeWriter
+from kg.core.fsio import TreeWriter
 from kg.core.listing import names_of
 from kg.core.options import RunOptions
 from kg.core.result import Result
+from kg.core.treecheck import TreeChecker, TreeDiff
 from kg.flow import layered, manifest, records
 from kg.flow.article import Illustration, Outcome, Wants
 from kg.flow.assemble import Assembly
@@ -137,6 +138,8 @@ def _run(
     write, illustrate, progress, wait = how
     record, prior, delta = manifests
     target: TreeWriter | TreeChecker = TreeWriter(out) if write else TreeChecker(out)
+    if isinstance(target, TreeWriter) and options.cache_dir is not None:
+        target.keep_aside(manifest.aside(options.cache_dir, out))
     if isinstance(target, TreeWriter) and delta is not None and options.cache_dir is not None:
         target.known = delta.known()
         target.keep_names(manifest.beside(options.cache_dir, out, record.started_ns, "names.tmp"))

@@ -243,6 +243,12 @@ def put(target: Path, data: bytes | Iterable[bytes]) -> None:
         raise
 
 
+def aside(cache_dir: Path, out: Path) -> Path:
+    """Where a build sets the replaced folder's kg.nq aside for the next one to free (kg.core.setaside)."""
+    here = location(cache_dir, out)
+    return here.with_name(f"{here.name}-aside")
+
+
 def beside(cache_dir: Path, out: Path, build: int, what: str) -> Path:
     """A file of one build's manifest: its findings (`result`) or a rendered report."""
     here = location(cache_dir, out)

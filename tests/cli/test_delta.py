@@ -312,3 +312,30 @@ def test_a_rebuilds_report_changes_the_last_gathering_without_reading_the_findin
         same(delta, build("full", "--no-cache"), tmp_path)  # as a build of every article reports it
     _lines_moved(articles(site)[1])  # a place shown: the last gathering does not say, so every finding is read
     same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+
+
+def test_a_rebuild_sets_the_replaced_kg_nq_aside_and_the_next_build_frees_it(
+    site: Path, tmp_path: Path, kg: Build
+) -> None:
+    def build(*args: str) -> Result:
+        return kg("build", "--data", site, "--out", "out", *args)
+
+    def aside() -> list[bytes]:
+        return [p.read_bytes() for p in (tmp_path / "cache" / "manifests").glob("*-aside/*")]
+
+    assert build("--cache", "cache").exit_code == 0
+    assert aside() == []  # nothing was replaced
+    first = (tmp_path / "out" / "kg.nq").read_bytes()
+    os.link(tmp_path / "out" / "kg.nq", tmp_path / "mine.nq")  # a user's own name for it
+    description(site, build)
+    assert build("--cache", "cache").exit_code == 0
+    assert aside() == [first]  # moved, not freed with its folder: the next build frees it
+    second = (tmp_path / "out" / "kg.nq").read_bytes()
+    assert second != first
+    _lines_moved(articles(site)[6])
+    assert build("--cache", "cache").exit_code == 0
+    assert aside() == [second]  # the first freed beside this build, the second set aside
+    assert (tmp_path / "mine.nq").read_bytes() == first  # the user's link: the bytes it had, never written over
+    _lines_moved(articles(site)[7])
+    assert build("--no-cache").exit_code == 0  # without the cache nothing is set aside (nor freed)
+    assert aside() == [second]
