@@ -203,8 +203,8 @@ def gathered(result: Result, before: tuple[bytes, list[Row]] | None = None) -> G
     last = _last(before[0]) if before is not None else None
     if last is not None and before is not None:
         changed = last[0].changed([*before[1], *last[1]], result.own_rows(), result.carried)
-        if changed is not None:
-            return changed
+        if changed is not None and sum(g.count for g in changed.groups.values()) == len(result):
+            return changed  # as many places as the run holds findings: none counted twice or missed
     return Gathering.of(result.rows())
 
 
@@ -221,14 +221,14 @@ def _last(data: bytes) -> tuple[Gathering, list[Row]] | None:
     """A build's kept gathering and loose rows; None when they do not read as this version writes them."""
     try:
         version, gathering, loose = pickle.loads(data)
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, KeyError, TypeError, ValueError):
         return None
     if version != _FORMAT or not isinstance(gathering, Gathering) or not isinstance(loose, list):
         return None
     return gathering, loose
 
 
-_FORMAT = 1  # of what `kept` writes
+_FORMAT = 1  # of what `to_keep` writes
 
 
 def gather(
