@@ -149,8 +149,8 @@ class Result:
         if c.own:
             if not self._carried_bits:
                 self._carried_bits = bytearray(MAYBE >> 3)
-            bit = hash(c.file) % MAYBE
-            self._carried_bits[bit >> 3] |= 1 << (bit & 7)
+            at, mask = _bit(c.file)
+            self._carried_bits[at] |= mask
         if c.own and (not self._last or self._last < c.file):
             self._last = c.file
             for severity, n in enumerate(c.counts):
@@ -175,8 +175,8 @@ class Result:
         one now and then (a bit per file in 1 MB, not a set of 100,000 names)."""
         if not self._carried_bits:
             return False
-        bit = hash(file) % MAYBE
-        return bool(self._carried_bits[bit >> 3] & (1 << (bit & 7)))
+        at, mask = _bit(file)
+        return bool(self._carried_bits[at] & mask)
 
     def _carried_blocks(self) -> Iterator[list[Row]]:
         """The carried rows in report order, a block (an article's) at a time (from disk past the bound)."""
@@ -263,6 +263,12 @@ class Result:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def _bit(file: str) -> tuple[int, int]:
+    """Where `Result.carried` notes a file: its byte of the bits, and the bit in it."""
+    bit = hash(file) % MAYBE
+    return bit >> 3, 1 << (bit & 7)
 
 
 def merged(rows: Iterator[Row], blocks: Iterable[list[Row]]) -> Iterator[Iterable[Row]]:
