@@ -15,7 +15,7 @@ from kg.cli.output import emit, err
 from kg.cli.remote import remote, show, timeout_option
 from kg.core.findings import Severity
 from kg.core.options import RunOptions
-from kg.export.dataset import CORPUS_FILE
+from kg.export.files import CORPUS_FILE
 from kg.flow.dataset import Dataset, dataset
 from kg.reports.context import RenderContext
 from kg.reports.text import summary

@@ -25,9 +25,9 @@ import os
 import stat
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from kg.core import offload
 from kg.core.errors import InputError, OutputError
@@ -50,10 +50,11 @@ from kg.core.swap import (
     sweep,
     umask_mode,
 )
-from kg.core.vouched import Vouched
+from kg.core.vouched import Stat, Vouched
 
 __all__ = ["MARKER", "MARKER_TEXT", "TreeWriter", "claim", "exchange", "sweep", "write_new"]
 
+Summed = Callable[[Iterator[tuple[str, Stat]]], str]  # files and their stats as one value (kg.flow.folder.Digest)
 _rename = os.rename  # the two-rename swap's steps (a test interposes a kill between them)
 
 
@@ -103,7 +104,15 @@ class TreeWriter:
         self.count = 0
         self._handles: list[_Stream] = []
         self._lock: int | None = None
-        self._links: offload.Links | None = None  # of the previous folder's files into the new one
+        # a rebuild's: the previous folder's files being linked into the new one by a child (`carry_over`), how
+        # their stats are summed, and what it found: the folder's digest ("": a file went), or why it stopped
+        self._over = False
+        self._carrying: offload.Child | None = None
+        self._summed: Summed = lambda _: ""
+        self._carried: str | OutputError | None = None
+        # a rebuild's: the previous folder's files this build must not keep (those of the articles not carried
+        # over), filled by the caller until commit; those of them it writes anew stay
+        self.dropped: Collection[str] = ()
         self._cleanup: threading.Thread | offload.Child | None = None
         self._aside: SetAside | None = None
         self._streamed: list[str] = []  # the names `open` gave
@@ -129,10 +138,44 @@ class TreeWriter:
         # the caller keeps them (`keep_names`).
         self.names: Appended[str] | None = None
 
+    def carry_over(self, skip: Collection[str], summed: Summed, fork: bool) -> None:
+        """Hard-link every file of the previous folder into the new one now, by a child when `fork` (beside the
+        rest of the build), but the top-level names `skip` (the files it streams anew: kg.nq, void.ttl); the
+        child also sums each file's stat with `summed` as it passes (`carried`). Then `link` only counts, a
+        file written anew replaces its link (never writing through it: the inode is the previous folder's
+        too), and `commit` waits for the child and removes the `dropped` files this build did not write."""
+        assert self.previous is not None and not self._over, "a rebuild's new folder, carried over once"
+        previous, skipped, self._over, self._summed = self.previous, {*skip, MARKER}, True, summed
+        work = lambda: summed(offload.walk(previous, self.tmp, skipped)).encode()  # noqa: E731 - the child's
+        self._carrying = offload.Child(work, here=not fork)
+
+    def carried(self) -> str:
+        """The previous folder's digest as the child found it while linking (waits for it), or as it is now
+        when the build stopped the child first (it failed); "" when a file went meanwhile or the folder cannot
+        be read (it changed since). OutputError for a link the child could not make (the new folder is
+        dropped). The same on every call."""
+        if self._carried is None and self._over:
+            assert self.previous is not None, "carried over from a previous folder"
+            try:
+                if self._carrying is not None:
+                    self._carried = self._carrying.wait().decode()
+                else:
+                    self._carried = self._summed(offload.walk(self.previous))
+            except FileNotFoundError:
+                self._carried = ""
+            except OSError as e:  # a link the child could not make; the folder unreadable now: changed
+                failed = fail(self.out, "writing the exports failed, nothing was changed", e)
+                self._carried = "" if self._carrying is None else failed
+            self._carrying = None
+        if isinstance(self._carried, OutputError):
+            self.abort()
+            raise self._carried
+        return self._carried or ""
+
     def open(self, name: str) -> _Stream:
         """A file to stream into (e.g. kg.nq, written article by article)."""
         try:
-            handle = open(self.tmp / name, "wb")  # noqa: SIM115 - closed on commit or abort
+            handle = open(self.tmp / name, self._mode)  # noqa: SIM115 - closed on commit or abort
         except OSError as e:
             self.abort()
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
@@ -167,16 +210,27 @@ class TreeWriter:
             return False
         return True
 
+    @property
+    def _mode(self) -> Literal["wb", "xb"]:
+        """A file is created, never opened over one the child linked (its inode is the previous folder's)."""
+        return "xb" if self._over else "wb"
+
     def add(self, name: str, data: bytes, sha256: str | None = None) -> None:
-        """A file of the new folder (`sha256`: its bytes' hash, when the caller has it)."""
+        """A file of the new folder (`sha256`: its bytes' hash, when the caller has it); carrying over, made
+        beside and renamed over the link the child may have made of the previous one."""
         if name == MARKER:
             raise ValueError(f"{MARKER} is written by the TreeWriter itself")
         try:
             target = self.tmp / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            if not self._reuse(name, data, target, sha256):
-                with open(target, "wb") as fh:
+            made = target if self._mode == "wb" else target.with_name(f".{target.name}.{NEW}")
+            if not self._reuse(name, data, made, sha256):
+                with open(made, self._mode) as fh:
                     fh.write(data)
+            if made != target:
+                os.replace(made, target)
+                with contextlib.suppress(FileNotFoundError):  # a rename onto another link of the same file does
+                    os.unlink(made)  # nothing (POSIX): the child had linked the very file the last build left
         except OSError as e:
             self.abort()
             raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
@@ -199,7 +253,7 @@ class TreeWriter:
         build's file is linked instead when its bytes turn out the same (kg.core.streamed.write_pieces)."""
         target = self.tmp / name
         try:
-            with open(target, "wb") as fh, contextlib.ExitStack() as stack:
+            with open(target, self._mode) as fh, contextlib.ExitStack() as stack:
                 old = self.previous / name if self.previous is not None else None
                 last = stack.enter_context(open(old, "rb")) if old is not None and old.is_file() else None
                 same = write_pieces(fh, pieces, last)
@@ -212,25 +266,21 @@ class TreeWriter:
         self._added(name)
 
     def link(self, name: str) -> None:
-        """The previous folder's file `name`, as it is (the caller knows it is unchanged): hard-linked."""
-        if self.previous is None or name == MARKER:
-            raise ValueError(f"{name}: no previous export to keep")
-        try:
-            if self._links is None:
-                self._links = offload.Links(self.previous, self.tmp)
-            self._links.add(name)  # a large site's by a child, beside the build (kg.core.offload)
-        except OSError as e:
-            self.abort()
-            raise fail(self.out, "writing the exports failed, nothing was changed", e) from None
+        """The previous folder's file `name`, as it is (the caller knows it is unchanged): linked by the child
+        `carry_over` started, counted here."""
+        if not self._over or name == MARKER:
+            raise ValueError(f"{name}: no previous export carried over")
         self._added(name, written=False)
 
     def commit(self) -> None:
         """Swap the new folder in: atomically where the system can exchange two paths; else by two
         renames (a kill between them is repaired by the next build). Then the previous folder is removed."""
         old: Path | None = None
+        if self._over and not self.carried():  # the caller compares the digest first (a rebuild's records)
+            self.abort()
+            raise OutputError(f"{self.out}: the last exports changed while they were carried over; nothing was changed")
         try:
-            if self._links is not None:
-                self._links.close()
+            self._drop()
             for handle in self._handles:
                 handle.close()
             os.chmod(self.tmp, umask_mode(0o777))
@@ -263,7 +313,7 @@ class TreeWriter:
         # removed while the caller goes on (a large site's ~0.3 s): by a child when its files are many
         # (kg.core.offload), else a thread; `finish` waits for it
         if offload.worth(self.count):
-            self._cleanup = offload.Child(lambda _: remove(old))
+            self._cleanup = offload.Child(lambda: remove(old))
         else:
             self._cleanup = threading.Thread(target=remove, args=(old,))
             self._cleanup.start()
@@ -280,13 +330,23 @@ class TreeWriter:
         if self._aside is not None:
             self._aside.wait()
 
+    def _drop(self) -> None:
+        """The child's links of the `dropped` files this build did not write anew (`names` lists those it wrote)."""
+        gone = set(self.dropped)
+        if gone:
+            assert self.names is not None, "a rebuild that drops files keeps the names it writes (keep_names)"
+            gone.difference_update(self.names.items())
+        for name in gone:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.tmp / name)
+
     def _release(self) -> None:
         if self._lock is not None:
             let_go(self._lock)
             self._lock = None
-        if self._links is not None:
-            self._links.kill()
-            self._links = None
+        if self._carrying is not None:
+            self._carrying.kill()
+            self._carrying = None
 
     def abort(self) -> None:
         """Drop the new folder (idempotent; nothing of the previous exports is touched)."""

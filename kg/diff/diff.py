@@ -23,7 +23,7 @@ from kg.core.errors import InputError
 from kg.core.treecheck import TreeDiff
 from kg.diff import git
 from kg.export import picture
-from kg.export.dataset import CORPUS_FILE
+from kg.export.files import CORPUS_FILE
 from kg.graph import naming, ontology
 from kg.graph.iris import MEDKG as M
 from kg.graph.iris import ONTOLOGY_IRI

@@ -23,6 +23,7 @@ from pathlib import PurePath, PurePosixPath
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from kg.export.files import CORPUS_FILE
 from kg.graph.iris import MEDKG, ONTOLOGY_IRI, SCHEMA, iri_path, text_of
 from kg.graph.terms import Triple, is_blank, nt_line
 from kg.load.facts import Source
@@ -39,9 +40,7 @@ MEDIA_TYPES = {
     ".jsonld": "application/ld+json",
     ".html": "text/html",
 }
-VOID_FILE = "void.ttl"
 _RDF_TYPE = str(RDF.type)
-CORPUS_FILE = "kg.nq"  # the ontology and one named graph per article, as N-Quads
 PREFIXES = {
     "dcat": str(DCAT),
     "dcterms": str(DCTERMS),

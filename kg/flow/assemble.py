@@ -30,7 +30,8 @@ from kg.core.runstore import RunStore
 from kg.core.spill import Appended
 from kg.core.streamed import Range
 from kg.core.treecheck import TreeChecker
-from kg.export.dataset import CORPUS_FILE, VOID_FILE, FileInfo, GraphSummary, Partitions
+from kg.export.dataset import FileInfo, GraphSummary, Partitions
+from kg.export.files import CORPUS_FILE, VOID_FILE
 from kg.export.serialize import nquads
 from kg.flow import keep, layered, manifest, partstore
 from kg.flow.article import Outcome

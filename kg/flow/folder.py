@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from kg.core import offload
 from kg.core.listing import listed
 from kg.core.vouched import Stat as Stat  # inode, size, mtime_ns
 
@@ -26,16 +27,7 @@ def digest_of(out: Path) -> str | None:
 def scan(out: Path) -> Iterator[tuple[str, Stat]]:
     """The stat of every file in the export folder (recursively), by name relative to it, as it scans
     (OSError when the folder cannot be read)."""
-    stack = [(out, "")]
-    while stack:
-        folder, prefix = stack.pop()
-        with os.scandir(folder) as found:
-            for e in found:
-                if e.is_dir(follow_symlinks=False):
-                    stack.append((Path(e.path), f"{prefix}{e.name}/"))
-                else:
-                    s = e.stat(follow_symlinks=False)
-                    yield prefix + e.name, (s.st_ino, s.st_size, s.st_mtime_ns)
+    return offload.walk(out)
 
 
 class Digest:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.core.findings import Finding, Severity
-from kg.export.dataset import CORPUS_FILE
+from kg.export.files import CORPUS_FILE
 from kg.flow.manifest import KEPT_RULE
 from kg.graph.terms import Triple, from_ox
 

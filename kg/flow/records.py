@@ -16,7 +16,8 @@ folder is exactly as that build left it (the digest of every file's stat); other
 full. It finds the changed articles from the manifest's articles (their facts files' stats), and reads the
 records once, as it carries the unchanged articles over, a chunk at a time in build order
 (kg.flow.layered.Stream), holding no record or manifest entry per unchanged article. The folder's digest
-is taken by a child meanwhile (kg.core.offload) and checked before the swap. Records that end early or
+is taken by the child that links its files into the new folder from the start (kg.core.fsio.TreeWriter.
+carry_over) and checked before the swap. Records that end early or
 differ from the manifest's articles (a damaged cache), or a folder changed since, raise `Unusable` before
 anything is swapped in: the build then runs in full.
 """
@@ -25,21 +26,21 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kg.core import offload
 from kg.core.findings import Finding, Row, as_row, from_row
 from kg.core.listing import names_of
 from kg.core.result import Carried
 from kg.core.vouched import Vouched
-from kg.export.dataset import CORPUS_FILE, FileInfo, GraphSummary, Partitions
+from kg.export.dataset import FileInfo, GraphSummary, Partitions
+from kg.export.files import CORPUS_FILE
 from kg.flow import layered, manifest
 from kg.flow.article import Outcome
-from kg.flow.folder import RACY_NS, digest_of, sha256_of, stat_of
+from kg.flow.folder import RACY_NS, sha256_of, stat_of
 from kg.flow.keep import parse_quads
 from kg.flow.partstore import Store
 from kg.flow.sitelint import Kept
@@ -118,27 +119,22 @@ class Delta:
     removed: list[Partitions] = field(default_factory=list)
     dropped: set[str] = field(default_factory=set)
     left: list[bytes] = field(default_factory=list)
-    # the folder's digest as the last build left it, and as a child finds it now (`holds`)
-    digests: tuple[str, offload.Child] | None = field(default=None, repr=False)
+    # the folder's digest as the last build left it, and how to find it now: as the new folder's child found it
+    # while linking the files (kg.core.fsio.TreeWriter.carried; `holds`)
+    digests: tuple[str, Callable[[], str]] | None = field(default=None, repr=False)
     _reading: Iterator[Placed] | None = field(default=None, repr=False)
 
     def holds(self) -> None:
         """Raise Unusable unless the export folder is as the last build left it (every file's stat, summed);
         checked before the swap, so a folder changed since has changed nothing and is then built in full."""
-        assert self.digests is not None, "the plan starts a child taking it"
+        assert self.digests is not None, "the plan is given how to take it"
         last, now = self.digests
-        try:
-            found = now.wait().decode()
-        except OSError:
-            found = ""
-        if found != last:
+        if now() != last:
             raise Unusable("the export folder is not as the last build left it")
 
     def close(self) -> None:
-        """The last partitions closed (what was not committed rolled back), and the child stopped (idempotent)."""
+        """The last partitions closed (what was not committed rolled back; idempotent)."""
         self.parts.close()
-        if self.digests is not None:
-            self.digests[1].kill()
 
     def records(self) -> Iterator[Placed]:
         """Every last-build article, read anew."""
@@ -260,10 +256,12 @@ def plan(
     key: str,
     files: Sequence[Path],
     stats: manifest.Stats,
+    carried: Callable[[], str],
 ) -> Delta | None:
     """A rebuild from the records of the last build of `out`, when they hold: same key, the folder as
-    that build left it. Unchanged articles: same stat as then (and, when that stat is as recent as the
-    build, same content), found from the last manifest's articles; the records are read as they are carried over."""
+    that build left it (its digest as `carried` finds it, checked before the swap). Unchanged articles: same stat
+    as then (and, when that stat is as recent as the build, same content), found from the last manifest's
+    articles; the records are read as they are carried over."""
     if prior.key != key:
         return None
     stored = _load(cache_dir, out, prior.started_ns, "corpus", Stored)
@@ -286,10 +284,8 @@ def plan(
     if lint is None:
         parts.close()
         return None
-    taking = offload.Child(lambda _: (digest_of(folder) or "").encode(), here=not offload.worth(prior.counts[2]))
-    return Delta(
-        folder, stored, kept, listed, unchanged, replaced, prior.started_ns, parts, lint, digests=(prior.digest, taking)
-    )
+    digests = (prior.digest, carried)
+    return Delta(folder, stored, kept, listed, unchanged, replaced, prior.started_ns, parts, lint, digests=digests)
 
 
 def _compare(

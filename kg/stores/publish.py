@@ -18,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from kg.core.errors import InputError
-from kg.export.dataset import CORPUS_FILE, VOID_FILE
+from kg.export.files import CORPUS_FILE, VOID_FILE
 from kg.flow.dataset import Dataset
 from kg.stores import chunked, description, gsp, sync, verify
 from kg.stores.gsp import GraphStore

@@ -208,10 +208,10 @@ def test_a_rebuild_reports_in_every_format_as_a_full_build(
 def test_a_rebuild_links_checks_and_removes_by_children_and_equals_a_full_build(
     site: Path, tmp_path: Path, kg: Build, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A large site's rebuild takes the last folder's digest, links its unchanged files, and removes the replaced
-    folder by forked children (kg.core.offload): here from the second file on, through every kind of change and
-    three changes at once (the pool's workers forked while the linking child runs); an export file edited since
-    the last build is found before the swap, and the build then runs in full."""
+    """A large site's rebuild links the last folder's files into the new one taking its digest as it goes, and
+    removes the replaced folder, by forked children (kg.core.offload): here from the second file on, through every
+    kind of change and three changes at once (the pool's workers forked while the linking child runs); an export
+    file edited since the last build is found before the swap, and the build then runs in full."""
     monkeypatch.setattr(offload, "FORK_FROM", 2)
     forked: list[offload.Child] = []
 
@@ -237,7 +237,7 @@ def test_a_rebuild_links_checks_and_removes_by_children_and_equals_a_full_build(
         forked.clear()
         change(site, build)
         delta = build("delta", "--cache", "cache")
-        assert len(forked) == 3 and all(child.pid == 0 for child in forked)  # digest, links, removal: waited for
+        assert len(forked) == 2 and all(child.pid == 0 for child in forked)  # links with the digest, removal: waited
         same(delta, build("full", "--no-cache"), tmp_path)
         assert layer() and sorted(p.name for p in tmp_path.iterdir()) == ["cache", "data", "delta", "full"]
     edited = sorted((tmp_path / "delta").glob("*.jsonld"))[-1]

@@ -13,7 +13,7 @@ from click.testing import Result
 from oxserver import OxigraphServer, free_port
 
 from benchmarks.corpus import write as write_corpus
-from kg.export.dataset import CORPUS_FILE
+from kg.export.files import CORPUS_FILE
 from kg.stores import chunked
 from kg.stores.chunked import ChunkedPublishError, Limits
 from kg.stores.gsp import GraphStore, Target

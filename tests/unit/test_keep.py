@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.export.dataset import CORPUS_FILE
+from kg.export.files import CORPUS_FILE
 from kg.flow.keep import Earlier
 
 GRAPHS = [f"https://example.org/graph/{i}" for i in range(4)]
