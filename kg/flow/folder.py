@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol, TypeVar
 
 from kg.core import offload
-from kg.core.listing import listed
+from kg.core.listing import Listing, listed
 from kg.core.vouched import Stat as Stat  # inode, size, mtime_ns
 
 RACY_NS = 2_000_000_000  # mtimes are coarser than the clock: a file this close to a build's start is re-hashed
@@ -118,3 +119,55 @@ def sha256_of(path: Path) -> str | None:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
+
+
+class Stats:
+    """The stat of each facts file in build order, taken before the build reads them (an edit made
+    during the build shows as a change next time): 24 bytes a file, not ~350 in a dict by name."""
+
+    def __init__(self, files: Sequence[Path]) -> None:
+        self._values = array("q")
+        self._kept: dict[int, Stat] | None = None
+        self.complete = True  # every file had one
+        for s in _stats(files):
+            self.complete = self.complete and s is not None
+            self._values.extend(s or (0, 0, 0))
+        self._length = len(self._values) // 3
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, i: int) -> Stat:
+        """The file's stat ((0, 0, 0) when it had none: never a stat a file has); KeyError for one let go."""
+        if self._kept is not None:
+            return self._kept[i]
+        return (self._values[3 * i], self._values[3 * i + 1], self._values[3 * i + 2])
+
+    def keeping(self, wanted: Iterable[int]) -> None:
+        """Let go of all but the files `wanted`: a rebuild's changed ones, once the others were found unchanged
+        (2.4 MB at 100,000 files, held while the unchanged are carried)."""
+        self._kept = {i: self[i] for i in wanted}
+        self._values = array("q")
+
+
+def _stats(files: Sequence[Path]) -> Iterator[Stat | None]:
+    """Each file's stat in order (None: it has none); a Listing's by its folder's descriptor and its names, with
+    no Path made per file (10,000 files here: 33 against 91 ms)."""
+    if not isinstance(files, Listing):
+        yield from map(stat_of, files)
+        return
+    try:
+        folder = os.open(files.folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        yield from (None for _ in files.names)
+        return
+    try:
+        for name in files.names:
+            try:
+                s = os.stat(name, dir_fd=folder)
+            except OSError:
+                yield None
+                continue
+            yield (s.st_ino, s.st_size, s.st_mtime_ns)
+    finally:
+        os.close(folder)

@@ -30,7 +30,6 @@ import hashlib
 import os
 import pickle
 import tempfile
-from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -46,8 +45,9 @@ from kg.core.options import RunOptions
 from kg.core.result import Page, Result
 from kg.core.spill import chunked
 from kg.core.swap import parent_locked, sweep
-from kg.flow.folder import Digest, Facts, digest_of, facts_digest, scan, stat_of
+from kg.flow.folder import Digest, Facts, digest_of, facts_digest, scan
 from kg.flow.folder import Stat as Stat  # the facts files' and export files' stats
+from kg.flow.folder import Stats as Stats  # the facts files' stats in build order
 
 FORMAT = 9  # of the manifest and the files beside it: in the key, so a build of another format runs in full
 KEPT_RULE = "build:kept-previous"  # kg.flow.keep's notice: an article not published
@@ -99,36 +99,6 @@ def shard_of(name: str, shard: tuple[int, int] | None) -> bool:
     if shard is None:
         return True
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") % shard[1] == shard[0] - 1
-
-
-class Stats:
-    """The stat of each facts file in build order, taken before the build reads them (an edit made
-    during the build shows as a change next time): 24 bytes a file, not ~350 in a dict by name."""
-
-    def __init__(self, files: Sequence[Path]) -> None:
-        self._values = array("q")
-        self._kept: dict[int, Stat] | None = None
-        self.complete = True  # every file had one
-        for p in files:
-            s = stat_of(p)
-            self.complete = self.complete and s is not None
-            self._values.extend(s or (0, 0, 0))
-        self._length = len(self._values) // 3
-
-    def __len__(self) -> int:
-        return self._length
-
-    def __getitem__(self, i: int) -> Stat:
-        """The file's stat ((0, 0, 0) when it had none: never a stat a file has); KeyError for one let go."""
-        if self._kept is not None:
-            return self._kept[i]
-        return (self._values[3 * i], self._values[3 * i + 1], self._values[3 * i + 2])
-
-    def keeping(self, wanted: Iterable[int]) -> None:
-        """Let go of all but the files `wanted`: a rebuild's changed ones, once the others were found unchanged
-        (2.4 MB at 100,000 files, held while the unchanged are carried)."""
-        self._kept = {i: self[i] for i in wanted}
-        self._values = array("q")
 
 
 class Article(NamedTuple):

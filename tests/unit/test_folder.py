@@ -9,8 +9,8 @@ from pathlib import Path, PurePath
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.core.listing import suffixed
-from kg.flow.folder import Digest, digest_of, scan
+from kg.core.listing import Listing, suffixed
+from kg.flow.folder import Digest, Stats, digest_of, scan, stat_of
 
 
 def test_the_digest_is_the_same_in_any_order_and_sees_any_change(tmp_path: Path) -> None:
@@ -34,3 +34,18 @@ def test_the_digest_is_the_same_in_any_order_and_sees_any_change(tmp_path: Path)
 def test_a_listing_reads_a_suffix_as_pathlib_does(name: str) -> None:
     suffixes = (".yaml", ".yml", ".json")
     assert suffixed(name, suffixes) == (PurePath(name).suffix in suffixes)
+
+
+def test_a_listing_is_statted_by_its_folder_as_each_path_would_be(tmp_path: Path) -> None:
+    """Stats of a Listing (by the folder's descriptor and the names) and of the same files as paths agree: links
+    followed, a file gone meanwhile has none and makes the stats incomplete."""
+    for name in ("a.yaml", "b.yaml", "c.json"):
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    (tmp_path / "l.yml").symlink_to(tmp_path / "a.yaml")
+    listing = Listing(tmp_path, (".yaml", ".yml", ".json"))
+    (tmp_path / "b.yaml").unlink()
+    by_names, by_paths = Stats(listing), Stats(list(listing))
+    assert [by_names[i] for i in range(4)] == [by_paths[i] for i in range(4)]
+    assert by_names[3] == stat_of(tmp_path / "a.yaml") and by_names[1] == (0, 0, 0)  # l.yml: the link followed
+    assert not by_names.complete and not by_paths.complete
+    assert Stats(Listing(tmp_path, (".json",))).complete
