@@ -21,7 +21,8 @@ from junitparser import Failure, JUnitXml
 from kg.core.findings import Finding, Severity
 from kg.core.options import RunOptions
 from kg.core.result import Result
-from kg.flow.build import Checked, validate
+from kg.flow.build import validate
+from kg.flow.built import Checked
 from kg.reports import github, text
 from kg.reports.context import RenderContext
 from kg.reports.registry import RENDERERS

@@ -24,7 +24,8 @@ from kg.core.listing import Listing, Names
 from kg.core.options import RunOptions
 from kg.core.result import Carried, Result, merged
 from kg.core.runstore import RunStore
-from kg.flow.build import Checked, validate
+from kg.flow.build import validate
+from kg.flow.built import Checked
 from kg.flow.manifest import KEPT_RULE
 from kg.reports import jsonstream
 from kg.reports.context import RenderContext
