@@ -199,7 +199,7 @@ class Assembly:
             self.record.articles[name] = article
         else:
             self.articles.add(name, article)
-            self.facts.note(name, stat, o.sha256)
+        self.facts.note(name, stat, o.sha256)
         graph, length, part = written
         void = part.encode("utf-8")
         self.voids.write(void)
@@ -241,11 +241,15 @@ class Assembly:
 
     def manifest_articles(self) -> tuple[int, Iterable[bytes] | None]:
         """How many articles the manifest lists, and its file of them: a full build's as it logged them; a
-        rebuild's, those it computed over the last manifest's, are noted here and written by `save` (None)."""
+        rebuild's, those it computed over the last manifest's, are written by `save` (None), their `facts`
+        the last manifest's changed by what the build computed and left (no pass over its articles). An
+        unchanged article computed anew (a changed one took its slug) is a problem, so no manifest is kept."""
         if self.articles is not None:
             return self.articles.count, self.articles.pieces()
-        for name, article in self._listed().items():
-            self.facts.note(name, article.stat, article.sha256)
+        assert self.delta is not None, "a full build logs its articles"
+        self.facts.over(
+            Facts(self.delta.build, self.delta.facts), self.delta.replaced.items(), self.delta.recent.items()
+        )
         return self.count, None
 
     def _listed(self) -> layered.Stream:

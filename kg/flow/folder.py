@@ -79,12 +79,25 @@ class Facts(Digest):
     clock tick keeps size and mtime). The up-to-date check sums the folder's files the same way as it
     lists them, holding nothing per file."""
 
-    def __init__(self, started_ns: int) -> None:
-        super().__init__()
+    def __init__(self, started_ns: int, value: str = "") -> None:
+        """Empty, or as the build that began at `started_ns` left it (`value`: its `value()`)."""
+        super().__init__(value)
         self.racy = started_ns - RACY_NS
 
-    def note(self, name: str, stat: Stat, sha256: str) -> None:
-        self.add(name, (stat, sha256 if stat[2] >= self.racy else ""))
+    def note(self, name: str, stat: Stat, sha256: str, sign: int = 1) -> None:
+        self.add(name, (stat, sha256 if stat[2] >= self.racy else ""), sign)
+
+    def over(self, last: Facts, gone: Iterable[tuple[str, Seen]], recent: Iterable[tuple[str, Seen]]) -> None:
+        """A rebuild's: the last build's value (`last`) added, less its entries `gone` (changed or removed:
+        those computed anew are noted as they come), its entries `recent` (unchanged, and as new as its start)
+        noted as this build notes them — the others are noted alike by both. No pass over every article."""
+        for name, a in recent:
+            last.note(name, a.stat, a.sha256, -1)
+            self.note(name, a.stat, a.sha256)
+        for name, a in gone:
+            last.note(name, a.stat, a.sha256, -1)
+        self.count += last.count
+        self.total = (self.total + last.total) % (1 << 128)
 
     def noting(self, entries: Iterable[tuple[str, S]]) -> Iterator[tuple[str, S]]:
         """The manifest's (name, Article) entries as they pass, each noted."""

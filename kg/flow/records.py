@@ -122,6 +122,10 @@ class Delta:
     # the folder's digest as the last build left it, and how to find it now: as the new folder's child found it
     # while linking the files (kg.core.fsio.TreeWriter.carried; `holds`)
     digests: tuple[str, Callable[[], str]] | None = field(default=None, repr=False)
+    # the last manifest's `facts`, and its entries of the unchanged articles as new as its start (noted with
+    # their hash then, maybe not now): the new manifest's value is that one's, changed (kg.flow.folder.Facts.over)
+    facts: str = ""
+    recent: dict[str, manifest.Article] = field(default_factory=dict)
     _reading: Iterator[Placed] | None = field(default=None, repr=False)
 
     def holds(self) -> None:
@@ -267,14 +271,14 @@ def plan(
     stored = _load(cache_dir, out, prior.started_ns, "corpus", Stored)
     kept = layered.stream(cache_dir, out, prior.started_ns, "records")
     folder = Path(os.path.realpath(out))
-    if stored is None or kept is None or not prior.digest:
+    if stored is None or kept is None or not prior.digest or not prior.facts:
         return None
     listed = layered.stream(cache_dir, out, prior.started_ns, "articles")
     if listed is None:
         return None
     try:
         names = names_of(files)
-        unchanged, replaced = _compare(listed.items(), files, names, stats, prior.started_ns)
+        unchanged, replaced, recent = _compare(listed.items(), files, names, stats, prior.started_ns)
     except layered.DAMAGED:
         return None
     parts = Store.open(manifest.beside(cache_dir, out, prior.started_ns, "parts"), prior.started_ns)
@@ -285,28 +289,32 @@ def plan(
         parts.close()
         return None
     digests = (prior.digest, carried)
-    return Delta(folder, stored, kept, listed, unchanged, replaced, prior.started_ns, parts, lint, digests=digests)
+    last = (folder, stored, kept, listed, unchanged, replaced, prior.started_ns, parts, lint)
+    return Delta(*last, digests=digests, facts=prior.facts, recent=recent)
 
 
 def _compare(
     listed: Iterator[tuple[str, Any]], files: Sequence[Path], names: Sequence[str], stats: manifest.Stats, build: int
-) -> tuple[bytearray, dict[str, manifest.Article]]:
+) -> tuple[bytearray, dict[str, manifest.Article], dict[str, manifest.Article]]:
     """The unchanged articles (same stat as the last build saw, and, when that stat is as recent as the
-    build, same content) marked by their file's place, and the others' manifest entries. Both are in build
-    order (by name), walked side by side (ValueError for an entry that is not a manifest article)."""
+    build, same content) marked by their file's place, the others' manifest entries, and the entries of the
+    unchanged ones as recent as the build (`Delta.recent`). Both are in build order (by name), walked side by side
+    (ValueError for an entry that is not a manifest article)."""
     racy, i = build - RACY_NS, 0
-    unchanged, replaced = bytearray(len(files)), {}
+    unchanged, replaced, recent = bytearray(len(files)), {}, {}
     for name, seen in listed:
         if not isinstance(seen, manifest.Article):
             raise ValueError(f"the manifest's articles hold {seen!r} as {name!r}")
         while i < len(names) and names[i] < name:
             i += 1
         same = i < len(names) and names[i] == name and stats[i] == seen.stat
-        if same and (seen.stat[2] < racy or sha256_of(files[i]) == seen.sha256):
+        if same and seen.stat[2] < racy:
             unchanged[i] = 1
+        elif same and sha256_of(files[i]) == seen.sha256:
+            unchanged[i], recent[name] = 1, seen
         else:
             replaced[name] = seen
-    return unchanged, replaced
+    return unchanged, replaced, recent
 
 
 def contributions(folder: Path, gone: list[tuple[Record, int]]) -> list[Partitions]:

@@ -23,7 +23,8 @@ from kg.flow import corpus as flow_corpus
 from kg.flow import layered, records
 from kg.flow.article import process
 from kg.flow.cache import Cache
-from kg.flow.folder import scan
+from kg.flow.folder import facts_digest, scan
+from kg.flow.manifest import FACT_SUFFIXES, head
 
 corpus, site = rebuilds.corpus, rebuilds.site  # the fixtures, shared
 
@@ -57,6 +58,13 @@ def _now_failing(data: Path, build: Build) -> None:
 def _slug_taken(data: Path, build: Build) -> None:  # an earlier file takes a later unchanged one's slug
     first, taken = articles(data)[1], articles(data)[2]
     edit(first, f"slug: {first.stem}", f"slug: {taken.stem}")
+
+
+def _facts_noted(data: Path, cache: Path, out: Path) -> None:
+    """The rebuild's manifest (none when the build found a problem) holds the facts' digest as the no-change
+    check sums the folder (it changed the last one's by what it computed and left: no pass over every article)."""
+    last = head(cache, out)
+    assert last is None or last.facts == facts_digest(data / "articles", last.started_ns, FACT_SUFFIXES, lambda _: True)
 
 
 def _fixed(data: Path, build: Build) -> None:
@@ -110,9 +118,11 @@ def test_a_rebuild_after_a_change_equals_a_full_build(
     last = layered.manifest_whole(tmp_path / "cache", tmp_path / "delta")  # the folder's stats, carried, not scanned:
     assert last is None or last.exports == dict(scan(tmp_path / "delta"))  # as a scan finds
     assert not list((tmp_path / "cache" / "manifests").glob("*.names.tmp"))  # the names it kept as they came
+    _facts_noted(site, tmp_path / "cache", tmp_path / "delta")
     same(delta, build("full", "--no-cache"), tmp_path)
     _headline(site, build)  # a second rebuild, from what the first kept (a layer over the first base)
     same(build("delta", "--cache", "cache"), build("full", "--no-cache"), tmp_path)
+    _facts_noted(site, tmp_path / "cache", tmp_path / "delta")
 
 
 @pytest.mark.parametrize("gone", ["lint", "parts", "records"])

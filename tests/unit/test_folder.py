@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kg.core.listing import Listing, suffixed
-from kg.flow.folder import Digest, Stats, digest_of, scan, stat_of
+from kg.flow.folder import RACY_NS, Digest, Facts, Stats, digest_of, scan, stat_of
+from kg.flow.manifest import Article
 
 
 def test_the_digest_is_the_same_in_any_order_and_sees_any_change(tmp_path: Path) -> None:
@@ -28,6 +29,43 @@ def test_the_digest_is_the_same_in_any_order_and_sees_any_change(tmp_path: Path)
     assert Digest().of(scan(tmp_path)) != first  # a file touched
     passed = Digest()
     assert list(passed.taking(entries)) == entries and passed.value() == first
+
+
+_LAST, _NOW = 10 * RACY_NS, 10 * RACY_NS + 3 * RACY_NS // 2  # two builds' starts, closer than RACY_NS
+# mtimes about them: before the last build's racy window, in both windows, in its window only, in the new one's
+_MTIMES = st.sampled_from([_LAST - 3 * RACY_NS, _LAST - RACY_NS // 2, _LAST - RACY_NS, _NOW - RACY_NS - 1, _NOW - 1])
+_ENTRY = st.builds(
+    lambda mtime, size, sha: Article((1, size, mtime), sha, "s", (), (0, 0, 0)),
+    _MTIMES,
+    st.integers(0, 3),
+    st.sampled_from(["", "h1", "h2"]),
+)
+
+
+def _noted(started_ns: int, entries: dict[str, Article]) -> Facts:
+    facts = Facts(started_ns)
+    for name, a in entries.items():
+        facts.note(name, a.stat, a.sha256)
+    return facts
+
+
+@given(
+    st.dictionaries(st.sampled_from("abcdefgh"), _ENTRY, max_size=8),
+    st.dictionaries(st.sampled_from("abcdefghij"), st.one_of(st.none(), _ENTRY), max_size=6),
+)
+def test_a_rebuilds_facts_value_is_the_last_ones_changed_by_what_it_computed_and_left(
+    last: dict[str, Article], changes: dict[str, Article | None]
+) -> None:
+    """A rebuild notes the articles it computes, takes out the last build's entries of the changed and removed
+    ones, and notes again the unchanged ones as recent as the last build's start (their hash noted then, not
+    always now): the value a build noting every article of the new list gets, whatever the mtimes."""
+    replaced = {name: a for name, a in last.items() if name in changes}
+    now = {name: a for name, a in last.items() if name not in changes}
+    now.update({name: a for name, a in changes.items() if a is not None})
+    recent = {name: a for name, a in last.items() if name not in changes and a.stat[2] >= _LAST - RACY_NS}
+    rebuilt = _noted(_NOW, {name: a for name, a in changes.items() if a is not None})
+    rebuilt.over(Facts(_LAST, _noted(_LAST, last).value()), replaced.items(), recent.items())
+    assert rebuilt.value() == _noted(_NOW, now).value()
 
 
 @given(st.text(alphabet="ab.yml", max_size=12))
