@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kg.core.listing import Listing, suffixed
-from kg.flow.folder import RACY_NS, Digest, Facts, Stats, digest_of, scan, stat_of
+from kg.flow.folder import RACY_NS, Digest, Facts, Stats, digest_of, facts_digest, scan, sha256_of, stat_of
 from kg.flow.manifest import Article
 
 
@@ -87,3 +87,25 @@ def test_a_listing_is_statted_by_its_folder_as_each_path_would_be(tmp_path: Path
     assert by_names[3] == stat_of(tmp_path / "a.yaml") and by_names[1] == (0, 0, 0)  # l.yml: the link followed
     assert not by_names.complete and not by_paths.complete
     assert Stats(Listing(tmp_path, (".json",))).complete
+
+
+def test_the_facts_digest_stats_by_the_folder_and_follows_links_as_the_listing_does(tmp_path: Path) -> None:
+    """The no-change check's sum of the facts folder (each file stat'ed by the folder's descriptor): a link to a
+    file is that file (its stat, its hash when recent), a link to a folder and other suffixes are not listed."""
+    (tmp_path / "a.yaml").write_text("a", encoding="utf-8")
+    (tmp_path / "b.json").write_text("b", encoding="utf-8")
+    (tmp_path / "l.yml").symlink_to(tmp_path / "a.yaml")
+    (tmp_path / "sub.yaml").mkdir()
+    (tmp_path / "d.yaml").symlink_to(tmp_path / "sub.yaml")
+    (tmp_path / "notes.txt").write_text("n", encoding="utf-8")
+    a, b = stat_of(tmp_path / "a.yaml"), stat_of(tmp_path / "b.json")
+    assert a is not None and b is not None
+    for started, recent in ((a[2], True), (a[2] + 10 * RACY_NS, False)):  # hashed when as recent as the build
+        expected = Facts(started)
+        for name, stat in (("a.yaml", a), ("b.json", b), ("l.yml", a)):
+            expected.note(name, stat, sha256_of(tmp_path / name) or "")
+        got = facts_digest(tmp_path, started, (".yaml", ".yml", ".json"), lambda _: True)
+        assert got == expected.value() and got.startswith("3:")
+        assert got != facts_digest(tmp_path, started, (".yaml",), lambda _: True)  # b.json not summed
+        assert recent == (Facts(started).racy <= a[2])  # both ways: with and without the hashes
+    assert facts_digest(tmp_path, a[2], (".yaml", ".json"), lambda name: name != "b.json").startswith("1:")
