@@ -38,13 +38,13 @@ from kg.check.shacl_data import (
     ValidationFailure,
     compile_path,
 )
-from kg.check.shacl_query import is_true, prefixes, prepare
+from kg.check.shacl_query import Query, is_true, prefixes, prepare
 from kg.check.shacl_sparql import sparql_checks
 from kg.graph.terms import Triple
 
 __all__ = ["Engine", "IllFormed", "Result", "ShaclError", "Unsupported", "ValidationFailure"]
 
-TargetSpec = tuple[list[Node], list[Node], list[Node], list[Node], list[str]]
+TargetSpec = tuple[list[Node], list[Node], list[Node], list[Node], list[Query]]
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class Engine:
             if (target, RDF.type, SH.SPARQLTarget) not in g or select is None:
                 raise Unsupported(f"shape {n} has a target that is not a SPARQL-based target", n)
             query = prepare(prefixes(g, target) + str(select), frozenset(), f"SPARQL target of shape {n}")
-            queries.append(query.text({}))
+            queries.append(query)
         return (
             list(g.objects(n, SH.targetNode)),
             classes,
@@ -154,7 +154,8 @@ class Engine:
         for p in objects_of:
             focus |= {o for s in data.pred_subjects(p) for o in data.objects(s, p)}
         for query in queries:
-            focus |= {row["this"] for row in data.select(query) if "this" in row}
+            if query.may_match(data):
+                focus |= {row["this"] for row in data.select(query.text({})) if "this" in row}
         return focus
 
     def shape(self, node: Node) -> Shape:

@@ -70,6 +70,10 @@ class Data:
             self.out[s][p].append(o)
             self.by_predicate[p][s] = None
 
+    def holds(self, p: Node) -> bool:
+        """Whether the graph has a triple with predicate `p`."""
+        return p in self.by_predicate
+
     def pred_subjects(self, p: Node) -> Iterable[Node]:
         return self.by_predicate.get(p, {}).keys()
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -34,7 +34,8 @@ import pyoxigraph as ox
 from rdflib import OWL, BNode, Graph, Literal, URIRef, Variable
 from rdflib.term import Node
 
-from kg.check.shacl_data import BNODE_OF, FUNCTIONS, SH, IllFormed
+from kg.check.shacl_data import BNODE_OF, FUNCTIONS, SH, Data, IllFormed
+from kg.check.shacl_needs import Needs
 from kg.graph.terms import nt_string, nt_term
 
 if TYPE_CHECKING:  # rdflib's SPARQL parser (and pyparsing) imported only to parse a query with subqueries:
@@ -63,6 +64,11 @@ class Query:
     binds: tuple[tuple[str, ...], ...]  # at each cut, the pre-bound variables to bind there
     bound: tuple[str, ...]  # the pre-bound variables the query mentions: bind exactly these
     ask: bool  # an ASK query
+    needs: Needs = field(compare=False, repr=False)  # what the data needs for a solution (kg.check.shacl_needs)
+
+    def may_match(self, data: Data) -> bool:
+        """False only when the data cannot give this SELECT a solution: it need not run."""
+        return self.ask or self.needs.met(data.holds)
 
     def text(self, values: Mapping[str, Node]) -> str:
         """The query with `values` pre-bound (a variable of `bound` without a value stays unbound: an
@@ -243,7 +249,7 @@ def prepare(text: str, prebound: frozenset[str], where: str, ask: bool = False) 
     groups = _groups(tokens, bound) if bound else []
     cuts = [at for at, _ in groups]
     parts = tuple(text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True))
-    query = Query(parts, tuple(names for _, names in groups), bound, ask)
+    query = Query(parts, tuple(names for _, names in groups), bound, ask, Needs(text))
     _dry_run(query, where)
     return query
 

@@ -51,7 +51,9 @@ class Solutions:
     parameters: Mapping[str, Node]
 
     def failures(self, data: Data, focus: Node) -> Iterator[Failure]:
-        """The results of a SELECT."""
+        """The results of a SELECT (none, without running it, when the data cannot match it)."""
+        if not self.query.may_match(data):
+            return
         seen: set[frozenset[tuple[str, Node]]] = set()
         for row in data.solutions(self.text(focus)):
             if is_true(row.get("failure")):
