@@ -62,7 +62,7 @@ def clauses(text: str) -> Clauses:
         algebra = translateQuery(parseQuery(text)).algebra
     except Exception:  # pyparsing's or rdflib's own: Oxigraph parsed the query (kg.check.shacl_query), rdflib may not
         return ()
-    if _part(algebra, "datasetClause"):  # FROM: its patterns may read another graph than the data
+    if part(algebra, "datasetClause"):  # FROM: its patterns may read another graph than the data
         return ()
     return tuple(dict.fromkeys(_needed(algebra)))
 
@@ -70,18 +70,19 @@ def clauses(text: str) -> Clauses:
 def _needed(node: object) -> list[frozenset[URIRef]]:
     name = getattr(node, "name", None)
     if name in _ROWS_OF_P:
-        return _needed(_part(node, "p"))
+        return _needed(part(node, "p"))
     if name == "BGP":
-        return [frozenset({p}) for _, p, _ in _part(node, "triples") if type(p) is URIRef]  # type: ignore[attr-defined]
+        return [frozenset({p}) for _, p, _ in part(node, "triples") if type(p) is URIRef]  # type: ignore[attr-defined]
     if name == "Join":
-        return _needed(_part(node, "p1")) + _needed(_part(node, "p2"))
+        return _needed(part(node, "p1")) + _needed(part(node, "p2"))
     if name in ("LeftJoin", "Minus"):
-        return _needed(_part(node, "p1"))
+        return _needed(part(node, "p1"))
     if name == "Union":
-        return [a | b for a in _needed(_part(node, "p1")) for b in _needed(_part(node, "p2"))]
+        return [a | b for a in _needed(part(node, "p1")) for b in _needed(part(node, "p2"))]
     return []  # GRAPH, VALUES, a subquery, an aggregate, anything else: nothing is needed
 
 
-def _part(node: object, key: str) -> object:
-    """A field of an algebra node (CompValue.get answers a missing key with the key itself)."""
+def part(node: object, key: str) -> object:
+    """A field of a node of rdflib's parse tree or algebra, None where it has none (CompValue.get answers a missing
+    key with the key itself)."""
     return dict.get(node, key)  # type: ignore[call-overload]

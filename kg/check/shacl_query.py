@@ -36,6 +36,7 @@ from rdflib.term import Node
 
 from kg.check.shacl_data import BNODE_OF, FUNCTIONS, SH, Data, IllFormed
 from kg.check.shacl_needs import Needs
+from kg.check.shacl_needs import part as field_of
 from kg.graph.terms import nt_string, nt_term
 
 if TYPE_CHECKING:  # rdflib's SPARQL parser (and pyparsing) imported only to parse a query with subqueries:
@@ -137,24 +138,19 @@ def _variables(node: object, skip: frozenset[str] = frozenset()) -> set[str]:
     return set()
 
 
-def _field(part: CompValue, key: str) -> object:
-    """A field of a parse-tree node, None where it has none (CompValue.get answers the key itself)."""
-    return dict.get(part, key)
-
-
 def _check_prebinding(tree: object, prebound: frozenset[str], where: str) -> None:
     """The restrictions of SHACL's appendix "Pre-binding of Variables in SPARQL Queries"."""
     required = prebound - OPTIONAL
     for part in _walk(tree):
         if part.name in _FORBIDDEN:
             raise IllFormed(f"{where}: {_FORBIDDEN[part.name]} is not allowed in SHACL-SPARQL queries")
-        target = _field(part, "evar") or (_field(part, "var") if part.name in ("Bind", "GroupAs") else None)
+        target = field_of(part, "evar") or (field_of(part, "var") if part.name in ("Bind", "GroupAs") else None)
         if isinstance(target, Variable) and str(target) in prebound:
             raise IllFormed(f"{where}: AS ?{target} rebinds a pre-bound variable")
         if part.name == "SubSelect":
-            projection = _field(part, "projection")
+            projection = field_of(part, "projection")
             if projection is None:  # SELECT *: the variables in scope, roughly those outside FILTERs
-                returned = _variables(_field(part, "where"), frozenset({"Filter"}))
+                returned = _variables(field_of(part, "where"), frozenset({"Filter"}))
             else:
                 returned = {str(v["var"]) for v in projection if "var" in v}  # type: ignore[attr-defined]
             missing = sorted(required & _variables(tree) - returned)
