@@ -136,7 +136,7 @@ class Libraries:
             "YAML: PyYAML's C composer": self.compose,
             "schema gate (jsonschema-rs)": lambda: [gate_passes("article", m.data) for m in self.made],
             "projection: Oxigraph load": lambda: [self.store(text) for text in self.loaded],
-            "  the same + its 12 queries": self.projection,
+            f"  the same + its {len(self.queries)} queries": self.projection,
             "Turtle: Oxigraph parse + write": self.turtle_text,
             "JSON-LD: json.dumps, C encoder": self.dumps,
             "3 export files created": self.files,
