@@ -21,7 +21,7 @@ import statistics
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -47,6 +47,7 @@ from kg.load.facts import Article, Site, _schema, _semantic, read, site_and_file
 from kg.load.gate import gate_passes
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 _LOAD = "projection: Oxigraph load"  # a part of the row after it, so counted once in the sum
 
 
@@ -184,20 +185,25 @@ class Libraries:
                     f.write(data)
 
 
-def _libraries(libraries: Libraries, repeat: int) -> None:
-    """Each step of `Libraries` over the corpus, --repeat times; medians in ms of CPU per article, and their sum."""
-    spent: dict[str, list[float]] = defaultdict(list)
+def medians(steps: Mapping[K, Callable[[], object]], repeat: int, n: int) -> dict[K, float]:
+    """Median ms of CPU per article (`n` articles a pass) of each step over `repeat` passes, the steps
+    interleaved within a pass, so that a slower minute of a shared machine falls on every step alike."""
+    spent: dict[K, list[float]] = defaultdict(list)
     for _ in range(repeat):
-        for name, step in libraries.steps().items():
+        for key, step in steps.items():
             started = time.process_time()
             step()
-            spent[name].append(time.process_time() - started)
-    n = len(libraries.made)
-    medians = {name: statistics.median(runs) * 1000 / n for name, runs in spent.items()}
+            spent[key].append(time.process_time() - started)
+    return {key: statistics.median(runs) * 1000 / n for key, runs in spent.items()}
+
+
+def _libraries(libraries: Libraries, repeat: int) -> None:
+    """Each step of `Libraries` over the corpus, --repeat times; medians in ms of CPU per article, and their sum."""
+    ms_of = medians(libraries.steps(), repeat, len(libraries.made))
     print("the libraries' and the kernel's share alone (what any representation still does), ms per article")
-    for name, ms in medians.items():
+    for name, ms in ms_of.items():
         print(f"  {name:<32} {ms:7.3f}")
-    total = sum(ms for name, ms in medians.items() if name != _LOAD)
+    total = sum(ms for name, ms in ms_of.items() if name != _LOAD)
     print(f"  {'sum (the load counted once)':<32} {total:7.3f}")
 
 

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gc
-import statistics
 import tempfile
-import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from functools import partial
@@ -29,6 +27,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
 from benchmarks.corpus import write as write_corpus
+from benchmarks.phases import medians
 from kg.cli.main import GC_THRESHOLDS
 from kg.graph.mapping import build_graph
 from kg.graph.terms import Triple, iri, literal, nt_lines, nt_string
@@ -108,27 +107,20 @@ def lines(graphs: list[list[tuple[object, object, object]]], rdflib: bool) -> li
 
 
 def measure(parts: list[list[Part]], repeat: int) -> dict[str, dict[str, float]]:
-    """Median ms of CPU per article of each operation, per representation; the passes interleaved, so that a
-    slower minute of a shared machine falls on every representation alike."""
-    steps: dict[str, dict[str, Callable[[], object]]] = {}
+    """Median ms of CPU per article of each operation, per representation (`benchmarks.phases.medians`: the
+    passes interleaved)."""
+    steps: dict[tuple[str, str], Callable[[], object]] = {}
     for name, maker in MAKERS.items():
         graphs, rdflib = make(parts, maker), maker is rdflib_term
         if maker is string_term:
             assert lines(graphs, False) == lines(make(parts, rdflib_term), True), "strings write what medkg writes"
-        steps[name] = {
-            "make the terms": partial(make, parts, maker),
-            "set + SHACL index": partial(index, graphs),
-            "N-Triples lines": partial(lines, graphs, rdflib),
-        }
-    spent: dict[str, dict[str, list[float]]] = {name: defaultdict(list) for name in steps}
-    for _ in range(repeat):
-        for name, ops in steps.items():
-            for op, step in ops.items():
-                started = time.process_time()
-                step()
-                spent[name][op].append(time.process_time() - started)
-    n = len(parts)
-    return {name: {op: statistics.median(runs) * 1000 / n for op, runs in ops.items()} for name, ops in spent.items()}
+        steps[name, "make the terms"] = partial(make, parts, maker)
+        steps[name, "set + SHACL index"] = partial(index, graphs)
+        steps[name, "N-Triples lines"] = partial(lines, graphs, rdflib)
+    rows: dict[str, dict[str, float]] = defaultdict(dict)
+    for (name, op), ms in medians(steps, repeat, len(parts)).items():
+        rows[name][op] = ms
+    return rows
 
 
 def report(rows: dict[str, dict[str, float]], n: int, triples: float, repeat: int) -> None:
